@@ -1,0 +1,117 @@
+# fsp build.  Plain make, no configure step: every tool needed is in
+# Debian 12's build-essential (see .ci/run and `make deps`).
+#
+#   make            libfsp (shared + static), memfs, tools, tests
+#   make run        build and mount memfs on ./mnt in the foreground
+#   make test       the whole suite (unit, integration, then ASan+UBSan)
+#   make SAN=asan   a sanitizer build in build-asan/ (also SAN=tsan)
+
+CC       ?= cc
+SAN      ?=
+BUILD    ?= build$(if $(SAN),-$(SAN))
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CSTD     := -std=c11
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
+LDLIBS   += -lpthread
+
+ifeq ($(SAN),asan)
+  CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),tsan)
+  CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=thread
+endif
+ifneq ($(WERROR),)
+  WARN += -Werror
+endif
+
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -fPIC -MMD -MP
+
+VERSION  := 0.1.0
+SOVER    := 1
+
+LIB_SRCS := $(sort $(wildcard src/kernel/*.c src/session/*.c src/native/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_A    := $(BUILD)/libfsp.a
+LIB_SO   := $(BUILD)/libfsp.so.$(SOVER)
+
+MEMFS_SRCS := $(sort $(wildcard fs/memfs/*.c))
+MEMFS      := $(BUILD)/memfs
+
+TOOLS_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS      := $(TOOLS_SRCS:tools/%.c=$(BUILD)/%)
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+ITEST_SRCS := $(sort $(wildcard tests/integration/*.c))
+ITEST      := $(BUILD)/tests/fsp-itest
+
+PC         := $(BUILD)/pkgconfig/fsp.pc
+
+.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean
+all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST)
+lib: $(LIB_A) $(LIB_SO) $(PC)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) src/libfsp.map
+	$(CC) -shared -o $@ $(LIB_OBJS) $(LDFLAGS) -Wl,-soname,libfsp.so.$(SOVER) \
+	    -Wl,--version-script=src/libfsp.map $(LDLIBS)
+	ln -sf libfsp.so.$(SOVER) $(BUILD)/libfsp.so
+
+$(PC): Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s\n\nName: fsp\nDescription: fsp, the File System Proxy for Linux (native API)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfsp -lpthread\n' \
+	    "$(CURDIR)" "$(BUILD)" "$(VERSION)" > $@
+
+$(MEMFS): $(MEMFS_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(ITEST): $(ITEST_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+run: $(MEMFS)
+	@mkdir -p mnt
+	$(MEMFS) -f $(MEMFS_ARGS) mnt
+
+deps:
+	@tests/deps.sh
+
+# The whole suite: what the README names and what CI runs.
+test: deps
+	$(MAKE) WERROR=1 all
+	$(MAKE) WERROR=1 CC=clang BUILD=build-clang all
+	$(MAKE) WERROR=1 SAN=asan all
+	tests/run.sh build build-asan
+
+test-fast: all
+	tests/run.sh $(BUILD)
+
+test-tsan:
+	$(MAKE) SAN=tsan CC=clang all
+	tests/run.sh build-tsan
+
+soak: all
+	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+clean:
+	rm -rf build build-*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

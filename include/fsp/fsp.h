@@ -1,0 +1,401 @@
+/*
+ * fsp native API, version 1: write a Linux file system as an ordinary
+ * program, the way WinFsp's FSP_FILE_SYSTEM_INTERFACE does on Windows.
+ *
+ * A file system fills one `struct fsp_fs_interface` with callbacks and a
+ * `struct fsp_volume_params`, and fsp does the rest: it mounts through
+ * the kernel's FUSE module, decodes every request from /dev/fuse, keeps
+ * the node table, paths, directory paging and open-file bookkeeping, and
+ * calls the callbacks with clear contracts.
+ *
+ * Identity.  A file is identified by its stable file index (the inode
+ * number it reports in fsp_file_info.index), not by its path.  Each file
+ * the kernel knows has a per-node context (`void *node`), handed to fsp by
+ * lookup or create and given back by forget when the kernel drops the
+ * node.  Each open has a per-open context (`void *file`) from open or
+ * create until close.  Paths are a convenience: fsp_request_path() gives
+ * the request's path, valid during the call only.
+ *
+ * How WinFsp's names map onto what Linux sends:
+ *   Create       new name: open(O_CREAT), mkdir, symlink, mknod
+ *   Open         open() of an existing file or directory
+ *   Overwrite    open(O_TRUNC) of an existing file
+ *   Cleanup      close() of one descriptor (FUSE FLUSH): zero or more times
+ *                per open, because dup() and fork() share one open
+ *   Close        the final release of an open (FUSE RELEASE): exactly once
+ *                per successful open or create
+ *   CanDelete / SetDelete
+ *                delete is by name on Linux: unlink() or rmdir() calls
+ *                can_delete, then set_delete removes the name at once; the
+ *                file lives on while it is open or the kernel holds it
+ *   Flush        fsync()/fdatasync()
+ *   ReadDirectory
+ *                the file system adds its entries to a directory buffer;
+ *                fsp adds "." and "..", pages them to the kernel and keeps
+ *                telldir()/seekdir() cookies stable per open directory
+ *   Reparse points
+ *                symbolic links (the first kind): get_reparse_point reads
+ *                the target
+ *   EAs          extended attributes (user.*, trusted.*, security.*)
+ *
+ * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
+ * then open and close are never called, the file argument is always NULL,
+ * and the kernel sends no OPEN/RELEASE requests at all.
+ *
+ * Results.  Every callback returns 0 or a negative errno (-ENOENT, ...).
+ * A positive or out-of-range value is a bug in the file system: fsp turns
+ * it into -EIO in one place and logs it.  read, write and read_directory
+ * may also return FSP_PENDING and finish later with fsp_request_complete.
+ *
+ * Threads.  Callbacks run on fsp's dispatcher threads, several at once
+ * unless the volume asks for a coarse guard (see FSP_VOL_COARSE_GUARD).
+ * With the default fine guard, namespace changes (create, set_delete,
+ * rename, set_volume_label) run alone; lookups, attribute and directory
+ * calls run shared with each other; read, write and flush are not guarded
+ * at all, so a file system protects its file data itself.
+ */
+#ifndef FSP_FSP_H
+#define FSP_FSP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FSP_API_VERSION 1
+
+/* One mounted (or mountable) file system instance; opaque. */
+typedef struct fsp_fs fsp_fs;
+/* One request from the kernel, passed first to every callback; opaque. */
+typedef struct fsp_request fsp_request;
+
+/* Returned by read, write or read_directory to complete the request later
+ * from any thread with fsp_request_complete().  Outside errno's range. */
+#define FSP_PENDING (-0x10000)
+
+/* DOS file attributes, kept by the file system and reported in file info;
+ * the values are Windows' FILE_ATTRIBUTE_* ones. */
+#define FSP_ATTR_READONLY      0x00000001u
+#define FSP_ATTR_HIDDEN        0x00000002u
+#define FSP_ATTR_SYSTEM        0x00000004u
+#define FSP_ATTR_DIRECTORY     0x00000010u
+#define FSP_ATTR_ARCHIVE       0x00000020u
+#define FSP_ATTR_NORMAL        0x00000080u
+#define FSP_ATTR_TEMPORARY     0x00000100u
+#define FSP_ATTR_SPARSE_FILE   0x00000200u
+#define FSP_ATTR_REPARSE_POINT 0x00000400u
+
+/* What the file system knows about one file.  Filled by callbacks; fsp
+ * maps it onto stat, statx and the kernel's attribute cache. */
+struct fsp_file_info {
+    uint64_t index;          /* stable file index (inode number), never 0 */
+    uint32_t mode;           /* S_IFMT type and permission bits */
+    uint32_t attributes;     /* FSP_ATTR_* */
+    uint32_t nlink;          /* hard links; 0 once deleted but still open */
+    uint32_t uid, gid;       /* owner */
+    uint32_t rdev;           /* device number for device files */
+    uint64_t size;           /* bytes (symlink: target length) */
+    uint64_t alloc_size;     /* bytes allocated; st_blocks = alloc_size/512 */
+    struct timespec creation_time, access_time, write_time, change_time;
+    uint64_t reserved[4];
+};
+
+/* Volume-wide numbers, reported through statfs(). */
+struct fsp_volume_info {
+    uint64_t total_size;     /* bytes */
+    uint64_t free_size;      /* bytes */
+    uint64_t total_files;    /* 0: no limit */
+    uint64_t free_files;
+    char label[64];          /* UTF-8, NUL-terminated */
+};
+
+/* Volume flags. */
+#define FSP_VOL_CASE_INSENSITIVE 0x0001u /* lookups ignore case; fsp then
+                                            never caches negative entries */
+#define FSP_VOL_READ_ONLY        0x0002u /* mount read-only */
+#define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
+#define FSP_VOL_DEFAULT_PERMS    0x0008u /* the kernel checks modes */
+
+/* Parameters fixed when the file system is created. */
+struct fsp_volume_params {
+    uint32_t size;                 /* sizeof(struct fsp_volume_params) */
+    uint32_t flags;                /* FSP_VOL_* */
+    uint32_t sector_size;          /* st_blksize and f_bsize; 0: 4096 */
+    uint32_t max_name_length;      /* longer names: ENAMETOOLONG; 0: 255 */
+    uint32_t file_info_timeout_ms; /* kernel entry and attribute cache */
+    uint32_t reserved0;
+    uint64_t volume_serial;
+    struct timespec volume_creation_time;
+    char fsname[64];               /* mount source; "" = "fsp" */
+    char subtype[32];              /* fstype fuse.SUBTYPE; "" = none */
+    uint64_t reserved[16];
+};
+
+/* Fields of fsp_basic_info to change (set_basic_info). */
+#define FSP_SET_MODE       0x0001u
+#define FSP_SET_UID        0x0002u
+#define FSP_SET_GID        0x0004u
+#define FSP_SET_ATIME      0x0008u
+#define FSP_SET_MTIME      0x0010u
+#define FSP_SET_CTIME      0x0020u
+#define FSP_SET_CRTIME     0x0040u
+#define FSP_SET_ATTRIBUTES 0x0080u
+
+/* Attributes and times to change.  fsp has already resolved "now". */
+struct fsp_basic_info {
+    uint32_t valid;          /* FSP_SET_* */
+    uint32_t mode;           /* permission bits only (07777) */
+    uint32_t uid, gid;
+    uint32_t attributes;
+    uint32_t reserved0;
+    struct timespec access_time, write_time, change_time, creation_time;
+};
+
+/* What to create (create). */
+struct fsp_create_params {
+    uint32_t mode;           /* type and permission bits, umask applied */
+    uint32_t attributes;     /* FSP_ATTR_* for the new file */
+    uint32_t flags;          /* open(2) flags for regular files */
+    uint32_t uid, gid;       /* owner: the caller */
+    uint32_t rdev;           /* device files */
+    uint32_t reserved0;
+    const char *link_target; /* S_IFLNK: the target, owned by fsp */
+    uint64_t reserved[4];
+};
+
+/* Rename flags; same values as renameat2(). */
+#define FSP_RENAME_NOREPLACE 0x1u
+#define FSP_RENAME_EXCHANGE  0x2u
+
+/* Extended attribute set flags; same values as setxattr(). */
+#define FSP_EA_CREATE  0x1
+#define FSP_EA_REPLACE 0x2
+
+/* Interface flags. */
+#define FSP_IFACE_STATELESS_OPENS 0x0001u
+
+/* A directory listing under construction; opaque, owned by fsp. */
+struct fsp_dir_buffer;
+
+/*
+ * The contract between fsp and a file system.  Set `size` to
+ * sizeof(struct fsp_fs_interface); members the file system leaves NULL
+ * answer ENOSYS (or do the sensible thing where noted).  Every callback
+ * gets the request first; the request, and every buffer fsp passes in,
+ * belongs to fsp and lives until the callback returns (or, after
+ * FSP_PENDING, until fsp_request_complete).
+ */
+struct fsp_fs_interface {
+    uint32_t size;
+    uint32_t flags;          /* FSP_IFACE_* */
+
+    /* statfs().  Fill *vi.  NULL: sizes 0, label from volume params. */
+    int (*get_volume_info)(fsp_request *req, struct fsp_volume_info *vi);
+
+    /* Change the label (fsp sets it through the "fsp.volume_label"
+     * extended attribute of the root).  Fill *vi afterwards. */
+    int (*set_volume_label)(fsp_request *req, const char *label,
+                            struct fsp_volume_info *vi);
+
+    /* Required.  Find `name` in directory `parent` and return a node
+     * reference in *node and its file info.  `parent` NULL and name "/"
+     * asks for the root directory (once, at mount).  fsp has checked the
+     * name length.  Each successful lookup hands fsp one reference that it
+     * gives back with exactly one forget.  On a case-insensitive volume,
+     * match ignoring case. */
+    int (*lookup)(fsp_request *req, void *parent, const char *name,
+                  void **node, struct fsp_file_info *fi);
+
+    /* Give back one node reference (from lookup or create).  Called when
+     * the kernel forgets the node, at unmount, and at once for a duplicate
+     * reference of a node fsp already has.  No request: may run on any
+     * thread, under no guard. */
+    void (*forget)(fsp_fs *fs, void *node);
+
+    /* Fill the file info of `node`.  `file` is the open context if the
+     * kernel named an open file, else NULL. */
+    int (*get_file_info)(fsp_request *req, void *node, void *file,
+                         struct fsp_file_info *fi);
+
+    /* Create `name` in `parent` as described by *cp (regular file,
+     * directory, symlink, device, fifo or socket).  Fail with -EEXIST if
+     * the name exists.  Return a node reference (as lookup) and, for a
+     * regular file, an open context in *file (closed later by exactly one
+     * close; for other types *file is ignored). */
+    int (*create)(fsp_request *req, void *parent, const char *name,
+                  const struct fsp_create_params *cp, void **node,
+                  void **file, struct fsp_file_info *fi);
+
+    /* Open an existing node.  `flags` are open(2)'s.  Return the open
+     * context in *file (may be NULL) and the file info. */
+    int (*open)(fsp_request *req, void *node, uint32_t flags, void **file,
+                struct fsp_file_info *fi);
+
+    /* Truncate an opened file to 0 for open(O_TRUNC). */
+    int (*overwrite)(fsp_request *req, void *node, void *file,
+                     struct fsp_file_info *fi);
+
+    /* One descriptor of the open is being closed.  NULL: nothing to do. */
+    int (*cleanup)(fsp_request *req, void *node, void *file);
+
+    /* The open is over.  No request, no result: it cannot fail. */
+    void (*close)(fsp_fs *fs, void *node, void *file);
+
+    /* Read up to `length` bytes at `offset` into buf; set *bytes_read
+     * (short only at end of file).  May return FSP_PENDING. */
+    int (*read)(fsp_request *req, void *node, void *file, void *buf,
+                uint64_t offset, uint32_t length, uint32_t *bytes_read);
+
+    /* Write `length` bytes at `offset` (fsp has resolved O_APPEND: offset
+     * is the position the kernel chose).  Set *bytes_written and the new
+     * file info.  May return FSP_PENDING. */
+    int (*write)(fsp_request *req, void *node, void *file, const void *buf,
+                 uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                 struct fsp_file_info *fi);
+
+    /* fsync/fdatasync.  NULL: success (data is already where it goes). */
+    int (*flush)(fsp_request *req, void *node, void *file, int datasync);
+
+    /* chmod, chown, utimensat, DOS attributes: change what bi->valid
+     * names, then fill *fi. */
+    int (*set_basic_info)(fsp_request *req, void *node, void *file,
+                          const struct fsp_basic_info *bi,
+                          struct fsp_file_info *fi);
+
+    /* truncate/ftruncate: new size, zero-filling when growing. */
+    int (*set_file_size)(fsp_request *req, void *node, void *file,
+                         uint64_t size, struct fsp_file_info *fi);
+
+    /* May `name` (node) be removed from `parent`?  -ENOTEMPTY for a
+     * non-empty directory, -EPERM, ...  NULL: yes. */
+    int (*can_delete)(fsp_request *req, void *parent, const char *name,
+                      void *node);
+
+    /* Remove the name now (unlink, rmdir).  fsp has checked the type
+     * (unlink of a directory is EISDIR, rmdir of a file ENOTDIR) and
+     * called can_delete.  The node stays valid until forgotten. */
+    int (*set_delete)(fsp_request *req, void *parent, const char *name,
+                      void *node);
+
+    /* Move `node` from old_parent/old_name to new_parent/new_name.
+     * Without flags an existing target is replaced (fsp has checked that
+     * a directory replaces only an empty directory and a file only a
+     * file); FSP_RENAME_NOREPLACE: -EEXIST if it exists;
+     * FSP_RENAME_EXCHANGE: swap the two.  On a case-insensitive volume the
+     * target may be the same file under another case. */
+    int (*rename)(fsp_request *req, void *old_parent, const char *old_name,
+                  void *new_parent, const char *new_name, void *node,
+                  uint32_t flags);
+
+    /* List directory `node`: call fsp_dir_buffer_add for each entry whose
+     * name sorts after `marker` (all entries when marker is NULL), not
+     * "." or "..", until it returns 0.  May return FSP_PENDING. */
+    int (*read_directory)(fsp_request *req, void *node, void *file,
+                          const char *marker, struct fsp_dir_buffer *db);
+
+    /* Symbolic link target into buf (size bytes, NUL-terminated). */
+    int (*get_reparse_point)(fsp_request *req, void *node, char *buf,
+                             size_t size);
+
+    /* Extended attributes.  get: copy the value into value (size bytes)
+     * and set *needed to its length; -ERANGE is fsp's business (it
+     * handles the size probe).  -ENODATA for a missing name. */
+    int (*get_ea)(fsp_request *req, void *node, const char *name,
+                  void *value, size_t size, size_t *needed);
+    int (*set_ea)(fsp_request *req, void *node, const char *name,
+                  const void *value, size_t size, int flags);
+    /* list: names, each NUL-terminated, back to back, as listxattr(). */
+    int (*list_ea)(fsp_request *req, void *node, char *list, size_t size,
+                   size_t *needed);
+    int (*remove_ea)(fsp_request *req, void *node, const char *name);
+
+    /* Room to grow without changing the struct's size. */
+    void (*reserved[40])(void);
+};
+
+/*
+ * Add one entry to a directory listing.  Copies name and *fi.  Returns 1
+ * when added, 0 when the buffer is full (stop; fsp calls read_directory
+ * again with marker = the last name added).  Callback thread only.
+ */
+int fsp_dir_buffer_add(struct fsp_dir_buffer *db, const char *name,
+                       const struct fsp_file_info *fi);
+
+/* Create a file system instance.  Copies *vp and *iface (their `size`
+ * tells fsp which members exist).  `context` is the file system's own,
+ * returned by fsp_fs_context.  Returns 0 or -EINVAL (bad params),
+ * -ENOMEM. */
+int fsp_fs_new(const struct fsp_volume_params *vp,
+               const struct fsp_fs_interface *iface, void *context,
+               fsp_fs **out);
+
+/* The file system's own context given to fsp_fs_new.  Any thread. */
+void *fsp_fs_context(const fsp_fs *fs);
+
+/* Debug trace: one line per request and reply on stderr. */
+void fsp_fs_set_debug(fsp_fs *fs, int on);
+
+/* Dispatcher threads: 0 = one per CPU, at least 2 (the default); 1 =
+ * single-threaded.  The pool grows up to max_threads (0: 4 x the start)
+ * while every thread is busy in the file system.  Before fsp_fs_run. */
+void fsp_fs_set_threads(fsp_fs *fs, unsigned threads, unsigned max_threads);
+
+/* Mount at `mountpoint` with -o style options ("ro,allow_other").  On
+ * failure returns a negative errno and one line in err. */
+int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
+                 char *err, size_t errlen);
+
+/* Serve requests until the file system is unmounted or fsp_fs_stop is
+ * called; then unmount, close every open and forget every node.  Returns
+ * 0 or a negative errno.  Call from one thread. */
+int fsp_fs_run(fsp_fs *fs);
+
+/* Ask fsp_fs_run to finish.  Async-signal-safe; any thread. */
+void fsp_fs_stop(fsp_fs *fs);
+
+/* Make SIGINT, SIGTERM and SIGHUP call fsp_fs_stop(fs) (and ignore
+ * SIGPIPE).  One file system per process may use this. */
+int fsp_fs_set_signal_handlers(fsp_fs *fs);
+
+/* Free the instance (after fsp_fs_run returned, or if it never ran). */
+void fsp_fs_delete(fsp_fs *fs);
+
+/* The caller of a request.  Request callbacks only. */
+uid_t fsp_request_uid(const fsp_request *req);
+gid_t fsp_request_gid(const fsp_request *req);
+pid_t fsp_request_pid(const fsp_request *req);
+/* The umask of create calls (0 elsewhere). */
+mode_t fsp_request_umask(const fsp_request *req);
+/* Nonzero once the kernel asked to interrupt this request (the caller got
+ * a signal).  A slow callback polls it and returns -EINTR. */
+int fsp_request_interrupted(const fsp_request *req);
+/* The file system this request is for. */
+fsp_fs *fsp_request_fs(const fsp_request *req);
+/* The path of the file the request is about ("/a/b"), computed on
+ * demand; NULL for a file that has no name any more.  Owned by the
+ * request, valid until the callback returns. */
+const char *fsp_request_path(fsp_request *req);
+
+/* Keep a request beyond its callback: call it in read or write before
+ * returning FSP_PENDING and finish the returned request later with
+ * fsp_request_complete (the `req` the callback got dies when it returns;
+ * buffers fsp passed in live on with the returned one).  NULL: out of
+ * memory; then answer normally. */
+fsp_request *fsp_request_pend(fsp_request *req);
+
+/* Finish a request whose callback returned FSP_PENDING, from any thread,
+ * exactly once.  `result` is what the callback would have returned;
+ * `bytes` is *bytes_read or *bytes_written; `fi` the new file info for a
+ * write (NULL otherwise).  The request is gone afterwards. */
+void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
+                          const struct fsp_file_info *fi);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

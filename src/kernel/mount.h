@@ -1,0 +1,93 @@
+/*
+ * Kernel channel: mounting and unmounting a FUSE file system.
+ *
+ * This layer knows /dev/fuse, mount(2), Debian's fusermount3 and the
+ * kernel's fusectl directory, and nothing above it.  A mount produces one
+ * open /dev/fuse descriptor (close-on-exec) that the session reads
+ * requests from.
+ *
+ * Why a watchdog: a FUSE mount whose server died returns ENOTCONN to every
+ * client (the kernel aborts the connection when the last /dev/fuse
+ * descriptor closes), but the dead mount stays in the namespace until
+ * someone unmounts it.  auto_unmount (on by default) forks a tiny helper
+ * process that holds nothing but a pipe to the file system process and
+ * lazily unmounts the mountpoint when that pipe reaches EOF.  For mounts
+ * made through fusermount3 the watchdog runs "fusermount3 -u" instead:
+ * fusermount3's own auto_unmount is not used because in fuse3 3.14
+ * (Debian 12) it cannot unmount mounts without allow_other.
+ */
+#ifndef FSP_KERNEL_MOUNT_H
+#define FSP_KERNEL_MOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Mount options as users write them after -o. */
+struct fsp_mount_opts {
+    int allow_other;          /* allow_other */
+    int default_permissions;  /* default_permissions: kernel checks modes */
+    int read_only;            /* ro */
+    int nonempty;             /* nonempty: allow mounting over a non-empty dir */
+    int auto_unmount;         /* auto_unmount / noauto_unmount; default 1 */
+    uint32_t max_read;        /* max_read=N, 0 = kernel default */
+    uint32_t request_timeout; /* request_timeout=SECONDS, 0 = none */
+    char fsname[256];         /* fsname=NAME, "" = the program's name */
+    char subtype[64];         /* subtype=NAME, "" = none */
+};
+
+/* Initialise *o with the defaults (auto_unmount on, everything else off). */
+void fsp_mount_opts_init(struct fsp_mount_opts *o);
+
+/*
+ * Parse one -o argument ("ro,allow_other,fsname=x") into *o.  Options are
+ * comma separated; a backslash escapes a comma.  Returns 0, or -EINVAL with
+ * a one-line message in err (e.g. "unknown option 'foo'", "bad value for
+ * max_read: 'abc'").  May be called several times to accumulate.
+ */
+int fsp_mount_opts_parse(struct fsp_mount_opts *o, const char *arg,
+                         char *err, size_t errlen);
+
+/* State of one live mount; owned by the caller, filled by fsp_mount(). */
+struct fsp_mount {
+    char mountpoint[4096];    /* absolute, canonical path */
+    int fd;                   /* /dev/fuse descriptor, O_CLOEXEC */
+    int via_fusermount;       /* mounted through fusermount3 */
+    int watchdog_fd;          /* write end of the watchdog pipe; -1 if none */
+    int watchdog_pid;         /* watchdog process, 0 if none */
+    unsigned dev_minor;       /* minor of the mount's st_dev: the fusectl connection id */
+    int mounted;              /* set by fsp_mount(), cleared by fsp_unmount(); lets a
+                                 zeroed or failed struct be unmounted harmlessly */
+};
+
+/*
+ * Check the mountpoint and mount.  As root (CAP_SYS_ADMIN) uses mount(2)
+ * with "fd=N,rootmode=...,user_id=...,group_id=..." and the options;
+ * otherwise runs fusermount3 and receives the descriptor over a socket.
+ * A mountpoint that is a dead FUSE mount (ENOTCONN) is lazily detached
+ * first, with a line on stderr saying so.  Starts the watchdog when
+ * o->auto_unmount.  On failure returns a negative errno and writes one
+ * line into err: "mountpoint does not exist: /x", "not a directory: /x",
+ * "already a mount point: /x", "/dev/fuse not available: ...",
+ * "mount not permitted: ...", "mountpoint is not empty: /x" (unless
+ * nonempty).  Any thread; not async-signal-safe.
+ */
+int fsp_mount(struct fsp_mount *m, const char *mountpoint,
+              const struct fsp_mount_opts *o, char *err, size_t errlen);
+
+/*
+ * Unmount and close the descriptor.  Safe to call twice and on a mount
+ * whose kernel side is already gone.  Stops the watchdog.  Returns 0 or a
+ * negative errno.
+ */
+int fsp_unmount(struct fsp_mount *m);
+
+/*
+ * Abort the FUSE connection of a mountpoint through fusectl
+ * (/sys/fs/fuse/connections/N/abort), mounting fusectl there first if it
+ * is not mounted.  Every pending and future request then fails with
+ * ENOTCONN; this is the "cut off a stuck file system" command.  Returns 0
+ * or a negative errno with a message in err.
+ */
+int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * The file system instance: create, mount, run, stop, delete.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "native/fs_int.h"
+
+int fsp_fs_new(const struct fsp_volume_params *vp,
+               const struct fsp_fs_interface *iface, void *context,
+               fsp_fs **out)
+{
+    if (!vp || !iface || !out || !iface->lookup ||
+        vp->size < offsetof(struct fsp_volume_params, reserved) ||
+        iface->size < offsetof(struct fsp_fs_interface, get_reparse_point))
+        return -EINVAL;
+    struct fsp_fs *fs = calloc(1, sizeof *fs);
+    if (!fs)
+        return -ENOMEM;
+    /* Copy what the caller's struct has; newer members stay zero. */
+    memcpy(&fs->vp, vp, vp->size < sizeof fs->vp ? vp->size : sizeof fs->vp);
+    memcpy(&fs->fi, iface,
+           iface->size < sizeof fs->fi ? iface->size : sizeof fs->fi);
+    fs->context = context;
+    if (!fs->vp.sector_size)
+        fs->vp.sector_size = 4096;
+    if (!fs->vp.max_name_length || fs->vp.max_name_length > 1024)
+        fs->vp.max_name_length = 255;
+    uint64_t t = (uint64_t)fs->vp.file_info_timeout_ms * 1000000u;
+    fs->attr_timeout_ns = t;
+    /* On a case-insensitive volume the kernel's dentry cache is
+     * case-sensitive: a cached "a" would not notice that "A" was removed
+     * or renamed, and a cached miss for "a" would hide a new "A".  So
+     * every name is looked up afresh there. */
+    int nocase = fs->vp.flags & FSP_VOL_CASE_INSENSITIVE;
+    fs->entry_timeout_ns = nocase ? 0 : t;
+    fs->negative_timeout_ns = nocase ? 0 : t;
+    fsp_mount_opts_init(&fs->mopts);
+    pthread_mutex_init(&fs->open_lock, NULL);
+    pthread_rwlock_init(&fs->guard, NULL);
+    int r = fsp_nodes_init(&fs->nodes);
+    if (r) {
+        free(fs);
+        return r;
+    }
+    *out = fs;
+    return 0;
+}
+
+void *fsp_fs_context(const fsp_fs *fs) { return fs->context; }
+void fsp_fs_set_debug(fsp_fs *fs, int on) { fs->debug = on; }
+
+void fsp_fs_set_threads(fsp_fs *fs, unsigned threads, unsigned max_threads)
+{
+    fs->threads = threads;
+    fs->max_threads = max_threads;
+}
+
+/* Ask the file system for the root directory, as node id 1. */
+static int load_root(struct fsp_fs *fs)
+{
+    struct fsp_request req = { .se = fs->se };
+    void *ctx = NULL;
+    struct fsp_file_info fi = { 0 };
+    int r = fsp_check_result(fs, "lookup",
+                             fs->fi.lookup(&req, NULL, "/", &ctx, &fi));
+    if (r)
+        return r;
+    if (!S_ISDIR(fi.mode)) {
+        if (fs->fi.forget)
+            fs->fi.forget(fs, ctx);
+        return -ENOTDIR;
+    }
+    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    return fs->root ? 0 : -ENOMEM;
+}
+
+int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
+                 char *err, size_t errlen)
+{
+    struct fsp_mount_opts *o = &fs->mopts;
+    int r = 0;
+    if (options && *options)
+        r = fsp_mount_opts_parse(o, options, err, errlen);
+    if (r)
+        return r;
+    if (fs->vp.flags & FSP_VOL_READ_ONLY)
+        o->read_only = 1;
+    if (fs->vp.flags & FSP_VOL_DEFAULT_PERMS)
+        o->default_permissions = 1;
+    if (!o->fsname[0])
+        snprintf(o->fsname, sizeof o->fsname, "%s",
+                 fs->vp.fsname[0] ? fs->vp.fsname : "fsp");
+    if (!o->subtype[0] && fs->vp.subtype[0])
+        snprintf(o->subtype, sizeof o->subtype, "%s", fs->vp.subtype);
+
+    r = fsp_mount(&fs->mnt, mountpoint, o, err, errlen);
+    if (r)
+        return r;
+    fs->mounted = 1;
+
+    struct fsp_ll_ops ops;
+    fsp_native_ll_ops(&ops);
+    struct fsp_session_params sp = {
+        .threads = fs->threads,
+        .max_threads = fs->max_threads,
+        .debug = fs->debug,
+        .request_timeout = (uint16_t)o->request_timeout,
+    };
+    struct fsp_transport *t = fsp_dev_transport_new(fs->mnt.fd);
+    r = t ? fsp_session_new(t, &ops, fs, &sp, &fs->se) : -ENOMEM;
+    if (r && t)
+        t->destroy(t);
+    if (!r)
+        r = load_root(fs);
+    if (r) {
+        snprintf(err, errlen, "cannot start the file system: %s",
+                 strerror(-r));
+        fsp_unmount(&fs->mnt);
+        fs->mounted = 0;
+        fsp_session_delete(fs->se);
+        fs->se = NULL;
+    }
+    return r;
+}
+
+int fsp_fs_run(fsp_fs *fs)
+{
+    if (!fs->se)
+        return -EINVAL;
+    if (atomic_load(&fs->stop_requested))
+        fsp_session_exit(fs->se);
+    int r = fsp_session_loop(fs->se);
+    /* Unmount while the threads still answer, so clients never wait on a
+     * session that stopped listening; then join them. */
+    if (fs->mounted) {
+        fsp_unmount(&fs->mnt);
+        fs->mounted = 0;
+    }
+    int jr = fsp_session_join(fs->se);
+    if (!r)
+        r = jr;
+    fsp_opens_close_all(fs);
+    if (fs->debug)
+        fsp_session_print_stats(fs->se, stderr);
+    return r;
+}
+
+void fsp_fs_stop(fsp_fs *fs)
+{
+    atomic_store(&fs->stop_requested, 1);
+    if (fs->se)
+        fsp_session_exit(fs->se);
+}
+
+static fsp_fs *signal_fs;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (signal_fs)
+        fsp_fs_stop(signal_fs);
+}
+
+int fsp_fs_set_signal_handlers(fsp_fs *fs)
+{
+    signal_fs = fs;
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigemptyset(&sa.sa_mask);
+    struct sigaction ign = { .sa_handler = SIG_IGN };
+    if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+        sigaction(SIGHUP, &sa, NULL) || sigaction(SIGPIPE, &ign, NULL))
+        return -errno;
+    return 0;
+}
+
+void fsp_fs_delete(fsp_fs *fs)
+{
+    if (!fs)
+        return;
+    if (signal_fs == fs)
+        signal_fs = NULL;
+    if (fs->mounted)
+        fsp_unmount(&fs->mnt);
+    fsp_opens_close_all(fs);
+    fsp_nodes_destroy(fs);
+    fsp_session_delete(fs->se);
+    pthread_mutex_destroy(&fs->open_lock);
+    pthread_rwlock_destroy(&fs->guard);
+    free(fs);
+}

@@ -1,0 +1,174 @@
+/*
+ * Native API internals: the file system instance, the node table, open
+ * files and the operation guard.  Shared by the files of src/native.
+ */
+#ifndef FSP_NATIVE_FS_INT_H
+#define FSP_NATIVE_FS_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "fsp/fsp.h"
+#include "kernel/mount.h"
+#include "session/session.h"
+
+/*
+ * A node: one file the kernel knows, by node id.  Node ids come from a
+ * counter and are never reused while the mount lives, so a stale id can
+ * never reach the wrong file.  The file index (inode number) is the file
+ * system's; several lookups of one index share one node.
+ */
+struct fsp_node {
+    uint64_t nodeid;
+    uint64_t index;
+    void *ctx;                /* the file system's node reference */
+    uint64_t nlookup;         /* the kernel's references */
+    unsigned pins;            /* ours: named children, opens */
+    uint32_t type;            /* S_IFMT bits */
+    struct fsp_node *parent;  /* last known name, for paths (pinned) */
+    char *name;
+    struct fsp_node *id_next, *index_next, *name_next;   /* hash chains */
+};
+
+struct fsp_node_table {
+    pthread_mutex_t lock;
+    struct fsp_node **by_id, **by_index, **by_name;
+    size_t nbuckets, count;
+    uint64_t next_id;
+};
+
+/* One open file or directory: the kernel's fh points at this. */
+struct fsp_open {
+    struct fsp_node *node;
+    void *file;               /* the file system's open context */
+    struct fsp_open *next, *prev;
+    struct fsp_dir_buffer *dir;   /* directory snapshot, directories only */
+    int is_dir;
+};
+
+enum fsp_guard { FSP_GUARD_NONE, FSP_GUARD_SHARED, FSP_GUARD_EXCLUSIVE };
+
+struct fsp_fs {
+    struct fsp_volume_params vp;
+    struct fsp_fs_interface fi;
+    void *context;
+    int debug;
+    unsigned threads, max_threads;
+
+    struct fsp_mount mnt;
+    int mounted;
+    struct fsp_mount_opts mopts;
+    struct fsp_session *se;
+    atomic_int stop_requested;
+    int stop_pipe[2];
+
+    struct fsp_node_table nodes;
+    struct fsp_node *root;
+
+    pthread_mutex_t open_lock;
+    struct fsp_open *opens;
+
+    pthread_rwlock_t guard;
+    uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
+};
+
+/* Node table (nodes.c).  Every function takes the table lock itself. */
+int fsp_nodes_init(struct fsp_node_table *t);
+void fsp_nodes_destroy(struct fsp_fs *fs);
+struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
+/* Account one kernel lookup of (ctx, fi) named `name` in `parent`;
+ * gives a duplicate ctx straight back to the file system.  NULL: ENOMEM. */
+struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
+                                     const char *name, void *ctx,
+                                     const struct fsp_file_info *fi);
+/* The kernel dropped n references (FORGET). */
+void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *node, uint64_t n);
+void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *node);
+void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *node);
+/* Path bookkeeping after namespace changes. */
+void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
+                     const char *name);
+void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
+                     const char *oldname, struct fsp_node *newp,
+                     const char *newname, uint32_t flags);
+/* "/a/b" of node (plus "/name" when name is not NULL); malloc'ed or NULL. */
+char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name);
+
+/* Guard (ops.c). */
+void fsp_guard_enter(struct fsp_fs *fs, enum fsp_guard g);
+void fsp_guard_leave(struct fsp_fs *fs, enum fsp_guard g);
+
+/* Results from file system callbacks: anything not 0 or -errno becomes
+ * -EIO, logged once here (ops.c). */
+int fsp_check_result(struct fsp_fs *fs, const char *what, int r);
+
+/* Attribute mapping (attr.c). */
+void fsp_fill_attr(const struct fsp_fs *fs, const struct fsp_file_info *fi,
+                   struct fsp_attr *a);
+void fsp_fill_entry(const struct fsp_fs *fs, const struct fsp_node *node,
+                    const struct fsp_file_info *fi, struct fsp_entry_out *e);
+void fsp_fill_statx(const struct fsp_fs *fs, const struct fsp_file_info *fi,
+                    struct fsp_statx *sx);
+void fsp_split_timeout(uint64_t ns, uint64_t *sec, uint32_t *nsec);
+
+/* Open files (ops_file.c). */
+struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
+                              void *file, int is_dir);
+void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close);
+void fsp_opens_close_all(struct fsp_fs *fs);
+
+/* Directory buffers (dirbuf.c). */
+struct fsp_dir_entry {
+    const char *name;
+    uint64_t index;
+    uint32_t mode;
+};
+struct fsp_dir_buffer *fsp_dir_buffer_new(void);
+void fsp_dir_buffer_free(struct fsp_dir_buffer *db);
+size_t fsp_dir_buffer_count(const struct fsp_dir_buffer *db);
+const struct fsp_dir_entry *fsp_dir_buffer_entry(const struct fsp_dir_buffer *db,
+                                                 size_t i);
+/* The name of the last entry added (the next marker), or NULL. */
+const char *fsp_dir_buffer_last(const struct fsp_dir_buffer *db);
+int fsp_dir_buffer_error(const struct fsp_dir_buffer *db);
+
+/* The low-level handler table the native API installs (ops.c). */
+void fsp_native_ll_ops(struct fsp_ll_ops *ops);
+
+/* Handlers, one file per area. */
+void fsp_op_lookup(struct fsp_request *req);
+void fsp_op_forget(struct fsp_request *req);
+void fsp_op_batch_forget(struct fsp_request *req);
+void fsp_op_getattr(struct fsp_request *req);
+void fsp_op_setattr(struct fsp_request *req);
+void fsp_op_statx(struct fsp_request *req);
+void fsp_op_statfs(struct fsp_request *req);
+void fsp_op_open(struct fsp_request *req);
+void fsp_op_create(struct fsp_request *req);
+void fsp_op_read(struct fsp_request *req);
+void fsp_op_write(struct fsp_request *req);
+void fsp_op_flush(struct fsp_request *req);
+void fsp_op_release(struct fsp_request *req);
+void fsp_op_fsync(struct fsp_request *req);
+void fsp_op_opendir(struct fsp_request *req);
+void fsp_op_readdir(struct fsp_request *req);
+void fsp_op_releasedir(struct fsp_request *req);
+void fsp_op_mknod(struct fsp_request *req);
+void fsp_op_mkdir(struct fsp_request *req);
+void fsp_op_symlink(struct fsp_request *req);
+void fsp_op_unlink(struct fsp_request *req);
+void fsp_op_rmdir(struct fsp_request *req);
+void fsp_op_rename(struct fsp_request *req);
+void fsp_op_readlink(struct fsp_request *req);
+void fsp_op_getxattr(struct fsp_request *req);
+void fsp_op_setxattr(struct fsp_request *req);
+void fsp_op_listxattr(struct fsp_request *req);
+void fsp_op_removexattr(struct fsp_request *req);
+
+/* The fs of a request. */
+static inline struct fsp_fs *req_fs(const struct fsp_request *req)
+{
+    return fsp_session_userdata(req->se);
+}
+
+#endif

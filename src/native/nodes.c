@@ -1,0 +1,366 @@
+/*
+ * The node table: node id -> node, and file index -> node.
+ *
+ * Lifetime: a node lives while the kernel holds references to it
+ * (nlookup) or fsp does (pins: each named child pins its parent so paths
+ * can be built, and each open pins its node).  When both reach zero the
+ * file system gets its reference back through forget().
+ *
+ * Paths: a node remembers the last name it was seen under.  That is
+ * enough for the convenience path handed to callbacks; identity never
+ * depends on it.  A node whose name was removed has no path.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "native/fs_int.h"
+
+static size_t hash64(uint64_t x, size_t nbuckets);
+
+/* Bucket of the name `name` in directory node `parent`. */
+static size_t hash_name(const struct fsp_node *parent, const char *name,
+                        size_t nbuckets)
+{
+    uint64_t h = 1469598103934665603ULL ^ parent->nodeid;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return hash64(h, nbuckets);
+}
+
+static size_t hash64(uint64_t x, size_t nbuckets)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x & (nbuckets - 1);
+}
+
+int fsp_nodes_init(struct fsp_node_table *t)
+{
+    t->nbuckets = 1024;
+    t->by_id = calloc(t->nbuckets, sizeof *t->by_id);
+    t->by_index = calloc(t->nbuckets, sizeof *t->by_index);
+    t->by_name = calloc(t->nbuckets, sizeof *t->by_name);
+    if (!t->by_id || !t->by_index || !t->by_name) {
+        free(t->by_id);
+        free(t->by_index);
+        free(t->by_name);
+        return -ENOMEM;
+    }
+    t->next_id = FSP_ROOT_ID;
+    pthread_mutex_init(&t->lock, NULL);
+    return 0;
+}
+
+/* Double the buckets when the table gets crowded; keep going on failure. */
+static void grow(struct fsp_node_table *t)
+{
+    size_t n = t->nbuckets * 2;
+    struct fsp_node **id = calloc(n, sizeof *id);
+    struct fsp_node **ix = calloc(n, sizeof *ix);
+    struct fsp_node **nm = calloc(n, sizeof *nm);
+    if (!id || !ix || !nm) {
+        free(id);
+        free(ix);
+        free(nm);
+        return;
+    }
+    for (size_t b = 0; b < t->nbuckets; b++) {
+        for (struct fsp_node *x = t->by_id[b], *next; x; x = next) {
+            next = x->id_next;
+            size_t h = hash64(x->nodeid, n);
+            x->id_next = id[h];
+            id[h] = x;
+        }
+        for (struct fsp_node *x = t->by_index[b], *next; x; x = next) {
+            next = x->index_next;
+            size_t h = hash64(x->index, n);
+            x->index_next = ix[h];
+            ix[h] = x;
+        }
+        for (struct fsp_node *x = t->by_name[b], *next; x; x = next) {
+            next = x->name_next;
+            size_t h = hash_name(x->parent, x->name, n);
+            x->name_next = nm[h];
+            nm[h] = x;
+        }
+    }
+    free(t->by_id);
+    free(t->by_index);
+    free(t->by_name);
+    t->by_id = id;
+    t->by_index = ix;
+    t->by_name = nm;
+    t->nbuckets = n;
+}
+
+static void unlink_node(struct fsp_node_table *t, struct fsp_node *n)
+{
+    struct fsp_node **p = &t->by_id[hash64(n->nodeid, t->nbuckets)];
+    while (*p != n)
+        p = &(*p)->id_next;
+    *p = n->id_next;
+    p = &t->by_index[hash64(n->index, t->nbuckets)];
+    while (*p != n)
+        p = &(*p)->index_next;
+    *p = n->index_next;
+    t->count--;
+}
+
+static struct fsp_node *find_index(struct fsp_node_table *t, uint64_t index)
+{
+    struct fsp_node *n = t->by_index[hash64(index, t->nbuckets)];
+    while (n && n->index != index)
+        n = n->index_next;
+    return n;
+}
+
+struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid)
+{
+    struct fsp_node_table *t = &fs->nodes;
+    pthread_mutex_lock(&t->lock);
+    struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
+    while (n && n->nodeid != nodeid)
+        n = n->id_next;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+static void name_unhash(struct fsp_node_table *t, struct fsp_node *n)
+{
+    if (!n->parent)
+        return;
+    struct fsp_node **p = &t->by_name[hash_name(n->parent, n->name,
+                                                t->nbuckets)];
+    while (*p != n)
+        p = &(*p)->name_next;
+    *p = n->name_next;
+}
+
+/* Table lock held.  Set the remembered name (NULL: none).  The new
+ * parent is pinned here; the old one is returned for the caller to unpin
+ * after dropping the lock, since that may free nodes. */
+static struct fsp_node *set_name(struct fsp_node_table *t, struct fsp_node *n,
+                                 struct fsp_node *parent, const char *name)
+{
+    char *copy = name ? strdup(name) : NULL;
+    if (name && !copy)
+        return NULL; /* keep the old name: paths are best effort */
+    struct fsp_node *old = n->parent;
+    name_unhash(t, n);
+    free(n->name);
+    n->name = copy;
+    n->parent = name ? parent : NULL;
+    if (n->parent) {
+        n->parent->pins++;
+        size_t h = hash_name(n->parent, n->name, t->nbuckets);
+        n->name_next = t->by_name[h];
+        t->by_name[h] = n;
+    }
+    return old;
+}
+
+/* Table lock held.  Remove a node nobody references; returns the parent
+ * it pinned, for the caller to release next. */
+static struct fsp_node *maybe_free(struct fsp_fs *fs, struct fsp_node *n,
+                                   void **ctx_out)
+{
+    *ctx_out = NULL;
+    if (n->nlookup || n->pins)
+        return NULL;
+    struct fsp_node *parent = n->parent;
+    name_unhash(&fs->nodes, n);
+    unlink_node(&fs->nodes, n);
+    *ctx_out = n->ctx;
+    free(n->name);
+    free(n);
+    if (parent)
+        parent->pins--;
+    return parent;
+}
+
+/* Release nodes from n up the parent chain as far as nothing holds them,
+ * giving each context back to the file system outside the lock. */
+static void release_chain(struct fsp_fs *fs, struct fsp_node *n)
+{
+    while (n) {
+        void *ctx;
+        pthread_mutex_lock(&fs->nodes.lock);
+        struct fsp_node *parent = maybe_free(fs, n, &ctx);
+        pthread_mutex_unlock(&fs->nodes.lock);
+        if (!ctx)
+            return;
+        if (fs->fi.forget)
+            fs->fi.forget(fs, ctx);
+        n = parent;
+    }
+}
+
+struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
+                                     const char *name, void *ctx,
+                                     const struct fsp_file_info *fi)
+{
+    struct fsp_node_table *t = &fs->nodes;
+    void *dup = NULL;
+    struct fsp_node *old_parent = NULL;
+
+    pthread_mutex_lock(&t->lock);
+    struct fsp_node *n = find_index(t, fi->index);
+    if (n) {
+        n->nlookup++;
+        dup = ctx; /* we hold one reference per node: the first */
+        if (parent && name && (n->parent != parent || !n->name ||
+                               strcmp(n->name, name) != 0))
+            old_parent = set_name(t, n, parent, name);
+    } else {
+        n = calloc(1, sizeof *n);
+        if (n) {
+            n->nodeid = parent ? ++t->next_id : FSP_ROOT_ID;
+            n->index = fi->index;
+            n->ctx = ctx;
+            n->type = fi->mode & S_IFMT;
+            n->nlookup = 1;
+            if (t->count >= t->nbuckets)
+                grow(t);
+            if (parent)
+                set_name(t, n, parent, name);
+            size_t h = hash64(n->nodeid, t->nbuckets);
+            n->id_next = t->by_id[h];
+            t->by_id[h] = n;
+            h = hash64(n->index, t->nbuckets);
+            n->index_next = t->by_index[h];
+            t->by_index[h] = n;
+            t->count++;
+        } else {
+            dup = ctx;
+        }
+    }
+    pthread_mutex_unlock(&t->lock);
+    if (dup && fs->fi.forget)
+        fs->fi.forget(fs, dup);
+    if (old_parent)
+        fsp_node_unpin(fs, old_parent);
+    return n;
+}
+
+void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *n, uint64_t count)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    n->nlookup = count > n->nlookup ? 0 : n->nlookup - count;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    release_chain(fs, n);
+}
+
+void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *n)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    n->pins++;
+    pthread_mutex_unlock(&fs->nodes.lock);
+}
+
+void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    n->pins--;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    release_chain(fs, n);
+}
+
+/* Table lock held: the child of parent currently named `name`. */
+static struct fsp_node *find_named(struct fsp_node_table *t,
+                                   struct fsp_node *parent, const char *name)
+{
+    struct fsp_node *n = t->by_name[hash_name(parent, name, t->nbuckets)];
+    while (n && !(n->parent == parent && strcmp(n->name, name) == 0))
+        n = n->name_next;
+    return n;
+}
+
+void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
+                     const char *name)
+{
+    struct fsp_node *old = NULL;
+    pthread_mutex_lock(&fs->nodes.lock);
+    struct fsp_node *n = find_named(&fs->nodes, parent, name);
+    if (n)
+        old = set_name(&fs->nodes, n, NULL, NULL);
+    pthread_mutex_unlock(&fs->nodes.lock);
+    if (old)
+        fsp_node_unpin(fs, old);
+}
+
+void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
+                     const char *oldname, struct fsp_node *newp,
+                     const char *newname, uint32_t flags)
+{
+    struct fsp_node *unpin[2] = { NULL, NULL };
+    pthread_mutex_lock(&fs->nodes.lock);
+    struct fsp_node *src = find_named(&fs->nodes, oldp, oldname);
+    struct fsp_node *dst = find_named(&fs->nodes, newp, newname);
+    if (dst && dst != src)
+        unpin[0] = (flags & FSP_RENAME_EXCHANGE)
+                       ? set_name(&fs->nodes, dst, oldp, oldname)
+                       : set_name(&fs->nodes, dst, NULL, NULL);
+    if (src)
+        unpin[1] = set_name(&fs->nodes, src, newp, newname);
+    pthread_mutex_unlock(&fs->nodes.lock);
+    for (int i = 0; i < 2; i++)
+        if (unpin[i])
+            fsp_node_unpin(fs, unpin[i]);
+}
+
+char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name)
+{
+    char *path = NULL;
+    size_t len = name ? strlen(name) + 1 : 0;
+    pthread_mutex_lock(&fs->nodes.lock);
+    for (struct fsp_node *n = node; n && n->parent; n = n->parent)
+        len += strlen(n->name) + 1;
+    int reachable = node == fs->root;
+    for (struct fsp_node *n = node; n; n = n->parent)
+        if (n == fs->root)
+            reachable = 1;
+    if (reachable && (path = malloc(len + 2)) != NULL) {
+        size_t pos = len;
+        path[pos] = 0;
+        if (name) {
+            pos -= strlen(name);
+            memcpy(path + pos, name, strlen(name));
+            path[--pos] = '/';
+        }
+        for (struct fsp_node *n = node; n && n->parent; n = n->parent) {
+            size_t l = strlen(n->name);
+            pos -= l;
+            memcpy(path + pos, n->name, l);
+            path[--pos] = '/';
+        }
+        if (len == 0)
+            strcpy(path, "/");
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return path;
+}
+
+void fsp_nodes_destroy(struct fsp_fs *fs)
+{
+    struct fsp_node_table *t = &fs->nodes;
+    if (!t->by_id)
+        return;
+    /* At unmount every remaining reference goes back at once. */
+    for (size_t b = 0; b < t->nbuckets; b++) {
+        for (struct fsp_node *n = t->by_id[b], *next; n; n = next) {
+            next = n->id_next;
+            if (fs->fi.forget)
+                fs->fi.forget(fs, n->ctx);
+            free(n->name);
+            free(n);
+        }
+    }
+    free(t->by_id);
+    free(t->by_index);
+    free(t->by_name);
+    t->by_id = t->by_index = t->by_name = NULL;
+    pthread_mutex_destroy(&t->lock);
+}

@@ -1,0 +1,83 @@
+/*
+ * The native API's low-level handler table, the operation guard, and the
+ * one place where a file system's results are checked.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "native/fs_int.h"
+
+void fsp_guard_enter(struct fsp_fs *fs, enum fsp_guard g)
+{
+    if (fs->vp.flags & FSP_VOL_COARSE_GUARD)
+        g = FSP_GUARD_EXCLUSIVE;
+    if (g == FSP_GUARD_SHARED)
+        pthread_rwlock_rdlock(&fs->guard);
+    else if (g == FSP_GUARD_EXCLUSIVE)
+        pthread_rwlock_wrlock(&fs->guard);
+}
+
+void fsp_guard_leave(struct fsp_fs *fs, enum fsp_guard g)
+{
+    if (fs->vp.flags & FSP_VOL_COARSE_GUARD)
+        g = FSP_GUARD_EXCLUSIVE;
+    if (g != FSP_GUARD_NONE)
+        pthread_rwlock_unlock(&fs->guard);
+}
+
+int fsp_check_result(struct fsp_fs *fs, const char *what, int r)
+{
+    if (r == 0 || (r < 0 && r >= -4095) || r == FSP_PENDING)
+        return r;
+    fprintf(stderr, "fsp: %s returned %d, which is not 0 or -errno; "
+            "answering EIO\n", what, r);
+    return -EIO;
+}
+
+static void ll_init(void *userdata, struct fsp_conn *conn)
+{
+    struct fsp_fs *fs = userdata;
+    /* Export (NFS) needs finding a node by its index alone, which the
+     * native API v1 cannot do yet. */
+    conn->want_flags &= ~(uint64_t)FSP_EXPORT_SUPPORT;
+    /* On a case-insensitive volume "a" and "A" are one file: readdirplus
+     * would plant dentries for names the caller never typed, harmless,
+     * but negative dentries are not, which is handled at lookup. */
+    (void)fs;
+}
+
+void fsp_native_ll_ops(struct fsp_ll_ops *ops)
+{
+    *ops = (struct fsp_ll_ops){ .init = ll_init };
+    ops->op[FSP_OP_LOOKUP] = fsp_op_lookup;
+    ops->op[FSP_OP_FORGET] = fsp_op_forget;
+    ops->op[FSP_OP_BATCH_FORGET] = fsp_op_batch_forget;
+    ops->op[FSP_OP_GETATTR] = fsp_op_getattr;
+    ops->op[FSP_OP_SETATTR] = fsp_op_setattr;
+    ops->op[FSP_OP_STATX] = fsp_op_statx;
+    ops->op[FSP_OP_STATFS] = fsp_op_statfs;
+    ops->op[FSP_OP_OPEN] = fsp_op_open;
+    ops->op[FSP_OP_CREATE] = fsp_op_create;
+    ops->op[FSP_OP_READ] = fsp_op_read;
+    ops->op[FSP_OP_WRITE] = fsp_op_write;
+    ops->op[FSP_OP_FLUSH] = fsp_op_flush;
+    ops->op[FSP_OP_RELEASE] = fsp_op_release;
+    ops->op[FSP_OP_FSYNC] = fsp_op_fsync;
+    ops->op[FSP_OP_OPENDIR] = fsp_op_opendir;
+    ops->op[FSP_OP_READDIR] = fsp_op_readdir;
+    ops->op[FSP_OP_READDIRPLUS] = fsp_op_readdir;
+    ops->op[FSP_OP_RELEASEDIR] = fsp_op_releasedir;
+    ops->op[FSP_OP_FSYNCDIR] = fsp_op_fsync;
+    ops->op[FSP_OP_MKNOD] = fsp_op_mknod;
+    ops->op[FSP_OP_MKDIR] = fsp_op_mkdir;
+    ops->op[FSP_OP_SYMLINK] = fsp_op_symlink;
+    ops->op[FSP_OP_UNLINK] = fsp_op_unlink;
+    ops->op[FSP_OP_RMDIR] = fsp_op_rmdir;
+    ops->op[FSP_OP_RENAME] = fsp_op_rename;
+    ops->op[FSP_OP_RENAME2] = fsp_op_rename;
+    ops->op[FSP_OP_READLINK] = fsp_op_readlink;
+    ops->op[FSP_OP_GETXATTR] = fsp_op_getxattr;
+    ops->op[FSP_OP_SETXATTR] = fsp_op_setxattr;
+    ops->op[FSP_OP_LISTXATTR] = fsp_op_listxattr;
+    ops->op[FSP_OP_REMOVEXATTR] = fsp_op_removexattr;
+}

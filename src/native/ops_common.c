@@ -1,0 +1,120 @@
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "native/ops_common.h"
+
+struct fsp_node *req_node(struct fsp_request *req)
+{
+    struct fsp_node *n = fsp_node_get(req_fs(req), req->nodeid);
+    req->ll_node = n;
+    return n;
+}
+
+int check_name(const struct fsp_fs *fs, const char *name)
+{
+    size_t len = strlen(name);
+    if (len > fs->vp.max_name_length)
+        return -ENAMETOOLONG;
+    if (len == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return -EINVAL;
+    return 0;
+}
+
+int reply_new_entry(struct fsp_request *req, struct fsp_node *parent,
+                    const char *name, void *ctx,
+                    const struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, fi);
+    if (!n)
+        return fsp_reply_err(req, -ENOMEM);
+    struct fsp_entry_out e = { 0 };
+    fsp_fill_entry(fs, n, fi, &e);
+    int r = fsp_reply_entry(req, &e);
+    if (r)
+        fsp_node_forget(fs, n, 1); /* the kernel never saw it */
+    return r;
+}
+
+int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
+                     const char *name, void *ctx, void *file,
+                     const struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, fi);
+    if (!n) {
+        if (fs->fi.close)
+            fs->fi.close(fs, ctx, file);
+        return fsp_reply_err(req, -ENOMEM);
+    }
+    struct fsp_open *o = fsp_open_new(fs, n, file, 0);
+    if (!o) {
+        if (fs->fi.close)
+            fs->fi.close(fs, n->ctx, file);
+        fsp_node_forget(fs, n, 1);
+        return fsp_reply_err(req, -ENOMEM);
+    }
+    struct fsp_entry_out e = { 0 };
+    struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
+                               .open_flags = FSP_FOPEN_KEEP_CACHE };
+    fsp_fill_entry(fs, n, fi, &e);
+    int r = fsp_reply_create(req, &e, &oo);
+    if (r) {
+        /* The kernel refused the reply: the open is closed here, once. */
+        fsp_open_free(fs, o, 1);
+        fsp_node_forget(fs, n, 1);
+    }
+    return r;
+}
+
+int call_get_file_info(struct fsp_request *req, struct fsp_node *n,
+                       void *file, struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    if (!fs->fi.get_file_info)
+        return -ENOSYS;
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    int r = fsp_check_result(fs, "get_file_info",
+                             fs->fi.get_file_info(req, n->ctx, file, fi));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    return r;
+}
+
+int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_file_info fi = { 0 };
+    int r = call_get_file_info(req, n, file, &fi);
+    if (r)
+        return r;
+    uint32_t kill = S_ISUID;
+    /* Set-group-ID without group execute means mandatory locking, which
+     * stays (POSIX and the kernel agree). */
+    if (fi.mode & S_IXGRP)
+        kill |= S_ISGID;
+    if (!(fi.mode & kill) || !fs->fi.set_basic_info)
+        return 0;
+    struct fsp_basic_info bi = { .valid = FSP_SET_MODE,
+                                 .mode = fi.mode & 07777 & ~kill };
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    r = fsp_check_result(fs, "set_basic_info",
+                         fs->fi.set_basic_info(req, n->ctx, file, &bi, &fi));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    return r;
+}
+
+int peek_child(struct fsp_request *req, struct fsp_node *parent,
+               const char *name, void **ctx, struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    *ctx = NULL;
+    return fsp_check_result(fs, "lookup",
+                            fs->fi.lookup(req, parent->ctx, name, ctx, fi));
+}
+
+void unpeek(struct fsp_fs *fs, void *ctx)
+{
+    if (ctx && fs->fi.forget)
+        fs->fi.forget(fs, ctx);
+}

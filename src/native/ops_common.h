@@ -1,0 +1,44 @@
+/* Helpers shared by the native API's request handlers. */
+#ifndef FSP_NATIVE_OPS_COMMON_H
+#define FSP_NATIVE_OPS_COMMON_H
+
+#include "native/fs_int.h"
+
+/* The node the request names (and remember it for the request's path);
+ * NULL if the kernel named a node we do not know. */
+struct fsp_node *req_node(struct fsp_request *req);
+
+/* -ENAMETOOLONG past the volume's limit, -EINVAL for "." and "..". */
+int check_name(const struct fsp_fs *fs, const char *name);
+
+/* Account a new kernel reference to (ctx, fi) and answer with the entry;
+ * with `open` non-NULL answer CREATE instead.  If the kernel does not
+ * take the reply, the reference (and the open) are undone. */
+int reply_new_entry(struct fsp_request *req, struct fsp_node *parent,
+                    const char *name, void *ctx,
+                    const struct fsp_file_info *fi);
+int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
+                     const char *name, void *ctx, void *file,
+                     const struct fsp_file_info *fi);
+
+/* The fsp_open behind a kernel file handle (0: none). */
+static inline struct fsp_open *open_of(uint64_t fh)
+{
+    return (struct fsp_open *)(uintptr_t)fh;
+}
+
+/* get_file_info under the shared guard, result checked. */
+int call_get_file_info(struct fsp_request *req, struct fsp_node *n,
+                       void *file, struct fsp_file_info *fi);
+
+/* Clear set-user-ID and set-group-ID after a write or truncate by a
+ * caller without CAP_FSETID (the kernel tells us when: killpriv v2). */
+int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file);
+
+/* Look a child up through the file system without keeping it: the
+ * reference is given straight back.  For namespace checks. */
+int peek_child(struct fsp_request *req, struct fsp_node *parent,
+               const char *name, void **ctx, struct fsp_file_info *fi);
+void unpeek(struct fsp_fs *fs, void *ctx);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * Lookup, forget, attributes and statfs.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "native/ops_common.h"
+
+void fsp_op_lookup(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *parent = req_node(req);
+    const char *name = fsp_req_name(req, 0);
+    int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = name;
+    void *ctx = NULL;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    r = fsp_check_result(fs, "lookup",
+                         fs->fi.lookup(req, parent->ctx, name, &ctx, &fi));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    if (r == -ENOENT && fs->negative_timeout_ns) {
+        /* A zero node id with a timeout caches the miss in the kernel. */
+        struct fsp_entry_out e = { 0 };
+        fsp_split_timeout(fs->negative_timeout_ns, &e.entry_valid,
+                          &e.entry_valid_nsec);
+        fsp_reply_entry(req, &e);
+        return;
+    }
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    reply_new_entry(req, parent, name, ctx, &fi);
+}
+
+void fsp_op_forget(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    const struct fsp_forget_in *in = fsp_req_arg(req, sizeof *in);
+    struct fsp_node *n = fsp_node_get(fs, req->nodeid);
+    if (in && n)
+        fsp_node_forget(fs, n, in->nlookup);
+    fsp_reply_none(req);
+}
+
+void fsp_op_batch_forget(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    const struct fsp_batch_forget_in *in = fsp_req_arg(req, sizeof *in);
+    if (in && req->arglen - sizeof *in >= (size_t)in->count *
+                                          sizeof(struct fsp_forget_one)) {
+        const struct fsp_forget_one *one = (const void *)(in + 1);
+        for (uint32_t i = 0; i < in->count; i++) {
+            struct fsp_node *n = fsp_node_get(fs, one[i].nodeid);
+            if (n)
+                fsp_node_forget(fs, n, one[i].nlookup);
+        }
+    }
+    fsp_reply_none(req);
+}
+
+/* The open context the kernel named with fh, or NULL. */
+static void *fh_file(uint64_t fh)
+{
+    struct fsp_open *o = open_of(fh);
+    return o ? o->file : NULL;
+}
+
+static void reply_attr(struct fsp_request *req, const struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_attr_out out = { 0 };
+    fsp_split_timeout(fs->attr_timeout_ns, &out.attr_valid,
+                      &out.attr_valid_nsec);
+    fsp_fill_attr(fs, fi, &out.attr);
+    fsp_reply_attr(req, &out);
+}
+
+void fsp_op_getattr(struct fsp_request *req)
+{
+    struct fsp_node *n = req_node(req);
+    const struct fsp_getattr_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n) {
+        fsp_reply_err(req, -ESTALE);
+        return;
+    }
+    void *file = in && (in->getattr_flags & FSP_GETATTR_FH) ? fh_file(in->fh)
+                                                             : NULL;
+    struct fsp_file_info fi = { 0 };
+    int r = call_get_file_info(req, n, file, &fi);
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_attr(req, &fi);
+}
+
+void fsp_op_statx(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_statx_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    void *file = (in->getattr_flags & FSP_GETATTR_FH) ? fh_file(in->fh) : NULL;
+    struct fsp_file_info fi = { 0 };
+    int r = call_get_file_info(req, n, file, &fi);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_statx_out out = { 0 };
+    fsp_split_timeout(fs->attr_timeout_ns, &out.attr_valid,
+                      &out.attr_valid_nsec);
+    fsp_fill_statx(fs, &fi, &out.stat);
+    fsp_reply_statx(req, &out);
+}
+
+static struct timespec now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts;
+}
+
+/* The kernel's setattr as fsp_basic_info; returns the FSP_SET_* mask. */
+static uint32_t basic_from_setattr(const struct fsp_setattr_in *in,
+                                   struct fsp_basic_info *bi)
+{
+    struct timespec t = now();
+    bi->valid = 0;
+    if (in->valid & FSP_FATTR_MODE) {
+        bi->valid |= FSP_SET_MODE;
+        bi->mode = in->mode & 07777;
+    }
+    if (in->valid & FSP_FATTR_UID) {
+        bi->valid |= FSP_SET_UID;
+        bi->uid = in->uid;
+    }
+    if (in->valid & FSP_FATTR_GID) {
+        bi->valid |= FSP_SET_GID;
+        bi->gid = in->gid;
+    }
+    if (in->valid & (FSP_FATTR_ATIME | FSP_FATTR_ATIME_NOW)) {
+        bi->valid |= FSP_SET_ATIME;
+        bi->access_time = (in->valid & FSP_FATTR_ATIME_NOW)
+            ? t : (struct timespec){ (time_t)in->atime, in->atimensec };
+    }
+    if (in->valid & (FSP_FATTR_MTIME | FSP_FATTR_MTIME_NOW)) {
+        bi->valid |= FSP_SET_MTIME;
+        bi->write_time = (in->valid & FSP_FATTR_MTIME_NOW)
+            ? t : (struct timespec){ (time_t)in->mtime, in->mtimensec };
+    }
+    if (in->valid & FSP_FATTR_CTIME) {
+        bi->valid |= FSP_SET_CTIME;
+        bi->change_time = (struct timespec){ (time_t)in->ctime, in->ctimensec };
+    }
+    return bi->valid;
+}
+
+void fsp_op_setattr(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_setattr_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    void *file = (in->valid & FSP_FATTR_FH) ? fh_file(in->fh) : NULL;
+    struct fsp_file_info fi = { 0 };
+    struct fsp_basic_info bi = { 0 };
+    int r = 0;
+
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    if (in->valid & FSP_FATTR_SIZE) {
+        r = fs->fi.set_file_size
+                ? fsp_check_result(fs, "set_file_size",
+                                   fs->fi.set_file_size(req, n->ctx, file,
+                                                        in->size, &fi))
+                : -ENOSYS;
+    }
+    if (!r && basic_from_setattr(in, &bi)) {
+        r = fs->fi.set_basic_info
+                ? fsp_check_result(fs, "set_basic_info",
+                                   fs->fi.set_basic_info(req, n->ctx, file,
+                                                         &bi, &fi))
+                : -ENOSYS;
+    }
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    if (!r && (in->valid & FSP_FATTR_KILL_SUIDGID) && !(bi.valid & FSP_SET_MODE))
+        r = kill_suidgid(req, n, file);
+    if (!r)
+        r = call_get_file_info(req, n, file, &fi);
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_attr(req, &fi);
+}
+
+void fsp_op_statfs(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_volume_info vi = { 0 };
+    int r = 0;
+    if (fs->fi.get_volume_info) {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "get_volume_info",
+                             fs->fi.get_volume_info(req, &vi));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    }
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    uint32_t bs = fs->vp.sector_size;
+    struct fsp_kstatfs st = {
+        .blocks = vi.total_size / bs,
+        .bfree = vi.free_size / bs,
+        .bavail = vi.free_size / bs,
+        .files = vi.total_files,
+        .ffree = vi.free_files,
+        .bsize = bs,
+        .frsize = bs,
+        .namelen = fs->vp.max_name_length,
+    };
+    fsp_reply_statfs(req, &st);
+}

@@ -1,0 +1,334 @@
+/*
+ * Open files: open, create, read, write, flush (cleanup), release
+ * (close), fsync.  Every successful open or create is closed exactly
+ * once: at RELEASE, when the kernel refused our reply, or at unmount.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "native/ops_common.h"
+
+struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
+                              void *file, int is_dir)
+{
+    struct fsp_open *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->node = node;
+    o->file = file;
+    o->is_dir = is_dir;
+    fsp_node_pin(fs, node);
+    pthread_mutex_lock(&fs->open_lock);
+    o->next = fs->opens;
+    if (fs->opens)
+        fs->opens->prev = o;
+    fs->opens = o;
+    pthread_mutex_unlock(&fs->open_lock);
+    return o;
+}
+
+void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close)
+{
+    pthread_mutex_lock(&fs->open_lock);
+    if (o->prev)
+        o->prev->next = o->next;
+    else
+        fs->opens = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    pthread_mutex_unlock(&fs->open_lock);
+    if (call_close && fs->fi.close &&
+        !(fs->fi.flags & FSP_IFACE_STATELESS_OPENS))
+        fs->fi.close(fs, o->node->ctx, o->file);
+    if (o->dir)
+        fsp_dir_buffer_free(o->dir);
+    fsp_node_unpin(fs, o->node);
+    free(o);
+}
+
+void fsp_opens_close_all(struct fsp_fs *fs)
+{
+    while (fs->opens)
+        fsp_open_free(fs, fs->opens, 1);
+}
+
+/* Open node for the kernel: the file system's open (unless stateless),
+ * then overwrite for O_TRUNC.  Returns the new fsp_open or NULL with *err. */
+static struct fsp_open *open_node(struct fsp_request *req, struct fsp_node *n,
+                                  uint32_t flags, int is_dir, int kill_priv,
+                                  int *err)
+{
+    struct fsp_fs *fs = req_fs(req);
+    void *file = NULL;
+    struct fsp_file_info fi = { 0 };
+    int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
+    int r = 0;
+
+    if (!stateless && fs->fi.open) {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "open",
+                             fs->fi.open(req, n->ctx, flags, &file, &fi));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    }
+    if (!r && !is_dir && (flags & O_TRUNC)) {
+        if (fs->fi.overwrite) {
+            fsp_guard_enter(fs, FSP_GUARD_SHARED);
+            r = fsp_check_result(fs, "overwrite",
+                                 fs->fi.overwrite(req, n->ctx, file, &fi));
+            fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        } else if (fs->fi.set_file_size) {
+            r = fsp_check_result(fs, "set_file_size",
+                                 fs->fi.set_file_size(req, n->ctx, file, 0,
+                                                      &fi));
+        }
+        if (!r && kill_priv)
+            r = kill_suidgid(req, n, file);
+        if (r && !stateless && fs->fi.close)
+            fs->fi.close(fs, n->ctx, file);
+    }
+    if (r) {
+        *err = r;
+        return NULL;
+    }
+    struct fsp_open *o = fsp_open_new(fs, n, file, is_dir);
+    if (!o) {
+        if (!stateless && fs->fi.close)
+            fs->fi.close(fs, n->ctx, file);
+        *err = -ENOMEM;
+    }
+    return o;
+}
+
+void fsp_op_open(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_open_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    /* Stateless: ENOSYS makes the kernel stop sending OPEN and RELEASE
+     * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
+     * O_TRUNC through SETATTR instead. */
+    if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
+    int err = 0;
+    struct fsp_open *o = open_node(req, n, in->flags, 0,
+                                   in->open_flags & FSP_OPEN_KILL_SUIDGID,
+                                   &err);
+    if (!o) {
+        fsp_reply_err(req, err);
+        return;
+    }
+    struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
+                                .open_flags = FSP_FOPEN_KEEP_CACHE };
+    if (in->flags & O_DIRECT)
+        out.open_flags = FSP_FOPEN_DIRECT_IO;
+    if (fsp_reply_open(req, &out))
+        fsp_open_free(fs, o, 1);
+}
+
+void fsp_op_create(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *parent = req_node(req);
+    const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
+    const char *name = fsp_req_name(req, sizeof *in);
+    int r = !parent ? -ESTALE : (!in || !name) ? -EINVAL : check_name(fs, name);
+    if (!r && !fs->fi.create)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = name;
+    struct fsp_create_params cp = {
+        .mode = in->mode,
+        .attributes = FSP_ATTR_ARCHIVE,
+        .flags = in->flags,
+        .uid = req->uid,
+        .gid = req->gid,
+    };
+    req->umask = in->umask;
+    void *ctx = NULL, *file = NULL;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = fsp_check_result(fs, "create",
+                         fs->fi.create(req, parent->ctx, name, &cp, &ctx,
+                                       &file, &fi));
+    if (r == -EEXIST && !(in->flags & O_EXCL)) {
+        /* Someone made it between the kernel's lookup and our create:
+         * open what is there, as open(O_CREAT) without O_EXCL must. */
+        r = peek_child(req, parent, name, &ctx, &fi);
+        if (!r && S_ISDIR(fi.mode)) {
+            unpeek(fs, ctx);
+            r = -EISDIR;
+        }
+        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+        if (r) {
+            fsp_reply_err(req, r);
+            return;
+        }
+        struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, &fi);
+        if (!n) {
+            fsp_reply_err(req, -ENOMEM);
+            return;
+        }
+        int err = 0;
+        struct fsp_open *o = open_node(req, n, in->flags, 0, 0, &err);
+        if (!o || call_get_file_info(req, n, o->file, &fi)) {
+            if (o)
+                fsp_open_free(fs, o, 1);
+            fsp_node_forget(fs, n, 1);
+            fsp_reply_err(req, o ? -EIO : err);
+            return;
+        }
+        struct fsp_entry_out e = { 0 };
+        struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
+                                   .open_flags = FSP_FOPEN_KEEP_CACHE };
+        fsp_fill_entry(fs, n, &fi, &e);
+        if (fsp_reply_create(req, &e, &oo)) {
+            fsp_open_free(fs, o, 1);
+            fsp_node_forget(fs, n, 1);
+        }
+        return;
+    }
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_new_create(req, parent, name, ctx, file, &fi);
+}
+
+void fsp_op_read(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_read_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    if (!fs->fi.read) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
+    /* Read into the receive buffer behind the request: no allocation,
+     * and big enough for max_read by construction. */
+    size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+                  ~(size_t)63;
+    uint32_t size = in->size;
+    if (size > req->bufsize - used)
+        size = (uint32_t)(req->bufsize - used);
+    char *data = (char *)req->buf + used;
+    uint32_t got = 0;
+    struct fsp_open *o = open_of(in->fh);
+    fsp_guard_enter(fs, FSP_GUARD_NONE);
+    int r = fsp_check_result(fs, "read",
+                             fs->fi.read(req, n->ctx, o ? o->file : NULL,
+                                         data, in->offset, size, &got));
+    fsp_guard_leave(fs, FSP_GUARD_NONE);
+    if (r == FSP_PENDING && req->detached)
+        return; /* fsp_request_complete answers */
+    if (r == FSP_PENDING)
+        r = -EIO; /* pending without fsp_request_pend: a bug, said once */
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        fsp_reply_data(req, data, got > size ? size : got);
+}
+
+void fsp_op_write(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_write_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in || req->arglen - sizeof *in < in->size) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    if (!fs->fi.write) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
+    struct fsp_open *o = open_of(in->fh);
+    void *file = o ? o->file : NULL;
+    uint32_t done = 0;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_NONE);
+    int r = fsp_check_result(fs, "write",
+                             fs->fi.write(req, n->ctx, file, in + 1,
+                                          in->offset, in->size, &done, &fi));
+    fsp_guard_leave(fs, FSP_GUARD_NONE);
+    if (r == FSP_PENDING && req->detached)
+        return;
+    if (r == FSP_PENDING)
+        r = -EIO;
+    if (!r && (in->write_flags & FSP_WRITE_KILL_SUIDGID) &&
+        (fi.mode & (S_ISUID | S_ISGID)))
+        r = kill_suidgid(req, n, file);
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        fsp_reply_write(req, done > in->size ? in->size : done);
+}
+
+void fsp_op_flush(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_flush_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    /* No cleanup callback: ENOSYS, and the kernel stops sending FLUSH. */
+    if (!fs->fi.cleanup) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
+    struct fsp_open *o = open_of(in->fh);
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    int r = fsp_check_result(fs, "cleanup",
+                             fs->fi.cleanup(req, n->ctx, o ? o->file : NULL));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    fsp_reply_err(req, r);
+}
+
+void fsp_op_release(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    const struct fsp_release_in *in = fsp_req_arg(req, sizeof *in);
+    struct fsp_open *o = in ? open_of(in->fh) : NULL;
+    if (o)
+        fsp_open_free(fs, o, 1);
+    fsp_reply_err(req, 0);
+}
+
+void fsp_op_fsync(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_fsync_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    /* No flush callback: ENOSYS, which the kernel takes as success and
+     * stops asking. */
+    if (!fs->fi.flush) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
+    struct fsp_open *o = open_of(in->fh);
+    int r = fsp_check_result(fs, "flush",
+                             fs->fi.flush(req, n->ctx, o ? o->file : NULL,
+                                          in->fsync_flags &
+                                              FSP_FSYNC_FDATASYNC));
+    fsp_reply_err(req, r);
+}

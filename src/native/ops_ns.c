@@ -1,0 +1,232 @@
+/*
+ * Namespace changes: mknod, mkdir, symlink, unlink, rmdir, rename, and
+ * readlink.  They run under the exclusive guard (by default), so a file
+ * system sees its tree change one step at a time.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "native/ops_common.h"
+
+/* Create name in the request's directory as described by cp and answer
+ * with the entry.  An open context from a regular-file create is closed
+ * at once: mknod does not open. */
+static void make_node(struct fsp_request *req, const char *name,
+                      struct fsp_create_params *cp)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *parent = req_node(req);
+    int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
+    if (!r && !fs->fi.create)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = name;
+    cp->uid = req->uid;
+    cp->gid = req->gid;
+    if (!cp->attributes)
+        cp->attributes = S_ISDIR(cp->mode) ? FSP_ATTR_DIRECTORY
+                                           : FSP_ATTR_ARCHIVE;
+    void *ctx = NULL, *file = NULL;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = fsp_check_result(fs, "create",
+                         fs->fi.create(req, parent->ctx, name, cp, &ctx,
+                                       &file, &fi));
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    if (S_ISREG(cp->mode) && fs->fi.close &&
+        !(fs->fi.flags & FSP_IFACE_STATELESS_OPENS))
+        fs->fi.close(fs, ctx, file);
+    reply_new_entry(req, parent, name, ctx, &fi);
+}
+
+void fsp_op_mknod(struct fsp_request *req)
+{
+    const struct fsp_mknod_in *in = fsp_req_arg(req, sizeof *in);
+    if (!in) {
+        fsp_reply_err(req, -EINVAL);
+        return;
+    }
+    req->umask = in->umask;
+    struct fsp_create_params cp = { .mode = in->mode, .rdev = in->rdev };
+    make_node(req, fsp_req_name(req, sizeof *in), &cp);
+}
+
+void fsp_op_mkdir(struct fsp_request *req)
+{
+    const struct fsp_mkdir_in *in = fsp_req_arg(req, sizeof *in);
+    if (!in) {
+        fsp_reply_err(req, -EINVAL);
+        return;
+    }
+    req->umask = in->umask;
+    struct fsp_create_params cp = { .mode = S_IFDIR | (in->mode & 07777) };
+    make_node(req, fsp_req_name(req, sizeof *in), &cp);
+}
+
+void fsp_op_symlink(struct fsp_request *req)
+{
+    const char *name = fsp_req_name(req, 0);
+    const char *target = name ? fsp_req_name(req, strlen(name) + 1) : NULL;
+    if (!target) {
+        fsp_reply_err(req, -EINVAL);
+        return;
+    }
+    struct fsp_create_params cp = { .mode = S_IFLNK | 0777,
+                                    .link_target = target };
+    make_node(req, name, &cp);
+}
+
+/* unlink (dir = 0) and rmdir (dir = 1). */
+static void remove_name(struct fsp_request *req, int dir)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *parent = req_node(req);
+    const char *name = fsp_req_name(req, 0);
+    int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
+    if (!r && !fs->fi.set_delete)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = name;
+    void *ctx = NULL;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = peek_child(req, parent, name, &ctx, &fi);
+    if (!r && dir && !S_ISDIR(fi.mode))
+        r = -ENOTDIR;
+    if (!r && !dir && S_ISDIR(fi.mode))
+        r = -EISDIR;
+    if (!r && fs->fi.can_delete)
+        r = fsp_check_result(fs, "can_delete",
+                             fs->fi.can_delete(req, parent->ctx, name, ctx));
+    if (!r)
+        r = fsp_check_result(fs, "set_delete",
+                             fs->fi.set_delete(req, parent->ctx, name, ctx));
+    if (!r)
+        fsp_node_unname(fs, parent, name);
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    unpeek(fs, ctx);
+    fsp_reply_err(req, r);
+}
+
+void fsp_op_unlink(struct fsp_request *req) { remove_name(req, 0); }
+void fsp_op_rmdir(struct fsp_request *req) { remove_name(req, 1); }
+
+/* The checks POSIX puts on replacing target with source. */
+static int check_replace(struct fsp_request *req, struct fsp_node *newp,
+                         const char *newname, const struct fsp_file_info *src,
+                         const struct fsp_file_info *dst, void *dstctx)
+{
+    struct fsp_fs *fs = req_fs(req);
+    if (src->index == dst->index)
+        return 0; /* the same file: a case change, or a hard link */
+    if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+        return -ENOTDIR;
+    if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+        return -EISDIR;
+    if (S_ISDIR(dst->mode) && fs->fi.can_delete)
+        return fsp_check_result(fs, "can_delete",
+                                fs->fi.can_delete(req, newp->ctx, newname,
+                                                  dstctx));
+    return 0;
+}
+
+void fsp_op_rename(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *oldp = req_node(req);
+    uint64_t newdir = 0;
+    uint32_t flags = 0;
+    size_t off;
+    if (req->opcode == FSP_OP_RENAME2) {
+        const struct fsp_rename2_in *in = fsp_req_arg(req, sizeof *in);
+        newdir = in ? in->newdir : 0;
+        flags = in ? in->flags : 0;
+        off = sizeof *in;
+    } else {
+        const struct fsp_rename_in *in = fsp_req_arg(req, sizeof *in);
+        newdir = in ? in->newdir : 0;
+        off = sizeof *in;
+    }
+    const char *oldname = fsp_req_name(req, off);
+    const char *newname = oldname ? fsp_req_name(req, off + strlen(oldname) + 1)
+                                  : NULL;
+    struct fsp_node *newp = fsp_node_get(fs, newdir);
+    int r = (!oldp || !newp) ? -ESTALE : !newname ? -EINVAL : 0;
+    if (!r)
+        r = check_name(fs, oldname);
+    if (!r)
+        r = check_name(fs, newname);
+    if (!r && (flags & ~(FSP_RENAME_NOREPLACE | FSP_RENAME_EXCHANGE)))
+        r = -EINVAL;
+    if (!r && !fs->fi.rename)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = oldname;
+
+    void *src = NULL, *dst = NULL;
+    struct fsp_file_info sfi = { 0 }, dfi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = peek_child(req, oldp, oldname, &src, &sfi);
+    if (!r) {
+        int t = peek_child(req, newp, newname, &dst, &dfi);
+        if (t == 0) {
+            if ((flags & FSP_RENAME_NOREPLACE) && sfi.index != dfi.index)
+                r = -EEXIST;
+            else if (!(flags & FSP_RENAME_EXCHANGE))
+                r = check_replace(req, newp, newname, &sfi, &dfi, dst);
+        } else if (t == -ENOENT) {
+            if (flags & FSP_RENAME_EXCHANGE)
+                r = -ENOENT;
+        } else {
+            r = t;
+        }
+    }
+    if (!r)
+        r = fsp_check_result(fs, "rename",
+                             fs->fi.rename(req, oldp->ctx, oldname, newp->ctx,
+                                           newname, src, flags));
+    if (!r)
+        fsp_node_rename(fs, oldp, oldname, newp, newname, flags);
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    unpeek(fs, src);
+    unpeek(fs, dst);
+    fsp_reply_err(req, r);
+}
+
+void fsp_op_readlink(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    if (!n || !fs->fi.get_reparse_point) {
+        fsp_reply_err(req, n ? -ENOSYS : -ESTALE);
+        return;
+    }
+    char target[PATH_MAX + 1];
+    target[0] = 0;
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    int r = fsp_check_result(fs, "get_reparse_point",
+                             fs->fi.get_reparse_point(req, n->ctx, target,
+                                                      sizeof target));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    target[PATH_MAX] = 0;
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        fsp_reply_readlink(req, target);
+}

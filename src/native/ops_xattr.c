@@ -1,0 +1,173 @@
+/*
+ * Extended attributes (WinFsp's EAs).  fsp owns the size-probe protocol:
+ * the file system always reports the full length in *needed, and fsp
+ * answers a size-0 probe with that length and a too-small buffer with
+ * ERANGE, exactly as getxattr(2) and listxattr(2) promise.
+ *
+ * The volume label is reachable as the extended attribute
+ * "user.fsp.volume_label" of the root directory, read with
+ * get_volume_info and written with set_volume_label.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "native/ops_common.h"
+
+#define LABEL_EA "user.fsp.volume_label"
+
+static int is_label(struct fsp_request *req, struct fsp_node *n,
+                    const char *name)
+{
+    return n == req_fs(req)->root && strcmp(name, LABEL_EA) == 0;
+}
+
+/* Answer a value of `needed` bytes at buf against the caller's size. */
+static void reply_value(struct fsp_request *req, uint32_t size,
+                        const void *buf, size_t needed)
+{
+    if (size == 0)
+        fsp_reply_xattr(req, (uint32_t)needed);
+    else if (needed > size)
+        fsp_reply_err(req, -ERANGE);
+    else
+        fsp_reply_data(req, buf, needed);
+}
+
+/* Scratch space for a value: the receive buffer behind the request. */
+static char *scratch(struct fsp_request *req, size_t *room)
+{
+    size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+                  ~(size_t)63;
+    *room = req->bufsize - used;
+    return (char *)req->buf + used;
+}
+
+void fsp_op_getxattr(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_getxattr_in *in = fsp_req_arg(req, sizeof *in);
+    const char *name = fsp_req_name(req, sizeof *in);
+    if (!n || !in || !name) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    size_t room;
+    char *buf = scratch(req, &room);
+    if (room > in->size && in->size)
+        room = in->size;
+    size_t needed = 0;
+    int r;
+    if (is_label(req, n, name)) {
+        struct fsp_volume_info vi = { 0 };
+        r = fs->fi.get_volume_info
+                ? fsp_check_result(fs, "get_volume_info",
+                                   fs->fi.get_volume_info(req, &vi))
+                : 0;
+        needed = strnlen(vi.label, sizeof vi.label);
+        memcpy(buf, vi.label, needed < room ? needed : room);
+    } else if (!fs->fi.get_ea) {
+        r = -ENOTSUP;
+    } else {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "get_ea",
+                             fs->fi.get_ea(req, n->ctx, name, buf,
+                                           in->size ? room : 0, &needed));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        if (r == -ERANGE)
+            r = 0; /* needed tells; reply_value decides */
+    }
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_value(req, in->size, buf, needed);
+}
+
+void fsp_op_listxattr(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_getxattr_in *in = fsp_req_arg(req, sizeof *in);
+    if (!n || !in) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    size_t room;
+    char *buf = scratch(req, &room);
+    if (room > in->size && in->size)
+        room = in->size;
+    size_t needed = 0;
+    int r = 0;
+    if (fs->fi.list_ea) {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "list_ea",
+                             fs->fi.list_ea(req, n->ctx, buf,
+                                            in->size ? room : 0, &needed));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        if (r == -ERANGE)
+            r = 0;
+    }
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_value(req, in->size, buf, needed);
+}
+
+void fsp_op_setxattr(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    /* Without FUSE_SETXATTR_EXT the kernel sends the short header. */
+    const struct fsp_setxattr_in *in =
+        fsp_req_arg(req, FSP_COMPAT_SETXATTR_IN_SIZE);
+    const char *name = fsp_req_name(req, FSP_COMPAT_SETXATTR_IN_SIZE);
+    size_t off = name ? FSP_COMPAT_SETXATTR_IN_SIZE + strlen(name) + 1 : 0;
+    if (!n || !in || !name || req->arglen - off < in->size) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    const char *value = (const char *)req->arg + off;
+    int r;
+    if (is_label(req, n, name)) {
+        char label[64];
+        size_t len = in->size < sizeof label - 1 ? in->size : sizeof label - 1;
+        memcpy(label, value, len);
+        label[len] = 0;
+        struct fsp_volume_info vi = { 0 };
+        fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+        r = !fs->fi.set_volume_label ? -ENOTSUP
+            : in->size >= sizeof label ? -ERANGE
+            : fsp_check_result(fs, "set_volume_label",
+                               fs->fi.set_volume_label(req, label, &vi));
+        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    } else if (!fs->fi.set_ea) {
+        r = -ENOTSUP;
+    } else {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "set_ea",
+                             fs->fi.set_ea(req, n->ctx, name, value, in->size,
+                                           (int)in->flags));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    }
+    fsp_reply_err(req, r);
+}
+
+void fsp_op_removexattr(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const char *name = fsp_req_name(req, 0);
+    if (!n || !name) {
+        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        return;
+    }
+    int r = -ENOTSUP;
+    if (fs->fi.remove_ea) {
+        fsp_guard_enter(fs, FSP_GUARD_SHARED);
+        r = fsp_check_result(fs, "remove_ea",
+                             fs->fi.remove_ea(req, n->ctx, name));
+        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    }
+    fsp_reply_err(req, r);
+}

@@ -1,0 +1,64 @@
+/*
+ * What a callback may ask of its request, and asynchronous completion.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "native/fs_int.h"
+
+uid_t fsp_request_uid(const fsp_request *req) { return req->uid; }
+gid_t fsp_request_gid(const fsp_request *req) { return req->gid; }
+pid_t fsp_request_pid(const fsp_request *req) { return (pid_t)req->pid; }
+mode_t fsp_request_umask(const fsp_request *req) { return req->umask; }
+
+int fsp_request_interrupted(const fsp_request *req)
+{
+    return atomic_load(&((fsp_request *)req)->interrupted);
+}
+
+fsp_fs *fsp_request_fs(const fsp_request *req)
+{
+    return req_fs(req);
+}
+
+const char *fsp_request_path(fsp_request *req)
+{
+    if (!req->path && req->ll_node)
+        req->path = fsp_node_path(req_fs(req), req->ll_node, req->ll_name);
+    return req->path;
+}
+
+fsp_request *fsp_request_pend(fsp_request *req)
+{
+    if (req->opcode != FSP_OP_READ && req->opcode != FSP_OP_WRITE)
+        return NULL; /* version 1 completes reads and writes later */
+    return fsp_req_detach(req);
+}
+
+void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
+                          const struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    (void)fi;
+    result = fsp_check_result(fs, "completion", result);
+    if (result == FSP_PENDING)
+        result = -EIO;
+    if (result) {
+        fsp_reply_err(req, result);
+        return;
+    }
+    if (req->opcode == FSP_OP_READ) {
+        const struct fsp_read_in *in = req->arg;
+        size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+                      ~(size_t)63;
+        size_t max = req->bufsize - used;
+        if (max > in->size)
+            max = in->size;
+        fsp_reply_data(req, (char *)req->buf + used, bytes > max ? max : bytes);
+    } else if (req->opcode == FSP_OP_WRITE) {
+        const struct fsp_write_in *in = req->arg;
+        fsp_reply_write(req, bytes > in->size ? in->size : bytes);
+    } else {
+        fsp_reply_err(req, -EIO);
+    }
+}

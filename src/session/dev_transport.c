@@ -1,0 +1,143 @@
+/*
+ * The /dev/fuse transport.
+ *
+ * Each dispatcher thread reads the device itself and processes what it
+ * read inline: no hand-off between threads.  The descriptor is set
+ * non-blocking so a busy thread reads back to back with one system call
+ * per request; only when the queue is empty does it wait, in its own
+ * epoll set where /dev/fuse is registered with EPOLLEXCLUSIVE, so that one
+ * new request wakes one idle thread rather than all of them.  The same
+ * epoll set holds an eventfd that stop() makes readable, which is how
+ * every thread is woken for shutdown without signals.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "session/session.h"
+
+struct dev_transport {
+    struct fsp_transport base;
+    int fd;
+    int stopfd;
+};
+
+static _Thread_local int tl_epfd = -1;
+static _Thread_local struct dev_transport *tl_owner;
+
+static int thread_epoll(struct dev_transport *d)
+{
+    if (tl_epfd >= 0 && tl_owner == d)
+        return tl_epfd;
+    if (tl_epfd >= 0)
+        close(tl_epfd);
+    tl_owner = d;
+    tl_epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (tl_epfd < 0)
+        return -errno;
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+                              .data.u32 = 0 };
+    struct epoll_event sv = { .events = EPOLLIN, .data.u32 = 1 };
+    if (epoll_ctl(tl_epfd, EPOLL_CTL_ADD, d->fd, &ev) < 0 ||
+        epoll_ctl(tl_epfd, EPOLL_CTL_ADD, d->stopfd, &sv) < 0) {
+        int err = -errno;
+        close(tl_epfd);
+        tl_epfd = -1;
+        return err;
+    }
+    return tl_epfd;
+}
+
+static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    for (;;) {
+        ssize_t n = read(d->fd, buf, size);
+        if (n >= 0)
+            return n;
+        switch (errno) {
+        case ENOENT:     /* the request was interrupted before we read it */
+        case EINTR:
+            continue;
+        case EAGAIN:
+            break;
+        default:
+            return -errno;
+        }
+        int ep = thread_epoll(d);
+        if (ep < 0)
+            return ep;
+        struct epoll_event ev[2];
+        int k = epoll_wait(ep, ev, 2, -1);
+        if (k < 0 && errno != EINTR)
+            return -errno;
+        for (int i = 0; i < k; i++)
+            if (ev[i].data.u32 == 1)
+                return -EINTR;
+    }
+}
+
+static int dev_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    ssize_t n;
+    do
+        n = writev(d->fd, iov, cnt);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : 0;
+}
+
+static void dev_wake(struct fsp_transport *t)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    uint64_t one = 1;
+    ssize_t r = write(d->stopfd, &one, sizeof one);
+    (void)r; /* a full eventfd is already readable: nothing to do */
+}
+
+static void dev_destroy(struct fsp_transport *t)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    if (tl_owner == d && tl_epfd >= 0) {
+        close(tl_epfd);
+        tl_epfd = -1;
+        tl_owner = NULL;
+    }
+    close(d->stopfd);
+    free(d);
+}
+
+static void dev_thread_exit(struct fsp_transport *t)
+{
+    (void)t;
+    if (tl_epfd >= 0)
+        close(tl_epfd);
+    tl_epfd = -1;
+    tl_owner = NULL;
+}
+
+struct fsp_transport *fsp_dev_transport_new(int fd)
+{
+    struct dev_transport *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->fd = fd;
+    d->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    int fl = fcntl(fd, F_GETFL);
+    if (d->stopfd < 0 || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        if (d->stopfd >= 0)
+            close(d->stopfd);
+        free(d);
+        return NULL;
+    }
+    d->base.receive = dev_receive;
+    d->base.send = dev_send;
+    d->base.wake = dev_wake;
+    d->base.thread_exit = dev_thread_exit;
+    d->base.destroy = dev_destroy;
+    return &d->base;
+}

@@ -1,0 +1,169 @@
+/*
+ * Decode one request and hand it to its handler.
+ *
+ * The session answers the requests that are about the connection itself
+ * (INIT, INTERRUPT, DESTROY) and routes the rest by opcode to the
+ * low-level handlers.  Any opcode without a handler gets ENOSYS, which the
+ * kernel remembers for most operations, so an unimplemented feature costs
+ * one round trip per mount rather than one per call.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session/session_int.h"
+
+const void *fsp_req_arg(const struct fsp_request *req, size_t size)
+{
+    return req->arglen >= size ? req->arg : NULL;
+}
+
+const char *fsp_req_name(const struct fsp_request *req, size_t off)
+{
+    if (off >= req->arglen)
+        return NULL;
+    const char *s = (const char *)req->arg + off;
+    return memchr(s, 0, req->arglen - off) ? s : NULL;
+}
+
+static void inflight_add(struct fsp_request *req)
+{
+    struct fsp_session *se = req->se;
+    pthread_mutex_lock(&se->inflight_lock);
+    req->inflight_prev = NULL;
+    req->inflight_next = se->inflight;
+    if (se->inflight)
+        se->inflight->inflight_prev = req;
+    se->inflight = req;
+    pthread_mutex_unlock(&se->inflight_lock);
+}
+
+void fsp_inflight_remove(struct fsp_request *req)
+{
+    struct fsp_session *se = req->se;
+    pthread_mutex_lock(&se->inflight_lock);
+    if (req->inflight_prev)
+        req->inflight_prev->inflight_next = req->inflight_next;
+    else if (se->inflight == req)
+        se->inflight = req->inflight_next;
+    if (req->inflight_next)
+        req->inflight_next->inflight_prev = req->inflight_prev;
+    req->inflight_next = req->inflight_prev = NULL;
+    pthread_mutex_unlock(&se->inflight_lock);
+}
+
+/* The kernel asks to interrupt request `unique`.  If it is being served,
+ * flag it (the file system polls fsp_request_interrupted) and send no
+ * reply.  If it is not here yet, answer EAGAIN: the kernel then queues
+ * the interrupt again, by which time the request has arrived or ended. */
+static void do_interrupt(struct fsp_request *req)
+{
+    const struct fsp_interrupt_in *in = fsp_req_arg(req, sizeof *in);
+    if (!in) {
+        fsp_reply_err(req, -EINVAL);
+        return;
+    }
+    struct fsp_session *se = req->se;
+    int found = 0;
+    pthread_mutex_lock(&se->inflight_lock);
+    for (struct fsp_request *r = se->inflight; r; r = r->inflight_next)
+        if (r->unique == in->unique) {
+            atomic_store(&r->interrupted, 1);
+            found = 1;
+            break;
+        }
+    pthread_mutex_unlock(&se->inflight_lock);
+    if (found)
+        fsp_reply_none(req);
+    else
+        fsp_reply_err(req, -EAGAIN);
+}
+
+static void do_destroy(struct fsp_request *req)
+{
+    fsp_reply_err(req, 0);
+    fsp_session_exit(req->se);
+}
+
+int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
+                        size_t bufsize)
+{
+    const struct fsp_in_header *in = buf;
+    if (len < sizeof *in || in->len != len)
+        return 0; /* the kernel never sends this; nothing to answer */
+
+    size_t ext = (size_t)in->total_extlen * 8;
+    struct fsp_request req = {
+        .se = se,
+        .unique = in->unique,
+        .nodeid = in->nodeid,
+        .opcode = in->opcode,
+        .uid = in->uid,
+        .gid = in->gid,
+        .pid = in->pid,
+        .arg = (const char *)buf + sizeof *in,
+        .arglen = len - sizeof *in >= ext ? len - sizeof *in - ext : 0,
+        .start_ns = fsp_now_ns(),
+        .buf = buf,
+        .bufsize = bufsize,
+    };
+    atomic_init(&req.interrupted, 0);
+
+    if (in->opcode < FSP_OPCODE_SLOTS)
+        atomic_fetch_add_explicit(&se->stats[in->opcode].count, 1,
+                                  memory_order_relaxed);
+    if (se->p.debug)
+        fsp_trace_request(se, &req);
+
+    switch (in->opcode) {
+    case FSP_OP_INIT:
+        fsp_session_do_init(&req);
+        break;
+    case FSP_OP_INTERRUPT:
+        do_interrupt(&req);
+        break;
+    case FSP_OP_DESTROY:
+        do_destroy(&req);
+        break;
+    case FSP_OP_NOTIFY_REPLY:
+        fsp_reply_none(&req); /* we send no RETRIEVE yet */
+        break;
+    default:
+        if (!atomic_load(&se->initialized)) {
+            fsp_reply_err(&req, -EIO);
+            break;
+        }
+        if (in->opcode >= FSP_LL_OPS_MAX || !se->ops.op[in->opcode]) {
+            fsp_reply_err(&req, -ENOSYS);
+            break;
+        }
+        inflight_add(&req);
+        se->ops.op[in->opcode](&req);
+        break;
+    }
+    /* A handler that detached the request replies later; otherwise the
+     * request must have been answered by now. */
+    if (!req.replied && !req.detached)
+        fsp_reply_err(&req, -EIO);
+    return req.buf_taken;
+}
+
+struct fsp_request *fsp_req_detach(struct fsp_request *req)
+{
+    struct fsp_request *copy = malloc(sizeof *copy);
+    if (!copy)
+        return NULL;
+    fsp_inflight_remove(req);
+    memcpy(copy, req, sizeof *copy);
+    copy->detached = 1;
+    copy->heap = 1;
+    req->detached = 1;
+    atomic_init(&copy->interrupted, atomic_load(&req->interrupted));
+    req->path = NULL; /* the copy owns it now */
+    /* The body stays where it is: the copy takes the whole buffer. */
+    copy->arg = req->arg;
+    copy->owned = req->buf;
+    req->buf_taken = 1;
+    inflight_add(copy);
+    return copy;
+}

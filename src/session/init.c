@@ -1,0 +1,98 @@
+/*
+ * INIT negotiation.
+ *
+ * We ask for every capability that saves a round trip or a copy and that
+ * is correct for any file system, then let the layer above (ll init)
+ * take away what its file system cannot honour (POSIX locks without lock
+ * callbacks, export support without lookup-by-index, ...).  The kernel
+ * grants the intersection of what it offered and what we ask for, and we
+ * remember that in conn for everybody else to read.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "session/session_int.h"
+
+/* Capabilities every fsp file system gets unless its layer removes them. */
+#define FSP_DEFAULT_WANT                                                   \
+    ((uint64_t)FSP_ASYNC_READ | FSP_ATOMIC_O_TRUNC | FSP_BIG_WRITES |       \
+     FSP_DO_READDIRPLUS | FSP_READDIRPLUS_AUTO | FSP_PARALLEL_DIROPS |      \
+     FSP_HANDLE_KILLPRIV_V2 | FSP_MAX_PAGES | FSP_CACHE_SYMLINKS |          \
+     FSP_AUTO_INVAL_DATA | FSP_ASYNC_DIO | FSP_INIT_EXT |                  \
+     FSP_EXPORT_SUPPORT)
+
+void fsp_session_do_init(struct fsp_request *req)
+{
+    struct fsp_session *se = req->se;
+    const struct fsp_init_in *in = fsp_req_arg(req, 16);
+    if (!in) {
+        fsp_reply_err(req, -EINVAL);
+        return;
+    }
+    struct fsp_conn *c = &se->conn;
+    c->proto_major = in->major;
+    c->proto_minor = in->minor;
+    if (in->major < 7) {
+        fprintf(stderr, "fsp: kernel FUSE protocol %u.%u is too old\n",
+                in->major, in->minor);
+        fsp_reply_err(req, -EPROTO);
+        fsp_session_exit(se);
+        return;
+    }
+    if (in->major > 7) {
+        /* The kernel offers a newer major: answer with ours and it
+         * sends INIT again at 7.x. */
+        struct fsp_init_out o = { .major = FSP_KERNEL_VERSION,
+                                  .minor = FSP_KERNEL_MINOR_VERSION };
+        fsp_reply_buf(req, &o, sizeof o);
+        return;
+    }
+    uint64_t kflags = in->flags;
+    if (req->arglen >= sizeof *in && (kflags & FSP_INIT_EXT))
+        kflags |= (uint64_t)in->flags2 << 32;
+    c->kernel_flags = kflags;
+    c->max_readahead = in->max_readahead;
+    c->max_write = 1u << 20;
+    c->max_pages = 256;
+    c->time_gran = 1;
+    c->want_flags = FSP_DEFAULT_WANT;
+    if (se->p.request_timeout) {
+        c->want_flags |= FSP_REQUEST_TIMEOUT;
+        c->request_timeout = se->p.request_timeout;
+    }
+
+    if (se->ops.init)
+        se->ops.init(se->userdata, c);
+
+    c->want_flags &= kflags;
+    if (!(c->want_flags & FSP_REQUEST_TIMEOUT))
+        c->request_timeout = 0;
+    if (!(c->want_flags & FSP_MAX_PAGES))
+        c->max_write = 32u * 4096; /* the kernel's limit without max_pages */
+
+    struct fsp_init_out o = {
+        .major = FSP_KERNEL_VERSION,
+        .minor = FSP_KERNEL_MINOR_VERSION,
+        .max_readahead = c->max_readahead,
+        .flags = (uint32_t)c->want_flags,
+        .flags2 = (uint32_t)(c->want_flags >> 32),
+        .max_background = 64,
+        .congestion_threshold = 48,
+        .max_write = c->max_write,
+        .time_gran = c->time_gran,
+        .max_pages = c->max_pages,
+        .request_timeout = c->request_timeout,
+    };
+    /* Old kernels (before 7.23) read a shorter reply. */
+    size_t len = in->minor < 23 ? 24 : sizeof o;
+    atomic_store(&se->initialized, 1);
+    fsp_reply_buf(req, &o, len);
+    if (se->p.debug)
+        fprintf(stderr,
+                "fsp: INIT kernel %u.%u, flags 0x%llx of 0x%llx, "
+                "max_write %u, request_timeout %u\n",
+                c->proto_major, c->proto_minor,
+                (unsigned long long)c->want_flags,
+                (unsigned long long)kflags, c->max_write,
+                c->request_timeout);
+}

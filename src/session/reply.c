@@ -1,0 +1,167 @@
+/*
+ * Replies.  Each public function is named after the request it answers
+ * and builds the out-header itself, so a handler never touches framing.
+ * All of them end in send_reply(), the one place that counts errors and
+ * time, writes the trace line, leaves the interrupt table and frees what
+ * the request owned.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session/session_int.h"
+
+static void finish(struct fsp_request *req, int error, size_t outlen)
+{
+    struct fsp_session *se = req->se;
+    if (req->opcode < FSP_OPCODE_SLOTS) {
+        struct fsp_op_stats *s = &se->stats[req->opcode];
+        if (error)
+            atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&s->total_ns, fsp_now_ns() - req->start_ns,
+                                  memory_order_relaxed);
+    }
+    if (se->p.debug)
+        fsp_trace_reply(se, req, error, outlen);
+    fsp_inflight_remove(req);
+    req->replied = 1;
+    free(req->path);
+    req->path = NULL;
+    free(req->owned);
+    req->owned = NULL;
+    if (req->heap)
+        free(req);
+}
+
+/* iov[0] is reserved for the out-header. */
+static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
+                      int cnt)
+{
+    struct fsp_out_header out = { .unique = req->unique, .error = error };
+    size_t len = sizeof out;
+    for (int i = 1; i < cnt; i++)
+        len += iov[i].iov_len;
+    out.len = (uint32_t)len;
+    iov[0].iov_base = &out;
+    iov[0].iov_len = sizeof out;
+    int r = req->se->t->send(req->se->t, iov, cnt);
+    finish(req, error, len - sizeof out);
+    return r;
+}
+
+int fsp_reply_err(struct fsp_request *req, int err)
+{
+    struct iovec iov[1];
+    if (err > 0 || err < -4095)
+        err = -EIO;
+    return send_reply(req, err, iov, 1);
+}
+
+int fsp_reply_none(struct fsp_request *req)
+{
+    finish(req, 0, 0);
+    return 0;
+}
+
+int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt)
+{
+    struct iovec v[8];
+    if (cnt > 7)
+        return fsp_reply_err(req, -EIO);
+    memcpy(v + 1, iov, (size_t)cnt * sizeof *iov);
+    return send_reply(req, 0, v, cnt + 1);
+}
+
+int fsp_reply_buf(struct fsp_request *req, const void *buf, size_t size)
+{
+    struct iovec v[2] = { { 0 }, { (void *)buf, size } };
+    return send_reply(req, 0, v, size ? 2 : 1);
+}
+
+int fsp_reply_entry(struct fsp_request *req, const struct fsp_entry_out *e)
+{
+    return fsp_reply_buf(req, e, sizeof *e);
+}
+
+int fsp_reply_attr(struct fsp_request *req, const struct fsp_attr_out *a)
+{
+    return fsp_reply_buf(req, a, sizeof *a);
+}
+
+int fsp_reply_statx(struct fsp_request *req, const struct fsp_statx_out *s)
+{
+    return fsp_reply_buf(req, s, sizeof *s);
+}
+
+int fsp_reply_open(struct fsp_request *req, const struct fsp_open_out *o)
+{
+    return fsp_reply_buf(req, o, sizeof *o);
+}
+
+int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
+                     const struct fsp_open_out *o)
+{
+    struct iovec v[3] = { { 0 }, { (void *)e, sizeof *e },
+                          { (void *)o, sizeof *o } };
+    return send_reply(req, 0, v, 3);
+}
+
+int fsp_reply_write(struct fsp_request *req, uint32_t size)
+{
+    struct fsp_write_out o = { .size = size };
+    return fsp_reply_buf(req, &o, sizeof o);
+}
+
+int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
+{
+    return fsp_reply_buf(req, buf, size);
+}
+
+int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st)
+{
+    struct fsp_statfs_out o = { .st = *st };
+    return fsp_reply_buf(req, &o, sizeof o);
+}
+
+int fsp_reply_xattr(struct fsp_request *req, uint32_t size)
+{
+    struct fsp_getxattr_out o = { .size = size };
+    return fsp_reply_buf(req, &o, sizeof o);
+}
+
+int fsp_reply_readlink(struct fsp_request *req, const char *target)
+{
+    return fsp_reply_buf(req, target, strlen(target));
+}
+
+/* Notifications: unique 0, the code in the error field. */
+static int notify(struct fsp_session *se, int code, struct iovec *iov, int cnt)
+{
+    struct fsp_out_header out = { .unique = 0, .error = code };
+    size_t len = sizeof out;
+    for (int i = 1; i < cnt; i++)
+        len += iov[i].iov_len;
+    out.len = (uint32_t)len;
+    iov[0].iov_base = &out;
+    iov[0].iov_len = sizeof out;
+    return se->t->send(se->t, iov, cnt);
+}
+
+int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
+                           int64_t off, int64_t len)
+{
+    struct fsp_notify_inval_inode_out o = { .ino = nodeid, .off = off,
+                                            .len = len };
+    struct iovec v[2] = { { 0 }, { &o, sizeof o } };
+    return notify(se, FSP_NOTIFY_INVAL_INODE, v, 2);
+}
+
+int fsp_notify_inval_entry(struct fsp_session *se, uint64_t parent,
+                           const char *name, size_t namelen)
+{
+    struct fsp_notify_inval_entry_out o = { .parent = parent,
+                                            .namelen = (uint32_t)namelen };
+    struct iovec v[3] = { { 0 }, { &o, sizeof o },
+                          { (void *)name, namelen + 1 } };
+    return notify(se, FSP_NOTIFY_INVAL_ENTRY, v, 3);
+}

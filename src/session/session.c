@@ -1,0 +1,218 @@
+/*
+ * Session lifetime and the dispatcher pool.
+ *
+ * Like WinFsp's dispatcher, each thread runs one plain loop: receive a
+ * request, process it inline, reply, repeat.  The pool starts with one
+ * thread per CPU (at least two) and grows by one whenever a thread picks
+ * up a request while every other thread is already busy, up to
+ * max_threads: a file system that blocks in one callback never starves
+ * the others.  Threads never shrink while the session lives; idle ones
+ * cost a stack and an epoll set.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session/session_int.h"
+
+struct fsp_worker {
+    struct fsp_worker *next;
+    struct fsp_session *se;
+    pthread_t thread;
+};
+
+uint64_t fsp_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
+                    void *userdata, const struct fsp_session_params *p,
+                    struct fsp_session **out)
+{
+    struct fsp_session *se = calloc(1, sizeof *se);
+    if (!se)
+        return -ENOMEM;
+    se->t = t;
+    se->ops = *ops;
+    se->userdata = userdata;
+    if (p)
+        se->p = *p;
+    if (se->p.threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        se->p.threads = n < 2 ? 2 : (unsigned)n;
+    }
+    if (se->p.max_threads < se->p.threads)
+        se->p.max_threads = se->p.threads == 1 ? 1 : 4 * se->p.threads;
+    /* Big enough for a 1 MiB write and its headers (max_pages = 256). */
+    se->bufsize = (1u << 20) + 4096;
+    if (pipe2(se->exit_pipe, O_CLOEXEC) < 0) {
+        int err = -errno;
+        free(se);
+        return err;
+    }
+    fcntl(se->exit_pipe[1], F_SETFL, O_NONBLOCK);
+    pthread_mutex_init(&se->inflight_lock, NULL);
+    pthread_mutex_init(&se->pool_lock, NULL);
+    pthread_cond_init(&se->pool_cond, NULL);
+    pthread_mutex_init(&se->trace_lock, NULL);
+    *out = se;
+    return 0;
+}
+
+void fsp_session_delete(struct fsp_session *se)
+{
+    if (!se)
+        return;
+    if (se->t)
+        se->t->destroy(se->t);
+    close(se->exit_pipe[0]);
+    close(se->exit_pipe[1]);
+    pthread_mutex_destroy(&se->inflight_lock);
+    pthread_mutex_destroy(&se->pool_lock);
+    pthread_cond_destroy(&se->pool_cond);
+    pthread_mutex_destroy(&se->trace_lock);
+    free(se);
+}
+
+void *fsp_session_userdata(const struct fsp_session *se) { return se->userdata; }
+const struct fsp_conn *fsp_session_conn(const struct fsp_session *se) { return &se->conn; }
+int fsp_session_debug(const struct fsp_session *se) { return se->p.debug; }
+int fsp_session_exited(const struct fsp_session *se) { return atomic_load(&se->exited); }
+
+void fsp_session_exit(struct fsp_session *se)
+{
+    atomic_store(&se->exited, 1);
+    char c = 0;
+    ssize_t r = write(se->exit_pipe[1], &c, 1);
+    (void)r; /* a full pipe already wakes the loop */
+    se->t->wake(se->t);
+}
+
+static int spawn_worker(struct fsp_session *se);
+
+/* Called with a request in hand: grow the pool if nobody else is idle. */
+static void note_busy(struct fsp_session *se)
+{
+    pthread_mutex_lock(&se->pool_lock);
+    se->nbusy++;
+    if (se->nbusy == se->nthreads && se->nthreads < se->p.max_threads &&
+        !atomic_load(&se->exited))
+        spawn_worker(se);
+    pthread_mutex_unlock(&se->pool_lock);
+}
+
+static void note_idle(struct fsp_session *se)
+{
+    pthread_mutex_lock(&se->pool_lock);
+    se->nbusy--;
+    pthread_mutex_unlock(&se->pool_lock);
+}
+
+static void *worker_main(void *arg)
+{
+    struct fsp_worker *w = arg;
+    struct fsp_session *se = w->se;
+    void *buf = malloc(se->bufsize);
+    int err = buf ? 0 : -ENOMEM;
+
+    while (!err && !atomic_load(&se->exited)) {
+        ssize_t n = se->t->receive(se->t, buf, se->bufsize);
+        if (n == -EINTR)
+            continue;
+        if (n < 0) {
+            /* ENODEV: unmounted or aborted; the session is over. */
+            err = n == -ENODEV ? 0 : (int)n;
+            break;
+        }
+        note_busy(se);
+        if (fsp_session_process(se, buf, (size_t)n, se->bufsize)) {
+            buf = malloc(se->bufsize);
+            if (!buf)
+                err = -ENOMEM;
+        }
+        note_idle(se);
+    }
+    free(buf);
+    if (se->t->thread_exit)
+        se->t->thread_exit(se->t);
+
+    pthread_mutex_lock(&se->pool_lock);
+    if (err && !se->error)
+        se->error = err;
+    se->nexited++;
+    pthread_cond_broadcast(&se->pool_cond);
+    pthread_mutex_unlock(&se->pool_lock);
+    /* One thread ending ends them all: the connection is shared. */
+    fsp_session_exit(se);
+    return NULL;
+}
+
+/* pool_lock held. */
+static int spawn_worker(struct fsp_session *se)
+{
+    struct fsp_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return -ENOMEM;
+    w->se = se;
+    /* Dispatcher threads take no signals: those go to the thread that
+     * called fsp_fs_run, whose handlers stop the session. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int r = pthread_create(&w->thread, NULL, worker_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (r) {
+        free(w);
+        return -r;
+    }
+    w->next = se->workers;
+    se->workers = w;
+    se->nthreads++;
+    return 0;
+}
+
+int fsp_session_loop(struct fsp_session *se)
+{
+    int err = 0;
+    pthread_mutex_lock(&se->pool_lock);
+    for (unsigned i = 0; i < se->p.threads && !err; i++)
+        err = spawn_worker(se);
+    pthread_mutex_unlock(&se->pool_lock);
+    if (err)
+        fsp_session_exit(se);
+    /* Wait on a pipe, not a condition variable, so that a signal handler
+     * calling fsp_session_exit can wake us. */
+    while (!atomic_load(&se->exited)) {
+        char c;
+        ssize_t r = read(se->exit_pipe[0], &c, 1);
+        (void)r;
+    }
+    return err;
+}
+
+/* Wake and join every dispatcher thread; returns why the loop ended. */
+int fsp_session_join(struct fsp_session *se)
+{
+    fsp_session_exit(se);
+    pthread_mutex_lock(&se->pool_lock);
+    struct fsp_worker *w = se->workers;
+    se->workers = NULL;
+    pthread_mutex_unlock(&se->pool_lock);
+    while (w) {
+        struct fsp_worker *next = w->next;
+        pthread_join(w->thread, NULL);
+        free(w);
+        w = next;
+    }
+    if (se->ops.destroy && atomic_load(&se->initialized))
+        se->ops.destroy(se->userdata);
+    return se->error;
+}

@@ -1,0 +1,187 @@
+/*
+ * Session layer: one FUSE connection.  It negotiates INIT, reads requests
+ * through a transport, decodes their headers, keeps per-opcode counters,
+ * the debug trace and the interrupt table, runs the dispatcher threads,
+ * and encodes replies.  What a request means is the business of the
+ * low-level handlers registered in struct fsp_ll_ops (layer 3), which the
+ * native API (layer 4) implements.
+ *
+ * Rule: every request gets exactly one reply (FORGET and BATCH_FORGET get
+ * none, and INTERRUPT only when the interrupted request is not found).
+ * Every fsp_reply_* call is that one reply; it may be made from any
+ * thread, which is what lets a request complete asynchronously.
+ */
+#ifndef FSP_SESSION_SESSION_H
+#define FSP_SESSION_SESSION_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include "kernel/wire.h"
+#include "fsp/fsp.h"
+
+struct fsp_session;
+
+/*
+ * Transport: how requests come in and replies go out.  The /dev/fuse
+ * transport reads and writes the device; FUSE-over-io_uring and tests
+ * plug in here without touching the layers above.
+ */
+struct fsp_transport {
+    /* Block until one request is in buf; return its length or -errno
+     * (-ENODEV: the connection is gone; -EINTR: woken by stop). */
+    ssize_t (*receive)(struct fsp_transport *t, void *buf, size_t size);
+    /* Send one reply or notification (header first); 0 or -errno. */
+    int (*send)(struct fsp_transport *t, const struct iovec *iov, int cnt);
+    /* Make every receive return -EINTR promptly; async-signal-safe. */
+    void (*wake)(struct fsp_transport *t);
+    /* A dispatcher thread is about to exit: drop its per-thread state. */
+    void (*thread_exit)(struct fsp_transport *t);
+    void (*destroy)(struct fsp_transport *t);
+};
+
+/* The /dev/fuse transport over an open descriptor (not closed by it). */
+struct fsp_transport *fsp_dev_transport_new(int fd);
+
+/* What INIT settled; readable by handlers after init. */
+struct fsp_conn {
+    uint32_t proto_major, proto_minor;   /* the kernel's */
+    uint64_t kernel_flags;               /* what the kernel offered */
+    uint64_t want_flags;                 /* what we asked for (and got) */
+    uint32_t max_write;
+    uint32_t max_readahead;
+    uint16_t max_pages;
+    uint16_t request_timeout;            /* seconds, 0 = none */
+    uint32_t time_gran;
+};
+
+/* One request in flight.  Lives in the receiving thread's buffer unless
+ * detached for asynchronous completion. */
+struct fsp_request {
+    struct fsp_session *se;
+    uint64_t unique;
+    uint64_t nodeid;
+    uint32_t opcode;
+    uint32_t uid, gid, pid;
+    uint32_t umask;
+    const void *arg;          /* body after the in-header */
+    size_t arglen;
+    atomic_int interrupted;
+    int replied;
+    uint64_t start_ns;
+    struct fsp_request *inflight_next, *inflight_prev;
+    /* Scratch space of the layer above (the native API). */
+    void *ll_node;            /* the node the request is about */
+    const char *ll_name;      /* and the name in it, for new names */
+    void *buf;                /* the receive buffer the request is in */
+    size_t bufsize;
+    int buf_taken;            /* a detached request kept buf */
+    char *path;               /* fsp_request_path() cache */
+    void *owned;              /* buffer freed with the request */
+    int detached;             /* answered later from a heap copy */
+    int heap;                 /* this is that copy: freed after its reply */
+};
+
+typedef void (*fsp_ll_handler)(struct fsp_request *req);
+
+#define FSP_LL_OPS_MAX 64
+
+/* The low-level handlers: one per opcode, called with the decoded
+ * header; each must reply exactly once (except forgets). */
+struct fsp_ll_ops {
+    /* After the kernel's INIT is read and before the reply: adjust
+     * conn->want_flags and limits.  May be NULL. */
+    void (*init)(void *userdata, struct fsp_conn *conn);
+    /* When the session ends (DESTROY or unmount).  May be NULL. */
+    void (*destroy)(void *userdata);
+    fsp_ll_handler op[FSP_LL_OPS_MAX];
+    /* FSP_OP_BATCH_FORGET and friends above 63 are routed by session. */
+};
+
+/* Per-opcode counters, from the start of the session. */
+struct fsp_op_stats {
+    atomic_uint_fast64_t count;
+    atomic_uint_fast64_t errors;
+    atomic_uint_fast64_t total_ns;
+};
+
+struct fsp_session_params {
+    unsigned threads;         /* 0: one per CPU, at least 2 */
+    unsigned max_threads;     /* 0: 4 x threads */
+    int debug;
+    uint16_t request_timeout; /* seconds; asked of the kernel in INIT */
+};
+
+/* Create a session serving `t` with handlers `ops`.  Takes ownership of
+ * t.  userdata is passed to init/destroy and kept for handlers. */
+int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
+                    void *userdata, const struct fsp_session_params *p,
+                    struct fsp_session **out);
+void fsp_session_delete(struct fsp_session *se);
+void *fsp_session_userdata(const struct fsp_session *se);
+const struct fsp_conn *fsp_session_conn(const struct fsp_session *se);
+int fsp_session_debug(const struct fsp_session *se);
+
+/* Run the dispatcher threads until the connection ends or
+ * fsp_session_exit; returns 0 or -errno.  One caller. */
+int fsp_session_loop(struct fsp_session *se);
+/* Ask the loop to finish.  Async-signal-safe. */
+void fsp_session_exit(struct fsp_session *se);
+int fsp_session_exited(const struct fsp_session *se);
+
+/* Handle one received request of `len` bytes in buf (bufsize long; what
+ * each dispatcher thread does).  Returns 1 when a detached request kept
+ * the buffer, so the caller must get a new one. */
+int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
+                        size_t bufsize);
+/* Wake and join the dispatcher threads after the loop returned; returns
+ * why the session ended (0 or -errno).  Calls ops->destroy. */
+int fsp_session_join(struct fsp_session *se);
+
+/* Counters of one opcode, NULL for an unknown one. */
+const struct fsp_op_stats *fsp_session_stats(const struct fsp_session *se,
+                                             uint32_t opcode);
+/* Print the non-zero counters to f, one opcode a line. */
+void fsp_session_print_stats(const struct fsp_session *se, void *file);
+
+/* Body access with bounds checks: NULL when the body is too short. */
+const void *fsp_req_arg(const struct fsp_request *req, size_t size);
+/* The NUL-terminated name at byte `off` of the body, or NULL. */
+const char *fsp_req_name(const struct fsp_request *req, size_t off);
+
+/* Detach a request so it can outlive its handler (asynchronous
+ * completion): the copy keeps the receive buffer, which the dispatcher
+ * thread replaces.  Returns the heap copy or NULL. */
+struct fsp_request *fsp_req_detach(struct fsp_request *req);
+
+/* Replies, each named after what it answers.  Return 0 or the
+ * transport's -errno (-ENOENT: the kernel no longer waits for it). */
+int fsp_reply_err(struct fsp_request *req, int err);
+int fsp_reply_none(struct fsp_request *req);
+int fsp_reply_buf(struct fsp_request *req, const void *buf, size_t size);
+int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt);
+int fsp_reply_entry(struct fsp_request *req, const struct fsp_entry_out *e);
+int fsp_reply_attr(struct fsp_request *req, const struct fsp_attr_out *a);
+int fsp_reply_statx(struct fsp_request *req, const struct fsp_statx_out *s);
+int fsp_reply_open(struct fsp_request *req, const struct fsp_open_out *o);
+int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
+                     const struct fsp_open_out *o);
+int fsp_reply_write(struct fsp_request *req, uint32_t size);
+int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
+int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st);
+int fsp_reply_xattr(struct fsp_request *req, uint32_t size);
+int fsp_reply_readlink(struct fsp_request *req, const char *target);
+
+/* Notifications to the kernel (unique 0). */
+int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
+                           int64_t off, int64_t len);
+int fsp_notify_inval_entry(struct fsp_session *se, uint64_t parent,
+                           const char *name, size_t namelen);
+
+/* Monotonic nanoseconds, for counters and the trace. */
+uint64_t fsp_now_ns(void);
+
+#endif

@@ -1,0 +1,47 @@
+/* The session's insides, shared by the files of src/session only. */
+#ifndef FSP_SESSION_INT_H
+#define FSP_SESSION_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "session/session.h"
+
+#define FSP_OPCODE_SLOTS 64   /* counters for opcodes 0..63; CUSE_INIT aside */
+
+struct fsp_session {
+    struct fsp_transport *t;
+    struct fsp_ll_ops ops;
+    void *userdata;
+    struct fsp_session_params p;
+    struct fsp_conn conn;
+    atomic_int initialized;
+    atomic_int exited;
+    int exit_pipe[2];                /* wakes fsp_session_loop, signal-safe */
+    int error;                       /* why the loop ended, -errno or 0 */
+    size_t bufsize;
+
+    /* Requests being served, for INTERRUPT. */
+    pthread_mutex_t inflight_lock;
+    struct fsp_request *inflight;
+
+    /* Dispatcher pool. */
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_cond;
+    unsigned nthreads, nbusy, nexited;
+    struct fsp_worker *workers;
+
+    struct fsp_op_stats stats[FSP_OPCODE_SLOTS];
+    pthread_mutex_t trace_lock;
+};
+
+/* INIT negotiation (init.c). */
+void fsp_session_do_init(struct fsp_request *req);
+/* Debug trace (trace.c). */
+void fsp_trace_request(struct fsp_session *se, const struct fsp_request *req);
+void fsp_trace_reply(struct fsp_session *se, const struct fsp_request *req,
+                     int error, size_t outlen);
+/* Interrupt table (dispatch.c). */
+void fsp_inflight_remove(struct fsp_request *req);
+
+#endif
