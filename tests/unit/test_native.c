@@ -1,0 +1,380 @@
+/*
+ * The session and the native API driven with hand-built requests through
+ * an in-memory transport: no kernel.  This is where the rules that a real
+ * mount cannot easily provoke are pinned down: ENOSYS for unknown
+ * opcodes, EIO for a handler that does not answer and for a file system
+ * that returns nonsense, EAGAIN for an interrupt of an unknown request,
+ * and exactly one close for an open whose reply the kernel refused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../check.h"
+#include "native/fs_int.h"
+#include "session/session.h"
+
+CHECK_DEFINE_GLOBALS;
+
+/* ---- an in-memory transport that keeps the last reply ---- */
+
+struct mem_transport {
+    struct fsp_transport base;
+    char last[8192];
+    size_t last_len;
+    int sends;
+    int fail_next;     /* answer the next send with this -errno */
+};
+
+static ssize_t mem_receive(struct fsp_transport *t, void *b, size_t s)
+{
+    (void)t; (void)b; (void)s;
+    return -ENODEV;
+}
+
+static int mem_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+{
+    struct mem_transport *m = (struct mem_transport *)t;
+    m->sends++;
+    if (m->fail_next) {
+        int r = m->fail_next;
+        m->fail_next = 0;
+        return r;
+    }
+    m->last_len = 0;
+    for (int i = 0; i < cnt; i++) {
+        memcpy(m->last + m->last_len, iov[i].iov_base, iov[i].iov_len);
+        m->last_len += iov[i].iov_len;
+    }
+    return 0;
+}
+
+static void mem_wake(struct fsp_transport *t) { (void)t; }
+static void mem_destroy(struct fsp_transport *t) { (void)t; }
+
+static struct mem_transport mt = {
+    .base = { mem_receive, mem_send, mem_wake, NULL, mem_destroy } };
+
+static const struct fsp_out_header *last_out(void)
+{
+    return (const struct fsp_out_header *)mt.last;
+}
+
+/* ---- building requests ---- */
+
+static char rbuf[1 << 21];
+static uint64_t next_unique = 1;
+
+/* Put a request with body parts into rbuf and process it. */
+static void send_req(struct fsp_session *se, uint32_t opcode, uint64_t node,
+                     const void *a, size_t alen, const void *b, size_t blen)
+{
+    struct fsp_in_header *h = (struct fsp_in_header *)rbuf;
+    memset(h, 0, sizeof *h);
+    h->opcode = opcode;
+    h->unique = next_unique++;
+    h->nodeid = node;
+    memcpy(rbuf + sizeof *h, a, alen);
+    if (b)
+        memcpy(rbuf + sizeof *h + alen, b, blen);
+    h->len = (uint32_t)(sizeof *h + alen + blen);
+    mt.last_len = 0;
+    fsp_session_process(se, rbuf, h->len, sizeof rbuf);
+}
+
+static void do_init(struct fsp_session *se)
+{
+    struct fsp_init_in in = { .major = 7, .minor = 45,
+                              .max_readahead = 131072,
+                              .flags = 0xffffffffu, .flags2 = 0xffffffffu };
+    send_req(se, FSP_OP_INIT, 0, &in, sizeof in, NULL, 0);
+}
+
+/* ---- a session with a tiny handler table ---- */
+
+static void silent_handler(struct fsp_request *req) { (void)req; }
+
+static void session_rules(void)
+{
+    struct fsp_ll_ops ops = { 0 };
+    ops.op[FSP_OP_GETATTR] = silent_handler;
+    struct fsp_session *se;
+    REQUIRE(fsp_session_new(&mt.base, &ops, NULL, NULL, &se) == 0);
+
+    /* Before INIT nothing else is served. */
+    send_req(se, FSP_OP_GETATTR, 1, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16,
+             NULL, 0);
+    CHECK_EQ(last_out()->error, -EIO);
+
+    do_init(se);
+    const struct fsp_init_out *io =
+        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    CHECK_EQ(last_out()->error, 0);
+    CHECK_EQ(last_out()->len, sizeof(struct fsp_out_header) + sizeof *io);
+    CHECK_EQ(io->major, 7);
+    CHECK_EQ(io->minor, FSP_KERNEL_MINOR_VERSION);
+    CHECK_EQ(io->max_write, 1u << 20);
+    CHECK_EQ(io->max_pages, 256);
+    CHECK(io->flags & FSP_ASYNC_READ);
+    CHECK(io->flags & FSP_DO_READDIRPLUS);
+    CHECK(io->flags & FSP_PARALLEL_DIROPS);
+    CHECK(io->flags & FSP_HANDLE_KILLPRIV_V2);
+    CHECK(io->flags & FSP_ATOMIC_O_TRUNC);
+    /* No lock callbacks: locks stay in the kernel. */
+    CHECK(!(io->flags & FSP_POSIX_LOCKS));
+    CHECK(!(io->flags & FSP_FLOCK_LOCKS));
+
+    /* Unknown opcode and opcode without handler: ENOSYS. */
+    send_req(se, 99, 1, NULL, 0, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENOSYS);
+    send_req(se, FSP_OP_FALLOCATE, 1, NULL, 0, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENOSYS);
+
+    /* A handler that never answers: the session answers EIO for it. */
+    send_req(se, FSP_OP_GETATTR, 1, NULL, 0, NULL, 0);
+    CHECK_EQ(last_out()->error, -EIO);
+
+    /* Interrupt of a request that is not here: EAGAIN (kernel retries). */
+    struct fsp_interrupt_in ii = { .unique = 12345 };
+    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    CHECK_EQ(last_out()->error, -EAGAIN);
+
+    /* Counters saw all of it. */
+    CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->count), 2);
+    CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->errors), 2);
+    fsp_session_delete(se);
+}
+
+/* ---- a tiny native file system: root plus one file "f" ---- */
+
+static int closes, opens, forgets;
+static int bad_result;
+
+static int t_lookup(fsp_request *req, void *parent, const char *name,
+                    void **node, struct fsp_file_info *fi)
+{
+    (void)req;
+    if (!parent) {
+        *node = (void *)1;
+        fi->index = 1;
+        fi->mode = S_IFDIR | 0755;
+        fi->nlink = 2;
+        return 0;
+    }
+    if (strcmp(name, "f") != 0)
+        return -ENOENT;
+    *node = (void *)2;
+    fi->index = 2;
+    fi->mode = S_IFREG | 0644;
+    fi->nlink = 1;
+    fi->size = 5;
+    return 0;
+}
+
+static void t_forget(fsp_fs *fs, void *node) { (void)fs; (void)node; forgets++; }
+
+static int t_getinfo(fsp_request *req, void *node, void *file,
+                     struct fsp_file_info *fi)
+{
+    (void)file;
+    if (bad_result)
+        return 7; /* nonsense: must become EIO */
+    return t_lookup(req, node == (void *)1 ? NULL : (void *)1, "f",
+                    &node, fi);
+}
+
+static int t_open(fsp_request *req, void *node, uint32_t flags, void **file,
+                  struct fsp_file_info *fi)
+{
+    (void)req; (void)node; (void)flags; (void)fi;
+    opens++;
+    *file = (void *)0x77;
+    return 0;
+}
+
+static void t_close(fsp_fs *fs, void *node, void *file)
+{
+    (void)fs; (void)node;
+    if (file == (void *)0x77)
+        closes++;
+}
+
+static int t_readdir(fsp_request *req, void *node, void *file,
+                     const char *marker, struct fsp_dir_buffer *db)
+{
+    (void)req; (void)node; (void)file; (void)marker;
+    struct fsp_file_info fi = { .index = 2, .mode = S_IFREG };
+    fsp_dir_buffer_add(db, "f", &fi);
+    return 0;
+}
+
+static struct fsp_fs *native_fs(void)
+{
+    static const struct fsp_fs_interface iface = {
+        .size = sizeof iface,
+        .lookup = t_lookup,
+        .forget = t_forget,
+        .get_file_info = t_getinfo,
+        .open = t_open,
+        .close = t_close,
+        .read_directory = t_readdir,
+    };
+    struct fsp_volume_params vp = { .size = sizeof vp,
+                                    .file_info_timeout_ms = 1500 };
+    struct fsp_fs *fs = NULL;
+    if (fsp_fs_new(&vp, &iface, NULL, &fs))
+        return NULL;
+    struct fsp_ll_ops ops;
+    fsp_native_ll_ops(&ops);
+    if (fsp_session_new(&mt.base, &ops, fs, NULL, &fs->se))
+        return NULL;
+    /* What fsp_fs_mount does after mounting: the root is node 1. */
+    void *ctx;
+    struct fsp_file_info fi = { 0 };
+    t_lookup(NULL, NULL, "/", &ctx, &fi);
+    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    do_init(fs->se);
+    return fs;
+}
+
+static uint64_t lookup_f(struct fsp_fs *fs)
+{
+    send_req(fs->se, FSP_OP_LOOKUP, 1, "f", 2, NULL, 0);
+    if (last_out()->error)
+        return 0;
+    const struct fsp_entry_out *e =
+        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    return e->nodeid;
+}
+
+static void native_lookup_and_ids(void)
+{
+    struct fsp_fs *fs = native_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    CHECK(id > 1);
+    const struct fsp_entry_out *e =
+        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    CHECK_EQ(e->attr.ino, 2);
+    CHECK_EQ(e->attr.size, 5);
+    CHECK_EQ(e->entry_valid, 1);
+    CHECK_EQ(e->entry_valid_nsec, 500000000);
+    /* Same index, same node id; the duplicate reference went back. */
+    int before = forgets;
+    CHECK_EQ(lookup_f(fs), id);
+    CHECK_EQ(forgets, before + 1);
+    /* A miss is cached negatively: node id 0, no error. */
+    send_req(fs->se, FSP_OP_LOOKUP, 1, "nope", 5, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    CHECK_EQ(((const struct fsp_entry_out *)(mt.last + 16))->nodeid, 0);
+    /* An over-long name never reaches the file system. */
+    char longname[300];
+    memset(longname, 'x', 299);
+    longname[299] = 0;
+    send_req(fs->se, FSP_OP_LOOKUP, 1, longname, 300, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENAMETOOLONG);
+    /* Forget both references: the node goes, the file system hears. */
+    before = forgets;
+    struct fsp_forget_in fin = { .nlookup = 2 };
+    mt.sends = 0;
+    send_req(fs->se, FSP_OP_FORGET, id, &fin, sizeof fin, NULL, 0);
+    CHECK_EQ(mt.sends, 0); /* FORGET is never answered */
+    CHECK_EQ(forgets, before + 1);
+    CHECK(fsp_node_get(fs, id) == NULL);
+    /* A new lookup gets a new id: ids are never reused. */
+    uint64_t id2 = lookup_f(fs);
+    CHECK(id2 > id);
+    fsp_fs_delete(fs);
+}
+
+static void native_bad_result_is_eio(void)
+{
+    struct fsp_fs *fs = native_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    bad_result = 1;
+    struct fsp_getattr_in gi = { 0 };
+    send_req(fs->se, FSP_OP_GETATTR, id, &gi, sizeof gi, NULL, 0);
+    bad_result = 0;
+    CHECK_EQ(last_out()->error, -EIO);
+    fsp_fs_delete(fs);
+}
+
+static void native_one_close_per_open(void)
+{
+    struct fsp_fs *fs = native_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    opens = closes = 0;
+    struct fsp_open_in oi = { .flags = 0 };
+    /* The kernel refuses the open's reply (the caller was interrupted):
+     * fsp closes the open itself. */
+    mt.fail_next = -ENOENT;
+    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(opens, 1);
+    CHECK_EQ(closes, 1);
+    /* A normal open and release: one close. */
+    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    const struct fsp_open_out *oo = (const void *)(mt.last + 16);
+    struct fsp_release_in ri = { .fh = oo->fh };
+    send_req(fs->se, FSP_OP_RELEASE, id, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(closes, 2);
+    /* An open still live at unmount is closed then, once. */
+    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(opens, 3);
+    fsp_opens_close_all(fs);
+    CHECK_EQ(closes, 3);
+    fsp_fs_delete(fs);
+    CHECK_EQ(closes, 3);
+}
+
+static void native_readdir_pages(void)
+{
+    struct fsp_fs *fs = native_fs();
+    REQUIRE(fs);
+    struct fsp_open_in oi = { 0 };
+    send_req(fs->se, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
+    REQUIRE(last_out()->error == 0);
+    uint64_t fh = ((const struct fsp_open_out *)(mt.last + 16))->fh;
+    struct fsp_read_in ri = { .fh = fh, .offset = 0, .size = 4096 };
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    /* ".", "..", "f", each with the next entry's cookie. */
+    const char *p = mt.last + 16, *end = mt.last + mt.last_len;
+    const char *names[3] = { ".", "..", "f" };
+    int n = 0;
+    while (p < end && n < 3) {
+        const struct fsp_dirent *d = (const void *)p;
+        CHECK_EQ(d->off, n + 1);
+        CHECK(d->namelen == strlen(names[n]) &&
+              memcmp(d->name, names[n], d->namelen) == 0);
+        p += FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + d->namelen);
+        n++;
+    }
+    CHECK_EQ(n, 3);
+    CHECK(p == end);
+    /* Resuming from cookie 2 gives "f" alone. */
+    ri.offset = 2;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    const struct fsp_dirent *d = (const void *)(mt.last + 16);
+    CHECK(d->namelen == 1 && d->name[0] == 'f');
+    /* Past the end: an empty reply. */
+    ri.offset = 3;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(mt.last_len, 16);
+    struct fsp_release_in rl = { .fh = fh };
+    send_req(fs->se, FSP_OP_RELEASEDIR, 1, &rl, sizeof rl, NULL, 0);
+    fsp_fs_delete(fs);
+}
+
+int main(void)
+{
+    RUN(session_rules);
+    RUN(native_lookup_and_ids);
+    RUN(native_bad_result_is_eio);
+    RUN(native_one_close_per_open);
+    RUN(native_readdir_pages);
+    return 0;
+}
