@@ -196,8 +196,9 @@ struct fsp_fs_interface {
     /* statfs().  Fill *vi.  NULL: sizes 0, label from volume params. */
     int (*get_volume_info)(fsp_request *req, struct fsp_volume_info *vi);
 
-    /* Change the label (fsp sets it through the "fsp.volume_label"
-     * extended attribute of the root).  Fill *vi afterwards. */
+    /* Change the label (users set it as the extended attribute
+     * "user.fsp.volume_label" of the root; fsp refuses labels of 64
+     * bytes or more with ERANGE).  Fill *vi afterwards. */
     int (*set_volume_label)(fsp_request *req, const char *label,
                             struct fsp_volume_info *vi);
 
@@ -301,9 +302,12 @@ struct fsp_fs_interface {
     int (*get_reparse_point)(fsp_request *req, void *node, char *buf,
                              size_t size);
 
-    /* Extended attributes.  get: copy the value into value (size bytes)
-     * and set *needed to its length; -ERANGE is fsp's business (it
-     * handles the size probe).  -ENODATA for a missing name. */
+    /* Extended attributes.  get: set *needed to the value's length and,
+     * if it fits in `size` bytes, copy it into value; return 0 or
+     * -ERANGE when it does not fit (size 0 is the caller's size probe:
+     * only *needed matters).  fsp answers the probe and ERANGE to the
+     * caller itself.  -ENODATA for a missing name.  POSIX ACL names
+     * (system.posix_acl_*) never arrive here in version 1. */
     int (*get_ea)(fsp_request *req, void *node, const char *name,
                   void *value, size_t size, size_t *needed);
     int (*set_ea)(fsp_request *req, void *node, const char *name,

@@ -148,6 +148,10 @@ int fsp_fs_run(fsp_fs *fs)
     fsp_opens_close_all(fs);
     if (fs->debug)
         fsp_session_print_stats(fs->se, stderr);
+    /* Closing the session's descriptor ends the connection: clients of a
+     * mount that was busy at unmount now get ENOTCONN, not a wait. */
+    fsp_session_delete(fs->se);
+    fs->se = NULL;
     return r;
 }
 

@@ -140,8 +140,9 @@ static void name_unhash(struct fsp_node_table *t, struct fsp_node *n)
 }
 
 /* Table lock held.  Set the remembered name (NULL: none).  The new
- * parent is pinned here; the old one is returned for the caller to unpin
- * after dropping the lock, since that may free nodes. */
+ * parent is pinned here; the old one is returned for the caller to
+ * unpin (after it is done with the nodes it holds, since that may free
+ * some). */
 static struct fsp_node *set_name(struct fsp_node_table *t, struct fsp_node *n,
                                  struct fsp_node *parent, const char *name)
 {
@@ -162,38 +163,24 @@ static struct fsp_node *set_name(struct fsp_node_table *t, struct fsp_node *n,
     return old;
 }
 
-/* Table lock held.  Remove a node nobody references; returns the parent
- * it pinned, for the caller to release next. */
-static struct fsp_node *maybe_free(struct fsp_fs *fs, struct fsp_node *n,
-                                   void **ctx_out)
+/* Table lock held.  Free n and then each parent up the chain as long
+ * as nobody references them, giving each context back to the file
+ * system.  All of it happens under the lock: once a node's last pin is
+ * gone another thread may free it, so nothing here may look at a node
+ * after letting go of the lock.  The file system's forget runs under our
+ * lock; it gets no request and must not call back into fsp. */
+static void release_chain_locked(struct fsp_fs *fs, struct fsp_node *n)
 {
-    *ctx_out = NULL;
-    if (n->nlookup || n->pins)
-        return NULL;
-    struct fsp_node *parent = n->parent;
-    name_unhash(&fs->nodes, n);
-    unlink_node(&fs->nodes, n);
-    *ctx_out = n->ctx;
-    free(n->name);
-    free(n);
-    if (parent)
-        parent->pins--;
-    return parent;
-}
-
-/* Release nodes from n up the parent chain as far as nothing holds them,
- * giving each context back to the file system outside the lock. */
-static void release_chain(struct fsp_fs *fs, struct fsp_node *n)
-{
-    while (n) {
-        void *ctx;
-        pthread_mutex_lock(&fs->nodes.lock);
-        struct fsp_node *parent = maybe_free(fs, n, &ctx);
-        pthread_mutex_unlock(&fs->nodes.lock);
-        if (!ctx)
-            return;
+    while (n && n->nlookup == 0 && n->pins == 0) {
+        struct fsp_node *parent = n->parent;
+        name_unhash(&fs->nodes, n);
+        unlink_node(&fs->nodes, n);
         if (fs->fi.forget)
-            fs->fi.forget(fs, ctx);
+            fs->fi.forget(fs, n->ctx);
+        free(n->name);
+        free(n);
+        if (parent)
+            parent->pins--;
         n = parent;
     }
 }
@@ -237,11 +224,13 @@ struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
             dup = ctx;
         }
     }
+    if (old_parent) {
+        old_parent->pins--;
+        release_chain_locked(fs, old_parent);
+    }
     pthread_mutex_unlock(&t->lock);
     if (dup && fs->fi.forget)
         fs->fi.forget(fs, dup);
-    if (old_parent)
-        fsp_node_unpin(fs, old_parent);
     return n;
 }
 
@@ -249,8 +238,8 @@ void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *n, uint64_t count)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->nlookup = count > n->nlookup ? 0 : n->nlookup - count;
+    release_chain_locked(fs, n);
     pthread_mutex_unlock(&fs->nodes.lock);
-    release_chain(fs, n);
 }
 
 void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *n)
@@ -264,8 +253,8 @@ void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->pins--;
+    release_chain_locked(fs, n);
     pthread_mutex_unlock(&fs->nodes.lock);
-    release_chain(fs, n);
 }
 
 /* Table lock held: the child of parent currently named `name`. */
@@ -281,14 +270,14 @@ static struct fsp_node *find_named(struct fsp_node_table *t,
 void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
                      const char *name)
 {
-    struct fsp_node *old = NULL;
     pthread_mutex_lock(&fs->nodes.lock);
     struct fsp_node *n = find_named(&fs->nodes, parent, name);
-    if (n)
-        old = set_name(&fs->nodes, n, NULL, NULL);
+    struct fsp_node *old = n ? set_name(&fs->nodes, n, NULL, NULL) : NULL;
+    if (old) {
+        old->pins--;
+        release_chain_locked(fs, old);
+    }
     pthread_mutex_unlock(&fs->nodes.lock);
-    if (old)
-        fsp_node_unpin(fs, old);
 }
 
 void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
@@ -305,10 +294,12 @@ void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
                        : set_name(&fs->nodes, dst, NULL, NULL);
     if (src)
         unpin[1] = set_name(&fs->nodes, src, newp, newname);
-    pthread_mutex_unlock(&fs->nodes.lock);
     for (int i = 0; i < 2; i++)
-        if (unpin[i])
-            fsp_node_unpin(fs, unpin[i]);
+        if (unpin[i]) {
+            unpin[i]->pins--;
+            release_chain_locked(fs, unpin[i]);
+        }
+    pthread_mutex_unlock(&fs->nodes.lock);
 }
 
 char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name)

@@ -16,6 +16,16 @@
 
 #define LABEL_EA "user.fsp.volume_label"
 
+/* POSIX ACLs are not negotiated (FUSE_POSIX_ACL) in this version, so the
+ * kernel would pass them down as plain attributes and a file system
+ * would store them without applying them to the mode: cp -a and tar
+ * would then trust an ACL that means nothing.  Saying "not supported"
+ * makes them fall back to chmod. */
+static int is_acl(const char *name)
+{
+    return strncmp(name, "system.posix_acl_", 17) == 0;
+}
+
 static int is_label(struct fsp_request *req, struct fsp_node *n,
                     const char *name)
 {
@@ -59,7 +69,9 @@ void fsp_op_getxattr(struct fsp_request *req)
         room = in->size;
     size_t needed = 0;
     int r;
-    if (is_label(req, n, name)) {
+    if (is_acl(name)) {
+        r = -EOPNOTSUPP;
+    } else if (is_label(req, n, name)) {
         struct fsp_volume_info vi = { 0 };
         r = fs->fi.get_volume_info
                 ? fsp_check_result(fs, "get_volume_info",
@@ -129,7 +141,9 @@ void fsp_op_setxattr(struct fsp_request *req)
     }
     const char *value = (const char *)req->arg + off;
     int r;
-    if (is_label(req, n, name)) {
+    if (is_acl(name)) {
+        r = -EOPNOTSUPP;
+    } else if (is_label(req, n, name)) {
         char label[64];
         size_t len = in->size < sizeof label - 1 ? in->size : sizeof label - 1;
         memcpy(label, value, len);
@@ -163,7 +177,7 @@ void fsp_op_removexattr(struct fsp_request *req)
         return;
     }
     int r = -ENOTSUP;
-    if (fs->fi.remove_ea) {
+    if (!is_acl(name) && fs->fi.remove_ea) {
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "remove_ea",
                              fs->fi.remove_ea(req, n->ctx, name));

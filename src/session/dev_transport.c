@@ -108,6 +108,7 @@ static void dev_destroy(struct fsp_transport *t)
         tl_owner = NULL;
     }
     close(d->stopfd);
+    close(d->fd);
     free(d);
 }
 
@@ -125,12 +126,18 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     struct dev_transport *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    d->fd = fd;
+    /* Our own descriptor for the connection: unmounting closes the
+     * mount's one while dispatcher threads may still be reading ours,
+     * and the connection lives until the last of them closes. */
+    d->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     d->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    int fl = fcntl(fd, F_GETFL);
-    if (d->stopfd < 0 || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+    int fl = d->fd < 0 ? -1 : fcntl(d->fd, F_GETFL);
+    if (d->stopfd < 0 || fl < 0 ||
+        fcntl(d->fd, F_SETFL, fl | O_NONBLOCK) < 0) {
         if (d->stopfd >= 0)
             close(d->stopfd);
+        if (d->fd >= 0)
+            close(d->fd);
         free(d);
         return NULL;
     }

@@ -43,7 +43,8 @@ struct fsp_transport {
     void (*destroy)(struct fsp_transport *t);
 };
 
-/* The /dev/fuse transport over an open descriptor (not closed by it). */
+/* The /dev/fuse transport over a duplicate of fd (the caller keeps and
+ * closes fd; the transport closes its duplicate when destroyed). */
 struct fsp_transport *fsp_dev_transport_new(int fd);
 
 /* What INIT settled; readable by handlers after init. */
