@@ -1,0 +1,222 @@
+/* memfs command line: options, daemonizing, and the fsp life cycle. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memfs.h"
+
+struct options {
+    int foreground, debug, nocase;
+    long threads;                 /* -1: fsp's default */
+    uint64_t max_files, max_bytes;
+    const char *label, *mountpoint;
+    char mount_options[4096];
+};
+
+static const char usage[] =
+    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i]\n"
+    "             [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
+    "\n"
+    "An in-memory file system.\n"
+    "\n"
+    "  -f             stay in the foreground\n"
+    "  -d             trace every request on stderr (implies -f)\n"
+    "  -t THREADS     dispatcher threads (1: single-threaded, 0: one per CPU)\n"
+    "  -n MAX_FILES   most files and directories (default: no limit)\n"
+    "  -s MAX_BYTES   most bytes of file data, with K, M or G suffix\n"
+    "                 (default: half of physical memory)\n"
+    "  -i             case-insensitive, case-preserving names\n"
+    "  -l LABEL       volume label (default: memfs)\n"
+    "  -o OPTIONS     mount options, e.g. ro,allow_other,default_permissions\n"
+    "  -h, --help     show this help\n";
+
+static _Noreturn void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("memfs: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* A decimal number up to max, optionally with a K, M or G (binary)
+ * suffix. */
+static uint64_t parse_number(int opt, const char *s, int suffixes,
+                             uint64_t max)
+{
+    static const char units[] = "kKmMgG";
+    const char *unit;
+    char *end;
+    int shift = 0;
+
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (suffixes && *end && !end[1] && (unit = strchr(units, *end)))
+        shift = 10 * (1 + (int)(unit - units) / 2);
+    /* strtoull accepts "-1" as a huge number: refuse signs outright */
+    if (errno || end == s || (*end && !shift) || strchr(s, '-') ||
+        v > UINT64_MAX >> shift || (uint64_t)v << shift > max)
+        die("bad number for -%c: '%s'", opt, s);
+    return (uint64_t)v << shift;
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    *o = (struct options){ .threads = -1, .label = "memfs" };
+    opterr = 0;  /* our own messages, one line each */
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:il:o:", longopts,
+                            NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            exit(0);
+        case 'f': o->foreground = 1; break;
+        case 'd': o->debug = o->foreground = 1; break;
+        case 'i': o->nocase = 1; break;
+        case 'l': o->label = optarg; break;
+        case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
+        case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
+        case 's': o->max_bytes = parse_number(c, optarg, 1, UINT64_MAX); break;
+        case 'o': {
+            size_t len = strlen(o->mount_options);
+            /* several -o accumulate, as with mount(8) */
+            if (snprintf(o->mount_options + len, sizeof o->mount_options - len,
+                         "%s%s", len ? "," : "", optarg) >=
+                (int)(sizeof o->mount_options - len))
+                die("mount options too long");
+            break;
+        }
+        case ':':
+            die("option -%c needs an argument", optopt);
+        default:
+            if (optopt)
+                die("unknown option -%c (see memfs --help)", optopt);
+            die("unknown option %s (see memfs --help)", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        die("missing mountpoint (see memfs --help)");
+    if (optind + 1 < argc)
+        die("unexpected argument '%s'", argv[optind + 1]);
+    o->mountpoint = argv[optind];
+    if (strlen(o->label) >= sizeof ((struct fsp_volume_info *)0)->label)
+        die("label too long: '%s'", o->label);
+}
+
+/* Detach from the terminal.  Returns the pipe to tell the waiting parent
+ * whether the mount worked; the parent exits with that status, so a
+ * script that runs `memfs DIR` can use DIR as soon as memfs returns. */
+static int daemonize(void)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        die("pipe: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid > 0) {
+        unsigned char status = 1;  /* a child that died early failed */
+        close(fds[1]);
+        if (read(fds[0], &status, 1) != 1)
+            status = 1;
+        exit(status);
+    }
+    close(fds[0]);
+    setsid();
+    return fds[1];
+}
+
+static void notify_parent(int *fd, unsigned char status)
+{
+    if (*fd < 0)
+        return;
+    if (write(*fd, &status, 1) != 1) {
+        /* the parent is gone: nobody to tell */
+    }
+    close(*fd);
+    *fd = -1;
+}
+
+static void detach_stdio(void)
+{
+    int fd = open("/dev/null", O_RDWR);
+    if (chdir("/") < 0 || fd < 0)
+        return;
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    struct memfs m;
+    fsp_fs *fs = NULL;
+    char msg[512] = "";
+    int notify = -1, rc = 1, err;
+
+    parse_options(argc, argv, &o);
+    if (!o.foreground)
+        notify = daemonize();  /* before any thread exists */
+
+    if ((err = memfs_init(&m, o.max_bytes, o.max_files, o.nocase, o.label))) {
+        fprintf(stderr, "memfs: %s\n", strerror(-err));
+        notify_parent(&notify, 1);
+        return 1;
+    }
+    struct fsp_volume_params vp = {
+        .size = sizeof vp,
+        .flags = o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0,
+        .file_info_timeout_ms = 1000,
+        .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),
+        .volume_creation_time = memfs_now(),
+        .fsname = "memfs",
+        .subtype = "memfs",
+    };
+    if ((err = fsp_fs_new(&vp, &memfs_interface, &m, &fs))) {
+        fprintf(stderr, "memfs: %s\n", strerror(-err));
+        goto out;
+    }
+    fsp_fs_set_debug(fs, o.debug);
+    if (o.threads >= 0)
+        fsp_fs_set_threads(fs, (unsigned)o.threads, 0);
+    if ((err = fsp_fs_mount(fs, o.mountpoint, o.mount_options, msg,
+                            sizeof msg))) {
+        fprintf(stderr, "memfs: %s\n", msg[0] ? msg : strerror(-err));
+        goto out;
+    }
+    if ((err = fsp_fs_set_signal_handlers(fs))) {
+        fprintf(stderr, "memfs: signal handlers: %s\n", strerror(-err));
+        goto out;
+    }
+    if (notify >= 0) {
+        notify_parent(&notify, 0);
+        detach_stdio();
+    }
+    if ((err = fsp_fs_run(fs)))
+        fprintf(stderr, "memfs: %s\n", strerror(-err));
+    else
+        rc = 0;
+out:
+    notify_parent(&notify, (unsigned char)rc);
+    if (fs)
+        fsp_fs_delete(fs);
+    memfs_destroy(&m);
+    return rc;
+}

@@ -1,0 +1,537 @@
+/* The fsp_fs_interface callbacks of memfs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsp/names.h"
+#include "memfs.h"
+
+/* Callbacks have fixed signatures; most use only some of their arguments
+ * (the Makefile says the same with -Wno-unused-parameter). */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+static struct memfs *get_memfs(fsp_request *req)
+{
+    return fsp_fs_context(fsp_request_fs(req));
+}
+
+static void fill_volume_info(struct memfs *m, struct fsp_volume_info *vi)
+{
+    pthread_mutex_lock(&m->lock);
+    vi->total_size = m->max_bytes;
+    vi->free_size = m->max_bytes - m->used_bytes;
+    vi->total_files = m->max_files;
+    vi->free_files = m->max_files ? m->max_files - m->used_files : 0;
+    memcpy(vi->label, m->label, sizeof vi->label);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static int get_volume_info(fsp_request *req, struct fsp_volume_info *vi)
+{
+    fill_volume_info(get_memfs(req), vi);
+    return 0;
+}
+
+static int set_volume_label(fsp_request *req, const char *label,
+                            struct fsp_volume_info *vi)
+{
+    struct memfs *m = get_memfs(req);
+    if (strlen(label) >= sizeof m->label)
+        return -ENAMETOOLONG;
+    pthread_mutex_lock(&m->lock);
+    strcpy(m->label, label);
+    pthread_mutex_unlock(&m->lock);
+    fill_volume_info(m, vi);
+    return 0;
+}
+
+static int lookup(fsp_request *req, void *parent, const char *name,
+                  void **node, struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *n = NULL;
+    int found;
+
+    if (!parent) {
+        n = strcmp(name, "/") == 0 ? m->root : NULL;
+    } else {
+        size_t i = dir_find(m, parent, name, &found);
+        n = found ? ((struct node *)parent)->ents[i].node : NULL;
+    }
+    if (!n)
+        return -ENOENT;
+    node_ref(n);
+    node_fill(n, fi);
+    *node = n;
+    return 0;
+}
+
+static void forget(fsp_fs *fs, void *node)
+{
+    node_release(fsp_fs_context(fs), node);
+}
+
+static int get_file_info(fsp_request *req, void *node, void *file,
+                         struct fsp_file_info *fi)
+{
+    node_fill(node, fi);
+    return 0;
+}
+
+static int create(fsp_request *req, void *parent, const char *name,
+                  const struct fsp_create_params *cp, void **node,
+                  void **file, struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *dir = parent, *n = NULL;
+    int found, err;
+
+    switch (cp->mode & S_IFMT) {
+    case S_IFREG: case S_IFDIR: case S_IFCHR: case S_IFBLK: case S_IFIFO:
+    case S_IFSOCK:
+        break;
+    case S_IFLNK:
+        if (cp->link_target)
+            break;
+        /* fall through */
+    default:
+        return -EINVAL;
+    }
+    if (!S_ISDIR(dir->type))
+        return -ENOTDIR;
+    if (!dir->linked)  /* a removed directory takes no new names */
+        return -ENOENT;
+    size_t i = dir_find(m, dir, name, &found);
+    if (found)
+        return -EEXIST;
+    if ((err = memfs_reserve_file(m)))
+        return err;
+    if (!(n = node_new(m, cp))) {
+        memfs_release(m, 1, 0);
+        return -ENOMEM;
+    }
+    int is_reg = S_ISREG(cp->mode);
+    n->linked = 1;
+    n->refs = is_reg ? 2 : 1;  /* the node reference, and the open */
+    if ((err = dir_insert(dir, i, name, n))) {
+        n->linked = 0;
+        n->refs = 1;
+        node_release(m, n);
+        return err;
+    }
+    dir_changed(dir, S_ISDIR(cp->mode));
+    node_fill(n, fi);
+    *node = n;
+    *file = is_reg ? n : NULL;
+    return 0;
+}
+
+static int open_(fsp_request *req, void *node, uint32_t flags, void **file,
+                 struct fsp_file_info *fi)
+{
+    node_ref(node);  /* an open keeps an unlinked file's data alive */
+    node_fill(node, fi);
+    *file = node;
+    return 0;
+}
+
+static void close_(fsp_fs *fs, void *node, void *file)
+{
+    node_release(fsp_fs_context(fs), node);
+}
+
+static void touch_data(struct node *n)
+{
+    n->info.write_time = n->info.change_time = memfs_now();
+}
+
+/* Renames change ctime, as on local Linux file systems. */
+static void touch_change(struct node *n)
+{
+    pthread_mutex_lock(&n->lock);
+    n->info.change_time = memfs_now();
+    pthread_mutex_unlock(&n->lock);
+}
+
+static int overwrite(fsp_request *req, void *node, void *file,
+                     struct fsp_file_info *fi)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->lock);
+    uint64_t old = n->info.size;
+    node_set_size(n, 0);  /* shrinking cannot fail */
+    memfs_release(get_memfs(req), 0, old);
+    touch_data(n);
+    node_fill_locked(n, fi);
+    pthread_mutex_unlock(&n->lock);
+    return 0;
+}
+
+static int read_(fsp_request *req, void *node, void *file, void *buf,
+                 uint64_t offset, uint32_t length, uint32_t *bytes_read)
+{
+    struct node *n = node;
+    uint32_t count = 0;
+
+    pthread_mutex_lock(&n->lock);
+    if (offset < n->info.size) {
+        count = n->info.size - offset < length ? n->info.size - offset
+                                               : length;
+        memcpy(buf, n->data + offset, count);
+    }
+    pthread_mutex_unlock(&n->lock);
+    *bytes_read = count;
+    return 0;
+}
+
+static int write_(fsp_request *req, void *node, void *file, const void *buf,
+                  uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                  struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *n = node;
+    int err = 0;
+
+    if (offset > INT64_MAX - (uint64_t)length)
+        return -EFBIG;
+    pthread_mutex_lock(&n->lock);
+    uint64_t size = n->info.size, end = offset + length;
+    if (end > size && length > 0) {
+        /* Write what fits: a short write tells the caller the volume is
+         * full, and the next write gets ENOSPC. */
+        uint64_t got = memfs_reserve_bytes(m, end - size, 1);
+        if (size + got <= offset) {
+            memfs_release(m, 0, got);
+            err = -ENOSPC;
+            goto out;
+        }
+        end = size + got;
+        length = (uint32_t)(end - offset);
+        if ((err = node_set_size(n, end))) {
+            memfs_release(m, 0, got);
+            goto out;
+        }
+    }
+    if (length > 0) {
+        memcpy(n->data + offset, buf, length);
+        touch_data(n);
+    }
+    *bytes_written = length;
+    node_fill_locked(n, fi);
+out:
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int set_basic_info(fsp_request *req, void *node, void *file,
+                          const struct fsp_basic_info *bi,
+                          struct fsp_file_info *fi)
+{
+    const uint32_t type_attrs = FSP_ATTR_DIRECTORY | FSP_ATTR_REPARSE_POINT;
+    struct node *n = node;
+
+    pthread_mutex_lock(&n->lock);
+    struct fsp_file_info *in = &n->info;
+    if (bi->valid & FSP_SET_MODE)
+        in->mode = (in->mode & S_IFMT) | (bi->mode & 07777);
+    if (bi->valid & FSP_SET_UID)
+        in->uid = bi->uid;
+    if (bi->valid & FSP_SET_GID)
+        in->gid = bi->gid;
+    if (bi->valid & FSP_SET_ATTRIBUTES)  /* the type's bits are not data */
+        in->attributes = (bi->attributes & ~type_attrs) |
+                         (in->attributes & type_attrs);
+    if (bi->valid & FSP_SET_ATIME)
+        in->access_time = bi->access_time;
+    if (bi->valid & FSP_SET_MTIME)
+        in->write_time = bi->write_time;
+    if (bi->valid & FSP_SET_CRTIME)
+        in->creation_time = bi->creation_time;
+    in->change_time = bi->valid & FSP_SET_CTIME ? bi->change_time
+                                                : memfs_now();
+    node_fill_locked(n, fi);
+    pthread_mutex_unlock(&n->lock);
+    return 0;
+}
+
+static int set_file_size(fsp_request *req, void *node, void *file,
+                         uint64_t size, struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *n = node;
+    int err = 0;
+
+    if (!S_ISREG(n->type))
+        return S_ISDIR(n->type) ? -EISDIR : -EINVAL;
+    if (size > INT64_MAX)
+        return -EFBIG;
+    pthread_mutex_lock(&n->lock);
+    uint64_t old = n->info.size;
+    if (size > old && !memfs_reserve_bytes(m, size - old, 0)) {
+        err = -ENOSPC;
+        goto out;
+    }
+    if ((err = node_set_size(n, size))) {
+        memfs_release(m, 0, size - old);
+        goto out;
+    }
+    if (size < old)
+        memfs_release(m, 0, old - size);
+    touch_data(n);
+    node_fill_locked(n, fi);
+out:
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int can_delete(fsp_request *req, void *parent, const char *name,
+                      void *node)
+{
+    struct node *n = node;
+    return S_ISDIR(n->type) && n->nents ? -ENOTEMPTY : 0;
+}
+
+static int set_delete(fsp_request *req, void *parent, const char *name,
+                      void *node)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *dir = parent, *n = node;
+    int found;
+
+    size_t i = dir_find(m, dir, name, &found);
+    if (!found || dir->ents[i].node != n)
+        return -ENOENT;
+    dir_remove(dir, i);
+    dir_changed(dir, -S_ISDIR(n->type));
+    node_unlink(m, n);
+    return 0;
+}
+
+static int rename_(fsp_request *req, void *old_parent, const char *old_name,
+                   void *new_parent, const char *new_name, void *node,
+                   uint32_t flags)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *odir = old_parent, *ndir = new_parent, *n = node, *old;
+    int found, err;
+
+    size_t si = dir_find(m, odir, old_name, &found);
+    if (!found || odir->ents[si].node != n)
+        return -ENOENT;
+    size_t di = dir_find(m, ndir, new_name, &found);
+    old = found ? ndir->ents[di].node : NULL;
+    int n_dir = S_ISDIR(n->type), old_dir = old && S_ISDIR(old->type);
+
+    if (flags & FSP_RENAME_EXCHANGE) {
+        if (!old)
+            return -ENOENT;
+        odir->ents[si].node = old;
+        ndir->ents[di].node = n;
+        dir_changed(odir, odir == ndir ? 0 : old_dir - n_dir);
+        dir_changed(ndir, odir == ndir ? 0 : n_dir - old_dir);
+        touch_change(old);
+        touch_change(n);
+        return 0;
+    }
+    if (old == n) {
+        /* The same file: a case-only rename on a case-insensitive
+         * volume (keep the new spelling), or nothing at all. */
+        if (strcmp(ndir->ents[di].name, new_name) != 0) {
+            char *copy = strdup(new_name);
+            if (!copy)
+                return -ENOMEM;
+            free(ndir->ents[di].name);
+            ndir->ents[di].name = copy;
+            dir_changed(ndir, 0);
+        }
+        return 0;
+    }
+    if (old && (flags & FSP_RENAME_NOREPLACE))
+        return -EEXIST;
+    if (old_dir && old->nents)
+        return -ENOTEMPTY;
+    if (old) {
+        char *copy = strdup(new_name);  /* on -i the case may differ */
+        if (!copy)
+            return -ENOMEM;
+        free(ndir->ents[di].name);
+        ndir->ents[di] = (struct entry){ copy, n };
+    } else {
+        if ((err = dir_insert(ndir, di, new_name, n)))
+            return err;
+        if (odir == ndir && di <= si)
+            si++;
+    }
+    dir_remove(odir, si);
+    dir_changed(odir, -n_dir);
+    dir_changed(ndir, n_dir - old_dir);
+    if (old)
+        node_unlink(m, old);
+    touch_change(n);
+    return 0;
+}
+
+static int read_directory(fsp_request *req, void *node, void *file,
+                          const char *marker, struct fsp_dir_buffer *db)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *dir = node;
+    size_t i = 0;
+    int found;
+
+    if (!S_ISDIR(dir->type))
+        return -ENOTDIR;
+    if (marker && (i = dir_find(m, dir, marker, &found), found))
+        i++;
+    for (; i < dir->nents; i++) {
+        struct fsp_file_info fi;
+        node_fill(dir->ents[i].node, &fi);
+        if (!fsp_dir_buffer_add(db, dir->ents[i].name, &fi))
+            break;
+    }
+    return 0;
+}
+
+static int get_reparse_point(fsp_request *req, void *node, char *buf,
+                             size_t size)
+{
+    struct node *n = node;
+    if (!S_ISLNK(n->type))
+        return -EINVAL;
+    size_t len = strlen(n->target);  /* immutable: no lock */
+    if (len >= size)
+        return -ENAMETOOLONG;
+    memcpy(buf, n->target, len + 1);
+    return 0;
+}
+
+static int get_ea(fsp_request *req, void *node, const char *name,
+                  void *value, size_t size, size_t *needed)
+{
+    struct node *n = node;
+    int err = 0;
+
+    pthread_mutex_lock(&n->lock);
+    struct ea *e = ea_find(n, name);
+    if (!e) {
+        err = -ENODATA;
+    } else {
+        *needed = e->size;
+        if (size > 0 && size < e->size)  /* size 0 only asks the length */
+            err = -ERANGE;
+        else if (size > 0 && e->size > 0)
+            memcpy(value, e->value, e->size);
+    }
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int set_ea(fsp_request *req, void *node, const char *name,
+                  const void *value, size_t size, int flags)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->lock);
+    int err = ea_set(n, name, value, size, flags);
+    if (!err)
+        n->info.change_time = memfs_now();
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int list_ea(fsp_request *req, void *node, char *list, size_t size,
+                   size_t *needed)
+{
+    struct node *n = node;
+    size_t total = 0;
+    int err = 0;
+
+    pthread_mutex_lock(&n->lock);
+    for (size_t i = 0; i < n->neas; i++)
+        total += strlen(n->eas[i].name) + 1;
+    *needed = total;
+    if (size > 0 && size < total) {
+        err = -ERANGE;
+    } else if (size > 0) {
+        for (size_t i = 0; i < n->neas; i++) {
+            size_t len = strlen(n->eas[i].name) + 1;
+            memcpy(list, n->eas[i].name, len);
+            list += len;
+        }
+    }
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int remove_ea(fsp_request *req, void *node, const char *name)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->lock);
+    int err = ea_remove(n, name);
+    if (!err)
+        n->info.change_time = memfs_now();
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+const struct fsp_fs_interface memfs_interface = {
+    .size = sizeof(struct fsp_fs_interface),
+    .get_volume_info = get_volume_info,
+    .set_volume_label = set_volume_label,
+    .lookup = lookup,
+    .forget = forget,
+    .get_file_info = get_file_info,
+    .create = create,
+    .open = open_,
+    .overwrite = overwrite,
+    .close = close_,
+    .read = read_,
+    .write = write_,
+    .set_basic_info = set_basic_info,
+    .set_file_size = set_file_size,
+    .can_delete = can_delete,
+    .set_delete = set_delete,
+    .rename = rename_,
+    .read_directory = read_directory,
+    .get_reparse_point = get_reparse_point,
+    .get_ea = get_ea,
+    .set_ea = set_ea,
+    .list_ea = list_ea,
+    .remove_ea = remove_ea,
+};
+
+int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
+               int nocase, const char *label)
+{
+    const struct fsp_create_params root = {
+        .mode = S_IFDIR | 0755, .uid = getuid(), .gid = getgid(),
+    };
+
+    memset(m, 0, sizeof *m);
+    if (strlen(label) >= sizeof m->label)
+        return -ENAMETOOLONG;
+    strcpy(m->label, label);
+    if (!max_bytes)  /* like tmpfs: half of the machine's memory */
+        max_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) *
+                    (uint64_t)sysconf(_SC_PAGESIZE) / 2;
+    m->max_bytes = max_bytes;
+    m->max_files = max_files;
+    m->cmp = nocase ? fsp_name_compare_nocase : strcmp;
+    m->next_index = 1;
+    pthread_mutex_init(&m->lock, NULL);
+    if (!(m->root = node_new(m, &root))) {
+        pthread_mutex_destroy(&m->lock);
+        return -ENOMEM;
+    }
+    m->root->linked = 1;  /* the root is never unlinked, so never freed */
+    return 0;
+}
+
+/* After fsp_fs_run: every reference and open is given back by then, so
+ * what is left is exactly the tree. */
+void memfs_destroy(struct memfs *m)
+{
+    node_destroy_tree(m->root);
+    pthread_mutex_destroy(&m->lock);
+}

@@ -1,0 +1,165 @@
+/* Nodes, their file data and the volume's limits. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "memfs.h"
+
+int memfs_reserve_file(struct memfs *m)
+{
+    int err = 0;
+    pthread_mutex_lock(&m->lock);
+    if (m->max_files && m->used_files >= m->max_files)
+        err = -ENOSPC;
+    else
+        m->used_files++;
+    pthread_mutex_unlock(&m->lock);
+    return err;
+}
+
+uint64_t memfs_reserve_bytes(struct memfs *m, uint64_t want, int partial)
+{
+    pthread_mutex_lock(&m->lock);
+    uint64_t avail = m->max_bytes - m->used_bytes;
+    uint64_t got = want <= avail ? want : partial ? avail : 0;
+    m->used_bytes += got;
+    pthread_mutex_unlock(&m->lock);
+    return got;
+}
+
+void memfs_release(struct memfs *m, uint64_t files, uint64_t bytes)
+{
+    pthread_mutex_lock(&m->lock);
+    m->used_files -= files;
+    m->used_bytes -= bytes;
+    pthread_mutex_unlock(&m->lock);
+}
+
+struct timespec memfs_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts;
+}
+
+struct node *node_new(struct memfs *m, const struct fsp_create_params *cp)
+{
+    struct node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    if (S_ISLNK(cp->mode) && !(n->target = strdup(cp->link_target))) {
+        free(n);
+        return NULL;
+    }
+    pthread_mutex_init(&n->lock, NULL);
+    pthread_mutex_lock(&m->lock);
+    n->info.index = m->next_index++;  /* never reused: no stale handles */
+    pthread_mutex_unlock(&m->lock);
+    n->type = cp->mode & S_IFMT;
+    n->info.mode = cp->mode;
+    n->info.attributes = cp->attributes;
+    if (S_ISDIR(cp->mode))
+        n->info.attributes |= FSP_ATTR_DIRECTORY;
+    if (S_ISLNK(cp->mode)) {
+        n->info.attributes |= FSP_ATTR_REPARSE_POINT;
+        n->info.size = strlen(n->target);
+    }
+    n->info.uid = cp->uid;
+    n->info.gid = cp->gid;
+    n->info.rdev = cp->rdev;
+    n->info.creation_time = n->info.access_time = n->info.write_time =
+        n->info.change_time = memfs_now();
+    return n;
+}
+
+void node_fill_locked(struct node *n, struct fsp_file_info *fi)
+{
+    *fi = n->info;
+    fi->nlink = !n->linked ? 0 : S_ISDIR(n->type) ? 2 + n->subdirs : 1;
+    fi->alloc_size = S_ISREG(n->type) ? (n->info.size + 4095) & ~4095ull
+                                           : 0;
+}
+
+void node_fill(struct node *n, struct fsp_file_info *fi)
+{
+    pthread_mutex_lock(&n->lock);
+    node_fill_locked(n, fi);
+    pthread_mutex_unlock(&n->lock);
+}
+
+void node_ref(struct node *n)
+{
+    pthread_mutex_lock(&n->lock);
+    n->refs++;
+    pthread_mutex_unlock(&n->lock);
+}
+
+/* Free the memory of a node, its entries' names and its children. */
+void node_destroy_tree(struct node *n)
+{
+    for (size_t i = 0; i < n->nents; i++) {
+        free(n->ents[i].name);
+        node_destroy_tree(n->ents[i].node);
+    }
+    ea_free_all(n);
+    free(n->ents);
+    free(n->data);
+    free(n->target);
+    pthread_mutex_destroy(&n->lock);
+    free(n);
+}
+
+/* The last name and reference are gone: give the space back. */
+static void node_free(struct memfs *m, struct node *n)
+{
+    memfs_release(m, 1, S_ISREG(n->type) ? n->info.size : 0);
+    node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
+}
+
+void node_release(struct memfs *m, struct node *n)
+{
+    pthread_mutex_lock(&n->lock);
+    int dead = --n->refs == 0 && !n->linked;
+    pthread_mutex_unlock(&n->lock);
+    if (dead)
+        node_free(m, n);
+}
+
+void node_unlink(struct memfs *m, struct node *n)
+{
+    pthread_mutex_lock(&n->lock);
+    n->linked = 0;
+    n->info.change_time = memfs_now();
+    int dead = n->refs == 0;
+    pthread_mutex_unlock(&n->lock);
+    if (dead)
+        node_free(m, n);
+}
+
+/* Resize the data of a regular file, zero-filling growth.  Accounting is
+ * the caller's: it knows whether a short write is allowed. */
+int node_set_size(struct node *n, uint64_t size)
+{
+    uint64_t old = n->info.size;
+
+    if (size > SIZE_MAX / 2)
+        return -EFBIG;
+    /* Grow geometrically so appends are amortized O(1); give memory
+     * back when a file shrinks to well under its buffer. */
+    if (size > n->cap || size < n->cap / 4) {
+        size_t cap = size > n->cap && size < n->cap * 2 ? n->cap * 2 : size;
+        char *data = cap ? realloc(n->data, cap) : (free(n->data), NULL);
+        if (!data && cap) {
+            if (size > n->cap)
+                return -ENOSPC;  /* a failed shrink keeps the old buffer */
+        } else {
+            n->data = data;
+            n->cap = cap;
+        }
+    }
+    if (size > old)
+        memset(n->data + old, 0, size - old);
+    n->info.size = size;
+    return 0;
+}
