@@ -1,0 +1,51 @@
+#!/bin/sh
+# Install what the build and the tests need, if missing.  Idempotent and
+# quiet: on a provisioned machine it checks and does nothing.
+#   gcc, make, libc headers  build          clang       make test (clang build)
+#   fuse3 (fusermount3)      non-root mount git, sqlite3, python3: programs.sh
+#   tar, diffutils, coreutils (timeout): programs.sh and run.sh
+set -eu
+
+missing=""
+need_cmd() { # need_cmd COMMAND PACKAGE
+    command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need_pkg() { # need_pkg PACKAGE (no command to look for)
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' ||
+        missing="$missing $1"
+}
+
+need_cmd gcc gcc
+need_cmd make make
+need_pkg libc6-dev
+need_cmd clang clang
+need_cmd fusermount3 fuse3
+need_cmd git git
+need_cmd sqlite3 sqlite3
+need_cmd python3 python3
+need_cmd tar tar
+need_cmd diff diffutils
+need_cmd timeout coreutils
+
+if [ -n "$missing" ]; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            SUDO="sudo"
+        else
+            echo "deps.sh: need root to install:$missing" >&2
+            exit 1
+        fi
+    fi
+    echo "deps.sh: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -c /dev/fuse ]; then
+    modprobe fuse 2>/dev/null || true
+    [ -c /dev/fuse ] || echo "deps.sh: warning: /dev/fuse is missing" >&2
+fi
+exit 0

@@ -1,0 +1,89 @@
+#!/bin/bash
+# Run the whole test suite against one or more build directories:
+#
+#   tests/run.sh BUILDDIR [BUILDDIR...]
+#
+# For each build dir: every BUILDDIR/tests/test_* unit binary, then the
+# integration suite BUILDDIR/tests/fsp-itest, each under timeout.  The
+# real-program checks (tests/programs.sh) run for the FIRST build dir only,
+# to keep CI time down: they exercise memfs through cp, tar, git, python3
+# and sqlite3, and a sanitizer build adds little there for a lot of time.
+#
+# Output of every binary is shown as it runs; PASS/FAIL lines are counted.
+# A binary that exits non-zero or times out counts as one more FAIL.  The
+# last line is always "N passed, N failed"; exit status 1 if any failed.
+#
+# Environment: FSP_UNIT_TIMEOUT (s, default 300), FSP_ITEST_TIMEOUT (s,
+# default 1800), FSP_PROGRAMS_TIMEOUT (s, default 1800), FSP_SOAK=1
+# (repeat the integration suite FSP_SOAK_ROUNDS times, default 10).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+if [ $# -eq 0 ]; then
+    echo "usage: tests/run.sh BUILDDIR [BUILDDIR...]" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+[ "$(id -u)" -eq 0 ] || echo "note: not root: mounting tests will fail"
+
+passed=0
+failed=0
+log=$(mktemp /tmp/fsp-run.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# run NAME SECONDS COMMAND...: show output, count its PASS/FAIL lines.
+run() {
+    local name=$1 secs=$2 rc p f
+    shift 2
+    echo "=== $name"
+    timeout -k 10 "$secs" "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    p=$(grep -c '^PASS: ' "$log")
+    f=$(grep -c '^FAIL: ' "$log")
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        echo "FAIL: $name (timed out after $secs s)"
+        failed=$((failed + 1))
+    elif [ "$rc" -ne 0 ]; then
+        echo "FAIL: $name (exit status $rc)"
+        failed=$((failed + 1))
+    fi
+}
+
+first=1
+for build in "$@"; do
+    build=${build%/}
+    echo "##### $build"
+    if [ ! -d "$build" ]; then
+        echo "FAIL: $build (no such build directory)"
+        failed=$((failed + 1))
+        continue
+    fi
+    for t in "$build"/tests/test_*; do
+        if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
+        case "$t" in *.o | *.d) continue ;; esac
+        run "$t" "${FSP_UNIT_TIMEOUT:-300}" "$t"
+    done
+    if [ -x "$build/tests/fsp-itest" ]; then
+        rounds=1
+        [ "${FSP_SOAK:-0}" = 1 ] && rounds=${FSP_SOAK_ROUNDS:-10}
+        for ((i = 1; i <= rounds; i++)); do
+            run "$build/tests/fsp-itest" "${FSP_ITEST_TIMEOUT:-1800}" \
+                "$build/tests/fsp-itest"
+        done
+    else
+        echo "FAIL: $build/tests/fsp-itest (missing)"
+        failed=$((failed + 1))
+    fi
+    if [ $first = 1 ]; then
+        run "tests/programs.sh $build" "${FSP_PROGRAMS_TIMEOUT:-1800}" \
+            tests/programs.sh "$build"
+    else
+        echo "(programs.sh runs for the first build dir only)"
+    fi
+    first=0
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
