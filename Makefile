@@ -96,17 +96,18 @@ deps:
 
 # The whole suite: what the README names and what CI runs.
 test: deps
-	$(MAKE) WERROR=1 all
-	$(MAKE) WERROR=1 CC=clang BUILD=build-clang all
-	$(MAKE) WERROR=1 SAN=asan all
+	$(MAKE) -j2 WERROR=1 all
+	$(MAKE) -j2 WERROR=1 CC=clang BUILD=build-clang all
+	$(MAKE) -j2 WERROR=1 SAN=asan all
 	tests/run.sh build build-asan
 
 test-fast: all
 	tests/run.sh $(BUILD)
 
-test-tsan:
-	$(MAKE) SAN=tsan CC=clang all
-	tests/run.sh build-tsan
+# ThreadSanitizer on the dispatcher: the whole suite against a TSan build.
+test-tsan: deps
+	$(MAKE) -j2 SAN=tsan all
+	TSAN_OPTIONS=halt_on_error=1 tests/run.sh build-tsan
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
