@@ -398,6 +398,17 @@ fsp_request *fsp_request_pend(fsp_request *req);
 void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
                           const struct fsp_file_info *fi);
 
+/* The ABI: these sizes are part of libfsp's contract on 64-bit Linux. */
+#if defined(__x86_64__) || defined(__aarch64__)
+_Static_assert(sizeof(struct fsp_file_info) == 144, "fsp_file_info ABI");
+_Static_assert(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
+_Static_assert(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
+_Static_assert(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
+_Static_assert(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
+_Static_assert(sizeof(struct fsp_fs_interface) == 8 + 24 * 8 + 40 * 8,
+               "fsp_fs_interface ABI");
+#endif
+
 #ifdef __cplusplus
 }
 #endif

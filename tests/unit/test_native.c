@@ -75,7 +75,8 @@ static void send_req(struct fsp_session *se, uint32_t opcode, uint64_t node,
     h->opcode = opcode;
     h->unique = next_unique++;
     h->nodeid = node;
-    memcpy(rbuf + sizeof *h, a, alen);
+    if (alen)
+        memcpy(rbuf + sizeof *h, a, alen);
     if (b)
         memcpy(rbuf + sizeof *h + alen, b, blen);
     h->len = (uint32_t)(sizeof *h + alen + blen);
@@ -209,9 +210,24 @@ static int t_readdir(fsp_request *req, void *node, void *file,
     return 0;
 }
 
-static struct fsp_fs *native_fs(void)
+/* A read that completes later: it keeps the request and pends. */
+static fsp_request *pended;
+static void *pended_buf;
+
+static int t_read(fsp_request *req, void *node, void *file, void *buf,
+                  uint64_t off, uint32_t len, uint32_t *got)
 {
-    static const struct fsp_fs_interface iface = {
+    (void)node; (void)file; (void)off; (void)len; (void)got;
+    pended = fsp_request_pend(req);
+    if (!pended)
+        return -ENOMEM;
+    pended_buf = buf;
+    return FSP_PENDING;
+}
+
+static struct fsp_fs_interface base_iface(void)
+{
+    struct fsp_fs_interface iface = {
         .size = sizeof iface,
         .lookup = t_lookup,
         .forget = t_forget,
@@ -219,11 +235,17 @@ static struct fsp_fs *native_fs(void)
         .open = t_open,
         .close = t_close,
         .read_directory = t_readdir,
+        .read = t_read,
     };
+    return iface;
+}
+
+static struct fsp_fs *native_fs_with(const struct fsp_fs_interface *iface)
+{
     struct fsp_volume_params vp = { .size = sizeof vp,
                                     .file_info_timeout_ms = 1500 };
     struct fsp_fs *fs = NULL;
-    if (fsp_fs_new(&vp, &iface, NULL, &fs))
+    if (fsp_fs_new(&vp, iface, NULL, &fs))
         return NULL;
     struct fsp_ll_ops ops;
     fsp_native_ll_ops(&ops);
@@ -236,6 +258,13 @@ static struct fsp_fs *native_fs(void)
     fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
     do_init(fs->se);
     return fs;
+}
+
+static struct fsp_fs *native_fs(void)
+{
+    static struct fsp_fs_interface iface;
+    iface = base_iface();
+    return native_fs_with(&iface);
 }
 
 static uint64_t lookup_f(struct fsp_fs *fs)
@@ -369,6 +398,65 @@ static void native_readdir_pages(void)
     fsp_fs_delete(fs);
 }
 
+static void native_stateless_opens(void)
+{
+    static struct fsp_fs_interface iface;
+    iface = base_iface();
+    iface.flags = FSP_IFACE_STATELESS_OPENS;
+    struct fsp_fs *fs = native_fs_with(&iface);
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    opens = closes = 0;
+    /* ENOSYS to OPEN is how the kernel learns to send no OPEN/RELEASE. */
+    struct fsp_open_in oi = { 0 };
+    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENOSYS);
+    CHECK_EQ(opens, 0);
+    /* Directories still get fsp's own state, but no open/close call. */
+    send_req(fs->se, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    uint64_t fh = ((const struct fsp_open_out *)(mt.last + 16))->fh;
+    struct fsp_release_in rl = { .fh = fh };
+    send_req(fs->se, FSP_OP_RELEASEDIR, 1, &rl, sizeof rl, NULL, 0);
+    CHECK_EQ(opens, 0);
+    CHECK_EQ(closes, 0);
+    fsp_fs_delete(fs);
+}
+
+static void native_pending_read(void)
+{
+    struct fsp_fs *fs = native_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    /* As in a dispatcher thread: a heap buffer that the pending request
+     * takes over (and frees after its reply). */
+    size_t bufsize = 1 << 21;
+    char *buf = malloc(bufsize);
+    REQUIRE(buf);
+    struct fsp_in_header *h = (struct fsp_in_header *)buf;
+    struct fsp_read_in ri = { .fh = 0, .offset = 0, .size = 5 };
+    memset(h, 0, sizeof *h);
+    h->opcode = FSP_OP_READ;
+    h->unique = 4242;
+    h->nodeid = id;
+    h->len = sizeof *h + sizeof ri;
+    memcpy(h + 1, &ri, sizeof ri);
+    mt.sends = 0;
+    pended = NULL;
+    int taken = fsp_session_process(fs->se, buf, h->len, bufsize);
+    CHECK_EQ(taken, 1);     /* the buffer went with the request */
+    CHECK_EQ(mt.sends, 0);  /* no reply yet */
+    REQUIRE(pended);
+    memcpy(pended_buf, "hello", 5);
+    fsp_request_complete(pended, 0, 5, NULL);
+    CHECK_EQ(mt.sends, 1);
+    CHECK_EQ(last_out()->unique, 4242);
+    CHECK_EQ(last_out()->error, 0);
+    CHECK_EQ(last_out()->len, 16 + 5);
+    CHECK(memcmp(mt.last + 16, "hello", 5) == 0);
+    fsp_fs_delete(fs);
+}
+
 int main(void)
 {
     RUN(session_rules);
@@ -376,5 +464,7 @@ int main(void)
     RUN(native_bad_result_is_eio);
     RUN(native_one_close_per_open);
     RUN(native_readdir_pages);
+    RUN(native_stateless_opens);
+    RUN(native_pending_read);
     return 0;
 }
