@@ -258,6 +258,60 @@ static void fail_sigkill_blocked_read(void)
     mount_force_detach(mnt);
 }
 
+/* -o request_timeout=1: the kernel itself aborts the connection when a
+ * request stays unanswered too long (its timer ticks every 15 s, so the
+ * blocked reader gets its error within about 30 s), with no help from
+ * the stopped file system or from us. */
+static void fail_request_timeout(void)
+{
+    init_mnt();
+    struct fs f;
+    REQUIRE(fs_start(&f, mnt, "-o request_timeout=1") == 0);
+    char file[PATH_MAX + 16];
+    snprintf(file, sizeof file, "%s/f", mnt);
+    static unsigned char data[8192];
+    fill_pattern(data, sizeof data, 0, 1);
+    CHECK_EQ(write_file(file, data, sizeof data), 0);
+    int fd = open_uncached(file);
+    if (fd < 0)
+        fs_stop(&f);
+    REQUIRE(fd >= 0);
+    CHECK_EQ(kill(f.pid, SIGSTOP), 0);
+    fflush(stdout);
+    pid_t reader = fork();
+    if (reader == 0) {
+        alarm(60);
+        void *buf;
+        if (posix_memalign(&buf, 4096, 4096) != 0)
+            _exit(3);
+        ssize_t n = pread(fd, buf, 4096, 0);
+        _exit(n < 0 && (errno == ENOTCONN || errno == ECONNABORTED ||
+                        errno == EIO) ? 0 : 1);
+    }
+    int st = 0;
+    if (wait_deadline(reader, 50000, &st) != 0) {
+        printf("  the reader still hangs 50 s after a 1 s request timeout\n");
+        check_failed = 1;
+        kill(reader, SIGKILL);
+        wait_deadline(reader, 5000, NULL);
+    } else {
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    close(fd);
+    kill(f.pid, SIGCONT);
+    kill(f.pid, SIGTERM);
+    if (wait_deadline(f.pid, 10000, &st) != 0) {
+        kill(f.pid, SIGKILL);
+        wait_deadline(f.pid, 5000, NULL);
+    }
+    f.pid = 0;
+    if (mount_wait_gone(mnt, 5000) != 0) {
+        printf("  the timed-out mount is still there after memfs exited\n");
+        check_failed = 1;
+        mount_force_detach(mnt);
+    }
+}
+
 static void fail_fsptool_abort(void)
 {
     init_mnt();
@@ -373,5 +427,6 @@ void failure_tests(void)
     CASE(fail_sigterm_busy, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
     CASE(fail_sigkill_blocked_read, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
     CASE(fail_fsptool_abort, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
+    CASE(fail_request_timeout, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
     CASE(fail_dead_mount_remount, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
 }
