@@ -79,8 +79,9 @@ for build in "$@"; do
     if [ $first = 1 ]; then
         run "tests/programs.sh $build" "${FSP_PROGRAMS_TIMEOUT:-1800}" \
             tests/programs.sh "$build"
+        run "tests/usermount.sh $build" 300 tests/usermount.sh "$build"
     else
-        echo "(programs.sh runs for the first build dir only)"
+        echo "(programs.sh and usermount.sh run for the first build dir only)"
     fi
     first=0
 done
