@@ -20,6 +20,30 @@
 
 #include "session/session.h"
 
+/*
+ * ThreadSanitizer cannot see that the kernel orders our traffic: a reply
+ * written by one thread happens before every request the kernel sends
+ * because of it (the RELEASE after a READDIR reply, say), which another
+ * thread reads.  Telling TSan that each send releases and each receive
+ * acquires the connection states exactly that ordering, and nothing more.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define FSP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FSP_TSAN 1
+#endif
+#endif
+#ifdef FSP_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define kernel_ordered_acquire(p) __tsan_acquire(p)
+#define kernel_ordered_release(p) __tsan_release(p)
+#else
+#define kernel_ordered_acquire(p) ((void)(p))
+#define kernel_ordered_release(p) ((void)(p))
+#endif
+
 struct dev_transport {
     struct fsp_transport base;
     int fd;
@@ -57,8 +81,10 @@ static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
     struct dev_transport *d = (struct dev_transport *)t;
     for (;;) {
         ssize_t n = read(d->fd, buf, size);
-        if (n >= 0)
+        if (n >= 0) {
+            kernel_ordered_acquire(d);
             return n;
+        }
         switch (errno) {
         case ENOENT:     /* the request was interrupted before we read it */
         case EINTR:
@@ -85,6 +111,7 @@ static int dev_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     ssize_t n;
+    kernel_ordered_release(d);
     do
         n = writev(d->fd, iov, cnt);
     while (n < 0 && errno == EINTR);
