@@ -5,18 +5,23 @@
  *                                pending and future request on the mount
  *                                fails with ENOTCONN (through fusectl)
  *   fsptool unmount MOUNTPOINT   lazily unmount (a dead or live mount)
+ *   fsptool stats MOUNTPOINT     per-opcode request counters of a live
+ *                                fsp mount (count, errors, average time)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/xattr.h>
 
 #include "kernel/mount.h"
 
 static int usage(void)
 {
     fprintf(stderr, "usage: fsptool abort MOUNTPOINT\n"
-                    "       fsptool unmount MOUNTPOINT\n");
+                    "       fsptool unmount MOUNTPOINT\n"
+                    "       fsptool stats MOUNTPOINT\n");
     return 2;
 }
 
@@ -38,6 +43,22 @@ int main(int argc, char **argv)
                     strerror(errno));
             return 1;
         }
+        return 0;
+    }
+    if (strcmp(argv[1], "stats") == 0) {
+        /* fsp serves its counters as an attribute of the mount's root. */
+        ssize_t n = getxattr(argv[2], "user.fsp.stats", NULL, 0);
+        char *buf = n > 0 ? malloc((size_t)n + 1) : NULL;
+        if (buf)
+            n = getxattr(argv[2], "user.fsp.stats", buf, (size_t)n);
+        if (!buf || n < 0) {
+            fprintf(stderr, "fsptool: %s is not a live fsp mount: %s\n",
+                    argv[2], strerror(errno ? errno : ENOMEM));
+            free(buf);
+            return 1;
+        }
+        fwrite(buf, 1, (size_t)n, stdout);
+        free(buf);
         return 0;
     }
     return usage();

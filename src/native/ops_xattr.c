@@ -9,12 +9,16 @@
  * get_volume_info and written with set_volume_label.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "native/ops_common.h"
 
 #define LABEL_EA "user.fsp.volume_label"
+/* Read-only: the per-opcode request counters as text, so tools outside
+ * the process (fsptool stats, fsp-bench) can count round trips. */
+#define STATS_EA "user.fsp.stats"
 
 /* POSIX ACLs are not negotiated (FUSE_POSIX_ACL) in this version, so the
  * kernel would pass them down as plain attributes and a file system
@@ -30,6 +34,27 @@ static int is_label(struct fsp_request *req, struct fsp_node *n,
                     const char *name)
 {
     return n == req_fs(req)->root && strcmp(name, LABEL_EA) == 0;
+}
+
+static int is_stats(struct fsp_request *req, struct fsp_node *n,
+                    const char *name)
+{
+    return n == req_fs(req)->root && strcmp(name, STATS_EA) == 0;
+}
+
+/* The counters as text into buf (room bytes); returns the full length. */
+static size_t stats_text(struct fsp_request *req, char *buf, size_t room)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return 0;
+    fsp_session_print_stats(req->se, f);
+    fclose(f);
+    memcpy(buf, text, len < room ? len : room);
+    free(text);
+    return len;
 }
 
 /* Answer a value of `needed` bytes at buf against the caller's size. */
@@ -71,6 +96,9 @@ void fsp_op_getxattr(struct fsp_request *req)
     int r;
     if (is_acl(name)) {
         r = -EOPNOTSUPP;
+    } else if (is_stats(req, n, name)) {
+        r = 0;
+        needed = stats_text(req, buf, room);
     } else if (is_label(req, n, name)) {
         struct fsp_volume_info vi = { 0 };
         r = fs->fi.get_volume_info
@@ -141,7 +169,7 @@ void fsp_op_setxattr(struct fsp_request *req)
     }
     const char *value = (const char *)req->arg + off;
     int r;
-    if (is_acl(name)) {
+    if (is_acl(name) || is_stats(req, n, name)) {
         r = -EOPNOTSUPP;
     } else if (is_label(req, n, name)) {
         char label[64];

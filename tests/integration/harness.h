@@ -45,6 +45,7 @@ void limits_tests(void);
 void caseins_tests(void);
 void options_tests(void);
 void failure_tests(void);
+void tools_tests(void);
 
 /* One running file system. */
 struct fs {

@@ -71,5 +71,6 @@ int main(int argc, char **argv)
     caseins_tests();
     options_tests();
     failure_tests();
+    tools_tests();
     return itest_nfailed ? 1 : 0;
 }

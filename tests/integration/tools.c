@@ -1,0 +1,63 @@
+/*
+ * fsptool against a live memfs: the request counters it prints are the
+ * session's own, so they must move when the mount is used.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* The count fsptool stats prints for opcode `op`, or -1. */
+static long stats_count(const char *op)
+{
+    char out[PATH_MAX + 16], text[8192];
+    snprintf(out, sizeof out, "%s/stats.out", itest_dir);
+    char *argv[] = { itest_tool, "stats", (char *)itest_mnt, NULL };
+    int st = 0;
+    if (run_cmd(argv, out, 10000, &st) != 0 || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0)
+        return -1;
+    ssize_t n = read_file(out, text, sizeof text - 1);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[64];
+        long count;
+        if (sscanf(line, "%63s %ld", name, &count) == 2 &&
+            strcmp(name, op) == 0)
+            return count;
+    }
+    return 0;
+}
+
+static void tool_stats_counts_requests(void)
+{
+    long before = stats_count("CREATE");
+    CHECK(before >= 0);
+    for (int i = 0; i < 5; i++) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s/c%d", itest_mnt, i);
+        int fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0644);
+        CHECK(fd >= 0);
+        close(fd);
+    }
+    CHECK_EQ(stats_count("CREATE"), before + 5);
+    /* fsptool stats on something that is not an fsp mount fails. */
+    char *argv[] = { itest_tool, "stats", "/proc", NULL };
+    char out[PATH_MAX + 16];
+    snprintf(out, sizeof out, "%s/stats2.out", itest_dir);
+    int st = 0;
+    CHECK_EQ(run_cmd(argv, out, 10000, &st), 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+}
+
+void tools_tests(void)
+{
+    CASE(tool_stats_counts_requests, NULL, IT_MEMFS_ONLY);
+}
