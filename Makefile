@@ -49,10 +49,18 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 ITEST_SRCS := $(sort $(wildcard tests/integration/*.c))
 ITEST      := $(BUILD)/tests/fsp-itest
 
+# fsp-tests: the conformance suite that runs against any mount point.
+CONF_SRCS  := $(sort $(wildcard tests/conformance/*.c))
+CONF       := $(if $(CONF_SRCS),$(BUILD)/fsp-tests)
+
+# fsp-bench: the side-by-side benchmark (its own make target, not in test).
+BENCH_SRCS := $(sort $(wildcard tools/bench/*.c))
+BENCH      := $(if $(BENCH_SRCS),$(BUILD)/fsp-bench)
+
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
 .PHONY: all lib run test test-fast test-asan test-tsan soak deps clean
-all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST)
+all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -85,6 +93,12 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 
 $(ITEST): $(ITEST_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fsp-tests: $(CONF_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fsp-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 run: $(MEMFS)
