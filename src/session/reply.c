@@ -33,19 +33,29 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
         free(req);
 }
 
+/* Frame iov[1..cnt) with an out-header in iov[0] and send it; *len gets
+ * the body length.  Replies carry the request's unique; notifications
+ * carry 0 and their code in the error field. */
+static int send_framed(struct fsp_session *se, uint64_t unique, int error,
+                       struct iovec *iov, int cnt, size_t *len)
+{
+    struct fsp_out_header out = { .unique = unique, .error = error };
+    *len = 0;
+    for (int i = 1; i < cnt; i++)
+        *len += iov[i].iov_len;
+    out.len = (uint32_t)(sizeof out + *len);
+    iov[0].iov_base = &out;
+    iov[0].iov_len = sizeof out;
+    return se->t->send(se->t, iov, cnt);
+}
+
 /* iov[0] is reserved for the out-header. */
 static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
                       int cnt)
 {
-    struct fsp_out_header out = { .unique = req->unique, .error = error };
-    size_t len = sizeof out;
-    for (int i = 1; i < cnt; i++)
-        len += iov[i].iov_len;
-    out.len = (uint32_t)len;
-    iov[0].iov_base = &out;
-    iov[0].iov_len = sizeof out;
-    int r = req->se->t->send(req->se->t, iov, cnt);
-    finish(req, error, len - sizeof out);
+    size_t len;
+    int r = send_framed(req->se, req->unique, error, iov, cnt, &len);
+    finish(req, error, len);
     return r;
 }
 
@@ -134,17 +144,10 @@ int fsp_reply_readlink(struct fsp_request *req, const char *target)
     return fsp_reply_buf(req, target, strlen(target));
 }
 
-/* Notifications: unique 0, the code in the error field. */
 static int notify(struct fsp_session *se, int code, struct iovec *iov, int cnt)
 {
-    struct fsp_out_header out = { .unique = 0, .error = code };
-    size_t len = sizeof out;
-    for (int i = 1; i < cnt; i++)
-        len += iov[i].iov_len;
-    out.len = (uint32_t)len;
-    iov[0].iov_base = &out;
-    iov[0].iov_len = sizeof out;
-    return se->t->send(se->t, iov, cnt);
+    size_t len;
+    return send_framed(se, 0, code, iov, cnt, &len);
 }
 
 int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
