@@ -101,7 +101,7 @@ static int create(fsp_request *req, void *parent, const char *name,
     }
     if (!S_ISDIR(dir->type))
         return -ENOTDIR;
-    if (!dir->linked)  /* a removed directory takes no new names */
+    if (!dir->names)  /* a removed directory takes no new names */
         return -ENOENT;
     size_t i = dir_find(m, dir, name, &found);
     if (found)
@@ -113,10 +113,10 @@ static int create(fsp_request *req, void *parent, const char *name,
         return -ENOMEM;
     }
     int is_reg = S_ISREG(cp->mode);
-    n->linked = 1;
+    n->names = 1;
     n->refs = is_reg ? 2 : 1;  /* the node reference, and the open */
     if ((err = dir_insert(dir, i, name, n))) {
-        n->linked = 0;
+        n->names = 0;
         n->refs = 1;
         node_release(m, n);
         return err;
@@ -373,6 +373,30 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
     return 0;
 }
 
+static int link_(fsp_request *req, void *node, void *new_parent,
+                 const char *new_name, struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *dir = new_parent, *n = node;
+    int found, err;
+
+    if (!S_ISDIR(dir->type))
+        return -ENOTDIR;
+    if (!dir->names)  /* a removed directory takes no new names */
+        return -ENOENT;
+    if (S_ISDIR(n->type))
+        return -EPERM;
+    size_t i = dir_find(m, dir, new_name, &found);
+    if (found)
+        return -EEXIST;
+    if ((err = dir_insert(dir, i, new_name, n)))
+        return err;
+    node_link(n);
+    dir_changed(dir, 0);
+    node_fill(n, fi);
+    return 0;
+}
+
 static int read_directory(fsp_request *req, void *node, void *file,
                           const char *marker, struct fsp_dir_buffer *db)
 {
@@ -499,6 +523,7 @@ const struct fsp_fs_interface memfs_interface = {
     .set_ea = set_ea,
     .list_ea = list_ea,
     .remove_ea = remove_ea,
+    .link = link_,
 };
 
 int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
@@ -524,7 +549,7 @@ int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
         pthread_mutex_destroy(&m->lock);
         return -ENOMEM;
     }
-    m->root->linked = 1;  /* the root is never unlinked, so never freed */
+    m->root->names = 1;  /* the root is never unlinked, so never freed */
     return 0;
 }
 

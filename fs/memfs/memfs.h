@@ -2,11 +2,11 @@
  * memfs: the in-memory reference file system for fsp's native API.
  *
  * Locking, given fsp's guard (see include/fsp/fsp.h): the directory tree
- * (entry arrays, linked flags) only changes in create, set_delete and
- * rename, which run alone, so lookups and listings read it without locks.
- * Everything else in a node -- attributes, data, EAs, the reference
- * count -- can be touched by unguarded calls (read, write, forget, close)
- * and is under the node's mutex.  The volume-wide counters are under
+ * (entry arrays) only changes in create, link, set_delete and rename,
+ * which run alone, so lookups and listings read it without locks.
+ * Everything else in a node -- attributes, data, EAs, the reference and
+ * link counts -- can be touched by unguarded calls (read, write, forget,
+ * close) and is under the node's mutex.  The volume-wide counters are under
  * memfs.lock, always taken after a node's mutex, never before.
  */
 #ifndef MEMFS_H
@@ -20,7 +20,9 @@
 struct node;
 
 /* One name in a directory; a directory's entries are kept sorted by the
- * volume's name comparison, for binary search and stable listing order. */
+ * volume's name comparison, for binary search and stable listing order.
+ * Entries point at nodes, so hard links are several entries pointing at
+ * one node. */
 struct entry {
     char *name;
     struct node *node;
@@ -37,7 +39,7 @@ struct node {
     pthread_mutex_t lock;
     struct fsp_file_info info;  /* nlink and alloc_size derived on fill */
     unsigned refs;              /* fsp's references plus opens */
-    int linked;                 /* has a name in the tree (root: always) */
+    uint32_t names;             /* entries naming it (root: always 1) */
 
     char *data;                 /* regular file: info.size bytes used */
     size_t cap;
@@ -79,6 +81,7 @@ void node_fill(struct node *n, struct fsp_file_info *fi);
 void node_fill_locked(struct node *n, struct fsp_file_info *fi);
 void node_ref(struct node *n);
 void node_release(struct memfs *m, struct node *n);
+void node_link(struct node *n);
 void node_unlink(struct memfs *m, struct node *n);
 void node_destroy_tree(struct node *n);
 int node_set_size(struct node *n, uint64_t size);

@@ -76,7 +76,8 @@ struct node *node_new(struct memfs *m, const struct fsp_create_params *cp)
 void node_fill_locked(struct node *n, struct fsp_file_info *fi)
 {
     *fi = n->info;
-    fi->nlink = !n->linked ? 0 : S_ISDIR(n->type) ? 2 + n->subdirs : 1;
+    /* A directory's ".." entries in its subdirectories are links too. */
+    fi->nlink = S_ISDIR(n->type) && n->names ? 2 + n->subdirs : n->names;
     fi->alloc_size = S_ISREG(n->type) ? (n->info.size + 4095) & ~4095ull
                                            : 0;
 }
@@ -95,12 +96,14 @@ void node_ref(struct node *n)
     pthread_mutex_unlock(&n->lock);
 }
 
-/* Free the memory of a node, its entries' names and its children. */
+/* Free the memory of a node, its entries' names and its children (a
+ * child with hard links elsewhere goes with its last entry). */
 void node_destroy_tree(struct node *n)
 {
     for (size_t i = 0; i < n->nents; i++) {
         free(n->ents[i].name);
-        node_destroy_tree(n->ents[i].node);
+        if (--n->ents[i].node->names == 0)
+            node_destroy_tree(n->ents[i].node);
     }
     ea_free_all(n);
     free(n->ents);
@@ -120,18 +123,28 @@ static void node_free(struct memfs *m, struct node *n)
 void node_release(struct memfs *m, struct node *n)
 {
     pthread_mutex_lock(&n->lock);
-    int dead = --n->refs == 0 && !n->linked;
+    int dead = --n->refs == 0 && !n->names;
     pthread_mutex_unlock(&n->lock);
     if (dead)
         node_free(m, n);
 }
 
+/* One more name for n: its link count and ctime change. */
+void node_link(struct node *n)
+{
+    pthread_mutex_lock(&n->lock);
+    n->names++;
+    n->info.change_time = memfs_now();
+    pthread_mutex_unlock(&n->lock);
+}
+
+/* One name of n went; the last name and reference free it. */
 void node_unlink(struct memfs *m, struct node *n)
 {
     pthread_mutex_lock(&n->lock);
-    n->linked = 0;
+    n->names--;
     n->info.change_time = memfs_now();
-    int dead = n->refs == 0;
+    int dead = n->refs == 0 && n->names == 0;
     pthread_mutex_unlock(&n->lock);
     if (dead)
         node_free(m, n);

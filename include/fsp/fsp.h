@@ -317,8 +317,21 @@ struct fsp_fs_interface {
                    size_t *needed);
     int (*remove_ea)(fsp_request *req, void *node, const char *name);
 
+    /* link(): give `node` the additional name `new_name` in directory
+     * `new_parent`.  fsp guarantees before the call: the name length is
+     * checked, the name does not exist (lookup said -ENOENT), `node` is
+     * not a directory (fsp answers EPERM), and the call runs under the
+     * exclusive guard.  The kernel only links a file without names (nlink
+     * 0) when it is an O_TMPFILE file that may be linked.  The file system
+     * adds the name, counts the link in nlink, updates the times (the
+     * file's ctime, the directory's mtime and ctime) and fills *fi.  No
+     * new node reference: fsp keeps the one it has.  NULL: EPERM, as on
+     * file systems without hard links. */
+    int (*link)(fsp_request *req, void *node, void *new_parent,
+                const char *new_name, struct fsp_file_info *fi);
+
     /* Room to grow without changing the struct's size. */
-    void (*reserved[40])(void);
+    void (*reserved[39])(void);
 };
 
 /*

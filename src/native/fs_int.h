@@ -81,6 +81,10 @@ struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
 struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
                                      const char *name, void *ctx,
                                      const struct fsp_file_info *fi);
+/* Account one more kernel reference to a node fsp already has, seen
+ * under the new name `name` in `parent` (LINK). */
+void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *node,
+                        struct fsp_node *parent, const char *name);
 /* The kernel dropped n references (FORGET). */
 void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *node, uint64_t n);
 void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *node);
@@ -159,6 +163,7 @@ void fsp_op_symlink(struct fsp_request *req);
 void fsp_op_unlink(struct fsp_request *req);
 void fsp_op_rmdir(struct fsp_request *req);
 void fsp_op_rename(struct fsp_request *req);
+void fsp_op_link(struct fsp_request *req);
 void fsp_op_readlink(struct fsp_request *req);
 void fsp_op_getxattr(struct fsp_request *req);
 void fsp_op_setxattr(struct fsp_request *req);

@@ -234,6 +234,20 @@ struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
     return n;
 }
 
+void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *n,
+                        struct fsp_node *parent, const char *name)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    n->nlookup++;
+    /* The newest name becomes the path: any of a file's names will do. */
+    struct fsp_node *old = set_name(&fs->nodes, n, parent, name);
+    if (old) {
+        old->pins--;
+        release_chain_locked(fs, old);
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+}
+
 void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *n, uint64_t count)
 {
     pthread_mutex_lock(&fs->nodes.lock);

@@ -1,6 +1,6 @@
 /*
- * Namespace changes: mknod, mkdir, symlink, unlink, rmdir, rename, and
- * readlink.  They run under the exclusive guard (by default), so a file
+ * Namespace changes: mknod, mkdir, symlink, link, unlink, rmdir, rename,
+ * and readlink.  They run under the exclusive guard (by default), so a file
  * system sees its tree change one step at a time.
  */
 #include <errno.h>
@@ -207,6 +207,60 @@ void fsp_op_rename(struct fsp_request *req)
     unpeek(fs, src);
     unpeek(fs, dst);
     fsp_reply_err(req, r);
+}
+
+/* Under the exclusive guard: the checks link() promises the file system,
+ * then the call.  The kernel checks most of this itself, but its dentry
+ * cache may be stale and other clients of the file system are not bound
+ * by it. */
+static int link_locked(struct fsp_request *req, struct fsp_node *n,
+                       struct fsp_node *newp, const char *name,
+                       struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    void *ctx = NULL;
+    struct fsp_file_info tfi = { 0 };
+    int r = peek_child(req, newp, name, &ctx, &tfi);
+    unpeek(fs, ctx);
+    if (r == 0)
+        return -EEXIST;
+    if (r != -ENOENT)
+        return r;
+    return fsp_check_result(fs, "link",
+                            fs->fi.link(req, n->ctx, newp->ctx, name, fi));
+}
+
+void fsp_op_link(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *newp = req_node(req);
+    const struct fsp_link_in *in = fsp_req_arg(req, sizeof *in);
+    const char *name = fsp_req_name(req, sizeof *in);
+    struct fsp_node *n = in ? fsp_node_get(fs, in->oldnodeid) : NULL;
+    int r = (!newp || !n) ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
+    if (!r && S_ISDIR(n->type))
+        r = -EPERM;  /* POSIX: no hard links to directories */
+    if (!r && !fs->fi.link)
+        r = -EPERM;  /* what link(2) says on a file system without links */
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    req->ll_name = name;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = link_locked(req, n, newp, name, &fi);
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    /* The kernel counts the entry as one more lookup of the node. */
+    fsp_node_ref_named(fs, n, newp, name);
+    struct fsp_entry_out e = { 0 };
+    fsp_fill_entry(fs, n, &fi, &e);
+    if (fsp_reply_entry(req, &e))
+        fsp_node_forget(fs, n, 1); /* the kernel never saw it */
 }
 
 void fsp_op_readlink(struct fsp_request *req)

@@ -46,6 +46,7 @@ void caseins_tests(void);
 void options_tests(void);
 void failure_tests(void);
 void tools_tests(void);
+void posix_links_tests(void);
 
 /* One running file system. */
 struct fs {

@@ -72,5 +72,6 @@ int main(int argc, char **argv)
     options_tests();
     failure_tests();
     tools_tests();
+    posix_links_tests();
     return itest_nfailed ? 1 : 0;
 }
