@@ -13,7 +13,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CSTD     := -std=c11
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
-LDLIBS   += -lpthread
+LDLIBS   += -luring -lpthread
 
 ifeq ($(SAN),asan)
   CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -78,7 +78,7 @@ $(LIB_SO): $(LIB_OBJS) src/libfsp.map
 
 $(PC): Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s\n\nName: fsp\nDescription: fsp, the File System Proxy for Linux (native API)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfsp -lpthread\n' \
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s\n\nName: fsp\nDescription: fsp, the File System Proxy for Linux (native API)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfsp -luring -lpthread\n' \
 	    "$(CURDIR)" "$(BUILD)" "$(VERSION)" > $@
 
 $(MEMFS): $(MEMFS_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)

@@ -18,6 +18,7 @@ need_pkg() { # need_pkg PACKAGE (no command to look for)
 need_cmd gcc gcc
 need_cmd make make
 need_pkg libc6-dev
+need_pkg liburing-dev
 need_cmd clang clang
 need_cmd fusermount3 fuse3
 need_cmd git git

@@ -52,7 +52,8 @@ if [ ! -x "$memfs" ]; then
     echo "FAIL: programs_mount: $memfs not found"
     exit 1
 fi
-"$memfs" -f "$mnt" 2>"${FSP_MEMFS_LOG:-$tmp/memfs.err}" &
+# shellcheck disable=SC2086  # FSP_ITEST_MEMFS_OPTS is a list of options
+"$memfs" -f ${FSP_ITEST_MEMFS_OPTS:-} "$mnt" 2>"${FSP_MEMFS_LOG:-$tmp/memfs.err}" &
 pid=$!
 for _ in $(seq 1000); do
     mounted && break

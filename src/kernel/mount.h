@@ -31,6 +31,8 @@ struct fsp_mount_opts {
     int auto_unmount;         /* auto_unmount / noauto_unmount; default 1 */
     uint32_t max_read;        /* max_read=N, 0 = kernel default */
     uint32_t request_timeout; /* request_timeout=SECONDS, 0 = none */
+    int io_uring;             /* io_uring: serve over FUSE-over-io_uring
+                                 when the kernel offers it */
     char fsname[256];         /* fsname=NAME, "" = the program's name */
     char subtype[64];         /* subtype=NAME, "" = none */
 };

@@ -111,8 +111,14 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
         .max_threads = fs->max_threads,
         .debug = fs->debug,
         .request_timeout = (uint16_t)o->request_timeout,
+        .io_uring = o->io_uring,
     };
     struct fsp_transport *t = fsp_dev_transport_new(fs->mnt.fd);
+    if (t && o->io_uring) {
+        struct fsp_transport *u = fsp_uring_transport_new(t, fs->mnt.fd);
+        if (u)
+            t = u; /* it owns the /dev/fuse transport now */
+    }
     r = t ? fsp_session_new(t, &ops, fs, &sp, &fs->se) : -ENOMEM;
     if (r && t)
         t->destroy(t);

@@ -148,8 +148,12 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
     return req.buf_taken;
 }
 
+_Thread_local int fsp_session_inline_only;
+
 struct fsp_request *fsp_req_detach(struct fsp_request *req)
 {
+    if (fsp_session_inline_only)
+        return NULL;
     struct fsp_request *copy = malloc(sizeof *copy);
     if (!copy)
         return NULL;

@@ -65,6 +65,16 @@ void fsp_session_do_init(struct fsp_request *req)
         se->ops.init(se->userdata, c);
 
     c->want_flags &= kflags;
+    /* io_uring only if asked for, offered (the kernel's enable_uring)
+     * and the transport could set up its rings. */
+    if (se->p.io_uring && (kflags & FSP_OVER_IO_URING) && se->t->prepare &&
+        se->t->prepare(se->t, c) == 0)
+        c->want_flags |= FSP_OVER_IO_URING;
+    else if (se->p.io_uring)
+        fprintf(stderr, "fsp: io_uring %s; serving over /dev/fuse\n",
+                (kflags & FSP_OVER_IO_URING)
+                    ? "rings could not be set up"
+                    : "not offered by the kernel (enable_uring is off)");
     if (!(c->want_flags & FSP_REQUEST_TIMEOUT))
         c->request_timeout = 0;
     if (!(c->want_flags & FSP_MAX_PAGES))
@@ -87,6 +97,9 @@ void fsp_session_do_init(struct fsp_request *req)
     size_t len = in->minor < 23 ? 24 : sizeof o;
     atomic_store(&se->initialized, 1);
     fsp_reply_buf(req, &o, len);
+    /* The kernel holds every new request until each queue registered. */
+    if ((c->want_flags & FSP_OVER_IO_URING) && se->t->start(se->t, se) < 0)
+        fprintf(stderr, "fsp: cannot start io_uring queues\n");
     if (se->p.debug)
         fprintf(stderr,
                 "fsp: INIT kernel %u.%u, flags 0x%llx of 0x%llx, "

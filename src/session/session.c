@@ -212,6 +212,8 @@ int fsp_session_join(struct fsp_session *se)
         free(w);
         w = next;
     }
+    if (se->t->join)
+        se->t->join(se->t);
     if (se->ops.destroy && atomic_load(&se->initialized))
         se->ops.destroy(se->userdata);
     return se->error;

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -24,6 +25,7 @@
 #include "fsp/fsp.h"
 
 struct fsp_session;
+struct fsp_conn;
 
 /*
  * Transport: how requests come in and replies go out.  The /dev/fuse
@@ -41,7 +43,26 @@ struct fsp_transport {
     /* A dispatcher thread is about to exit: drop its per-thread state. */
     void (*thread_exit)(struct fsp_transport *t);
     void (*destroy)(struct fsp_transport *t);
+
+    /* Optional, for transports with threads of their own (io_uring).
+     * prepare: during INIT, before the reply; nonzero means "do not ask
+     * the kernel for this transport".  start: right after the INIT reply
+     * when the kernel agreed.  join: stop and join those threads.
+     * describe: one line for the counters. */
+    int (*prepare)(struct fsp_transport *t, const struct fsp_conn *c);
+    int (*start)(struct fsp_transport *t, struct fsp_session *se);
+    void (*join)(struct fsp_transport *t);
+    void (*describe)(struct fsp_transport *t, FILE *f);
 };
+
+/* FUSE over io_uring, wrapping the /dev/fuse transport `dev` (taken over)
+ * for what still travels there; fd is the connection's /dev/fuse. */
+struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
+                                              int fd);
+
+/* Set on threads that can answer only inline (io_uring queue threads):
+ * requests they serve cannot be detached for later completion. */
+extern _Thread_local int fsp_session_inline_only;
 
 /* The /dev/fuse transport over a duplicate of fd (the caller keeps and
  * closes fd; the transport closes its duplicate when destroyed). */
@@ -114,6 +135,7 @@ struct fsp_session_params {
     unsigned max_threads;     /* 0: 4 x threads */
     int debug;
     uint16_t request_timeout; /* seconds; asked of the kernel in INIT */
+    int io_uring;             /* ask for FUSE over io_uring */
 };
 
 /* Create a session serving `t` with handlers `ops`.  Takes ownership of

@@ -1,0 +1,365 @@
+/*
+ * FUSE over io_uring.
+ *
+ * With FUSE_OVER_IO_URING the kernel hands ordinary requests to
+ * per-CPU queues of ring entries instead of /dev/fuse reads.  Each queue
+ * here is one thread with its own io_uring, pinned to its CPU: an entry
+ * is a header area and a payload buffer registered with the kernel
+ * (FUSE_IO_URING_CMD_REGISTER); when a request arrives its entry's
+ * command completes, the thread processes the request inline, and the
+ * reply goes back in the same entry with COMMIT_AND_FETCH, which also
+ * re-arms it.  One system call per request, no thread hand-off.
+ *
+ * INIT, FORGET, INTERRUPT and notifications still travel over /dev/fuse,
+ * so this transport wraps the /dev/fuse one and sends everything that is
+ * not the reply to the request its thread is serving through it.
+ *
+ * The kernel puts the request's in-header in the entry's header area,
+ * the opcode's fixed struct in op_in and the rest (names, data) in the
+ * payload.  The session wants one contiguous request, so each payload
+ * buffer has room in front: the in-header and fixed struct are copied
+ * there and the payload itself is never moved.
+ *
+ * Replies from a queue thread are the only ones that can reach its ring,
+ * so requests served here are never completed asynchronously
+ * (fsp_request_pend returns NULL and the file system answers inline).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "session/session.h"
+
+#define QUEUE_DEPTH 4            /* ring entries per queue */
+#define FRONT_ROOM 4096          /* in-header + op struct go before payload */
+#define STOP_TAG ((void *)1)     /* user_data of the stop poll */
+
+struct uring_queue;
+
+struct uring_ent {
+    struct uring_queue *q;
+    struct fsp_uring_req_header hdr;
+    char *mem;                   /* FRONT_ROOM + payload + slack */
+    char *payload;
+    struct iovec iov[2];
+    uint64_t unique;             /* the request being served, 0 if none */
+};
+
+struct uring_transport;
+
+struct uring_queue {
+    struct uring_transport *ut;
+    unsigned qid;
+    struct io_uring ring;
+    int ring_ok;
+    struct uring_ent ents[QUEUE_DEPTH];
+    pthread_t thread;
+    int running;
+};
+
+struct uring_transport {
+    struct fsp_transport base;
+    struct fsp_transport *dev;   /* /dev/fuse: everything not from a ring */
+    struct fsp_session *se;
+    int fd;
+    int stopfd;
+    unsigned nqueues;
+    size_t payload_size;
+    struct uring_queue *queues;
+    atomic_uint_fast64_t requests;   /* served through rings */
+    atomic_int failed;               /* the kernel refused registration */
+};
+
+/* The entry whose request this thread is serving. */
+static _Thread_local struct uring_ent *tl_ent;
+
+static ssize_t ur_receive(struct fsp_transport *t, void *buf, size_t size)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    return ut->dev->receive(ut->dev, buf, size);
+}
+
+static void ur_thread_exit(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    if (ut->dev->thread_exit)
+        ut->dev->thread_exit(ut->dev);
+}
+
+static struct io_uring_sqe *cmd_sqe(struct uring_ent *e, uint32_t cmd)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&e->q->ring);
+    if (!sqe)
+        return NULL;
+    memset(sqe, 0, 2 * sizeof *sqe); /* SQE128: the command area too */
+    sqe->opcode = IORING_OP_URING_CMD;
+    sqe->fd = e->q->ut->fd;
+    sqe->cmd_op = cmd;
+    struct fsp_uring_cmd_req *req = (void *)sqe->cmd;
+    req->qid = (uint16_t)e->q->qid;
+    io_uring_sqe_set_data(sqe, e);
+    return sqe;
+}
+
+/* Answer the entry's request and wait for the next one, in one go. */
+static int commit_and_fetch(struct uring_ent *e)
+{
+    struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_COMMIT_AND_FETCH);
+    if (!sqe)
+        return -EBUSY;
+    ((struct fsp_uring_cmd_req *)(void *)sqe->cmd)->commit_id = e->unique;
+    e->unique = 0;
+    int r = io_uring_submit(&e->q->ring);
+    return r < 0 ? r : 0;
+}
+
+static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    const struct fsp_out_header *oh = iov[0].iov_base;
+    struct uring_ent *e = tl_ent;
+    if (!e || !oh->unique || oh->unique != e->unique)
+        return ut->dev->send(ut->dev, iov, cnt);
+
+    /* The header goes in the header area, the body in the payload; a
+     * read's data already sits in the payload buffer, hence memmove. */
+    memcpy(e->hdr.in_out, oh, sizeof *oh);
+    size_t off = 0;
+    for (int i = 1; i < cnt; i++) {
+        if (off + iov[i].iov_len > ut->payload_size)
+            return -EOVERFLOW;
+        memmove(e->payload + off, iov[i].iov_base, iov[i].iov_len);
+        off += iov[i].iov_len;
+    }
+    e->hdr.ring_ent_in_out.payload_sz = (uint32_t)off;
+    tl_ent = NULL;
+    return commit_and_fetch(e);
+}
+
+/* Rebuild the request in front of its payload and process it. */
+static void serve_entry(struct uring_transport *ut, struct uring_ent *e)
+{
+    struct fsp_in_header in;
+    memcpy(&in, e->hdr.in_out, sizeof in);
+    uint32_t payload = e->hdr.ring_ent_in_out.payload_sz;
+    size_t fixed = in.len >= sizeof in + payload ? in.len - sizeof in - payload
+                                                 : SIZE_MAX;
+    if (fixed > FSP_URING_OP_IN_OUT_SZ || payload > ut->payload_size) {
+        /* Nothing the kernel sends; answer EIO rather than hang it. */
+        struct fsp_out_header oh = { .len = sizeof oh, .error = -EIO,
+                                     .unique = in.unique };
+        e->unique = in.unique;
+        memcpy(e->hdr.in_out, &oh, sizeof oh);
+        e->hdr.ring_ent_in_out.payload_sz = 0;
+        commit_and_fetch(e);
+        return;
+    }
+    char *start = e->payload - fixed - sizeof in;
+    memcpy(start, &in, sizeof in);
+    memcpy(start + sizeof in, e->hdr.op_in, fixed);
+    e->unique = in.unique;
+    tl_ent = e;
+    atomic_fetch_add_explicit(&ut->requests, 1, memory_order_relaxed);
+    size_t room = (size_t)(e->mem + FRONT_ROOM + ut->payload_size +
+                           FRONT_ROOM - start);
+    fsp_session_process(ut->se, start, in.len, room);
+    tl_ent = NULL;
+}
+
+static void *queue_main(void *arg)
+{
+    struct uring_queue *q = arg;
+    struct uring_transport *ut = q->ut;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(q->qid, &set);
+    /* Requests go to the queue of the CPU they come from: serve them
+     * there.  Best effort; a refused affinity changes nothing else. */
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    fsp_session_inline_only = 1;
+
+    int live = 0;
+    for (unsigned i = 0; i < QUEUE_DEPTH; i++) {
+        struct uring_ent *e = &q->ents[i];
+        struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_REGISTER);
+        if (!sqe)
+            break;
+        sqe->addr = (uintptr_t)e->iov;
+        sqe->len = 2;
+        live++;
+    }
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
+    if (sqe) {
+        io_uring_prep_poll_add(sqe, ut->stopfd, POLLIN);
+        io_uring_sqe_set_data(sqe, STOP_TAG);
+    }
+    io_uring_submit(&q->ring);
+
+    while (live > 0) {
+        struct io_uring_cqe *cqe;
+        int r = io_uring_wait_cqe(&q->ring, &cqe);
+        if (r == -EINTR)
+            continue;
+        if (r < 0)
+            break;
+        void *tag = io_uring_cqe_get_data(cqe);
+        int res = cqe->res;
+        io_uring_cqe_seen(&q->ring, cqe);
+        if (tag == STOP_TAG)
+            break;
+        if (res < 0) {
+            /* Refused at registration (the kernel then falls back to
+             * /dev/fuse by itself) or torn down at unmount. */
+            if (res != -ENOTCONN && res != -ECONNABORTED &&
+                !atomic_exchange(&ut->failed, 1))
+                fprintf(stderr, "fsp: io_uring queue %u: %s; serving "
+                        "over /dev/fuse\n", q->qid, strerror(-res));
+            live--;
+            continue;
+        }
+        serve_entry(ut, tag);
+    }
+    return NULL;
+}
+
+static int ur_start(struct fsp_transport *t, struct fsp_session *se)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    ut->se = se;
+    for (unsigned i = 0; i < ut->nqueues; i++) {
+        struct uring_queue *q = &ut->queues[i];
+        if (pthread_create(&q->thread, NULL, queue_main, q) != 0)
+            return -EAGAIN;
+        q->running = 1;
+    }
+    return 0;
+}
+
+static void ur_wake(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    uint64_t one = 1;
+    ssize_t r = write(ut->stopfd, &one, sizeof one);
+    (void)r;
+    ut->dev->wake(ut->dev);
+}
+
+static void ur_join(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    ur_wake(t);
+    for (unsigned i = 0; i < ut->nqueues; i++)
+        if (ut->queues[i].running) {
+            pthread_join(ut->queues[i].thread, NULL);
+            ut->queues[i].running = 0;
+        }
+}
+
+static void ur_describe(struct fsp_transport *t, FILE *f)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    fprintf(f, "transport io_uring queues %u requests %llu%s\n", ut->nqueues,
+            (unsigned long long)atomic_load(&ut->requests),
+            atomic_load(&ut->failed) ? " (refused by the kernel)" : "");
+}
+
+static void free_queues(struct uring_transport *ut)
+{
+    for (unsigned i = 0; ut->queues && i < ut->nqueues; i++) {
+        struct uring_queue *q = &ut->queues[i];
+        if (q->ring_ok)
+            io_uring_queue_exit(&q->ring);
+        for (unsigned j = 0; j < QUEUE_DEPTH; j++)
+            free(q->ents[j].mem);
+    }
+    free(ut->queues);
+    ut->queues = NULL;
+}
+
+static void ur_destroy(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    ur_join(t);
+    free_queues(ut);
+    close(ut->stopfd);
+    close(ut->fd);
+    ut->dev->destroy(ut->dev);
+    free(ut);
+}
+
+/* Rings and buffers, made before INIT is answered so that a failure here
+ * just means not asking the kernel for io_uring. */
+static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    /* The kernel wants room for the largest write or read it may send. */
+    ut->payload_size = c->max_write > (size_t)c->max_pages * 4096
+                           ? c->max_write : (size_t)c->max_pages * 4096;
+    ut->nqueues = (unsigned)get_nprocs_conf();
+    ut->queues = calloc(ut->nqueues, sizeof *ut->queues);
+    if (!ut->queues)
+        return -ENOMEM;
+    for (unsigned i = 0; i < ut->nqueues; i++) {
+        struct uring_queue *q = &ut->queues[i];
+        q->ut = ut;
+        q->qid = i;
+        struct io_uring_params p = { .flags = IORING_SETUP_SQE128 };
+        int r = io_uring_queue_init_params(2 * QUEUE_DEPTH + 2, &q->ring, &p);
+        if (r < 0) {
+            free_queues(ut);
+            return r;
+        }
+        q->ring_ok = 1;
+        for (unsigned j = 0; j < QUEUE_DEPTH; j++) {
+            struct uring_ent *e = &q->ents[j];
+            e->q = q;
+            e->mem = malloc(FRONT_ROOM + ut->payload_size + FRONT_ROOM);
+            if (!e->mem) {
+                free_queues(ut);
+                return -ENOMEM;
+            }
+            e->payload = e->mem + FRONT_ROOM;
+            e->iov[0] = (struct iovec){ &e->hdr, sizeof e->hdr };
+            e->iov[1] = (struct iovec){ e->payload, ut->payload_size };
+        }
+    }
+    return 0;
+}
+
+struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
+                                              int fd)
+{
+    struct uring_transport *ut = calloc(1, sizeof *ut);
+    if (!ut)
+        return NULL;
+    ut->dev = dev;
+    ut->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    ut->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (ut->fd < 0 || ut->stopfd < 0) {
+        if (ut->fd >= 0)
+            close(ut->fd);
+        if (ut->stopfd >= 0)
+            close(ut->stopfd);
+        free(ut);
+        return NULL;
+    }
+    ut->base.receive = ur_receive;
+    ut->base.send = ur_send;
+    ut->base.wake = ur_wake;
+    ut->base.thread_exit = ur_thread_exit;
+    ut->base.destroy = ur_destroy;
+    ut->base.prepare = ur_prepare;
+    ut->base.start = ur_start;
+    ut->base.join = ur_join;
+    ut->base.describe = ur_describe;
+    return &ut->base;
+}
