@@ -57,15 +57,37 @@ CONF       := $(if $(CONF_SRCS),$(BUILD)/fsp-tests)
 BENCH_SRCS := $(sort $(wildcard tools/bench/*.c))
 BENCH      := $(if $(BENCH_SRCS),$(BUILD)/fsp-bench)
 
+# libfuse compatibility (issue 4): drop-in libfuse3.so.3 on fsp's lower
+# layers.  Its sources see libfuse's header names (include/fuse3).
+COMPAT3_SRCS := $(sort $(wildcard src/compat/fuse3/*.c))
+COMPAT3_OBJS := $(COMPAT3_SRCS:%.c=$(BUILD)/%.o)
+LIBFUSE3     := $(if $(COMPAT3_SRCS),$(BUILD)/compat/libfuse3.so.3)
+FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
+
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
 .PHONY: all lib run test test-fast test-asan test-tsan soak deps clean
-all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH)
+all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/src/compat/fuse3/%.o: src/compat/fuse3/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBFUSE3): $(COMPAT3_OBJS) $(LIB_OBJS) src/compat/fuse3/fuse3.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(COMPAT3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
+	    -Wl,-soname,libfuse3.so.3 -Wl,--version-script=src/compat/fuse3/fuse3.map $(LDLIBS)
+	ln -sf libfuse3.so.3 $(BUILD)/compat/libfuse3.so
+
+$(FUSE3_PC): Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp\nVersion: 3.14.0\nCflags: -I$${includedir}/fuse3\nLibs: -L$${libdir} -lfuse3 -lpthread\n' \
+	    "$(CURDIR)" "$(BUILD)" > $@
 
 $(LIB_A): $(LIB_OBJS)
 	@rm -f $@
