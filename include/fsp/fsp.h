@@ -47,6 +47,30 @@
  * it into -EIO in one place and logs it.  read, write and read_directory
  * may also return FSP_PENDING and finish later with fsp_request_complete.
  *
+ * Ownership and permissions.  fsp gives a new file the caller's uid and
+ * gid in fsp_create_params, except that in a set-group-ID directory the
+ * group is the directory's, and a new subdirectory there gets S_ISGID too
+ * (fsp asks get_file_info of the parent for this).  With default_permissions
+ * (FSP_VOL_DEFAULT_PERMS or -o default_permissions) the kernel checks
+ * every access by mode bits before fsp sees a request.  Without it the
+ * kernel checks nothing and fsp makes these checks, and only these, for
+ * callers other than uid 0, before set_basic_info is called:
+ *   chown   changing the owner: EPERM; changing the group: EPERM unless
+ *           the caller owns the file and is in the new group
+ *   chmod   EPERM unless the caller owns the file; S_ISGID is quietly
+ *           dropped from the new mode unless the caller is in the file's
+ *           group
+ *   utimensat
+ *           explicit times: EPERM unless the caller owns the file; "now":
+ *           EACCES unless the caller owns the file or its mode bits let
+ *           the caller write it
+ * "In a group" means the request's gid or a supplementary group listed in
+ * /proc/PID/status of the caller (best effort: requests carry no groups).
+ * Access to data and names (open, read, write, create, unlink, truncate)
+ * is not checked; a file system that needs that checks it itself or mounts
+ * with default_permissions.  For both modes, set-user-ID and set-group-ID
+ * are cleared by fsp after write, truncate and chown, as the kernel asks.
+ *
  * Threads.  Callbacks run on fsp's dispatcher threads, several at once
  * unless the volume asks for a coarse guard (see FSP_VOL_COARSE_GUARD).
  * With the default fine guard, namespace changes (create, set_delete,
@@ -160,7 +184,7 @@ struct fsp_create_params {
     uint32_t mode;           /* type and permission bits, umask applied */
     uint32_t attributes;     /* FSP_ATTR_* for the new file */
     uint32_t flags;          /* open(2) flags for regular files */
-    uint32_t uid, gid;       /* owner: the caller */
+    uint32_t uid, gid;       /* owner: the caller (group: see Ownership) */
     uint32_t rdev;           /* device files */
     uint32_t reserved0;
     const char *link_target; /* S_IFLNK: the target, owned by fsp */

@@ -178,7 +178,12 @@ void fsp_op_setattr(struct fsp_request *req)
     void *file = (in->valid & FSP_FATTR_FH) ? fh_file(in->fh) : NULL;
     struct fsp_file_info fi = { 0 };
     struct fsp_basic_info bi = { 0 };
-    int r = 0;
+    uint32_t basic = basic_from_setattr(in, &bi);
+    int r = check_setattr(req, n, file, in->valid, &bi);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
 
     fsp_guard_enter(fs, FSP_GUARD_SHARED);
     if (in->valid & FSP_FATTR_SIZE) {
@@ -188,7 +193,7 @@ void fsp_op_setattr(struct fsp_request *req)
                                                         in->size, &fi))
                 : -ENOSYS;
     }
-    if (!r && basic_from_setattr(in, &bi)) {
+    if (!r && basic) {
         r = fs->fi.set_basic_info
                 ? fsp_check_result(fs, "set_basic_info",
                                    fs->fi.set_basic_info(req, n->ctx, file,

@@ -151,10 +151,9 @@ void fsp_op_create(struct fsp_request *req)
         .mode = in->mode,
         .attributes = FSP_ATTR_ARCHIVE,
         .flags = in->flags,
-        .uid = req->uid,
-        .gid = req->gid,
     };
     req->umask = in->umask;
+    new_owner(req, parent, &cp);
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);

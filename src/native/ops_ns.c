@@ -27,8 +27,7 @@ static void make_node(struct fsp_request *req, const char *name,
         return;
     }
     req->ll_name = name;
-    cp->uid = req->uid;
-    cp->gid = req->gid;
+    new_owner(req, parent, cp);
     if (!cp->attributes)
         cp->attributes = S_ISDIR(cp->mode) ? FSP_ATTR_DIRECTORY
                                            : FSP_ATTR_ARCHIVE;

@@ -51,6 +51,7 @@ void options_tests(void);
 void failure_tests(void);
 void tools_tests(void);
 void posix_links_tests(void);
+void posix_owner_tests(void);
 
 /* One running file system. */
 struct fs {

@@ -73,5 +73,6 @@ int main(int argc, char **argv)
     failure_tests();
     tools_tests();
     posix_links_tests();
+    posix_owner_tests();
     return itest_nfailed ? 1 : 0;
 }
