@@ -52,6 +52,7 @@ void failure_tests(void);
 void tools_tests(void);
 void posix_links_tests(void);
 void posix_owner_tests(void);
+void posix_times_tests(void);
 
 /* One running file system. */
 struct fs {

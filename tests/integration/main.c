@@ -74,5 +74,6 @@ int main(int argc, char **argv)
     tools_tests();
     posix_links_tests();
     posix_owner_tests();
+    posix_times_tests();
     return itest_nfailed ? 1 : 0;
 }
