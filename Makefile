@@ -40,6 +40,9 @@ LIB_SO   := $(BUILD)/libfsp.so.$(SOVER)
 MEMFS_SRCS := $(sort $(wildcard fs/memfs/*.c))
 MEMFS      := $(BUILD)/memfs
 
+PT_SRCS    := $(sort $(wildcard fs/passthrough/*.c))
+PASSTHROUGH := $(BUILD)/passthrough
+
 TOOLS_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS      := $(TOOLS_SRCS:tools/%.c=$(BUILD)/%)
 
@@ -67,7 +70,7 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
 .PHONY: all lib run test test-fast test-asan test-tsan soak deps clean
-all: lib $(MEMFS) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
+all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -104,6 +107,9 @@ $(PC): Makefile
 	    "$(CURDIR)" "$(BUILD)" "$(VERSION)" > $@
 
 $(MEMFS): $(MEMFS_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(PASSTHROUGH): $(PT_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)

@@ -1,0 +1,480 @@
+/*
+ * passthrough's callbacks: each one is the matching system call on the
+ * mirrored object, relative to a node descriptor (see pt.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "pt.h"
+
+static struct pt_fs *pt_of(fsp_request *req)
+{
+    return fsp_fs_context(fsp_request_fs(req));
+}
+
+/* "/proc/self/fd/N": the object behind fd, for calls without an *at form
+ * that accepts O_PATH descriptors. */
+static void proc_path(int fd, char *buf, size_t size)
+{
+    snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+static struct timespec ts_of(struct statx_timestamp t)
+{
+    return (struct timespec){ .tv_sec = t.tv_sec, .tv_nsec = t.tv_nsec };
+}
+
+/* File info of fd (O_PATH or open) from statx, btime included. */
+static int info_of(struct pt_fs *pt, int fd, struct fsp_file_info *fi)
+{
+    struct statx sx;
+    if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+              STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+        return -errno;
+    dev_t dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    memset(fi, 0, sizeof *fi);
+    /* Inode numbers are unique per device; a mirrored tree that crosses
+     * into another file system gets that device folded in. */
+    fi->index = sx.stx_ino ^ (dev == pt->root_dev ? 0 : (uint64_t)dev << 40);
+    fi->mode = sx.stx_mode;
+    fi->nlink = sx.stx_nlink;
+    fi->uid = sx.stx_uid;
+    fi->gid = sx.stx_gid;
+    fi->rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+    fi->size = sx.stx_size;
+    fi->alloc_size = sx.stx_blocks * 512;
+    fi->attributes = S_ISDIR(sx.stx_mode) ? FSP_ATTR_DIRECTORY
+                                          : FSP_ATTR_ARCHIVE;
+    fi->access_time = ts_of(sx.stx_atime);
+    fi->write_time = ts_of(sx.stx_mtime);
+    fi->change_time = ts_of(sx.stx_ctime);
+    fi->creation_time = (sx.stx_mask & STATX_BTIME) ? ts_of(sx.stx_btime)
+                                                    : ts_of(sx.stx_ctime);
+    return 0;
+}
+
+static struct pt_node *node_new(int fd, uint32_t mode)
+{
+    struct pt_node *n = malloc(sizeof *n);
+    if (!n) {
+        close(fd);
+        return NULL;
+    }
+    n->fd = fd;
+    n->is_link = S_ISLNK(mode);
+    atomic_init(&n->refs, 1);
+    return n;
+}
+
+static void node_put(struct pt_node *n)
+{
+    if (atomic_fetch_sub(&n->refs, 1) == 1) {
+        close(n->fd);
+        free(n);
+    }
+}
+
+static int pt_lookup(fsp_request *req, void *parent, const char *name,
+                     void **node, struct fsp_file_info *fi)
+{
+    struct pt_fs *pt = pt_of(req);
+    int fd = parent ? openat(((struct pt_node *)parent)->fd, name,
+                             O_PATH | O_NOFOLLOW | O_CLOEXEC)
+                    : fcntl(pt->root_fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int r = info_of(pt, fd, fi);
+    struct pt_node *n = r ? NULL : node_new(fd, fi->mode);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    if (!n)
+        return -ENOMEM;
+    *node = n;
+    return 0;
+}
+
+static void pt_forget(fsp_fs *fs, void *node)
+{
+    (void)fs;
+    node_put(node);
+}
+
+static int pt_get_file_info(fsp_request *req, void *node, void *file,
+                            struct fsp_file_info *fi)
+{
+    struct pt_file *f = file;
+    return info_of(pt_of(req), f ? f->fd : ((struct pt_node *)node)->fd, fi);
+}
+
+/* Hand a new object to its caller, as the kernel would on a local file
+ * system; only root may, and only root needs to. */
+static int give_to_caller(struct pt_fs *pt, int dirfd, const char *name,
+                          const struct fsp_create_params *cp)
+{
+    if (!pt->as_root)
+        return 0;
+    return fchownat(dirfd, name, cp->uid, cp->gid, AT_SYMLINK_NOFOLLOW) < 0
+               ? -errno : 0;
+}
+
+static int make_object(int dirfd, const char *name,
+                       const struct fsp_create_params *cp, int *openfd)
+{
+    mode_t perm = cp->mode & 07777;
+    *openfd = -1;
+    switch (cp->mode & S_IFMT) {
+    case S_IFREG:
+        *openfd = openat(dirfd, name,
+                         (int)(cp->flags & ~(uint32_t)O_NOFOLLOW) | O_CREAT |
+                             O_EXCL | O_CLOEXEC,
+                         perm);
+        return *openfd < 0 ? -errno : 0;
+    case S_IFDIR:
+        return mkdirat(dirfd, name, perm) < 0 ? -errno : 0;
+    case S_IFLNK:
+        return symlinkat(cp->link_target, dirfd, name) < 0 ? -errno : 0;
+    default:
+        return mknodat(dirfd, name, cp->mode, cp->rdev) < 0 ? -errno : 0;
+    }
+}
+
+static int pt_create(fsp_request *req, void *parent, const char *name,
+                     const struct fsp_create_params *cp, void **node,
+                     void **file, struct fsp_file_info *fi)
+{
+    struct pt_fs *pt = pt_of(req);
+    int dirfd = ((struct pt_node *)parent)->fd;
+    int openfd;
+    int r = make_object(dirfd, name, cp, &openfd);
+    if (!r)
+        r = give_to_caller(pt, dirfd, name, cp);
+    struct pt_file *f = NULL;
+    if (!r && openfd >= 0) {
+        f = malloc(sizeof *f);
+        r = f ? 0 : -ENOMEM;
+    }
+    if (!r)
+        r = pt_lookup(req, parent, name, node, fi);
+    if (r) {
+        if (openfd >= 0)
+            close(openfd);
+        free(f);
+        return r;
+    }
+    if (f) {
+        f->fd = openfd;
+        atomic_fetch_add(&((struct pt_node *)*node)->refs, 1);
+        *file = f;
+    }
+    return 0;
+}
+
+static int pt_open(fsp_request *req, void *node, uint32_t flags, void **file,
+                   struct fsp_file_info *fi)
+{
+    struct pt_node *n = node;
+    char path[64];
+    if (n->is_link)
+        return -ELOOP;
+    proc_path(n->fd, path, sizeof path);
+    /* O_TRUNC is overwrite's job; creation flags mean nothing here. */
+    int fd = open(path, (int)(flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC |
+                                                  O_NOCTTY | O_NOFOLLOW)) |
+                            O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    struct pt_file *f = malloc(sizeof *f);
+    if (!f) {
+        close(fd);
+        return -ENOMEM;
+    }
+    f->fd = fd;
+    atomic_fetch_add(&n->refs, 1);
+    *file = f;
+    return info_of(pt_of(req), fd, fi);
+}
+
+static int pt_overwrite(fsp_request *req, void *node, void *file,
+                        struct fsp_file_info *fi)
+{
+    struct pt_file *f = file;
+    if (ftruncate(f->fd, 0) < 0)
+        return -errno;
+    return pt_get_file_info(req, node, file, fi);
+}
+
+static void pt_close(fsp_fs *fs, void *node, void *file)
+{
+    (void)fs;
+    struct pt_file *f = file;
+    if (f) {
+        close(f->fd);
+        free(f);
+        node_put(node);
+    }
+}
+
+static int pt_read(fsp_request *req, void *node, void *file, void *buf,
+                   uint64_t offset, uint32_t length, uint32_t *bytes_read)
+{
+    (void)req; (void)node;
+    ssize_t n = pread(((struct pt_file *)file)->fd, buf, length, (off_t)offset);
+    if (n < 0)
+        return -errno;
+    *bytes_read = (uint32_t)n;
+    return 0;
+}
+
+static int pt_write(fsp_request *req, void *node, void *file, const void *buf,
+                    uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                    struct fsp_file_info *fi)
+{
+    struct pt_file *f = file;
+    ssize_t n = pwrite(f->fd, buf, length, (off_t)offset);
+    if (n < 0)
+        return -errno;
+    *bytes_written = (uint32_t)n;
+    return pt_get_file_info(req, node, file, fi);
+}
+
+static int pt_flush(fsp_request *req, void *node, void *file, int datasync)
+{
+    (void)req; (void)node;
+    struct pt_file *f = file;
+    if (!f)
+        return 0;
+    return (datasync ? fdatasync(f->fd) : fsync(f->fd)) < 0 ? -errno : 0;
+}
+
+static int pt_set_basic_info(fsp_request *req, void *node, void *file,
+                             const struct fsp_basic_info *bi,
+                             struct fsp_file_info *fi)
+{
+    struct pt_node *n = node;
+    int fd = file ? ((struct pt_file *)file)->fd : n->fd;
+    char path[64];
+    proc_path(fd, path, sizeof path);
+    if (bi->valid & FSP_SET_MODE) {
+        if (n->is_link)
+            return -EOPNOTSUPP; /* Linux has no symlink modes */
+        if (chmod(path, bi->mode) < 0)
+            return -errno;
+    }
+    if ((bi->valid & (FSP_SET_UID | FSP_SET_GID)) &&
+        fchownat(n->fd, "", (bi->valid & FSP_SET_UID) ? bi->uid : (uid_t)-1,
+                 (bi->valid & FSP_SET_GID) ? bi->gid : (gid_t)-1,
+                 AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+        return -errno;
+    if (bi->valid & (FSP_SET_ATIME | FSP_SET_MTIME)) {
+        struct timespec t[2] = {
+            (bi->valid & FSP_SET_ATIME) ? bi->access_time
+                                        : (struct timespec){ 0, UTIME_OMIT },
+            (bi->valid & FSP_SET_MTIME) ? bi->write_time
+                                        : (struct timespec){ 0, UTIME_OMIT },
+        };
+        /* AT_EMPTY_PATH acts on the descriptor's own object, even a
+         * symlink, where the /proc path would follow it. */
+        if (utimensat(fd, "", t, AT_EMPTY_PATH) < 0)
+            return -errno;
+    }
+    return pt_get_file_info(req, node, file, fi);
+}
+
+static int pt_set_file_size(fsp_request *req, void *node, void *file,
+                            uint64_t size, struct fsp_file_info *fi)
+{
+    char path[64];
+    if (((struct pt_node *)node)->is_link)
+        return -EINVAL;
+    int r = file ? ftruncate(((struct pt_file *)file)->fd, (off_t)size)
+                 : (proc_path(((struct pt_node *)node)->fd, path, sizeof path),
+                    truncate(path, (off_t)size));
+    if (r < 0)
+        return -errno;
+    return pt_get_file_info(req, node, file, fi);
+}
+
+static int pt_set_delete(fsp_request *req, void *parent, const char *name,
+                         void *node)
+{
+    (void)req;
+    struct stat st;
+    if (fstatat(((struct pt_node *)node)->fd, "", &st, AT_EMPTY_PATH) < 0)
+        return -errno;
+    return unlinkat(((struct pt_node *)parent)->fd, name,
+                    S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 ? -errno : 0;
+}
+
+static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
+                     void *new_parent, const char *new_name, void *node,
+                     uint32_t flags)
+{
+    (void)req; (void)node;
+    return renameat2(((struct pt_node *)old_parent)->fd, old_name,
+                     ((struct pt_node *)new_parent)->fd, new_name,
+                     flags) < 0 ? -errno : 0;
+}
+
+static int pt_read_directory(fsp_request *req, void *node, void *file,
+                             const char *marker, struct fsp_dir_buffer *db)
+{
+    (void)file; (void)marker;
+    struct pt_fs *pt = pt_of(req);
+    int fd = openat(((struct pt_node *)node)->fd, ".",
+                    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        int err = -errno;
+        if (fd >= 0)
+            close(fd);
+        return err;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        /* Gone since readdir saw it: skip, as a listing may. */
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        struct fsp_file_info fi = {
+            .index = st.st_ino ^ (st.st_dev == pt->root_dev
+                                      ? 0 : (uint64_t)st.st_dev << 40),
+            .mode = st.st_mode,
+        };
+        if (!fsp_dir_buffer_add(db, e->d_name, &fi))
+            break;
+    }
+    closedir(d);
+    return 0;
+}
+
+static int pt_get_reparse_point(fsp_request *req, void *node, char *buf,
+                                size_t size)
+{
+    (void)req;
+    ssize_t n = readlinkat(((struct pt_node *)node)->fd, "", buf, size - 1);
+    if (n < 0)
+        return -errno;
+    buf[n] = 0;
+    return 0;
+}
+
+static int pt_get_volume_info(fsp_request *req, struct fsp_volume_info *vi)
+{
+    struct statvfs sv;
+    if (fstatvfs(pt_of(req)->root_fd, &sv) < 0)
+        return -errno;
+    vi->total_size = (uint64_t)sv.f_blocks * sv.f_frsize;
+    vi->free_size = (uint64_t)sv.f_bavail * sv.f_frsize;
+    vi->total_files = sv.f_files;
+    vi->free_files = sv.f_favail;
+    snprintf(vi->label, sizeof vi->label, "passthrough");
+    return 0;
+}
+
+/* Extended attributes go through /proc/self/fd, which would follow a
+ * symlink to its target: symlinks are shown with none and refuse them
+ * (Linux allows no user.* attributes on symlinks anyway). */
+static int pt_get_ea(fsp_request *req, void *node, const char *name,
+                     void *value, size_t size, size_t *needed)
+{
+    (void)req;
+    if (((struct pt_node *)node)->is_link)
+        return -ENODATA;
+    char path[64];
+    proc_path(((struct pt_node *)node)->fd, path, sizeof path);
+    ssize_t n = getxattr(path, name, NULL, 0);
+    if (n < 0)
+        return -errno;
+    *needed = (size_t)n;
+    if (size == 0)
+        return 0;
+    n = getxattr(path, name, value, size);
+    if (n < 0)
+        return -errno;
+    *needed = (size_t)n;
+    return 0;
+}
+
+static int pt_set_ea(fsp_request *req, void *node, const char *name,
+                     const void *value, size_t size, int flags)
+{
+    (void)req;
+    if (((struct pt_node *)node)->is_link)
+        return -EPERM;
+    char path[64];
+    proc_path(((struct pt_node *)node)->fd, path, sizeof path);
+    return setxattr(path, name, value, size, flags) < 0 ? -errno : 0;
+}
+
+static int pt_list_ea(fsp_request *req, void *node, char *list, size_t size,
+                      size_t *needed)
+{
+    (void)req;
+    *needed = 0;
+    if (((struct pt_node *)node)->is_link)
+        return 0;
+    char path[64];
+    proc_path(((struct pt_node *)node)->fd, path, sizeof path);
+    ssize_t n = listxattr(path, NULL, 0);
+    if (n < 0)
+        return -errno;
+    *needed = (size_t)n;
+    if (size == 0)
+        return 0;
+    n = listxattr(path, list, size);
+    if (n < 0)
+        return -errno;
+    *needed = (size_t)n;
+    return 0;
+}
+
+static int pt_remove_ea(fsp_request *req, void *node, const char *name)
+{
+    (void)req;
+    if (((struct pt_node *)node)->is_link)
+        return -ENODATA;
+    char path[64];
+    proc_path(((struct pt_node *)node)->fd, path, sizeof path);
+    return removexattr(path, name) < 0 ? -errno : 0;
+}
+
+void pt_interface(struct fsp_fs_interface *iface)
+{
+    *iface = (struct fsp_fs_interface){
+        .size = sizeof *iface,
+        .get_volume_info = pt_get_volume_info,
+        .lookup = pt_lookup,
+        .forget = pt_forget,
+        .get_file_info = pt_get_file_info,
+        .create = pt_create,
+        .open = pt_open,
+        .overwrite = pt_overwrite,
+        .close = pt_close,
+        .read = pt_read,
+        .write = pt_write,
+        .flush = pt_flush,
+        .set_basic_info = pt_set_basic_info,
+        .set_file_size = pt_set_file_size,
+        .set_delete = pt_set_delete,
+        .rename = pt_rename,
+        .read_directory = pt_read_directory,
+        .get_reparse_point = pt_get_reparse_point,
+        .get_ea = pt_get_ea,
+        .set_ea = pt_set_ea,
+        .list_ea = pt_list_ea,
+        .remove_ea = pt_remove_ea,
+    };
+}

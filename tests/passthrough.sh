@@ -1,0 +1,87 @@
+#!/bin/bash
+# passthrough, the mirroring file system: real programs through the
+# mount must see the source tree, changes must land in the source, and
+# nothing may reach outside it through a symlink.
+#
+#   tests/passthrough.sh BUILDDIR
+set -u
+build=${1:-build}
+tmp=$(mktemp -d /tmp/fsp-pt.XXXXXX)
+src=$tmp/src mnt=$tmp/mnt out=$tmp/outside
+mkdir "$src" "$mnt" "$out"
+pid=
+pass() { echo "PASS: passthrough_$1"; }
+fail() { echo "FAIL: passthrough_$1: $2"; }
+check() { local name=$1; shift; if "$@" >"$tmp/log" 2>&1; then pass "$name"; else fail "$name" "$(tail -3 "$tmp/log")"; fi; }
+cleanup() {
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    mountpoint -q "$mnt" && umount -l "$mnt"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+chmod 0755 "$tmp"
+echo readme > "$src/README"
+echo secret > "$out/target"
+touch -d @1000000000 "$out/target"
+ln -s "$out/target" "$src/esc"
+cp -a /usr/share/doc/bash "$src/bash"
+
+"$build/passthrough" -f -o allow_other "$src" "$mnt" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do mountpoint -q "$mnt" && break; sleep 0.1; done
+mountpoint -q "$mnt" || { fail mount "$(cat "$tmp/err")"; exit 0; }
+pass mount
+
+check sees_source diff -r --no-dereference "$src/bash" "$mnt/bash"
+check copy_in sh -c "cp -a /usr/share/doc/git '$mnt/git' &&
+    diff -r --no-dereference /usr/share/doc/git '$src/git' &&
+    diff -r --no-dereference /usr/share/doc/git '$mnt/git'"
+check namespace sh -c "mkdir '$mnt/d' && echo x > '$mnt/d/f' && mv '$mnt/d/f' '$mnt/g' &&
+    [ \"\$(cat '$src/g')\" = x ] && [ ! -e '$src/d/f' ] && rmdir '$mnt/d' && [ ! -e '$src/d' ] &&
+    rm '$mnt/g' && [ ! -e '$src/g' ]"
+check xattrs python3 -c "
+import os
+os.setxattr('$mnt/README', 'user.k', b'v')
+assert os.getxattr('$src/README', 'user.k') == b'v'
+assert 'user.k' in os.listxattr('$mnt/README')"
+check drop_caches sh -c "head -c 3000000 /dev/urandom > '$tmp/r' && cp '$tmp/r' '$mnt/r' &&
+    echo 3 > /proc/sys/vm/drop_caches && cmp '$tmp/r' '$mnt/r' && cmp '$tmp/r' '$src/r'"
+check sqlite3 sh -c "sqlite3 '$mnt/t.db' 'create table t(x); insert into t values(1),(2),(3);' &&
+    [ \"\$(sqlite3 '$src/t.db' 'select sum(x) from t')\" = 6 ]"
+
+# The symlink is shown as itself and nothing done to it reaches its
+# target outside the mirrored directory.
+check symlink_is_link sh -c "[ -L '$mnt/esc' ] && [ \"\$(readlink '$mnt/esc')\" = '$out/target' ]"
+touch -h -d @2000000000 "$mnt/esc" 2>/dev/null
+python3 -c "
+import os
+try:
+    os.setxattr('$mnt/esc', 'user.x', b'1', follow_symlinks=False)
+except OSError:
+    pass" 2>/dev/null
+if [ "$(stat -c %Y "$out/target")" = 1000000000 ] &&
+   [ -z "$(getfattr -d "$out/target" 2>/dev/null; python3 -c "import os; print(''.join(os.listxattr('$out/target')))")" ] &&
+   [ "$(stat -c %Y "$src/esc")" = 2000000000 ]; then
+    pass no_escape_through_symlink
+else
+    fail no_escape_through_symlink "the target outside changed: mtime $(stat -c %Y "$out/target"), link mtime $(stat -c %Y "$src/esc")"
+fi
+
+# New files belong to whoever made them, not to the server (root).
+if id fsptest >/dev/null 2>&1 || useradd -M fsptest 2>/dev/null; then
+    chmod 0777 "$src"
+    if setpriv --reuid fsptest --regid fsptest --clear-groups sh -c "echo u > '$mnt/byuser'" &&
+       [ "$(stat -c %U "$src/byuser")" = fsptest ]; then
+        pass owner_is_caller
+    else
+        fail owner_is_caller "$(stat -c %U "$src/byuser" 2>&1)"
+    fi
+fi
+
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+pid=
+if [ $st -eq 0 ] && ! mountpoint -q "$mnt"; then pass sigterm_unmounts; else fail sigterm_unmounts "exit $st"; fi
+exit 0
