@@ -160,9 +160,8 @@ static int overwrite(fsp_request *req, void *node, void *file,
 {
     struct node *n = node;
     pthread_mutex_lock(&n->lock);
-    uint64_t old = n->info.size;
-    node_set_size(n, 0);  /* shrinking cannot fail */
-    memfs_release(get_memfs(req), 0, old);
+    data_truncate(get_memfs(req), n, 0);
+    n->info.size = 0;
     touch_data(n);
     node_fill_locked(n, fi);
     pthread_mutex_unlock(&n->lock);
@@ -179,7 +178,7 @@ static int read_(fsp_request *req, void *node, void *file, void *buf,
     if (offset < n->info.size) {
         count = n->info.size - offset < length ? n->info.size - offset
                                                : length;
-        memcpy(buf, n->data + offset, count);
+        data_read(n, buf, offset, count);
     }
     pthread_mutex_unlock(&n->lock);
     *bytes_read = count;
@@ -190,37 +189,22 @@ static int write_(fsp_request *req, void *node, void *file, const void *buf,
                   uint64_t offset, uint32_t length, uint32_t *bytes_written,
                   struct fsp_file_info *fi)
 {
-    struct memfs *m = get_memfs(req);
     struct node *n = node;
-    int err = 0;
+    size_t done = 0;
 
     if (offset > INT64_MAX - (uint64_t)length)
         return -EFBIG;
     pthread_mutex_lock(&n->lock);
-    uint64_t size = n->info.size, end = offset + length;
-    if (end > size && length > 0) {
-        /* Write what fits: a short write tells the caller the volume is
-         * full, and the next write gets ENOSPC. */
-        uint64_t got = memfs_reserve_bytes(m, end - size, 1);
-        if (size + got <= offset) {
-            memfs_release(m, 0, got);
-            err = -ENOSPC;
-            goto out;
-        }
-        end = size + got;
-        length = (uint32_t)(end - offset);
-        if ((err = node_set_size(n, end))) {
-            memfs_release(m, 0, got);
-            goto out;
-        }
-    }
-    if (length > 0) {
-        memcpy(n->data + offset, buf, length);
+    /* What fits is written: a short write tells the caller the volume is
+     * full, and the next write gets ENOSPC. */
+    int err = data_write(get_memfs(req), n, buf, offset, length, &done);
+    if (!err && done > 0) {
+        if (offset + done > n->info.size)
+            n->info.size = offset + done;
         touch_data(n);
     }
-    *bytes_written = length;
+    *bytes_written = (uint32_t)done;
     node_fill_locked(n, fi);
-out:
     pthread_mutex_unlock(&n->lock);
     return err;
 }
@@ -259,29 +243,54 @@ static int set_basic_info(fsp_request *req, void *node, void *file,
 static int set_file_size(fsp_request *req, void *node, void *file,
                          uint64_t size, struct fsp_file_info *fi)
 {
-    struct memfs *m = get_memfs(req);
     struct node *n = node;
-    int err = 0;
 
     if (!S_ISREG(n->type))
         return S_ISDIR(n->type) ? -EISDIR : -EINVAL;
     if (size > INT64_MAX)
         return -EFBIG;
     pthread_mutex_lock(&n->lock);
-    uint64_t old = n->info.size;
-    if (size > old && !memfs_reserve_bytes(m, size - old, 0)) {
-        err = -ENOSPC;
-        goto out;
-    }
-    if ((err = node_set_size(n, size))) {
-        memfs_release(m, 0, size - old);
-        goto out;
-    }
-    if (size < old)
-        memfs_release(m, 0, old - size);
+    /* Growing makes a hole, which takes no space. */
+    if (size < n->info.size)
+        data_truncate(get_memfs(req), n, size);
+    n->info.size = size;
     touch_data(n);
     node_fill_locked(n, fi);
-out:
+    pthread_mutex_unlock(&n->lock);
+    return 0;
+}
+
+static int allocate(fsp_request *req, void *node, void *file, uint64_t offset,
+                    uint64_t length, uint32_t mode, struct fsp_file_info *fi)
+{
+    struct memfs *m = get_memfs(req);
+    struct node *n = node;
+    int err = 0;
+
+    if (!S_ISREG(n->type))
+        return S_ISDIR(n->type) ? -EISDIR : -ENODEV;
+    pthread_mutex_lock(&n->lock);
+    if (mode & FSP_ALLOC_PUNCH_HOLE) {
+        data_punch(m, n, offset, length);
+    } else {
+        err = data_allocate(m, n, offset, length);
+        if (!err && !(mode & FSP_ALLOC_KEEP_SIZE) &&
+            offset + length > n->info.size)
+            n->info.size = offset + length;
+    }
+    if (!err)
+        touch_data(n);
+    node_fill_locked(n, fi);
+    pthread_mutex_unlock(&n->lock);
+    return err;
+}
+
+static int seek(fsp_request *req, void *node, void *file, uint64_t offset,
+                int whence, uint64_t *result)
+{
+    struct node *n = node;
+    pthread_mutex_lock(&n->lock);
+    int err = data_seek(n, offset, whence, result);
     pthread_mutex_unlock(&n->lock);
     return err;
 }
@@ -524,6 +533,8 @@ const struct fsp_fs_interface memfs_interface = {
     .list_ea = list_ea,
     .remove_ea = remove_ea,
     .link = link_,
+    .allocate = allocate,
+    .seek = seek,
 };
 
 int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,

@@ -28,6 +28,14 @@ struct entry {
     struct node *node;
 };
 
+/* One page of a regular file's data (data.c). */
+#define MEMFS_PAGE 4096u
+struct page {
+    uint64_t no;                /* offset / MEMFS_PAGE */
+    char *bytes;                /* MEMFS_PAGE bytes */
+    int unwritten;              /* allocated by fallocate, never written */
+};
+
 struct ea {
     char *name;
     void *value;
@@ -41,8 +49,8 @@ struct node {
     unsigned refs;              /* fsp's references plus opens */
     uint32_t names;             /* entries naming it (root: always 1) */
 
-    char *data;                 /* regular file: info.size bytes used */
-    size_t cap;
+    struct page *pages;         /* regular file: sorted by page number */
+    size_t npages, pages_cap;
     char *target;               /* symlink */
     struct entry *ents;         /* directory */
     size_t nents, ents_cap;
@@ -84,7 +92,22 @@ void node_release(struct memfs *m, struct node *n);
 void node_link(struct node *n);
 void node_unlink(struct memfs *m, struct node *n);
 void node_destroy_tree(struct node *n);
-int node_set_size(struct node *n, uint64_t size);
+
+/* data.c: a regular file's pages, under the node's lock.  Holes read as
+ * zeros; pages are reserved against the volume's limit when made. */
+void data_read(const struct node *n, void *buf, uint64_t off, size_t len);
+/* Writes what fits; -ENOSPC only when nothing did. */
+int data_write(struct memfs *m, struct node *n, const void *buf, uint64_t off,
+               size_t len, size_t *done);
+/* Frees everything past size (the size itself is the caller's). */
+void data_truncate(struct memfs *m, struct node *n, uint64_t size);
+void data_punch(struct memfs *m, struct node *n, uint64_t off, uint64_t len);
+/* All of the range or, with -ENOSPC, none of it. */
+int data_allocate(struct memfs *m, struct node *n, uint64_t off, uint64_t len);
+int data_seek(const struct node *n, uint64_t off, int whence, uint64_t *out);
+uint64_t data_allocated(const struct node *n);
+/* Frees the pages without accounting (the node is going). */
+void data_free(struct node *n);
 
 /* dir.c: the sorted entry arrays. */
 size_t dir_find(const struct memfs *m, const struct node *dir,

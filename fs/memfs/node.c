@@ -1,4 +1,4 @@
-/* Nodes, their file data and the volume's limits. */
+/* Nodes and the volume's limits (file data: data.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +78,7 @@ void node_fill_locked(struct node *n, struct fsp_file_info *fi)
     *fi = n->info;
     /* A directory's ".." entries in its subdirectories are links too. */
     fi->nlink = S_ISDIR(n->type) && n->names ? 2 + n->subdirs : n->names;
-    fi->alloc_size = S_ISREG(n->type) ? (n->info.size + 4095) & ~4095ull
-                                           : 0;
+    fi->alloc_size = data_allocated(n);
 }
 
 void node_fill(struct node *n, struct fsp_file_info *fi)
@@ -107,7 +106,7 @@ void node_destroy_tree(struct node *n)
     }
     ea_free_all(n);
     free(n->ents);
-    free(n->data);
+    data_free(n);
     free(n->target);
     pthread_mutex_destroy(&n->lock);
     free(n);
@@ -116,7 +115,7 @@ void node_destroy_tree(struct node *n)
 /* The last name and reference are gone: give the space back. */
 static void node_free(struct memfs *m, struct node *n)
 {
-    memfs_release(m, 1, S_ISREG(n->type) ? n->info.size : 0);
+    memfs_release(m, 1, data_allocated(n));
     node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
 }
 
@@ -148,31 +147,4 @@ void node_unlink(struct memfs *m, struct node *n)
     pthread_mutex_unlock(&n->lock);
     if (dead)
         node_free(m, n);
-}
-
-/* Resize the data of a regular file, zero-filling growth.  Accounting is
- * the caller's: it knows whether a short write is allowed. */
-int node_set_size(struct node *n, uint64_t size)
-{
-    uint64_t old = n->info.size;
-
-    if (size > SIZE_MAX / 2)
-        return -EFBIG;
-    /* Grow geometrically so appends are amortized O(1); give memory
-     * back when a file shrinks to well under its buffer. */
-    if (size > n->cap || size < n->cap / 4) {
-        size_t cap = size > n->cap && size < n->cap * 2 ? n->cap * 2 : size;
-        char *data = cap ? realloc(n->data, cap) : (free(n->data), NULL);
-        if (!data && cap) {
-            if (size > n->cap)
-                return -ENOSPC;  /* a failed shrink keeps the old buffer */
-        } else {
-            n->data = data;
-            n->cap = cap;
-        }
-    }
-    if (size > old)
-        memset(n->data + old, 0, size - old);
-    n->info.size = size;
-    return 0;
 }

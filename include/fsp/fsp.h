@@ -199,6 +199,14 @@ struct fsp_create_params {
 #define FSP_EA_CREATE  0x1
 #define FSP_EA_REPLACE 0x2
 
+/* allocate() modes; same values as fallocate()'s FALLOC_FL_*. */
+#define FSP_ALLOC_KEEP_SIZE  0x01u
+#define FSP_ALLOC_PUNCH_HOLE 0x02u
+
+/* seek() directions; same values as lseek()'s. */
+#define FSP_SEEK_DATA 3
+#define FSP_SEEK_HOLE 4
+
 /* Interface flags. */
 #define FSP_IFACE_STATELESS_OPENS 0x0001u
 
@@ -354,8 +362,35 @@ struct fsp_fs_interface {
     int (*link)(fsp_request *req, void *node, void *new_parent,
                 const char *new_name, struct fsp_file_info *fi);
 
+    /* fallocate() of a regular file.  fsp guarantees before the call:
+     * length > 0, offset + length fits in an off_t, and `mode` is one of
+     *   0                    allocate [offset, offset + length), growing
+     *                        the file if the range ends past its end
+     *   FSP_ALLOC_KEEP_SIZE  the same, but the size stays
+     *   FSP_ALLOC_PUNCH_HOLE | FSP_ALLOC_KEEP_SIZE
+     *                        free the range: it reads as zeros afterwards
+     *                        and stops counting in alloc_size
+     * (anything else is answered EOPNOTSUPP, as tmpfs does).  The call
+     * runs under the shared guard, beside unguarded reads and writes.
+     * The file system allocates all of the range or none of it (-ENOSPC:
+     * nothing changed), updates mtime and ctime, and fills *fi.  NULL:
+     * fallocate() fails with EOPNOTSUPP. */
+    int (*allocate)(fsp_request *req, void *node, void *file,
+                    uint64_t offset, uint64_t length, uint32_t mode,
+                    struct fsp_file_info *fi);
+
+    /* lseek() with FSP_SEEK_DATA or FSP_SEEK_HOLE (the kernel handles the
+     * other directions itself).  fsp guarantees `whence` is one of those
+     * two.  Set *result to the first offset >= `offset` that starts data
+     * (or a hole; the end of the file counts as a hole) and return 0, or
+     * -ENXIO when `offset` is at or past the end of the file or no data
+     * follows it.  Shared guard.  NULL: the whole file is data, as the
+     * kernel assumes without the call. */
+    int (*seek)(fsp_request *req, void *node, void *file, uint64_t offset,
+                int whence, uint64_t *result);
+
     /* Room to grow without changing the struct's size. */
-    void (*reserved[39])(void);
+    void (*reserved[37])(void);
 };
 
 /*

@@ -164,6 +164,8 @@ void fsp_op_unlink(struct fsp_request *req);
 void fsp_op_rmdir(struct fsp_request *req);
 void fsp_op_rename(struct fsp_request *req);
 void fsp_op_link(struct fsp_request *req);
+void fsp_op_fallocate(struct fsp_request *req);
+void fsp_op_lseek(struct fsp_request *req);
 void fsp_op_readlink(struct fsp_request *req);
 void fsp_op_getxattr(struct fsp_request *req);
 void fsp_op_setxattr(struct fsp_request *req);

@@ -76,6 +76,8 @@ void fsp_native_ll_ops(struct fsp_ll_ops *ops)
     ops->op[FSP_OP_RENAME] = fsp_op_rename;
     ops->op[FSP_OP_RENAME2] = fsp_op_rename;
     ops->op[FSP_OP_LINK] = fsp_op_link;
+    ops->op[FSP_OP_FALLOCATE] = fsp_op_fallocate;
+    ops->op[FSP_OP_LSEEK] = fsp_op_lseek;
     ops->op[FSP_OP_READLINK] = fsp_op_readlink;
     ops->op[FSP_OP_GETXATTR] = fsp_op_getxattr;
     ops->op[FSP_OP_SETXATTR] = fsp_op_setxattr;

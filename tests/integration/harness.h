@@ -53,6 +53,7 @@ void tools_tests(void);
 void posix_links_tests(void);
 void posix_owner_tests(void);
 void posix_times_tests(void);
+void posix_space_tests(void);
 
 /* One running file system. */
 struct fs {

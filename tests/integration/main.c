@@ -75,5 +75,6 @@ int main(int argc, char **argv)
     posix_links_tests();
     posix_owner_tests();
     posix_times_tests();
+    posix_space_tests();
     return itest_nfailed ? 1 : 0;
 }

@@ -25,7 +25,7 @@ static long long ns(struct timespec t)
 /* Set path's atime and mtime far back and return its stat. */
 static struct stat age(const char *path)
 {
-    struct stat st;
+    struct stat st = { 0 };
     memset(&st, 0, sizeof st);
     CHECK_EQ(utimensat(AT_FDCWD, path, old_times, AT_SYMLINK_NOFOLLOW), 0);
     CHECK_EQ(lstat(path, &st), 0);
@@ -36,7 +36,7 @@ static struct stat age(const char *path)
 /* mtime and ctime moved forward since `before` (taken by age()). */
 static void moved(const char *path, const struct stat *before, int line)
 {
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(lstat(path, &st), 0);
     if (ns(st.st_mtim) <= ns(before->st_mtim) ||
         ns(st.st_ctim) <= ns(before->st_ctim)) {
@@ -48,7 +48,7 @@ static void moved(const char *path, const struct stat *before, int line)
 /* Only ctime moved. */
 static void ctime_moved(const char *path, const struct stat *before, int line)
 {
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(lstat(path, &st), 0);
     if (ns(st.st_mtim) != ns(before->st_mtim) ||
         ns(st.st_ctim) <= ns(before->st_ctim)) {
@@ -59,7 +59,7 @@ static void ctime_moved(const char *path, const struct stat *before, int line)
 
 static void unchanged(const char *path, const struct stat *before, int line)
 {
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(lstat(path, &st), 0);
     if (ns(st.st_mtim) != ns(before->st_mtim) ||
         ns(st.st_ctim) != ns(before->st_ctim)) {
@@ -85,7 +85,7 @@ static void posix_times_create(void)
     CHECK_EQ(mkfifo(P("d/p"), 0644), 0);
     moved(P("d"), &d, __LINE__);
     /* a new file's own times are all one moment */
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(stat(P("d/f"), &st), 0);
     CHECK_EQ(ns(st.st_mtim), ns(st.st_ctim));
     CHECK_EQ(ns(st.st_atim), ns(st.st_ctim));
@@ -130,7 +130,7 @@ static void posix_times_namespace(void)
     v = age(P("b/keep"));
     CHECK_EQ(unlink(P("b/victim")), 0);
     CHECK_EQ(unlink(P("b/keep")), 0);
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(fstat(fd, &st), 0);
     CHECK(ns(st.st_ctim) > ns(v.st_ctim));
     CHECK_EQ(ns(st.st_mtim), ns(v.st_mtim));
@@ -190,7 +190,7 @@ static void posix_times_file_ops(void)
     msleep(20);
     struct timespec ts[2] = { { 5, 5 }, { 6, 6 } };
     CHECK_EQ(utimensat(AT_FDCWD, p, ts, 0), 0);
-    struct stat st;
+    struct stat st = { 0 };
     CHECK_EQ(stat(p, &st), 0);
     CHECK_EQ(ns(st.st_mtim), 6000000006LL);
     CHECK_EQ(ns(st.st_atim), 5000000005LL);

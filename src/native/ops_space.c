@@ -1,0 +1,76 @@
+/*
+ * Space: fallocate (allocate, keep size, punch hole) and lseek with
+ * SEEK_DATA/SEEK_HOLE.  copy_file_range has no callback: the kernel
+ * copies through read and write itself when fsp answers ENOSYS.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "native/ops_common.h"
+
+/* The modes allocate() promises; tmpfs supports exactly these. */
+static int alloc_mode_ok(uint32_t mode)
+{
+    return mode == 0 || mode == FSP_ALLOC_KEEP_SIZE ||
+           mode == (FSP_ALLOC_PUNCH_HOLE | FSP_ALLOC_KEEP_SIZE);
+}
+
+void fsp_op_fallocate(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_fallocate_in *in = fsp_req_arg(req, sizeof *in);
+    int r = !n ? -ESTALE : !in ? -EINVAL : 0;
+    if (!r && !alloc_mode_ok(in->mode))
+        r = -EOPNOTSUPP;
+    if (!r && in->length == 0)
+        r = -EINVAL;
+    if (!r && (in->offset > INT64_MAX || in->length > INT64_MAX - in->offset))
+        r = -EFBIG;
+    /* ENOSYS: the kernel stops asking and answers EOPNOTSUPP itself. */
+    if (!r && !fs->fi.allocate)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_open *o = open_of(in->fh);
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    r = fsp_check_result(fs, "allocate",
+                         fs->fi.allocate(req, n->ctx, o ? o->file : NULL,
+                                         in->offset, in->length, in->mode,
+                                         &fi));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    fsp_reply_err(req, r);
+}
+
+void fsp_op_lseek(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *n = req_node(req);
+    const struct fsp_lseek_in *in = fsp_req_arg(req, sizeof *in);
+    int r = !n ? -ESTALE : !in ? -EINVAL : 0;
+    if (!r && in->whence != FSP_SEEK_DATA && in->whence != FSP_SEEK_HOLE)
+        r = -EINVAL;
+    /* ENOSYS: the kernel stops asking and treats the file as all data. */
+    if (!r && !fs->fi.seek)
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_open *o = open_of(in->fh);
+    uint64_t result = 0;
+    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    r = fsp_check_result(fs, "seek",
+                         fs->fi.seek(req, n->ctx, o ? o->file : NULL,
+                                     in->offset, (int)in->whence, &result));
+    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_lseek_out out = { .offset = result };
+    fsp_reply_buf(req, &out, sizeof out);
+}
