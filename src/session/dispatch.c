@@ -126,7 +126,11 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
         do_destroy(&req);
         break;
     case FSP_OP_NOTIFY_REPLY:
-        fsp_reply_none(&req); /* we send no RETRIEVE yet */
+        /* Answers a RETRIEVE the layer above sent, if it sends any. */
+        if (atomic_load(&se->initialized) && se->ops.op[FSP_OP_NOTIFY_REPLY])
+            se->ops.op[FSP_OP_NOTIFY_REPLY](&req);
+        else
+            fsp_reply_none(&req);
         break;
     default:
         if (!atomic_load(&se->initialized)) {

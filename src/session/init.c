@@ -55,6 +55,8 @@ void fsp_session_do_init(struct fsp_request *req)
     c->max_write = 1u << 20;
     c->max_pages = 256;
     c->time_gran = 1;
+    c->max_background = 64;
+    c->congestion_threshold = 48;
     c->want_flags = FSP_DEFAULT_WANT;
     if (se->p.request_timeout) {
         c->want_flags |= FSP_REQUEST_TIMEOUT;
@@ -86,8 +88,8 @@ void fsp_session_do_init(struct fsp_request *req)
         .max_readahead = c->max_readahead,
         .flags = (uint32_t)c->want_flags,
         .flags2 = (uint32_t)(c->want_flags >> 32),
-        .max_background = 64,
-        .congestion_threshold = 48,
+        .max_background = c->max_background,
+        .congestion_threshold = c->congestion_threshold,
         .max_write = c->max_write,
         .time_gran = c->time_gran,
         .max_pages = c->max_pages,

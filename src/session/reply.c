@@ -150,6 +150,12 @@ static int notify(struct fsp_session *se, int code, struct iovec *iov, int cnt)
     return send_framed(se, 0, code, iov, cnt, &len);
 }
 
+int fsp_notify_iov(struct fsp_session *se, int code, struct iovec *iov,
+                   int cnt)
+{
+    return notify(se, code, iov, cnt);
+}
+
 int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
                            int64_t off, int64_t len)
 {

@@ -78,6 +78,10 @@ struct fsp_conn {
     uint16_t max_pages;
     uint16_t request_timeout;            /* seconds, 0 = none */
     uint32_t time_gran;
+    /* Background requests the kernel may queue, and where it starts
+     * throttling; init may change them (libfuse's conn info does). */
+    uint16_t max_background;
+    uint16_t congestion_threshold;
 };
 
 /* One request in flight.  Lives in the receiving thread's buffer unless
@@ -120,7 +124,10 @@ struct fsp_ll_ops {
     /* When the session ends (DESTROY or unmount).  May be NULL. */
     void (*destroy)(void *userdata);
     fsp_ll_handler op[FSP_LL_OPS_MAX];
-    /* FSP_OP_BATCH_FORGET and friends above 63 are routed by session. */
+    /* FSP_OP_BATCH_FORGET and friends above 63 are routed by session.
+     * op[FSP_OP_NOTIFY_REPLY], if set, gets the kernel's answers to
+     * RETRIEVE notifications (and must reply none); unset, they are
+     * dropped. */
 };
 
 /* Per-opcode counters, from the start of the session. */
@@ -203,6 +210,11 @@ int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
                            int64_t off, int64_t len);
 int fsp_notify_inval_entry(struct fsp_session *se, uint64_t parent,
                            const char *name, size_t namelen);
+/* Any notification: iov[0] is left for the out-header, iov[1..cnt) is
+ * the body (the layer above builds it: delete, store, retrieve, poll,
+ * expire).  0 or the transport's -errno. */
+int fsp_notify_iov(struct fsp_session *se, int code, struct iovec *iov,
+                   int cnt);
 
 /* Monotonic nanoseconds, for counters and the trace. */
 uint64_t fsp_now_ns(void);

@@ -1,0 +1,105 @@
+#!/bin/bash
+# The standard comparison: tmpfs, memfs on fsp, and an in-memory file
+# system on Debian's libfuse 3 (bench/peer/memfs_ll_libfuse.c), mounted
+# here, benchmarked interleaved by fsp-bench, and unmounted again, always
+# (on success, failure or Ctrl-C).
+#
+#   bench/run.sh [fsp-bench options]     e.g. bench/run.sh -r 3 -t file_
+#
+# Run as root from anywhere; needs /dev/fuse.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+BUILD=${BUILD:-build}
+
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (mounts tmpfs and FUSE file systems)"
+
+# The libfuse peer's build dependencies, once.
+if ! pkg-config --exists fuse3 2>/dev/null; then
+    apt-get install -y libfuse3-dev fuse3 pkg-config >/dev/null || die "cannot install libfuse3-dev"
+fi
+
+# Only what this script runs: other targets of `make all` are not needed.
+# A tree in the middle of someone's edit may not build: then measure the
+# binaries already built, and say so.
+if ! make -s -j2 "$BUILD/fsp-bench" "$BUILD/memfs" "$BUILD/fsptool" >&2; then
+    for b in fsp-bench memfs fsptool; do
+        [ -x "$BUILD/$b" ] || die "build failed and no $BUILD/$b"
+    done
+    echo "bench/run.sh: WARNING: build failed; using the existing binaries in $BUILD" >&2
+fi
+mkdir -p "$BUILD/bench"
+PEER=$BUILD/bench/memfs_ll_libfuse
+cc -std=c11 -O2 -g -Wall -Wextra -o "$PEER" bench/peer/memfs_ll_libfuse.c \
+    $(pkg-config --cflags --libs fuse3) || die "peer build failed"
+
+WORK=$(mktemp -d /tmp/fsp-bench-run.XXXXXX) || die "mktemp"
+T=$WORK/tmpfs M=$WORK/memfs L=$WORK/libfuse
+mkdir "$T" "$M" "$L"
+MEMFS_PID= PEER_PID= BENCH_PID=
+
+cleanup() {
+    trap - EXIT INT TERM HUP
+    if [ -n "$BENCH_PID" ]; then
+        kill -TERM "$BENCH_PID" 2>/dev/null   # it removes its directory and exits
+        wait "$BENCH_PID" 2>/dev/null
+    fi
+    for d in "$M" "$L" "$T"; do
+        # Lazy unmount cannot hang on a stuck daemon; the daemon then
+        # sees its device closed and exits.
+        mountpoint -q "$d" 2>/dev/null && umount -l "$d"
+    done
+    for pid in $MEMFS_PID $PEER_PID; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+        wait "$pid" 2>/dev/null
+    done
+    rmdir "$T" "$M" "$L" 2>/dev/null
+    rmdir "$WORK" 2>/dev/null
+    grep -q "$WORK" /proc/mounts && echo "bench/run.sh: WARNING: mount left under $WORK" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# Wait (at most 5 s) until dir is a mount whose type starts with $2.
+wait_mount() {
+    for _ in $(seq 100); do
+        case "$(findmnt -n -o FSTYPE --mountpoint "$1" 2>/dev/null)" in
+            "$2"*) return 0 ;;
+        esac
+        sleep 0.05
+    done
+    die "$1 did not mount"
+}
+
+mount -t tmpfs -o size=8g fsp-bench-tmpfs "$T" || die "tmpfs mount failed"
+"$BUILD/memfs" -f "$M" & MEMFS_PID=$!
+"$PEER" "$L" & PEER_PID=$!
+wait_mount "$M" fuse
+wait_mount "$L" fuse
+
+# Contents must survive the kernel dropping its caches (the bug of
+# libfuse's own in-memory example): check both FUSE file systems.
+for d in "$M" "$L"; do
+    mkdir "$d/dc" && seq 100000 > "$d/dc/f" && sum1=$(md5sum < "$d/dc/f")
+    sync; echo 3 > /proc/sys/vm/drop_caches
+    sum2=$(md5sum < "$d/dc/f") || die "$d lost a file after drop_caches"
+    [ "$sum1" = "$sum2" ] || die "$d changed a file after drop_caches"
+    rm -r "$d/dc"
+done
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs"
+# In the background and waited for: bash runs a trap only between
+# commands, and `wait` is the one it interrupts; cleanup stops the bench.
+"$BUILD/fsp-bench" "$@" tmpfs="$T" memfs="$M" libfuse="$L" & BENCH_PID=$!
+wait $BENCH_PID
+status=$?
+BENCH_PID=
+[ $status -ge 128 ] && exit $status
+
+echo
+echo "# fsp counters of memfs for the whole run (build/fsptool stats):"
+"$BUILD/fsptool" stats "$M"
+exit $status
