@@ -80,6 +80,33 @@ static int get_file_info(fsp_request *req, void *node, void *file,
     return 0;
 }
 
+/* O_TMPFILE: a regular file with no name, open; link may name it. */
+static int create_unnamed(struct memfs *m, struct node *dir,
+                          const struct fsp_create_params *cp, void **node,
+                          void **file, struct fsp_file_info *fi)
+{
+    struct node *n;
+    int err;
+
+    if (!S_ISREG(cp->mode))
+        return -EINVAL;
+    if (!S_ISDIR(dir->type))
+        return -ENOTDIR;
+    if (!dir->names)
+        return -ENOENT;
+    if ((err = memfs_reserve_file(m)))
+        return err;
+    if (!(n = node_new(m, cp))) {
+        memfs_release(m, 1, 0);
+        return -ENOMEM;
+    }
+    n->refs = 2;  /* the node reference, and the open */
+    node_fill(n, fi);
+    *node = n;
+    *file = n;
+    return 0;
+}
+
 static int create(fsp_request *req, void *parent, const char *name,
                   const struct fsp_create_params *cp, void **node,
                   void **file, struct fsp_file_info *fi)
@@ -88,6 +115,8 @@ static int create(fsp_request *req, void *parent, const char *name,
     struct node *dir = parent, *n = NULL;
     int found, err;
 
+    if (!name)
+        return create_unnamed(m, dir, cp, node, file, fi);
     switch (cp->mode & S_IFMT) {
     case S_IFREG: case S_IFDIR: case S_IFCHR: case S_IFBLK: case S_IFIFO:
     case S_IFSOCK:
@@ -510,6 +539,7 @@ static int remove_ea(fsp_request *req, void *node, const char *name)
 
 const struct fsp_fs_interface memfs_interface = {
     .size = sizeof(struct fsp_fs_interface),
+    .flags = FSP_IFACE_UNNAMED_FILES,
     .get_volume_info = get_volume_info,
     .set_volume_label = set_volume_label,
     .lookup = lookup,

@@ -209,6 +209,9 @@ struct fsp_create_params {
 
 /* Interface flags. */
 #define FSP_IFACE_STATELESS_OPENS 0x0001u
+/* create may be called with name NULL, for open(O_TMPFILE): see create.
+ * Without this flag fsp answers O_TMPFILE with EOPNOTSUPP. */
+#define FSP_IFACE_UNNAMED_FILES   0x0002u
 
 /* A directory listing under construction; opaque, owned by fsp. */
 struct fsp_dir_buffer;
@@ -255,10 +258,20 @@ struct fsp_fs_interface {
                          struct fsp_file_info *fi);
 
     /* Create `name` in `parent` as described by *cp (regular file,
-     * directory, symlink, device, fifo or socket).  Fail with -EEXIST if
-     * the name exists.  Return a node reference (as lookup) and, for a
-     * regular file, an open context in *file (closed later by exactly one
-     * close; for other types *file is ignored). */
+     * directory, symlink, device, fifo or socket).  fsp guarantees before
+     * the call: the name length is checked, cp->mode has the caller's
+     * umask applied, cp->uid/gid are set (see Ownership), and the call
+     * runs under the exclusive guard.  Fail with -EEXIST if the name
+     * exists.  Return a node reference (as lookup) and, for a regular
+     * file, an open context in *file (closed later by exactly one close;
+     * for other types *file is ignored).
+     *
+     * With FSP_IFACE_UNNAMED_FILES, `name` may be NULL (open(O_TMPFILE)
+     * in directory `parent`): then cp->mode is a regular file and the
+     * file system creates it with no name at all (nlink 0), opened, on
+     * the volume of `parent`.  It lives while it is open or referenced and
+     * may get a name later through link (linkat() of /proc/self/fd/N);
+     * cp->flags has O_EXCL if it must never get one. */
     int (*create)(fsp_request *req, void *parent, const char *name,
                   const struct fsp_create_params *cp, void **node,
                   void **file, struct fsp_file_info *fi);

@@ -149,6 +149,7 @@ void fsp_op_statx(struct fsp_request *req);
 void fsp_op_statfs(struct fsp_request *req);
 void fsp_op_open(struct fsp_request *req);
 void fsp_op_create(struct fsp_request *req);
+void fsp_op_tmpfile(struct fsp_request *req);
 void fsp_op_read(struct fsp_request *req);
 void fsp_op_write(struct fsp_request *req);
 void fsp_op_flush(struct fsp_request *req);

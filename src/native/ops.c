@@ -58,6 +58,7 @@ void fsp_native_ll_ops(struct fsp_ll_ops *ops)
     ops->op[FSP_OP_STATFS] = fsp_op_statfs;
     ops->op[FSP_OP_OPEN] = fsp_op_open;
     ops->op[FSP_OP_CREATE] = fsp_op_create;
+    ops->op[FSP_OP_TMPFILE] = fsp_op_tmpfile;
     ops->op[FSP_OP_READ] = fsp_op_read;
     ops->op[FSP_OP_WRITE] = fsp_op_write;
     ops->op[FSP_OP_FLUSH] = fsp_op_flush;

@@ -204,6 +204,43 @@ void fsp_op_create(struct fsp_request *req)
         reply_new_create(req, parent, name, ctx, file, &fi);
 }
 
+/* open(dir, O_TMPFILE): create with no name, if the file system takes
+ * unnamed files; the kernel sends CREATE's body with a placeholder name. */
+void fsp_op_tmpfile(struct fsp_request *req)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_node *parent = req_node(req);
+    const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
+    int r = !parent ? -ESTALE : !in ? -EINVAL : 0;
+    if (!r && !S_ISREG(in->mode))
+        r = -EINVAL;
+    /* ENOSYS: the kernel stops asking and answers EOPNOTSUPP itself. */
+    if (!r && (!fs->fi.create || !(fs->fi.flags & FSP_IFACE_UNNAMED_FILES)))
+        r = -ENOSYS;
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_create_params cp = {
+        .mode = in->mode,
+        .attributes = FSP_ATTR_ARCHIVE | FSP_ATTR_TEMPORARY,
+        .flags = in->flags,
+    };
+    req->umask = in->umask;
+    new_owner(req, parent, &cp);
+    void *ctx = NULL, *file = NULL;
+    struct fsp_file_info fi = { 0 };
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    r = fsp_check_result(fs, "create",
+                         fs->fi.create(req, parent->ctx, NULL, &cp, &ctx,
+                                       &file, &fi));
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (r)
+        fsp_reply_err(req, r);
+    else
+        reply_new_create(req, parent, NULL, ctx, file, &fi);
+}
+
 void fsp_op_read(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);

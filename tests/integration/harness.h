@@ -54,6 +54,7 @@ void posix_links_tests(void);
 void posix_owner_tests(void);
 void posix_times_tests(void);
 void posix_space_tests(void);
+void posix_tmpfile_tests(void);
 
 /* One running file system. */
 struct fs {

@@ -76,5 +76,6 @@ int main(int argc, char **argv)
     posix_owner_tests();
     posix_times_tests();
     posix_space_tests();
+    posix_tmpfile_tests();
     return itest_nfailed ? 1 : 0;
 }
