@@ -453,6 +453,31 @@ int fsp_fs_set_signal_handlers(fsp_fs *fs);
 /* Free the instance (after fsp_fs_run returned, or if it never ran). */
 void fsp_fs_delete(fsp_fs *fs);
 
+/*
+ * Kernel cache invalidation, the analogue of WinFsp's
+ * FspFileSystemNotify: a file system whose files change behind the
+ * kernel's back (another client, a server, a background job) tells the
+ * kernel to drop what it cached.  By file index, from any thread, while
+ * mounted.  Both return 0, -ENOENT when the kernel holds nothing for the
+ * file (nothing to drop: not an error to act on), -ENOTCONN when not
+ * mounted, or another negative errno from /dev/fuse.
+ *
+ * Never call them from a callback of a request about the same file or
+ * directory: the kernel holds that file's or directory's lock until the
+ * reply, and the notification waits for that lock.  Use another thread.
+ */
+
+/* The attributes of file `index`, and its cached data from byte `off`
+ * for `len` bytes (len <= 0: to the end of the file).  off < 0: the
+ * attributes only. */
+int fsp_fs_notify_inode(fsp_fs *fs, uint64_t index, int64_t off, int64_t len);
+
+/* The name `name` in directory `parent_index` (a name that now means
+ * another file, or none: the next access looks it up again).  Also
+ * drops a cached negative entry, for a name that appeared.  -EINVAL for
+ * an empty name, -ENAMETOOLONG past the volume's limit. */
+int fsp_fs_notify_entry(fsp_fs *fs, uint64_t parent_index, const char *name);
+
 /* The caller of a request.  Request callbacks only. */
 uid_t fsp_request_uid(const fsp_request *req);
 gid_t fsp_request_gid(const fsp_request *req);

@@ -76,6 +76,9 @@ struct fsp_fs {
 int fsp_nodes_init(struct fsp_node_table *t);
 void fsp_nodes_destroy(struct fsp_fs *fs);
 struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
+/* The node id the kernel knows file index `index` by, or 0 if none.  An
+ * id, not the node: the node may go as soon as the table lock does. */
+uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index);
 /* Account one kernel lookup of (ctx, fi) named `name` in `parent`;
  * gives a duplicate ctx straight back to the file system.  NULL: ENOMEM. */
 struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,

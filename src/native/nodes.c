@@ -128,6 +128,15 @@ struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid)
     return n;
 }
 
+uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    struct fsp_node *n = find_index(&fs->nodes, index);
+    uint64_t id = n ? n->nodeid : 0;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return id;
+}
+
 static void name_unhash(struct fsp_node_table *t, struct fsp_node *n)
 {
     if (!n->parent)
