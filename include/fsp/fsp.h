@@ -71,6 +71,12 @@
  * with default_permissions.  For both modes, set-user-ID and set-group-ID
  * are cleared by fsp after write, truncate and chown, as the kernel asks.
  *
+ * Locks.  There are no lock callbacks: fsp asks the kernel for no lock
+ * support, so the kernel keeps POSIX record locks, open file description
+ * locks and flock() locks itself, across all processes on the machine.
+ * That is exact for a file system used from one machine; one shared
+ * between machines would need lock callbacks (not in version 1).
+ *
  * Threads.  Callbacks run on fsp's dispatcher threads, several at once
  * unless the volume asks for a coarse guard (see FSP_VOL_COARSE_GUARD).
  * With the default fine guard, namespace changes (create, set_delete,

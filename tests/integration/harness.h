@@ -55,6 +55,7 @@ void posix_owner_tests(void);
 void posix_times_tests(void);
 void posix_space_tests(void);
 void posix_tmpfile_tests(void);
+void posix_locks_tests(void);
 
 /* One running file system. */
 struct fs {

@@ -77,5 +77,6 @@ int main(int argc, char **argv)
     posix_times_tests();
     posix_space_tests();
     posix_tmpfile_tests();
+    posix_locks_tests();
     return itest_nfailed ? 1 : 0;
 }
