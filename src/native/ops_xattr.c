@@ -30,6 +30,37 @@ static int is_acl(const char *name)
     return strncmp(name, "system.posix_acl_", 17) == 0;
 }
 
+/* The kernel hands FUSE every name as it is; a local file system only
+ * knows the user, trusted and security namespaces, refuses other names
+ * as unsupported and a namespace with no name after it as invalid. */
+static int check_ea_name(const char *name)
+{
+    static const char *const spaces[] = { "user.", "trusted.", "security." };
+    for (size_t i = 0; i < sizeof spaces / sizeof *spaces; i++) {
+        size_t len = strlen(spaces[i]);
+        if (strncmp(name, spaces[i], len) == 0)
+            return name[len] ? 0 : -EINVAL;
+    }
+    return -EOPNOTSUPP;
+}
+
+/* Drop trusted.* names from a listing for callers other than root, as
+ * the kernel's own file systems do for callers without CAP_SYS_ADMIN
+ * (fsp sees only the uid).  Returns the new length. */
+static size_t hide_trusted(char *list, size_t len)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = strnlen(list + i, len - i) + 1;
+        if (strncmp(list + i, "trusted.", 8) != 0) {
+            memmove(list + out, list + i, n);
+            out += n;
+        }
+        i += n;
+    }
+    return out;
+}
+
 static int is_label(struct fsp_request *req, struct fsp_node *n,
                     const char *name)
 {
@@ -96,6 +127,8 @@ void fsp_op_getxattr(struct fsp_request *req)
     int r;
     if (is_acl(name)) {
         r = -EOPNOTSUPP;
+    } else if (check_ea_name(name)) {
+        r = check_ea_name(name);
     } else if (is_stats(req, n, name)) {
         r = 0;
         needed = stats_text(req, buf, room);
@@ -135,7 +168,10 @@ void fsp_op_listxattr(struct fsp_request *req)
     }
     size_t room;
     char *buf = scratch(req, &room);
-    if (room > in->size && in->size)
+    /* A caller other than root sees a filtered list, whose length is
+     * known only after fetching the whole one, even for a size probe. */
+    int filter = req->uid != 0;
+    if (!filter && room > in->size && in->size)
         room = in->size;
     size_t needed = 0;
     int r = 0;
@@ -143,11 +179,14 @@ void fsp_op_listxattr(struct fsp_request *req)
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "list_ea",
                              fs->fi.list_ea(req, n->ctx, buf,
-                                            in->size ? room : 0, &needed));
+                                            (in->size || filter) ? room : 0,
+                                            &needed));
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
         if (r == -ERANGE)
-            r = 0;
+            r = filter ? -E2BIG : 0;
     }
+    if (!r && filter)
+        needed = hide_trusted(buf, needed);
     if (r)
         fsp_reply_err(req, r);
     else
@@ -171,6 +210,8 @@ void fsp_op_setxattr(struct fsp_request *req)
     int r;
     if (is_acl(name) || is_stats(req, n, name)) {
         r = -EOPNOTSUPP;
+    } else if (check_ea_name(name)) {
+        r = check_ea_name(name);
     } else if (is_label(req, n, name)) {
         char label[64];
         size_t len = in->size < sizeof label - 1 ? in->size : sizeof label - 1;
@@ -204,8 +245,10 @@ void fsp_op_removexattr(struct fsp_request *req)
         fsp_reply_err(req, n ? -EINVAL : -ESTALE);
         return;
     }
-    int r = -ENOTSUP;
-    if (!is_acl(name) && fs->fi.remove_ea) {
+    int r = is_acl(name) ? -EOPNOTSUPP : check_ea_name(name);
+    if (!r && !fs->fi.remove_ea)
+        r = -ENOTSUP;
+    if (!r) {
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "remove_ea",
                              fs->fi.remove_ea(req, n->ctx, name));
