@@ -1,0 +1,131 @@
+/*
+ * libfuse 3 compatibility layer: what its files share.
+ *
+ * A struct fuse_session wraps a mount (layer 1) and, once a loop starts,
+ * an fsp session (layer 2) whose low-level handler table (layer 3,
+ * dispatch.c) decodes fsp's wire structs into fuse_lowlevel_ops calls.
+ * The fsp session is created lazily, by the first loop or
+ * fuse_session_receive_buf, because only then is the thread model known
+ * and because programs daemonize (fork) between mount and loop.
+ */
+#ifndef FSP_COMPAT_FUSE3_H
+#define FSP_COMPAT_FUSE3_H
+
+#define FUSE_USE_VERSION 314
+#include <fuse_lowlevel.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "kernel/mount.h"
+#include "session/session.h"
+
+/* The package version fuse_pkgversion() reports. */
+#define FSP_FUSE3_PKGVERSION "3.14.0-fsp"
+
+/* A notify_retrieve waiting for the kernel's NOTIFY_REPLY. */
+struct retrieve_cookie {
+    struct retrieve_cookie *next;
+    uint64_t unique;
+    void *cookie;
+};
+
+struct fuse_session {
+    struct fuse_lowlevel_ops op;
+    void *userdata;
+
+    /* From fuse_session_new's arguments. */
+    int debug;
+    int deny_others;             /* allow_root: only owner and root */
+    uid_t owner;
+    struct fsp_mount_opts mo;
+
+    /* Mount (fuse_session_mount). */
+    struct fsp_mount m;
+    int fd;                      /* the connection, -1 before mount */
+    int fd_external;             /* /dev/fd/N: not ours to unmount */
+    char *mountpoint;
+
+    /* The fsp session and its transport (owned by it). */
+    struct fsp_session *fse;
+    struct fsp_transport *t;
+    const struct fuse_custom_io *io;
+    void *io_userdata;
+
+    atomic_int exited;
+    atomic_int error;            /* a signal number, or -errno */
+    atomic_int got_init;
+    int got_destroy;
+    struct fuse_conn_info conn;
+
+    /* Outstanding notify_retrieve cookies, by notify_unique. */
+    pthread_mutex_t lock;
+    struct retrieve_cookie *retrieves;
+    uint64_t notify_ctr;
+};
+
+/*
+ * The request the program holds (fuse_req_t).  It outlives the handler
+ * when the program answers later: then the fsp request is detached and
+ * `r` points to its heap copy.  `lock` makes the reply and that hand-over
+ * exclusive; `refs` counts the handler and the pending reply.
+ */
+struct fuse_req {
+    struct fsp_request *r;
+    struct fuse_session *se;
+    struct fuse_ctx ctx;
+    pthread_mutex_t lock;
+    int refs;
+    int replied;
+    int dummy;                   /* a forget of a batch: replies go nowhere */
+    fuse_interrupt_func_t ifunc;
+    void *idata;
+};
+
+/* What a poll handler may keep to wake the poller later. */
+struct fuse_pollhandle {
+    uint64_t kh;                 /* the kernel's handle */
+    struct fuse_session *se;
+};
+
+/* Request lifetime (req.c). */
+struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
+                                    struct fsp_request *r);
+void fsp_fuse_req_end(struct fuse_req *req);
+/* Take the request for its one reply: the fsp request to answer, with
+ * req->lock held, or NULL (already answered: logged). */
+struct fsp_request *fsp_fuse_req_take(struct fuse_req *req);
+/* After the fsp reply: drop the lock and the reply's reference. */
+void fsp_fuse_req_done(struct fuse_req *req);
+
+/* The handler table (dispatch.c) and the INIT hook (conn.c). */
+void fsp_fuse_ll_ops(struct fsp_ll_ops *ops);
+void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c);
+
+/* Remove the pending retrieve whose notify_unique is `unique`; 0 and
+ * its cookie, or -ENOENT (notify.c). */
+int fsp_fuse_retrieve_find(struct fuse_session *se, uint64_t unique,
+                           void **cookie);
+
+/* Create the fsp session if there is none yet (loop.c); 0 or -errno. */
+int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
+                           unsigned max_threads);
+
+/* Attribute conversions (reply.c). */
+void fsp_fuse_fill_attr(struct fsp_attr *a, const struct stat *st);
+void fsp_fuse_fill_entry(struct fsp_entry_out *o,
+                         const struct fuse_entry_param *e);
+
+/* Versioned entry points (loop.c, cmdline.c); the map binds the plain
+ * names to these. */
+int fuse_session_loop_mt_31(struct fuse_session *se, int clone_fd);
+int fuse_session_loop_mt_32(struct fuse_session *se,
+                            struct fuse_loop_config_v1 *config);
+int fuse_session_loop_mt_312(struct fuse_session *se,
+                             struct fuse_loop_config *config);
+int fuse_parse_cmdline_30(struct fuse_args *args,
+                          struct fuse_cmdline_opts *opts);
+int fuse_parse_cmdline_312(struct fuse_args *args,
+                           struct fuse_cmdline_opts *opts);
+
+#endif

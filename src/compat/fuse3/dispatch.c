@@ -1,0 +1,628 @@
+/*
+ * The low-level handler table fsp's session calls: one function per
+ * opcode that checks and decodes the request body (fsp's wire structs)
+ * and calls the program's fuse_lowlevel_ops member with libfuse's
+ * arguments.  A missing member answers ENOSYS, except where libfuse
+ * answers something else (open/opendir succeed, release/releasedir
+ * succeed, forgets are dropped, statfs gets a default).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+
+#include "compat/fuse3/compat.h"
+
+static struct fuse_session *session_of(struct fsp_request *r)
+{
+    return fsp_session_userdata(r->se);
+}
+
+/* allow_root: like libfuse, others than the mounting user and root may
+ * still use open files, but nothing else. */
+static int denied(const struct fuse_session *se, const struct fsp_request *r)
+{
+    if (!se->deny_others || r->uid == se->owner || r->uid == 0)
+        return 0;
+    switch (r->opcode) {
+    case FSP_OP_READ: case FSP_OP_WRITE: case FSP_OP_FSYNC:
+    case FSP_OP_RELEASE: case FSP_OP_READDIR: case FSP_OP_FSYNCDIR:
+    case FSP_OP_RELEASEDIR: case FSP_OP_READDIRPLUS:
+    case FSP_OP_FORGET: case FSP_OP_BATCH_FORGET:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+static struct fuse_req *begin(struct fuse_session *se, struct fsp_request *r)
+{
+    if (denied(se, r)) {
+        fsp_reply_err(r, -EACCES);
+        return NULL;
+    }
+    struct fuse_req *req = fsp_fuse_req_begin(se, r);
+    if (!req)
+        fsp_reply_err(r, -ENOMEM);
+    return req;
+}
+
+/*
+ * Call op.fn(req, ...) for fsp request r, or answer ENOSYS.  `pre` runs
+ * with req set, before the call (to fill the context's umask).
+ */
+#define CALLX(fn, r, pre, ...)                                   \
+    do {                                                         \
+        struct fuse_session *se_ = session_of(r);                \
+        if (!se_->op.fn) {                                       \
+            fsp_reply_err(r, -ENOSYS);                           \
+            break;                                               \
+        }                                                        \
+        struct fuse_req *req = begin(se_, r);                    \
+        if (!req)                                                \
+            break;                                               \
+        pre;                                                     \
+        se_->op.fn(req, __VA_ARGS__);                            \
+        fsp_fuse_req_end(req);                                   \
+    } while (0)
+#define CALL(fn, r, ...) CALLX(fn, r, (void)0, __VA_ARGS__)
+
+/* Fetch the fixed part of the body or answer EINVAL. */
+#define ARG(type, name, r)                                       \
+    const struct type *name = fsp_req_arg(r, sizeof *name);      \
+    if (!name) {                                                 \
+        fsp_reply_err(r, -EINVAL);                               \
+        return;                                                  \
+    }
+#define NAME(name, r, off)                                       \
+    const char *name = fsp_req_name(r, off);                     \
+    if (!name) {                                                 \
+        fsp_reply_err(r, -EINVAL);                               \
+        return;                                                  \
+    }
+
+static void ll_lookup(struct fsp_request *r)
+{
+    NAME(name, r, 0);
+    CALL(lookup, r, r->nodeid, name);
+}
+
+static void ll_forget(struct fsp_request *r)
+{
+    ARG(fsp_forget_in, in, r);
+    if (!session_of(r)->op.forget) {
+        fsp_reply_none(r);
+        return;
+    }
+    CALL(forget, r, r->nodeid, in->nlookup);
+}
+
+static void ll_batch_forget(struct fsp_request *r)
+{
+    struct fuse_session *se = session_of(r);
+    ARG(fsp_batch_forget_in, in, r);
+    size_t count = in->count;
+    if (r->arglen < sizeof *in + count * sizeof(struct fsp_forget_one)) {
+        fsp_reply_none(r);
+        return;
+    }
+    /* fsp_forget_one and fuse_forget_data are the same two u64s. */
+    struct fuse_forget_data *fd =
+        (struct fuse_forget_data *)((char *)r->arg + sizeof *in);
+    if (se->op.forget_multi) {
+        CALL(forget_multi, r, count, fd);
+        return;
+    }
+    /* No forget_multi: one forget call per element, each with a stand-in
+     * request, as libfuse does; the batch gets no reply. */
+    for (size_t i = 0; se->op.forget && i < count; i++) {
+        struct fuse_req *d = fsp_fuse_req_begin(se, r);
+        if (!d)
+            break;
+        d->dummy = 1;
+        se->op.forget(d, fd[i].ino, fd[i].nlookup);
+        fsp_fuse_req_end(d);
+    }
+    fsp_reply_none(r);
+}
+
+static void ll_getattr(struct fsp_request *r)
+{
+    ARG(fsp_getattr_in, in, r);
+    struct fuse_file_info fi, *fip = NULL;
+    memset(&fi, 0, sizeof fi);
+    if (in->getattr_flags & FSP_GETATTR_FH) {
+        fi.fh = in->fh;
+        fip = &fi;
+    }
+    CALL(getattr, r, r->nodeid, fip);
+}
+
+static void ll_setattr(struct fsp_request *r)
+{
+    ARG(fsp_setattr_in, in, r);
+    struct stat st;
+    memset(&st, 0, sizeof st);
+    st.st_mode = in->mode;
+    st.st_uid = in->uid;
+    st.st_gid = in->gid;
+    st.st_size = (off_t)in->size;
+    st.st_atim.tv_sec = (time_t)in->atime;
+    st.st_atim.tv_nsec = in->atimensec;
+    st.st_mtim.tv_sec = (time_t)in->mtime;
+    st.st_mtim.tv_nsec = in->mtimensec;
+    st.st_ctim.tv_sec = (time_t)in->ctime;
+    st.st_ctim.tv_nsec = in->ctimensec;
+    struct fuse_file_info fi, *fip = NULL;
+    memset(&fi, 0, sizeof fi);
+    if (in->valid & FSP_FATTR_FH) {
+        fi.fh = in->fh;
+        fip = &fi;
+    }
+    /* The kernel's FATTR bits are libfuse's FUSE_SET_ATTR bits; pass on
+     * the ones libfuse 3.14 passes on. */
+    int valid = (int)(in->valid &
+        (FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID |
+         FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+         FUSE_SET_ATTR_KILL_SUID | FUSE_SET_ATTR_KILL_SGID |
+         FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW |
+         FUSE_SET_ATTR_CTIME));
+    CALL(setattr, r, r->nodeid, &st, valid, fip);
+}
+
+static void ll_readlink(struct fsp_request *r)
+{
+    CALL(readlink, r, r->nodeid);
+}
+
+static void ll_mknod(struct fsp_request *r)
+{
+    ARG(fsp_mknod_in, in, r);
+    NAME(name, r, sizeof *in);
+    CALLX(mknod, r, req->ctx.umask = in->umask, r->nodeid, name,
+          in->mode, in->rdev);
+}
+
+static void ll_mkdir(struct fsp_request *r)
+{
+    ARG(fsp_mkdir_in, in, r);
+    NAME(name, r, sizeof *in);
+    CALLX(mkdir, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode);
+}
+
+static void ll_unlink(struct fsp_request *r)
+{
+    NAME(name, r, 0);
+    CALL(unlink, r, r->nodeid, name);
+}
+
+static void ll_rmdir(struct fsp_request *r)
+{
+    NAME(name, r, 0);
+    CALL(rmdir, r, r->nodeid, name);
+}
+
+static void ll_symlink(struct fsp_request *r)
+{
+    NAME(name, r, 0);
+    NAME(target, r, strlen(name) + 1);
+    CALL(symlink, r, target, r->nodeid, name);
+}
+
+static void ll_rename(struct fsp_request *r)
+{
+    ARG(fsp_rename_in, in, r);
+    NAME(oldname, r, sizeof *in);
+    NAME(newname, r, sizeof *in + strlen(oldname) + 1);
+    CALL(rename, r, r->nodeid, oldname, in->newdir, newname, 0);
+}
+
+static void ll_rename2(struct fsp_request *r)
+{
+    ARG(fsp_rename2_in, in, r);
+    NAME(oldname, r, sizeof *in);
+    NAME(newname, r, sizeof *in + strlen(oldname) + 1);
+    CALL(rename, r, r->nodeid, oldname, in->newdir, newname, in->flags);
+}
+
+static void ll_link(struct fsp_request *r)
+{
+    ARG(fsp_link_in, in, r);
+    NAME(name, r, sizeof *in);
+    CALL(link, r, in->oldnodeid, r->nodeid, name);
+}
+
+/* open and opendir without a handler succeed with fh 0, as in libfuse. */
+static void open_common(struct fsp_request *r, int dir)
+{
+    ARG(fsp_open_in, in, r);
+    struct fuse_session *se = session_of(r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.flags = (int)in->flags;
+    void (*fn)(fuse_req_t, fuse_ino_t, struct fuse_file_info *) =
+        dir ? se->op.opendir : se->op.open;
+    struct fuse_req *req = begin(se, r);
+    if (!req)
+        return;
+    if (fn)
+        fn(req, r->nodeid, &fi);
+    else
+        fuse_reply_open(req, &fi);
+    fsp_fuse_req_end(req);
+}
+
+static void ll_open(struct fsp_request *r) { open_common(r, 0); }
+static void ll_opendir(struct fsp_request *r) { open_common(r, 1); }
+
+static void ll_read(struct fsp_request *r)
+{
+    ARG(fsp_read_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.flags = (int)in->flags;
+    if (in->read_flags & FSP_READ_LOCKOWNER)
+        fi.lock_owner = in->lock_owner;
+    CALL(read, r, r->nodeid, in->size, (off_t)in->offset, &fi);
+}
+
+static void ll_write(struct fsp_request *r)
+{
+    ARG(fsp_write_in, in, r);
+    struct fuse_session *se = session_of(r);
+    if (r->arglen < sizeof *in + in->size) {
+        fsp_reply_err(r, -EINVAL);
+        return;
+    }
+    const char *data = (const char *)r->arg + sizeof *in;
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.flags = (int)in->flags;
+    fi.writepage = (in->write_flags & FSP_WRITE_CACHE) != 0;
+    if (in->write_flags & FSP_WRITE_LOCKOWNER)
+        fi.lock_owner = in->lock_owner;
+    if (se->op.write_buf) {
+        struct fuse_bufvec bufv = FUSE_BUFVEC_INIT(in->size);
+        bufv.buf[0].mem = (void *)data;
+        CALL(write_buf, r, r->nodeid, &bufv, (off_t)in->offset, &fi);
+        return;
+    }
+    CALL(write, r, r->nodeid, data, in->size, (off_t)in->offset, &fi);
+}
+
+static void ll_flush(struct fsp_request *r)
+{
+    ARG(fsp_flush_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.flush = 1;
+    fi.lock_owner = in->lock_owner;
+    CALL(flush, r, r->nodeid, &fi);
+}
+
+/* release and releasedir without a handler succeed, as in libfuse. */
+static void release_common(struct fsp_request *r, int dir)
+{
+    ARG(fsp_release_in, in, r);
+    struct fuse_session *se = session_of(r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.flags = (int)in->flags;
+    fi.fh = in->fh;
+    fi.flush = (in->release_flags & FSP_RELEASE_FLUSH) != 0;
+    fi.lock_owner = in->lock_owner;
+    if (in->release_flags & FSP_RELEASE_FLOCK_UNLOCK)
+        fi.flock_release = 1;
+    void (*fn)(fuse_req_t, fuse_ino_t, struct fuse_file_info *) =
+        dir ? se->op.releasedir : se->op.release;
+    struct fuse_req *req = begin(se, r);
+    if (!req)
+        return;
+    if (fn)
+        fn(req, r->nodeid, &fi);
+    else
+        fuse_reply_err(req, 0);
+    fsp_fuse_req_end(req);
+}
+
+static void ll_release(struct fsp_request *r) { release_common(r, 0); }
+static void ll_releasedir(struct fsp_request *r) { release_common(r, 1); }
+
+static void ll_fsync(struct fsp_request *r)
+{
+    ARG(fsp_fsync_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    int datasync = in->fsync_flags & FSP_FSYNC_FDATASYNC;
+    if (r->opcode == FSP_OP_FSYNCDIR)
+        CALL(fsyncdir, r, r->nodeid, datasync, &fi);
+    else
+        CALL(fsync, r, r->nodeid, datasync, &fi);
+}
+
+static void ll_readdir(struct fsp_request *r)
+{
+    ARG(fsp_read_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    if (r->opcode == FSP_OP_READDIRPLUS)
+        CALL(readdirplus, r, r->nodeid, in->size, (off_t)in->offset, &fi);
+    else
+        CALL(readdir, r, r->nodeid, in->size, (off_t)in->offset, &fi);
+}
+
+static void ll_statfs(struct fsp_request *r)
+{
+    struct fuse_session *se = session_of(r);
+    if (!se->op.statfs && !denied(se, r)) {
+        /* libfuse's answer for a file system without statfs. */
+        struct fsp_kstatfs k = { .namelen = 255, .bsize = 512 };
+        fsp_reply_statfs(r, &k);
+        return;
+    }
+    CALL(statfs, r, r->nodeid);
+}
+
+static void ll_setxattr(struct fsp_request *r)
+{
+    /* The header is 16 bytes only when SETXATTR_EXT was agreed, which
+     * the compat layer never asks for; follow the conn anyway. */
+    const struct fsp_conn *c = fsp_session_conn(r->se);
+    size_t hdr = (c->want_flags & FSP_SETXATTR_EXT)
+                     ? sizeof(struct fsp_setxattr_in)
+                     : FSP_COMPAT_SETXATTR_IN_SIZE;
+    const struct fsp_setxattr_in *in = fsp_req_arg(r, hdr);
+    if (!in) {
+        fsp_reply_err(r, -EINVAL);
+        return;
+    }
+    NAME(name, r, hdr);
+    size_t voff = hdr + strlen(name) + 1;
+    if (r->arglen < voff + in->size) {
+        fsp_reply_err(r, -EINVAL);
+        return;
+    }
+    const char *value = (const char *)r->arg + voff;
+    CALL(setxattr, r, r->nodeid, name, value, in->size, (int)in->flags);
+}
+
+static void ll_getxattr(struct fsp_request *r)
+{
+    ARG(fsp_getxattr_in, in, r);
+    NAME(name, r, sizeof *in);
+    CALL(getxattr, r, r->nodeid, name, in->size);
+}
+
+static void ll_listxattr(struct fsp_request *r)
+{
+    ARG(fsp_getxattr_in, in, r);
+    CALL(listxattr, r, r->nodeid, in->size);
+}
+
+static void ll_removexattr(struct fsp_request *r)
+{
+    NAME(name, r, 0);
+    CALL(removexattr, r, r->nodeid, name);
+}
+
+static void ll_access(struct fsp_request *r)
+{
+    ARG(fsp_access_in, in, r);
+    CALL(access, r, r->nodeid, (int)in->mask);
+}
+
+static void ll_create(struct fsp_request *r)
+{
+    ARG(fsp_create_in, in, r);
+    NAME(name, r, sizeof *in);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.flags = (int)in->flags;
+    CALLX(create, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode,
+          &fi);
+}
+
+static void to_flock(struct flock *fl, const struct fsp_file_lock *lk)
+{
+    memset(fl, 0, sizeof *fl);
+    fl->l_type = (short)lk->type;
+    fl->l_whence = SEEK_SET;
+    fl->l_start = (off_t)lk->start;
+    fl->l_len = lk->end == (uint64_t)INT64_MAX
+                    ? 0 : (off_t)(lk->end - lk->start + 1);
+    fl->l_pid = (pid_t)lk->pid;
+}
+
+static void ll_getlk(struct fsp_request *r)
+{
+    ARG(fsp_lk_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.lock_owner = in->owner;
+    struct flock fl;
+    to_flock(&fl, &in->lk);
+    CALL(getlk, r, r->nodeid, &fi, &fl);
+}
+
+static void ll_setlk(struct fsp_request *r)
+{
+    ARG(fsp_lk_in, in, r);
+    int sleep = r->opcode == FSP_OP_SETLKW;
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.lock_owner = in->owner;
+    if (in->lk_flags & FSP_LK_FLOCK) {
+        /* A flock(2) lock travels as a whole-file POSIX lock. */
+        int op = 0;
+        switch (in->lk.type) {
+        case F_RDLCK: op = LOCK_SH; break;
+        case F_WRLCK: op = LOCK_EX; break;
+        case F_UNLCK: op = LOCK_UN; break;
+        }
+        if (!sleep)
+            op |= LOCK_NB;
+        CALL(flock, r, r->nodeid, &fi, op);
+        return;
+    }
+    struct flock fl;
+    to_flock(&fl, &in->lk);
+    CALL(setlk, r, r->nodeid, &fi, &fl, sleep);
+}
+
+static void ll_bmap(struct fsp_request *r)
+{
+    ARG(fsp_bmap_in, in, r);
+    CALL(bmap, r, r->nodeid, in->blocksize, in->block);
+}
+
+static void ll_ioctl(struct fsp_request *r)
+{
+    ARG(fsp_ioctl_in, in, r);
+    struct fuse_session *se = session_of(r);
+    if ((in->flags & FSP_IOCTL_DIR) && !(se->conn.want & FUSE_CAP_IOCTL_DIR)) {
+        fsp_reply_err(r, -ENOTTY);
+        return;
+    }
+    if (r->arglen < sizeof *in + in->in_size) {
+        fsp_reply_err(r, -EINVAL);
+        return;
+    }
+    const void *in_buf = in->in_size ? (const char *)r->arg + sizeof *in : NULL;
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    CALL(ioctl, r, r->nodeid, in->cmd, (void *)(uintptr_t)in->arg, &fi,
+         in->flags, in_buf, in->in_size, in->out_size);
+}
+
+static void ll_poll(struct fsp_request *r)
+{
+    ARG(fsp_poll_in, in, r);
+    struct fuse_session *se = session_of(r);
+    if (!se->op.poll) {
+        fsp_reply_err(r, -ENOSYS);
+        return;
+    }
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    fi.poll_events = in->events;
+    struct fuse_pollhandle *ph = NULL;
+    if (in->flags & FSP_POLL_SCHEDULE_NOTIFY) {
+        ph = malloc(sizeof *ph);
+        if (!ph) {
+            fsp_reply_err(r, -ENOMEM);
+            return;
+        }
+        ph->kh = in->kh;
+        ph->se = se;
+    }
+    CALL(poll, r, r->nodeid, &fi, ph);
+}
+
+static void ll_fallocate(struct fsp_request *r)
+{
+    ARG(fsp_fallocate_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    CALL(fallocate, r, r->nodeid, (int)in->mode, (off_t)in->offset,
+         (off_t)in->length, &fi);
+}
+
+static void ll_copy_file_range(struct fsp_request *r)
+{
+    ARG(fsp_copy_file_range_in, in, r);
+    struct fuse_file_info fi_in, fi_out;
+    memset(&fi_in, 0, sizeof fi_in);
+    memset(&fi_out, 0, sizeof fi_out);
+    fi_in.fh = in->fh_in;
+    fi_out.fh = in->fh_out;
+    CALL(copy_file_range, r, r->nodeid, (off_t)in->off_in, &fi_in,
+         in->nodeid_out, (off_t)in->off_out, &fi_out, in->len,
+         (int)in->flags);
+}
+
+static void ll_lseek(struct fsp_request *r)
+{
+    ARG(fsp_lseek_in, in, r);
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = in->fh;
+    CALL(lseek, r, r->nodeid, (off_t)in->offset, (int)in->whence, &fi);
+}
+
+/* The kernel's answer to a RETRIEVE notification: data for the cookie. */
+static void ll_notify_reply(struct fsp_request *r)
+{
+    struct fuse_session *se = session_of(r);
+    const struct fsp_notify_retrieve_in *in = fsp_req_arg(r, sizeof *in);
+    void *cookie;
+    if (!in || fsp_fuse_retrieve_find(se, r->unique, &cookie) ||
+        !se->op.retrieve_reply ||
+        r->arglen < sizeof *in + in->size) {
+        fsp_reply_none(r);
+        return;
+    }
+    struct fuse_bufvec bufv = FUSE_BUFVEC_INIT(in->size);
+    bufv.buf[0].mem = (char *)r->arg + sizeof *in;
+    CALL(retrieve_reply, r, cookie, r->nodeid, (off_t)in->offset, &bufv);
+}
+
+void fsp_fuse_ll_ops(struct fsp_ll_ops *ops)
+{
+    /* destroy is left to fuse_session_destroy, where libfuse calls it. */
+    *ops = (struct fsp_ll_ops){ .init = fsp_fuse_init_hook };
+    fsp_ll_handler *op = ops->op;
+    op[FSP_OP_LOOKUP] = ll_lookup;
+    op[FSP_OP_FORGET] = ll_forget;
+    op[FSP_OP_BATCH_FORGET] = ll_batch_forget;
+    op[FSP_OP_GETATTR] = ll_getattr;
+    op[FSP_OP_SETATTR] = ll_setattr;
+    op[FSP_OP_READLINK] = ll_readlink;
+    op[FSP_OP_SYMLINK] = ll_symlink;
+    op[FSP_OP_MKNOD] = ll_mknod;
+    op[FSP_OP_MKDIR] = ll_mkdir;
+    op[FSP_OP_UNLINK] = ll_unlink;
+    op[FSP_OP_RMDIR] = ll_rmdir;
+    op[FSP_OP_RENAME] = ll_rename;
+    op[FSP_OP_RENAME2] = ll_rename2;
+    op[FSP_OP_LINK] = ll_link;
+    op[FSP_OP_OPEN] = ll_open;
+    op[FSP_OP_READ] = ll_read;
+    op[FSP_OP_WRITE] = ll_write;
+    op[FSP_OP_STATFS] = ll_statfs;
+    op[FSP_OP_RELEASE] = ll_release;
+    op[FSP_OP_FSYNC] = ll_fsync;
+    op[FSP_OP_SETXATTR] = ll_setxattr;
+    op[FSP_OP_GETXATTR] = ll_getxattr;
+    op[FSP_OP_LISTXATTR] = ll_listxattr;
+    op[FSP_OP_REMOVEXATTR] = ll_removexattr;
+    op[FSP_OP_FLUSH] = ll_flush;
+    op[FSP_OP_OPENDIR] = ll_opendir;
+    op[FSP_OP_READDIR] = ll_readdir;
+    op[FSP_OP_READDIRPLUS] = ll_readdir;
+    op[FSP_OP_RELEASEDIR] = ll_releasedir;
+    op[FSP_OP_FSYNCDIR] = ll_fsync;
+    op[FSP_OP_GETLK] = ll_getlk;
+    op[FSP_OP_SETLK] = ll_setlk;
+    op[FSP_OP_SETLKW] = ll_setlk;
+    op[FSP_OP_ACCESS] = ll_access;
+    op[FSP_OP_CREATE] = ll_create;
+    op[FSP_OP_BMAP] = ll_bmap;
+    op[FSP_OP_IOCTL] = ll_ioctl;
+    op[FSP_OP_POLL] = ll_poll;
+    op[FSP_OP_FALLOCATE] = ll_fallocate;
+    op[FSP_OP_LSEEK] = ll_lseek;
+    /* Only the 32-bit COPY_FILE_RANGE: fuse_reply_write answers it; the
+     * kernel falls back to it when COPY_FILE_RANGE_64 gets ENOSYS. */
+    op[FSP_OP_COPY_FILE_RANGE] = ll_copy_file_range;
+    op[FSP_OP_NOTIFY_REPLY] = ll_notify_reply;
+}
