@@ -234,32 +234,42 @@ struct fsp_fs_interface {
     uint32_t size;
     uint32_t flags;          /* FSP_IFACE_* */
 
-    /* statfs().  Fill *vi.  NULL: sizes 0, label from volume params. */
+    /* statfs().  fsp guarantees: the shared guard.  The file system
+     * fills *vi in bytes and files (free no more than total).  NULL:
+     * sizes 0, the label from the volume parameters. */
     int (*get_volume_info)(fsp_request *req, struct fsp_volume_info *vi);
 
     /* Change the label (users set it as the extended attribute
-     * "user.fsp.volume_label" of the root; fsp refuses labels of 64
-     * bytes or more with ERANGE).  Fill *vi afterwards. */
+     * "user.fsp.volume_label" of the root).  fsp guarantees: the label is
+     * shorter than 64 bytes (longer ones get ERANGE) and the call runs
+     * under the exclusive guard.  The file system stores it and fills *vi
+     * afterwards.  NULL: ENOTSUP. */
     int (*set_volume_label)(fsp_request *req, const char *label,
                             struct fsp_volume_info *vi);
 
-    /* Required.  Find `name` in directory `parent` and return a node
-     * reference in *node and its file info.  `parent` NULL and name "/"
-     * asks for the root directory (once, at mount).  fsp has checked the
-     * name length.  Each successful lookup hands fsp one reference that it
-     * gives back with exactly one forget.  On a case-insensitive volume,
-     * match ignoring case. */
+    /* Required.  Find `name` in directory `parent`.  fsp guarantees: the
+     * name length is checked, the name is not "." or "..", and the call
+     * runs under the shared guard.  `parent` NULL and name "/" asks for
+     * the root directory (once, at mount).  The file system returns a
+     * node reference in *node and the file info, or -ENOENT.  Each
+     * successful lookup hands fsp one reference that it gives back with
+     * exactly one forget.  On a case-insensitive volume, match ignoring
+     * case. */
     int (*lookup)(fsp_request *req, void *parent, const char *name,
                   void **node, struct fsp_file_info *fi);
 
     /* Give back one node reference (from lookup or create).  Called when
      * the kernel forgets the node, at unmount, and at once for a duplicate
      * reference of a node fsp already has.  No request: may run on any
-     * thread, under no guard. */
+     * thread, under no guard, with fsp's node table locked, so it must not
+     * call back into fsp.  The file system frees what only the reference
+     * kept (a node with no names and no other references). */
     void (*forget)(fsp_fs *fs, void *node);
 
-    /* Fill the file info of `node`.  `file` is the open context if the
-     * kernel named an open file, else NULL. */
+    /* stat() and friends.  fsp guarantees: `node` is referenced, `file`
+     * is the open context if the kernel named an open file (else NULL),
+     * and the call runs under the shared guard.  The file system fills
+     * all of *fi: index, mode, nlink, owner, size, alloc_size, times. */
     int (*get_file_info)(fsp_request *req, void *node, void *file,
                          struct fsp_file_info *fi);
 
@@ -267,105 +277,154 @@ struct fsp_fs_interface {
      * directory, symlink, device, fifo or socket).  fsp guarantees before
      * the call: the name length is checked, cp->mode has the caller's
      * umask applied, cp->uid/gid are set (see Ownership), and the call
-     * runs under the exclusive guard.  Fail with -EEXIST if the name
-     * exists.  Return a node reference (as lookup) and, for a regular
-     * file, an open context in *file (closed later by exactly one close;
-     * for other types *file is ignored).
+     * runs under the exclusive guard.  The file system fails with -EEXIST
+     * if the name exists, else adds it with all three times now, moves
+     * the parent's mtime and ctime, and returns a node reference (as
+     * lookup) and, for a regular file, an open context in *file (closed
+     * later by exactly one close; for other types *file is ignored).
      *
      * With FSP_IFACE_UNNAMED_FILES, `name` may be NULL (open(O_TMPFILE)
      * in directory `parent`): then cp->mode is a regular file and the
      * file system creates it with no name at all (nlink 0), opened, on
-     * the volume of `parent`.  It lives while it is open or referenced and
-     * may get a name later through link (linkat() of /proc/self/fd/N);
-     * cp->flags has O_EXCL if it must never get one. */
+     * the volume of `parent`, whose times do not change.  It lives while
+     * it is open or referenced and may get a name later through link
+     * (linkat() of /proc/self/fd/N); cp->flags has O_EXCL if it must
+     * never get one. */
     int (*create)(fsp_request *req, void *parent, const char *name,
                   const struct fsp_create_params *cp, void **node,
                   void **file, struct fsp_file_info *fi);
 
-    /* Open an existing node.  `flags` are open(2)'s.  Return the open
-     * context in *file (may be NULL) and the file info. */
+    /* Open an existing node.  fsp guarantees: `node` is referenced,
+     * `flags` are open(2)'s, the call runs under the shared guard, and
+     * O_TRUNC is done afterwards through overwrite.  Access checks are
+     * the kernel's with default_permissions and nobody's without (see
+     * Ownership).  The file system returns the open context in *file (may
+     * be NULL) and the file info.  Not called with
+     * FSP_IFACE_STATELESS_OPENS. */
     int (*open)(fsp_request *req, void *node, uint32_t flags, void **file,
                 struct fsp_file_info *fi);
 
-    /* Truncate an opened file to 0 for open(O_TRUNC). */
+    /* open(O_TRUNC) of a regular file, right after its open.  fsp
+     * guarantees the shared guard.  The file system truncates to 0,
+     * frees the data, sets mtime and ctime to now (even when the file
+     * was empty) and fills *fi.  fsp clears set-user/group-ID afterwards
+     * when the kernel asks.  NULL: set_file_size(0). */
     int (*overwrite)(fsp_request *req, void *node, void *file,
                      struct fsp_file_info *fi);
 
-    /* One descriptor of the open is being closed.  NULL: nothing to do. */
+    /* One descriptor of the open is being closed (close(), also of dup()s).
+     * fsp guarantees the shared guard.  NULL: nothing to do (and the
+     * kernel stops sending these). */
     int (*cleanup)(fsp_request *req, void *node, void *file);
 
     /* The open is over.  No request, no result: it cannot fail. */
     void (*close)(fsp_fs *fs, void *node, void *file);
 
-    /* Read up to `length` bytes at `offset` into buf; set *bytes_read
-     * (short only at end of file).  May return FSP_PENDING. */
+    /* Read up to `length` bytes at `offset` into buf.  fsp guarantees:
+     * buf holds `length` bytes, and no guard is held (reads run beside
+     * everything else).  The file system reads holes as zeros and sets
+     * *bytes_read (short only at end of file).  May return FSP_PENDING. */
     int (*read)(fsp_request *req, void *node, void *file, void *buf,
                 uint64_t offset, uint32_t length, uint32_t *bytes_read);
 
-    /* Write `length` bytes at `offset` (fsp has resolved O_APPEND: offset
-     * is the position the kernel chose).  Set *bytes_written and the new
-     * file info.  May return FSP_PENDING. */
+    /* Write `length` bytes at `offset`.  fsp guarantees: O_APPEND is
+     * resolved (offset is the position the kernel chose), no guard is
+     * held, and fsp clears set-user/group-ID afterwards when the kernel
+     * asks.  The file system grows the file if needed, moves mtime and
+     * ctime to now, sets *bytes_written (short only when the volume is
+     * full; -ENOSPC when nothing fits) and the new file info.  May return
+     * FSP_PENDING. */
     int (*write)(fsp_request *req, void *node, void *file, const void *buf,
                  uint64_t offset, uint32_t length, uint32_t *bytes_written,
                  struct fsp_file_info *fi);
 
-    /* fsync/fdatasync.  NULL: success (data is already where it goes). */
+    /* fsync/fdatasync.  No guard is held.  NULL: success (data is
+     * already where it goes). */
     int (*flush)(fsp_request *req, void *node, void *file, int datasync);
 
-    /* chmod, chown, utimensat, DOS attributes: change what bi->valid
-     * names, then fill *fi. */
+    /* chmod, chown, utimensat, DOS attributes.  fsp guarantees: the
+     * change is permitted (the kernel checked with default_permissions,
+     * fsp as Ownership says without), "now" is resolved into the times,
+     * bi->mode holds permission bits only, and the call runs under the
+     * shared guard.  The file system changes exactly what bi->valid
+     * names, sets ctime to now (or to bi->change_time with FSP_SET_CTIME)
+     * and fills *fi. */
     int (*set_basic_info)(fsp_request *req, void *node, void *file,
                           const struct fsp_basic_info *bi,
                           struct fsp_file_info *fi);
 
-    /* truncate/ftruncate: new size, zero-filling when growing. */
+    /* truncate/ftruncate.  fsp guarantees the shared guard; the kernel
+     * sends it for regular files only.  The file system sets the size,
+     * frees what lies past it, reads growth as zeros (a hole is fine),
+     * moves mtime and ctime to now (also when the size stays, as Linux
+     * file systems do) and fills *fi.  fsp clears set-user/group-ID
+     * afterwards when the kernel asks. */
     int (*set_file_size)(fsp_request *req, void *node, void *file,
                          uint64_t size, struct fsp_file_info *fi);
 
-    /* May `name` (node) be removed from `parent`?  -ENOTEMPTY for a
-     * non-empty directory, -EPERM, ...  NULL: yes. */
+    /* May `name` (node) be removed from `parent`?  fsp guarantees: the
+     * name exists and is of the right type for the call, under the
+     * exclusive guard.  -ENOTEMPTY for a non-empty directory, -EPERM,
+     * ...  NULL: yes. */
     int (*can_delete)(fsp_request *req, void *parent, const char *name,
                       void *node);
 
-    /* Remove the name now (unlink, rmdir).  fsp has checked the type
-     * (unlink of a directory is EISDIR, rmdir of a file ENOTDIR) and
-     * called can_delete.  The node stays valid until forgotten. */
+    /* Remove the name now (unlink, rmdir).  fsp guarantees: the type is
+     * checked (unlink of a directory is EISDIR, rmdir of a file ENOTDIR),
+     * can_delete said yes, and the call runs under the exclusive guard.
+     * The file system removes the name, counts one link less, moves the
+     * parent's mtime and ctime and the node's ctime.  The node stays
+     * valid until forgotten (open files stay readable and writable). */
     int (*set_delete)(fsp_request *req, void *parent, const char *name,
                       void *node);
 
-    /* Move `node` from old_parent/old_name to new_parent/new_name.
-     * Without flags an existing target is replaced (fsp has checked that
-     * a directory replaces only an empty directory and a file only a
-     * file); FSP_RENAME_NOREPLACE: -EEXIST if it exists;
-     * FSP_RENAME_EXCHANGE: swap the two.  On a case-insensitive volume the
-     * target may be the same file under another case. */
+    /* Move `node` from old_parent/old_name to new_parent/new_name.  fsp
+     * guarantees: both names are checked, the flags are known, and the
+     * call runs under the exclusive guard.  Without flags an existing
+     * target is replaced (fsp has checked that a directory replaces only
+     * an empty directory and a file only a file; the kernel never asks to
+     * rename a file onto another of its own names);
+     * FSP_RENAME_NOREPLACE: -EEXIST if it exists; FSP_RENAME_EXCHANGE:
+     * swap the two.  The file system moves both parents' mtime and ctime
+     * and the moved node's ctime; a replaced target loses a name as in
+     * set_delete.  On a case-insensitive volume the target may be the
+     * same file under another case. */
     int (*rename)(fsp_request *req, void *old_parent, const char *old_name,
                   void *new_parent, const char *new_name, void *node,
                   uint32_t flags);
 
-    /* List directory `node`: call fsp_dir_buffer_add for each entry whose
-     * name sorts after `marker` (all entries when marker is NULL), not
-     * "." or "..", until it returns 0.  May return FSP_PENDING. */
+    /* List directory `node`.  fsp guarantees the shared guard and adds
+     * "." and ".." itself.  The file system calls fsp_dir_buffer_add for
+     * each entry whose name sorts after `marker` (all entries when marker
+     * is NULL) until it returns 0.  May return FSP_PENDING. */
     int (*read_directory)(fsp_request *req, void *node, void *file,
                           const char *marker, struct fsp_dir_buffer *db);
 
-    /* Symbolic link target into buf (size bytes, NUL-terminated). */
+    /* readlink().  fsp guarantees: the kernel asks for symbolic links
+     * only, buf holds `size` bytes (PATH_MAX + 1), and the call runs under
+     * the shared guard.  The file system copies the target, NUL-
+     * terminated, or returns -ENAMETOOLONG if it does not fit. */
     int (*get_reparse_point)(fsp_request *req, void *node, char *buf,
                              size_t size);
 
-    /* Extended attributes.  get: set *needed to the value's length and,
-     * if it fits in `size` bytes, copy it into value; return 0 or
-     * -ERANGE when it does not fit (size 0 is the caller's size probe:
-     * only *needed matters).  fsp answers the probe and ERANGE to the
-     * caller itself.  -ENODATA for a missing name.  POSIX ACL names
-     * (system.posix_acl_*) never arrive here in version 1. */
+    /* Extended attributes, under the shared guard.  get: set *needed to
+     * the value's length and, if it fits in `size` bytes, copy it into
+     * value; return 0 or -ERANGE when it does not fit (size 0 is the
+     * caller's size probe: only *needed matters).  fsp answers the probe
+     * and ERANGE to the caller itself.  -ENODATA for a missing name.
+     * POSIX ACL names (system.posix_acl_*) never arrive here in version 1.
+     * set and remove move the node's ctime. */
     int (*get_ea)(fsp_request *req, void *node, const char *name,
                   void *value, size_t size, size_t *needed);
+    /* set: FSP_EA_CREATE: -EEXIST if it exists; FSP_EA_REPLACE: -ENODATA
+     * if it does not. */
     int (*set_ea)(fsp_request *req, void *node, const char *name,
                   const void *value, size_t size, int flags);
-    /* list: names, each NUL-terminated, back to back, as listxattr(). */
+    /* list: names, each NUL-terminated, back to back, as listxattr();
+     * *needed and -ERANGE as for get. */
     int (*list_ea)(fsp_request *req, void *node, char *list, size_t size,
                    size_t *needed);
+    /* remove: -ENODATA for a missing name. */
     int (*remove_ea)(fsp_request *req, void *node, const char *name);
 
     /* link(): give `node` the additional name `new_name` in directory

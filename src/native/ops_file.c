@@ -79,9 +79,12 @@ static struct fsp_open *open_node(struct fsp_request *req, struct fsp_node *n,
                                  fs->fi.overwrite(req, n->ctx, file, &fi));
             fsp_guard_leave(fs, FSP_GUARD_SHARED);
         } else if (fs->fi.set_file_size) {
+            /* The same guard as every other set_file_size call. */
+            fsp_guard_enter(fs, FSP_GUARD_SHARED);
             r = fsp_check_result(fs, "set_file_size",
                                  fs->fi.set_file_size(req, n->ctx, file, 0,
                                                       &fi));
+            fsp_guard_leave(fs, FSP_GUARD_SHARED);
         }
         if (!r && kill_priv)
             r = kill_suidgid(req, n, file);
