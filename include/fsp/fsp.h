@@ -555,8 +555,12 @@ int fsp_request_interrupted(const fsp_request *req);
 /* The file system this request is for. */
 fsp_fs *fsp_request_fs(const fsp_request *req);
 /* The path of the file the request is about ("/a/b"), computed on
- * demand; NULL for a file that has no name any more.  Owned by the
- * request, valid until the callback returns. */
+ * demand; NULL for a file that has no name any more.  A file with hard
+ * links has the path of the name fsp saw last (lookup, create, link,
+ * rename); when that name is removed the path is NULL until the kernel
+ * looks up another one.  For create with no name (O_TMPFILE) it is the
+ * directory's path.  Owned by the request, valid until the callback
+ * returns. */
 const char *fsp_request_path(fsp_request *req);
 
 /* Keep a request beyond its callback: call it in read or write before
