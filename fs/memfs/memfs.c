@@ -424,6 +424,9 @@ static int link_(fsp_request *req, void *node, void *new_parent,
         return -ENOENT;
     if (S_ISDIR(n->type))
         return -EPERM;
+    if (n->names == UINT32_MAX)  /* the count would wrap (set only here,
+                                    under the exclusive guard) */
+        return -EMLINK;
     size_t i = dir_find(m, dir, new_name, &found);
     if (found)
         return -EEXIST;

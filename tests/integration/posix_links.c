@@ -5,7 +5,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void posix_link_basic(void)
@@ -160,6 +162,82 @@ static void posix_link_symlink(void)
     CHECK_EQ(b.st_nlink, 2);
 }
 
+#define NFILES 8
+#define NNAMES 32
+
+/* One process's share of the churn: link, unlink and rename names in b/
+ * that point at the files in a/.  Failures from races with the other
+ * processes (EEXIST, ENOENT) are expected; anything else is not. */
+static int churn(unsigned seed)
+{
+    for (int i = 0; i < 400; i++) {
+        int f = (int)(rand_r(&seed) % NFILES), a = (int)(rand_r(&seed) % NNAMES);
+        int b = (int)(rand_r(&seed) % NNAMES), r = 0;
+        switch (rand_r(&seed) % 3) {
+        case 0:
+            r = link(P("a/f%d", f), P("b/n%d", a));
+            break;
+        case 1:
+            r = unlink(P("b/n%d", a));
+            break;
+        default:
+            r = rename(P("b/n%d", a), P("b/n%d", b));
+            break;
+        }
+        if (r != 0 && errno != EEXIST && errno != ENOENT) {
+            printf("  churn: unexpected %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Several processes change links in one directory at once; afterwards
+ * every file's st_nlink is its number of names. */
+static void posix_link_concurrent(void)
+{
+    REQUIRE(mkdir(P("a"), 0755) == 0);
+    REQUIRE(mkdir(P("b"), 0755) == 0);
+    for (int f = 0; f < NFILES; f++)
+        REQUIRE(write_file(P("a/f%d", f), "x", 1) == 0);
+    pid_t pids[4];
+    fflush(stdout);
+    for (int p = 0; p < 4; p++) {
+        pids[p] = fork();
+        if (pids[p] == 0)
+            _exit(churn((unsigned)p * 7919u + 1));
+    }
+    for (int p = 0; p < 4; p++) {
+        int st = 0;
+        CHECK(pids[p] > 0);
+        CHECK_EQ(wait_deadline(pids[p], 60000, &st), 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    ino_t ino[NFILES];
+    int names[NFILES];
+    for (int f = 0; f < NFILES; f++) {
+        struct stat st;
+        CHECK_EQ(stat(P("a/f%d", f), &st), 0);
+        ino[f] = st.st_ino;
+        names[f] = 1;
+    }
+    DIR *d = opendir(P("b"));
+    REQUIRE(d != NULL);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        for (int f = 0; f < NFILES; f++)
+            names[f] += e->d_ino == ino[f] && e->d_name[0] != '.';
+    closedir(d);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int f = 0; f < NFILES; f++) {
+            struct stat st;
+            CHECK_EQ(stat(P("a/f%d", f), &st), 0);
+            CHECK_EQ(st.st_nlink, names[f]);
+        }
+        CHECK_EQ(drop_caches(), 0);  /* and as the file system sees it */
+    }
+}
+
 void posix_links_tests(void)
 {
     CASE(posix_link_basic, NULL, 0);
@@ -167,4 +245,5 @@ void posix_links_tests(void)
     CASE(posix_link_many, NULL, 0);
     CASE(posix_link_rename_self, NULL, 0);
     CASE(posix_link_symlink, NULL, 0);
+    CASE(posix_link_concurrent, NULL, 0);
 }
