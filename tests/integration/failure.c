@@ -3,6 +3,7 @@
  * abort, and mounting over a dead mount. */
 #include "harness.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -173,6 +174,42 @@ static int open_uncached(const char *path)
 /* Fork a child that reads from fd and exits 0 if the read failed with
  * ENOTCONN/EIO/ECONNABORTED, 1 if it succeeded, 2 for another error; it
  * dies of SIGALRM after 20 s if it hangs. */
+/* SIGSTOP pid and wait until every one of its threads has stopped:
+ * kill() returns before that, and a thread still running would answer
+ * the read that is meant to block.  0, or -1 after 5 s. */
+static int stop_all_threads(pid_t pid)
+{
+    if (kill(pid, SIGSTOP) != 0)
+        return -1;
+    char dirpath[64];
+    snprintf(dirpath, sizeof dirpath, "/proc/%d/task", (int)pid);
+    for (int tries = 0; tries < 500; tries++) {
+        DIR *d = opendir(dirpath);
+        if (!d)
+            return -1;
+        int running = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char path[384], buf[512];
+            snprintf(path, sizeof path, "%s/%s/stat", dirpath, e->d_name);
+            ssize_t n = read_file(path, buf, sizeof buf - 1);
+            if (n <= 0)
+                continue;
+            buf[n] = 0;
+            const char *p = strrchr(buf, ')');
+            if (p && p[1] == ' ' && p[2] != 'T' && p[2] != 't')
+                running = 1;
+        }
+        closedir(d);
+        if (!running)
+            return 0;
+        msleep(10);
+    }
+    return -1;
+}
+
 static pid_t start_reader(int fd)
 {
     fflush(stdout);
@@ -241,7 +278,7 @@ static void fail_sigkill_blocked_read(void)
     if (fd < 0)
         fs_stop(&f);
     REQUIRE(fd >= 0);
-    CHECK_EQ(kill(f.pid, SIGSTOP), 0);
+    CHECK_EQ(stop_all_threads(f.pid), 0);
     pid_t reader = start_reader(fd);
     int blocked = reader_blocked(reader);
     if (!blocked)
@@ -279,7 +316,7 @@ static void fail_request_timeout(void)
     if (fd < 0)
         fs_stop(&f);
     REQUIRE(fd >= 0);
-    CHECK_EQ(kill(f.pid, SIGSTOP), 0);
+    CHECK_EQ(stop_all_threads(f.pid), 0);
     fflush(stdout);
     pid_t reader = fork();
     if (reader == 0) {
@@ -329,7 +366,7 @@ static void fail_fsptool_abort(void)
     if (fd < 0)
         fs_stop(&f);
     REQUIRE(fd >= 0);
-    CHECK_EQ(kill(f.pid, SIGSTOP), 0);
+    CHECK_EQ(stop_all_threads(f.pid), 0);
     pid_t reader = start_reader(fd);
     int blocked = reader_blocked(reader);
     if (!blocked)
