@@ -12,7 +12,7 @@
 #include "memfs.h"
 
 struct options {
-    int foreground, debug, nocase;
+    int foreground, debug, nocase, nocache;
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes;
     const char *label, *mountpoint;
@@ -20,7 +20,7 @@ struct options {
 };
 
 static const char usage[] =
-    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i]\n"
+    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i] [-C]\n"
     "             [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
@@ -32,6 +32,8 @@ static const char usage[] =
     "  -s MAX_BYTES   most bytes of file data, with K, M or G suffix\n"
     "                 (default: half of physical memory)\n"
     "  -i             case-insensitive, case-preserving names\n"
+    "  -C             no kernel caching: every read, write and stat reaches\n"
+    "                 memfs (slower; atime then follows the relatime rule)\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other,default_permissions\n"
     "  -h, --help     show this help\n";
@@ -78,7 +80,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
     *o = (struct options){ .threads = -1, .label = "memfs" };
     opterr = 0;  /* our own messages, one line each */
-    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:il:o:", longopts,
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:iCl:o:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -87,6 +89,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'f': o->foreground = 1; break;
         case 'd': o->debug = o->foreground = 1; break;
         case 'i': o->nocase = 1; break;
+        case 'C': o->nocache = 1; break;
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
@@ -182,8 +185,9 @@ int main(int argc, char **argv)
     }
     struct fsp_volume_params vp = {
         .size = sizeof vp,
-        .flags = o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0,
-        .file_info_timeout_ms = 1000,
+        .flags = (o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0) |
+                 (o.nocache ? FSP_VOL_DIRECT_IO : 0),
+        .file_info_timeout_ms = o.nocache ? 0 : 1000,
         .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),
         .volume_creation_time = memfs_now(),
         .fsname = "memfs",

@@ -1,5 +1,6 @@
 /* The fsp_fs_interface callbacks of memfs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -81,6 +82,19 @@ static int get_file_info(fsp_request *req, void *node, void *file,
 }
 
 /* O_TMPFILE: a regular file with no name, open; link may name it. */
+/* One open: memfs only needs to know whether it may move atime. */
+struct open_file {
+    int noatime;
+};
+
+static void *open_file_new(uint32_t flags)
+{
+    struct open_file *f = malloc(sizeof *f);
+    if (f)
+        f->noatime = (flags & O_NOATIME) != 0;
+    return f;
+}
+
 static int create_unnamed(struct memfs *m, struct node *dir,
                           const struct fsp_create_params *cp, void **node,
                           void **file, struct fsp_file_info *fi)
@@ -94,16 +108,22 @@ static int create_unnamed(struct memfs *m, struct node *dir,
         return -ENOTDIR;
     if (!dir->names)
         return -ENOENT;
-    if ((err = memfs_reserve_file(m)))
+    void *f = open_file_new(cp->flags);
+    if (!f)
+        return -ENOMEM;
+    if ((err = memfs_reserve_file(m))) {
+        free(f);
         return err;
+    }
     if (!(n = node_new(m, cp))) {
         memfs_release(m, 1, 0);
+        free(f);
         return -ENOMEM;
     }
     n->refs = 2;  /* the node reference, and the open */
     node_fill(n, fi);
     *node = n;
-    *file = n;
+    *file = f;
     return 0;
 }
 
@@ -135,40 +155,69 @@ static int create(fsp_request *req, void *parent, const char *name,
     size_t i = dir_find(m, dir, name, &found);
     if (found)
         return -EEXIST;
-    if ((err = memfs_reserve_file(m)))
+    int is_reg = S_ISREG(cp->mode);
+    void *f = is_reg ? open_file_new(cp->flags) : NULL;
+    if (is_reg && !f)
+        return -ENOMEM;
+    if ((err = memfs_reserve_file(m))) {
+        free(f);
         return err;
+    }
     if (!(n = node_new(m, cp))) {
         memfs_release(m, 1, 0);
+        free(f);
         return -ENOMEM;
     }
-    int is_reg = S_ISREG(cp->mode);
     n->names = 1;
     n->refs = is_reg ? 2 : 1;  /* the node reference, and the open */
     if ((err = dir_insert(dir, i, name, n))) {
         n->names = 0;
         n->refs = 1;
         node_release(m, n);
+        free(f);
         return err;
     }
     dir_changed(dir, S_ISDIR(cp->mode));
     node_fill(n, fi);
     *node = n;
-    *file = is_reg ? n : NULL;
+    *file = f;
     return 0;
 }
 
 static int open_(fsp_request *req, void *node, uint32_t flags, void **file,
                  struct fsp_file_info *fi)
 {
+    void *f = open_file_new(flags);
+    if (!f)
+        return -ENOMEM;
     node_ref(node);  /* an open keeps an unlinked file's data alive */
     node_fill(node, fi);
-    *file = node;
+    *file = f;
     return 0;
 }
 
 static void close_(fsp_fs *fs, void *node, void *file)
 {
+    free(file);
     node_release(fsp_fs_context(fs), node);
+}
+
+static int ts_before_eq(struct timespec a, struct timespec b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
+}
+
+/* The kernel keeps no atime for FUSE files, so memfs does, with Linux's
+ * default relatime rule: an access moves atime only when it is not newer
+ * than mtime or ctime, or is a day old.  Only accesses that reach memfs
+ * count: cached reads do not (see -C).  Node lock held. */
+static void touch_access(struct node *n)
+{
+    struct timespec now = memfs_now();
+    if (ts_before_eq(n->info.access_time, n->info.write_time) ||
+        ts_before_eq(n->info.access_time, n->info.change_time) ||
+        now.tv_sec - n->info.access_time.tv_sec >= 24 * 3600)
+        n->info.access_time = now;
 }
 
 static void touch_data(struct node *n)
@@ -209,6 +258,8 @@ static int read_(fsp_request *req, void *node, void *file, void *buf,
                                                : length;
         data_read(n, buf, offset, count);
     }
+    if (!(file && ((struct open_file *)file)->noatime))
+        touch_access(n);
     pthread_mutex_unlock(&n->lock);
     *bytes_read = count;
     return 0;
@@ -448,6 +499,9 @@ static int read_directory(fsp_request *req, void *node, void *file,
 
     if (!S_ISDIR(dir->type))
         return -ENOTDIR;
+    pthread_mutex_lock(&dir->lock);
+    touch_access(dir);
+    pthread_mutex_unlock(&dir->lock);
     if (marker && (i = dir_find(m, dir, marker, &found), found))
         i++;
     for (; i < dir->nents; i++) {

@@ -149,6 +149,13 @@ struct fsp_volume_info {
 #define FSP_VOL_READ_ONLY        0x0002u /* mount read-only */
 #define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
 #define FSP_VOL_DEFAULT_PERMS    0x0008u /* the kernel checks modes */
+#define FSP_VOL_DIRECT_IO        0x0010u /* no page cache: every read and
+                                            write reaches the file system
+                                            (mmap still works); with a file
+                                            info timeout of 0 this is the
+                                            mode where a file system keeps
+                                            atime, which cached reads never
+                                            report */
 
 /* Parameters fixed when the file system is created. */
 struct fsp_volume_params {

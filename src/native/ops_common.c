@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -57,7 +58,7 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
     }
     struct fsp_entry_out e = { 0 };
     struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
-                               .open_flags = FSP_FOPEN_KEEP_CACHE };
+                               .open_flags = open_reply_flags(fs, 0) };
     fsp_fill_entry(fs, n, fi, &e);
     int r = fsp_reply_create(req, &e, &oo);
     if (r) {
@@ -66,6 +67,13 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
         fsp_node_forget(fs, n, 1);
     }
     return r;
+}
+
+uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags)
+{
+    if ((fs->vp.flags & FSP_VOL_DIRECT_IO) || (open_flags & O_DIRECT))
+        return FSP_FOPEN_DIRECT_IO;
+    return FSP_FOPEN_KEEP_CACHE;
 }
 
 int call_get_file_info(struct fsp_request *req, struct fsp_node *n,

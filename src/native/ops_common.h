@@ -27,6 +27,11 @@ static inline struct fsp_open *open_of(uint64_t fh)
     return (struct fsp_open *)(uintptr_t)fh;
 }
 
+/* The FOPEN_* flags of an open reply: keep the page cache across opens
+ * (every change goes through the kernel), or bypass it entirely on a
+ * FSP_VOL_DIRECT_IO volume or for O_DIRECT. */
+uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags);
+
 /* get_file_info under the shared guard, result checked. */
 int call_get_file_info(struct fsp_request *req, struct fsp_node *n,
                        void *file, struct fsp_file_info *fi);

@@ -129,9 +129,7 @@ void fsp_op_open(struct fsp_request *req)
         return;
     }
     struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
-                                .open_flags = FSP_FOPEN_KEEP_CACHE };
-    if (in->flags & O_DIRECT)
-        out.open_flags = FSP_FOPEN_DIRECT_IO;
+                                .open_flags = open_reply_flags(fs, in->flags) };
     if (fsp_reply_open(req, &out))
         fsp_open_free(fs, o, 1);
 }
@@ -192,7 +190,7 @@ void fsp_op_create(struct fsp_request *req)
         }
         struct fsp_entry_out e = { 0 };
         struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
-                                   .open_flags = FSP_FOPEN_KEEP_CACHE };
+                                   .open_flags = open_reply_flags(fs, in->flags) };
         fsp_fill_entry(fs, n, &fi, &e);
         if (fsp_reply_create(req, &e, &oo)) {
             fsp_open_free(fs, o, 1);

@@ -19,7 +19,7 @@
      FSP_DO_READDIRPLUS | FSP_READDIRPLUS_AUTO | FSP_PARALLEL_DIROPS |      \
      FSP_HANDLE_KILLPRIV_V2 | FSP_MAX_PAGES | FSP_CACHE_SYMLINKS |          \
      FSP_AUTO_INVAL_DATA | FSP_ASYNC_DIO | FSP_INIT_EXT |                  \
-     FSP_EXPORT_SUPPORT)
+     FSP_EXPORT_SUPPORT | FSP_DIRECT_IO_ALLOW_MMAP)
 
 void fsp_session_do_init(struct fsp_request *req)
 {
