@@ -153,7 +153,8 @@ int main(int argc, char *argv[])
     if (fuse_set_signal_handlers(se) == 0) {
         if (fuse_session_mount(se, opts.mountpoint) == 0) {
             fuse_daemonize(opts.foreground);
-            ret = fuse_session_loop(se) ? 1 : 0;
+            /* 0 on unmount, the signal number on a signal: both fine. */
+            ret = fuse_session_loop(se) < 0 ? 1 : 0;
             fuse_session_unmount(se);
         }
         fuse_remove_signal_handlers(se);

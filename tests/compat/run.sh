@@ -1,0 +1,298 @@
+#!/bin/sh
+# libfuse 3 low-level compatibility tests: tests/compat/run.sh BUILDDIR
+#
+# Prints PASS/FAIL/SKIP lines and exits 0 (FAIL lines say what broke).
+# Needs root for the mounts; installs squashfuse and squashfs-tools with
+# apt-get when they are missing.  Never leaves a mount behind: every
+# mount lives under one temporary directory that the exit trap unmounts.
+set -u
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+LIB=$BUILD/compat/libfuse3.so.3
+T=$(mktemp -d /tmp/fsp-compat.XXXXXX)
+PIDS=""
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ ($2)}"; }
+skip() { echo "SKIP: $1${2:+ ($2)}"; }
+check() { name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+cleanup() {
+    for p in $PIDS; do kill -TERM "$p" 2>/dev/null; done
+    sleep 0.3
+    for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
+    grep " $T/" /proc/mounts | awk '{print $2}' | while read -r m; do
+        umount -l "$m" 2>/dev/null
+    done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+if [ ! -f "$LIB" ]; then
+    fail "libfuse3.so.3 built" "$LIB missing"
+    exit 0
+fi
+
+# An ASan-built library must come with ASan-built programs (the runtime
+# must load first); a foreign binary gets the runtime preloaded.
+SANFLAGS=""
+PRELOAD=""
+if ldd "$LIB" | grep -q libasan; then
+    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+    PRELOAD=$(cc -print-file-name=libasan.so)
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+fi
+export PKG_CONFIG_PATH=$BUILD/pkgconfig
+FUSE_CFLAGS=$(pkg-config --cflags --libs fuse3 2>/dev/null)
+
+# The process must have fsp's library mapped and no libfuse from /usr.
+maps_ok() {
+    grep -q "$LIB" "/proc/$1/maps" 2>/dev/null &&
+        ! grep -E '/usr/lib.*/libfuse3?\.so|/lib/.*/libfuse3?\.so' \
+            "/proc/$1/maps" >/dev/null
+}
+
+# Wait until $1 is a FUSE mount (or the process $2 died).
+wait_mounted() {
+    for _ in $(seq 100); do
+        grep -q " $1 fuse" /proc/mounts && return 0
+        [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+wait_gone() {
+    for _ in $(seq 100); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# ---- (c) the exported ABI ------------------------------------------------
+
+SYMS=$T/syms
+objdump -T "$LIB" > "$SYMS"
+check "objdump: fuse_session_loop_mt@FUSE_3.0" \
+    grep -Eq '\(FUSE_3\.0\) +fuse_session_loop_mt$' "$SYMS"
+check "objdump: fuse_session_loop_mt@FUSE_3.2" \
+    grep -Eq '\(FUSE_3\.2\) +fuse_session_loop_mt$' "$SYMS"
+check "objdump: fuse_session_loop_mt@@FUSE_3.12" \
+    grep -Eq ' FUSE_3\.12 +fuse_session_loop_mt$' "$SYMS"
+check "objdump: fuse_parse_cmdline@FUSE_3.0 and @@FUSE_3.12" sh -c \
+    "grep -Eq '\\(FUSE_3\\.0\\) +fuse_parse_cmdline\$' '$SYMS' &&
+     grep -Eq ' FUSE_3\\.12 +fuse_parse_cmdline\$' '$SYMS'"
+check "objdump: no fsp_ symbols" sh -c "! grep -q ' fsp_' '$SYMS'"
+check "objdump: only libfuse names exported" sh -c \
+    "awk '/ g /{print \$NF}' '$SYMS' | grep -Ev '^(fuse_|cuse_|FUSE_)' |
+     grep -q . && exit 1 || exit 0"
+DEBLIB=/lib/x86_64-linux-gnu/libfuse3.so.3
+if [ -f "$DEBLIB" ]; then
+    # Every symbol we export must carry the version Debian's has.
+    objdump -T "$DEBLIB" | awk '/ g /{print $(NF-1), $NF}' | sort -u > "$T/deb.v"
+    awk '/ g /{print $(NF-1), $NF}' "$SYMS" | sort -u > "$T/ours.v"
+    # Debian's entries for the names we define (version nodes excluded).
+    awk 'NR == FNR { mine[$2] = 1; next } ($2 in mine) && $2 !~ /^FUSE_/' \
+        "$T/ours.v" "$T/deb.v" | sort -u > "$T/deb.mine.v"
+    if comm -23 "$T/deb.mine.v" "$T/ours.v" | grep -q . ||
+       comm -13 "$T/deb.v" "$T/ours.v" | grep -q .; then
+        fail "symbol versions match Debian's libfuse 3.14" \
+            "$(comm -3 "$T/deb.mine.v" "$T/ours.v" | tr '\n' ' ')"
+    else
+        pass "symbol versions match Debian's libfuse 3.14"
+    fi
+else
+    skip "symbol versions match Debian's libfuse 3.14" "libfuse3-3 missing"
+fi
+
+# ---- struct layouts against Debian's headers ---------------------------
+
+cc -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/abi_fsp" \
+    "$ROOT/tests/compat/abi_layout.c" && "$T/abi_fsp" > "$T/abi_fsp.txt"
+if [ -f /usr/include/fuse3/fuse_lowlevel.h ]; then
+    cc -Wall -Wextra -I/usr/include/fuse3 -o "$T/abi_deb" \
+        "$ROOT/tests/compat/abi_layout.c" && "$T/abi_deb" > "$T/abi_deb.txt"
+    check "struct layouts equal libfuse 3.14's" \
+        cmp -s "$T/abi_fsp.txt" "$T/abi_deb.txt"
+else
+    skip "struct layouts equal libfuse 3.14's" "libfuse3-dev missing"
+fi
+for v in 30 31 32 35 312 314; do
+    printf '#include <fuse_lowlevel.h>\nint main(void){return 0;}\n' |
+        cc -std=c11 -Wall -Wextra -Werror -DFUSE_USE_VERSION=$v \
+            -I"$ROOT/include/fuse3" -x c -fsyntax-only - ||
+        fail "headers compile with FUSE_USE_VERSION=$v"
+done
+pass "headers compile with FUSE_USE_VERSION 30..314"
+
+# ---- fuse_opt and fuse_parse_cmdline, differential ----------------------
+
+if cc $SANFLAGS -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/opt_fsp" \
+       "$ROOT/tests/compat/opt_test.c" -L"$BUILD/compat" \
+       -Wl,-rpath,"$BUILD/compat" -l:libfuse3.so.3; then
+    (cd "$T" && ./opt_fsp > opt_fsp.txt 2>&1)
+    if [ -f "$DEBLIB" ] && [ -z "$SANFLAGS" ]; then
+        cc -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/opt_deb" \
+            "$ROOT/tests/compat/opt_test.c" "$DEBLIB"
+        (cd "$T" && ./opt_deb > opt_deb.txt 2>&1)
+        if cmp -s "$T/opt_fsp.txt" "$T/opt_deb.txt"; then
+            pass "fuse_opt/fuse_parse_cmdline behave as libfuse 3.14"
+        else
+            fail "fuse_opt/fuse_parse_cmdline behave as libfuse 3.14" \
+                "$(diff "$T/opt_deb.txt" "$T/opt_fsp.txt" | head -5 | tr '\n' ' ')"
+        fi
+    else
+        check "fuse_opt test runs" grep -q '^version 314' "$T/opt_fsp.txt"
+    fi
+else
+    fail "opt_test builds"
+fi
+
+# ---- (a) the examples ----------------------------------------------------
+
+build_example() {
+    # shellcheck disable=SC2086
+    cc $SANFLAGS -Wall -Wextra -Werror -o "$T/$1" "$ROOT/examples/$1.c" \
+        $FUSE_CFLAGS
+}
+
+if build_example hello_ll; then
+    pass "hello_ll builds with pkg-config fuse3"
+    M=$T/hello; mkdir -p "$M"
+    LD_LIBRARY_PATH=$BUILD/compat "$T/hello_ll" -f "$M" 2>"$T/hello.err" &
+    P=$!; PIDS="$PIDS $P"
+    if wait_mounted "$M" "$P"; then
+        check "hello_ll: read hello" sh -c \
+            "[ \"\$(cat '$M/hello')\" = \"Hello from fsp's libfuse!\" ]"
+        check "hello_ll: readdir" sh -c "[ \"\$(ls '$M')\" = hello ]"
+        check "hello_ll: write refused" sh -c "! echo x 2>/dev/null > '$M/hello'"
+        check "hello_ll: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+        # SIGTERM: a background job of a script ignores SIGINT, and
+        # libfuse (so fsp too) leaves ignored signals alone.
+        kill -TERM "$P"
+        check "hello_ll: SIGTERM unmounts and exits" sh -c \
+            "for i in \$(seq 100); do kill -0 $P 2>/dev/null || break; sleep 0.05; done;
+             ! kill -0 $P 2>/dev/null && ! grep -q ' $M ' /proc/mounts"
+        wait "$P"; check "hello_ll: exit status 0" [ $? -eq 0 ]
+    else
+        fail "hello_ll: mounts" "$(head -3 "$T/hello.err")"
+    fi
+else
+    fail "hello_ll builds with pkg-config fuse3"
+fi
+
+memfs_ops() {
+    M=$1
+    set -e
+    echo "hello world" > "$M/f"
+    [ "$(cat "$M/f")" = "hello world" ]
+    mkdir "$M/d"
+    head -c 3000000 /dev/urandom > "$T/big"
+    cp "$T/big" "$M/d/big"
+    mv "$M/f" "$M/d/g"
+    [ "$(ls "$M/d" | tr '\n' ' ')" = "big g " ] || [ "$(ls "$M/d" | tr '\n' ' ')" = "g big " ]
+    [ "$(ls "$M")" = d ]
+    sync
+    echo 3 > /proc/sys/vm/drop_caches
+    cmp -s "$T/big" "$M/d/big"
+    [ "$(cat "$M/d/g")" = "hello world" ]
+    truncate -s 5 "$M/d/g"
+    [ "$(cat "$M/d/g")" = "hello" ]
+    ln -s d/g "$M/s"
+    [ "$(cat "$M/s")" = "hello" ]
+    ln "$M/d/g" "$M/h"
+    [ "$(stat -c %h "$M/h")" = 2 ]
+    rm "$M/d/big" "$M/s" "$M/h"
+    rm "$M/d/g"
+    rmdir "$M/d"
+    [ -z "$(ls -A "$M")" ]
+    df "$M" > /dev/null
+}
+
+if build_example memfs_ll; then
+    pass "memfs_ll builds with pkg-config fuse3"
+    for mode in mt st; do
+        M=$T/memfs-$mode; mkdir -p "$M"
+        flag=""; [ $mode = st ] && flag=-s
+        LD_LIBRARY_PATH=$BUILD/compat "$T/memfs_ll" -f $flag "$M" \
+            2>"$T/memfs.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            if (memfs_ops "$M") 2>"$T/ops.err"; then
+                pass "memfs_ll ($mode): create, write, read, mkdir, readdir, rename, drop_caches, truncate, links, unlink"
+            else
+                fail "memfs_ll ($mode): file operations" "$(tail -2 "$T/ops.err" | tr '\n' ' ')"
+            fi
+            check "memfs_ll ($mode): fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+            kill -TERM "$P"
+            wait_gone "$P"; wait "$P"; st=$?
+            check "memfs_ll ($mode): SIGTERM ends it cleanly (status $st)" \
+                sh -c "[ $st -eq 0 ] && ! grep -q ' $M ' /proc/mounts"
+            if [ -n "$SANFLAGS" ]; then
+                check "memfs_ll ($mode): no sanitizer report" \
+                    sh -c "! grep -q 'ERROR: \\(Address\\|Leak\\)Sanitizer\\|runtime error' '$T/memfs.err'"
+            fi
+        else
+            fail "memfs_ll ($mode): mounts" "$(head -3 "$T/memfs.err")"
+        fi
+    done
+    # libfuse's answer to an unknown option: a message and failure.
+    M=$T/memfs-bad; mkdir -p "$M"
+    LD_LIBRARY_PATH=$BUILD/compat "$T/memfs_ll" -f -o bogus_option "$M" \
+        > "$T/bad.out" 2>&1 &
+    P=$!; PIDS="$PIDS $P"
+    wait_gone "$P"; wait "$P"; st=$?
+    check "unknown option: non-zero exit, libfuse's message, no mount" sh -c \
+        "[ $st -ne 0 ] && grep -q \"unknown option(s): \\\`-o bogus_option'\" '$T/bad.out' &&
+         ! grep -q ' $M ' /proc/mounts"
+else
+    fail "memfs_ll builds with pkg-config fuse3"
+fi
+
+# ---- (b) Debian's squashfuse_ll, unmodified ----------------------------
+
+if ! command -v squashfuse_ll >/dev/null || ! command -v mksquashfs >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq squashfuse \
+        squashfs-tools >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq squashfuse \
+              squashfs-tools >/dev/null 2>&1; }
+fi
+if command -v squashfuse_ll >/dev/null && command -v mksquashfs >/dev/null; then
+    S=$T/sqsrc
+    mkdir -p "$S/sub/deeper" "$S/empty"
+    echo one > "$S/a"
+    head -c 700000 /dev/urandom > "$S/sub/bin"
+    ln -s a "$S/link"
+    echo deep > "$S/sub/deeper/f"
+    for i in $(seq 300); do echo "$i" > "$S/sub/n$i"; done
+    mksquashfs "$S" "$T/img" -quiet -noappend >/dev/null 2>&1
+    M=$T/sq; mkdir -p "$M"
+    LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+        squashfuse_ll -f "$T/img" "$M" 2>"$T/sq.err" &
+    P=$!; PIDS="$PIDS $P"
+    if wait_mounted "$M" "$P"; then
+        check "squashfuse_ll: diff -r against the source tree" \
+            diff -r "$S" "$M"
+        check "squashfuse_ll: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+        umount "$M"
+        check "squashfuse_ll: exits after umount" wait_gone "$P"
+    else
+        fail "squashfuse_ll: mounts" "$(head -3 "$T/sq.err")"
+    fi
+    # Without -f it daemonizes (fuse_daemonize) after mounting.
+    M=$T/sq2; mkdir -p "$M"
+    if LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+           squashfuse_ll "$T/img" "$M" 2>"$T/sq2.err" && wait_mounted "$M"; then
+        check "squashfuse_ll (daemon): diff -r" diff -r "$S" "$M"
+        umount "$M"
+        check "squashfuse_ll (daemon): unmounted" sh -c "! grep -q ' $M ' /proc/mounts"
+    else
+        fail "squashfuse_ll (daemon): mounts" "$(head -3 "$T/sq2.err")"
+    fi
+else
+    skip "squashfuse_ll" "squashfuse or squashfs-tools not installable"
+fi
+exit 0
