@@ -50,6 +50,28 @@ check drop_caches sh -c "head -c 3000000 /dev/urandom > '$tmp/r' && cp '$tmp/r' 
 check sqlite3 sh -c "sqlite3 '$mnt/t.db' 'create table t(x); insert into t values(1),(2),(3);' &&
     [ \"\$(sqlite3 '$src/t.db' 'select sum(x) from t')\" = 6 ]"
 
+# Kernel passthrough (root, kernel 6.9+): reads, writes and mmap of
+# open files go straight to the backing files, so none of them reach
+# the file system as READ or WRITE requests.
+count() { "$build/fsptool" stats "$mnt" | awk -v op="$1" '$1 == op { n = $2 } END { print n + 0 }'; }
+r0=$(count READ) w0=$(count WRITE)
+head -c 5000000 /dev/urandom > "$tmp/p"
+if cp "$tmp/p" "$mnt/p" && echo 3 > /proc/sys/vm/drop_caches && cmp "$tmp/p" "$mnt/p" &&
+   cmp "$tmp/p" "$src/p" && python3 -c "
+import mmap
+with open('$mnt/p', 'r+b') as f:
+    m = mmap.mmap(f.fileno(), 0); m[0:5] = b'HELLO'; m.flush(); m.close()
+assert open('$src/p', 'rb').read(5) == b'HELLO'"; then
+    r1=$(count READ) w1=$(count WRITE)
+    if [ "$r1" = "$r0" ] && [ "$w1" = "$w0" ]; then
+        pass kernel_passthrough
+    else
+        fail kernel_passthrough "READ $r0 -> $r1, WRITE $w0 -> $w1: I/O reached the file system"
+    fi
+else
+    fail kernel_passthrough "data through the mount differs"
+fi
+
 # The symlink is shown as itself and nothing done to it reaches its
 # target outside the mirrored directory.
 check symlink_is_link sh -c "[ -L '$mnt/esc' ] && [ \"\$(readlink '$mnt/esc')\" = '$out/target' ]"

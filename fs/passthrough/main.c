@@ -72,6 +72,8 @@ int main(int argc, char **argv)
 
     struct fsp_volume_params vp = {
         .size = sizeof vp,
+        /* Kernel passthrough needs root; others get ordinary I/O. */
+        .flags = geteuid() == 0 ? FSP_VOL_PASSTHROUGH : 0,
         .file_info_timeout_ms = 1000,
         .fsname = "passthrough",
         .subtype = "passthrough",

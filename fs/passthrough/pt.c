@@ -176,6 +176,9 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
         f->fd = openfd;
         atomic_fetch_add(&((struct pt_node *)*node)->refs, 1);
         *file = f;
+        /* The kernel does the I/O itself where it can; else it comes to
+         * pt_read and pt_write. */
+        fsp_request_passthrough(req, openfd);
     }
     return 0;
 }
@@ -202,6 +205,8 @@ static int pt_open(fsp_request *req, void *node, uint32_t flags, void **file,
     f->fd = fd;
     atomic_fetch_add(&n->refs, 1);
     *file = f;
+    /* Files only: fsp refuses it for directory opens. */
+    fsp_request_passthrough(req, fd);
     return info_of(pt_of(req), fd, fi);
 }
 

@@ -149,6 +149,9 @@ struct fsp_volume_info {
 #define FSP_VOL_READ_ONLY        0x0002u /* mount read-only */
 #define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
 #define FSP_VOL_DEFAULT_PERMS    0x0008u /* the kernel checks modes */
+#define FSP_VOL_PASSTHROUGH      0x0020u /* opens may hand their I/O to the
+                                            kernel (fsp_request_passthrough);
+                                            needs root and kernel 6.9+ */
 #define FSP_VOL_DIRECT_IO        0x0010u /* no page cache: every read and
                                             write reaches the file system
                                             (mmap still works); with a file
@@ -576,6 +579,15 @@ const char *fsp_request_path(fsp_request *req);
  * buffers fsp passed in live on with the returned one).  NULL: out of
  * memory; then answer normally. */
 fsp_request *fsp_request_pend(fsp_request *req);
+
+/* In open or create, on an FSP_VOL_PASSTHROUGH volume: let the kernel do
+ * this open's reads, writes and mmap directly on fd, an open descriptor
+ * of a backing file (FUSE passthrough), so they never reach the file
+ * system.  fd stays the file system's and must stay open until close.
+ * Returns 0 when the kernel takes it, or a negative errno (not offered,
+ * not permitted, ...) when I/O keeps coming to read and write as usual.
+ * Callback thread only. */
+int fsp_request_passthrough(fsp_request *req, int fd);
 
 /* Finish a request whose callback returned FSP_PENDING, from any thread,
  * exactly once.  `result` is what the callback would have returned;

@@ -44,6 +44,7 @@ struct fsp_open {
     struct fsp_open *next, *prev;
     struct fsp_dir_buffer *dir;   /* directory snapshot, directories only */
     int is_dir;
+    int backing_id;               /* FUSE passthrough registration, 0: none */
 };
 
 enum fsp_guard { FSP_GUARD_NONE, FSP_GUARD_SHARED, FSP_GUARD_EXCLUSIVE };

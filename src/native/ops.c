@@ -40,6 +40,11 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
     /* Export (NFS) needs finding a node by its index alone, which the
      * native API v1 cannot do yet. */
     conn->want_flags &= ~(uint64_t)FSP_EXPORT_SUPPORT;
+    /* Backing files on an ordinary (unstacked) file system. */
+    if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
+        conn->want_flags |= FSP_PASSTHROUGH;
+        conn->max_stack_depth = 1;
+    }
     /* On a case-insensitive volume "a" and "A" are one file: readdirplus
      * would plant dentries for names the caller never typed, harmless,
      * but negative dentries are not, which is handled at lookup. */

@@ -59,6 +59,7 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
     struct fsp_entry_out e = { 0 };
     struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
                                .open_flags = open_reply_flags(fs, 0) };
+    take_backing(req, o, &oo);
     fsp_fill_entry(fs, n, fi, &e);
     int r = fsp_reply_create(req, &e, &oo);
     if (r) {
@@ -67,6 +68,19 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
         fsp_node_forget(fs, n, 1);
     }
     return r;
+}
+
+void take_backing(struct fsp_request *req, struct fsp_open *o,
+                  struct fsp_open_out *out)
+{
+    if (req->backing_id <= 0)
+        return;
+    o->backing_id = req->backing_id;
+    req->backing_id = 0;
+    /* The kernel serves this open from the backing file: no page cache
+     * of ours to keep or bypass. */
+    out->open_flags = FSP_FOPEN_PASSTHROUGH;
+    out->backing_id = o->backing_id;
 }
 
 uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags)

@@ -32,6 +32,11 @@ static inline struct fsp_open *open_of(uint64_t fh)
  * FSP_VOL_DIRECT_IO volume or for O_DIRECT. */
 uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags);
 
+/* Move a backing file the file system registered during this request
+ * (fsp_request_passthrough) to the open o and say so in its reply. */
+void take_backing(struct fsp_request *req, struct fsp_open *o,
+                  struct fsp_open_out *out);
+
 /* get_file_info under the shared guard, result checked. */
 int call_get_file_info(struct fsp_request *req, struct fsp_node *n,
                        void *file, struct fsp_file_info *fi);

@@ -44,6 +44,8 @@ void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close)
         fs->fi.close(fs, o->node->ctx, o->file);
     if (o->dir)
         fsp_dir_buffer_free(o->dir);
+    if (o->backing_id && fs->se)
+        fsp_session_backing_close(fs->se, o->backing_id);
     fsp_node_unpin(fs, o->node);
     free(o);
 }
@@ -130,6 +132,7 @@ void fsp_op_open(struct fsp_request *req)
     }
     struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
                                 .open_flags = open_reply_flags(fs, in->flags) };
+    take_backing(req, o, &out);
     if (fsp_reply_open(req, &out))
         fsp_open_free(fs, o, 1);
 }
@@ -191,6 +194,7 @@ void fsp_op_create(struct fsp_request *req)
         struct fsp_entry_out e = { 0 };
         struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
                                    .open_flags = open_reply_flags(fs, in->flags) };
+        take_backing(req, o, &oo);
         fsp_fill_entry(fs, n, &fi, &e);
         if (fsp_reply_create(req, &e, &oo)) {
             fsp_open_free(fs, o, 1);

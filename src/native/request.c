@@ -28,6 +28,22 @@ const char *fsp_request_path(fsp_request *req)
     return req->path;
 }
 
+int fsp_request_passthrough(fsp_request *req, int fd)
+{
+    struct fsp_fs *fs = req_fs(req);
+    const struct fsp_conn *c = fsp_session_conn(req->se);
+    if (req->opcode != FSP_OP_OPEN && req->opcode != FSP_OP_CREATE)
+        return -EINVAL;
+    if (!(fs->vp.flags & FSP_VOL_PASSTHROUGH) ||
+        !(c->want_flags & FSP_PASSTHROUGH))
+        return -ENOTSUP;
+    if (req->backing_id > 0)
+        fsp_session_backing_close(req->se, req->backing_id);
+    int id = fsp_session_backing_open(req->se, fd);
+    req->backing_id = id > 0 ? id : 0;
+    return id > 0 ? 0 : id;
+}
+
 fsp_request *fsp_request_pend(fsp_request *req)
 {
     if (req->opcode != FSP_OP_READ && req->opcode != FSP_OP_WRITE)

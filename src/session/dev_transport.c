@@ -139,6 +139,11 @@ static void dev_destroy(struct fsp_transport *t)
     free(d);
 }
 
+static int dev_fd(struct fsp_transport *t)
+{
+    return ((struct dev_transport *)t)->fd;
+}
+
 static void dev_thread_exit(struct fsp_transport *t)
 {
     (void)t;
@@ -172,6 +177,7 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     d->base.send = dev_send;
     d->base.wake = dev_wake;
     d->base.thread_exit = dev_thread_exit;
+    d->base.dev_fd = dev_fd;
     d->base.destroy = dev_destroy;
     return &d->base;
 }

@@ -94,6 +94,8 @@ void fsp_session_do_init(struct fsp_request *req)
         .time_gran = c->time_gran,
         .max_pages = c->max_pages,
         .request_timeout = c->request_timeout,
+        .max_stack_depth = (c->want_flags & FSP_PASSTHROUGH)
+                               ? c->max_stack_depth : 0,
     };
     /* Old kernels (before 7.23) read a shorter reply. */
     size_t len = in->minor < 23 ? 24 : sizeof o;

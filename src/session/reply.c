@@ -25,6 +25,11 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
         fsp_trace_reply(se, req, error, outlen);
     fsp_inflight_remove(req);
     req->replied = 1;
+    /* A backing file registered for an open that then failed. */
+    if (req->backing_id > 0) {
+        fsp_session_backing_close(se, req->backing_id);
+        req->backing_id = 0;
+    }
     free(req->path);
     req->path = NULL;
     free(req->owned);

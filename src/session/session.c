@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "session/session_int.h"
@@ -199,6 +200,25 @@ int fsp_session_loop(struct fsp_session *se)
 }
 
 /* Wake and join every dispatcher thread; returns why the loop ended. */
+int fsp_session_backing_open(struct fsp_session *se, int fd)
+{
+    int dev = se->t->dev_fd ? se->t->dev_fd(se->t) : -1;
+    if (dev < 0)
+        return -ENOTSUP;
+    struct fsp_backing_map map = { .fd = fd };
+    int id = ioctl(dev, FSP_DEV_IOC_BACKING_OPEN, &map);
+    return id < 0 ? -errno : id;
+}
+
+void fsp_session_backing_close(struct fsp_session *se, int id)
+{
+    int dev = se->t->dev_fd ? se->t->dev_fd(se->t) : -1;
+    uint32_t u = (uint32_t)id;
+    if (dev >= 0 && id > 0 && ioctl(dev, FSP_DEV_IOC_BACKING_CLOSE, &u) < 0)
+        fprintf(stderr, "fsp: closing backing file %d: %s\n", id,
+                strerror(errno));
+}
+
 int fsp_session_join(struct fsp_session *se)
 {
     fsp_session_exit(se);

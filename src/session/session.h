@@ -50,6 +50,9 @@ struct fsp_transport {
      * when the kernel agreed.  join: stop and join those threads.
      * describe: one line for the counters. */
     int (*prepare)(struct fsp_transport *t, const struct fsp_conn *c);
+    /* The connection's /dev/fuse descriptor, for its ioctls (backing
+     * files); -1 when there is none. */
+    int (*dev_fd)(struct fsp_transport *t);
     int (*start)(struct fsp_transport *t, struct fsp_session *se);
     void (*join)(struct fsp_transport *t);
     void (*describe)(struct fsp_transport *t, FILE *f);
@@ -78,6 +81,7 @@ struct fsp_conn {
     uint16_t max_pages;
     uint16_t request_timeout;            /* seconds, 0 = none */
     uint32_t time_gran;
+    uint32_t max_stack_depth;            /* with FSP_PASSTHROUGH */
     /* Background requests the kernel may queue, and where it starts
      * throttling; init may change them (libfuse's conn info does). */
     uint16_t max_background;
@@ -105,6 +109,7 @@ struct fsp_request {
     void *buf;                /* the receive buffer the request is in */
     size_t bufsize;
     int buf_taken;            /* a detached request kept buf */
+    int backing_id;           /* FUSE passthrough for the open answered */
     char *path;               /* fsp_request_path() cache */
     void *owned;              /* buffer freed with the request */
     int detached;             /* answered later from a heap copy */
@@ -170,6 +175,11 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
 /* Wake and join the dispatcher threads after the loop returned; returns
  * why the session ended (0 or -errno).  Calls ops->destroy. */
 int fsp_session_join(struct fsp_session *se);
+
+/* Register fd as a backing file (FUSE passthrough); returns the backing
+ * id (> 0) or -errno.  fsp_session_backing_close releases an id. */
+int fsp_session_backing_open(struct fsp_session *se, int fd);
+void fsp_session_backing_close(struct fsp_session *se, int id);
 
 /* Counters of one opcode, NULL for an unknown one. */
 const struct fsp_op_stats *fsp_session_stats(const struct fsp_session *se,

@@ -88,6 +88,12 @@ static ssize_t ur_receive(struct fsp_transport *t, void *buf, size_t size)
     return ut->dev->receive(ut->dev, buf, size);
 }
 
+static int ur_dev_fd(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    return ut->dev->dev_fd(ut->dev);
+}
+
 static void ur_thread_exit(struct fsp_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
@@ -356,6 +362,7 @@ struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
     ut->base.send = ur_send;
     ut->base.wake = ur_wake;
     ut->base.thread_exit = ur_thread_exit;
+    ut->base.dev_fd = ur_dev_fd;
     ut->base.destroy = ur_destroy;
     ut->base.prepare = ur_prepare;
     ut->base.start = ur_start;
