@@ -97,11 +97,15 @@ int fuse_parse_cmdline_312(struct fuse_args *args,
     memset(opts, 0, sizeof *opts);
     opts->max_idle_threads = UINT_MAX;
     opts->max_threads = 10;
-    if (fuse_opt_parse(args, opts, helper_opts, helper_proc) == -1)
+    if (fuse_opt_parse(args, opts, helper_opts, helper_proc) == -1 ||
+        (!opts->nodefault_subtype &&
+         add_default_subtype(args->argv[0], args) == -1)) {
+        /* libfuse leaks the mount point here; free it, and leave NULL
+         * so a caller that frees it on failure stays safe. */
+        free(opts->mountpoint);
+        opts->mountpoint = NULL;
         return -1;
-    if (!opts->nodefault_subtype &&
-        add_default_subtype(args->argv[0], args) == -1)
-        return -1;
+    }
     return 0;
 }
 
