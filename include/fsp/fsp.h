@@ -152,6 +152,13 @@ struct fsp_volume_info {
 #define FSP_VOL_PASSTHROUGH      0x0020u /* opens may hand their I/O to the
                                             kernel (fsp_request_passthrough);
                                             needs root and kernel 6.9+ */
+#define FSP_VOL_WRITEBACK_CACHE  0x0040u /* the kernel gathers writes in
+                                            its page cache and sends them
+                                            later, setting mtime and size
+                                            itself (SETATTR); writes may
+                                            arrive with any open of the
+                                            file.  Also -o writeback_cache.
+                                            Not with passthrough. */
 #define FSP_VOL_DIRECT_IO        0x0010u /* no page cache: every read and
                                             write reaches the file system
                                             (mmap still works); with a file

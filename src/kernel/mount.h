@@ -33,6 +33,8 @@ struct fsp_mount_opts {
     uint32_t request_timeout; /* request_timeout=SECONDS, 0 = none */
     int io_uring;             /* io_uring: serve over FUSE-over-io_uring
                                  when the kernel offers it */
+    int writeback_cache;      /* writeback_cache: the kernel caches writes
+                                 and keeps mtime and size itself */
     char fsname[256];         /* fsname=NAME, "" = the program's name */
     char subtype[64];         /* subtype=NAME, "" = none */
 };

@@ -58,6 +58,7 @@ static int parse_uint(const char *s, unsigned long max, uint32_t *out)
 enum flag_opt {
     F_ALLOW_OTHER, F_DEFAULT_PERMISSIONS, F_RO, F_RW, F_NONEMPTY,
     F_AUTO_UNMOUNT, F_NOAUTO_UNMOUNT, F_ALWAYS_ON, F_IO_URING,
+    F_WRITEBACK_CACHE,
 };
 
 static const struct {
@@ -73,6 +74,7 @@ static const struct {
     { "noauto_unmount", F_NOAUTO_UNMOUNT },
     /* Not a kernel option: which transport the session asks for. */
     { "io_uring", F_IO_URING },
+    { "writeback_cache", F_WRITEBACK_CACHE },
     /* Every FUSE mount is nosuid,nodev already; accepting the words lets
      * fstab-style option strings through unchanged. */
     { "nosuid", F_ALWAYS_ON },
@@ -90,6 +92,7 @@ static void set_flag(struct fsp_mount_opts *o, enum flag_opt what)
     case F_AUTO_UNMOUNT: o->auto_unmount = 1; break;
     case F_NOAUTO_UNMOUNT: o->auto_unmount = 0; break;
     case F_IO_URING: o->io_uring = 1; break;
+    case F_WRITEBACK_CACHE: o->writeback_cache = 1; break;
     case F_ALWAYS_ON: break;
     }
 }

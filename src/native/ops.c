@@ -44,6 +44,10 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
     if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
         conn->want_flags |= FSP_PASSTHROUGH;
         conn->max_stack_depth = 1;
+    } else if ((fs->vp.flags & FSP_VOL_WRITEBACK_CACHE) ||
+               fs->mopts.writeback_cache) {
+        /* The kernel refuses the two together; passthrough wins. */
+        conn->want_flags |= FSP_WRITEBACK_CACHE;
     }
     /* On a case-insensitive volume "a" and "A" are one file: readdirplus
      * would plant dentries for names the caller never typed, harmless,

@@ -57,7 +57,48 @@ static void tool_stats_counts_requests(void)
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 }
 
+/* -o writeback_cache: the kernel gathers small writes into few WRITE
+ * requests, and size, mtime and content are right afterwards, also
+ * once the kernel has dropped its caches. */
+static void writeback_cache_gathers_writes(void)
+{
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/wb", itest_mnt);
+    int fd = open(p, O_CREAT | O_WRONLY, 0644);
+    REQUIRE(fd >= 0);
+    struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+    CHECK_EQ(futimens(fd, old), 0);
+    long before = stats_count("WRITE");
+    char block[1000];
+    for (int i = 0; i < 200; i++) {
+        memset(block, 'a' + i % 26, sizeof block);
+        CHECK_EQ(write(fd, block, sizeof block), (long)sizeof block);
+    }
+    CHECK_EQ(close(fd), 0);
+    long writes = stats_count("WRITE") - before;
+    CHECK(writes >= 1 && writes <= 10);
+    struct stat st;
+    CHECK_EQ(stat(p, &st), 0);
+    CHECK_EQ(st.st_size, 200 * 1000);
+    CHECK(st.st_mtime > 1000);
+    int dc = open("/proc/sys/vm/drop_caches", O_WRONLY);
+    CHECK(dc >= 0 && write(dc, "3", 1) == 1);
+    if (dc >= 0)
+        close(dc);
+    CHECK_EQ(stat(p, &st), 0);
+    CHECK_EQ(st.st_size, 200 * 1000);
+    CHECK(st.st_mtime > 1000);
+    fd = open(p, O_RDONLY);
+    REQUIRE(fd >= 0);
+    for (int i = 0; i < 200; i++) {
+        CHECK_EQ(read(fd, block, sizeof block), (long)sizeof block);
+        CHECK(block[0] == 'a' + i % 26 && block[999] == 'a' + i % 26);
+    }
+    close(fd);
+}
+
 void tools_tests(void)
 {
     CASE(tool_stats_counts_requests, NULL, IT_MEMFS_ONLY);
+    CASE(writeback_cache_gathers_writes, "-o writeback_cache", IT_MEMFS_ONLY);
 }
