@@ -27,6 +27,11 @@ need_cmd python3 python3
 need_cmd tar tar
 need_cmd diff diffutils
 need_cmd timeout coreutils
+need_cmd squashfuse_ll squashfuse
+need_cmd mksquashfs squashfs-tools
+need_pkg libfuse3-dev   # only to compare layouts with Debian's libfuse
+need_cmd objdump binutils
+need_cmd setpriv util-linux
 
 if [ -n "$missing" ]; then
     SUDO=""
