@@ -193,7 +193,15 @@ int main(int argc, char **argv)
         .fsname = "memfs",
         .subtype = "memfs",
     };
-    if ((err = fsp_fs_new(&vp, &memfs_interface, &m, &fs))) {
+    /* memfs needs an open only to honour O_NOATIME, which matters only
+     * when reads reach it (-C); otherwise opens are stateless and cost
+     * the kernel no OPEN or RELEASE round trip.  An unlinked file stays
+     * alive while open either way: the kernel's node reference holds it. */
+    struct fsp_fs_interface iface = memfs_interface;
+    m.stateless = !o.nocache;
+    if (m.stateless)
+        iface.flags |= FSP_IFACE_STATELESS_OPENS;
+    if ((err = fsp_fs_new(&vp, &iface, &m, &fs))) {
         fprintf(stderr, "memfs: %s\n", strerror(-err));
         goto out;
     }

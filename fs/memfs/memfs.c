@@ -108,8 +108,8 @@ static int create_unnamed(struct memfs *m, struct node *dir,
         return -ENOTDIR;
     if (!dir->names)
         return -ENOENT;
-    void *f = open_file_new(cp->flags);
-    if (!f)
+    void *f = m->stateless ? NULL : open_file_new(cp->flags);
+    if (!m->stateless && !f)
         return -ENOMEM;
     if ((err = memfs_reserve_file(m))) {
         free(f);
@@ -120,7 +120,7 @@ static int create_unnamed(struct memfs *m, struct node *dir,
         free(f);
         return -ENOMEM;
     }
-    n->refs = 2;  /* the node reference, and the open */
+    n->refs = f ? 2 : 1;  /* the node reference, and the open */
     node_fill(n, fi);
     *node = n;
     *file = f;
@@ -155,7 +155,7 @@ static int create(fsp_request *req, void *parent, const char *name,
     size_t i = dir_find(m, dir, name, &found);
     if (found)
         return -EEXIST;
-    int is_reg = S_ISREG(cp->mode);
+    int is_reg = S_ISREG(cp->mode) && !m->stateless;
     void *f = is_reg ? open_file_new(cp->flags) : NULL;
     if (is_reg && !f)
         return -ENOMEM;

@@ -67,6 +67,7 @@ struct memfs {
     uint64_t max_files, used_files;   /* max_files 0: unlimited */
     uint64_t next_index;
     char label[64];
+    int stateless;    /* no opens: fsp calls no open or close (see main.c) */
 };
 
 extern const struct fsp_fs_interface memfs_interface;

@@ -39,8 +39,9 @@
  *   EAs          extended attributes (user.*, trusted.*, security.*)
  *
  * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
- * then open and close are never called, the file argument is always NULL,
- * and the kernel sends no OPEN/RELEASE requests at all.
+ * then open and close are never called, the file argument is always NULL
+ * (create must leave *file NULL), and the kernel sends no OPEN/RELEASE
+ * requests at all.
  *
  * Results.  Every callback returns 0 or a negative errno (-ENOENT, ...).
  * A positive or out-of-range value is a bug in the file system: fsp turns

@@ -40,6 +40,11 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
     /* Export (NFS) needs finding a node by its index alone, which the
      * native API v1 cannot do yet. */
     conn->want_flags &= ~(uint64_t)FSP_EXPORT_SUPPORT;
+    /* Without OPEN (stateless) nobody would truncate for open(O_TRUNC):
+     * the kernel leaves it to OPEN under atomic_o_trunc.  Without the
+     * flag it truncates through SETATTR itself. */
+    if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS)
+        conn->want_flags &= ~(uint64_t)FSP_ATOMIC_O_TRUNC;
     /* Backing files on an ordinary (unstacked) file system. */
     if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
         conn->want_flags |= FSP_PASSTHROUGH;
@@ -49,10 +54,6 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
         /* The kernel refuses the two together; passthrough wins. */
         conn->want_flags |= FSP_WRITEBACK_CACHE;
     }
-    /* On a case-insensitive volume "a" and "A" are one file: readdirplus
-     * would plant dentries for names the caller never typed, harmless,
-     * but negative dentries are not, which is handled at lookup. */
-    (void)fs;
 }
 
 void fsp_native_ll_ops(struct fsp_ll_ops *ops)

@@ -49,8 +49,11 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
             fs->fi.close(fs, ctx, file);
         return fsp_reply_err(req, -ENOMEM);
     }
-    struct fsp_open *o = fsp_open_new(fs, n, file, 0);
-    if (!o) {
+    /* A stateless file system keeps no open: fh 0, and nothing to free
+     * whether or not the kernel sends a RELEASE. */
+    int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
+    struct fsp_open *o = stateless ? NULL : fsp_open_new(fs, n, file, 0);
+    if (!o && !stateless) {
         if (fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
         fsp_node_forget(fs, n, 1);
@@ -59,12 +62,14 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
     struct fsp_entry_out e = { 0 };
     struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
                                .open_flags = open_reply_flags(fs, 0) };
-    take_backing(req, o, &oo);
+    if (o)
+        take_backing(req, o, &oo);
     fsp_fill_entry(fs, n, fi, &e);
     int r = fsp_reply_create(req, &e, &oo);
     if (r) {
         /* The kernel refused the reply: the open is closed here, once. */
-        fsp_open_free(fs, o, 1);
+        if (o)
+            fsp_open_free(fs, o, 1);
         fsp_node_forget(fs, n, 1);
     }
     return r;

@@ -57,10 +57,12 @@ void fsp_opens_close_all(struct fsp_fs *fs)
 }
 
 /* Open node for the kernel: the file system's open (unless stateless),
- * then overwrite for O_TRUNC.  Returns the new fsp_open or NULL with *err. */
-static struct fsp_open *open_node(struct fsp_request *req, struct fsp_node *n,
-                                  uint32_t flags, int is_dir, int kill_priv,
-                                  int *err)
+ * then overwrite for O_TRUNC.  Returns 0 with the new fsp_open in *out
+ * (NULL for a file of a stateless file system: it has no state, and the
+ * kernel may or may not send a RELEASE that would free one), or -errno. */
+static int open_node(struct fsp_request *req, struct fsp_node *n,
+                     uint32_t flags, int is_dir, int kill_priv,
+                     struct fsp_open **out)
 {
     struct fsp_fs *fs = req_fs(req);
     void *file = NULL;
@@ -93,17 +95,16 @@ static struct fsp_open *open_node(struct fsp_request *req, struct fsp_node *n,
         if (r && !stateless && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
     }
-    if (r) {
-        *err = r;
-        return NULL;
-    }
-    struct fsp_open *o = fsp_open_new(fs, n, file, is_dir);
-    if (!o) {
+    *out = NULL;
+    if (r || (stateless && !is_dir))
+        return r;
+    *out = fsp_open_new(fs, n, file, is_dir);
+    if (!*out) {
         if (!stateless && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
-        *err = -ENOMEM;
+        return -ENOMEM;
     }
-    return o;
+    return 0;
 }
 
 void fsp_op_open(struct fsp_request *req)
@@ -122,11 +123,10 @@ void fsp_op_open(struct fsp_request *req)
         fsp_reply_err(req, -ENOSYS);
         return;
     }
-    int err = 0;
-    struct fsp_open *o = open_node(req, n, in->flags, 0,
-                                   in->open_flags & FSP_OPEN_KILL_SUIDGID,
-                                   &err);
-    if (!o) {
+    struct fsp_open *o;
+    int err = open_node(req, n, in->flags, 0,
+                        in->open_flags & FSP_OPEN_KILL_SUIDGID, &o);
+    if (err) {
         fsp_reply_err(req, err);
         return;
     }
@@ -182,22 +182,26 @@ void fsp_op_create(struct fsp_request *req)
             fsp_reply_err(req, -ENOMEM);
             return;
         }
-        int err = 0;
-        struct fsp_open *o = open_node(req, n, in->flags, 0, 0, &err);
-        if (!o || call_get_file_info(req, n, o->file, &fi)) {
+        struct fsp_open *o;
+        int err = open_node(req, n, in->flags, 0, 0, &o);
+        if (!err)
+            err = call_get_file_info(req, n, o ? o->file : NULL, &fi);
+        if (err) {
             if (o)
                 fsp_open_free(fs, o, 1);
             fsp_node_forget(fs, n, 1);
-            fsp_reply_err(req, o ? -EIO : err);
+            fsp_reply_err(req, err);
             return;
         }
         struct fsp_entry_out e = { 0 };
         struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
                                    .open_flags = open_reply_flags(fs, in->flags) };
-        take_backing(req, o, &oo);
+        if (o)
+            take_backing(req, o, &oo);
         fsp_fill_entry(fs, n, &fi, &e);
         if (fsp_reply_create(req, &e, &oo)) {
-            fsp_open_free(fs, o, 1);
+            if (o)
+                fsp_open_free(fs, o, 1);
             fsp_node_forget(fs, n, 1);
         }
         return;
