@@ -97,8 +97,63 @@ static void writeback_cache_gathers_writes(void)
     close(fd);
 }
 
+/* Requests that reach memfs for the commonest system calls, from the
+ * session's own counters: a new file costs LOOKUP and CREATE and nothing
+ * else, re-opening and stat-ing a known file cost nothing.  (The kernel
+ * learns once that memfs needs no OPEN and no FLUSH: warm that up.) */
+static void requests_per_syscall(void)
+{
+    static const char *ops[] = { "LOOKUP", "CREATE", "OPEN", "RELEASE",
+                                 "FLUSH", "GETATTR", "SETATTR" };
+    enum { NOPS = sizeof ops / sizeof *ops };
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "%s/warm", itest_mnt);
+    int fd = open(p, O_CREAT | O_WRONLY, 0644);
+    REQUIRE(fd >= 0);
+    close(fd);
+    fd = open(p, O_RDONLY);
+    REQUIRE(fd >= 0);
+    close(fd);
+
+    long before[NOPS], after[NOPS];
+    for (int i = 0; i < NOPS; i++)
+        before[i] = stats_count(ops[i]);
+    snprintf(p, sizeof p, "%s/new", itest_mnt);
+    fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    REQUIRE(fd >= 0);
+    close(fd);
+    for (int i = 0; i < NOPS; i++)
+        after[i] = stats_count(ops[i]);
+    CHECK_EQ(after[0] - before[0], 1);   /* LOOKUP: the kernel's miss */
+    CHECK_EQ(after[1] - before[1], 1);   /* CREATE */
+    for (int i = 2; i < NOPS; i++)
+        if (after[i] != before[i]) {
+            printf("  create+close cost %ld %s\n", after[i] - before[i],
+                   ops[i]);
+            check_failed = 1;
+        }
+
+    /* open+close and stat of the file just made: nothing. */
+    for (int i = 0; i < NOPS; i++)
+        before[i] = stats_count(ops[i]);
+    struct stat st;
+    for (int k = 0; k < 10; k++) {
+        fd = open(p, O_RDONLY);
+        CHECK(fd >= 0);
+        close(fd);
+        CHECK_EQ(stat(p, &st), 0);
+    }
+    for (int i = 0; i < NOPS; i++)
+        if (stats_count(ops[i]) != before[i]) {
+            printf("  10 x open+close+stat cost %ld %s\n",
+                   stats_count(ops[i]) - before[i], ops[i]);
+            check_failed = 1;
+        }
+}
+
 void tools_tests(void)
 {
+    CASE(requests_per_syscall, NULL, IT_MEMFS_ONLY);
     CASE(tool_stats_counts_requests, NULL, IT_MEMFS_ONLY);
     CASE(writeback_cache_gathers_writes, "-o writeback_cache", IT_MEMFS_ONLY);
 }
