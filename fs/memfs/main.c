@@ -12,7 +12,7 @@
 #include "memfs.h"
 
 struct options {
-    int foreground, debug, nocase, nocache;
+    int foreground, debug, nocase, nocache, slowio;
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes;
     const char *label, *mountpoint;
@@ -20,7 +20,7 @@ struct options {
 };
 
 static const char usage[] =
-    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i] [-C]\n"
+    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i] [-C] [-S]\n"
     "             [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
@@ -34,6 +34,8 @@ static const char usage[] =
     "  -i             case-insensitive, case-preserving names\n"
     "  -C             no kernel caching: every read, write and stat reaches\n"
     "                 memfs (slower; atime then follows the relatime rule)\n"
+    "  -S             slow I/O: reads and writes finish later on other\n"
+    "                 threads (exercises asynchronous completion)\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other,default_permissions\n"
     "  -h, --help     show this help\n";
@@ -80,7 +82,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
     *o = (struct options){ .threads = -1, .label = "memfs" };
     opterr = 0;  /* our own messages, one line each */
-    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:iCl:o:", longopts,
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:iCSl:o:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -90,6 +92,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'd': o->debug = o->foreground = 1; break;
         case 'i': o->nocase = 1; break;
         case 'C': o->nocache = 1; break;
+        case 'S': o->slowio = 1; break;
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
@@ -201,6 +204,14 @@ int main(int argc, char **argv)
     m.stateless = !o.nocache;
     if (m.stateless)
         iface.flags |= FSP_IFACE_STATELESS_OPENS;
+    if (o.slowio) {
+        iface.read = slowio_read;
+        iface.write = slowio_write;
+        if ((err = slowio_start())) {
+            fprintf(stderr, "memfs: slow I/O threads: %s\n", strerror(-err));
+            goto out;
+        }
+    }
     if ((err = fsp_fs_new(&vp, &iface, &m, &fs))) {
         fprintf(stderr, "memfs: %s\n", strerror(-err));
         goto out;
@@ -227,6 +238,8 @@ int main(int argc, char **argv)
         rc = 0;
 out:
     notify_parent(&notify, (unsigned char)rc);
+    if (o.slowio)
+        slowio_stop();
     if (fs)
         fsp_fs_delete(fs);
     memfs_destroy(&m);

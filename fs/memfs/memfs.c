@@ -246,8 +246,8 @@ static int overwrite(fsp_request *req, void *node, void *file,
     return 0;
 }
 
-static int read_(fsp_request *req, void *node, void *file, void *buf,
-                 uint64_t offset, uint32_t length, uint32_t *bytes_read)
+int memfs_read(fsp_request *req, void *node, void *file, void *buf,
+               uint64_t offset, uint32_t length, uint32_t *bytes_read)
 {
     struct node *n = node;
     uint32_t count = 0;
@@ -265,9 +265,9 @@ static int read_(fsp_request *req, void *node, void *file, void *buf,
     return 0;
 }
 
-static int write_(fsp_request *req, void *node, void *file, const void *buf,
-                  uint64_t offset, uint32_t length, uint32_t *bytes_written,
-                  struct fsp_file_info *fi)
+int memfs_write(fsp_request *req, void *node, void *file, const void *buf,
+                uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                struct fsp_file_info *fi)
 {
     struct node *n = node;
     size_t done = 0;
@@ -606,8 +606,8 @@ const struct fsp_fs_interface memfs_interface = {
     .open = open_,
     .overwrite = overwrite,
     .close = close_,
-    .read = read_,
-    .write = write_,
+    .read = memfs_read,
+    .write = memfs_write,
     .set_basic_info = set_basic_info,
     .set_file_size = set_file_size,
     .can_delete = can_delete,

@@ -85,6 +85,22 @@ void memfs_release(struct memfs *m, uint64_t files, uint64_t bytes);
 
 /* node.c: nodes.  A node lives while it has a name or a reference. */
 struct timespec memfs_now(void);
+
+/* memfs.c: the synchronous read and write (slowio.c calls them later). */
+int memfs_read(fsp_request *req, void *node, void *file, void *buf,
+               uint64_t offset, uint32_t length, uint32_t *bytes_read);
+int memfs_write(fsp_request *req, void *node, void *file, const void *buf,
+                uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                struct fsp_file_info *fi);
+
+/* slowio.c: -S, reads and writes completed later by worker threads. */
+int slowio_start(void);
+void slowio_stop(void);
+int slowio_read(fsp_request *req, void *node, void *file, void *buf,
+                uint64_t offset, uint32_t length, uint32_t *bytes_read);
+int slowio_write(fsp_request *req, void *node, void *file, const void *buf,
+                 uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                 struct fsp_file_info *fi);
 struct node *node_new(struct memfs *m, const struct fsp_create_params *cp);
 void node_fill(struct node *n, struct fsp_file_info *fi);
 void node_fill_locked(struct node *n, struct fsp_file_info *fi);

@@ -172,6 +172,8 @@ struct fsp_request *fsp_req_detach(struct fsp_request *req)
     copy->arg = req->arg;
     copy->owned = req->buf;
     req->buf_taken = 1;
+    atomic_fetch_add(&req->se->ndetached, 1);
+    atomic_fetch_add(&req->se->detached_total, 1);
     inflight_add(copy);
     return copy;
 }

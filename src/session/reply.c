@@ -34,8 +34,10 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
     req->path = NULL;
     free(req->owned);
     req->owned = NULL;
-    if (req->heap)
+    if (req->heap) {
+        atomic_fetch_sub(&se->ndetached, 1);
         free(req);
+    }
 }
 
 /* Frame iov[1..cnt) with an out-header in iov[0] and send it; *len gets

@@ -234,6 +234,13 @@ int fsp_session_join(struct fsp_session *se)
     }
     if (se->t->join)
         se->t->join(se->t);
+    /* Requests the file system completes later still point at us: give
+     * it time to answer them (their replies fail quietly now). */
+    for (int i = 0; i < 10000 && atomic_load(&se->ndetached) > 0; i++)
+        usleep(1000);
+    if (atomic_load(&se->ndetached) > 0)
+        fprintf(stderr, "fsp: %d pending requests never completed\n",
+                atomic_load(&se->ndetached));
     if (se->ops.destroy && atomic_load(&se->initialized))
         se->ops.destroy(se->userdata);
     return se->error;

@@ -17,6 +17,8 @@ struct fsp_session {
     struct fsp_conn conn;
     atomic_int initialized;
     atomic_int exited;
+    atomic_int ndetached;            /* requests answered later, still out */
+    atomic_uint_fast64_t detached_total;   /* and how many ever were */
     int exit_pipe[2];                /* wakes fsp_session_loop, signal-safe */
     int error;                       /* why the loop ended, -errno or 0 */
     size_t bufsize;

@@ -110,6 +110,8 @@ void fsp_session_print_stats(const struct fsp_session *se, void *file)
                 fsp_opcode_name(op), n, (uint64_t)atomic_load(&s->errors),
                 (double)atomic_load(&s->total_ns) / 1000.0 / (double)n);
     }
+    fprintf(f, "async_completions %" PRIu64 "\n",
+            (uint64_t)atomic_load(&se->detached_total));
     if (se->t->describe)
         se->t->describe(se->t, f);
 }
