@@ -152,9 +152,10 @@ fi
 
 # ---- (a) the examples ----------------------------------------------------
 
+# build_example NAME [OUTPUT]: examples/NAME.c into $T/OUTPUT (or NAME).
 build_example() {
     # shellcheck disable=SC2086
-    cc $SANFLAGS -Wall -Wextra -Werror -o "$T/$1" "$ROOT/examples/$1.c" \
+    cc $SANFLAGS -Wall -Wextra -Werror -o "$T/${2:-$1}" "$ROOT/examples/$1.c" \
         $FUSE_CFLAGS
 }
 
@@ -249,6 +250,156 @@ if build_example memfs_ll; then
          ! grep -q ' $M ' /proc/mounts"
 else
     fail "memfs_ll builds with pkg-config fuse3"
+fi
+
+# ---- the high-level API (fuse.h) ----------------------------------------
+
+check "objdump: fuse_new@FUSE_3.0 and @@FUSE_3.1" sh -c \
+    "grep -Eq '\\(FUSE_3\\.0\\) +fuse_new\$' '$SYMS' &&
+     grep -Eq ' FUSE_3\\.1 +fuse_new\$' '$SYMS'"
+check "objdump: fuse_loop_mt@FUSE_3.0, @FUSE_3.2, @@FUSE_3.12" sh -c \
+    "grep -Eq '\\(FUSE_3\\.0\\) +fuse_loop_mt\$' '$SYMS' &&
+     grep -Eq '\\(FUSE_3\\.2\\) +fuse_loop_mt\$' '$SYMS' &&
+     grep -Eq ' FUSE_3\\.12 +fuse_loop_mt\$' '$SYMS'"
+for v in 30 31 32 35 312 314; do
+    printf '#include <fuse.h>\nint main(void){return 0;}\n' |
+        cc -std=c11 -Wall -Wextra -Werror -DFUSE_USE_VERSION=$v \
+            -I"$ROOT/include/fuse3" -x c -fsyntax-only - ||
+        fail "fuse.h compiles with FUSE_USE_VERSION=$v"
+done
+pass "fuse.h compiles with FUSE_USE_VERSION 30..314"
+
+# Start an example; sets P.  $1 name, then its arguments.
+start_hl() {
+    n=$1; shift
+    LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat "$T/$n" "$@" \
+        2>"$T/$n.err" &
+    P=$!; PIDS="$PIDS $P"
+}
+
+# Stop an example with SIGTERM; check it went and left no mount.
+stop_hl() {
+    n=$1; M=$2
+    kill -TERM "$P"
+    wait_gone "$P"; wait "$P"; st=$?
+    # fuse_main's code for a loop ended by a signal is 8 (libfuse 3.14).
+    check "$n: SIGTERM ends it, no mount left (status $st)" \
+        sh -c "[ $st -eq 8 ] && ! grep -q ' $M ' /proc/mounts"
+    if [ -n "$SANFLAGS" ]; then
+        check "$n: no sanitizer report" \
+            sh -c "! grep -q 'ERROR: \\(Address\\|Leak\\)Sanitizer\\|runtime error' '$T/$n.err'"
+    fi
+}
+
+# A tree in, compared, renamed, linked, compared again after the page
+# cache is dropped, and an unlinked open file still readable.
+hl_tree_ops() {
+    M=$1
+    set -e
+    cp -a "$ROOT/src" "$M/tree"
+    diff -r "$ROOT/src" "$M/tree"
+    mv "$M/tree/compat" "$M/moved"
+    ln -s moved/fuse3 "$M/link"
+    [ "$(readlink "$M/link")" = moved/fuse3 ]
+    cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h"
+    ln "$M/moved/fuse3/hl.h" "$M/hard"
+    [ "$(stat -c %h "$M/hard")" = 2 ]
+    head -c 3000000 /dev/urandom > "$T/big"
+    cp "$T/big" "$M/big"
+    sync
+    echo 3 > /proc/sys/vm/drop_caches
+    cmp "$T/big" "$M/big"
+    diff -r "$ROOT/src/compat" "$M/moved"
+    exec 3< "$M/big"
+    rm "$M/big"
+    cmp "$T/big" /dev/fd/3
+    exec 3<&-
+    mv "$M/hard" "$M/hard2"
+    rm -r "$M/tree" "$M/moved" "$M/link" "$M/hard2"
+    sleep 0.2
+    [ -z "$(ls -A "$M")" ]
+    df "$M" > /dev/null
+}
+
+if build_example hello hello_hl; then
+    pass "hello (high-level) builds with pkg-config fuse3"
+    M=$T/hl-hello; mkdir -p "$M"
+    start_hl hello_hl -f "$M"
+    if wait_mounted "$M" "$P"; then
+        check "hello: read" sh -c "[ \"\$(cat '$M/hello')\" = 'Hello World!' ]"
+        check "hello: readdir" sh -c "[ \"\$(ls '$M')\" = hello ]"
+        check "hello: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+        stop_hl hello_hl "$M"
+    else
+        fail "hello: mounts" "$(head -3 "$T/hello_hl.err")"
+    fi
+    LD_LIBRARY_PATH=$BUILD/compat "$T/hello_hl" -f -o bogus_option "$M" \
+        > "$T/hlbad.out" 2>&1
+    st=$?
+    check "hello: unknown option fails (status $st), libfuse's message" sh -c \
+        "[ $st -ne 0 ] && grep -q 'unknown option' '$T/hlbad.out' &&
+         ! grep -q ' $M ' /proc/mounts"
+    LD_LIBRARY_PATH=$BUILD/compat "$T/hello_hl" -f -o modules=subdir "$M" \
+        > "$T/hlmod.out" 2>&1
+    st=$?
+    check "hello: -o modules= is an error (status $st)" sh -c \
+        "[ $st -ne 0 ] && ! grep -q ' $M ' /proc/mounts"
+else
+    fail "hello (high-level) builds with pkg-config fuse3"
+fi
+
+if build_example memfs_hl; then
+    pass "memfs_hl builds with pkg-config fuse3"
+    for mode in mt st; do
+        M=$T/hl-memfs-$mode; mkdir -p "$M"
+        flag=""; [ $mode = st ] && flag=-s
+        start_hl memfs_hl -f $flag "$M"
+        if wait_mounted "$M" "$P"; then
+            if (hl_tree_ops "$M") 2>"$T/ops.err"; then
+                pass "memfs_hl ($mode): cp -a, diff -r, rename, symlink, link, drop_caches, unlinked open file"
+            else
+                fail "memfs_hl ($mode): tree operations" "$(tail -2 "$T/ops.err" | tr '\n' ' ')"
+            fi
+            check "memfs_hl ($mode): fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+            stop_hl memfs_hl "$M"
+        else
+            fail "memfs_hl ($mode): mounts" "$(head -3 "$T/memfs_hl.err")"
+        fi
+    done
+    # Library options: uid/gid/umask rewrite what stat shows.
+    M=$T/hl-memfs-opts; mkdir -p "$M"
+    start_hl memfs_hl -f -o uid=1234,gid=4321,umask=027,hard_remove,kernel_cache "$M"
+    if wait_mounted "$M" "$P"; then
+        touch "$M/f"
+        check "memfs_hl -o uid,gid,umask: stat shows them" sh -c \
+            "[ \"\$(stat -c '%u %g %a' '$M/f')\" = '1234 4321 750' ]"
+        stop_hl memfs_hl "$M"
+    else
+        fail "memfs_hl -o uid,gid,umask: mounts" "$(head -3 "$T/memfs_hl.err")"
+    fi
+else
+    fail "memfs_hl builds with pkg-config fuse3"
+fi
+
+if build_example passthrough_hl; then
+    pass "passthrough_hl builds with pkg-config fuse3"
+    S=$T/pt-src; M=$T/hl-pt; mkdir -p "$S" "$M"
+    start_hl passthrough_hl -f "$S" "$M"
+    if wait_mounted "$M" "$P"; then
+        if (hl_tree_ops "$M") 2>"$T/ops.err"; then
+            pass "passthrough_hl: cp -a, diff -r, rename, symlink, link, drop_caches, unlinked open file"
+        else
+            fail "passthrough_hl: tree operations" "$(tail -2 "$T/ops.err" | tr '\n' ' ')"
+        fi
+        check "passthrough_hl: source is empty again (hidden file removed)" \
+            sh -c "[ -z \"\$(ls -A '$S')\" ]"
+        check "passthrough_hl: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+        stop_hl passthrough_hl "$M"
+    else
+        fail "passthrough_hl: mounts" "$(head -3 "$T/passthrough_hl.err")"
+    fi
+else
+    fail "passthrough_hl builds with pkg-config fuse3"
 fi
 
 # ---- (b) Debian's squashfuse_ll, unmodified ----------------------------
