@@ -32,6 +32,8 @@ need_cmd mksquashfs squashfs-tools
 need_pkg libfuse3-dev   # only to compare layouts with Debian's libfuse
 need_cmd objdump binutils
 need_cmd setpriv util-linux
+need_cmd fio fio
+need_cmd stress-ng stress-ng
 
 if [ -n "$missing" ]; then
     SUDO=""
