@@ -402,6 +402,87 @@ else
     fail "passthrough_hl builds with pkg-config fuse3"
 fi
 
+# ---- Debian's sshfs (libfuse 3 high-level), unmodified ------------------
+
+# A throwaway sshd on 127.0.0.1 with keys made here; stopped by cleanup
+# (its pid is in PIDS).
+apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; }
+}
+if ! command -v sshfs >/dev/null || [ ! -x /usr/sbin/sshd ]; then
+    apt_install sshfs openssh-server openssh-client
+fi
+if command -v sshfs >/dev/null && [ -x /usr/sbin/sshd ]; then
+    K=$T/ssh; mkdir -p "$K" /run/sshd; chmod 700 "$K"
+    ssh-keygen -q -t ed25519 -N '' -f "$K/host" &&
+        ssh-keygen -q -t ed25519 -N '' -f "$K/id" &&
+        cp "$K/id.pub" "$K/authorized_keys"
+    PORT=$((20000 + $$ % 20000))
+    while ss -ltn 2>/dev/null | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
+    cat > "$K/sshd_config" <<EOC
+ListenAddress 127.0.0.1
+HostKey $K/host
+AuthorizedKeysFile $K/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PidFile $K/sshd.pid
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOC
+    /usr/sbin/sshd -D -e -f "$K/sshd_config" -p "$PORT" 2>"$K/sshd.log" &
+    SSHD=$!; PIDS="$PIDS $SSHD"
+    for _ in $(seq 100); do
+        ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break
+        sleep 0.05
+    done
+    R=$T/ssh-remote; M=$T/sshfs; mkdir -p "$R" "$M"
+    LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat sshfs -f \
+        -o "port=$PORT,IdentityFile=$K/id,StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes" \
+        "root@127.0.0.1:$R" "$M" 2>"$T/sshfs.err" &
+    P=$!; PIDS="$PIDS $P"
+    if wait_mounted "$M" "$P"; then
+        sshfs_ops() {
+            set -e
+            cp -a "$ROOT/src" "$M/tree"
+            diff -r "$ROOT/src" "$M/tree"
+            diff -r "$ROOT/src" "$R/tree"
+            mv "$M/tree/compat" "$M/moved"
+            [ -d "$R/moved/fuse3" ] && [ ! -e "$R/tree/compat" ]
+            ln -s moved/fuse3 "$M/link"
+            [ "$(readlink "$R/link")" = moved/fuse3 ]
+            cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h"
+            head -c 2000000 /dev/urandom > "$T/sbig"
+            cp "$T/sbig" "$M/big"
+            sync
+            echo 3 > /proc/sys/vm/drop_caches
+            cmp "$T/sbig" "$M/big"
+            cmp "$T/sbig" "$R/big"
+            cp -a "$M/moved" "$T/copied-out"
+            diff -r "$ROOT/src/compat" "$T/copied-out"
+            diff -r "$ROOT/src/compat" "$M/moved"
+            rm -r "$M/tree" "$M/moved" "$M/link" "$M/big"
+            [ -z "$(ls -A "$R")" ]
+        }
+        if (sshfs_ops) 2>"$T/ops.err"; then
+            pass "sshfs: tree in and out, rename, symlink, drop_caches, diff -r clean"
+        else
+            fail "sshfs: tree operations" "$(tail -2 "$T/ops.err" | tr '\n' ' ')"
+        fi
+        check "sshfs: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+        umount "$M"
+        check "sshfs: exits after umount" wait_gone "$P"
+    else
+        fail "sshfs: mounts" "$(head -3 "$T/sshfs.err" | tr '\n' ' ')"
+    fi
+    kill -TERM "$SSHD" 2>/dev/null; wait "$SSHD" 2>/dev/null
+else
+    skip "sshfs" "sshfs or openssh-server not installable"
+fi
+
 # ---- (b) Debian's squashfuse_ll, unmodified ----------------------------
 
 if ! command -v squashfuse_ll >/dev/null || ! command -v mksquashfs >/dev/null; then

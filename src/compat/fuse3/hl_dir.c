@@ -210,7 +210,11 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         char *path;
         res = hl_path(f, ino, NULL, 1, &path);
         if (res == 0) {
-            res = fuse_fs_readdir(f->fs, path, &c, filler, off, &d->fi,
+            /* A copy, as libfuse gives: a file system may change fh
+             * during readdir (sshfs's cache does) without that
+             * sticking to the open directory. */
+            struct fuse_file_info fi = d->fi;
+            res = fuse_fs_readdir(f->fs, path, &c, filler, off, &fi,
                                   plus ? FUSE_READDIR_PLUS : 0);
             free(path);
         }
@@ -309,7 +313,8 @@ void hl_ll_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
     char *path;
     int res = hl_path(f, ino, NULL, f->conf.nullpath_ok, &path);
     if (res == 0) {
-        res = fuse_fs_fsyncdir(f->fs, path, datasync, hl_dir_fi(llfi));
+        struct fuse_file_info fi = *hl_dir_fi(llfi);
+        res = fuse_fs_fsyncdir(f->fs, path, datasync, &fi);
         free(path);
     }
     hl_reply_err(req, res);
