@@ -12,6 +12,18 @@ struct fsp_node *req_node(struct fsp_request *req)
     return n;
 }
 
+const void *req_node_arg(struct fsp_request *req, size_t size,
+                         struct fsp_node **n)
+{
+    *n = req_node(req);
+    const void *in = fsp_req_arg(req, size);
+    if (!*n || !in) {
+        fsp_reply_err(req, *n ? -EINVAL : -ESTALE);
+        return NULL;
+    }
+    return in;
+}
+
 int check_name(const struct fsp_fs *fs, const char *name)
 {
     size_t len = strlen(name);

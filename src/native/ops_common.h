@@ -8,6 +8,11 @@
  * NULL if the kernel named a node we do not know. */
 struct fsp_node *req_node(struct fsp_request *req);
 
+/* The request's node (in *n) and its fixed body of `size` bytes; NULL
+ * after answering ESTALE (unknown node) or EINVAL (short body). */
+const void *req_node_arg(struct fsp_request *req, size_t size,
+                         struct fsp_node **n);
+
 /* -ENAMETOOLONG past the volume's limit, -EINVAL for "." and "..". */
 int check_name(const struct fsp_fs *fs, const char *name);
 

@@ -15,12 +15,10 @@
 void fsp_op_opendir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_open_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_open_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     void *file = NULL;
     struct fsp_file_info fi = { 0 };
     int r = 0;

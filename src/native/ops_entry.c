@@ -104,12 +104,10 @@ void fsp_op_getattr(struct fsp_request *req)
 void fsp_op_statx(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_statx_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_statx_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     void *file = (in->getattr_flags & FSP_GETATTR_FH) ? fh_file(in->fh) : NULL;
     struct fsp_file_info fi = { 0 };
     int r = call_get_file_info(req, n, file, &fi);
@@ -169,12 +167,10 @@ static uint32_t basic_from_setattr(const struct fsp_setattr_in *in,
 void fsp_op_setattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_setattr_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_setattr_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     void *file = (in->valid & FSP_FATTR_FH) ? fh_file(in->fh) : NULL;
     struct fsp_file_info fi = { 0 };
     struct fsp_basic_info bi = { 0 };

@@ -110,12 +110,10 @@ static int open_node(struct fsp_request *req, struct fsp_node *n,
 void fsp_op_open(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_open_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_open_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     /* Stateless: ENOSYS makes the kernel stop sending OPEN and RELEASE
      * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
      * O_TRUNC through SETATTR instead. */
@@ -253,12 +251,10 @@ void fsp_op_tmpfile(struct fsp_request *req)
 void fsp_op_read(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_read_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_read_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     if (!fs->fi.read) {
         fsp_reply_err(req, -ENOSYS);
         return;
@@ -326,12 +322,10 @@ void fsp_op_write(struct fsp_request *req)
 void fsp_op_flush(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_flush_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_flush_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     /* No cleanup callback: ENOSYS, and the kernel stops sending FLUSH. */
     if (!fs->fi.cleanup) {
         fsp_reply_err(req, -ENOSYS);
@@ -358,12 +352,10 @@ void fsp_op_release(struct fsp_request *req)
 void fsp_op_fsync(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_fsync_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_fsync_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     /* No flush callback: ENOSYS, which the kernel takes as success and
      * stops asking. */
     if (!fs->fi.flush) {

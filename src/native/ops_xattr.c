@@ -160,12 +160,10 @@ void fsp_op_getxattr(struct fsp_request *req)
 void fsp_op_listxattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_getxattr_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    struct fsp_node *n;
+    const struct fsp_getxattr_in *in = req_node_arg(req, sizeof *in, &n);
+    if (!in)
         return;
-    }
     size_t room;
     char *buf = scratch(req, &room);
     /* A caller other than root sees a filtered list, whose length is
