@@ -14,14 +14,14 @@
 struct options {
     int foreground, debug, nocase, nocache, slowio;
     long threads;                 /* -1: fsp's default */
-    uint64_t max_files, max_bytes;
+    uint64_t max_files, max_bytes, max_file_size;
     const char *label, *mountpoint;
     char mount_options[4096];
 };
 
 static const char usage[] =
-    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES] [-i] [-C] [-S]\n"
-    "             [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
+    "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]\n"
+    "             [-F MAX_SIZE] [-i] [-C] [-S] [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
     "\n"
@@ -29,6 +29,7 @@ static const char usage[] =
     "  -d             trace every request on stderr (implies -f)\n"
     "  -t THREADS     dispatcher threads (1: single-threaded, 0: one per CPU)\n"
     "  -n MAX_FILES   most files and directories (default: no limit)\n"
+    "  -F MAX_SIZE    largest file, with K, M or G suffix (EFBIG past it)\n"
     "  -s MAX_BYTES   most bytes of file data, with K, M or G suffix\n"
     "                 (default: half of physical memory)\n"
     "  -i             case-insensitive, case-preserving names\n"
@@ -82,7 +83,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
     *o = (struct options){ .threads = -1, .label = "memfs" };
     opterr = 0;  /* our own messages, one line each */
-    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:iCSl:o:", longopts,
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:F:iCSl:o:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -96,6 +97,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
+        case 'F': o->max_file_size = parse_number(c, optarg, 1, UINT64_MAX); break;
         case 's': o->max_bytes = parse_number(c, optarg, 1, UINT64_MAX); break;
         case 'o': {
             size_t len = strlen(o->mount_options);
@@ -191,6 +193,7 @@ int main(int argc, char **argv)
         .flags = (o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0) |
                  (o.nocache ? FSP_VOL_DIRECT_IO : 0),
         .file_info_timeout_ms = o.nocache ? 0 : 1000,
+        .max_file_size = o.max_file_size,
         .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),
         .volume_creation_time = memfs_now(),
         .fsname = "memfs",

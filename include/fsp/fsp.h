@@ -180,7 +180,11 @@ struct fsp_volume_params {
     struct timespec volume_creation_time;
     char fsname[64];               /* mount source; "" = "fsp" */
     char subtype[32];              /* fstype fuse.SUBTYPE; "" = none */
-    uint64_t reserved[16];
+    uint64_t max_file_size;        /* bytes; writes, truncates and
+                                      fallocate past it get EFBIG from fsp
+                                      (a write across it is cut short);
+                                      0: no limit */
+    uint64_t reserved[15];
 };
 
 /* Fields of fsp_basic_info to change (set_basic_info). */

@@ -181,6 +181,11 @@ void fsp_op_setattr(struct fsp_request *req)
         return;
     }
 
+    if ((in->valid & FSP_FATTR_SIZE) && fs->vp.max_file_size &&
+        in->size > fs->vp.max_file_size) {
+        fsp_reply_err(req, -EFBIG);
+        return;
+    }
     fsp_guard_enter(fs, FSP_GUARD_SHARED);
     if (in->valid & FSP_FATTR_SIZE) {
         r = fs->fi.set_file_size

@@ -297,6 +297,16 @@ void fsp_op_write(struct fsp_request *req)
         fsp_reply_err(req, -ENOSYS);
         return;
     }
+    /* Past the volume's largest file: nothing at all, or as much as fits
+     * (a short write, which write(2) reports; the next one gets EFBIG). */
+    uint32_t size = in->size;
+    uint64_t max = fs->vp.max_file_size;
+    if (max && in->offset >= max) {
+        fsp_reply_err(req, -EFBIG);
+        return;
+    }
+    if (max && size > max - in->offset)
+        size = (uint32_t)(max - in->offset);
     struct fsp_open *o = open_of(in->fh);
     void *file = o ? o->file : NULL;
     uint32_t done = 0;
@@ -304,7 +314,7 @@ void fsp_op_write(struct fsp_request *req)
     fsp_guard_enter(fs, FSP_GUARD_NONE);
     int r = fsp_check_result(fs, "write",
                              fs->fi.write(req, n->ctx, file, in + 1,
-                                          in->offset, in->size, &done, &fi));
+                                          in->offset, size, &done, &fi));
     fsp_guard_leave(fs, FSP_GUARD_NONE);
     if (r == FSP_PENDING && req->detached)
         return;
@@ -316,7 +326,7 @@ void fsp_op_write(struct fsp_request *req)
     if (r)
         fsp_reply_err(req, r);
     else
-        fsp_reply_write(req, done > in->size ? in->size : done);
+        fsp_reply_write(req, done > size ? size : done);
 }
 
 void fsp_op_flush(struct fsp_request *req)

@@ -27,6 +27,9 @@ void fsp_op_fallocate(struct fsp_request *req)
         r = -EINVAL;
     if (!r && (in->offset > INT64_MAX || in->length > INT64_MAX - in->offset))
         r = -EFBIG;
+    if (!r && fs->vp.max_file_size &&
+        in->offset + in->length > fs->vp.max_file_size)
+        r = -EFBIG;
     /* ENOSYS: the kernel stops asking and answers EOPNOTSUPP itself. */
     if (!r && !fs->fi.allocate)
         r = -ENOSYS;

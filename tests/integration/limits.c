@@ -234,8 +234,34 @@ static void limits_name_too_long(void)
     CHECK_EQ(stat(P("%s", name), &st), 0);
 }
 
+/* memfs -F 1M: no file grows past 1 MiB, by write, truncate or
+ * fallocate, and what was written stays intact. */
+static void limits_efbig(void)
+{
+    enum { MAX = 1 << 20 };
+    const char *p = P("big");
+    int fd = open(p, O_CREAT | O_RDWR, 0644);
+    REQUIRE(fd >= 0);
+    static char buf[MAX + 4096];
+    memset(buf, 'e', sizeof buf);
+    /* a write across the limit is cut short, the next one fails */
+    CHECK_EQ(pwrite(fd, buf, sizeof buf, 0), MAX);
+    CHECK_ERRNO(pwrite(fd, buf, 10, MAX), EFBIG);
+    CHECK_ERRNO(ftruncate(fd, (off_t)MAX + 1), EFBIG);
+    CHECK_ERRNO(fallocate(fd, 0, MAX - 10, 20), EFBIG);
+    struct stat st;
+    CHECK_EQ(fstat(fd, &st), 0);
+    CHECK_EQ(st.st_size, MAX);
+    static char back[MAX];
+    CHECK_EQ(pread(fd, back, MAX, 0), MAX);
+    CHECK(memcmp(back, buf, MAX) == 0);
+    CHECK_EQ(ftruncate(fd, MAX), 0);   /* at the limit is fine */
+    close(fd);
+}
+
 void limits_tests(void)
 {
+    CASE(limits_efbig, "-F 1M", IT_MEMFS_ONLY);
     CASE(limits_statfs, NULL, 0);
     CASE(limits_statfs_limits, "-n 10 -s 1048576", 0);
     CASE(limits_enospc_bytes, "-s 1048576", 0);
