@@ -4,6 +4,7 @@
 #   gcc, make, libc headers  build          clang       make test (clang build)
 #   fuse3 (fusermount3)      non-root mount git, sqlite3, python3: programs.sh
 #   tar, diffutils, coreutils (timeout): programs.sh and run.sh
+#   acl (getfacl, setfacl): the posix_acl integration cases
 set -eu
 
 missing=""
@@ -34,6 +35,7 @@ need_cmd objdump binutils
 need_cmd setpriv util-linux
 need_cmd fio fio
 need_cmd stress-ng stress-ng
+need_cmd setfacl acl          # getfacl/setfacl: posix_acl cases
 
 if [ -n "$missing" ]; then
     SUDO=""

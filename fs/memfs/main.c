@@ -12,7 +12,7 @@
 #include "memfs.h"
 
 struct options {
-    int foreground, debug, nocase, nocache, slowio;
+    int foreground, debug, nocase, nocache, slowio, acl;
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes, max_file_size;
     const char *label, *mountpoint;
@@ -21,7 +21,8 @@ struct options {
 
 static const char usage[] =
     "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]\n"
-    "             [-F MAX_SIZE] [-i] [-C] [-S] [-l LABEL] [-o OPTIONS] MOUNTPOINT\n"
+    "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-l LABEL] [-o OPTIONS]\n"
+    "             MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
     "\n"
@@ -37,6 +38,8 @@ static const char usage[] =
     "                 memfs (slower; atime then follows the relatime rule)\n"
     "  -S             slow I/O: reads and writes finish later on other\n"
     "                 threads (exercises asynchronous completion)\n"
+    "  -A             POSIX ACLs (getfacl/setfacl, inherited defaults); the\n"
+    "                 kernel then checks permissions, as default_permissions\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other,default_permissions\n"
     "  -h, --help     show this help\n";
@@ -83,7 +86,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
     *o = (struct options){ .threads = -1, .label = "memfs" };
     opterr = 0;  /* our own messages, one line each */
-    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:F:iCSl:o:", longopts,
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:F:iCSAl:o:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -94,6 +97,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'i': o->nocase = 1; break;
         case 'C': o->nocache = 1; break;
         case 'S': o->slowio = 1; break;
+        case 'A': o->acl = 1; break;
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
@@ -191,7 +195,8 @@ int main(int argc, char **argv)
     struct fsp_volume_params vp = {
         .size = sizeof vp,
         .flags = (o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0) |
-                 (o.nocache ? FSP_VOL_DIRECT_IO : 0),
+                 (o.nocache ? FSP_VOL_DIRECT_IO : 0) |
+                 (o.acl ? FSP_VOL_POSIX_ACL : 0),
         .file_info_timeout_ms = o.nocache ? 0 : 1000,
         .max_file_size = o.max_file_size,
         .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),

@@ -53,7 +53,8 @@
  * group is the directory's, and a new subdirectory there gets S_ISGID too
  * (fsp asks get_file_info of the parent for this).  With default_permissions
  * (FSP_VOL_DEFAULT_PERMS or -o default_permissions) the kernel checks
- * every access by mode bits before fsp sees a request.  Without it the
+ * every access by mode bits before fsp sees a request; with
+ * FSP_VOL_POSIX_ACL it does the same by mode bits and ACLs.  Without it the
  * kernel checks nothing and fsp makes these checks, and only these, for
  * callers other than uid 0, before set_basic_info is called:
  *   chown   changing the owner: EPERM; changing the group: EPERM unless
@@ -167,6 +168,29 @@ struct fsp_volume_info {
                                             mode where a file system keeps
                                             atime, which cached reads never
                                             report */
+#define FSP_VOL_POSIX_ACL        0x0080u /* POSIX ACLs (system.posix_acl_
+                                            access and _default), where the
+                                            kernel offers them (FUSE_POSIX_
+                                            ACL).  The kernel then checks
+                                            permissions itself, ACLs
+                                            included, as with default_
+                                            permissions.  The file system
+                                            only stores the two attributes
+                                            with get_ea/set_ea/remove_ea;
+                                            fsp validates them (EINVAL for
+                                            a malformed one, before
+                                            anything changes) and keeps
+                                            the rules: an access ACL sets
+                                            the mode's permission bits (one
+                                            the mode says all of is stored
+                                            as the mode alone), chmod sets
+                                            its mask (or group) entry, and
+                                            create applies the parent's
+                                            default ACL, or else the umask,
+                                            to cp->mode and stores the
+                                            inherited ACLs (see create).
+                                            Without the flag fsp answers
+                                            EOPNOTSUPP for ACL names. */
 
 /* Parameters fixed when the file system is created. */
 struct fsp_volume_params {
@@ -298,7 +322,11 @@ struct fsp_fs_interface {
     /* Create `name` in `parent` as described by *cp (regular file,
      * directory, symlink, device, fifo or socket).  fsp guarantees before
      * the call: the name length is checked, cp->mode has the caller's
-     * umask applied, cp->uid/gid are set (see Ownership), and the call
+     * umask applied (on an FSP_VOL_POSIX_ACL volume: the parent's default
+     * ACL instead when it has one; fsp sets the new file's ACLs with
+     * set_ea after create returns, still under the guard, and takes the
+     * create back through set_delete, close and forget if that fails),
+     * cp->uid/gid are set (see Ownership), and the call
      * runs under the exclusive guard.  The file system fails with -EEXIST
      * if the name exists, else adds it with all three times now, moves
      * the parent's mtime and ctime, and returns a node reference (as
@@ -434,7 +462,9 @@ struct fsp_fs_interface {
      * value; return 0 or -ERANGE when it does not fit (size 0 is the
      * caller's size probe: only *needed matters).  fsp answers the probe
      * and ERANGE to the caller itself.  -ENODATA for a missing name.
-     * POSIX ACL names (system.posix_acl_*) never arrive here in version 1.
+     * POSIX ACL names (system.posix_acl_access, _default) arrive only on
+     * FSP_VOL_POSIX_ACL volumes, already validated; store them as any
+     * other attribute.
      * set and remove move the node's ctime. */
     int (*get_ea)(fsp_request *req, void *node, const char *name,
                   void *value, size_t size, size_t *needed);

@@ -70,6 +70,9 @@ struct fsp_fs {
     struct fsp_open *opens;
 
     pthread_rwlock_t guard;
+    /* FSP_VOL_POSIX_ACL and the kernel granted FUSE_POSIX_ACL: the ACL
+     * attributes reach the file system and acl.c keeps their rules. */
+    int posix_acl;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
 };
 

@@ -45,6 +45,16 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
      * flag it truncates through SETATTR itself. */
     if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS)
         conn->want_flags &= ~(uint64_t)FSP_ATOMIC_O_TRUNC;
+    /* ACLs: the kernel then checks permissions itself (as with
+     * default_permissions).  A default ACL replaces the umask, so the
+     * kernel must send modes unmasked (DONT_MASK) and leave the umask to
+     * us; we need both or neither. */
+    const uint64_t acl = (uint64_t)FSP_POSIX_ACL | FSP_DONT_MASK;
+    if ((fs->vp.flags & FSP_VOL_POSIX_ACL) &&
+        (conn->kernel_flags & acl) == acl) {
+        conn->want_flags |= acl;
+        fs->posix_acl = 1;
+    }
     /* Backing files on an ordinary (unstacked) file system. */
     if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
         conn->want_flags |= FSP_PASSTHROUGH;

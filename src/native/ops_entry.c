@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "native/acl.h"
 #include "native/ops_common.h"
 
 void fsp_op_lookup(struct fsp_request *req)
@@ -186,7 +187,11 @@ void fsp_op_setattr(struct fsp_request *req)
         fsp_reply_err(req, -EFBIG);
         return;
     }
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    /* chmod on an ACL volume rewrites the access ACL's mask as well: one
+     * step, so no one sees (or makes) the mode and the ACL disagree. */
+    enum fsp_guard g = fs->posix_acl && (bi.valid & FSP_SET_MODE)
+                           ? FSP_GUARD_EXCLUSIVE : FSP_GUARD_SHARED;
+    fsp_guard_enter(fs, g);
     if (in->valid & FSP_FATTR_SIZE) {
         r = fs->fi.set_file_size
                 ? fsp_check_result(fs, "set_file_size",
@@ -201,7 +206,9 @@ void fsp_op_setattr(struct fsp_request *req)
                                                          &bi, &fi))
                 : -ENOSYS;
     }
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    if (!r && g == FSP_GUARD_EXCLUSIVE)
+        r = acl_chmod(req, n, file, bi.mode);
+    fsp_guard_leave(fs, g);
     if (!r && (in->valid & FSP_FATTR_KILL_SUIDGID) && !(bi.valid & FSP_SET_MODE))
         r = kill_suidgid(req, n, file);
     if (!r)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "native/acl.h"
 #include "native/ops_common.h"
 
 struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
@@ -135,6 +136,25 @@ void fsp_op_open(struct fsp_request *req)
         fsp_open_free(fs, o, 1);
 }
 
+/* The file system's create under the exclusive guard, with the parent's
+ * default ACL (or the umask) applied on an ACL volume. */
+static int create_locked(struct fsp_request *req, struct fsp_node *parent,
+                         const char *name, struct fsp_create_params *cp,
+                         void **ctx, void **file, struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct acl_inherit ih = { 0 };
+    int r = fs->posix_acl ? acl_create_prepare(req, parent, cp, &ih) : 0;
+    if (!r)
+        r = fsp_check_result(fs, "create",
+                             fs->fi.create(req, parent->ctx, name, cp, ctx,
+                                           file, fi));
+    if (!r && fs->posix_acl)
+        r = acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
+    acl_inherit_free(&ih);
+    return r;
+}
+
 void fsp_op_create(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -159,9 +179,7 @@ void fsp_op_create(struct fsp_request *req)
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = fsp_check_result(fs, "create",
-                         fs->fi.create(req, parent->ctx, name, &cp, &ctx,
-                                       &file, &fi));
+    r = create_locked(req, parent, name, &cp, &ctx, &file, &fi);
     if (r == -EEXIST && !(in->flags & O_EXCL)) {
         /* Someone made it between the kernel's lookup and our create:
          * open what is there, as open(O_CREAT) without O_EXCL must. */
@@ -238,9 +256,7 @@ void fsp_op_tmpfile(struct fsp_request *req)
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = fsp_check_result(fs, "create",
-                         fs->fi.create(req, parent->ctx, NULL, &cp, &ctx,
-                                       &file, &fi));
+    r = create_locked(req, parent, NULL, &cp, &ctx, &file, &fi);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r)
         fsp_reply_err(req, r);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "native/acl.h"
 #include "native/ops_common.h"
 
 #define LABEL_EA "user.fsp.volume_label"
@@ -20,11 +21,11 @@
  * the process (fsptool stats, fsp-bench) can count round trips. */
 #define STATS_EA "user.fsp.stats"
 
-/* POSIX ACLs are not negotiated (FUSE_POSIX_ACL) in this version, so the
- * kernel would pass them down as plain attributes and a file system
- * would store them without applying them to the mode: cp -a and tar
- * would then trust an ACL that means nothing.  Saying "not supported"
- * makes them fall back to chmod. */
+/* Without FUSE_POSIX_ACL (a volume without FSP_VOL_POSIX_ACL) the kernel
+ * would pass ACLs down as plain attributes and a file system would store
+ * them without applying them to the mode: cp -a and tar would then trust
+ * an ACL that means nothing.  Saying "not supported" makes them fall back
+ * to chmod.  With it, acl.c applies them. */
 static int is_acl(const char *name)
 {
     return strncmp(name, "system.posix_acl_", 17) == 0;
@@ -42,6 +43,15 @@ static int check_ea_name(const char *name)
             return name[len] ? 0 : -EINVAL;
     }
     return -EOPNOTSUPP;
+}
+
+/* 0 when name may reach the file system, else the error to answer: the
+ * two POSIX ACL names pass only where ACLs were negotiated. */
+static int ea_name_error(const struct fsp_fs *fs, const char *name)
+{
+    if (is_acl(name))
+        return fs->posix_acl && acl_is_name(name) ? 0 : -EOPNOTSUPP;
+    return check_ea_name(name);
 }
 
 /* Drop trusted.* names from a listing for callers other than root, as
@@ -125,10 +135,8 @@ void fsp_op_getxattr(struct fsp_request *req)
         room = in->size;
     size_t needed = 0;
     int r;
-    if (is_acl(name)) {
-        r = -EOPNOTSUPP;
-    } else if (check_ea_name(name)) {
-        r = check_ea_name(name);
+    if ((r = ea_name_error(fs, name))) {
+        /* answered below */
     } else if (is_stats(req, n, name)) {
         r = 0;
         needed = stats_text(req, buf, room);
@@ -206,10 +214,12 @@ void fsp_op_setxattr(struct fsp_request *req)
     }
     const char *value = (const char *)req->arg + off;
     int r;
-    if (is_acl(name) || is_stats(req, n, name)) {
+    if (is_stats(req, n, name)) {
         r = -EOPNOTSUPP;
-    } else if (check_ea_name(name)) {
-        r = check_ea_name(name);
+    } else if ((r = ea_name_error(fs, name))) {
+        /* answered below */
+    } else if (is_acl(name)) {
+        r = acl_set(req, n, name, value, in->size, (int)in->flags);
     } else if (is_label(req, n, name)) {
         char label[64];
         size_t len = in->size < sizeof label - 1 ? in->size : sizeof label - 1;
@@ -243,10 +253,12 @@ void fsp_op_removexattr(struct fsp_request *req)
         fsp_reply_err(req, n ? -EINVAL : -ESTALE);
         return;
     }
-    int r = is_acl(name) ? -EOPNOTSUPP : check_ea_name(name);
+    int r = ea_name_error(fs, name);
     if (!r && !fs->fi.remove_ea)
         r = -ENOTSUP;
-    if (!r) {
+    if (!r && is_acl(name)) {
+        r = acl_remove(req, n, name);
+    } else if (!r) {
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "remove_ea",
                              fs->fi.remove_ea(req, n->ctx, name));

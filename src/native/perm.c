@@ -126,7 +126,9 @@ int check_setattr(struct fsp_request *req, struct fsp_node *n, void *file,
     struct fsp_fs *fs = req_fs(req);
     const uint32_t checked = FSP_FATTR_MODE | FSP_FATTR_UID | FSP_FATTR_GID |
                              FSP_FATTR_ATIME | FSP_FATTR_MTIME;
-    if (fs->mopts.default_permissions || req->uid == 0 || !(valid & checked))
+    /* With ACLs negotiated the kernel checked, as default_permissions. */
+    if (fs->mopts.default_permissions || fs->posix_acl || req->uid == 0 ||
+        !(valid & checked))
         return 0;
     struct fsp_file_info fi = { 0 };
     int r = call_get_file_info(req, n, file, &fi);

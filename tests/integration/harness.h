@@ -56,6 +56,7 @@ void posix_times_tests(void);
 void posix_space_tests(void);
 void posix_tmpfile_tests(void);
 void posix_locks_tests(void);
+void posix_acl_tests(void);
 
 /* One running file system. */
 struct fs {

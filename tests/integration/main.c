@@ -78,5 +78,6 @@ int main(int argc, char **argv)
     posix_space_tests();
     posix_tmpfile_tests();
     posix_locks_tests();
+    posix_acl_tests();
     return itest_nfailed ? 1 : 0;
 }
