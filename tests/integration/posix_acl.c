@@ -303,6 +303,35 @@ static void posix_acl_named_user(void)
     as_user(user_denied);
 }
 
+/* As fsptest: write access to a root-owned 0755 directory through its
+ * ACL, and none where there is no ACL. */
+static void user_creates(void)
+{
+    umask(022);
+    CHECK_EQ(write_file(P("shared/mine"), "x", 1), 0);
+    CHECK_ERRNO(open(P("closed/mine"), O_CREAT | O_WRONLY, 0644), EACCES);
+}
+
+static void posix_acl_named_user_dir(void)
+{
+    REQUIRE(find_user() == 0);
+    REQUIRE(mkdir(P("shared"), 0755) == 0);
+    REQUIRE(mkdir(P("closed"), 0755) == 0);
+    char spec[128], want[512];
+    snprintf(spec, sizeof spec, "u:%u:rwx,d:u:%u:rwx", (unsigned)user_uid,
+             (unsigned)user_uid);
+    REQUIRE(setfacl("-m", spec, P("shared")) == 0);
+    as_user(user_creates);
+    struct stat st;
+    CHECK_EQ(stat(P("shared/mine"), &st), 0);
+    CHECK_EQ(st.st_uid, user_uid);
+    /* write_file's 0644 limits the inherited mask: mode 0644 */
+    CHECK_EQ(st.st_mode & 07777, 0644);
+    snprintf(want, sizeof want, "user::rw-\n%sgroup::r-x\t#effective:r--\n"
+             "mask::r--\nother::r--\n\n", named("rwx\t#effective:r--"));
+    expect_facl(P("shared/mine"), want);
+}
+
 static void posix_acl_remove(void)
 {
     REQUIRE(find_user() == 0);
@@ -416,6 +445,7 @@ void posix_acl_tests(void)
     CASE(posix_acl_chmod_mask, ACL_ARGS, 0);
     CASE(posix_acl_default_inherit, ACL_ARGS, 0);
     CASE(posix_acl_named_user, ACL_ARGS, 0);
+    CASE(posix_acl_named_user_dir, ACL_ARGS, 0);
     CASE(posix_acl_remove, ACL_ARGS, 0);
     CASE(posix_acl_malformed, ACL_ARGS, 0);
     CASE(posix_acl_umask, ACL_ARGS, 0);
