@@ -517,8 +517,8 @@ void itest_case(const char *name, void (*fn)(void), const char *args,
     }
     const char *extra = getenv("FSP_ITEST_MEMFS_OPTS");
     if ((flags & IT_NOT_URING) && extra && strstr(extra, "io_uring")) {
-        printf("SKIP: %s (not over io_uring: an abort cannot end requests "
-               "a stopped server holds in its ring)\n", name);
+        printf("SKIP: %s (not over io_uring; see the case's comment)\n",
+               name);
         fflush(stdout);
         return;
     }

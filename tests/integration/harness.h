@@ -22,10 +22,10 @@
 /* Case flags. */
 #define IT_MEMFS_ONLY 1  /* memfs-specific: reported as SKIP on tmpfs */
 #define IT_NO_MOUNT   2  /* the case starts its own file systems in itest_dir */
-#define IT_NOT_URING  4  /* skipped when memfs runs over io_uring: in kernel
-                            6.18 an abort does not end requests a stopped
-                            server already holds in its ring (they end when
-                            the server runs again or dies) */
+#define IT_NOT_URING  4  /* skipped when memfs runs over io_uring, for a
+                            reason the case states: an abort in kernel 6.18
+                            does not end requests a stopped server holds in
+                            its ring; ring threads answer only inline */
 
 extern int itest_tmpfs;          /* FSP_ITEST_TMPFS=1: tmpfs instead of memfs */
 extern char itest_memfs[PATH_MAX];
