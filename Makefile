@@ -157,4 +157,9 @@ soak: all
 clean:
 	rm -rf build build-*
 
+# libfuse 2 compatibility keeps its own rules next to its sources; they
+# may add to COMPAT_TARGETS, which `all` builds.
+-include src/compat/fuse2/build.mk
+all: $(COMPAT_TARGETS)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
