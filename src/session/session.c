@@ -99,12 +99,18 @@ void fsp_session_exit(struct fsp_session *se)
 
 static int spawn_worker(struct fsp_session *se);
 
-/* Called with a request in hand: grow the pool if nobody else is idle. */
+/* Called with a request in hand: grow the pool if nobody else is idle.
+ * The count is atomic so the common case takes no lock; only growing,
+ * rare and bounded, takes pool_lock and checks again under it. */
 static void note_busy(struct fsp_session *se)
 {
+    unsigned busy = atomic_fetch_add(&se->nbusy, 1) + 1;
+    if (busy < atomic_load(&se->nthreads) ||
+        atomic_load(&se->nthreads) >= se->p.max_threads)
+        return;
     pthread_mutex_lock(&se->pool_lock);
-    se->nbusy++;
-    if (se->nbusy == se->nthreads && se->nthreads < se->p.max_threads &&
+    if (atomic_load(&se->nbusy) >= atomic_load(&se->nthreads) &&
+        atomic_load(&se->nthreads) < se->p.max_threads &&
         !atomic_load(&se->exited))
         spawn_worker(se);
     pthread_mutex_unlock(&se->pool_lock);
@@ -112,9 +118,7 @@ static void note_busy(struct fsp_session *se)
 
 static void note_idle(struct fsp_session *se)
 {
-    pthread_mutex_lock(&se->pool_lock);
-    se->nbusy--;
-    pthread_mutex_unlock(&se->pool_lock);
+    atomic_fetch_sub(&se->nbusy, 1);
 }
 
 static void *worker_main(void *arg)
@@ -176,7 +180,7 @@ static int spawn_worker(struct fsp_session *se)
     }
     w->next = se->workers;
     se->workers = w;
-    se->nthreads++;
+    atomic_fetch_add(&se->nthreads, 1);
     return 0;
 }
 

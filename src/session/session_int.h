@@ -30,7 +30,8 @@ struct fsp_session {
     /* Dispatcher pool. */
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
-    unsigned nthreads, nbusy, nexited;
+    atomic_uint nthreads, nbusy;     /* nthreads changes under pool_lock */
+    unsigned nexited;
     struct fsp_worker *workers;
 
     struct fsp_op_stats stats[FSP_OPCODE_SLOTS];
