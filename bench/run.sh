@@ -34,11 +34,21 @@ mkdir -p "$BUILD/bench"
 PEER=$BUILD/bench/memfs_ll_libfuse
 cc -std=c11 -O2 -g -Wall -Wextra -o "$PEER" bench/peer/memfs_ll_libfuse.c \
     $(pkg-config --cflags --libs fuse3) || die "peer build failed"
+# The same program built against fsp's libfuse3 (issue 5: isolates the
+# framework's own overhead from the file system's).
+PEER_FSP=
+if make -s -j2 "$BUILD/compat/libfuse3.so.3" "$BUILD/pkgconfig/fuse3.pc" >&2; then
+    PEER_FSP=$BUILD/bench/memfs_ll_on_fsp
+    # shellcheck disable=SC2046  # pkg-config prints several words
+    cc -std=c11 -O2 -g -Wall -Wextra -o "$PEER_FSP" bench/peer/memfs_ll_libfuse.c \
+        $(PKG_CONFIG_PATH=$BUILD/pkgconfig pkg-config --cflags --libs fuse3) \
+        -Wl,-rpath,"$ROOT/$BUILD/compat" || PEER_FSP=
+fi
 
 WORK=$(mktemp -d /tmp/fsp-bench-run.XXXXXX) || die "mktemp"
-T=$WORK/tmpfs M=$WORK/memfs L=$WORK/libfuse
-mkdir "$T" "$M" "$L"
-MEMFS_PID= PEER_PID= BENCH_PID=
+T=$WORK/tmpfs M=$WORK/memfs L=$WORK/libfuse F=$WORK/libfuse_on_fsp
+mkdir "$T" "$M" "$L" "$F"
+MEMFS_PID= PEER_PID= PEER_FSP_PID= BENCH_PID=
 
 cleanup() {
     trap - EXIT INT TERM HUP
@@ -46,17 +56,17 @@ cleanup() {
         kill -TERM "$BENCH_PID" 2>/dev/null   # it removes its directory and exits
         wait "$BENCH_PID" 2>/dev/null
     fi
-    for d in "$M" "$L" "$T"; do
+    for d in "$M" "$L" "$F" "$T"; do
         # Lazy unmount cannot hang on a stuck daemon; the daemon then
         # sees its device closed and exits.
         mountpoint -q "$d" 2>/dev/null && umount -l "$d"
     done
-    for pid in $MEMFS_PID $PEER_PID; do
+    for pid in $MEMFS_PID $PEER_PID $PEER_FSP_PID; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
         wait "$pid" 2>/dev/null
     done
-    rmdir "$T" "$M" "$L" 2>/dev/null
+    rmdir "$T" "$M" "$L" "$F" 2>/dev/null
     rmdir "$WORK" 2>/dev/null
     grep -q "$WORK" /proc/mounts && echo "bench/run.sh: WARNING: mount left under $WORK" >&2
 }
@@ -79,6 +89,14 @@ mount -t tmpfs -o size=8g fsp-bench-tmpfs "$T" || die "tmpfs mount failed"
 "$PEER" "$L" & PEER_PID=$!
 wait_mount "$M" fuse
 wait_mount "$L" fuse
+targets=(tmpfs="$T" memfs="$M" libfuse="$L")
+if [ -n "$PEER_FSP" ]; then
+    "$PEER_FSP" "$F" & PEER_FSP_PID=$!
+    wait_mount "$F" fuse
+    grep -q "$ROOT/$BUILD/compat/libfuse3.so.3" "/proc/$PEER_FSP_PID/maps" ||
+        die "the peer built for fsp did not load fsp's libfuse3"
+    targets+=(libfuse_on_fsp="$F")
+fi
 
 # Contents must survive the kernel dropping its caches (the bug of
 # libfuse's own in-memory example): check both FUSE file systems.
@@ -93,7 +111,7 @@ done
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs"
 # In the background and waited for: bash runs a trap only between
 # commands, and `wait` is the one it interrupts; cleanup stops the bench.
-"$BUILD/fsp-bench" "$@" tmpfs="$T" memfs="$M" libfuse="$L" & BENCH_PID=$!
+"$BUILD/fsp-bench" "$@" "${targets[@]}" & BENCH_PID=$!
 wait $BENCH_PID
 status=$?
 BENCH_PID=
