@@ -264,21 +264,59 @@ static void reader_finishes(pid_t pid)
     }
 }
 
-static void fail_sigkill_blocked_read(void)
+/* Start memfs with args, write a 64 KiB file f and open it uncached,
+ * then stop every memfs thread: a read of fd will now block.  Returns fd
+ * (file gets the path), or -1 with memfs stopped again. */
+static int stuck_memfs(struct fs *f, const char *args, char *file,
+                       size_t size)
 {
     init_mnt();
-    struct fs f;
-    REQUIRE(fs_start(&f, mnt, NULL) == 0);
-    char file[PATH_MAX + 16];
-    snprintf(file, sizeof file, "%s/f", mnt);
+    if (fs_start(f, mnt, args) != 0)
+        return -1;
+    snprintf(file, size, "%s/f", mnt);
     static unsigned char data[65536];
     fill_pattern(data, sizeof data, 0, 1);
-    CHECK_EQ(write_file(file, data, sizeof data), 0);
-    int fd = open_uncached(file);
-    if (fd < 0)
-        fs_stop(&f);
+    int fd = write_file(file, data, sizeof data) == 0 ? open_uncached(file)
+                                                      : -1;
+    if (fd < 0 || stop_all_threads(f->pid) != 0) {
+        printf("  could not set up a stuck memfs\n");
+        if (fd >= 0)
+            close(fd);
+        kill(f->pid, SIGCONT);
+        fs_stop(f);
+        return -1;
+    }
+    return fd;
+}
+
+/* Let a stopped memfs go on and end it: it must still exit and leave no
+ * mount ("what" names the case in the messages). */
+static void release_stuck(struct fs *f, const char *what)
+{
+    int st;
+    kill(f->pid, SIGCONT);
+    kill(f->pid, SIGTERM);
+    if (wait_deadline(f->pid, 10000, &st) != 0) {
+        printf("  memfs did not exit after %s + SIGTERM\n", what);
+        check_failed = 1;
+        kill(f->pid, SIGKILL);
+        wait_deadline(f->pid, 5000, NULL);
+    }
+    f->pid = 0;
+    if (mount_wait_gone(mnt, 5000) != 0) {
+        printf("  the mount is still there after %s and memfs exited\n",
+               what);
+        check_failed = 1;
+        mount_force_detach(mnt);
+    }
+}
+
+static void fail_sigkill_blocked_read(void)
+{
+    struct fs f;
+    char file[PATH_MAX + 16];
+    int fd = stuck_memfs(&f, NULL, file, sizeof file);
     REQUIRE(fd >= 0);
-    CHECK_EQ(stop_all_threads(f.pid), 0);
     pid_t reader = start_reader(fd);
     int blocked = reader_blocked(reader);
     if (!blocked)
@@ -304,19 +342,10 @@ static void fail_sigkill_blocked_read(void)
  * the stopped file system or from us. */
 static void fail_request_timeout(void)
 {
-    init_mnt();
     struct fs f;
-    REQUIRE(fs_start(&f, mnt, "-o request_timeout=1") == 0);
     char file[PATH_MAX + 16];
-    snprintf(file, sizeof file, "%s/f", mnt);
-    static unsigned char data[8192];
-    fill_pattern(data, sizeof data, 0, 1);
-    CHECK_EQ(write_file(file, data, sizeof data), 0);
-    int fd = open_uncached(file);
-    if (fd < 0)
-        fs_stop(&f);
+    int fd = stuck_memfs(&f, "-o request_timeout=1", file, sizeof file);
     REQUIRE(fd >= 0);
-    CHECK_EQ(stop_all_threads(f.pid), 0);
     fflush(stdout);
     pid_t reader = fork();
     if (reader == 0) {
@@ -338,35 +367,15 @@ static void fail_request_timeout(void)
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     }
     close(fd);
-    kill(f.pid, SIGCONT);
-    kill(f.pid, SIGTERM);
-    if (wait_deadline(f.pid, 10000, &st) != 0) {
-        kill(f.pid, SIGKILL);
-        wait_deadline(f.pid, 5000, NULL);
-    }
-    f.pid = 0;
-    if (mount_wait_gone(mnt, 5000) != 0) {
-        printf("  the timed-out mount is still there after memfs exited\n");
-        check_failed = 1;
-        mount_force_detach(mnt);
-    }
+    release_stuck(&f, "the request timeout");
 }
 
 static void fail_fsptool_abort(void)
 {
-    init_mnt();
     struct fs f;
-    REQUIRE(fs_start(&f, mnt, NULL) == 0);
     char file[PATH_MAX + 16];
-    snprintf(file, sizeof file, "%s/f", mnt);
-    static unsigned char data[65536];
-    fill_pattern(data, sizeof data, 0, 1);
-    CHECK_EQ(write_file(file, data, sizeof data), 0);
-    int fd = open_uncached(file);
-    if (fd < 0)
-        fs_stop(&f);
+    int fd = stuck_memfs(&f, NULL, file, sizeof file);
     REQUIRE(fd >= 0);
-    CHECK_EQ(stop_all_threads(f.pid), 0);
     pid_t reader = start_reader(fd);
     int blocked = reader_blocked(reader);
     if (!blocked)
@@ -399,21 +408,7 @@ static void fail_fsptool_abort(void)
     CHECK_EQ(wait_deadline(pid, 10000, &st), 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     close(fd);
-    /* let memfs go on: it must still exit and leave no mount */
-    kill(f.pid, SIGCONT);
-    kill(f.pid, SIGTERM);
-    if (wait_deadline(f.pid, 10000, &st) != 0) {
-        printf("  memfs did not exit after abort + SIGTERM\n");
-        check_failed = 1;
-        kill(f.pid, SIGKILL);
-        wait_deadline(f.pid, 5000, NULL);
-    }
-    f.pid = 0;
-    if (mount_wait_gone(mnt, 5000) != 0) {
-        printf("  the aborted mount is still there after memfs exited\n");
-        check_failed = 1;
-        mount_force_detach(mnt);
-    }
+    release_stuck(&f, "the abort");
 }
 
 /* memfs killed with noauto_unmount leaves a dead mount (ENOTCONN); a new
