@@ -1,0 +1,142 @@
+/*
+ * The seam between libfuse.so.2's two halves.
+ *
+ * fuse2 side (fuse2_*.c): sees only include/fuse (2.9 names and
+ * layouts), defines the exported 2.x API and calls the program's 2.x
+ * callbacks.  fuse3 side (f3_bridge.c and the second build of
+ * src/compat/fuse3): sees only include/fuse3, with every fuse3 public
+ * name renamed to fsp3_ (fuse3_renames.h).  The two cannot share a
+ * header of either API, since both define struct fuse_file_info,
+ * struct fuse_operations, ... differently, so they talk through plain C
+ * types only: this file.
+ *
+ * A 2.x `struct fuse *` is the fuse3 `struct fuse *` itself (so the
+ * functions with the same ABI in both, such as fuse_exit, are exported
+ * unchanged); the fuse2 side's state for it (struct f2_fs, opaque here)
+ * is the fuse3 file system's private data.
+ */
+#ifndef FSP_COMPAT_FUSE2_BRIDGE_H
+#define FSP_COMPAT_FUSE2_BRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <time.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+struct f2_fs;
+
+/* The fields of fuse_file_info both versions have. */
+struct f2b_fi {
+    int flags;
+    int writepage;
+    unsigned direct_io, keep_cache, flush, nonseekable, flock_release;
+    uint64_t fh;
+    uint64_t lock_owner;
+};
+
+/* The fields of fuse_conn_info both versions have. */
+struct f2b_conn {
+    unsigned proto_major, proto_minor;
+    unsigned max_write, max_readahead;
+    unsigned capable, want;
+    unsigned max_background, congestion_threshold;
+};
+
+/* Which 2.x callbacks the program set: the fuse3 side sets the 3.x
+ * callback only then, so the kernel sees the same ENOSYS fallbacks. */
+enum f2b_op {
+    F2B_GETATTR, F2B_READLINK, F2B_MKNOD, F2B_MKDIR, F2B_UNLINK, F2B_RMDIR,
+    F2B_SYMLINK, F2B_RENAME, F2B_LINK, F2B_CHMOD, F2B_CHOWN, F2B_TRUNCATE,
+    F2B_UTIMENS, F2B_OPEN, F2B_READ, F2B_WRITE, F2B_STATFS, F2B_FLUSH,
+    F2B_RELEASE, F2B_FSYNC, F2B_SETXATTR, F2B_GETXATTR, F2B_LISTXATTR,
+    F2B_REMOVEXATTR, F2B_OPENDIR, F2B_READDIR, F2B_RELEASEDIR, F2B_FSYNCDIR,
+    F2B_ACCESS, F2B_CREATE, F2B_LOCK, F2B_BMAP, F2B_FLOCK, F2B_FALLOCATE,
+    F2B_NULLPATH_OK,             /* flag_nullpath_ok or flag_nopath */
+    F2B_NOPS
+};
+
+/* readdir's sink: the fuse3 side's filler and its buffer. */
+typedef int (*f2b_fill_t)(void *dh, const char *name, const struct stat *st,
+                          off_t off);
+
+/* ---- fuse3 side (f3_bridge.c), called by the fuse2 side ---------------- */
+
+/* A fuse3 struct fuse for fs with the options in args (a struct
+ * fuse_args, same layout in both), has[] from f2_has; NULL on error. */
+void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has);
+int f2b_mount(void *f, const char *mountpoint);
+void f2b_unmount(void *f);
+void f2b_destroy(void *f);
+/* 0, or -1 on error (a signal ending the loop is success in 2.x). */
+int f2b_loop(void *f);
+int f2b_loop_mt(void *f);
+struct f2_fs *f2b_fs_of(void *f);
+/* The current request's fuse3 context; 0, or -1 outside any fuse. */
+int f2b_context(void **f, uid_t *uid, gid_t *gid, pid_t *pid,
+                mode_t *umask);
+/* fuse3's fuse_parse_cmdline; 0 or -1. */
+int f2b_parse_cmdline(void *args, char **mountpoint, int *singlethread,
+                      int *foreground, int *show_help, int *show_version);
+/* fuse3's help texts. */
+void f2b_cmdline_help(void);
+void f2b_lib_help(void *args);
+
+/* ---- fuse2 side (fuse2_ops.c), called from the fuse3 callbacks ---------- */
+
+int f2_getattr(struct f2_fs *fs, const char *path, struct stat *st,
+               const struct f2b_fi *fi);
+int f2_readlink(struct f2_fs *fs, const char *path, char *buf, size_t size);
+int f2_mknod(struct f2_fs *fs, const char *path, mode_t mode, dev_t rdev);
+int f2_mkdir(struct f2_fs *fs, const char *path, mode_t mode);
+int f2_unlink(struct f2_fs *fs, const char *path);
+int f2_rmdir(struct f2_fs *fs, const char *path);
+int f2_symlink(struct f2_fs *fs, const char *target, const char *path);
+int f2_rename(struct f2_fs *fs, const char *from, const char *to);
+int f2_link(struct f2_fs *fs, const char *from, const char *to);
+int f2_chmod(struct f2_fs *fs, const char *path, mode_t mode);
+int f2_chown(struct f2_fs *fs, const char *path, uid_t uid, gid_t gid);
+int f2_truncate(struct f2_fs *fs, const char *path, off_t size,
+                const struct f2b_fi *fi);
+int f2_utimens(struct f2_fs *fs, const char *path,
+               const struct timespec tv[2], const struct f2b_fi *fi);
+int f2_open(struct f2_fs *fs, const char *path, struct f2b_fi *fi);
+int f2_read(struct f2_fs *fs, const char *path, char *buf, size_t size,
+            off_t off, struct f2b_fi *fi);
+int f2_write(struct f2_fs *fs, const char *path, const char *buf,
+             size_t size, off_t off, struct f2b_fi *fi);
+int f2_statfs(struct f2_fs *fs, const char *path, struct statvfs *st);
+int f2_flush(struct f2_fs *fs, const char *path, struct f2b_fi *fi);
+int f2_release(struct f2_fs *fs, const char *path, struct f2b_fi *fi);
+int f2_fsync(struct f2_fs *fs, const char *path, int datasync,
+             struct f2b_fi *fi);
+int f2_setxattr(struct f2_fs *fs, const char *path, const char *name,
+                const char *value, size_t size, int flags);
+int f2_getxattr(struct f2_fs *fs, const char *path, const char *name,
+                char *value, size_t size);
+int f2_listxattr(struct f2_fs *fs, const char *path, char *list,
+                 size_t size);
+int f2_removexattr(struct f2_fs *fs, const char *path, const char *name);
+int f2_opendir(struct f2_fs *fs, const char *path, struct f2b_fi *fi);
+int f2_readdir(struct f2_fs *fs, const char *path, void *dh,
+               f2b_fill_t fill, off_t off, struct f2b_fi *fi);
+int f2_releasedir(struct f2_fs *fs, const char *path, struct f2b_fi *fi);
+int f2_fsyncdir(struct f2_fs *fs, const char *path, int datasync,
+                struct f2b_fi *fi);
+/* init: conn in/out; returns nothing, the result is kept in fs. */
+void f2_init(struct f2_fs *fs, struct f2b_conn *conn);
+void f2_destroy(struct f2_fs *fs);
+int f2_access(struct f2_fs *fs, const char *path, int mask);
+int f2_create(struct f2_fs *fs, const char *path, mode_t mode,
+              struct f2b_fi *fi);
+int f2_lock(struct f2_fs *fs, const char *path, struct f2b_fi *fi, int cmd,
+            struct flock *lock);
+int f2_bmap(struct f2_fs *fs, const char *path, size_t blocksize,
+            uint64_t *idx);
+int f2_flock(struct f2_fs *fs, const char *path, struct f2b_fi *fi, int op);
+int f2_fallocate(struct f2_fs *fs, const char *path, int mode, off_t off,
+                 off_t len, struct f2b_fi *fi);
+
+#endif
