@@ -36,6 +36,10 @@ need_cmd setpriv util-linux
 need_cmd fio fio
 need_cmd stress-ng stress-ng
 need_cmd setfacl acl          # getfacl/setfacl: posix_acl cases
+need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
+need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
+need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2
+need_pkg python3-fusepy       # ctypes binding to libfuse.so.2
 
 if [ -n "$missing" ]; then
     SUDO=""

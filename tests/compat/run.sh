@@ -527,4 +527,8 @@ if command -v squashfuse_ll >/dev/null && command -v mksquashfs >/dev/null; then
 else
     skip "squashfuse_ll" "squashfuse or squashfs-tools not installable"
 fi
+
+# ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
+
+. "$ROOT/tests/compat/fuse2.sh"
 exit 0
