@@ -34,6 +34,14 @@ if [ ! -f "$LIB" ]; then
     exit 0
 fi
 
+# A ThreadSanitizer build is for fsp's own dispatcher (fsp-itest and the
+# programs cover it); foreign FUSE programs and the examples are not built
+# for TSan, so there is nothing meaningful to run here.
+if ldd "$LIB" | grep -q libtsan; then
+    skip "libfuse compatibility under ThreadSanitizer" "programs are not TSan builds"
+    exit 0
+fi
+
 # An ASan-built library must come with ASan-built programs (the runtime
 # must load first); a foreign binary gets the runtime preloaded.
 SANFLAGS=""
