@@ -166,6 +166,9 @@ int fuse_invalidate(struct fuse *f, const char *path);
 /* 1 if opt is one of the high-level library's -o options. */
 int fuse_is_lib_option(const char *opt);
 
+/* Tell the kernel the file of ph is ready (poll); 0 or -errno. */
+int fuse_notify_poll(struct fuse_pollhandle *ph);
+
 /* fuse_main in pieces: parse, mount, new, daemonize, signals ... */
 struct fuse *fuse_setup(int argc, char *argv[],
 			const struct fuse_operations *op, size_t op_size,

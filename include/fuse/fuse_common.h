@@ -163,6 +163,9 @@ size_t fuse_buf_size(const struct fuse_bufvec *bufv);
 ssize_t fuse_buf_copy(struct fuse_bufvec *dst, struct fuse_bufvec *src,
 		      enum fuse_buf_copy_flags flags);
 
+/* A poll handle given to the poll callback: wake the poller, free it. */
+void fuse_pollhandle_destroy(struct fuse_pollhandle *ph);
+
 /* ---- Signals ------------------------------------------------------ */
 
 /* SIGHUP, SIGINT, SIGTERM end se's loop (if still at their default

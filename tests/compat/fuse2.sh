@@ -77,7 +77,7 @@ fuse2_tests() {
     fi
 
     # ---- a 2.x-style program built with pkg-config fuse ------------------
-    # getdir, utime, fgetattr/ftruncate, the 2.x init and fuse_main
+    # getdir, utime, fgetattr/ftruncate, read_buf, the 2.x init, fuse_main
     if cc -std=c11 -Wall -Wextra -Werror $SANFLAGS -o "$T/hello2" \
            "$ROOT/tests/compat/hello2.c" \
            $(pkg-config --cflags --libs fuse 2>/dev/null) 2>"$T/hello2.cc"; then

@@ -2,7 +2,8 @@
  * A libfuse 2 program of the old style, built by tests/compat/fuse2.sh
  * with `pkg-config fuse` against fsp's headers and libfuse.so.2.  It
  * uses what only 2.x has: getdir instead of readdir, utime instead of
- * utimens, fgetattr and ftruncate on open files, and the 2.x init.
+ * utimens, fgetattr and ftruncate on open files, the 2.x init, and
+ * read_buf (2.9) for reading.
  * One file, /hello, whose content and mtime can be changed.
  */
 /* S_IF* and DT_* are POSIX/BSD, not C11 */
@@ -81,6 +82,25 @@ static int h_read(const char *path, char *buf, size_t size, off_t off,
     return (int)size;
 }
 
+/* read_buf instead of read: the bufvec and its memory are the
+ * library's to free, as in 2.9. */
+static int h_read_buf(const char *path, struct fuse_bufvec **bufp,
+                      size_t size, off_t off, struct fuse_file_info *fi)
+{
+    struct fuse_bufvec *v = malloc(sizeof(*v));
+    char *mem = malloc(size ? size : 1);
+    if (!v || !mem) {
+        free(v);
+        free(mem);
+        return -ENOMEM;
+    }
+    int n = h_read(path, mem, size, off, fi);
+    *v = FUSE_BUFVEC_INIT((size_t)n);
+    v->buf[0].mem = mem;
+    *bufp = v;
+    return 0;
+}
+
 static int h_write(const char *path, const char *buf, size_t size, off_t off,
                    struct fuse_file_info *fi)
 {
@@ -128,7 +148,7 @@ static const struct fuse_operations ops = {
     .fgetattr = h_fgetattr,
     .getdir = h_getdir,
     .open = h_open,
-    .read = h_read,
+    .read_buf = h_read_buf,
     .write = h_write,
     .truncate = h_truncate,
     .ftruncate = h_ftruncate,

@@ -54,6 +54,7 @@ enum f2b_op {
     F2B_RELEASE, F2B_FSYNC, F2B_SETXATTR, F2B_GETXATTR, F2B_LISTXATTR,
     F2B_REMOVEXATTR, F2B_OPENDIR, F2B_READDIR, F2B_RELEASEDIR, F2B_FSYNCDIR,
     F2B_ACCESS, F2B_CREATE, F2B_LOCK, F2B_BMAP, F2B_FLOCK, F2B_FALLOCATE,
+    F2B_IOCTL, F2B_POLL, F2B_WRITE_BUF, F2B_READ_BUF,
     F2B_NULLPATH_OK,             /* flag_nullpath_ok or flag_nopath */
     F2B_NOPS
 };
@@ -138,5 +139,17 @@ int f2_bmap(struct f2_fs *fs, const char *path, size_t blocksize,
 int f2_flock(struct f2_fs *fs, const char *path, struct f2b_fi *fi, int op);
 int f2_fallocate(struct f2_fs *fs, const char *path, int mode, off_t off,
                  off_t len, struct f2b_fi *fi);
+int f2_ioctl(struct f2_fs *fs, const char *path, int cmd, void *arg,
+             struct f2b_fi *fi, unsigned flags, void *data);
+/* ph is the fuse3 struct fuse_pollhandle, which 2.x programs hand back
+ * to fuse_notify_poll/fuse_pollhandle_destroy (same ABI in both). */
+int f2_poll(struct f2_fs *fs, const char *path, struct f2b_fi *fi, void *ph,
+            unsigned *reventsp);
+/* bufv / *bufp are struct fuse_bufvec, whose layout is the same in 2.9
+ * and 3.x (and the library frees what read_buf returns in both). */
+int f2_write_buf(struct f2_fs *fs, const char *path, void *bufv, off_t off,
+                 struct f2b_fi *fi);
+int f2_read_buf(struct f2_fs *fs, const char *path, void **bufp, size_t size,
+                off_t off, struct f2b_fi *fi);
 
 #endif

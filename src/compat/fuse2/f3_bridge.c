@@ -298,6 +298,37 @@ static int b_fallocate(const char *path, int mode, off_t off, off_t len,
     WITH_FI(f2_fallocate(cur_fs(), path, mode, off, len, &b_));
 }
 
+static int b_ioctl(const char *path, unsigned int cmd, void *arg,
+                   struct fuse_file_info *fi, unsigned int flags, void *data)
+{
+    /* 2.x declared cmd int: the same bits */
+    WITH_FI(f2_ioctl(cur_fs(), path, (int)cmd, arg, &b_, flags, data));
+}
+
+static int b_poll(const char *path, struct fuse_file_info *fi,
+                  struct fuse_pollhandle *ph, unsigned *reventsp)
+{
+    WITH_FI(f2_poll(cur_fs(), path, &b_, ph, reventsp));
+}
+
+static int b_write_buf(const char *path, struct fuse_bufvec *buf, off_t off,
+                       struct fuse_file_info *fi)
+{
+    WITH_FI(f2_write_buf(cur_fs(), path, buf, off, &b_));
+}
+
+static int b_read_buf(const char *path, struct fuse_bufvec **bufp,
+                      size_t size, off_t off, struct fuse_file_info *fi)
+{
+    void *p = NULL;
+    struct f2b_fi b;
+    fi_in(&b, fi);
+    int r = f2_read_buf(cur_fs(), path, &p, size, off, &b);
+    fi_out(fi, &b);
+    *bufp = p;
+    return r;
+}
+
 void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has)
 {
     struct fuse_operations op;
@@ -339,6 +370,10 @@ void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has)
     SET(F2B_BMAP, bmap, b_bmap);
     SET(F2B_FLOCK, flock, b_flock);
     SET(F2B_FALLOCATE, fallocate, b_fallocate);
+    SET(F2B_IOCTL, ioctl, b_ioctl);
+    SET(F2B_POLL, poll, b_poll);
+    SET(F2B_WRITE_BUF, write_buf, b_write_buf);
+    SET(F2B_READ_BUF, read_buf, b_read_buf);
 #undef SET
     /* always: init carries the 2.x flags and the conn, destroy frees */
     op.init = b_init;

@@ -133,6 +133,10 @@ static void ops_present(const struct fuse_operations *op, unsigned char *has)
     has[F2B_BMAP] = !!op->bmap;
     has[F2B_FLOCK] = !!op->flock;
     has[F2B_FALLOCATE] = !!op->fallocate;
+    has[F2B_IOCTL] = !!op->ioctl;
+    has[F2B_POLL] = !!op->poll;
+    has[F2B_WRITE_BUF] = !!op->write_buf;
+    has[F2B_READ_BUF] = !!op->read_buf;
     has[F2B_NULLPATH_OK] = op->flag_nullpath_ok || op->flag_nopath;
 }
 

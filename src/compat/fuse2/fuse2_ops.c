@@ -368,3 +368,43 @@ int f2_fallocate(struct f2_fs *fs, const char *path, int mode, off_t off,
     fi2_from(&fi, b);
     return fs->op.fallocate(path, mode, off, len, &fi);
 }
+
+int f2_ioctl(struct f2_fs *fs, const char *path, int cmd, void *arg,
+             struct f2b_fi *b, unsigned flags, void *data)
+{
+    if (!fs->op.ioctl)
+        return -ENOSYS;
+    struct fuse_file_info fi;
+    fi2_from(&fi, b);
+    return fs->op.ioctl(path, cmd, arg, &fi, flags, data);
+}
+
+int f2_poll(struct f2_fs *fs, const char *path, struct f2b_fi *b, void *ph,
+            unsigned *reventsp)
+{
+    if (!fs->op.poll)
+        return -ENOSYS;
+    struct fuse_file_info fi;
+    fi2_from(&fi, b);
+    return fs->op.poll(path, &fi, ph, reventsp);
+}
+
+int f2_write_buf(struct f2_fs *fs, const char *path, void *bufv, off_t off,
+                 struct f2b_fi *b)
+{
+    CALL_FI(write_buf, path, bufv, off);
+}
+
+int f2_read_buf(struct f2_fs *fs, const char *path, void **bufp, size_t size,
+                off_t off, struct f2b_fi *b)
+{
+    struct fuse_bufvec *v = NULL;
+    if (!fs->op.read_buf)
+        return -ENOSYS;
+    struct fuse_file_info fi;
+    fi2_from(&fi, b);
+    int r = fs->op.read_buf(path, &v, size, off, &fi);
+    fi2_to(b, &fi);
+    *bufp = v;
+    return r;
+}

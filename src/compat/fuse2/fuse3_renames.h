@@ -10,7 +10,8 @@
  * same in 2.9 and 3.14 (fuse_opt_*, fuse_daemonize, the signal handlers,
  * fuse_exit, fuse_get_session, fuse_session_exit/exited/reset,
  * fuse_interrupted, fuse_getgroups, the cleanup thread calls,
- * fuse_buf_size, fuse_buf_copy): fuse2.map
+ * fuse_buf_size, fuse_buf_copy, fuse_notify_poll,
+ * fuse_pollhandle_destroy): fuse2.map
  * exports those objects directly under their 2.x versions.  Also not
  * renamed: the versioned variants (fuse_new_31, fuse_loop_mt_312, ...),
  * because the .symver lines in the sources name them in assembler text a
@@ -98,12 +99,10 @@
 #define fuse_main_real fsp3_fuse_main_real
 #define fuse_mount fsp3_fuse_mount
 #define fuse_new fsp3_fuse_new
-#define fuse_notify_poll fsp3_fuse_notify_poll
 #define fuse_open_channel fsp3_fuse_open_channel
 #define fuse_parse_cmdline fsp3_fuse_parse_cmdline
 #define fuse_parse_conn_info_opts fsp3_fuse_parse_conn_info_opts
 #define fuse_pkgversion fsp3_fuse_pkgversion
-#define fuse_pollhandle_destroy fsp3_fuse_pollhandle_destroy
 #define fuse_reply_attr fsp3_fuse_reply_attr
 #define fuse_reply_bmap fsp3_fuse_reply_bmap
 #define fuse_reply_buf fsp3_fuse_reply_buf
