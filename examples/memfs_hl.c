@@ -64,8 +64,9 @@ static struct inode *new_inode(mode_t mode)
     i->st.st_ino = next_ino++;
     i->st.st_mode = mode;
     i->st.st_nlink = S_ISDIR(mode) ? 2 : 1;
-    i->st.st_uid = c->uid;
-    i->st.st_gid = c->gid;
+    /* Outside a request (the root, made in main) libfuse has no context. */
+    i->st.st_uid = c ? c->uid : getuid();
+    i->st.st_gid = c ? c->gid : getgid();
     i->st.st_blksize = 4096;
     clock_gettime(CLOCK_REALTIME, &i->st.st_atim);
     i->st.st_mtim = i->st.st_ctim = i->st.st_atim;
