@@ -25,8 +25,9 @@ mountpoint -q "$mnt" || { echo "FAIL: independent_mount: $(cat "$tmp/err")"; exi
 
 if ! command -v fio >/dev/null; then
     echo "FAIL: independent_fio_verify: fio missing (tests/deps.sh installs it)"
-elif timeout -k 5 300 fio --name=verify --directory="$mnt" --rw=randrw --bs=4k \
+elif (cd "$tmp" && timeout -k 5 300 fio --name=verify --directory="$mnt" --rw=randrw --bs=4k \
         --size=32M --numjobs=2 --verify=crc32c --verify_fatal=1 --do_verify=1 \
+        --verify_state_save=0) \
         >"$tmp/fio" 2>&1 && grep -q "err= 0" "$tmp/fio" && ! grep -q "err= [1-9]" "$tmp/fio"; then
     echo "PASS: independent_fio_verify"
 else
