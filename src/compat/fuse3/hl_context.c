@@ -46,9 +46,11 @@ void hl_leave(void)
     tls_ctx.umask = 0;
 }
 
+/* As in libfuse: NULL on a thread that never had a file system's
+ * context (main before fuse_new, a thread of the program's own). */
 struct fuse_context *fuse_get_context(void)
 {
-    return &tls_ctx;
+    return tls_ctx.fuse ? &tls_ctx : NULL;
 }
 
 int fuse_getgroups(int size, gid_t list[])
