@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -595,4 +597,52 @@ void itest_case(const char *name, void (*fn)(void), const char *args,
         printf(" (%lld ms)", now_ms() - start);
     printf("\n");
     fflush(stdout);
+}
+
+uid_t itest_user_uid;
+gid_t itest_user_gid;
+
+int itest_find_user(void)
+{
+    struct passwd *pw = getpwnam("fsptest");
+    if (!pw) {
+        char *argv[] = { "/usr/sbin/useradd", "-m", "fsptest", NULL };
+        int st = 0;
+        if (run_cmd(argv, NULL, 30000, &st) != 0 || !WIFEXITED(st) ||
+            WEXITSTATUS(st) != 0)
+            return -1;
+        pw = getpwnam("fsptest");
+    }
+    if (!pw)
+        return -1;
+    itest_user_uid = pw->pw_uid;
+    itest_user_gid = pw->pw_gid;
+    return 0;
+}
+
+void itest_as_user(void (*fn)(void), gid_t extra)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        gid_t groups[1] = { extra };
+        check_failed = 0;
+        umask(022);
+        if (setgroups(extra ? 1 : 0, groups) != 0 ||
+            setresgid(itest_user_gid, itest_user_gid, itest_user_gid) != 0 ||
+            setresuid(itest_user_uid, itest_user_uid, itest_user_uid) != 0) {
+            printf("  cannot become fsptest: %s\n", strerror(errno));
+            _exit(1);
+        }
+        fn();
+        fflush(stdout);
+        _exit(check_failed ? 1 : 0);
+    }
+    int st = 0;
+    CHECK(pid > 0);
+    if (pid > 0 && (wait_deadline(pid, 60000, &st) != 0 || !WIFEXITED(st) ||
+                    WEXITSTATUS(st) != 0)) {
+        printf("  the fsptest child failed\n");
+        check_failed = 1;
+    }
 }

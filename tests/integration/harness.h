@@ -76,6 +76,15 @@ void fs_print_output(const struct fs *f, size_t max);
 /* Read memfs's captured output into buf (NUL terminated); length. */
 size_t fs_output(const struct fs *f, char *buf, size_t size);
 
+/* The unprivileged test user "fsptest" (created if missing): 0 or -1;
+ * fills itest_user_uid/gid. */
+extern uid_t itest_user_uid;
+extern gid_t itest_user_gid;
+int itest_find_user(void);
+/* Run fn as fsptest (umask 022, with the extra group `extra` unless 0) in
+ * a child; its CHECK failures count as the current case's. */
+void itest_as_user(void (*fn)(void), gid_t extra);
+
 /* Mount table. */
 struct mountent {
     int id;

@@ -5,8 +5,6 @@
 #include "harness.h"
 
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,27 +21,6 @@ enum { USER_OBJ = 1, USER = 2, GROUP_OBJ = 4, GROUP = 8, MASK = 0x10,
        OTHER = 0x20 };
 #define NO_ID 0xffffffffu
 
-static uid_t user_uid;
-static gid_t user_gid;
-
-/* Find fsptest, creating it if missing; 0 or -1. */
-static int find_user(void)
-{
-    struct passwd *pw = getpwnam("fsptest");
-    if (!pw) {
-        char *argv[] = { "/usr/sbin/useradd", "-m", "fsptest", NULL };
-        int st = 0;
-        if (run_cmd(argv, NULL, 30000, &st) != 0 || !WIFEXITED(st) ||
-            WEXITSTATUS(st) != 0)
-            return -1;
-        pw = getpwnam("fsptest");
-    }
-    if (!pw)
-        return -1;
-    user_uid = pw->pw_uid;
-    user_gid = pw->pw_gid;
-    return 0;
-}
 
 /* One entry of an ACL being built. */
 struct ent {
@@ -123,17 +100,17 @@ static void expect_mode(const char *path, mode_t mode)
 static const char *named(const char *perm)
 {
     static char buf[64];
-    snprintf(buf, sizeof buf, "user:%u:%s\n", (unsigned)user_uid, perm);
+    snprintf(buf, sizeof buf, "user:%u:%s\n", (unsigned)itest_user_uid, perm);
     return buf;
 }
 
 static void posix_acl_roundtrip(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("f"), "x", 1) == 0);
     REQUIRE(chmod(P("f"), 0644) == 0);
     char spec[128], want[512];
-    snprintf(spec, sizeof spec, "u:%u:rw,g::r,o::-", (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:rw,g::r,o::-", (unsigned)itest_user_uid);
     CHECK_EQ(setfacl("-m", spec, P("f")), 0);
     snprintf(want, sizeof want, "user::rw-\n%sgroup::r--\nmask::rw-\n"
              "other::---\n\n", named("rw-"));
@@ -154,11 +131,11 @@ static void posix_acl_roundtrip(void)
 
 static void posix_acl_mode_follows(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("f"), "x", 1) == 0);
     REQUIRE(chmod(P("f"), 0604) == 0);
     unsigned char buf[128];
-    struct ent e[] = { { USER_OBJ, 7, NO_ID }, { USER, 4, user_uid },
+    struct ent e[] = { { USER_OBJ, 7, NO_ID }, { USER, 4, itest_user_uid },
                        { GROUP_OBJ, 4, NO_ID }, { MASK, 6, NO_ID },
                        { OTHER, 0, NO_ID } };
     size_t len = acl_bytes(buf, 2, e, 5);
@@ -176,10 +153,10 @@ static void posix_acl_mode_follows(void)
 
 static void posix_acl_chmod_mask(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("f"), "x", 1) == 0);
     char spec[128], want[512];
-    snprintf(spec, sizeof spec, "u:%u:rwx,g::rx,o::r", (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:rwx,g::rx,o::r", (unsigned)itest_user_uid);
     REQUIRE(setfacl("-m", spec, P("f")) == 0);
     expect_mode(P("f"), 0674);
     /* chmod moves the mask, not the owning group's entry */
@@ -199,11 +176,11 @@ static void posix_acl_chmod_mask(void)
 
 static void posix_acl_default_inherit(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     umask(022);  /* a default ACL replaces it */
     REQUIRE(mkdir(P("d"), 0755) == 0);
     char spec[128], want[1024];
-    snprintf(spec, sizeof spec, "u:%u:rwx,g::rx", (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:rwx,g::rx", (unsigned)itest_user_uid);
     char *argv[] = { "/usr/bin/setfacl", "-d", "-m", spec, (char *)P("d"), NULL };
     REQUIRE(run(argv, NULL, 0) == 0);
 
@@ -259,48 +236,23 @@ static void user_denied(void)
     CHECK_ERRNO(open(P("secret"), O_RDONLY), EACCES);
 }
 
-/* Run fn as fsptest in a child; its CHECK failures count as ours. */
-static void as_user(void (*fn)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        check_failed = 0;
-        if (setgroups(0, NULL) != 0 ||
-            setresgid(user_gid, user_gid, user_gid) != 0 ||
-            setresuid(user_uid, user_uid, user_uid) != 0) {
-            printf("  cannot become fsptest: %s\n", strerror(errno));
-            _exit(1);
-        }
-        fn();
-        fflush(stdout);
-        _exit(check_failed ? 1 : 0);
-    }
-    int st = 0;
-    CHECK(pid > 0);
-    if (pid > 0 && (wait_deadline(pid, 60000, &st) != 0 || !WIFEXITED(st) ||
-                    WEXITSTATUS(st) != 0)) {
-        printf("  the fsptest child failed\n");
-        check_failed = 1;
-    }
-}
 
 static void posix_acl_named_user(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("secret"), "secret", 6) == 0);
     REQUIRE(chmod(P("secret"), 0600) == 0);
     REQUIRE(write_file(P("closed"), "closed", 6) == 0);
     REQUIRE(chmod(P("closed"), 0600) == 0);
     char spec[64];
-    snprintf(spec, sizeof spec, "u:%u:r", (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:r", (unsigned)itest_user_uid);
     REQUIRE(setfacl("-m", spec, P("secret")) == 0);
     expect_mode(P("secret"), 0640);
-    as_user(user_reads);
+    itest_as_user(user_reads, 0);
     /* with the ACL gone the mode rules again */
     CHECK_EQ(removexattr(P("secret"), ACCESS_EA), 0);
     CHECK_EQ(chmod(P("secret"), 0600), 0);
-    as_user(user_denied);
+    itest_as_user(user_denied, 0);
 }
 
 /* As fsptest: write access to a root-owned 0755 directory through its
@@ -314,17 +266,17 @@ static void user_creates(void)
 
 static void posix_acl_named_user_dir(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(mkdir(P("shared"), 0755) == 0);
     REQUIRE(mkdir(P("closed"), 0755) == 0);
     char spec[128], want[512];
-    snprintf(spec, sizeof spec, "u:%u:rwx,d:u:%u:rwx", (unsigned)user_uid,
-             (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:rwx,d:u:%u:rwx", (unsigned)itest_user_uid,
+             (unsigned)itest_user_uid);
     REQUIRE(setfacl("-m", spec, P("shared")) == 0);
-    as_user(user_creates);
+    itest_as_user(user_creates, 0);
     struct stat st;
     CHECK_EQ(stat(P("shared/mine"), &st), 0);
-    CHECK_EQ(st.st_uid, user_uid);
+    CHECK_EQ(st.st_uid, itest_user_uid);
     /* write_file's 0644 limits the inherited mask: mode 0644 */
     CHECK_EQ(st.st_mode & 07777, 0644);
     snprintf(want, sizeof want, "user::rw-\n%sgroup::r-x\t#effective:r--\n"
@@ -334,11 +286,11 @@ static void posix_acl_named_user_dir(void)
 
 static void posix_acl_remove(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("f"), "x", 1) == 0);
     REQUIRE(mkdir(P("d"), 0755) == 0);
     char spec[64];
-    snprintf(spec, sizeof spec, "u:%u:rw", (unsigned)user_uid);
+    snprintf(spec, sizeof spec, "u:%u:rw", (unsigned)itest_user_uid);
     REQUIRE(setfacl("-m", spec, P("f")) == 0);
     expect_mode(P("f"), 0664);
     /* setfacl -b: the access ACL goes; setfacl sets the minimal ACL,
@@ -363,10 +315,10 @@ static void posix_acl_remove(void)
 
 static void posix_acl_malformed(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("f"), "x", 1) == 0);
     unsigned char good[128], bad[128], now[128];
-    struct ent e[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, user_uid },
+    struct ent e[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, itest_user_uid },
                        { GROUP_OBJ, 4, NO_ID }, { MASK, 4, NO_ID },
                        { OTHER, 0, NO_ID } };
     size_t glen = acl_bytes(good, 2, e, 5);
@@ -378,10 +330,10 @@ static void posix_acl_malformed(void)
     /* each malformed in one way */
     struct ent unsorted[] = { { GROUP_OBJ, 4, NO_ID }, { USER_OBJ, 6, NO_ID },
                               { OTHER, 0, NO_ID } };
-    struct ent dup[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, user_uid },
-                         { USER, 4, user_uid }, { GROUP_OBJ, 4, NO_ID },
+    struct ent dup[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, itest_user_uid },
+                         { USER, 4, itest_user_uid }, { GROUP_OBJ, 4, NO_ID },
                          { MASK, 4, NO_ID }, { OTHER, 0, NO_ID } };
-    struct ent nomask[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, user_uid },
+    struct ent nomask[] = { { USER_OBJ, 6, NO_ID }, { USER, 4, itest_user_uid },
                             { GROUP_OBJ, 4, NO_ID }, { OTHER, 0, NO_ID } };
     struct ent noother[] = { { USER_OBJ, 6, NO_ID }, { GROUP_OBJ, 4, NO_ID } };
     struct ent badperm[] = { { USER_OBJ, 8, NO_ID }, { GROUP_OBJ, 4, NO_ID },

@@ -5,8 +5,6 @@
 #include "harness.h"
 
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,56 +12,7 @@
 
 #define OTHER_GID 4242  /* a group fsptest is not in (unless given) */
 
-static uid_t user_uid;
-static gid_t user_gid;
 
-/* Find fsptest, creating it if missing; 0 or -1. */
-static int find_user(void)
-{
-    struct passwd *pw = getpwnam("fsptest");
-    if (!pw) {
-        char *argv[] = { "/usr/sbin/useradd", "-m", "fsptest", NULL };
-        int st = 0;
-        if (run_cmd(argv, NULL, 30000, &st) != 0 || !WIFEXITED(st) ||
-            WEXITSTATUS(st) != 0)
-            return -1;
-        pw = getpwnam("fsptest");
-    }
-    if (!pw)
-        return -1;
-    user_uid = pw->pw_uid;
-    user_gid = pw->pw_gid;
-    return 0;
-}
-
-/* Run fn as fsptest (with the extra group `extra` unless 0) in a child;
- * its CHECK failures count as ours. */
-static void as_user(void (*fn)(void), gid_t extra)
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        gid_t groups[1] = { extra };
-        check_failed = 0;
-        umask(022);
-        if (setgroups(extra ? 1 : 0, groups) != 0 ||
-            setresgid(user_gid, user_gid, user_gid) != 0 ||
-            setresuid(user_uid, user_uid, user_uid) != 0) {
-            printf("  cannot become fsptest: %s\n", strerror(errno));
-            _exit(1);
-        }
-        fn();
-        fflush(stdout);
-        _exit(check_failed ? 1 : 0);
-    }
-    int st = 0;
-    CHECK(pid > 0);
-    if (pid > 0 && (wait_deadline(pid, 60000, &st) != 0 || !WIFEXITED(st) ||
-                    WEXITSTATUS(st) != 0)) {
-        printf("  the fsptest child failed\n");
-        check_failed = 1;
-    }
-}
 
 static void expect_owner(const char *path, uid_t uid, gid_t gid)
 {
@@ -79,10 +28,10 @@ static void user_creates(void)
     CHECK_EQ(mkdir(P("pub/d"), 0755), 0);
     CHECK_EQ(symlink("f", P("pub/s")), 0);
     CHECK_EQ(mkfifo(P("pub/p"), 0644), 0);
-    expect_owner(P("pub/f"), user_uid, user_gid);
-    expect_owner(P("pub/d"), user_uid, user_gid);
-    expect_owner(P("pub/s"), user_uid, user_gid);
-    expect_owner(P("pub/p"), user_uid, user_gid);
+    expect_owner(P("pub/f"), itest_user_uid, itest_user_gid);
+    expect_owner(P("pub/d"), itest_user_uid, itest_user_gid);
+    expect_owner(P("pub/s"), itest_user_uid, itest_user_gid);
+    expect_owner(P("pub/p"), itest_user_uid, itest_user_gid);
     /* umask 022 applied */
     struct stat st;
     CHECK_EQ(stat(P("pub/f"), &st), 0);
@@ -92,20 +41,20 @@ static void user_creates(void)
 /* New files belong to their creator, not to the process serving. */
 static void posix_owner_new_files(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(mkdir(P("pub"), 0777) == 0);
     REQUIRE(chmod(P("pub"), 0777) == 0);
     CHECK_EQ(write_file(P("rootfile"), "x", 1), 0);
     expect_owner(P("rootfile"), 0, 0);
-    as_user(user_creates, 0);
+    itest_as_user(user_creates, 0);
 }
 
 static void user_creates_in_sgid(void)
 {
     CHECK_EQ(write_file(P("sg/f"), "x", 1), 0);
-    expect_owner(P("sg/f"), user_uid, OTHER_GID);
+    expect_owner(P("sg/f"), itest_user_uid, OTHER_GID);
     CHECK_EQ(mkdir(P("sg/sub"), 0755), 0);
-    expect_owner(P("sg/sub"), user_uid, OTHER_GID);
+    expect_owner(P("sg/sub"), itest_user_uid, OTHER_GID);
     struct stat st;
     CHECK_EQ(stat(P("sg/sub"), &st), 0);
     CHECK(st.st_mode & S_ISGID);
@@ -113,7 +62,7 @@ static void user_creates_in_sgid(void)
     CHECK(!(st.st_mode & S_ISGID));
     /* and on down the tree */
     CHECK_EQ(mkdir(P("sg/sub/deeper"), 0755), 0);
-    expect_owner(P("sg/sub/deeper"), user_uid, OTHER_GID);
+    expect_owner(P("sg/sub/deeper"), itest_user_uid, OTHER_GID);
     CHECK_EQ(stat(P("sg/sub/deeper"), &st), 0);
     CHECK(st.st_mode & S_ISGID);
     /* a non-member asking for set-group-ID on a new file does not get it
@@ -130,7 +79,7 @@ static void user_creates_in_sgid(void)
  * subdirectories its mark. */
 static void posix_owner_sgid_dir(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(mkdir(P("sg"), 0777) == 0);
     REQUIRE(chown(P("sg"), 0, OTHER_GID) == 0);
     REQUIRE(chmod(P("sg"), 02777) == 0);
@@ -138,7 +87,7 @@ static void posix_owner_sgid_dir(void)
     expect_owner(P("sg/rootfile"), 0, OTHER_GID);
     CHECK_EQ(mknod(P("sg/fifo"), S_IFIFO | 0644, 0), 0);
     expect_owner(P("sg/fifo"), 0, OTHER_GID);
-    as_user(user_creates_in_sgid, 0);
+    itest_as_user(user_creates_in_sgid, 0);
 }
 
 static void user_chowns(void)
@@ -147,34 +96,34 @@ static void user_chowns(void)
     CHECK_ERRNO(chown(P("mine"), 0, (gid_t)-1), EPERM);
     CHECK_ERRNO(chown(P("mine"), 12345, (gid_t)-1), EPERM);
     /* the same owner again is fine, and so is the own group */
-    CHECK_EQ(chown(P("mine"), user_uid, (gid_t)-1), 0);
-    CHECK_EQ(chown(P("mine"), (uid_t)-1, user_gid), 0);
+    CHECK_EQ(chown(P("mine"), itest_user_uid, (gid_t)-1), 0);
+    CHECK_EQ(chown(P("mine"), (uid_t)-1, itest_user_gid), 0);
     /* a group the user is not in: no */
     CHECK_ERRNO(chown(P("mine"), (uid_t)-1, 0), EPERM);
     /* someone else's file: no */
-    CHECK_ERRNO(chown(P("roots"), (uid_t)-1, user_gid), EPERM);
-    CHECK_ERRNO(chown(P("roots"), user_uid, (gid_t)-1), EPERM);
-    expect_owner(P("mine"), user_uid, user_gid);
+    CHECK_ERRNO(chown(P("roots"), (uid_t)-1, itest_user_gid), EPERM);
+    CHECK_ERRNO(chown(P("roots"), itest_user_uid, (gid_t)-1), EPERM);
+    expect_owner(P("mine"), itest_user_uid, itest_user_gid);
     expect_owner(P("roots"), 0, 0);
 }
 
 static void user_chgrp_supplementary(void)
 {
     CHECK_EQ(chown(P("mine"), (uid_t)-1, OTHER_GID), 0);
-    expect_owner(P("mine"), user_uid, OTHER_GID);
+    expect_owner(P("mine"), itest_user_uid, OTHER_GID);
 }
 
 /* Only root changes a file's owner; the owner changes its group to one of
  * its own groups (supplementary ones included). */
 static void posix_owner_chown_rules(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("mine"), "x", 1) == 0);
-    REQUIRE(chown(P("mine"), user_uid, user_gid) == 0);
+    REQUIRE(chown(P("mine"), itest_user_uid, itest_user_gid) == 0);
     REQUIRE(write_file(P("roots"), "x", 1) == 0);
     REQUIRE(chmod(P("roots"), 0666) == 0);
-    as_user(user_chowns, 0);
-    as_user(user_chgrp_supplementary, OTHER_GID);
+    itest_as_user(user_chowns, 0);
+    itest_as_user(user_chgrp_supplementary, OTHER_GID);
     /* root may do anything */
     CHECK_EQ(chown(P("mine"), 12345, 54321), 0);
     expect_owner(P("mine"), 12345, 54321);
@@ -210,35 +159,35 @@ static void user_chmod_member(void)
 /* chmod: the owner only; set-group-ID needs membership in the group. */
 static void posix_owner_chmod_rules(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("mine"), "x", 1) == 0);
-    REQUIRE(chown(P("mine"), user_uid, user_gid) == 0);
+    REQUIRE(chown(P("mine"), itest_user_uid, itest_user_gid) == 0);
     REQUIRE(write_file(P("othergroup"), "x", 1) == 0);
-    REQUIRE(chown(P("othergroup"), user_uid, OTHER_GID) == 0);
+    REQUIRE(chown(P("othergroup"), itest_user_uid, OTHER_GID) == 0);
     REQUIRE(write_file(P("roots"), "x", 1) == 0);
     REQUIRE(chmod(P("roots"), 0666) == 0);
-    as_user(user_chmods, 0);
-    as_user(user_chmod_member, OTHER_GID);
+    itest_as_user(user_chmods, 0);
+    itest_as_user(user_chmod_member, OTHER_GID);
 }
 
 static void user_chown_own(void)
 {
-    CHECK_EQ(chown(P("suid"), user_uid, user_gid), 0);
-    CHECK_EQ(chown(P("sgid_noexec"), user_uid, user_gid), 0);
+    CHECK_EQ(chown(P("suid"), itest_user_uid, itest_user_gid), 0);
+    CHECK_EQ(chown(P("sgid_noexec"), itest_user_uid, itest_user_gid), 0);
 }
 
 /* chown clears set-user-ID and set-group-ID (the latter only with group
  * execute: without it the bit means mandatory locking), for root too. */
 static void posix_owner_chown_kills_suid(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("suid"), "x", 1) == 0);
-    REQUIRE(chown(P("suid"), user_uid, user_gid) == 0);
+    REQUIRE(chown(P("suid"), itest_user_uid, itest_user_gid) == 0);
     REQUIRE(chmod(P("suid"), 06755) == 0);
     REQUIRE(write_file(P("sgid_noexec"), "x", 1) == 0);
-    REQUIRE(chown(P("sgid_noexec"), user_uid, user_gid) == 0);
+    REQUIRE(chown(P("sgid_noexec"), itest_user_uid, itest_user_gid) == 0);
     REQUIRE(chmod(P("sgid_noexec"), 02744) == 0);
-    as_user(user_chown_own, 0);
+    itest_as_user(user_chown_own, 0);
     struct stat st;
     CHECK_EQ(stat(P("suid"), &st), 0);
     CHECK_EQ(st.st_mode & 07777, 0755);
@@ -252,7 +201,7 @@ static void posix_owner_chown_kills_suid(void)
     /* a directory keeps them */
     REQUIRE(mkdir(P("d"), 02755) == 0);
     REQUIRE(chmod(P("d"), 02755) == 0);
-    CHECK_EQ(chown(P("d"), user_uid, user_gid), 0);
+    CHECK_EQ(chown(P("d"), itest_user_uid, itest_user_gid), 0);
     CHECK_EQ(stat(P("d"), &st), 0);
     CHECK_EQ(st.st_mode & 07777, 02755);
 }
@@ -273,14 +222,14 @@ static void user_touches(void)
 
 static void posix_owner_utimes_rules(void)
 {
-    REQUIRE(find_user() == 0);
+    REQUIRE(itest_find_user() == 0);
     REQUIRE(write_file(P("writable"), "x", 1) == 0);
     REQUIRE(chmod(P("writable"), 0666) == 0);
     REQUIRE(write_file(P("readonly"), "x", 1) == 0);
     REQUIRE(chmod(P("readonly"), 0644) == 0);
     REQUIRE(write_file(P("mine"), "x", 1) == 0);
-    REQUIRE(chown(P("mine"), user_uid, user_gid) == 0);
-    as_user(user_touches, 0);
+    REQUIRE(chown(P("mine"), itest_user_uid, itest_user_gid) == 0);
+    itest_as_user(user_touches, 0);
 }
 
 #define KERNEL_CHECKS "-o allow_other,default_permissions"
