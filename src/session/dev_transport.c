@@ -9,13 +9,25 @@
  * new request wakes one idle thread rather than all of them.  The same
  * epoll set holds an eventfd that stop() makes readable, which is how
  * every thread is woken for shutdown without signals.
+ *
+ * Busy polling: before it sleeps, one thread at a time keeps reading the
+ * empty device for a few microseconds.  A synchronous client sends its
+ * next request within microseconds of our reply (a lookup, then the
+ * create), and a thread that is still running takes it without a wakeup.
+ * A wakeup is what costs most here: the scheduler puts the woken thread
+ * on an idle CPU, which in a VM means an interprocessor interrupt and a
+ * halted vCPU to restart (docs/performance.md measures it).  One poller
+ * at most, so the others leave the CPUs to the clients; none on a
+ * single CPU, where polling would only delay the client we wait for.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "session/session.h"
@@ -48,7 +60,41 @@ struct dev_transport {
     struct fsp_transport base;
     int fd;
     int stopfd;
+    _Atomic int64_t poll_ns; /* busy-poll budget before sleeping, 0 = none */
+    atomic_int polling;  /* 1 while a thread busy-polls */
 };
+
+/* Busy-poll budget when the mount does not choose one. */
+#define DEFAULT_BUSY_POLL_US 50
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Read the device without sleeping for up to d->poll_ns, if no other
+ * thread is polling; returns what read() returned (with errno). */
+static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
+{
+    int idle = 0;
+    int64_t budget = atomic_load_explicit(&d->poll_ns, memory_order_relaxed);
+    if (budget <= 0 ||
+        !atomic_compare_exchange_strong(&d->polling, &idle, 1)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int64_t end = now_ns() + budget;
+    ssize_t n;
+    do
+        n = read(d->fd, buf, size);
+    while (n < 0 && errno == EAGAIN && now_ns() < end);
+    int saved = errno;
+    atomic_store(&d->polling, 0);
+    errno = saved;
+    return n;
+}
 
 static _Thread_local int tl_epfd = -1;
 static _Thread_local struct dev_transport *tl_owner;
@@ -79,8 +125,10 @@ static int thread_epoll(struct dev_transport *d)
 static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
 {
     struct dev_transport *d = (struct dev_transport *)t;
-    for (;;) {
+    for (int polled = 0;; polled = 1) {
         ssize_t n = read(d->fd, buf, size);
+        if (n < 0 && errno == EAGAIN && !polled)
+            n = poll_read(d, buf, size);
         if (n >= 0) {
             kernel_ordered_acquire(d);
             return n;
@@ -179,5 +227,15 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     d->base.thread_exit = dev_thread_exit;
     d->base.dev_fd = dev_fd;
     d->base.destroy = dev_destroy;
+    fsp_dev_transport_busy_poll(&d->base, -1);
     return &d->base;
+}
+
+void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    if (us < 0)
+        us = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? DEFAULT_BUSY_POLL_US : 0;
+    atomic_store_explicit(&d->poll_ns, (int64_t)us * 1000,
+                          memory_order_relaxed);
 }

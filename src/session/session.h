@@ -71,6 +71,12 @@ extern _Thread_local int fsp_session_inline_only;
  * closes fd; the transport closes its duplicate when destroyed). */
 struct fsp_transport *fsp_dev_transport_new(int fd);
 
+/* How long (microseconds) a /dev/fuse transport t keeps reading an empty
+ * device before it sleeps; -1 picks the default (50 with more than one
+ * CPU online, else 0), 0 turns busy polling off.  Any thread, any time
+ * (the io_uring transport turns it off once its queues serve). */
+void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us);
+
 /* What INIT settled; readable by handlers after init. */
 struct fsp_conn {
     uint32_t proto_major, proto_minor;   /* the kernel's */
