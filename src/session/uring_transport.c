@@ -116,7 +116,9 @@ static struct io_uring_sqe *cmd_sqe(struct uring_ent *e, uint32_t cmd)
     return sqe;
 }
 
-/* Answer the entry's request and wait for the next one, in one go. */
+/* Answer the entry's request and ask for the next one, in one command.
+ * Only queued here: queue_main submits it with its next wait, so a
+ * request costs one system call. */
 static int commit_and_fetch(struct uring_ent *e)
 {
     struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_COMMIT_AND_FETCH);
@@ -124,8 +126,7 @@ static int commit_and_fetch(struct uring_ent *e)
         return -EBUSY;
     ((struct fsp_uring_cmd_req *)(void *)sqe->cmd)->commit_id = e->unique;
     e->unique = 0;
-    int r = io_uring_submit(&e->q->ring);
-    return r < 0 ? r : 0;
+    return 0;
 }
 
 static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
@@ -212,11 +213,16 @@ static void *queue_main(void *arg)
 
     while (live > 0) {
         struct io_uring_cqe *cqe;
-        int r = io_uring_wait_cqe(&q->ring, &cqe);
-        if (r == -EINTR)
-            continue;
-        if (r < 0)
-            break;
+        /* Queued commits go out with the wait for the next completion. */
+        if (io_uring_sq_ready(&q->ring) || io_uring_peek_cqe(&q->ring, &cqe)) {
+            int r = io_uring_submit_and_wait(&q->ring, 1);
+            if (r == -EINTR)
+                continue;
+            if (r < 0)
+                break;
+            if (io_uring_peek_cqe(&q->ring, &cqe))
+                continue;
+        }
         void *tag = io_uring_cqe_get_data(cqe);
         int res = cqe->res;
         io_uring_cqe_seen(&q->ring, cqe);
@@ -247,6 +253,10 @@ static int ur_start(struct fsp_transport *t, struct fsp_session *se)
             return -EAGAIN;
         q->running = 1;
     }
+    /* The ring threads sit pinned on the CPUs the requests come from; a
+     * /dev/fuse thread polling there (for the odd FORGET or INTERRUPT)
+     * would only take CPU time from them. */
+    fsp_dev_transport_busy_poll(ut->dev, 0);
     return 0;
 }
 
