@@ -41,7 +41,11 @@
  * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
  * then open and close are never called, the file argument is always NULL
  * (create must leave *file NULL), and the kernel sends no OPEN/RELEASE
- * requests at all.
+ * requests at all: it creates files with MKNOD (fsp declines CREATE) and
+ * opens without asking.  A cached negative entry that is stale (the file
+ * system made the name behind the kernel's back) then makes
+ * open(O_CREAT) fail with EEXIST until the entry times out or is
+ * invalidated (fsp_notify_*), where CREATE would have opened the file.
  *
  * Results.  Every callback returns 0 or a negative errno (-ENOENT, ...).
  * A positive or out-of-range value is a bug in the file system: fsp turns

@@ -158,6 +158,13 @@ static int create_locked(struct fsp_request *req, struct fsp_node *parent,
 void fsp_op_create(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
+    /* Stateless: ENOSYS makes the kernel create with MKNOD and open
+     * without asking (FMODE_CREATED kept), so a new file costs LOOKUP +
+     * MKNOD and its close no RELEASE.  The kernel remembers. */
+    if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
     struct fsp_node *parent = req_node(req);
     const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
     const char *name = fsp_req_name(req, sizeof *in);
