@@ -63,9 +63,10 @@ struct fsp_transport {
 struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
                                               int fd);
 
-/* Set on threads that can answer only inline (io_uring queue threads):
- * requests they serve cannot be detached for later completion. */
-extern _Thread_local int fsp_session_inline_only;
+/* Set on threads whose receive buffers belong to the transport (io_uring
+ * queue threads): a request detached there keeps its buffer until it is
+ * answered, and the session never frees it. */
+extern _Thread_local int fsp_session_transport_buf;
 
 /* The /dev/fuse transport over a duplicate of fd (the caller keeps and
  * closes fd; the transport closes its duplicate when destroyed). */
