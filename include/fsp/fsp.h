@@ -635,6 +635,18 @@ fsp_request *fsp_request_pend(fsp_request *req);
  * Callback thread only. */
 int fsp_request_passthrough(fsp_request *req, int fd);
 
+/* In read: answer this read with up to `length` bytes of fd (an open
+ * descriptor of the file system's) at `offset`, moved by the kernel
+ * (splice) instead of through buf, which saves a copy of the data.
+ * Returns 0 once the data went: the callback then returns 0, and buf and
+ * *bytes_read are ignored.  Returns a negative errno with nothing sent
+ * where it would not pay or cannot be done (-EOPNOTSUPP: a small read,
+ * the io_uring transport, whose buffers are the reply already, or pipes
+ * too small for the read), and the callback reads into buf as usual.
+ * Callback thread only, before any other answer to the request. */
+int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
+                        uint32_t length);
+
 /* Finish a request whose callback returned FSP_PENDING, from any thread,
  * exactly once.  `result` is what the callback would have returned;
  * `bytes` is *bytes_read or *bytes_written; `fi` the new file info for a

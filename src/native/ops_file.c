@@ -299,6 +299,8 @@ void fsp_op_read(struct fsp_request *req)
     fsp_guard_leave(fs, FSP_GUARD_NONE);
     if (r == FSP_PENDING && req->detached)
         return; /* fsp_request_complete answers */
+    if (req->replied)
+        return; /* fsp_request_read_fd sent the data */
     if (r == FSP_PENDING)
         r = -EIO; /* pending without fsp_request_pend: a bug, said once */
     if (r)

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "session/dev_splice.h"
 #include "session/session.h"
 
 /*
@@ -192,9 +193,18 @@ static int dev_fd(struct fsp_transport *t)
     return ((struct dev_transport *)t)->fd;
 }
 
+static int dev_send_fd(struct fsp_transport *t, uint64_t unique, int fd,
+                       uint64_t off, uint32_t len, uint32_t *sent)
+{
+    struct dev_transport *d = (struct dev_transport *)t;
+    kernel_ordered_release(d);
+    return fsp_splice_reply(d->fd, unique, fd, off, len, sent);
+}
+
 static void dev_thread_exit(struct fsp_transport *t)
 {
     (void)t;
+    fsp_splice_thread_exit();
     if (tl_epfd >= 0)
         close(tl_epfd);
     tl_epfd = -1;
@@ -225,6 +235,7 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     d->base.send = dev_send;
     d->base.wake = dev_wake;
     d->base.thread_exit = dev_thread_exit;
+    d->base.send_fd = dev_send_fd;
     d->base.dev_fd = dev_fd;
     d->base.destroy = dev_destroy;
     fsp_dev_transport_busy_poll(&d->base, -1);

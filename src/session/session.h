@@ -56,6 +56,11 @@ struct fsp_transport {
     int (*start)(struct fsp_transport *t, struct fsp_session *se);
     void (*join)(struct fsp_transport *t);
     void (*describe)(struct fsp_transport *t, FILE *f);
+    /* Optional: answer request `unique` with up to len bytes of fd at
+     * off without copying them through user space (splice); *sent gets
+     * the bytes.  0 once answered, or -errno with nothing sent. */
+    int (*send_fd)(struct fsp_transport *t, uint64_t unique, int fd,
+                   uint64_t off, uint32_t len, uint32_t *sent);
 };
 
 /* FUSE over io_uring, wrapping the /dev/fuse transport `dev` (taken over)
@@ -218,6 +223,11 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o);
 int fsp_reply_write(struct fsp_request *req, uint32_t size);
 int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
+/* Answer a READ with up to len bytes of fd at off, moved by the kernel
+ * (splice) where the transport can; returns 0 once answered, or -errno
+ * with the request still unanswered (-EOPNOTSUPP: not here). */
+int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+                      uint32_t len);
 int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st);
 int fsp_reply_xattr(struct fsp_request *req, uint32_t size);
 int fsp_reply_readlink(struct fsp_request *req, const char *target);
