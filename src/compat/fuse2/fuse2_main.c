@@ -2,9 +2,10 @@
  * libfuse.so.2: the 2.x high-level API on the fuse3 code.  The 2.x
  * flow is fuse_mount (a channel) then fuse_new (a file system on it);
  * the fuse3 code has fuse_new then fuse_mount, so the channel only
- * records the mount point and options and fuse_new does both.
+ * records the mount point and options and fuse_new does both (for the
+ * low-level API, fuse_session_add_chan: ll2_session.c).
  */
-#include "compat/fuse2/fuse2.h"
+#include "compat/fuse2/ll2.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,9 +69,10 @@ void fuse_unmount(const char *mountpoint, struct fuse_chan *ch)
         f2b_fs_of(ch->f)->ch = NULL;
         f2b_unmount(ch->f);
     }
-    free(ch->mountpoint);
-    free(ch->opts);
-    free(ch);
+    /* a low-level session's mount (fuse_session_add_chan made it) */
+    if (ch->se)
+        fsp3_fuse_session_unmount(ch->se);
+    fuse_chan_destroy(ch);
 }
 
 /* ---- File systems ------------------------------------------------------- */
