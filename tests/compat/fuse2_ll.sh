@@ -1,0 +1,207 @@
+# libfuse 2 low-level API and fuse_chan tests, sourced by
+# tests/compat/run.sh after fuse2.sh: uses run.sh's BUILD, ROOT, T,
+# PIDS, PRELOAD, SANFLAGS, pass/fail/skip/check, wait_mounted, wait_gone,
+# apt_install and fuse2.sh's LIB2, DEB2.  Every mount is under $T, which
+# run.sh's trap unmounts.
+#
+#   examples/hello_ll2.c  built against fsp's libfuse.so.2 (single- and
+#                         multi-threaded loop, daemonized) and against
+#                         Debian's libfuse2, same checks on both
+#   httpfs2               Debian's, unmodified: fuse_mount,
+#                         fuse_lowlevel_new, fuse_session_add_chan, ...
+#   python3-fuse          Debian's fuse-python (links libfuse.so.2) running
+#                         its own example xmp.py, unmodified
+
+# The process $1 has library $2 mapped and not $3 (a pattern).
+maps_lib() {
+    grep -q "$2" "/proc/$1/maps" 2>/dev/null &&
+        ! grep -q "$3" "/proc/$1/maps"
+}
+
+# hello_ll2_checks NAME MOUNTPOINT: what examples/hello_ll2.c must show.
+hello_ll2_checks() {
+    n=$1 m=$2
+    check "$n: readdir lists hello and note" \
+        sh -c "[ \"\$(ls '$m' | tr '\n' ' ')\" = 'hello note ' ]"
+    check "$n: read hello" sh -c \
+        "[ \"\$(cat '$m/hello')\" = 'Hello from libfuse 2! writes: 0' ]"
+    check "$n: write and read back note" sh -c \
+        "echo abc > '$m/note' && [ \"\$(cat '$m/note')\" = abc ]"
+    # hello is cached (keep_cache, an hour of attributes): only the
+    # program's notify_inval_inode after the write makes this pass
+    check "$n: notify_inval_inode drops the kernel's cache of hello" sh -c \
+        "[ \"\$(cat '$m/hello')\" = 'Hello from libfuse 2! writes: 1' ]"
+    check "$n: append at an offset" sh -c \
+        "echo more >> '$m/note' && [ \"\$(cat '$m/note' | tr '\n' ' ')\" = 'abc more ' ] &&
+         [ \"\$(cat '$m/hello')\" = 'Hello from libfuse 2! writes: 2' ]"
+    check "$n: O_TRUNC becomes setattr size 0" sh -c \
+        ": > '$m/note' && [ \"\$(stat -c %s '$m/note')\" = 0 ]"
+    check "$n: writing the read-only file fails" sh -c \
+        "! (echo x > '$m/hello') 2>/dev/null"
+    check "$n: unknown name is ENOENT" sh -c \
+        "stat '$m/nothing' 2>&1 | grep -q 'No such file'"
+    check "$n: statfs answered by the program" sh -c \
+        "[ \"\$(stat -f -c %b '$m')\" = 16 ]"
+}
+
+fuse2_ll_tests() {
+    [ -f "$LIB2" ] || return     # fuse2.sh said so already
+
+    # ---- ABI: the low-level names at libfuse 2.9's versions ---------------
+    objdump -T "$LIB2" | grep -v '\*UND\*' | awk '$2 == "g" || $2 == "w"' |
+        awk '{print $NF, $(NF-1)}' | sort > "$T/ll2.exports"
+    for s in "fuse_lowlevel_new FUSE_2.6" "fuse_session_add_chan FUSE_2.4" \
+             "fuse_session_remove_chan FUSE_2.6" "fuse_session_loop FUSE_2.4" \
+             "fuse_session_loop_mt FUSE_2.4" "fuse_chan_fd FUSE_2.4" \
+             "fuse_chan_recv FUSE_2.6" "fuse_reply_open FUSE_2.5" \
+             "fuse_reply_entry FUSE_2.4" "fuse_reply_bmap FUSE_2.7.5" \
+             "fuse_reply_iov FUSE_2.7" "fuse_req_ctx FUSE_2.8" \
+             "fuse_add_direntry FUSE_2.6" \
+             "fuse_lowlevel_notify_inval_inode FUSE_2.8" \
+             "fuse_lowlevel_notify_store FUSE_2.9" \
+             "fuse_session_receive_buf FUSE_2.9"; do
+        check "libfuse.so.2: exports $s" grep -qx "$s" "$T/ll2.exports"
+    done
+
+    # ---- examples/hello_ll2.c on fsp's libfuse.so.2 -----------------------
+    # shellcheck disable=SC2086
+    if cc $SANFLAGS -Wall -Wextra -Werror -o "$T/hello_ll2" \
+           "$ROOT/examples/hello_ll2.c" \
+           $(pkg-config --cflags --libs fuse 2>/dev/null) 2>"$T/hello_ll2.cc"; then
+        pass "hello_ll2 (FUSE_USE_VERSION 26, low-level) builds with pkg-config fuse"
+        # -s: fuse_session_loop in the main thread; SIGTERM ends it
+        M=$T/hll2s; mkdir -p "$M"
+        LD_LIBRARY_PATH=$BUILD/compat "$T/hello_ll2" -f -s "$M" \
+            2>"$T/hll2s.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            hello_ll2_checks "hello_ll2 -s" "$M"
+            check "hello_ll2 -s: fsp's libfuse.so.2 mapped, not Debian's" \
+                maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+            kill -TERM "$P"
+            check "hello_ll2 -s: SIGTERM unmounts and exits" sh -c \
+                "for i in \$(seq 100); do kill -0 $P 2>/dev/null || break; sleep 0.05; done;
+                 ! kill -0 $P 2>/dev/null && ! grep -q ' $M ' /proc/mounts"
+            wait "$P"; check "hello_ll2 -s: exit status 0" [ $? -eq 0 ]
+        else
+            fail "hello_ll2 -s: mounts" "$(head -3 "$T/hll2s.err")"
+        fi
+        # default: fuse_session_loop_mt; umount ends it
+        M=$T/hll2m; mkdir -p "$M"
+        LD_LIBRARY_PATH=$BUILD/compat "$T/hello_ll2" -f "$M" \
+            2>"$T/hll2m.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            hello_ll2_checks "hello_ll2 (mt)" "$M"
+            check "hello_ll2 (mt): 8 parallel writers, one note each" sh -c "
+                for i in 1 2 3 4 5 6 7 8; do
+                    (head -c 4096 /dev/zero | tr '\\0' x > '$M/note') & done; wait
+                [ \"\$(stat -c %s '$M/note')\" = 4096 ]"
+            umount "$M"
+            check "hello_ll2 (mt): exits after umount" wait_gone "$P"
+            wait "$P"; check "hello_ll2 (mt): exit status 0" [ $? -eq 0 ]
+        else
+            fail "hello_ll2 (mt): mounts" "$(head -3 "$T/hll2m.err")"
+        fi
+        # daemonized after fuse_session_add_chan mounted
+        M=$T/hll2d; mkdir -p "$M"
+        if LD_LIBRARY_PATH=$BUILD/compat "$T/hello_ll2" "$M" \
+               2>"$T/hll2d.err" && wait_mounted "$M"; then
+            check "hello_ll2 (daemon): read and notify" sh -c \
+                "echo z > '$M/note' && [ \"\$(cat '$M/hello')\" = 'Hello from libfuse 2! writes: 1' ]"
+            umount "$M"
+            check "hello_ll2 (daemon): unmounted" sh -c "! grep -q ' $M ' /proc/mounts"
+        else
+            fail "hello_ll2 (daemon): mounts" "$(head -3 "$T/hll2d.err")"
+        fi
+    else
+        fail "hello_ll2 builds with pkg-config fuse" "$(head -3 "$T/hello_ll2.cc")"
+    fi
+
+    # ---- the same source on Debian's libfuse2: the same behaviour ---------
+    if [ -f "$DEB2" ] && [ -f /usr/include/fuse/fuse_lowlevel.h ] &&
+       cc -Wall -Wextra -Werror -o "$T/hello_ll2_deb" "$ROOT/examples/hello_ll2.c" \
+           $(env -u PKG_CONFIG_PATH pkg-config --cflags --libs fuse 2>/dev/null) \
+           2>"$T/hello_ll2_deb.cc"; then
+        M=$T/hll2deb; mkdir -p "$M"
+        "$T/hello_ll2_deb" -f "$M" 2>"$T/hll2deb.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            hello_ll2_checks "hello_ll2 on Debian's libfuse2" "$M"
+            check "hello_ll2 on Debian's libfuse2: Debian's library mapped" \
+                maps_lib "$P" 'libfuse\.so\.2\.9' "$LIB2"
+            umount "$M"
+            check "hello_ll2 on Debian's libfuse2: exits after umount" wait_gone "$P"
+        else
+            fail "hello_ll2 on Debian's libfuse2: mounts" "$(head -3 "$T/hll2deb.err")"
+        fi
+    else
+        skip "hello_ll2 on Debian's libfuse2" "libfuse-dev missing or build failed"
+    fi
+
+    # ---- Debian's httpfs2 (2.x low-level API), unmodified ------------------
+    command -v httpfs2 >/dev/null || apt_install httpfs2
+    if command -v httpfs2 >/dev/null && [ -x /usr/bin/python3 ]; then
+        W=$T/www; mkdir -p "$W"
+        head -c 1500000 /dev/urandom > "$W/blob.bin"
+        PORT=$((20000 + $$ % 20000))
+        /usr/bin/python3 "$ROOT/tests/compat/range_http.py" "$W" "$PORT" &
+        WP=$!; PIDS="$PIDS $WP"
+        for _ in $(seq 50); do
+            /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT))" \
+                2>/dev/null && break
+            sleep 0.1
+        done
+        M=$T/http; mkdir -p "$M"
+        LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+            httpfs2 -f "http://127.0.0.1:$PORT/blob.bin" "$M" 2>"$T/httpfs2.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            check "httpfs2: the file has the server's size" sh -c \
+                "[ \"\$(stat -c %s '$M/blob.bin')\" = 1500000 ]"
+            check "httpfs2: whole file equals the server's" cmp "$W/blob.bin" "$M/blob.bin"
+            check "httpfs2: a read at an offset (range request)" sh -c \
+                "[ \"\$(tail -c 777 '$M/blob.bin' | od -An -tx1 | tr -d ' \n')\" = \
+                   \"\$(tail -c 777 '$W/blob.bin' | od -An -tx1 | tr -d ' \n')\" ]"
+            check "httpfs2: read-only (write fails)" sh -c \
+                "! (echo x >> '$M/blob.bin') 2>/dev/null"
+            check "httpfs2: fsp's libfuse.so.2 mapped, not Debian's" \
+                maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+            umount "$M"
+            check "httpfs2: exits after umount" wait_gone "$P"
+        else
+            fail "httpfs2: mounts" "$(tail -3 "$T/httpfs2.err" | tr '\n' ' ')"
+        fi
+        kill "$WP" 2>/dev/null
+    else
+        skip "httpfs2" "httpfs2 not installable"
+    fi
+
+    # ---- Debian's python3-fuse (fuse-python), its example xmp.py ----------
+    XMP=/usr/share/doc/python3-fuse/examples/example/xmp.py
+    [ -f "$XMP" ] || apt_install python3-fuse
+    if [ -f "$XMP" ] && [ -x /usr/bin/python3 ]; then
+        S=$T/xsrc; M=$T/xmp; mkdir -p "$S/sub" "$M"
+        echo one > "$S/a"
+        head -c 300000 /dev/urandom > "$S/sub/bin"
+        ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$PRELOAD \
+            LD_LIBRARY_PATH=$BUILD/compat \
+            /usr/bin/python3 "$XMP" -f -o root="$S" "$M" 2>"$T/xmp.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            check "python3-fuse xmp.py: diff -r against the source" diff -r "$S" "$M"
+            check "python3-fuse xmp.py: write, rename, unlink reach the source" sh -c \
+                "echo new > '$M/new' && mv '$M/new' '$M/sub/n2' &&
+                 [ \"\$(cat '$S/sub/n2')\" = new ] && rm '$M/sub/n2' && [ ! -e '$S/sub/n2' ]"
+            check "python3-fuse: fsp's libfuse.so.2 mapped, not Debian's" \
+                maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+            umount "$M"
+            check "python3-fuse: exits after umount" wait_gone "$P"
+        else
+            fail "python3-fuse xmp.py: mounts" "$(tail -3 "$T/xmp.err" | tr '\n' ' ')"
+        fi
+    else
+        skip "python3-fuse" "python3-fuse not installable"
+    fi
+}
+fuse2_ll_tests
