@@ -359,7 +359,7 @@ struct fuse_chan_ops {
 	void (*destroy)(struct fuse_chan *ch);
 };
 
-/* The /dev/fuse descriptor, -1 before the channel is attached. */
+/* The channel's /dev/fuse descriptor. */
 int fuse_chan_fd(struct fuse_chan *ch);
 /* How large a buffer fuse_chan_recv and fuse_session_receive_buf need. */
 size_t fuse_chan_bufsize(struct fuse_chan *ch);
@@ -372,8 +372,9 @@ int fuse_chan_recv(struct fuse_chan **ch, char *buf, size_t size);
 /* Write a reply or notification made of count pieces: 0 or -errno. */
 int fuse_chan_send(struct fuse_chan *ch, const struct iovec iov[],
 		   size_t count);
-/* Detach and free ch (the mount stays until fuse_unmount or
- * fuse_session_destroy). */
+/* Detach and free ch.  A mount never attached to a session goes with
+ * it; an attached one stays with its session (fuse_session_destroy
+ * unmounts). */
 void fuse_chan_destroy(struct fuse_chan *ch);
 
 #ifdef __cplusplus

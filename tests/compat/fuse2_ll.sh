@@ -9,6 +9,8 @@
 #                         Debian's libfuse2, same checks on both
 #   httpfs2               Debian's, unmodified: fuse_mount,
 #                         fuse_lowlevel_new, fuse_session_add_chan, ...
+#   archivemount          Debian's, unmodified: fuse_mount, fuse_chan_fd,
+#                         fuse_new on the channel
 #   python3-fuse          Debian's fuse-python (links libfuse.so.2) running
 #                         its own example xmp.py, unmodified
 
@@ -175,6 +177,33 @@ fuse2_ll_tests() {
         kill "$WP" 2>/dev/null
     else
         skip "httpfs2" "httpfs2 not installable"
+    fi
+
+    # ---- Debian's archivemount: fuse_mount, fuse_chan_fd, fuse_new(ch) ----
+    command -v archivemount >/dev/null || apt_install archivemount
+    if command -v archivemount >/dev/null; then
+        S=$T/arsrc; M=$T/ar; mkdir -p "$S/sub" "$M"
+        echo one > "$S/a"
+        head -c 200000 /dev/urandom > "$S/sub/bin"
+        tar -C "$S" -cf "$T/ar.tar" .
+        LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+            archivemount -f "$T/ar.tar" "$M" 2>"$T/ar.err" &
+        P=$!; PIDS="$PIDS $P"
+        if wait_mounted "$M" "$P"; then
+            check "archivemount: diff -r against the archived tree" diff -r "$S" "$M"
+            # it sets FD_CLOEXEC on fuse_chan_fd(ch) between fuse_mount
+            # and fuse_new, and warns if that is not a descriptor
+            check "archivemount: fuse_chan_fd after fuse_mount is the descriptor" \
+                sh -c "! grep -q 'FD_CLOEXEC' '$T/ar.err'"
+            check "archivemount: fsp's libfuse.so.2 mapped, not Debian's" \
+                maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+            umount "$M"
+            check "archivemount: exits after umount" wait_gone "$P"
+        else
+            fail "archivemount: mounts" "$(tail -3 "$T/ar.err" | tr '\n' ' ')"
+        fi
+    else
+        skip "archivemount" "archivemount not installable"
     fi
 
     # ---- Debian's python3-fuse (fuse-python), its example xmp.py ----------

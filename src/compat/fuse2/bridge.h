@@ -63,12 +63,23 @@ enum f2b_op {
 typedef int (*f2b_fill_t)(void *dh, const char *name, const struct stat *st,
                           off_t off);
 
+/* ---- fuse3 side (f3_chan.c): the mount a 2.x channel holds ------------ */
+
+/* Mount mountpoint with the -o options opts (may be NULL; options that
+ * are not mount options are left for the session): a fuse3 session that
+ * only owns the mount, or NULL (said on stderr). */
+void *f2b_chan_mount(const char *mountpoint, const char *opts);
+/* Move chan_se's mount to se (a fuse3 session not mounted yet); 0, or -1
+ * if chan_se has no mount or se has one. */
+int f2b_chan_give(void *chan_se, void *se);
+/* Free chan_se, unmounting if it still has the mount. */
+void f2b_chan_release(void *chan_se);
+
 /* ---- fuse3 side (f3_bridge.c), called by the fuse2 side ---------------- */
 
 /* A fuse3 struct fuse for fs with the options in args (a struct
  * fuse_args, same layout in both), has[] from f2_has; NULL on error. */
 void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has);
-int f2b_mount(void *f, const char *mountpoint);
 void f2b_unmount(void *f);
 void f2b_destroy(void *f);
 /* 0, or -1 on error (a signal ending the loop is success in 2.x). */
@@ -190,9 +201,6 @@ void *f2b_ll_new(void *args, struct f2_ll *ll, const unsigned char *has);
 struct f2_ll *f2b_ll_of(void *se);
 /* The fuse3 struct fuse of a high-level session, NULL for f2b_ll_new's. */
 void *f2b_fuse_of(void *se);
-/* Mount se at mountpoint with the -o options opts (may be NULL) of the
- * channel; 0 or -1. */
-int f2b_ll_mount(void *se, const char *mountpoint, const char *opts);
 /* fuse3's multi-threaded loop with libfuse's defaults. */
 int f2b_ll_loop_mt(void *se);
 /* fuse_reply_open/create with the fields of a 2.x fuse_file_info; e is

@@ -368,13 +368,6 @@ void *f2b_fuse_of(void *se)
     return s->op.init == b_init ? NULL : s->userdata;
 }
 
-int f2b_ll_mount(void *se, const char *mountpoint, const char *opts)
-{
-    if (fsp_fuse_session_mount_opts(se, opts) == -1)
-        return -1;
-    return fuse_session_mount(se, mountpoint);
-}
-
 int f2b_ll_loop_mt(void *se)
 {
     return fuse_session_loop_mt_312(se, NULL);

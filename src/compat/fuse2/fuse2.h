@@ -15,13 +15,15 @@
 #define FSP_FUSE2_PKGVERSION "2.9.9-fsp"
 
 /*
- * A channel from fuse_mount: fsp mounts when fuse_new attaches the file
- * system (the fuse3 code mounts a struct fuse, not a bare descriptor),
- * so until then it holds the mount point and the -o options it got.
+ * A channel from fuse_mount.  fsp's mounts belong to fuse3 sessions, so
+ * the channel's mount is held by a session of its own (f3_chan.c) until
+ * fuse_new or fuse_session_add_chan moves it to the session that serves
+ * it.
  */
 struct fuse_chan {
     char *mountpoint;
     char *opts;                  /* the -o options of fuse_mount's args */
+    void *mse;                   /* the fuse3 session holding the mount */
     struct fuse *f;              /* mounted through this channel */
     struct fuse_session *se;     /* 2.x low-level: attached to this one */
 };

@@ -1,9 +1,10 @@
 /*
  * libfuse.so.2: the 2.x high-level API on the fuse3 code.  The 2.x
  * flow is fuse_mount (a channel) then fuse_new (a file system on it);
- * the fuse3 code has fuse_new then fuse_mount, so the channel only
- * records the mount point and options and fuse_new does both (for the
- * low-level API, fuse_session_add_chan: ll2_session.c).
+ * the fuse3 code has fuse_new then fuse_mount, so the channel's mount is
+ * held by a session of its own until fuse_new moves it to the file
+ * system's (f3_chan.c; for the low-level API fuse_session_add_chan does,
+ * ll2_session.c).
  */
 #include "compat/fuse2/ll2.h"
 
@@ -55,6 +56,12 @@ struct fuse_chan *fuse_mount(const char *mountpoint, struct fuse_args *args)
         if (ch)
             free(ch->mountpoint);
         free(ch);
+        return NULL;
+    }
+    /* mounted now, as in 2.9: errors show here, the descriptor exists */
+    ch->mse = f2b_chan_mount(mountpoint, ch->opts);
+    if (!ch->mse) {
+        fuse_chan_destroy(ch);
         return NULL;
     }
     return ch;
@@ -202,7 +209,8 @@ struct fuse *fuse_new(struct fuse_chan *ch, struct fuse_args *args,
         free(fs);
         return NULL;
     }
-    if (f2b_mount(f, ch->mountpoint) != 0) {
+    if (f2b_chan_give(ch->mse, fuse_get_session(f)) != 0) {
+        fprintf(stderr, "fuse: the channel is not mounted\n");
         f2b_destroy(f);
         free(fs);
         return NULL;

@@ -89,8 +89,8 @@ void fsp3_fuse_session_destroy(struct fuse_session *se);
 void fsp3_fuse_session_process_buf(struct fuse_session *se,
                                    const struct fuse_buf *buf);
 
-/* The session a channel serves: the one it was added to, or its high-level
- * file system's; NULL if none (ll2_session.c). */
+/* The session a channel serves: the one it was added to, or its
+ * high-level file system's; NULL if none (ll2_session.c). */
 struct fuse_session *f2_chan_session(struct fuse_chan *ch);
 
 #endif

@@ -4,10 +4,9 @@
  * fuse_lowlevel_new makes a fuse3 session (f2b_ll_new) whose handlers
  * call the program's 2.9 ones; the session pointer the program holds is
  * that fuse3 session, so fuse_session_exit/exited/reset and the signal
- * handlers are the fuse3 code's.  A channel from fuse_mount carries the
- * mount point and -o options (fuse2_main.c); fuse_session_add_chan is
- * where fsp mounts, since mounting needs the session (fsp's session owns
- * the /dev/fuse descriptor and its watchdog).
+ * handlers are the fuse3 code's.  A channel from fuse_mount holds its
+ * mount in a session of its own (f3_chan.c); fuse_session_add_chan
+ * moves the mount to the serving session.
  */
 #include "compat/fuse2/ll2.h"
 
@@ -176,10 +175,10 @@ void fuse_session_add_chan(struct fuse_session *se, struct fuse_chan *ch)
     }
     ll->ch = ch;
     ch->se = se;
-    /* Mounted once: a channel removed and added again keeps its mount. */
-    if (fsp3_fuse_session_fd(se) < 0 &&
-        f2b_ll_mount(se, ch->mountpoint, ch->opts) == -1)
-        fprintf(stderr, "fuse: failed to mount %s\n", ch->mountpoint);
+    /* The mount moves to se once: a channel removed and added again
+     * finds it there. */
+    if (fsp3_fuse_session_fd(se) < 0 && f2b_chan_give(ch->mse, se) == -1)
+        fprintf(stderr, "fuse: %s is not mounted\n", ch->mountpoint);
 }
 
 void fuse_session_remove_chan(struct fuse_chan *ch)
@@ -207,7 +206,9 @@ struct fuse_chan *fuse_session_next_chan(struct fuse_session *se,
 int fuse_chan_fd(struct fuse_chan *ch)
 {
     struct fuse_session *se = f2_chan_session(ch);
-    return se ? fsp3_fuse_session_fd(se) : -1;
+    if (se)
+        return fsp3_fuse_session_fd(se);
+    return ch && ch->mse ? fsp3_fuse_session_fd(ch->mse) : -1;
 }
 
 size_t fuse_chan_bufsize(struct fuse_chan *ch)
@@ -252,6 +253,8 @@ void fuse_chan_destroy(struct fuse_chan *ch)
     if (!ch)
         return;
     fuse_session_remove_chan(ch);
+    if (ch->mse)
+        f2b_chan_release(ch->mse);
     free(ch->mountpoint);
     free(ch->opts);
     free(ch);

@@ -201,6 +201,22 @@ out:
     return res;
 }
 
+void fsp_fuse_session_move_mount(struct fuse_session *dst,
+                                 struct fuse_session *src)
+{
+    dst->m = src->m;
+    dst->fd = src->fd;
+    dst->fd_external = src->fd_external;
+    dst->mountpoint = src->mountpoint;
+    /* what INIT and the checks of each request take from the mount */
+    dst->mo = src->mo;
+    dst->deny_others |= src->deny_others;
+    memset(&src->m, 0, sizeof src->m);
+    src->fd = -1;
+    src->fd_external = 0;
+    src->mountpoint = NULL;
+}
+
 /* "/dev/fd/N": a /dev/fuse descriptor mounted by someone else. */
 static int parse_fd_mountpoint(const char *mp)
 {
