@@ -18,6 +18,7 @@ void *f2b_chan_mount(const char *mountpoint, const char *opts)
     struct fuse_args args = FUSE_ARGS_INIT(1, argv);
     struct fuse_session *se = fuse_session_new(&args, &none, sizeof none,
                                                NULL);
+    fuse_opt_free_args(&args);   /* parsing made it a copy of its own */
     if (!se)
         return NULL;
     if (fsp_fuse_session_mount_opts(se, opts) == -1 ||
