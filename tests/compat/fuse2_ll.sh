@@ -7,6 +7,8 @@
 #   examples/hello_ll2.c  built against fsp's libfuse.so.2 (single- and
 #                         multi-threaded loop, daemonized) and against
 #                         Debian's libfuse2, same checks on both
+#   tests/compat/ll2_loop.c  a loop of the program's own, both forms, on
+#                         fsp and on Debian's libfuse2
 #   httpfs2               Debian's, unmodified: fuse_mount,
 #                         fuse_lowlevel_new, fuse_session_add_chan, ...
 #   archivemount          Debian's, unmodified: fuse_mount, fuse_chan_fd,
@@ -85,6 +87,8 @@ fuse2_ll_tests() {
                 "for i in \$(seq 100); do kill -0 $P 2>/dev/null || break; sleep 0.05; done;
                  ! kill -0 $P 2>/dev/null && ! grep -q ' $M ' /proc/mounts"
             wait "$P"; check "hello_ll2 -s: exit status 0" [ $? -eq 0 ]
+            [ -n "$SANFLAGS" ] && check "hello_ll2 -s: no sanitizer report" \
+                sh -c "! grep -q Sanitizer '$T/hll2s.err'"
         else
             fail "hello_ll2 -s: mounts" "$(head -3 "$T/hll2s.err")"
         fi
@@ -102,6 +106,8 @@ fuse2_ll_tests() {
             umount "$M"
             check "hello_ll2 (mt): exits after umount" wait_gone "$P"
             wait "$P"; check "hello_ll2 (mt): exit status 0" [ $? -eq 0 ]
+            [ -n "$SANFLAGS" ] && check "hello_ll2 (mt): no sanitizer report" \
+                sh -c "! grep -q Sanitizer '$T/hll2m.err'"
         else
             fail "hello_ll2 (mt): mounts" "$(head -3 "$T/hll2m.err")"
         fi
@@ -140,6 +146,41 @@ fuse2_ll_tests() {
     else
         skip "hello_ll2 on Debian's libfuse2" "libfuse-dev missing or build failed"
     fi
+
+    # ---- a loop of the program's own: receive_buf/process_buf and
+    # fuse_chan_recv/fuse_session_process, fuse_req_ctx; fsp and Debian ----
+    # shellcheck disable=SC2086
+    cc $SANFLAGS -Wall -Wextra -Werror -o "$T/ll2_loop" "$ROOT/tests/compat/ll2_loop.c" \
+        $(pkg-config --cflags --libs fuse 2>/dev/null) 2>"$T/ll2_loop.cc" ||
+        fail "ll2_loop builds" "$(head -3 "$T/ll2_loop.cc")"
+    if [ -f /usr/include/fuse/fuse_lowlevel.h ]; then
+        cc -Wall -Wextra -Werror -o "$T/ll2_loop_deb" "$ROOT/tests/compat/ll2_loop.c" \
+            $(env -u PKG_CONFIG_PATH pkg-config --cflags --libs fuse 2>/dev/null) \
+            2>/dev/null
+    fi
+    chmod 755 "$T"               # nobody must reach the mount
+    for prog in ll2_loop ll2_loop_deb; do
+        [ -x "$T/$prog" ] || continue
+        lib=$BUILD/compat
+        [ "$prog" = ll2_loop_deb ] && lib=
+        for how in buf chan; do
+            n="$prog $how"
+            M=$T/loop_${prog}_$how; mkdir -p "$M"
+            LD_LIBRARY_PATH=$lib "$T/$prog" "$how" "$M" 2>"$T/$prog.$how.err" &
+            P=$!; PIDS="$PIDS $P"
+            if wait_mounted "$M" "$P"; then
+                check "$n: served by the program's loop, fuse_req_ctx of root" \
+                    sh -c "[ \"\$(cat '$M/who')\" = 'uid=0 gid=0' ]"
+                check "$n: fuse_req_ctx of nobody" sh -c \
+                    "[ \"\$(setpriv --reuid=65534 --regid=65534 --clear-groups cat '$M/who')\" = 'uid=65534 gid=65534' ]"
+                umount "$M"
+                wait "$P"
+                check "$n: channel checks pass, loop ends at unmount (exit 0)" [ $? -eq 0 ]
+            else
+                fail "$n: mounts" "$(head -3 "$T/$prog.$how.err")"
+            fi
+        done
+    done
 
     # ---- Debian's httpfs2 (2.x low-level API), unmodified ------------------
     command -v httpfs2 >/dev/null || apt_install httpfs2
