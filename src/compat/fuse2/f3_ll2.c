@@ -60,11 +60,13 @@ static void fi_3(struct fuse_file_info *fi, const struct f2b_fi *b)
     } while (0)
 #define FI fi_b(&b_, fi)
 
-/* What a 2.9 file system negotiated: the 3.x-only defaults (parallel
- * directory operations, killpriv, async dio, auto inval data, readdir
- * plus, atomic O_TRUNC) are off, as the program knows nothing of them. */
+/* What 2.9 asked for before init: async reads and the lock kinds whose
+ * handlers exist (f2l_init takes those away again).  The 3.x defaults
+ * (parallel directory operations, killpriv, async dio, auto inval data,
+ * readdir plus, ioctl on directories, atomic O_TRUNC) stay off unless
+ * the program or its options ask, as it knows nothing of them. */
 #define WANT2 (FUSE_CAP_ASYNC_READ | FUSE_CAP_POSIX_LOCKS |                 \
-               FUSE_CAP_FLOCK_LOCKS | FUSE_CAP_IOCTL_DIR)
+               FUSE_CAP_FLOCK_LOCKS)
 
 static void b_init(void *userdata, struct fuse_conn_info *conn)
 {
