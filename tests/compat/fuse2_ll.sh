@@ -7,8 +7,8 @@
 #   examples/hello_ll2.c  built against fsp's libfuse.so.2 (single- and
 #                         multi-threaded loop, daemonized) and against
 #                         Debian's libfuse2, same checks on both
-#   tests/compat/ll2_loop.c  a loop of the program's own, both forms, on
-#                         fsp and on Debian's libfuse2
+#   tests/compat/ll2_loop.c  a loop of the program's own, both forms,
+#                         notify_store/retrieve, on fsp and on Debian's
 #   httpfs2               Debian's, unmodified: fuse_mount,
 #                         fuse_lowlevel_new, fuse_session_add_chan, ...
 #   archivemount          Debian's, unmodified: fuse_mount, fuse_chan_fd,
@@ -148,7 +148,8 @@ fuse2_ll_tests() {
     fi
 
     # ---- a loop of the program's own: receive_buf/process_buf and
-    # fuse_chan_recv/fuse_session_process, fuse_req_ctx; fsp and Debian ----
+    # fuse_chan_recv/fuse_session_process, fuse_req_ctx, notify_store and
+    # notify_retrieve; on fsp and on Debian's libfuse2 ----------------------
     # shellcheck disable=SC2086
     cc $SANFLAGS -Wall -Wextra -Werror -o "$T/ll2_loop" "$ROOT/tests/compat/ll2_loop.c" \
         $(pkg-config --cflags --libs fuse 2>/dev/null) 2>"$T/ll2_loop.cc" ||
@@ -173,6 +174,11 @@ fuse2_ll_tests() {
                     sh -c "[ \"\$(cat '$M/who')\" = 'uid=0 gid=0' ]"
                 check "$n: fuse_req_ctx of nobody" sh -c \
                     "[ \"\$(setpriv --reuid=65534 --regid=65534 --clear-groups cat '$M/who')\" = 'uid=65534 gid=65534' ]"
+                # data's read handler fails: only notify_store can fill it
+                check "$n: notify_store fills the kernel's cache" sh -c \
+                    "[ \"\$(cat '$M/data')\" = 'stored by notify_store' ]"
+                check "$n: notify_retrieve brings it back to retrieve_reply" sh -c \
+                    "[ \"\$(cat '$M/retrieved')\" = 'stored by notify_store' ]"
                 umount "$M"
                 wait "$P"
                 check "$n: channel checks pass, loop ends at unmount (exit 0)" [ $? -eq 0 ]

@@ -2,8 +2,14 @@
  * A libfuse 2 low-level program with a loop of its own, built by
  * tests/compat/fuse2_ll.sh against fsp's libfuse.so.2 and Debian's
  * libfuse2.  It checks the channel calls before serving (next_chan,
- * chan_session, chan_fd, chan_bufsize) and serves one file, "who",
- * whose content names the caller (fuse_req_ctx):
+ * chan_session, chan_fd, chan_bufsize) and serves three files:
+ *
+ *   who        names the caller (fuse_req_ctx)
+ *   data       never read by the program (read fails): opening it puts
+ *              its content into the kernel's cache (notify_store) and
+ *              asks for it back (notify_retrieve)
+ *   retrieved  what the kernel gave to retrieve_reply
+ *
  *
  *   ll2_loop buf MOUNTPOINT    fuse_session_receive_buf/process_buf
  *   ll2_loop chan MOUNTPOINT   fuse_chan_recv/fuse_session_process
@@ -20,6 +26,13 @@
 #include <sys/stat.h>
 
 #define WHO_INO 2
+#define DATA_INO 3
+#define RETRIEVED_INO 4
+
+static const char stored[] = "stored by notify_store\n";
+static struct fuse_chan *chan;
+static char retrieved[64];
+static size_t retrieved_len;
 
 static void who_text(fuse_req_t req, char *buf, size_t size)
 {
@@ -34,19 +47,25 @@ static void fill(fuse_ino_t ino, struct stat *st)
     st->st_ino = ino;
     st->st_mode = ino == FUSE_ROOT_ID ? S_IFDIR | 0755 : S_IFREG | 0444;
     st->st_nlink = 1;
-    st->st_size = ino == FUSE_ROOT_ID ? 0 : 64;   /* read says less */
+    if (ino == DATA_INO)
+        st->st_size = sizeof(stored) - 1;
+    else if (ino != FUSE_ROOT_ID)
+        st->st_size = 64;        /* direct_io: read says how much */
 }
 
 static void t_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
     struct fuse_entry_param e;
-    if (parent != FUSE_ROOT_ID || strcmp(name, "who") != 0) {
+    fuse_ino_t ino = strcmp(name, "who") == 0 ? WHO_INO
+                   : strcmp(name, "data") == 0 ? DATA_INO
+                   : strcmp(name, "retrieved") == 0 ? RETRIEVED_INO : 0;
+    if (parent != FUSE_ROOT_ID || !ino) {
         fuse_reply_err(req, ENOENT);
         return;
     }
     memset(&e, 0, sizeof(e));
-    e.ino = WHO_INO;
-    fill(WHO_INO, &e.attr);
+    e.ino = ino;
+    fill(ino, &e.attr);
     fuse_reply_entry(req, &e);
 }
 
@@ -59,21 +78,53 @@ static void t_getattr(fuse_req_t req, fuse_ino_t ino,
     fuse_reply_attr(req, &st, 0);
 }
 
-/* direct_io: every read reaches us, with its caller. */
+/* who, retrieved: direct_io, every read reaches us.  data: filled into
+ * the kernel's cache before the open is answered, and kept there. */
 static void t_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-    (void)ino;
-    fi->direct_io = 1;
+    if (ino == DATA_INO) {
+        struct fuse_bufvec bufv = FUSE_BUFVEC_INIT(sizeof(stored) - 1);
+        bufv.buf[0].mem = (void *)stored;
+        int r = fuse_lowlevel_notify_store(chan, DATA_INO, 0, &bufv, 0);
+        if (r == 0)
+            r = fuse_lowlevel_notify_retrieve(chan, DATA_INO, sizeof(stored),
+                                              0, (void *)stored);
+        if (r) {
+            fuse_reply_err(req, -r);
+            return;
+        }
+        fi->keep_cache = 1;
+    } else {
+        fi->direct_io = 1;
+    }
     fuse_reply_open(req, fi);
+}
+
+/* The kernel's answer to notify_retrieve: keep it for "retrieved". */
+static void t_retrieve_reply(fuse_req_t req, void *cookie, fuse_ino_t ino,
+                             off_t offset, struct fuse_bufvec *bufv)
+{
+    struct fuse_bufvec dst = FUSE_BUFVEC_INIT(sizeof(retrieved) - 1);
+    dst.buf[0].mem = retrieved;
+    ssize_t n = fuse_buf_copy(&dst, bufv, 0);
+    retrieved_len = cookie == stored && ino == DATA_INO && offset == 0 &&
+                    n > 0 ? (size_t)n : 0;
+    fuse_reply_none(req);
 }
 
 static void t_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
                    struct fuse_file_info *fi)
 {
     char text[64];
-    (void)ino;
     (void)fi;
-    who_text(req, text, sizeof(text));
+    if (ino == DATA_INO) {
+        fuse_reply_err(req, EIO);   /* only the kernel's cache has it */
+        return;
+    }
+    if (ino == RETRIEVED_INO)
+        snprintf(text, sizeof(text), "%.*s", (int)retrieved_len, retrieved);
+    else
+        who_text(req, text, sizeof(text));
     size_t len = strlen(text);
     if ((size_t)off >= len)
         len = 0, off = 0;
@@ -87,6 +138,7 @@ static const struct fuse_lowlevel_ops ops = {
     .getattr = t_getattr,
     .open = t_open,
     .read = t_read,
+    .retrieve_reply = t_retrieve_reply,
 };
 
 /* The loop of 2.9's documentation, on fuse_buf. */
@@ -146,6 +198,7 @@ int main(int argc, char *argv[])
     struct fuse_args args = FUSE_ARGS_INIT(1, fargv);
     struct fuse_chan *ch = fuse_mount(argv[2], &margs);
     fuse_opt_free_args(&margs);
+    chan = ch;
     if (!ch)
         return 1;
     int res = 1;
