@@ -11,6 +11,8 @@
 #                         notify_store/retrieve, on fsp and on Debian's
 #   httpfs2               Debian's, unmodified: fuse_mount,
 #                         fuse_lowlevel_new, fuse_session_add_chan, ...
+#   python3-llfuse        Debian's llfuse (low-level, a loop of its own on
+#                         fuse_session_receive_buf) running llfuse_memfs.py
 #   archivemount          Debian's, unmodified: fuse_mount, fuse_chan_fd,
 #                         fuse_new on the channel
 #   python3-fuse          Debian's fuse-python (links libfuse.so.2) running
@@ -251,6 +253,67 @@ fuse2_ll_tests() {
         fi
     else
         skip "archivemount" "archivemount not installable"
+    fi
+
+    # ---- Debian's python3-llfuse: its own loop on receive_buf/process_buf,
+    # worker threads, notifications; tests/compat/llfuse_memfs.py ----------
+    /usr/bin/python3 -c 'import llfuse' 2>/dev/null || apt_install python3-llfuse
+    if /usr/bin/python3 -c 'import llfuse' 2>/dev/null; then
+        for workers in 1 4; do
+            n="python3-llfuse ($workers worker(s))"
+            M=$T/llfuse$workers; mkdir -p "$M"
+            ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$PRELOAD \
+                LD_LIBRARY_PATH=$BUILD/compat /usr/bin/python3 \
+                "$ROOT/tests/compat/llfuse_memfs.py" "$M" "$workers" \
+                2>"$T/llfuse$workers.err" &
+            P=$!; PIDS="$PIDS $P"
+            if wait_mounted "$M" "$P"; then
+                llops() {
+                    set -e
+                    mkdir "$M/d"
+                    head -c 300000 /dev/urandom > "$T/llbig"
+                    cp "$T/llbig" "$M/d/big"
+                    cmp "$T/llbig" "$M/d/big"
+                    echo hello > "$M/d/small"
+                    [ "$(cat "$M/d/small")" = hello ]
+                    mv "$M/d/big" "$M/big2"
+                    [ "$(ls "$M" | tr '\n' ' ')" = "big2 counter d " ]
+                    truncate -s 1000 "$M/big2"
+                    [ "$(stat -c %s "$M/big2")" = 1000 ]
+                    /usr/bin/python3 -c "import os; os.setxattr('$M/big2', 'user.a', b'v1'); assert os.getxattr('$M/big2', 'user.a') == b'v1'; assert 'user.a' in os.listxattr('$M/big2')"
+                    rm "$M/big2" "$M/d/small"
+                    rmdir "$M/d"
+                    [ "$(stat -f -c %b "$M")" = 1000 ]
+                }
+                if (llops) 2>"$T/llops.err"; then
+                    pass "$n: mkdir, write, read, rename, truncate, xattrs, rm, statfs"
+                else
+                    fail "$n: operations" "$(tail -2 "$T/llops.err" | tr '\n' ' ')"
+                fi
+                # "counter" is cached for an hour; only the file system's
+                # invalidate_inode after this write makes the new value show
+                check "$n: notify_inval_inode from the file system" sh -c \
+                    "[ \"\$(cat '$M/counter')\" = 'counter 0' ] && echo x > '$M/invalidate' &&
+                     [ \"\$(cat '$M/counter')\" = 'counter 1' ]"
+                check "$n: fsp's libfuse.so.2 mapped, not Debian's" \
+                    maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+                if [ "$workers" = 1 ]; then
+                    umount "$M"
+                    check "$n: exits after umount" wait_gone "$P"
+                else
+                    # llfuse's handler calls fuse_session_exit; its
+                    # workers sit in fuse_session_receive_buf
+                    kill -TERM "$P"
+                    check "$n: SIGTERM ends the loop, llfuse.close unmounts" sh -c \
+                        "for i in \$(seq 100); do kill -0 $P 2>/dev/null || break; sleep 0.05; done;
+                         ! kill -0 $P 2>/dev/null && ! grep -q ' $M ' /proc/mounts"
+                fi
+            else
+                fail "$n: mounts" "$(tail -3 "$T/llfuse$workers.err" | tr '\n' ' ')"
+            fi
+        done
+    else
+        skip "python3-llfuse" "python3-llfuse not installable"
     fi
 
     # ---- Debian's python3-fuse (fuse-python), its example xmp.py ----------
