@@ -199,6 +199,8 @@ enum f2l_op {
 void *f2b_ll_new(void *args, struct f2_ll *ll, const unsigned char *has);
 /* ll of a session made by f2b_ll_new, NULL for any other session. */
 struct f2_ll *f2b_ll_of(void *se);
+/* ll of the session of req, NULL for a high-level file system's. */
+struct f2_ll *f2b_req_ll(struct fuse_req *req);
 /* The fuse3 struct fuse of a high-level session, NULL for f2b_ll_new's. */
 void *f2b_fuse_of(void *se);
 /* fuse3's multi-threaded loop with libfuse's defaults. */

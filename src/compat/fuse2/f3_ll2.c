@@ -363,6 +363,11 @@ struct f2_ll *f2b_ll_of(void *se)
     return s && s->op.init == b_init ? s->userdata : NULL;
 }
 
+struct f2_ll *f2b_req_ll(struct fuse_req *req)
+{
+    return f2b_ll_of(req->se);
+}
+
 void *f2b_fuse_of(void *se)
 {
     /* every other session of this library is a struct fuse's */

@@ -137,10 +137,12 @@ int fuse_reply_poll(fuse_req_t req, unsigned revents)
 
 /* ---- About a request ------------------------------------------------- */
 
+/* The program's userdata; for a request of a high-level file system
+ * the library's (its struct fuse), as in 2.9. */
 void *fuse_req_userdata(fuse_req_t req)
 {
-    struct f2_ll *ll = fsp3_fuse_req_userdata(req);
-    return ll ? ll->userdata : NULL;
+    struct f2_ll *ll = f2b_req_ll(req);
+    return ll ? ll->userdata : fsp3_fuse_req_userdata(req);
 }
 
 const struct fuse_ctx *fuse_req_ctx(fuse_req_t req)
