@@ -43,6 +43,7 @@ need_pkg python3-fusepy       # ctypes binding to libfuse.so.2
 need_cmd httpfs2 httpfs2      # libfuse 2 low-level program (fuse2_ll.sh)
 need_pkg python3-fuse         # fuse-python, a C extension on libfuse.so.2
 need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
+need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
 need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
 
 if [ -n "$missing" ]; then

@@ -13,6 +13,8 @@
 #                         fuse_lowlevel_new, fuse_session_add_chan, ...
 #   python3-llfuse        Debian's llfuse (low-level, a loop of its own on
 #                         fuse_session_receive_buf) running llfuse_memfs.py
+#   zfs-fuse              Debian's: several mounts in one daemon, its own
+#                         poll() loop on fuse_chan_fd and fuse_chan_recv
 #   archivemount          Debian's, unmodified: fuse_mount, fuse_chan_fd,
 #                         fuse_new on the channel
 #   python3-fuse          Debian's fuse-python (links libfuse.so.2) running
@@ -314,6 +316,52 @@ fuse2_ll_tests() {
         done
     else
         skip "python3-llfuse" "python3-llfuse not installable"
+    fi
+
+    # ---- Debian's zfs-fuse: many mounts in one process, its own poll()
+    # loop on fuse_chan_fd with fuse_chan_recv/fuse_session_process and
+    # 40 threads; teardown by fuse_session_exited ---------------------------
+    command -v zfs-fuse >/dev/null || apt_install zfs-fuse
+    if command -v zfs-fuse >/dev/null && ! pgrep -x zfs-fuse >/dev/null; then
+        had_cache=0; [ -e /etc/zfs/zpool.cache ] && had_cache=1
+        Z=$T/zfs; M=$Z/m; mkdir -p "$M"
+        truncate -s 128M "$Z/vdev"
+        LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+            zfs-fuse --no-daemon --no-kstat-mount >"$Z/out" 2>&1 &
+        P=$!; PIDS="$PIDS $P"
+        for _ in $(seq 50); do [ -S /var/run/zfs/zfs_socket ] && break; sleep 0.1; done
+        pool=fspll2$$
+        if timeout 30 zpool create -m "$M" "$pool" "$Z/vdev" 2>"$Z/err" &&
+           wait_mounted "$M" "$P"; then
+            check "zfs-fuse: data written and read back" sh -c \
+                "head -c 2000000 /dev/urandom > '$Z/big' && cp '$Z/big' '$M/big' && cmp '$Z/big' '$M/big'"
+            check "zfs-fuse: a second dataset is a second mount" sh -c \
+                "timeout 30 zfs create $pool/sub && grep -q ' $M/sub fuse' /proc/mounts &&
+                 echo s > '$M/sub/s'"
+            # unmounting one mount must end only its session (fuse_chan_recv
+            # reads 0 and fuse_session_exited says so), not the others
+            check "zfs-fuse: zfs umount ends that mount's session only" sh -c \
+                "timeout 30 zfs umount $pool/sub && ! grep -q ' $M/sub ' /proc/mounts &&
+                 grep -q ' $M fuse' /proc/mounts && cmp '$Z/big' '$M/big'"
+            check "zfs-fuse: mounted again" sh -c \
+                "timeout 30 zfs mount $pool/sub && [ \"\$(cat '$M/sub/s')\" = s ]"
+            check "zfs-fuse: export and import (all mounts down and up)" sh -c \
+                "timeout 60 zpool export $pool && ! grep -q ' $M' /proc/mounts &&
+                 timeout 60 zpool import -d '$Z' $pool && cmp '$Z/big' '$M/big' &&
+                 [ \"\$(cat '$M/sub/s')\" = s ]"
+            check "zfs-fuse: fsp's libfuse.so.2 mapped, not Debian's" \
+                maps_lib "$P" "$LIB2" 'libfuse\.so\.2\.9'
+            check "zfs-fuse: pool destroyed, mounts gone" sh -c \
+                "timeout 60 zpool destroy $pool && ! grep -q ' $M' /proc/mounts"
+        else
+            fail "zfs-fuse: zpool create mounts" "$(tail -2 "$Z/err" "$Z/out" | tr '\n' ' ')"
+            timeout 30 zpool destroy -f "$pool" 2>/dev/null
+        fi
+        kill -TERM "$P" 2>/dev/null
+        check "zfs-fuse: SIGTERM ends the daemon" wait_gone "$P"
+        [ "$had_cache" = 0 ] && rm -f /etc/zfs/zpool.cache
+    else
+        skip "zfs-fuse" "not installable, or a zfs-fuse daemon already runs"
     fi
 
     # ---- Debian's python3-fuse (fuse-python), its example xmp.py ----------

@@ -235,8 +235,13 @@ int fuse_chan_recv(struct fuse_chan **chp, char *buf, size_t size)
     if (!se)
         return -EBADF;
     int n = f2b_receive(se, buf, size);
-    /* 2.9: 0 when the file system was unmounted */
-    return n == -ENODEV ? 0 : n;
+    /* 2.9: unmounted ends the session and reads as 0; loops of their
+     * own (zfs-fuse's) look at fuse_session_exited to tear down */
+    if (n == -ENODEV) {
+        fuse_session_exit(se);
+        return 0;
+    }
+    return n;
 }
 
 int fuse_chan_send(struct fuse_chan *ch, const struct iovec iov[],
