@@ -539,4 +539,6 @@ fi
 # ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
 
 . "$ROOT/tests/compat/fuse2.sh"
+# ---- libfuse 2 low-level API and channels: httpfs2, python3-fuse, ...
+. "$ROOT/tests/compat/fuse2_ll.sh"
 exit 0
