@@ -45,6 +45,7 @@ need_pkg python3-fuse         # fuse-python, a C extension on libfuse.so.2
 need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
 need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
 need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
+need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
 
 if [ -n "$missing" ]; then
     SUDO=""
