@@ -91,6 +91,10 @@ static void writeback_cache_gathers_writes(void)
         memset(block, 'a' + i % 26, sizeof block);
         CHECK_EQ(write(fd, block, sizeof block), (long)sizeof block);
     }
+    /* The data is still only in the kernel's page cache: SEEK_DATA and
+     * SEEK_HOLE must see it (memfs alone would say "no data"). */
+    CHECK_EQ(lseek(fd, 0, SEEK_DATA), 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_HOLE), 200 * 1000);
     CHECK_EQ(close(fd), 0);
     long writes = stats_count("WRITE") - before;
     CHECK(writes >= 1 && writes <= 10);
