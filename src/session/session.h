@@ -223,6 +223,10 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o);
 int fsp_reply_write(struct fsp_request *req, uint32_t size);
 int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
+/* Below this a splice's extra system calls (four, against pread and
+ * writev) cost more than the copy it saves. */
+#define FSP_SPLICE_MIN_BYTES (32u << 10)
+
 /* Answer a READ with up to len bytes of fd at off, moved by the kernel
  * (splice) where the transport can; returns 0 once answered, or -errno
  * with the request still unanswered (-EOPNOTSUPP: not here). */

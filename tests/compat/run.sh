@@ -406,6 +406,20 @@ if build_example passthrough_hl; then
     else
         fail "passthrough_hl: mounts" "$(head -3 "$T/passthrough_hl.err")"
     fi
+    # Its read_buf hands back the source descriptor; fuse_reply_data then
+    # splices large reads (fsp's counters, printed at exit with -d).
+    head -c 3000000 /dev/urandom > "$S/big"
+    start_hl passthrough_hl -f -d "$S" "$M"
+    if wait_mounted "$M" "$P"; then
+        echo 3 > /proc/sys/vm/drop_caches
+        check "passthrough_hl: large reads by splice, data equal" cmp "$S/big" "$M/big"
+        kill -TERM "$P"; wait_gone "$P"; wait "$P"
+        check "passthrough_hl: fsp counted spliced replies" \
+            grep -qE '^spliced_replies [1-9]' "$T/passthrough_hl.err"
+    else
+        fail "passthrough_hl -d: mounts" "$(head -3 "$T/passthrough_hl.err")"
+    fi
+    rm -f "$S/big"
 else
     fail "passthrough_hl builds with pkg-config fuse3"
 fi

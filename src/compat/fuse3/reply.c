@@ -203,8 +203,16 @@ int fuse_reply_data(fuse_req_t req, struct fuse_bufvec *bufv,
     if (bufv->count == 1 && bufv->idx == 0 && bufv->off == 0 &&
         !(b->flags & FUSE_BUF_IS_FD))
         return done(req, fsp_reply_buf(r, b->mem, b->size));
-    /* Anything else (descriptors, several pieces) is copied into one
-     * buffer first: fsp does not splice. */
+    /* A large read from one seekable descriptor goes by splice, as in
+     * libfuse (unless the program forbids it); if that cannot be done
+     * here, or for anything else (several pieces, pipes), the data is
+     * copied into one buffer first. */
+    if (bufv->count == 1 && bufv->idx == 0 && bufv->off == 0 &&
+        (b->flags & FUSE_BUF_IS_FD) && (b->flags & FUSE_BUF_FD_SEEK) &&
+        !(flags & FUSE_BUF_NO_SPLICE) && r->opcode == FSP_OP_READ &&
+        b->size >= FSP_SPLICE_MIN_BYTES && b->size <= UINT32_MAX &&
+        fsp_reply_data_fd(r, b->fd, (uint64_t)b->pos, (uint32_t)b->size) == 0)
+        return done(req, 0);
     size_t len = fuse_buf_size(bufv);
     char *mem = malloc(len ? len : 1);
     if (!mem)

@@ -305,6 +305,10 @@ void fuse_session_destroy(struct fuse_session *se)
         se->got_destroy = 1;
         se->op.destroy(se->userdata);
     }
+    /* fsp's per-opcode counters, as the native layer prints them with -d:
+     * the one place a libfuse program's run can be measured. */
+    if (se->fse && se->debug)
+        fsp_session_print_stats(se->fse, stderr);
     fsp_session_delete(se->fse);
     se->fse = NULL;
     /* libfuse only closes the descriptor; fsp also unmounts a mount the
