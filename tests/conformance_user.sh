@@ -1,9 +1,9 @@
 #!/bin/bash
 # fsp-tests as an ordinary user: a tmpfs and a memfs that the user
 # mounted itself (through fusermount3, memfs -C: no kernel caching, so
-# that atime, which cached reads never report, can be compared too),
-# both run by that user, compared
-# case by case like tests/conformance.sh:
+# that atime, which cached reads never report, can be compared too; -A:
+# POSIX ACLs, which tmpfs has, so the acl_ cases compare), both run by
+# that user, compared case by case like tests/conformance.sh:
 #
 #   PASS: conformance_user_<case>        memfs matches tmpfs
 #   FAIL: conformance_user_<case>: ...   tmpfs passes, memfs does not
@@ -45,7 +45,7 @@ chown "$uid:$gid" "$tmp/memfs"
 mount -t tmpfs -o "uid=$uid,gid=$gid,mode=0755" fsp-confuser "$tmp/tmpfs" ||
     { echo "FAIL: conformance_user_setup: tmpfs"; exit 0; }
 setpriv --reuid "$user" --regid "$user" --clear-groups \
-    "$tmp/memfs-bin" -f -C "$tmp/memfs" 2>"$tmp/memfs.err" &
+    "$tmp/memfs-bin" -f -C -A "$tmp/memfs" 2>"$tmp/memfs.err" &
 pid=$!
 for _ in $(seq 100); do mounted "$tmp/memfs" && break; sleep 0.1; done
 mounted "$tmp/memfs" || { echo "FAIL: conformance_user_setup: memfs: $(cat "$tmp/memfs.err")"; exit 0; }
