@@ -13,7 +13,9 @@
  *
  * SKIP is only for what the kernel reports as unsupported, or for a
  * missing precondition of the environment (not root, no /tmp).  A
- * missing feature of the file system under test is a FAIL.
+ * missing feature of the file system under test is a FAIL, unless the
+ * run declares it absent with -x (main.c), which reports those cases as
+ * SKIP with the declaration.
  */
 #ifndef FSP_CONFORMANCE_CT_H
 #define FSP_CONFORMANCE_CT_H
