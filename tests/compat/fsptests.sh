@@ -43,12 +43,17 @@ fsptests() {
     fi
 }
 
-# stop_example PID MOUNTPOINT: SIGTERM, then make sure nothing is left.
+# stop_example NAME PID MOUNTPOINT: SIGTERM, make sure nothing is left;
+# under ASan, that the example reported nothing.
 stop_example() {
-    kill -TERM "$1" 2>/dev/null
-    wait_gone "$1" || kill -KILL "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    grep -q " $2 " /proc/mounts && umount -l "$2"
+    kill -TERM "$2" 2>/dev/null
+    wait_gone "$2" || kill -KILL "$2" 2>/dev/null
+    wait "$2" 2>/dev/null
+    grep -q " $3 " /proc/mounts && umount -l "$3"
+    if [ -n "$SANFLAGS" ]; then
+        check "fsp-tests $1: no sanitizer report" sh -c \
+            "! grep -q 'ERROR: \\(Address\\|Leak\\)Sanitizer\\|runtime error' '$T/$1.err'"
+    fi
 }
 
 if [ ! -x "$FSPTESTS" ]; then
@@ -70,7 +75,7 @@ else
             -x "space_sparse_blocks=file contents are one buffer: no holes" \
             -x "space_seek_data_hole=file contents are one buffer: no holes" \
             -x "time_atime_relatime=the example keeps no access time on reads"
-        stop_example "$P" "$M"
+        stop_example ft_memfs_ll "$P" "$M"
     else
         fail "fsp-tests memfs_ll: mounts" "$(head -3 "$T/ft_memfs_ll.err")"
     fi
@@ -86,7 +91,7 @@ else
             -x "space_sparse_blocks=file contents are one buffer: no holes" \
             -x "space_seek_data_hole=file contents are one buffer: no holes" \
             -x "time_atime_relatime=the example keeps no access time on reads"
-        stop_example "$P" "$M"
+        stop_example ft_memfs_hl "$P" "$M"
     else
         fail "fsp-tests memfs_hl: mounts" "$(head -3 "$T/ft_memfs_hl.err")"
     fi
@@ -105,7 +110,7 @@ else
             fail "fsp-tests memfs_hl link_hard with attr_timeout=1" \
                 "not libfuse's stale size: $(grep '^[A-Z]*: link_hard' "$T/ft-hl1.out")"
         fi
-        stop_example "$P" "$M"
+        stop_example ft_memfs_hl "$P" "$M"
     else
         fail "fsp-tests memfs_hl (attr_timeout=1): mounts" "$(head -3 "$T/ft_memfs_hl.err")"
     fi
@@ -118,7 +123,7 @@ else
         if wait_mounted "$M" "$P"; then
             fsptests passthrough_hl "$M" -x "$NO_BTIME" -x "$NO_ACL" -x "$HL_RMDIR" \
                 -x "lock_setlkw_eintr=a flock blocked in the source is not interrupted: fsp's high-level layer sends no intr_signal (docs/compat.md)"
-            stop_example "$P" "$M"
+            stop_example ft_passthrough_hl "$P" "$M"
         else
             fail "fsp-tests passthrough_hl: mounts" "$(head -3 "$T/ft_passthrough_hl.err")"
         fi
