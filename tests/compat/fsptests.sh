@@ -20,7 +20,7 @@ FSPTESTS=$BUILD/fsp-tests
 # What the libfuse 3.14 API cannot give, whichever example.
 NO_BTIME="time_statx_btime=libfuse 3.14 has no statx: no birth time"
 NO_ACL="acl_=no FUSE_CAP_POSIX_ACL asked for: the kernel does not enforce ACLs, the example stores them as plain attributes"
-HL_RMDIR="dir_nlink=the high-level API reaches a directory by path only: fstat of an open removed one fails (ESTALE on libfuse 3.14, ENOENT on fsp)"
+HL_RMDIR="dir_nlink=the high-level API reaches a directory by path only: fstat of an open removed one fails (ESTALE, as libfuse 3.14)"
 
 # fsptests NAME MOUNTPOINT [-x DECL]...: run fsp-tests, report.
 fsptests() {

@@ -112,7 +112,7 @@ int hl_node_rename(struct fuse *f, uint64_t olddir, const char *oldname,
                    int hide);
 /*
  * The path of nodeid, with "/name" appended if name is set; malloc'd in
- * *path.  0, or -ENOENT if it has no path (unlinked); with nullok an
+ * *path.  0, or -ESTALE if it has no path (unlinked); with nullok an
  * unlinked node (and no name) gives 0 and *path NULL, and so does any
  * node when the file system set nullpath_ok (as libfuse 3).
  */
