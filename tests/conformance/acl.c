@@ -205,29 +205,32 @@ static int run_tool(char *const argv[], const char *in, char *out,
     return pid > 0 ? ct_wait(pid, 20000) : -1;
 }
 
-/* getfacl -c -n -p PATH (numeric ids, no header) into out. */
+/* getfacl -c -n -p [OPT] PATH (numeric ids, no header) into out. */
 static int getfacl(const char *opt, const char *path, char *out, size_t size)
 {
-    char *argv[] = { GETFACL, "-c", "-n", "-p", (char *)opt, (char *)path,
-                     NULL };
-    if (!opt) {
-        argv[4] = (char *)path;
-        argv[5] = NULL;
-    }
+    char *argv[7] = { GETFACL, "-c", "-n", "-p" };
+    int n = 4;
+    if (opt)
+        argv[n++] = (char *)opt;
+    argv[n++] = (char *)path;
+    argv[n] = NULL;
     return run_tool(argv, NULL, out, size);
 }
 
+/* setfacl OPT [SPEC] PATH; its exit status. */
 static int setfacl(const char *opt, const char *spec, const char *path)
 {
     char out[512];
-    char *argv[] = { SETFACL, (char *)opt, (char *)spec, (char *)path, NULL };
-    if (!path) {
-        argv[2] = (char *)spec;
-        argv[3] = NULL;
-    }
+    char *argv[5] = { SETFACL, (char *)opt };
+    int n = 2;
+    if (spec)
+        argv[n++] = (char *)spec;
+    argv[n++] = (char *)path;
+    argv[n] = NULL;
     int r = run_tool(argv, NULL, out, sizeof out);
     if (r != 0)
-        ct_note("setfacl %s %s: status %d: %s", opt, spec, r, out);
+        ct_note("setfacl %s %s: status %d: %s", opt, spec ? spec : "", r,
+                out);
     return r;
 }
 
@@ -415,7 +418,7 @@ static void acl_tools_roundtrip(void)
     EXPECT_FACL(NULL, "f", want);
     EXPECT_MODE("f", 0640);
     /* -b: back to the mode */
-    CHECK_EQ(setfacl("-b", "f", NULL), 0);
+    CHECK_EQ(setfacl("-b", NULL, "f"), 0);
     EXPECT_NO_ACL("f", ACCESS_EA);
     EXPECT_FACL(NULL, "f", "user::rw-\ngroup::r--\nother::---\n\n");
     /* a default ACL, seen with getfacl -d, gone with -k */
@@ -428,7 +431,7 @@ static void acl_tools_roundtrip(void)
     EXPECT_FACL("-d", "d", want);
     EXPECT_MODE("d", 0750);
     EXPECT_NO_ACL("d", ACCESS_EA);
-    CHECK_EQ(setfacl("-k", "d", NULL), 0);
+    CHECK_EQ(setfacl("-k", NULL, "d"), 0);
     EXPECT_NO_ACL("d", DEFAULT_EA);
 }
 
