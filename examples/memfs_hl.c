@@ -1,15 +1,20 @@
 /*
  * memfs_hl: an in-memory file system on the libfuse 3 high-level API.
  * Files, directories, symlinks, hard links, rename with its flags,
- * attributes, extended attributes and readdir with plus mode, all under
- * one lock (the library runs callbacks from several threads).
+ * attributes, set-group-ID directories, extended attributes,
+ * preallocation and readdir with plus mode, all under one lock (the
+ * library runs callbacks from several threads).  Permissions are left to
+ * the kernel: mount with -o default_permissions (and allow_other for
+ * other users).
  *
  *   cc -o memfs_hl examples/memfs_hl.c \
  *      $(PKG_CONFIG_PATH=build/pkgconfig pkg-config --cflags --libs fuse3)
  *   ./memfs_hl -f /mnt/x
  *
- * Open files are reached through fi->fh, so an unlinked open file keeps
- * working; inodes are freed when both links and opens are gone.
+ * Open files and directories are reached through fi->fh (with
+ * nullpath_ok libfuse gives their operations no path), so an unlinked
+ * open file keeps working; inodes are freed when both links and opens
+ * are gone.
  */
 #define _GNU_SOURCE /* RENAME_NOREPLACE, RENAME_EXCHANGE */
 #define FUSE_USE_VERSION 314
@@ -41,6 +46,7 @@ struct inode {
     char *data;                  /* file contents or symlink target */
     size_t cap;
     struct dentry *children;     /* directories: a list of entries */
+    struct inode *parent;        /* directories: the one holding it */
     struct xattr *xattrs;
     unsigned opens;
 };
@@ -98,6 +104,12 @@ static void put_link(struct inode *i)
         free_inode(i);
 }
 
+/* st_blocks: the memory the contents take (fallocate may add more). */
+static blkcnt_t blocks(const struct inode *i)
+{
+    return S_ISREG(i->st.st_mode) ? (blkcnt_t)(i->cap / 512) : 0;
+}
+
 static void touch(struct inode *i)
 {
     clock_gettime(CLOCK_REALTIME, &i->st.st_mtim);
@@ -127,6 +139,11 @@ static struct inode *resolve(const char *path, int *err)
          c = strtok_r(NULL, "/", &save)) {
         if (!S_ISDIR(i->st.st_mode)) {
             *err = -ENOTDIR;
+            return NULL;
+        }
+        /* The kernel leaves name lengths to the file system. */
+        if (strlen(c) > NAME_MAX) {
+            *err = -ENAMETOOLONG;
             return NULL;
         }
         struct dentry *d = find_child(i, c);
@@ -177,8 +194,10 @@ static int add_child(struct inode *dir, const char *name, struct inode *i)
     d->ino = i;
     d->next = dir->children;
     dir->children = d;
-    if (S_ISDIR(i->st.st_mode))
+    if (S_ISDIR(i->st.st_mode)) {
         dir->st.st_nlink++;
+        i->parent = dir;
+    }
     touch(dir);
     return 0;
 }
@@ -211,6 +230,13 @@ static int make(const char *path, mode_t mode, const char *target,
     struct inode *i = new_inode(mode);
     if (!i)
         return -ENOMEM;
+    /* A set-group-ID directory gives new entries its group, and new
+     * directories the bit itself (the kernel leaves this to us). */
+    if (dir->st.st_mode & S_ISGID) {
+        i->st.st_gid = dir->st.st_gid;
+        if (S_ISDIR(mode))
+            i->st.st_mode |= S_ISGID;
+    }
     if (target) {
         i->data = strdup(target);
         i->st.st_size = (off_t)strlen(target);
@@ -255,7 +281,7 @@ static int do_getattr(const char *path, struct stat *st,
     if (!i)
         return err;
     *st = i->st;
-    st->st_blocks = (st->st_size + 511) / 512;
+    st->st_blocks = blocks(i);
     return 0;
 }
 
@@ -316,6 +342,8 @@ static int do_remove(const char *path, int dir)
         return -EISDIR;
     if (dir && i->children)
         return -ENOTEMPTY;
+    if (dir)
+        i->parent = NULL;  /* it may stay open after its parent is gone */
     remove_child(p, d);
     put_link(i);
     return 0;
@@ -368,6 +396,10 @@ static int do_rename(const char *from, const char *to, unsigned flags)
         struct inode *t = od->ino;
         od->ino = nd->ino;
         nd->ino = t;
+        if (S_ISDIR(od->ino->st.st_mode))
+            od->ino->parent = op;
+        if (S_ISDIR(nd->ino->st.st_mode))
+            nd->ino->parent = np;
         /* Directory link counts follow the subdirectories. */
         if (S_ISDIR(od->ino->st.st_mode) != S_ISDIR(nd->ino->st.st_mode) &&
             op != np) {
@@ -391,6 +423,8 @@ static int do_rename(const char *from, const char *to, unsigned flags)
             return -EISDIR;
         if (S_ISDIR(ni->st.st_mode) && ni->children)
             return -ENOTEMPTY;
+        if (S_ISDIR(ni->st.st_mode))
+            ni->parent = NULL;
         remove_child(np, nd);
         put_link(ni);
     }
@@ -477,7 +511,8 @@ static int m_chown(const char *path, uid_t uid, gid_t gid,
     return err;
 }
 
-static int resize(struct inode *i, size_t size)
+/* Make room for size bytes without changing the file's size. */
+static int reserve(struct inode *i, size_t size)
 {
     if (size > i->cap) {
         size_t cap = i->cap ? i->cap : 4096;
@@ -489,6 +524,14 @@ static int resize(struct inode *i, size_t size)
         i->data = d;
         i->cap = cap;
     }
+    return 0;
+}
+
+static int resize(struct inode *i, size_t size)
+{
+    int err = reserve(i, size);
+    if (err)
+        return err;
     if (size > (size_t)i->st.st_size)
         memset(i->data + i->st.st_size, 0, size - (size_t)i->st.st_size);
     i->st.st_size = (off_t)size;
@@ -506,6 +549,26 @@ static int m_truncate(const char *path, off_t size, struct fuse_file_info *fi)
         err = -EINVAL;
     else if (i && !(err = resize(i, (size_t)size)))
         touch(i);
+    pthread_mutex_unlock(&lock);
+    return err;
+}
+
+/* Preallocation only: holes are not kept (the contents are one buffer),
+ * so punching one is not offered. */
+static int m_fallocate(const char *path, int mode, off_t off, off_t len,
+                       struct fuse_file_info *fi)
+{
+    (void)path;
+    if (mode & ~FALLOC_FL_KEEP_SIZE)
+        return -EOPNOTSUPP;
+    pthread_mutex_lock(&lock);
+    struct inode *i = (struct inode *)(uintptr_t)fi->fh;
+    size_t end = (size_t)off + (size_t)len;
+    int err = (mode & FALLOC_FL_KEEP_SIZE) ? reserve(i, end) : 0;
+    if (!err && !(mode & FALLOC_FL_KEEP_SIZE) && end > (size_t)i->st.st_size)
+        err = resize(i, end);
+    if (!err)
+        clock_gettime(CLOCK_REALTIME, &i->st.st_ctim);
     pthread_mutex_unlock(&lock);
     return err;
 }
@@ -615,39 +678,66 @@ static int m_statfs(const char *path, struct statvfs *sv)
     return 0;
 }
 
-static int m_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
-                     off_t off, struct fuse_file_info *fi,
-                     enum fuse_readdir_flags flags)
+/* Open directories are reached through fi->fh too: with nullpath_ok,
+ * libfuse passes readdir no path at all. */
+static int m_opendir(const char *path, struct fuse_file_info *fi)
 {
-    (void)off;
-    (void)fi;
     pthread_mutex_lock(&lock);
     int err = 0;
     struct inode *d = resolve(path, &err);
     if (d && !S_ISDIR(d->st.st_mode))
         err = -ENOTDIR;
     if (d && !err) {
-        /* In plus mode each entry carries its stat: no lookups after. */
-        enum fuse_fill_dir_flags ff = (flags & FUSE_READDIR_PLUS)
-                                      ? FUSE_FILL_DIR_PLUS : 0;
-        filler(buf, ".", &d->st, 0, 0);
-        filler(buf, "..", NULL, 0, 0);
-        for (struct dentry *e = d->children; e; e = e->next) {
-            struct stat st = e->ino->st;
-            st.st_blocks = (st.st_size + 511) / 512;
-            if (filler(buf, e->name, &st, 0, ff))
-                break;
-        }
+        d->opens++;
+        fi->fh = (uint64_t)(uintptr_t)d;
     }
     pthread_mutex_unlock(&lock);
     return err;
 }
 
+static int m_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
+                     off_t off, struct fuse_file_info *fi,
+                     enum fuse_readdir_flags flags)
+{
+    (void)path;
+    (void)off;
+    pthread_mutex_lock(&lock);
+    struct inode *d = (struct inode *)(uintptr_t)fi->fh;
+    /* In plus mode each entry carries its stat: no lookups after. */
+    enum fuse_fill_dir_flags ff = (flags & FUSE_READDIR_PLUS)
+                                  ? FUSE_FILL_DIR_PLUS : 0;
+    filler(buf, ".", &d->st, 0, 0);
+    /* use_ino: ".." needs the parent's inode number too */
+    filler(buf, "..", d->parent ? &d->parent->st : &d->st, 0, 0);
+    for (struct dentry *e = d->children; e; e = e->next) {
+        struct stat st = e->ino->st;
+        st.st_blocks = blocks(e->ino);
+        if (filler(buf, e->name, &st, 0, ff))
+            break;
+    }
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+
+/* The kernel passes any name on; these are the namespaces Linux knows,
+ * and each needs a name after its prefix. */
+static int check_xattr_name(const char *name)
+{
+    static const char *const ns[] = { "user.", "trusted.", "security.",
+                                      "system." };
+    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++)
+        if (strncmp(name, ns[k], strlen(ns[k])) == 0)
+            return name[strlen(ns[k])] ? 0 : -EINVAL;
+    return -EOPNOTSUPP;
+}
+
 static int m_setxattr(const char *path, const char *name, const char *value,
                        size_t size, int flags)
 {
+    int err = check_xattr_name(name);
+    if (err)
+        return err;
     pthread_mutex_lock(&lock);
-    int err = 0;
     struct inode *i = resolve(path, &err);
     struct xattr *x = NULL;
     if (i)
@@ -675,6 +765,7 @@ static int m_setxattr(const char *path, const char *name, const char *value,
             free(x->value);
             x->value = v;
             x->size = size;
+            clock_gettime(CLOCK_REALTIME, &i->st.st_ctim);
         }
     }
     pthread_mutex_unlock(&lock);
@@ -705,23 +796,33 @@ static int m_getxattr(const char *path, const char *name, char *value,
     return err;
 }
 
+/* trusted.* is for root only: the kernel refuses the rest of the
+ * world reading one, but listing is left to us. */
+static int listed(const struct xattr *x, int root)
+{
+    return root || strncmp(x->name, "trusted.", 8) != 0;
+}
+
 static int m_listxattr(const char *path, char *list, size_t size)
 {
+    int root = fuse_get_context()->uid == 0;
     pthread_mutex_lock(&lock);
     int err = 0;
     struct inode *i = resolve(path, &err);
     if (i) {
         size_t len = 0;
         for (struct xattr *x = i->xattrs; x; x = x->next)
-            len += strlen(x->name) + 1;
+            if (listed(x, root))
+                len += strlen(x->name) + 1;
         if (size && size < len) {
             err = -ERANGE;
         } else {
             if (size)
-                for (struct xattr *x = i->xattrs; x; x = x->next) {
-                    strcpy(list, x->name);
-                    list += strlen(x->name) + 1;
-                }
+                for (struct xattr *x = i->xattrs; x; x = x->next)
+                    if (listed(x, root)) {
+                        strcpy(list, x->name);
+                        list += strlen(x->name) + 1;
+                    }
             err = (int)len;
         }
     }
@@ -746,6 +847,7 @@ static int m_removexattr(const char *path, const char *name)
             free(x->name);
             free(x->value);
             free(x);
+            clock_gettime(CLOCK_REALTIME, &i->st.st_ctim);
         }
     }
     pthread_mutex_unlock(&lock);
@@ -790,13 +892,16 @@ static const struct fuse_operations ops = {
     .chown = m_chown,
     .truncate = m_truncate,
     .utimens = m_utimens,
+    .fallocate = m_fallocate,
     .open = m_open,
     .create = m_create,
     .release = m_release,
     .read = m_read,
     .write = m_write,
     .statfs = m_statfs,
+    .opendir = m_opendir,
     .readdir = m_readdir,
+    .releasedir = m_release,
     .setxattr = m_setxattr,
     .getxattr = m_getxattr,
     .listxattr = m_listxattr,

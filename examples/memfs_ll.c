@@ -1,7 +1,10 @@
 /*
  * memfs_ll: an in-memory file system on the libfuse 3 low-level API:
- * files, directories, symlinks, rename, hard links, truncate, times,
- * statfs.  Inode numbers index a growing table; an inode is freed once
+ * files, directories, symlinks, device nodes, rename (with NOREPLACE and
+ * EXCHANGE), hard links, truncate, times, set-group-ID directories,
+ * statfs.  Permissions are left to the kernel (-o default_permissions);
+ * no extended attributes.  Inode numbers index a growing table; an inode
+ * is freed once
  * it has no links and the kernel forgot it.  One mutex guards all, which
  * keeps the example short and correct under the multi-threaded loop.
  *
@@ -9,10 +12,13 @@
  *      $(PKG_CONFIG_PATH=build/pkgconfig pkg-config --cflags --libs fuse3)
  *   ./memfs_ll [-f] [-s] [-d] mountpoint
  */
+#define _GNU_SOURCE /* RENAME_NOREPLACE, RENAME_EXCHANGE */
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,7 @@ struct dirent_ll {
     struct dirent_ll *next;
     char *name;
     fuse_ino_t ino;
+    off_t cookie;           /* its readdir position; never reused */
 };
 
 struct inode {
@@ -32,7 +39,9 @@ struct inode {
     uint64_t nlookup;       /* the kernel's references */
     char *data;             /* file contents or symlink target */
     size_t cap;
-    struct dirent_ll *kids; /* directories: entries, newest first */
+    struct dirent_ll *kids; /* directories: entries, oldest first */
+    off_t next_cookie;      /* directories: the next entry's position */
+    fuse_ino_t parent;      /* directories: the one holding it */
 };
 
 static struct inode *inodes;
@@ -73,6 +82,7 @@ static fuse_ino_t new_inode(mode_t mode, const struct fuse_ctx *ctx)
     in->st.st_uid = ctx ? ctx->uid : getuid();
     in->st.st_gid = ctx ? ctx->gid : getgid();
     in->st.st_blksize = 4096;
+    in->next_cookie = 2;    /* after "." and ".." */
     now(&in->st.st_atim);
     in->st.st_mtim = in->st.st_ctim = in->st.st_atim;
     return ino;
@@ -96,6 +106,14 @@ static struct dirent_ll **find(struct inode *dir, const char *name)
     return p;
 }
 
+static void touch_dir(struct inode *dir)
+{
+    now(&dir->st.st_mtim);
+    dir->st.st_ctim = dir->st.st_mtim;
+}
+
+/* Entries go at the end with a new position, so a readdir in progress
+ * sees every entry that stays exactly once (positions never move). */
 static int add_entry(struct inode *dir, const char *name, fuse_ino_t ino)
 {
     struct dirent_ll *d = malloc(sizeof *d);
@@ -104,11 +122,20 @@ static int add_entry(struct inode *dir, const char *name, fuse_ino_t ino)
         return ENOMEM;
     }
     d->ino = ino;
-    d->next = dir->kids;
-    dir->kids = d;
-    now(&dir->st.st_mtim);
-    dir->st.st_ctim = dir->st.st_mtim;
+    d->next = NULL;
+    d->cookie = dir->next_cookie++;
+    struct dirent_ll **p = &dir->kids;
+    while (*p)
+        p = &(*p)->next;
+    *p = d;
+    touch_dir(dir);
     return 0;
+}
+
+/* The kernel leaves name lengths to the file system. */
+static int name_ok(const char *name)
+{
+    return strlen(name) <= NAME_MAX;
 }
 
 /* Fill an entry reply for ino and count the lookup (locked). */
@@ -160,6 +187,10 @@ static void m_destroy(void *userdata)
 
 static void m_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+    if (!name_ok(name)) {
+        fuse_reply_err(req, ENAMETOOLONG);
+        return;
+    }
     pthread_mutex_lock(&lock);
     struct inode *dir = get(parent);
     struct dirent_ll **d = dir ? find(dir, name) : NULL;
@@ -285,10 +316,13 @@ out:;
 
 /* mknod, mkdir, symlink and create share this: a new name in parent. */
 static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
-                mode_t mode, const char *target, struct fuse_entry_param *e)
+                mode_t mode, dev_t rdev, const char *target,
+                struct fuse_entry_param *e)
 {
     const struct fuse_ctx *ctx = fuse_req_ctx(req);
     int err = 0;
+    if (!name_ok(name))
+        return ENAMETOOLONG;
     pthread_mutex_lock(&lock);
     struct inode *dir = get(parent);
     if (!dir || !S_ISDIR(dir->st.st_mode)) {
@@ -303,12 +337,23 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
         } else if ((err = add_entry(dir, name, ino))) {
             inodes[ino].used = 0;
         } else {
+            struct inode *in = &inodes[ino];
             if (target) {
-                inodes[ino].data = strdup(target);
-                inodes[ino].st.st_size = (off_t)strlen(target);
+                in->data = strdup(target);
+                in->st.st_size = (off_t)strlen(target);
             }
-            if (S_ISDIR(mode))
+            in->st.st_rdev = rdev;
+            /* A set-group-ID directory hands down its group, and to
+             * directories the bit itself (the kernel leaves this to us). */
+            if (dir->st.st_mode & S_ISGID) {
+                in->st.st_gid = dir->st.st_gid;
+                if (S_ISDIR(mode))
+                    in->st.st_mode |= S_ISGID;
+            }
+            if (S_ISDIR(mode)) {
                 dir->st.st_nlink++;
+                in->parent = parent;
+            }
             entry_for(ino, e);
         }
     }
@@ -319,9 +364,8 @@ static int make(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void m_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
                     mode_t mode, dev_t rdev)
 {
-    (void)rdev;
     struct fuse_entry_param e;
-    int err = make(req, parent, name, mode, NULL, &e);
+    int err = make(req, parent, name, mode, rdev, NULL, &e);
     if (err)
         fuse_reply_err(req, err);
     else
@@ -338,7 +382,7 @@ static void m_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
                       const char *name)
 {
     struct fuse_entry_param e;
-    int err = make(req, parent, name, S_IFLNK | 0777, link, &e);
+    int err = make(req, parent, name, S_IFLNK | 0777, 0, link, &e);
     if (err)
         fuse_reply_err(req, err);
     else
@@ -362,7 +406,7 @@ static void m_create(fuse_req_t req, fuse_ino_t parent, const char *name,
                      mode_t mode, struct fuse_file_info *fi)
 {
     struct fuse_entry_param e;
-    int err = make(req, parent, name, S_IFREG | (mode & 07777), NULL, &e);
+    int err = make(req, parent, name, S_IFREG | (mode & 07777), 0, NULL, &e);
     if (err) {
         fuse_reply_err(req, err);
         return;
@@ -380,6 +424,8 @@ static void m_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
     struct inode *in = get(ino), *dir = get(newparent);
     if (!in || !dir)
         err = ENOENT;
+    else if (!name_ok(newname))
+        err = ENAMETOOLONG;
     else if (*find(dir, newname))
         err = EEXIST;
     else if (!(err = add_entry(dir, newname, ino))) {
@@ -441,13 +487,28 @@ static void m_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
     fuse_reply_err(req, err);
 }
 
+/* Directory link counts and parents after dir ino moved from one
+ * directory to another (locked). */
+static void moved(fuse_ino_t ino, fuse_ino_t from, fuse_ino_t to)
+{
+    if (!S_ISDIR(inodes[ino].st.st_mode) || from == to)
+        return;
+    inodes[from].st.st_nlink--;
+    inodes[to].st.st_nlink++;
+    inodes[ino].parent = to;
+}
+
 static void m_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
                      fuse_ino_t newparent, const char *newname,
                      unsigned int flags)
 {
     int err = 0;
-    if (flags) { /* no RENAME_EXCHANGE / NOREPLACE here */
+    if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE)) {
         fuse_reply_err(req, EINVAL);
+        return;
+    }
+    if (!name_ok(newname)) {
+        fuse_reply_err(req, ENAMETOOLONG);
         return;
     }
     pthread_mutex_lock(&lock);
@@ -459,6 +520,27 @@ static void m_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     }
     fuse_ino_t ino = (*d)->ino;
     struct dirent_ll **t = find(to, newname);
+    if (flags & RENAME_EXCHANGE) {
+        /* Both names stay; the inodes behind them swap. */
+        if (!*t) {
+            err = ENOENT;
+            goto out;
+        }
+        fuse_ino_t other = (*t)->ino;
+        (*d)->ino = other;
+        (*t)->ino = ino;
+        moved(ino, parent, newparent);
+        moved(other, newparent, parent);
+        now(&inodes[ino].st.st_ctim);
+        inodes[other].st.st_ctim = inodes[ino].st.st_ctim;
+        touch_dir(from);
+        touch_dir(to);
+        goto out;
+    }
+    if (*t && (flags & RENAME_NOREPLACE)) {
+        err = EEXIST;
+        goto out;
+    }
     if (*t && (*t)->ino == ino)
         goto out; /* same file: nothing to do */
     if (*t) {
@@ -473,12 +555,10 @@ static void m_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     *d = moving->next;
     free(moving->name);
     free(moving);
+    touch_dir(from);
     if ((err = add_entry(to, newname, ino)))
         goto out;
-    if (S_ISDIR(inodes[ino].st.st_mode) && parent != newparent) {
-        from->st.st_nlink--;
-        to->st.st_nlink++;
-    }
+    moved(ino, parent, newparent);
     now(&inodes[ino].st.st_ctim);
 out:
     pthread_mutex_unlock(&lock);
@@ -490,8 +570,10 @@ static void m_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
     pthread_mutex_lock(&lock);
     struct inode *in = get(ino);
     int err = !in ? ENOENT : S_ISDIR(in->st.st_mode) ? EISDIR : 0;
-    if (!err && (fi->flags & O_TRUNC))
-        err = resize(in, 0);
+    if (!err && (fi->flags & O_TRUNC) && !(err = resize(in, 0))) {
+        now(&in->st.st_mtim);
+        in->st.st_ctim = in->st.st_mtim;
+    }
     pthread_mutex_unlock(&lock);
     if (err) {
         fuse_reply_err(req, err);
@@ -572,7 +654,9 @@ static void m_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
     }
     struct stat st;
     memset(&st, 0, sizeof st);
-    /* Offsets are positions: ".", "..", then the entries in list order. */
+    /* Offsets are positions: "." 0, ".." 1, then each entry's cookie,
+     * which stays while the entry does; the offset handed out with an
+     * entry is where the next one starts. */
     for (struct dirent_ll *d = NULL;; i++) {
         const char *name;
         if (i == 0) {
@@ -581,7 +665,7 @@ static void m_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
             st.st_mode = S_IFDIR;
         } else if (i == 1) {
             name = "..";
-            st.st_ino = FUSE_ROOT_ID;
+            st.st_ino = dir->parent ? dir->parent : ino;
             st.st_mode = S_IFDIR;
             d = dir->kids;
         } else {
@@ -590,6 +674,7 @@ static void m_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
             name = d->name;
             st.st_ino = d->ino;
             st.st_mode = inodes[d->ino].st.st_mode;
+            i = d->cookie;
             d = d->next;
         }
         if (i < off)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/fsuid.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -78,22 +79,43 @@ static int pt_readlink(const char *path, char *buf, size_t size)
     return 0;
 }
 
-static int pt_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
-                      off_t off, struct fuse_file_info *fi,
-                      enum fuse_readdir_flags flags)
+/* An open directory keeps its stream in fi->fh: with nullpath_ok
+ * libfuse gives readdir no path. */
+static int pt_opendir(const char *path, struct fuse_file_info *fi)
 {
-    (void)fi;
     int fd = openat(src, rel(path), O_RDONLY | O_DIRECTORY);
     if (fd == -1)
         return -errno;
     DIR *dp = fdopendir(fd);
     if (!dp) {
+        int err = errno;
         close(fd);
-        return -errno;
+        return -err;
     }
-    /* Page by telldir offsets: the library may call again mid-way. */
+    fi->fh = (uint64_t)(uintptr_t)dp;
+    return 0;
+}
+
+static int pt_releasedir(const char *path, struct fuse_file_info *fi)
+{
+    (void)path;
+    closedir((DIR *)(uintptr_t)fi->fh);
+    return 0;
+}
+
+static int pt_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
+                      off_t off, struct fuse_file_info *fi,
+                      enum fuse_readdir_flags flags)
+{
+    (void)path;
+    DIR *dp = (DIR *)(uintptr_t)fi->fh;
+    int fd = dirfd(dp);
+    /* Page by telldir offsets: the library may call again mid-way;
+     * offset 0 starts over (a rewinddir). */
     if (off)
         seekdir(dp, off);
+    else
+        rewinddir(dp);
     struct dirent *de;
     while ((de = readdir(dp))) {
         struct stat st;
@@ -109,20 +131,40 @@ static int pt_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
         if (filler(buf, de->d_name, &st, telldir(dp), ff))
             break;
     }
-    closedir(dp);
     return 0;
 }
+
+/* New files belong to the caller, not to us: create them with the
+ * caller's file-system ids (per thread on Linux), so that the source
+ * also applies its set-group-ID directories.  Only root can switch. */
+static void as_caller(int on)
+{
+    if (geteuid() != 0)
+        return;
+    struct fuse_context *c = fuse_get_context();
+    setfsgid(on ? c->gid : 0);
+    setfsuid(on ? c->uid : 0);
+}
+
+/* Evaluate a creating call (-errno or 0) as the caller. */
+#define AS_CALLER(call)                                                    \
+    do {                                                                   \
+        as_caller(1);                                                      \
+        int r_ = CHECK(call);                                              \
+        as_caller(0);                                                      \
+        return r_;                                                         \
+    } while (0)
 
 static int pt_mknod(const char *path, mode_t mode, dev_t rdev)
 {
     if (S_ISFIFO(mode))
-        return CHECK(mkfifoat(src, rel(path), mode));
-    return CHECK(mknodat(src, rel(path), mode, rdev));
+        AS_CALLER(mkfifoat(src, rel(path), mode));
+    AS_CALLER(mknodat(src, rel(path), mode, rdev));
 }
 
 static int pt_mkdir(const char *path, mode_t mode)
 {
-    return CHECK(mkdirat(src, rel(path), mode));
+    AS_CALLER(mkdirat(src, rel(path), mode));
 }
 
 static int pt_unlink(const char *path)
@@ -137,7 +179,7 @@ static int pt_rmdir(const char *path)
 
 static int pt_symlink(const char *target, const char *path)
 {
-    return CHECK(symlinkat(target, src, rel(path)));
+    AS_CALLER(symlinkat(target, src, rel(path)));
 }
 
 static int pt_rename(const char *from, const char *to, unsigned int flags)
@@ -183,18 +225,23 @@ static int pt_utimens(const char *path, const struct timespec tv[2],
     return CHECK(utimensat(src, rel(path), tv, AT_SYMLINK_NOFOLLOW));
 }
 
+/* O_DIRECT stays on our side of the mount: the library's buffers are not
+ * aligned the way the source may need. */
 static int pt_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-    int fd = openat(src, rel(path), fi->flags, mode);
+    as_caller(1);
+    int fd = openat(src, rel(path), fi->flags & ~O_DIRECT, mode);
+    int err = errno;
+    as_caller(0);
     if (fd == -1)
-        return -errno;
+        return -err;
     fi->fh = (uint64_t)fd;
     return 0;
 }
 
 static int pt_open(const char *path, struct fuse_file_info *fi)
 {
-    int fd = openat(src, rel(path), fi->flags & ~O_NOFOLLOW);
+    int fd = openat(src, rel(path), fi->flags & ~(O_NOFOLLOW | O_DIRECT));
     if (fd == -1)
         return -errno;
     fi->fh = (uint64_t)fd;
@@ -309,12 +356,28 @@ static int pt_getxattr(const char *path, const char *name, char *value,
     return n == -1 ? -errno : (int)n;
 }
 
+/* We list as root: trusted.* names, which the kernel shows only to
+ * root, are taken out for anyone else. */
 static int pt_listxattr(const char *path, char *list, size_t size)
 {
-    char p[PATH_MAX * 2];
+    char p[PATH_MAX * 2], all[65536];
     abs_path(p, sizeof p, path);
-    ssize_t n = llistxattr(p, list, size);
-    return n == -1 ? -errno : (int)n;
+    ssize_t n = llistxattr(p, all, sizeof all);
+    if (n == -1)
+        return -errno;
+    int root = fuse_get_context()->uid == 0;
+    size_t len = 0;
+    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(all + i) + 1) {
+        size_t l = strlen(all + i) + 1;
+        if (!root && strncmp(all + i, "trusted.", 8) == 0)
+            continue;
+        if (size && len + l > size)
+            return -ERANGE;
+        if (size)
+            memcpy(list + len, all + i, l);
+        len += l;
+    }
+    return (int)len;
 }
 
 static int pt_removexattr(const char *path, const char *name)
@@ -329,7 +392,9 @@ static const struct fuse_operations ops = {
     .getattr = pt_getattr,
     .access = pt_access,
     .readlink = pt_readlink,
+    .opendir = pt_opendir,
     .readdir = pt_readdir,
+    .releasedir = pt_releasedir,
     .mknod = pt_mknod,
     .mkdir = pt_mkdir,
     .symlink = pt_symlink,

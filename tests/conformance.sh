@@ -14,8 +14,10 @@
 #
 # Then the data exerciser (BUILDDIR/fsp-exerciser, with mmap; once more
 # with the caches dropped between phases) and the concurrency check on
-# both.  FSP_SOAK=1 runs far more operations; FSP_SEED sets the seed
-# (default 1, or random with FSP_SOAK).  Always exits 0: tests/run.sh
+# both.  The acl_ cases are compared against a memfs -A mount (POSIX
+# ACLs), which also runs the perm_ and xattr_ cases (conformance_A_*);
+# plain memfs must SKIP the acl_ cases.  FSP_SOAK=1 runs far more
+# operations; FSP_SEED sets the seed (default 1, or random with FSP_SOAK).  Always exits 0: tests/run.sh
 # counts the PASS/FAIL lines.  Never leaves a mount behind.
 set -u
 build=${1:-build}
@@ -48,7 +50,11 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     fi
+    for p in ${ncpid:-} ${aclpid:-}; do kill -TERM "$p" 2>/dev/null; done
     for _ in $(seq 30); do mounted "$mmnt" || break; sleep 0.1; done
+    for m in "$tmp/memfs-nc" "$tmp/memfs-acl"; do
+        while mounted "$m"; do umount -l "$m" || break; done
+    done
     while mounted "$mmnt"; do umount -l "$mmnt" || break; done
     while mounted "$tmnt"; do umount -l "$tmnt" || break; done
     rm -rf --one-file-system "$tmp"
@@ -105,10 +111,31 @@ kill -TERM "$ncpid" 2>/dev/null
 wait "$ncpid" 2>/dev/null
 mounted "$tmp/memfs-nc" && umount -l "$tmp/memfs-nc"
 
-# memfs_verdict CASE: memfs's verdict, from the uncached run where it applies.
+# POSIX ACLs are opt-in on memfs (-A), so the acl_ cases take memfs's
+# verdict from a memfs -A mount.  With -A fsp applies the umask and the
+# kernel checks permissions against ACLs, so the permission and attribute
+# cases run there too and are compared with tmpfs as conformance_A_*.
+acl_groups="acl_ perm_ xattr_"
+mkdir -p "$tmp/memfs-acl"
+"$build/memfs" -f -A -o allow_other,default_permissions "$tmp/memfs-acl" \
+    2>"$tmp/memfs-acl.err" &
+aclpid=$!
+for _ in $(seq 1000); do mounted "$tmp/memfs-acl" && break; sleep 0.01; done
+# shellcheck disable=SC2086  # a list of filters
+timeout -k 5 300 "$build/fsp-tests" "$tmp/memfs-acl" $acl_groups \
+    >"$tmp/memfs-acl.out" 2>&1
+kill -TERM "$aclpid" 2>/dev/null
+wait "$aclpid" 2>/dev/null
+mounted "$tmp/memfs-acl" && umount -l "$tmp/memfs-acl"
+
+# memfs_verdict CASE: memfs's verdict, from the uncached run or the -A
+# run where it applies.
 memfs_verdict() {
     case " $uncached_cases " in
-        *" $1 "*) verdict "$tmp/memfs-nc.out" "$1" ;;
+        *" $1 "*) verdict "$tmp/memfs-nc.out" "$1"; return ;;
+    esac
+    case $1 in
+        acl_*) verdict "$tmp/memfs-acl.out" "$1" ;;
         *) verdict "$tmp/memfs.out" "$1" ;;
     esac
 }
@@ -147,6 +174,31 @@ for c in $cases; do
         echo "FAIL: conformance_$c: tmpfs PASS, memfs ${m%%:*}${m#"${m%%:*}"}"
     fi
 done
+
+# The rest of the -A run: the permission and attribute cases again.
+for c in $cases; do
+    case $c in perm_* | xattr_*) ;; *) continue ;; esac
+    t=$(verdict "$tmp/tmpfs.out" "$c")
+    m=$(verdict "$tmp/memfs-acl.out" "$c")
+    if [ "$t" != PASS ]; then
+        echo "SKIP: conformance_A_$c: tmpfs $t"
+    elif [ "$m" = PASS ]; then
+        echo "PASS: conformance_A_$c"
+    else
+        echo "FAIL: conformance_A_$c: tmpfs PASS, memfs -A ${m%%:*}${m#"${m%%:*}"}"
+    fi
+done
+# Without -A memfs has no ACLs: the acl_ cases must say so (SKIP with
+# EOPNOTSUPP), not fail and not pass.
+noacl=$(for c in $cases; do
+    case $c in acl_*) verdict "$tmp/memfs.out" "$c" ;; esac
+done | grep -cv '^SKIP: .*EOPNOTSUPP')
+if [ "$noacl" -eq 0 ]; then
+    echo "PASS: conformance_acl_skipped_without_A"
+else
+    echo "FAIL: conformance_acl_skipped_without_A: $noacl acl_ case(s) did" \
+        "not SKIP on memfs without -A"
+fi
 
 # ---- the data exerciser ------------------------------------------------------
 # ex LABEL ARGS...: run fsp-exerciser, prefixing its verdict with LABEL.

@@ -4,7 +4,7 @@
 #   gcc, make, libc headers  build          clang       make test (clang build)
 #   fuse3 (fusermount3)      non-root mount git, sqlite3, python3: programs.sh
 #   tar, diffutils, coreutils (timeout): programs.sh and run.sh
-#   acl (getfacl, setfacl): the posix_acl integration cases
+#   acl (getfacl, setfacl): the posix_acl integration cases, fsp-tests acl_*
 set -eu
 
 missing=""
@@ -35,7 +35,7 @@ need_cmd objdump binutils
 need_cmd setpriv util-linux
 need_cmd fio fio
 need_cmd stress-ng stress-ng
-need_cmd setfacl acl          # getfacl/setfacl: posix_acl cases
+need_cmd setfacl acl          # getfacl/setfacl: posix_acl, fsp-tests acl_*
 need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
 need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2

@@ -1,5 +1,7 @@
 #!/bin/sh
-# libfuse 3 low-level compatibility tests: tests/compat/run.sh BUILDDIR
+# libfuse compatibility tests: tests/compat/run.sh BUILDDIR
+# (ABI, the examples, fsp-tests against them in fsptests.sh, Debian's
+# sshfs and squashfuse_ll, libfuse 2 in fuse2.sh)
 #
 # Prints PASS/FAIL/SKIP lines and exits 0 (FAIL lines say what broke).
 # Needs root for the mounts; installs squashfuse and squashfs-tools with
@@ -549,6 +551,10 @@ if command -v squashfuse_ll >/dev/null && command -v mksquashfs >/dev/null; then
 else
     skip "squashfuse_ll" "squashfuse or squashfs-tools not installable"
 fi
+
+# ---- fsp-tests against the examples: its own file, same helpers ------
+
+. "$ROOT/tests/compat/fsptests.sh"
 
 # ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
 

@@ -13,7 +13,9 @@
  *
  * SKIP is only for what the kernel reports as unsupported, or for a
  * missing precondition of the environment (not root, no /tmp).  A
- * missing feature of the file system under test is a FAIL.
+ * missing feature of the file system under test is a FAIL, unless the
+ * run declares it absent with -x (main.c), which reports those cases as
+ * SKIP with the declaration.
  */
 #ifndef FSP_CONFORMANCE_CT_H
 #define FSP_CONFORMANCE_CT_H
@@ -34,7 +36,7 @@ struct ct_case {
 extern const struct ct_case ct_files_cases[], ct_links_cases[],
     ct_special_cases[], ct_perms_cases[], ct_times_cases[],
     ct_rename_cases[], ct_space_cases[], ct_locks_cases[],
-    ct_mmap_cases[], ct_dirs_cases[], ct_xattr_cases[];
+    ct_mmap_cases[], ct_dirs_cases[], ct_xattr_cases[], ct_acl_cases[];
 
 extern int ct_verbose;
 extern char ct_mount[];     /* the mount point under test (absolute) */

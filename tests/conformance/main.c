@@ -1,13 +1,21 @@
 /*
  * fsp-tests: the conformance suite (the analogue of winfsp-tests).
  *
- *   fsp-tests [-v] [-k] [-t SECONDS] [-l] MOUNTPOINT [FILTER...]
+ *   fsp-tests [-v] [-k] [-t SECONDS] [-l] [-x PATTERN[=REASON]]...
+ *             MOUNTPOINT [FILTER...]
  *
  * Makes a private directory MOUNTPOINT/fsp-tests.XXXXXX, runs every case
  * whose name contains one of the FILTERs (all without filters) in its own
  * subdirectory and process, prints PASS/FAIL/SKIP per case and removes
  * the directory (-k keeps it).  -v shows every failed check and notes,
  * -t changes the per-case deadline (default 30 s), -l lists the cases.
+ *
+ * -x declares that the mount does not offer what the cases whose name
+ * contains PATTERN check (a FUSE example without fallocate, say): they
+ * are not run and report SKIP with the pattern and REASON, so a reader
+ * of the results sees what was left out and why.  A declared case never
+ * counts as passed.
+ *
  * Exit status 0 when nothing failed, 1 otherwise.
  */
 #include "ct.h"
@@ -40,7 +48,7 @@ char ct_casedir[PATH_MAX + 64];
 static const struct ct_case *const tables[] = {
     ct_files_cases, ct_links_cases, ct_special_cases, ct_perms_cases,
     ct_times_cases, ct_rename_cases, ct_space_cases, ct_locks_cases,
-    ct_mmap_cases, ct_dirs_cases, ct_xattr_cases,
+    ct_mmap_cases, ct_dirs_cases, ct_xattr_cases, ct_acl_cases,
 };
 
 const char *ct_errname(int err)
@@ -118,6 +126,28 @@ static void remove_tree(const char *path)
         fprintf(stderr, "fsp-tests: could not remove %s in time\n", path);
 }
 
+/* The -x declarations: "PATTERN" or "PATTERN=REASON". */
+#define MAX_EXCLUDES 64
+static const char *excludes[MAX_EXCLUDES];
+static int nexcludes;
+
+/* The -x declaration that covers name, or NULL. */
+static const char *excluded(const char *name)
+{
+    for (int i = 0; i < nexcludes; i++) {
+        const char *eq = strchr(excludes[i], '=');
+        size_t len = eq ? (size_t)(eq - excludes[i]) : strlen(excludes[i]);
+        char pat[256];
+        if (len >= sizeof pat)
+            len = sizeof pat - 1;
+        memcpy(pat, excludes[i], len);
+        pat[len] = 0;
+        if (strstr(name, pat))
+            return excludes[i];
+    }
+    return NULL;
+}
+
 static int matches(const char *name, char **filters, int nfilters)
 {
     if (nfilters == 0)
@@ -133,6 +163,14 @@ static int matches(const char *name, char **filters, int nfilters)
 static int run_case(const char *top, const struct ct_case *c, int deadline)
 {
     memset(st, 0, sizeof *st);
+    const char *x = excluded(c->name);
+    if (x) {
+        const char *eq = strchr(x, '=');
+        printf("SKIP: %s: declared not offered by the mount (-x %.*s)%s%s\n",
+               c->name, eq ? (int)(eq - x) : (int)strlen(x), x,
+               eq ? ": " : "", eq ? eq + 1 : "");
+        return 2;
+    }
     int len = snprintf(ct_casedir, sizeof ct_casedir, "%s/%s", top, c->name);
     if (len < 0 || (size_t)len >= sizeof ct_casedir) {
         printf("FAIL: %s: path too long\n", c->name);
@@ -201,19 +239,24 @@ static int run_case(const char *top, const struct ct_case *c, int deadline)
 static void usage(void)
 {
     fprintf(stderr, "usage: fsp-tests [-v] [-k] [-t SECONDS] [-l] "
-                    "MOUNTPOINT [FILTER...]\n");
+                    "[-x PATTERN[=REASON]]... MOUNTPOINT [FILTER...]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     int keep = 0, list = 0, deadline = 30, opt;
-    while ((opt = getopt(argc, argv, "vklt:")) != -1) {
+    while ((opt = getopt(argc, argv, "vklt:x:")) != -1) {
         switch (opt) {
         case 'v': ct_verbose = 1; break;
         case 'k': keep = 1; break;
         case 'l': list = 1; break;
         case 't': deadline = atoi(optarg); break;
+        case 'x':
+            if (nexcludes == MAX_EXCLUDES || !optarg[0] || optarg[0] == '=')
+                usage();
+            excludes[nexcludes++] = optarg;
+            break;
         default: usage();
         }
     }

@@ -56,6 +56,7 @@ enum f2b_op {
     F2B_ACCESS, F2B_CREATE, F2B_LOCK, F2B_BMAP, F2B_FLOCK, F2B_FALLOCATE,
     F2B_IOCTL, F2B_POLL, F2B_WRITE_BUF, F2B_READ_BUF,
     F2B_NULLPATH_OK,             /* flag_nullpath_ok or flag_nopath */
+    F2B_NOPATH,                  /* flag_nopath: never a path for fh ops */
     F2B_NOPS
 };
 

@@ -380,8 +380,12 @@ void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has)
     op.destroy = b_destroy;
 
     struct fuse *f = fuse_new_31(args, &op, sizeof(op), fs);
-    if (f && has[F2B_NULLPATH_OK])
+    if (f && has[F2B_NULLPATH_OK]) {
         f->conf.nullpath_ok = 1;
+        /* 2.9: flag_nullpath_ok leaves out only the path an unlinked file
+         * no longer has; flag_nopath leaves out every one */
+        f->nullpath_unlinked_only = !has[F2B_NOPATH];
+    }
     return f;
 }
 

@@ -147,6 +147,7 @@ static void ops_present(const struct fuse_operations *op, unsigned char *has)
     has[F2B_WRITE_BUF] = !!op->write_buf;
     has[F2B_READ_BUF] = !!op->read_buf;
     has[F2B_NULLPATH_OK] = op->flag_nullpath_ok || op->flag_nopath;
+    has[F2B_NOPATH] = op->flag_nopath;
 }
 
 /* The argument vector for the fuse3 fuse_new: args, plus the channel's

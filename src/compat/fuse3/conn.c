@@ -61,11 +61,16 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
     conn->time_gran = c->time_gran;
 
     /* libfuse 3.14's defaults: on when the kernel offers them (and, for
-     * some, when the program has the handler that makes sense of them). */
+     * some, when the program has the handler that makes sense of them).
+     * Not HANDLE_KILLPRIV: Debian's libfuse 3.14 does not ask for it
+     * (its INIT reply on Linux 6.18 has no FUSE_HANDLE_KILLPRIV), so the
+     * kernel clears set-user-ID and set-group-ID itself on write, truncate
+     * and chown.  Asking for it by default made every program that does
+     * not clear them (the high-level layer never does) keep set-user-ID
+     * across a write by another user. */
     unsigned def = FUSE_CAP_ASYNC_READ | FUSE_CAP_PARALLEL_DIROPS |
-                   FUSE_CAP_AUTO_INVAL_DATA | FUSE_CAP_HANDLE_KILLPRIV |
-                   FUSE_CAP_ASYNC_DIO | FUSE_CAP_IOCTL_DIR |
-                   FUSE_CAP_ATOMIC_O_TRUNC;
+                   FUSE_CAP_AUTO_INVAL_DATA | FUSE_CAP_ASYNC_DIO |
+                   FUSE_CAP_IOCTL_DIR | FUSE_CAP_ATOMIC_O_TRUNC;
     if (se->op.getlk && se->op.setlk)
         def |= FUSE_CAP_POSIX_LOCKS;
     if (se->op.flock)

@@ -79,6 +79,10 @@ struct fuse {
     struct hl_node *root;
 
     int init_done;
+    /* libfuse 2.9's flag_nullpath_ok without flag_nopath: with
+     * conf.nullpath_ok, a NULL path only for an unlinked file (set by
+     * the 2.x bridge; libfuse 3 gives none at all) */
+    int nullpath_unlinked_only;
 
     /* -o remember */
     pthread_t cleanup;
@@ -108,8 +112,9 @@ int hl_node_rename(struct fuse *f, uint64_t olddir, const char *oldname,
                    int hide);
 /*
  * The path of nodeid, with "/name" appended if name is set; malloc'd in
- * *path.  0, or -ENOENT if it has no path (unlinked); with nullok an
- * unlinked node (and no name) gives 0 and *path NULL.
+ * *path.  0, or -ESTALE if it has no path (unlinked); with nullok an
+ * unlinked node (and no name) gives 0 and *path NULL, and so does any
+ * node when the file system set nullpath_ok (as libfuse 3).
  */
 int hl_path(struct fuse *f, uint64_t nodeid, const char *name, int nullok,
             char **path);

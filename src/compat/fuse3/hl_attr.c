@@ -78,6 +78,14 @@ void hl_ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         res = fuse_fs_getattr(f->fs, path, &st, fi);
     free(path);
     if (res == 0) {
+        /* A hidden file was unlinked as far as the caller knows; its
+         * .fuse_hidden name is not a link to count (libfuse does the
+         * same). */
+        pthread_mutex_lock(&f->lock);
+        struct hl_node *n = hl_node_get_locked(f, ino);
+        if (n && n->hidden && st.st_nlink > 0)
+            st.st_nlink--;
+        pthread_mutex_unlock(&f->lock);
         hl_fix_stat(f, ino, &st);
         hl_note_stat(f, ino, &st);
         fuse_reply_attr(req, &st, f->conf.attr_timeout);

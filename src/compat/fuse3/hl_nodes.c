@@ -356,6 +356,17 @@ int hl_path(struct fuse *f, uint64_t nodeid, const char *name, int nullok,
     int res = -ENOENT;
     if (!n)
         goto out;
+    /* A node that lost its name (or an ancestor's): ESTALE, as libfuse's
+     * try_get_path, e.g. for fstat of an open directory since removed. */
+    res = -ESTALE;
+    /* libfuse 3 with nullpath_ok (get_path_nullok): the operations that
+     * may go without a path get none, even while the file has one.  A
+     * program that works here must not crash there. */
+    if (nullok && !name && f->conf.nullpath_ok &&
+        !f->nullpath_unlinked_only) {
+        res = 0;
+        goto out;
+    }
     if (n != f->root && !n->name) {
         /* Unlinked: no path.  Operations on an open file may go on
          * without one when the file system said it copes. */
