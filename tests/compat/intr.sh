@@ -77,12 +77,59 @@ run() {
     fi
 }
 
-# build NAME PKGCONFIG_DIR PACKAGE [FLAGS...]
+# The process $1 exists and is not a zombie.
+alive() {
+    s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
+    [ -n "$s" ] && [ "$s" != Z ]
+}
+
+# hl NAME EXE [fsp]: intr_hl.c -- a reader of "wait" killed while the
+# file system polls fuse_interrupted() must be gone promptly.
+hl() {
+    n=$1 exe=$2
+    M=$T/m-$n; mkdir -p "$M"
+    if [ "${3:-}" = fsp ]; then
+        LD_LIBRARY_PATH=$BUILD/compat "$exe" -f "$M" 2>"$T/$n.err" &
+    else
+        env -u LD_LIBRARY_PATH "$exe" -f "$M" 2>"$T/$n.err" &
+    fi
+    P=$!
+    for _ in $(seq 100); do
+        grep -q " $M fuse" /proc/mounts && break
+        sleep 0.05
+    done
+    cat "$M/wait" > /dev/null 2>&1 &
+    R=$!
+    sleep 0.5
+    kill -KILL "$R"
+    for _ in $(seq 100); do alive "$R" || break; sleep 0.05; done
+    if alive "$R"; then gone=no; else gone=yes; fi
+    wait "$R" 2>/dev/null
+    count=$(cat "$M/count" 2>&1)
+    hello=$(cat "$M/hello" 2>&1)
+    if [ $gone = yes ] && [ "$count" = 1 ] && [ "$hello" = hello ]; then
+        echo "PASS: intr_hl [$n]: fuse_interrupted() sees SIGKILL's INTERRUPT, the reader is gone promptly, the file system still serves"
+    else
+        echo "FAIL: intr_hl [$n]: fuse_interrupted() (reader gone within 5 s: $gone, interrupts seen: $count, hello: $hello)"
+        NFAIL=$((NFAIL + 1))
+    fi
+    kill -TERM "$P"
+    for _ in $(seq 100); do alive "$P" || break; sleep 0.05; done
+    wait "$P" 2>/dev/null
+    if grep -q 'Sanitizer\|runtime error' "$T/$n.err"; then
+        echo "FAIL: intr_hl [$n]: sanitizer report"
+        sed -n '1,40p' "$T/$n.err"
+        NFAIL=$((NFAIL + 1))
+    fi
+}
+
+# build NAME PKGCONFIG_DIR PACKAGE [FLAGS...]; $SRC is the source.
+SRC=intr_ll.c
 build() {
     n=$1 pcdir=$2 pkg=$3; shift 3
     # shellcheck disable=SC2046
     if cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror "$@" -o "$T/$n" \
-           "$ROOT/tests/compat/intr_ll.c" \
+           "$ROOT/tests/compat/$SRC" \
            $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs "$pkg") \
            2> "$T/$n.cc"; then
         return 0
@@ -114,6 +161,15 @@ if [ -f /usr/include/fuse/fuse_lowlevel.h ]; then
     build deb2 "" fuse -DFUSE_USE_VERSION=26 && run deb2 "$T/deb2"
 else
     echo "SKIP: intr_ll [deb2] (libfuse-dev missing)"
+fi
+# The high-level path: fuse_interrupted() on fsp's and Debian's libfuse 3.
+SRC=intr_hl.c
+# shellcheck disable=SC2086
+if [ -f "$LIB3" ] && build fsp3-hl "$BUILD/pkgconfig" fuse3 $SANFLAGS; then
+    hl fsp3-hl "$T/fsp3-hl" fsp
+fi
+if [ -f /usr/include/fuse3/fuse.h ]; then
+    build deb3-hl "" fuse3 && hl deb3-hl "$T/deb3-hl"
 fi
 [ $STRICT = 1 ] && [ $NFAIL -gt 0 ] && exit 1
 exit 0
