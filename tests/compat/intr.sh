@@ -4,7 +4,9 @@
 # Builds tests/compat/intr_ll.c four times -- against fsp's libfuse3.so.3
 # and libfuse.so.2 and, when their -dev packages are installed, against
 # Debian's libfuse 3.14 and 2.9 -- and runs each on a mount of its own;
-# every variant must pass the same checks.  With a sanitizer build of fsp
+# every variant must pass the same checks; then tests/compat/intr_hl.c
+# (fuse_interrupted() in a high-level file system) on fsp's and Debian's
+# libfuse 3.  With a sanitizer build of fsp
 # (make SAN=asan / SAN=tsan) fsp's variants are built with the same
 # sanitizer and any report fails them.  Prints PASS/FAIL/SKIP lines and
 # exits 0 (run.sh's convention) unless -e is given first, then 1 on any
