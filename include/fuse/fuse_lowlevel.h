@@ -285,8 +285,10 @@ int fuse_req_getgroups(fuse_req_t req, int size, gid_t list[]);
 
 /* Called when the kernel interrupts a request. */
 typedef void (*fuse_interrupt_func_t)(fuse_req_t req, void *data);
-/* Register func for req (NULL unregisters); runs at once if req is
- * already interrupted. */
+/* Register func for req (NULL unregisters, after waiting for a func
+ * still running).  It runs when the INTERRUPT arrives, or at once if req
+ * already was interrupted, never once req is answered; it may answer req
+ * itself. */
 void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
 			     void *data);
 /* 1 if the kernel interrupted req. */

@@ -292,8 +292,11 @@ int fuse_req_getgroups(fuse_req_t req, int size, gid_t list[]);
 
 typedef void (*fuse_interrupt_func_t)(fuse_req_t req, void *data);
 
-/* Call func(req, data) when the request is interrupted (now, if it
- * already was); NULL removes it. */
+/* Call func(req, data) when the kernel interrupts the request: from the
+ * thread that reads the INTERRUPT, or at once if it already came; never
+ * once the request is answered.  func may answer the request; a reply
+ * from another thread waits until func returns.  NULL removes it (and
+ * waits for a func still running). */
 void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
 			     void *data);
 int fuse_req_interrupted(fuse_req_t req);

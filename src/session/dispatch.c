@@ -53,9 +53,10 @@ void fsp_inflight_remove(struct fsp_request *req)
 }
 
 /* The kernel asks to interrupt request `unique`.  If it is being served,
- * flag it (the file system polls fsp_request_interrupted) and send no
- * reply.  If it is not here yet, answer EAGAIN: the kernel then queues
- * the interrupt again, by which time the request has arrived or ended. */
+ * flag it (the file system polls fsp_request_interrupted), tell the layer
+ * above if it asked to be told, and send no reply.  If it is not here
+ * yet, answer EAGAIN: the kernel then queues the interrupt again, by
+ * which time the request has arrived or ended. */
 static void do_interrupt(struct fsp_request *req)
 {
     const struct fsp_interrupt_in *in = fsp_req_arg(req, sizeof *in);
@@ -64,12 +65,20 @@ static void do_interrupt(struct fsp_request *req)
         return;
     }
     struct fsp_session *se = req->se;
+    const struct fsp_interrupt_hook *hook = NULL;
+    void *data = NULL;
     int found = 0;
     pthread_mutex_lock(&se->inflight_lock);
     for (struct fsp_request *r = se->inflight; r; r = r->inflight_next)
         if (r->unique == in->unique) {
             atomic_store(&r->interrupted, 1);
             found = 1;
+            hook = r->intr_hook;
+            data = r->intr_data;
+            /* r may be answered and freed once the lock is dropped;
+             * the reference taken here keeps `data` for notify. */
+            if (hook)
+                hook->hold(data);
             break;
         }
     pthread_mutex_unlock(&se->inflight_lock);
@@ -77,6 +86,20 @@ static void do_interrupt(struct fsp_request *req)
         fsp_reply_none(req);
     else
         fsp_reply_err(req, -EAGAIN);
+    if (hook)
+        hook->notify(data);
+}
+
+int fsp_req_on_interrupt(struct fsp_request *req,
+                         const struct fsp_interrupt_hook *hook, void *data)
+{
+    struct fsp_session *se = req->se;
+    pthread_mutex_lock(&se->inflight_lock);
+    req->intr_hook = hook;
+    req->intr_data = hook ? data : NULL;
+    int was = atomic_load(&req->interrupted);
+    pthread_mutex_unlock(&se->inflight_lock);
+    return was;
 }
 
 static void do_destroy(struct fsp_request *req)
@@ -159,19 +182,32 @@ struct fsp_request *fsp_req_detach(struct fsp_request *req)
     struct fsp_request *copy = malloc(sizeof *copy);
     if (!copy)
         return NULL;
-    fsp_inflight_remove(req);
+    struct fsp_session *se = req->se;
+    /* The copy takes the original's place in the in-flight table in one
+     * step, so an INTERRUPT arriving meanwhile finds one of the two, with
+     * the hook and flag that are current (both change under this lock). */
+    pthread_mutex_lock(&se->inflight_lock);
     memcpy(copy, req, sizeof *copy);
+    atomic_init(&copy->interrupted, atomic_load(&req->interrupted));
+    if (copy->inflight_prev)
+        copy->inflight_prev->inflight_next = copy;
+    else if (se->inflight == req)
+        se->inflight = copy;
+    if (copy->inflight_next)
+        copy->inflight_next->inflight_prev = copy;
+    req->inflight_next = req->inflight_prev = NULL;
+    req->intr_hook = NULL;
+    req->intr_data = NULL;
+    pthread_mutex_unlock(&se->inflight_lock);
     copy->detached = 1;
     copy->heap = 1;
     req->detached = 1;
-    atomic_init(&copy->interrupted, atomic_load(&req->interrupted));
     req->path = NULL; /* the copy owns it now */
     /* The body stays where it is: the copy takes the whole buffer. */
     copy->arg = req->arg;
     copy->owned = fsp_session_transport_buf ? NULL : req->buf;
     req->buf_taken = 1;
-    atomic_fetch_add(&req->se->ndetached, 1);
-    atomic_fetch_add(&req->se->detached_total, 1);
-    inflight_add(copy);
+    atomic_fetch_add(&se->ndetached, 1);
+    atomic_fetch_add(&se->detached_total, 1);
     return copy;
 }

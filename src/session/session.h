@@ -113,6 +113,10 @@ struct fsp_request {
     size_t arglen;
     atomic_int interrupted;
     int replied;
+    /* The layer above's interrupt hook (fsp_req_on_interrupt); read and
+     * written under the session's in-flight lock. */
+    const struct fsp_interrupt_hook *intr_hook;
+    void *intr_data;
     uint64_t start_ns;
     struct fsp_request *inflight_next, *inflight_prev;
     /* Scratch space of the layer above (the native API). */
@@ -203,6 +207,33 @@ void fsp_session_print_stats(const struct fsp_session *se, void *file);
 const void *fsp_req_arg(const struct fsp_request *req, size_t size);
 /* The NUL-terminated name at byte `off` of the body, or NULL. */
 const char *fsp_req_name(const struct fsp_request *req, size_t off);
+
+/*
+ * How the layer above hears of an INTERRUPT the moment it arrives, for a
+ * request it still serves (libfuse's interrupt functions need that; the
+ * native API polls the `interrupted` flag instead and sets no hook).
+ *
+ * When INTERRUPT finds the request in the in-flight table, the session
+ * sets `interrupted`, then calls hold(data) while still holding the
+ * table's lock: hold must only take a reference on whatever `data` is
+ * (no blocking, no locks), so that data survives a reply racing in from
+ * another thread.  Then, with no session lock held and from the thread
+ * that read the INTERRUPT, it calls notify(data), which owns that
+ * reference and may reply to the request.  A request leaves the table
+ * when it is replied to (before fsp_reply_* returns), so hold is never
+ * called after that; a detached request takes its hook along.
+ */
+struct fsp_interrupt_hook {
+    void (*hold)(void *data);
+    void (*notify)(void *data);
+};
+
+/* Set req's hook (NULL removes it).  req must be in flight: handed to a
+ * handler and not yet replied to.  Returns 1 if req was interrupted
+ * already (that INTERRUPT will not reach the hook), else 0; the check
+ * and the setting are one step against a concurrent INTERRUPT. */
+int fsp_req_on_interrupt(struct fsp_request *req,
+                         const struct fsp_interrupt_hook *hook, void *data);
 
 /* Detach a request so it can outlive its handler (asynchronous
  * completion): the copy keeps the receive buffer, which the dispatcher

@@ -41,6 +41,9 @@ fi
 # for TSan, so there is nothing meaningful to run here.
 if ldd "$LIB" | grep -q libtsan; then
     skip "libfuse compatibility under ThreadSanitizer" "programs are not TSan builds"
+    # Except interrupt functions, whose races are fsp's: intr.sh builds
+    # its program with TSan too.
+    sh "$ROOT/tests/compat/intr.sh" "$BUILD"
     exit 0
 fi
 
@@ -555,6 +558,10 @@ fi
 # ---- fsp-tests against the examples: its own file, same helpers ------
 
 . "$ROOT/tests/compat/fsptests.sh"
+
+# ---- interrupt functions, libfuse 3 and 2, fsp's and Debian's ---------
+
+sh "$ROOT/tests/compat/intr.sh" "$BUILD"
 
 # ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
 

@@ -4,7 +4,7 @@
  * mount cannot easily provoke are pinned down: ENOSYS for unknown
  * opcodes, EIO for a handler that does not answer and for a file system
  * that returns nonsense, EAGAIN for an interrupt of an unknown request,
- * and exactly one close for an open whose reply the kernel refused.
+ * the interrupt hook's hold-then-notify order, and exactly one close for an open whose reply the kernel refused.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -144,6 +144,97 @@ static void session_rules(void)
     /* Counters saw all of it. */
     CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->count), 2);
     CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->errors), 2);
+    fsp_session_delete(se);
+}
+
+/* ---- the interrupt hook of the layer above ---- */
+
+static struct fsp_request *held_req;     /* a handler's detached request */
+static int holds, notifies, notify_saw_hold;
+static const char *hook_data = "data";
+
+static void t_hold(void *data)
+{
+    CHECK(data == hook_data);
+    holds++;
+}
+
+/* What libfuse's interrupt functions often do: answer EINTR at once. */
+static void t_notify(void *data)
+{
+    CHECK(data == hook_data);
+    notify_saw_hold = holds;
+    notifies++;
+    REQUIRE(held_req);
+    fsp_reply_err(held_req, -EINTR);
+    held_req = NULL;
+}
+
+static const struct fsp_interrupt_hook t_hook = { t_hold, t_notify };
+
+/* GETATTR: hook, then detach (answered later); READLINK: detach only. */
+static void hooked_handler(struct fsp_request *req)
+{
+    CHECK_EQ(fsp_req_on_interrupt(req, &t_hook, (void *)hook_data), 0);
+    held_req = fsp_req_detach(req);
+}
+
+static void unhooked_handler(struct fsp_request *req)
+{
+    held_req = fsp_req_detach(req);
+}
+
+static void session_interrupt_hook(void)
+{
+    struct fsp_ll_ops ops = { 0 };
+    ops.op[FSP_OP_GETATTR] = hooked_handler;
+    ops.op[FSP_OP_READLINK] = unhooked_handler;
+    struct fsp_session *se;
+    REQUIRE(fsp_session_new(&mt.base, &ops, NULL, NULL, &se) == 0);
+    do_init(se);
+    /* rbuf is static: detached requests must not take it over. */
+    fsp_session_transport_buf = 1;
+
+    /* The hook travels with the detached copy: INTERRUPT finds it, holds
+     * under the lock, then notifies, and sends nothing itself. */
+    uint64_t u = next_unique;
+    send_req(se, FSP_OP_GETATTR, 1, NULL, 0, NULL, 0);
+    REQUIRE(held_req);
+    CHECK(held_req->heap);
+    mt.sends = 0;
+    struct fsp_interrupt_in ii = { .unique = u };
+    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    CHECK_EQ(holds, 1);
+    CHECK_EQ(notifies, 1);
+    CHECK_EQ(notify_saw_hold, 1);
+    /* the one send is notify's EINTR for the request */
+    CHECK_EQ(mt.sends, 1);
+    CHECK_EQ(last_out()->unique, u);
+    CHECK_EQ(last_out()->error, -EINTR);
+    /* Answered: a second INTERRUPT finds nothing and no hook. */
+    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    CHECK_EQ(last_out()->error, -EAGAIN);
+    CHECK_EQ(holds, 1);
+    CHECK_EQ(notifies, 1);
+
+    /* No hook: INTERRUPT only flags; a hook set afterwards learns of it
+     * from fsp_req_on_interrupt and is never called for it. */
+    u = next_unique;
+    send_req(se, FSP_OP_READLINK, 1, NULL, 0, NULL, 0);
+    REQUIRE(held_req);
+    ii.unique = u;
+    mt.sends = 0;
+    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    CHECK_EQ(mt.sends, 0);
+    CHECK_EQ(atomic_load(&held_req->interrupted), 1);
+    CHECK_EQ(fsp_req_on_interrupt(held_req, &t_hook, (void *)hook_data), 1);
+    CHECK_EQ(holds, 1);
+    CHECK_EQ(notifies, 1);
+    fsp_reply_err(held_req, -EINTR);
+    held_req = NULL;
+    CHECK_EQ(last_out()->unique, u);
+    CHECK_EQ(last_out()->error, -EINTR);
+    fsp_session_transport_buf = 0;
     fsp_session_delete(se);
 }
 
@@ -460,6 +551,7 @@ static void native_pending_read(void)
 int main(void)
 {
     RUN(session_rules);
+    RUN(session_interrupt_hook);
     RUN(native_lookup_and_ids);
     RUN(native_bad_result_is_eio);
     RUN(native_one_close_per_open);

@@ -67,19 +67,22 @@ struct fuse_session {
 /*
  * The request the program holds (fuse_req_t).  It outlives the handler
  * when the program answers later: then the fsp request is detached and
- * `r` points to its heap copy.  `lock` makes the reply and that hand-over
- * exclusive; `refs` counts the handler and the pending reply.
+ * `r` points to its heap copy.  `lock` makes the reply, that hand-over
+ * and the interrupt function exclusive; `refs` counts the handler, the
+ * pending reply and an INTERRUPT being delivered (req.c).
  */
 struct fuse_req {
     struct fsp_request *r;
     struct fuse_session *se;
     struct fuse_ctx ctx;
     pthread_mutex_t lock;
-    int refs;
+    atomic_int refs;
     int replied;
     int dummy;                   /* a forget of a batch: replies go nowhere */
     fuse_interrupt_func_t ifunc;
     void *idata;
+    int hooked;                  /* fsp tells us of INTERRUPT (req.c) */
+    int intr_seen;               /* and it did */
 };
 
 /* What a poll handler may keep to wake the poller later. */

@@ -8,6 +8,17 @@
  * keeps the buffer, and with it the names and data the program was
  * given).  The per-request lock orders that hand-over against a reply
  * made meanwhile by another thread.
+ *
+ * Interrupts: the first interrupt function registered asks fsp's session
+ * for a hook (fsp_req_on_interrupt), so the thread that reads the
+ * kernel's INTERRUPT calls the function, as libfuse does; one registered
+ * after the INTERRUPT arrived is called at once.  The function runs with
+ * the request's lock held by its thread: a reply from another thread
+ * waits until it returns, so it never starts once the request has been
+ * answered, and the reference the session's hold took keeps the request
+ * allocated until it returns.  The calls the function may make on its
+ * own request (reply, fuse_req_interrupted, fuse_req_interrupt_func)
+ * know, by tls_calling, that the lock is already theirs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +26,21 @@
 #include <string.h>
 
 #include "compat/fuse3/compat.h"
+
+/* The request whose interrupt function this thread is running. */
+static _Thread_local struct fuse_req *tls_calling;
+
+static void req_lock(struct fuse_req *req)
+{
+    if (tls_calling != req)
+        pthread_mutex_lock(&req->lock);
+}
+
+static void req_unlock(struct fuse_req *req)
+{
+    if (tls_calling != req)
+        pthread_mutex_unlock(&req->lock);
+}
 
 struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
                                     struct fsp_request *r)
@@ -27,16 +53,18 @@ struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
     req->ctx.uid = r->uid;
     req->ctx.gid = r->gid;
     req->ctx.pid = (pid_t)r->pid;
-    req->refs = 2; /* the handler's and the reply's */
+    atomic_init(&req->refs, 2); /* the handler's and the reply's */
     pthread_mutex_init(&req->lock, NULL);
     return req;
 }
 
 static void put(struct fuse_req *req)
 {
-    /* Called with req->lock held. */
-    int last = --req->refs == 0;
-    pthread_mutex_unlock(&req->lock);
+    /* Called with req->lock held.  Only intr_hold adds references
+     * without it, and only while the reply's is still held, so the count
+     * never rises again once it reached zero. */
+    int last = atomic_fetch_sub(&req->refs, 1) == 1;
+    req_unlock(req);
     if (last) {
         pthread_mutex_destroy(&req->lock);
         free(req);
@@ -45,7 +73,7 @@ static void put(struct fuse_req *req)
 
 void fsp_fuse_req_end(struct fuse_req *req)
 {
-    pthread_mutex_lock(&req->lock);
+    req_lock(req);
     if (!req->replied && !req->dummy) {
         struct fsp_request *copy = fsp_req_detach(req->r);
         if (copy) {
@@ -63,7 +91,7 @@ void fsp_fuse_req_end(struct fuse_req *req)
 
 struct fsp_request *fsp_fuse_req_take(struct fuse_req *req)
 {
-    pthread_mutex_lock(&req->lock);
+    req_lock(req);
     if (req->dummy && !req->replied) {
         /* One forget of a batch: the batch itself is answered once by
          * the dispatcher, this reply only releases the stand-in. */
@@ -72,7 +100,7 @@ struct fsp_request *fsp_fuse_req_take(struct fuse_req *req)
         return NULL;
     }
     if (req->replied) {
-        pthread_mutex_unlock(&req->lock);
+        req_unlock(req);
         fuse_log(FUSE_LOG_ERR, "fuse: request answered twice\n");
         return NULL;
     }
@@ -128,28 +156,76 @@ int fuse_req_getgroups(fuse_req_t req, int size, gid_t list[])
     return ret;
 }
 
-/*
- * fsp marks a request interrupted when the kernel's INTERRUPT finds it;
- * the compat layer sees that flag, but gets no call at that moment, so a
- * registered function runs only if the interrupt already arrived when it
- * is registered (see docs/compat.md).
- */
+/* Call the interrupt function f of req, with req->lock held. */
+static void call_ifunc(struct fuse_req *req, fuse_interrupt_func_t f,
+                       void *data)
+{
+    struct fuse_req *outer = tls_calling;
+    tls_calling = req;
+    f(req, data);
+    tls_calling = outer;
+}
+
+/* Under the session's in-flight lock: see fsp_interrupt_hook. */
+static void intr_hold(void *data)
+{
+    struct fuse_req *req = data;
+    atomic_fetch_add(&req->refs, 1);
+}
+
+/* The INTERRUPT for req arrived: call its function unless it has been
+ * answered meanwhile, then drop intr_hold's reference. */
+static void intr_notify(void *data)
+{
+    struct fuse_req *req = data;
+    req_lock(req);
+    req->intr_seen = 1;
+    if (!req->replied && req->ifunc)
+        call_ifunc(req, req->ifunc, req->idata);
+    put(req);
+}
+
+static const struct fsp_interrupt_hook intr_hook = {
+    .hold = intr_hold,
+    .notify = intr_notify,
+};
+
 void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
                              void *data)
 {
-    pthread_mutex_lock(&req->lock);
+    req_lock(req);
     req->ifunc = func;
     req->idata = data;
-    int now = func && !req->replied && atomic_load(&req->r->interrupted);
-    pthread_mutex_unlock(&req->lock);
-    if (now)
-        func(req, data);
+    /* A reply ended the request (registering then is the program's
+     * mistake); a forget of a batch cannot be interrupted. */
+    if (req->replied || req->dummy) {
+        req_unlock(req);
+        return;
+    }
+    if (func && !req->hooked) {
+        req->hooked = 1;
+        /* An INTERRUPT that came before the hook counts as seen. */
+        if (fsp_req_on_interrupt(req->r, &intr_hook, req))
+            req->intr_seen = 1;
+    }
+    /* Already interrupted: call it now, as libfuse does, unless this is
+     * the function itself re-registering (it already runs). */
+    if (func && req->intr_seen && tls_calling != req) {
+        /* The function may answer, dropping the reference the caller
+         * holds: keep the request until it returns. */
+        atomic_fetch_add(&req->refs, 1);
+        call_ifunc(req, func, data);
+        put(req);
+        return;
+    }
+    req_unlock(req);
 }
 
 int fuse_req_interrupted(fuse_req_t req)
 {
-    pthread_mutex_lock(&req->lock);
-    int v = !req->replied && atomic_load(&req->r->interrupted);
-    pthread_mutex_unlock(&req->lock);
+    req_lock(req);
+    int v = !req->replied &&
+            (req->intr_seen || atomic_load(&req->r->interrupted));
+    req_unlock(req);
     return v;
 }
