@@ -40,6 +40,16 @@ need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
 need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2
 need_pkg python3-fusepy       # ctypes binding to libfuse.so.2
+# Debian's FUSE programs run on fsp's libraries (tests/compat/debian.sh),
+# with the tools that make and check their images
+need_cmd fuse2fs fuse2fs
+need_cmd debugfs e2fsprogs    # mkfs.ext4 -d, e2fsck, debugfs
+need_cmd fuse-zip fuse-zip
+need_cmd unzip unzip
+need_cmd unionfs unionfs-fuse
+need_cmd fuse-overlayfs fuse-overlayfs
+need_cmd encfs encfs
+need_cmd securefs securefs
 
 if [ -n "$missing" ]; then
     SUDO=""

@@ -539,4 +539,8 @@ fi
 # ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
 
 . "$ROOT/tests/compat/fuse2.sh"
+
+# ---- more of Debian's FUSE programs, libfuse 2 and 3 ------------------
+
+. "$ROOT/tests/compat/debian.sh"
 exit 0

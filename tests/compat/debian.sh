@@ -1,0 +1,341 @@
+# Unmodified Debian 12 FUSE programs on fsp's libraries, sourced by
+# tests/compat/run.sh after fuse2.sh: uses its BUILD, ROOT, T, PIDS,
+# PRELOAD, pass/fail/skip/check, maps_ok, maps2_ok, wait_mounted,
+# wait_gone, apt_install.  Every mount is under $T, which run.sh's trap
+# unmounts; tests/deps.sh installs the programs and the tools that make
+# and check their images.
+#
+# Each program gets input it did not make (an image, archive or tree
+# built here by the format's own tools), runs with fsp's build/compat
+# first in LD_LIBRARY_PATH, must have fsp's library mapped and Debian's
+# not, and does real work whose result is checked from outside the
+# mount: by the format's own tool after the unmount (e2fsck, debugfs,
+# unzip, fsck.exfat), in the backing directories, or by mounting again.
+#
+#   program          libfuse  API         writes
+#   fuse2fs          2        high-level  yes (ext4 image)
+#   fuse-zip         2        high-level  yes (zip), fuse_setup/fuse_loop
+#   unionfs-fuse     2        high-level  yes (copy-on-write union)
+#   encfs            2        high-level  yes (encrypted dir, C++)
+#   securefs         2        high-level  yes (encrypted dir, C++)
+#   exfat-fuse       2        high-level  yes (exFAT, a fuseblk mount)
+#   fuse-overlayfs   3        low-level   yes (overlay with whiteouts)
+
+for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs; do
+    command -v $c >/dev/null 2>&1 && continue
+    apt_install fuse2fs e2fsprogs fuse-zip unzip unionfs-fuse fuse-overlayfs \
+        encfs securefs
+    break
+done
+
+DEB_SRC=$T/deb-src     # the tree every program gets: text, binary, depth
+mkdir -p "$DEB_SRC"
+cp -a "$ROOT/src/compat" "$DEB_SRC/compat"
+head -c 1500000 /dev/urandom > "$DEB_SRC/random.bin"
+mkdir -p "$DEB_SRC/empty" "$DEB_SRC/a/b/c"
+echo deep > "$DEB_SRC/a/b/c/leaf"
+
+# deb_start NAME MOUNTPOINT COMMAND...: run the program in the
+# background on fsp's libraries (its stderr in $T/NAME.err), wait for
+# the mount; sets P.  1 if it did not mount (FAIL printed).
+deb_start() {
+    n=$1; M=$2; shift 2
+    mkdir -p "$M"
+    LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat "$@" \
+        2>"$T/$n.err" &
+    P=$!; PIDS="$PIDS $P"
+    if ! wait_mounted "$M" "$P"; then
+        fail "$n: mounts" "$(head -3 "$T/$n.err" | tr '\n' ' ')"
+        return 1
+    fi
+}
+
+# deb_ops NAME FUNCTION: run the shell function (set -e) in a subshell,
+# one PASS or FAIL line carrying the last lines of its stderr.
+deb_ops() {
+    n=$1; shift
+    if ( set -e; "$@" ) 2>"$T/ops.err"; then
+        return 0
+    fi
+    fail "$n" "$(tail -3 "$T/ops.err" | tr '\n' ' ')"
+    return 1
+}
+
+# deb_stop NAME MOUNTPOINT: umount, the program must exit.
+deb_stop() {
+    umount "$2"
+    check "$1: exits after umount" wait_gone "$P"
+}
+
+deb_drop_caches() {
+    sync
+    echo 3 > /proc/sys/vm/drop_caches
+}
+
+# ---- fuse2fs: ext4 image, libfuse 2 high-level ---------------------------
+
+fuse2fs_test() {
+    img=$T/ext4.img; M=$T/e2m
+    truncate -s 48M "$img"
+    # no journal: fuse2fs does not write one (it warns at every mount)
+    if ! mkfs.ext4 -q -O ^has_journal -d "$DEB_SRC" "$img" 2>"$T/mkfs.err"; then
+        fail "fuse2fs: mkfs.ext4 -d" "$(head -2 "$T/mkfs.err")"
+        return
+    fi
+    deb_start fuse2fs "$M" fuse2fs -f "$img" "$M" || return
+    check "fuse2fs: diff -r against the tree mkfs.ext4 -d put in" \
+        diff -r -x lost+found "$DEB_SRC" "$M"
+    check "fuse2fs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    e2_ops() {
+        head -c 2000000 /dev/urandom > "$T/e2big"
+        cp "$T/e2big" "$M/big"
+        cp -a "$ROOT/src/compat/fuse3" "$M/tree"
+        mkdir -m 750 "$M/newdir"
+        echo "written through fuse2fs" > "$M/newdir/note"
+        mv "$M/compat/fuse2" "$M/newdir/moved"
+        ln -s newdir/note "$M/symlink"
+        ln "$M/newdir/note" "$M/hardlink"
+        [ "$(stat -c %h "$M/newdir/note")" = 2 ]
+        rm "$M/random.bin"
+        rmdir "$M/empty"
+        truncate -s 7 "$M/a/b/c/leaf"
+        printf 'DEEP' | dd of="$M/a/b/c/leaf" conv=notrunc status=none
+        deb_drop_caches
+        cmp "$T/e2big" "$M/big"
+        diff -r "$ROOT/src/compat/fuse3" "$M/tree"
+        diff -r "$ROOT/src/compat/fuse2" "$M/newdir/moved"
+        [ "$(cat "$M/symlink")" = "written through fuse2fs" ]
+        [ "$(stat -c %a "$M/newdir")" = 750 ]
+    }
+    deb_ops "fuse2fs: write, cp -a, mkdir, rename, symlink, link, rm, truncate" e2_ops &&
+        pass "fuse2fs: write, cp -a, mkdir, rename, symlink, link, rm, truncate, drop_caches"
+    deb_stop fuse2fs "$M"
+    # the image as e2fsprogs sees it
+    check "fuse2fs: e2fsck -fn finds the image clean" \
+        sh -c "e2fsck -fn '$img' >'$T/e2fsck.out' 2>&1"
+    e2_check() {
+        debugfs -R "dump /big $T/e2big.out" "$img" 2>/dev/null
+        cmp "$T/e2big" "$T/e2big.out"
+        [ "$(debugfs -R 'cat /newdir/note' "$img" 2>/dev/null)" = "written through fuse2fs" ]
+        [ "$(debugfs -R 'cat /a/b/c/leaf' "$img" 2>/dev/null | od -An -c | tr -d ' \n')" = 'DEEP\n\0\0' ]
+        debugfs -R 'stat /symlink' "$img" 2>/dev/null | grep -q 'Type: symlink'
+        debugfs -R 'stat /hardlink' "$img" 2>/dev/null | grep -q 'Links: 2'
+        debugfs -R 'ls -l /newdir/moved' "$img" 2>/dev/null | grep -q 'fuse2_main.c'
+        ! debugfs -R 'stat /random.bin' "$img" 2>&1 | grep -q 'Type:'
+        ! debugfs -R 'ls /compat' "$img" 2>/dev/null | grep -q fuse2
+    }
+    deb_ops "fuse2fs: debugfs reads back what was written" e2_check &&
+        pass "fuse2fs: debugfs reads back the data, link count, symlink, rename and unlinks"
+}
+
+# ---- fuse-zip: zip archive, libfuse 2 (fuse_setup, fuse_loop) -------------
+
+fuse_zip_test() {
+    zipf=$T/a.zip; M=$T/zipm
+    (cd "$DEB_SRC" && python3 -m zipfile -c "$zipf" compat random.bin a) ||
+        { fail "fuse-zip: python3 -m zipfile -c"; return; }
+    deb_start fuse-zip "$M" fuse-zip -f "$zipf" "$M" || return
+    zip_read() {
+        diff -r "$DEB_SRC/compat" "$M/compat"
+        diff -r "$DEB_SRC/a" "$M/a"
+        cmp "$DEB_SRC/random.bin" "$M/random.bin"
+    }
+    deb_ops "fuse-zip: contents equal the tree zipped" zip_read &&
+        pass "fuse-zip: contents equal the tree zipped (diff -r, cmp)"
+    check "fuse-zip: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    zip_write() {
+        echo "new in the zip" > "$M/new.txt"
+        mkdir "$M/newdir"
+        cp "$ROOT/README.md" "$M/newdir/readme"
+        mv "$M/new.txt" "$M/newdir/renamed.txt"
+        rm "$M/random.bin"
+        rm -r "$M/compat/fuse2"
+        [ "$(cat "$M/newdir/renamed.txt")" = "new in the zip" ]
+        [ ! -e "$M/random.bin" ]
+    }
+    deb_ops "fuse-zip: create, mkdir, rename, rm" zip_write &&
+        pass "fuse-zip: create, mkdir, rename, rm -r"
+    # fuse-zip writes the archive when it is unmounted
+    deb_stop fuse-zip "$M"
+    zip_check() {
+        unzip -tq "$zipf" >/dev/null
+        unzip -l "$zipf" > "$T/zip.list"
+        grep -q ' newdir/renamed.txt$' "$T/zip.list"
+        ! grep -q ' new.txt$' "$T/zip.list"
+        ! grep -q 'random.bin$' "$T/zip.list"
+        ! grep -q 'compat/fuse2/' "$T/zip.list"
+        [ "$(unzip -p "$zipf" newdir/renamed.txt)" = "new in the zip" ]
+        unzip -p "$zipf" newdir/readme | cmp - "$ROOT/README.md"
+        unzip -p "$zipf" compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h"
+    }
+    deb_ops "fuse-zip: unzip sees the changes" zip_check &&
+        pass "fuse-zip: after umount, unzip -t clean, -l and -p show the changes"
+}
+
+# ---- unionfs-fuse: copy-on-write union, libfuse 2 high-level --------------
+
+unionfs_test() {
+    lo=$T/u-lower; up=$T/u-upper; M=$T/um
+    mkdir -p "$lo" "$up"
+    cp -a "$DEB_SRC/." "$lo/"
+    deb_start unionfs "$M" unionfs -f -o cow "$up=RW:$lo=RO" "$M" || return
+    check "unionfs-fuse: diff -r against the read-only branch" diff -r "$lo" "$M"
+    check "unionfs-fuse: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    un_ops() {
+        echo appended >> "$M/a/b/c/leaf"
+        rm "$M/random.bin"
+        mkdir "$M/newdir"
+        echo new > "$M/newdir/f"
+        mv "$M/newdir/f" "$M/newdir/g"
+        cp -a "$ROOT/src/compat/fuse3" "$M/copied"
+        deb_drop_caches
+        # the union
+        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
+        [ ! -e "$M/random.bin" ]
+        diff -r "$ROOT/src/compat/fuse3" "$M/copied"
+        # copy-up: the lower branch is untouched, the upper has the change
+        [ "$(cat "$lo/a/b/c/leaf")" = deep ]
+        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
+        cmp "$DEB_SRC/random.bin" "$lo/random.bin"
+        [ "$(cat "$up/newdir/g")" = new ] && [ ! -e "$up/newdir/f" ]
+        diff -r "$ROOT/src/compat/fuse3" "$up/copied"
+    }
+    deb_ops "unionfs-fuse: copy-on-write" un_ops &&
+        pass "unionfs-fuse: append copies up, rm hides a lower file, mkdir/create/rename/cp -a land in the upper branch"
+    deb_stop unionfs-fuse "$M"
+}
+
+# ---- fuse-overlayfs: overlay, libfuse 3 low-level --------------------------
+
+overlayfs_test() {
+    lo=$T/o-lower; up=$T/o-upper; wk=$T/o-work; M=$T/om
+    mkdir -p "$lo" "$up" "$wk"
+    cp -a "$DEB_SRC/." "$lo/"
+    deb_start fuse-overlayfs "$M" fuse-overlayfs -f \
+        -o "lowerdir=$lo,upperdir=$up,workdir=$wk" "$M" || return
+    check "fuse-overlayfs: diff -r against the lower directory" diff -r "$lo" "$M"
+    check "fuse-overlayfs: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+    ov_ops() {
+        echo appended >> "$M/a/b/c/leaf"
+        rm "$M/random.bin"
+        mv "$M/compat/fuse2" "$M/moved"
+        mkdir "$M/newdir"
+        head -c 1000000 /dev/urandom > "$T/ovbig"
+        cp "$T/ovbig" "$M/newdir/big"
+        ln -s newdir/big "$M/link"
+        deb_drop_caches
+        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
+        [ ! -e "$M/random.bin" ] && [ ! -e "$M/compat/fuse2" ]
+        diff -r "$lo/compat/fuse2" "$M/moved"
+        cmp "$T/ovbig" "$M/link"
+        # lower untouched; upper has the copy-up and the whiteouts
+        [ "$(cat "$lo/a/b/c/leaf")" = deep ]
+        cmp "$DEB_SRC/random.bin" "$lo/random.bin"
+        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
+        [ "$(stat -c '%F %t:%T' "$up/random.bin")" = "character special file 0:0" ]
+        cmp "$T/ovbig" "$up/newdir/big"
+    }
+    deb_ops "fuse-overlayfs: copy-up and whiteouts" ov_ops &&
+        pass "fuse-overlayfs: append copies up, rm leaves a whiteout, rename of a lower dir, create, symlink"
+    deb_stop fuse-overlayfs "$M"
+}
+
+# ---- encfs: encrypted directory, libfuse 2 high-level, C++ ----------------
+
+encfs_test() {
+    raw=enc-raw; M=enc-mnt
+    # relative paths on purpose: encfs -f resolves its root against the
+    # working directory on every request, which libfuse 2 leaves alone
+    # in the foreground (libfuse 3 would move to "/").
+    mkdir -p "$T/$raw" "$T/$M"
+    echo "fsp test password" > "$T/encfs.pw"
+    (cd "$T" && LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+        exec encfs --standard --stdinpass -f "$raw" "$M" \
+        <"$T/encfs.pw" >"$T/encfs.out" 2>"$T/encfs.err") &
+    P=$!; PIDS="$PIDS $P"
+    M=$T/$M
+    if ! wait_mounted "$M" "$P"; then
+        fail "encfs: mounts" "$(tail -3 "$T/encfs.err" | tr '\n' ' ')"
+        return
+    fi
+    check "encfs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    enc_ops() {
+        cp -a "$DEB_SRC/." "$M/"
+        diff -r "$DEB_SRC" "$M"
+        mv "$M/compat" "$M/renamed"
+        echo "secret text" > "$M/secret"
+        rm "$M/a/b/c/leaf"
+        deb_drop_caches
+        diff -r "$DEB_SRC/compat" "$M/renamed"
+        # names and contents are encrypted in the raw directory
+        ! ls -R "$T/$raw" | grep -Eq 'renamed|secret|random'
+        ! grep -rq "secret text" "$T/$raw"
+        [ "$(ls -A "$T/$raw" | wc -l)" -ge 5 ]
+    }
+    deb_ops "encfs: cp -a, diff -r, rename, rm; raw side encrypted" enc_ops &&
+        pass "encfs: cp -a, diff -r, rename, create, rm; names and data encrypted underneath"
+    deb_stop encfs "$M"
+    # mounted again (absolute paths, daemonized) with the password
+    LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+        encfs --stdinpass "$T/$raw" "$M" <"$T/encfs.pw" 2>"$T/encfs2.err"
+    if wait_mounted "$M"; then
+        enc_again() {
+            diff -r "$DEB_SRC/compat" "$M/renamed"
+            cmp "$DEB_SRC/random.bin" "$M/random.bin"
+            [ "$(cat "$M/secret")" = "secret text" ]
+            [ ! -e "$M/a/b/c/leaf" ]
+        }
+        deb_ops "encfs (daemon): remount shows what was written" enc_again &&
+            pass "encfs (daemon): mounted again, the data decrypts to what was written"
+        umount "$M"
+        check "encfs (daemon): unmounted" sh -c "! grep -q ' $M ' /proc/mounts"
+    else
+        fail "encfs (daemon): mounts again" "$(tail -2 "$T/encfs2.err" | tr '\n' ' ')"
+    fi
+}
+
+# ---- securefs: encrypted directory, libfuse 2 high-level, C++ -------------
+
+securefs_test() {
+    raw=$T/sec-raw; M=$T/secm
+    mkdir -p "$raw"
+    if ! securefs create --pass fsp-test "$raw" >"$T/sec-create.out" 2>&1; then
+        fail "securefs: create" "$(tail -2 "$T/sec-create.out" | tr '\n' ' ')"
+        return
+    fi
+    deb_start securefs "$M" securefs mount --pass fsp-test "$raw" "$M" || return
+    check "securefs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    sec_ops() {
+        cp -a "$DEB_SRC/." "$M/"
+        diff -r "$DEB_SRC" "$M"
+        mv "$M/compat" "$M/renamed"
+        ln -s renamed/fuse3 "$M/link"
+        rm "$M/random.bin"
+        deb_drop_caches
+        diff -r "$DEB_SRC/compat/fuse3" "$M/link"
+        ! ls -R "$raw" | grep -Eq 'renamed|fuse3|random'
+    }
+    deb_ops "securefs: cp -a, diff -r, rename, symlink, rm" sec_ops &&
+        pass "securefs: cp -a, diff -r, rename, symlink, rm; names encrypted underneath"
+    deb_stop securefs "$M"
+    deb_start securefs-again "$M" securefs mount --pass fsp-test "$raw" "$M" || return
+    check "securefs: mounted again, the tree decrypts to what was written" \
+        sh -c "diff -r '$DEB_SRC/compat' '$M/renamed' && [ ! -e '$M/random.bin' ]"
+    deb_stop securefs "$M"
+}
+
+deb_need() { # deb_need NAME COMMAND...: SKIP unless every command exists
+    n=$1; shift
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 && continue
+        skip "$n" "$c missing (tests/deps.sh installs it)"
+        return 1
+    done
+}
+
+deb_need fuse2fs fuse2fs mkfs.ext4 e2fsck debugfs && fuse2fs_test
+deb_need fuse-zip fuse-zip unzip && fuse_zip_test
+deb_need unionfs-fuse unionfs && unionfs_test
+deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
+deb_need encfs encfs && encfs_test
+deb_need securefs securefs && securefs_test
