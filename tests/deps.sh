@@ -50,6 +50,8 @@ need_cmd unionfs unionfs-fuse
 need_cmd fuse-overlayfs fuse-overlayfs
 need_cmd encfs encfs
 need_cmd securefs securefs
+need_cmd mount.exfat-fuse exfat-fuse
+need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
 
 if [ -n "$missing" ]; then
     SUDO=""

@@ -18,13 +18,14 @@
 #   unionfs-fuse     2        high-level  yes (copy-on-write union)
 #   encfs            2        high-level  yes (encrypted dir, C++)
 #   securefs         2        high-level  yes (encrypted dir, C++)
-#   exfat-fuse       2        high-level  yes (exFAT, a fuseblk mount)
+#   exfat-fuse       2        high-level  yes (exFAT, fuseblk on a loop device)
 #   fuse-overlayfs   3        low-level   yes (overlay with whiteouts)
 
-for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs; do
+for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
+         mount.exfat-fuse mkfs.exfat; do
     command -v $c >/dev/null 2>&1 && continue
     apt_install fuse2fs e2fsprogs fuse-zip unzip unionfs-fuse fuse-overlayfs \
-        encfs securefs
+        encfs securefs exfat-fuse exfatprogs
     break
 done
 
@@ -324,6 +325,89 @@ securefs_test() {
     deb_stop securefs "$M"
 }
 
+# ---- exfat-fuse: exFAT on a loop device, a fuseblk mount -------------------
+
+# The pid of the program $1 (a path) that holds /dev/fuse: the daemon,
+# not the watchdog fsp forks before it (same program, no descriptor).
+fuse_pid() {
+    for d in /proc/[0-9]*; do
+        [ "$(readlink "$d/exe" 2>/dev/null)" = "$1" ] &&
+            ls -l "$d/fd" 2>/dev/null | grep -q ' /dev/fuse$' &&
+            { echo "${d#/proc/}"; return 0; }
+    done
+    return 1
+}
+
+exfat_test() {
+    img=$T/exfat.img; M=$T/exm
+    truncate -s 64M "$img"
+    mkfs.exfat "$img" >/dev/null 2>&1 || { fail "exfat-fuse: mkfs.exfat"; return; }
+    # As root, exfat-fuse always asks for a fuseblk mount (-o blkdev),
+    # which the kernel gives only on a block device.
+    if ! LO=$(losetup -f --show "$img" 2>"$T/losetup.err"); then
+        skip "exfat-fuse" "no loop device: $(head -1 "$T/losetup.err")"
+        return
+    fi
+    LOOPS="$LOOPS $LO"
+    mkdir -p "$M"
+    # no foreground mode but -d (debug): it daemonizes, as it is used
+    if ! LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+            mount.exfat-fuse "$LO" "$M" >"$T/exfat.out" 2>&1 ||
+       ! wait_mounted "$M"; then
+        fail "exfat-fuse: mounts" "$(tail -2 "$T/exfat.out" | tr '\n' ' ')"
+        return
+    fi
+    EXFAT=$(command -v mount.exfat-fuse)
+    if ! P=$(fuse_pid "$EXFAT"); then
+        fail "exfat-fuse: its daemon holds /dev/fuse"
+        umount "$M"
+        return
+    fi
+    PIDS="$PIDS $P"
+    check "exfat-fuse: a fuseblk mount of $LO" \
+        grep -q "^$LO $M fuseblk " /proc/mounts
+    check "exfat-fuse: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    ex_ops() {
+        cp -r "$DEB_SRC/." "$M/"
+        diff -r "$DEB_SRC" "$M"
+        mv "$M/compat" "$M/renamed"
+        mkdir "$M/newdir"
+        echo "on exfat" > "$M/newdir/f"
+        rm "$M/random.bin"
+        truncate -s 3 "$M/a/b/c/leaf"
+        deb_drop_caches
+        diff -r "$DEB_SRC/compat" "$M/renamed"
+        [ "$(cat "$M/a/b/c/leaf")" = dee ]
+    }
+    deb_ops "exfat-fuse: cp -r, diff -r, rename, mkdir, rm, truncate" ex_ops &&
+        pass "exfat-fuse: cp -r, diff -r, rename, mkdir, create, rm, truncate, drop_caches"
+    deb_stop exfat-fuse "$M"
+    check "exfat-fuse: fsck.exfat finds the volume clean" \
+        sh -c "fsck.exfat -n '$LO' >'$T/fsck.exfat.out' 2>&1"
+    if LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat \
+           mount.exfat-fuse -o ro "$LO" "$M" >"$T/exfat2.out" 2>&1 &&
+       wait_mounted "$M"; then
+        check "exfat-fuse: mounted again read-only, the changes are there" sh -c \
+            "diff -r '$DEB_SRC/compat' '$M/renamed' && [ \"\$(cat '$M/newdir/f')\" = 'on exfat' ] &&
+             [ ! -e '$M/random.bin' ] && ! touch '$M/x' 2>/dev/null"
+        # SIGTERM: the program unmounts itself after its loop ended, and
+        # the kernel's DESTROY for a fuseblk unmount must still be answered
+        P=$(fuse_pid "$EXFAT") && kill -TERM "$P"
+        if wait_gone "$P" && ! grep -q " $M " /proc/mounts; then
+            pass "exfat-fuse: SIGTERM unmounts (fuseblk DESTROY answered) and exits"
+        else
+            fail "exfat-fuse: SIGTERM unmounts and exits"
+            # unstick a process waiting in the kernel for DESTROY's answer
+            # (a fuseblk connection is named by the device: major << 20 | minor)
+            c=/sys/fs/fuse/connections/$(( (0x$(stat -c %t "$LO") << 20) | 0x$(stat -c %T "$LO") ))
+            [ -w "$c/abort" ] && echo 1 > "$c/abort"
+        fi
+    else
+        fail "exfat-fuse: mounts again" "$(tail -2 "$T/exfat2.out" | tr '\n' ' ')"
+    fi
+    losetup -d "$LO"
+}
+
 deb_need() { # deb_need NAME COMMAND...: SKIP unless every command exists
     n=$1; shift
     for c in "$@"; do
@@ -339,3 +423,4 @@ deb_need unionfs-fuse unionfs && unionfs_test
 deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
 deb_need encfs encfs && encfs_test
 deb_need securefs securefs && securefs_test
+deb_need exfat-fuse mount.exfat-fuse mkfs.exfat fsck.exfat losetup && exfat_test

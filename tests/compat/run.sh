@@ -12,6 +12,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 LIB=$BUILD/compat/libfuse3.so.3
 T=$(mktemp -d /tmp/fsp-compat.XXXXXX)
 PIDS=""
+LOOPS=""   # loop devices to detach (debian.sh)
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1${2:+ ($2)}"; }
@@ -25,6 +26,7 @@ cleanup() {
     grep " $T/" /proc/mounts | awk '{print $2}' | while read -r m; do
         umount -l "$m" 2>/dev/null
     done
+    for l in $LOOPS; do losetup -d "$l" 2>/dev/null; done
     rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
