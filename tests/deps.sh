@@ -52,6 +52,8 @@ need_cmd encfs encfs
 need_cmd securefs securefs
 need_cmd mount.exfat-fuse exfat-fuse
 need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
+need_cmd fuseiso fuseiso
+need_cmd genisoimage genisoimage
 
 if [ -n "$missing" ]; then
     SUDO=""

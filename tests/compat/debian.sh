@@ -19,13 +19,14 @@
 #   encfs            2        high-level  yes (encrypted dir, C++)
 #   securefs         2        high-level  yes (encrypted dir, C++)
 #   exfat-fuse       2        high-level  yes (exFAT, fuseblk on a loop device)
+#   fuseiso          2 (2.2)  high-level  no  (ISO 9660; the 2.2 API)
 #   fuse-overlayfs   3        low-level   yes (overlay with whiteouts)
 
 for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
-         mount.exfat-fuse mkfs.exfat; do
+         mount.exfat-fuse mkfs.exfat fuseiso genisoimage; do
     command -v $c >/dev/null 2>&1 && continue
     apt_install fuse2fs e2fsprogs fuse-zip unzip unionfs-fuse fuse-overlayfs \
-        encfs securefs exfat-fuse exfatprogs
+        encfs securefs exfat-fuse exfatprogs fuseiso genisoimage
     break
 done
 
@@ -37,13 +38,13 @@ mkdir -p "$DEB_SRC/empty" "$DEB_SRC/a/b/c"
 echo deep > "$DEB_SRC/a/b/c/leaf"
 
 # deb_start NAME MOUNTPOINT COMMAND...: run the program in the
-# background on fsp's libraries (its stderr in $T/NAME.err), wait for
+# background on fsp's libraries (output in $T/NAME.out, .err), wait for
 # the mount; sets P.  1 if it did not mount (FAIL printed).
 deb_start() {
     n=$1; M=$2; shift 2
     mkdir -p "$M"
     LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat "$@" \
-        2>"$T/$n.err" &
+        >"$T/$n.out" 2>"$T/$n.err" &
     P=$!; PIDS="$PIDS $P"
     if ! wait_mounted "$M" "$P"; then
         fail "$n: mounts" "$(head -3 "$T/$n.err" | tr '\n' ' ')"
@@ -408,6 +409,24 @@ exfat_test() {
     losetup -d "$LO"
 }
 
+# ---- fuseiso: ISO 9660 image, libfuse 2.2 API (fuse_main_real_compat22) --
+
+fuseiso_test() {
+    iso=$T/a.iso; M=$T/isom
+    genisoimage -quiet -R -J -o "$iso" "$DEB_SRC" 2>"$T/geniso.err" ||
+        { fail "fuseiso: genisoimage" "$(head -2 "$T/geniso.err")"; return; }
+    # -n: no ~/.mtab.fuseiso; FUSE's options come after the mount point
+    deb_start fuseiso "$M" fuseiso -n "$iso" "$M" -f || return
+    check "fuseiso: diff -r against the tree genisoimage put in" \
+        diff -r "$DEB_SRC" "$M"
+    # statfs reaches the 2.2 callback (struct statfs) and back
+    check "fuseiso: statfs: 2048-byte blocks, names up to 254 (2.2 statfs)" \
+        sh -c "[ \"\$(stat -f -c '%S %l' '$M')\" = '2048 254' ]"
+    check "fuseiso: read-only" sh -c "! touch '$M/new' 2>/dev/null"
+    check "fuseiso: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    deb_stop fuseiso "$M"
+}
+
 deb_need() { # deb_need NAME COMMAND...: SKIP unless every command exists
     n=$1; shift
     for c in "$@"; do
@@ -423,4 +442,5 @@ deb_need unionfs-fuse unionfs && unionfs_test
 deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
 deb_need encfs encfs && encfs_test
 deb_need securefs securefs && securefs_test
+deb_need fuseiso fuseiso genisoimage && fuseiso_test
 deb_need exfat-fuse mount.exfat-fuse mkfs.exfat fsck.exfat losetup && exfat_test
