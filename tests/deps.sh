@@ -54,6 +54,7 @@ need_cmd mount.exfat-fuse exfat-fuse
 need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
 need_cmd fuseiso fuseiso
 need_cmd genisoimage genisoimage
+need_cmd afuse afuse
 
 if [ -n "$missing" ]; then
     SUDO=""

@@ -20,13 +20,14 @@
 #   securefs         2        high-level  yes (encrypted dir, C++)
 #   exfat-fuse       2        high-level  yes (exFAT, fuseblk on a loop device)
 #   fuseiso          2 (2.2)  high-level  no  (ISO 9660; the 2.2 API)
+#   afuse            2 (2.5)  high-level  no  (automounter; the 2.5 API)
 #   fuse-overlayfs   3        low-level   yes (overlay with whiteouts)
 
 for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
-         mount.exfat-fuse mkfs.exfat fuseiso genisoimage; do
+         mount.exfat-fuse mkfs.exfat fuseiso genisoimage afuse; do
     command -v $c >/dev/null 2>&1 && continue
     apt_install fuse2fs e2fsprogs fuse-zip unzip unionfs-fuse fuse-overlayfs \
-        encfs securefs exfat-fuse exfatprogs fuseiso genisoimage
+        encfs securefs exfat-fuse exfatprogs fuseiso genisoimage afuse
     break
 done
 
@@ -427,6 +428,34 @@ fuseiso_test() {
     deb_stop fuseiso "$M"
 }
 
+# ---- afuse: automounter, libfuse 2.5 API (fuse_main_real_compat25) -------
+
+afuse_test() {
+    src=$T/af-src; M=$T/afm
+    mkdir -p "$src/one" "$src/two"
+    cp -a "$ROOT/src/compat/fuse2" "$src/one/"
+    echo two > "$src/two/f"
+    # afuse mounts a directory at the first access below it, by running
+    # the template; here a bind mount of $src/NAME
+    deb_start afuse "$M" afuse -f \
+        -o "mount_template=mount --bind $src/%r %m" \
+        -o "unmount_template=umount %m" "$M" || return
+    check "afuse: access mounts on demand (diff -r, cat)" sh -c \
+        "diff -r '$src/one/fuse2' '$M/one/fuse2' && [ \"\$(cat '$M/two/f')\" = two ]"
+    check "afuse: it ran the mount template" \
+        grep -q '^Mounting: one' "$T/afuse.err"
+    check "afuse: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    deb_stop afuse "$M"
+    # afuse may leave a root mounted in its private directory when it
+    # exits (on Debian's libfuse too): clean up after it
+    for d in $(sed -n 's|^Path out: \(/tmp/afuse-[^/]*\)/.*|\1|p' "$T/afuse.err" | sort -u); do
+        grep " $d/" /proc/mounts | awk '{print $2}' | while read -r m; do
+            umount -l "$m"; rmdir "$m"
+        done
+        rmdir "$d" 2>/dev/null
+    done
+}
+
 deb_need() { # deb_need NAME COMMAND...: SKIP unless every command exists
     n=$1; shift
     for c in "$@"; do
@@ -443,4 +472,5 @@ deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
 deb_need encfs encfs && encfs_test
 deb_need securefs securefs && securefs_test
 deb_need fuseiso fuseiso genisoimage && fuseiso_test
+deb_need afuse afuse && afuse_test
 deb_need exfat-fuse mount.exfat-fuse mkfs.exfat fsck.exfat losetup && exfat_test
