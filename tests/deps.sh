@@ -55,6 +55,7 @@ need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
 need_cmd fuseiso fuseiso
 need_cmd genisoimage genisoimage
 need_cmd afuse afuse
+need_cmd archivemount archivemount
 
 if [ -n "$missing" ]; then
     SUDO=""
