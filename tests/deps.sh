@@ -56,6 +56,9 @@ need_cmd fuseiso fuseiso
 need_cmd genisoimage genisoimage
 need_cmd afuse afuse
 need_cmd archivemount archivemount
+need_cmd nbdfuse libnbd-bin
+need_cmd nbdkit nbdkit
+need_cmd rofiles-fuse ostree
 
 if [ -n "$missing" ]; then
     SUDO=""

@@ -24,13 +24,17 @@
 #   archivemount     2        high-level  yes (tar), SKIP until libfuse.so.2
 #                                         has fuse_chan_fd
 #   fuse-overlayfs   3        low-level   yes (overlay with whiteouts)
+#   nbdfuse          3        high-level  yes (NBD export as a file;
+#                                         fuse_new, fuse_mount, fuse_loop_mt)
+#   rofiles-fuse     3        high-level  yes (ostree's; write_buf)
 
 for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
-         mount.exfat-fuse mkfs.exfat fuseiso genisoimage afuse archivemount; do
+         mount.exfat-fuse mkfs.exfat fuseiso genisoimage afuse archivemount \
+         nbdfuse nbdkit rofiles-fuse; do
     command -v $c >/dev/null 2>&1 && continue
     apt_install fuse2fs e2fsprogs fuse-zip unzip unionfs-fuse fuse-overlayfs \
         encfs securefs exfat-fuse exfatprogs fuseiso genisoimage afuse \
-        archivemount
+        archivemount libnbd-bin nbdkit ostree
     break
 done
 
@@ -56,11 +60,14 @@ deb_start() {
     fi
 }
 
-# deb_ops NAME FUNCTION: run the shell function (set -e) in a subshell,
-# one PASS or FAIL line carrying the last lines of its stderr.
+# deb_ops NAME FUNCTION: run the shell function in a subshell; 1 and a
+# FAIL line carrying the last lines of its stderr if it failed.  Every
+# step of those functions ends in "|| return 1": set -e would not do,
+# since a shell ignores it inside a function called from an if or an
+# && list, subshells included.
 deb_ops() {
     n=$1; shift
-    if ( set -e; "$@" ) 2>"$T/ops.err"; then
+    if ( "$@" ) 2>"$T/ops.err"; then
         return 0
     fi
     fail "$n" "$(tail -3 "$T/ops.err" | tr '\n' ' ')"
@@ -93,25 +100,25 @@ fuse2fs_test() {
         diff -r -x lost+found "$DEB_SRC" "$M"
     check "fuse2fs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     e2_ops() {
-        head -c 2000000 /dev/urandom > "$T/e2big"
-        cp "$T/e2big" "$M/big"
-        cp -a "$ROOT/src/compat/fuse3" "$M/tree"
-        mkdir -m 750 "$M/newdir"
-        echo "written through fuse2fs" > "$M/newdir/note"
-        mv "$M/compat/fuse2" "$M/newdir/moved"
-        ln -s newdir/note "$M/symlink"
-        ln "$M/newdir/note" "$M/hardlink"
-        [ "$(stat -c %h "$M/newdir/note")" = 2 ]
-        rm "$M/random.bin"
-        rmdir "$M/empty"
-        truncate -s 7 "$M/a/b/c/leaf"
-        printf 'DEEP' | dd of="$M/a/b/c/leaf" conv=notrunc status=none
-        deb_drop_caches
-        cmp "$T/e2big" "$M/big"
-        diff -r "$ROOT/src/compat/fuse3" "$M/tree"
-        diff -r "$ROOT/src/compat/fuse2" "$M/newdir/moved"
-        [ "$(cat "$M/symlink")" = "written through fuse2fs" ]
-        [ "$(stat -c %a "$M/newdir")" = 750 ]
+        head -c 2000000 /dev/urandom > "$T/e2big" || return 1
+        cp "$T/e2big" "$M/big" || return 1
+        cp -a "$ROOT/src/compat/fuse3" "$M/tree" || return 1
+        mkdir -m 750 "$M/newdir" || return 1
+        echo "written through fuse2fs" > "$M/newdir/note" || return 1
+        mv "$M/compat/fuse2" "$M/newdir/moved" || return 1
+        ln -s newdir/note "$M/symlink" || return 1
+        ln "$M/newdir/note" "$M/hardlink" || return 1
+        [ "$(stat -c %h "$M/newdir/note")" = 2 ] || return 1
+        rm "$M/random.bin" || return 1
+        rmdir "$M/empty" || return 1
+        truncate -s 7 "$M/a/b/c/leaf" || return 1
+        printf 'DEEP' | dd of="$M/a/b/c/leaf" conv=notrunc status=none || return 1
+        deb_drop_caches || return 1
+        cmp "$T/e2big" "$M/big" || return 1
+        diff -r "$ROOT/src/compat/fuse3" "$M/tree" || return 1
+        diff -r "$ROOT/src/compat/fuse2" "$M/newdir/moved" || return 1
+        [ "$(cat "$M/symlink")" = "written through fuse2fs" ] || return 1
+        [ "$(stat -c %a "$M/newdir")" = 750 ] || return 1
     }
     deb_ops "fuse2fs: write, cp -a, mkdir, rename, symlink, link, rm, truncate" e2_ops &&
         pass "fuse2fs: write, cp -a, mkdir, rename, symlink, link, rm, truncate, drop_caches"
@@ -120,15 +127,15 @@ fuse2fs_test() {
     check "fuse2fs: e2fsck -fn finds the image clean" \
         sh -c "e2fsck -fn '$img' >'$T/e2fsck.out' 2>&1"
     e2_check() {
-        debugfs -R "dump /big $T/e2big.out" "$img" 2>/dev/null
-        cmp "$T/e2big" "$T/e2big.out"
-        [ "$(debugfs -R 'cat /newdir/note' "$img" 2>/dev/null)" = "written through fuse2fs" ]
-        [ "$(debugfs -R 'cat /a/b/c/leaf' "$img" 2>/dev/null | od -An -c | tr -d ' \n')" = 'DEEP\n\0\0' ]
-        debugfs -R 'stat /symlink' "$img" 2>/dev/null | grep -q 'Type: symlink'
-        debugfs -R 'stat /hardlink' "$img" 2>/dev/null | grep -q 'Links: 2'
-        debugfs -R 'ls -l /newdir/moved' "$img" 2>/dev/null | grep -q 'fuse2_main.c'
-        ! debugfs -R 'stat /random.bin' "$img" 2>&1 | grep -q 'Type:'
-        ! debugfs -R 'ls /compat' "$img" 2>/dev/null | grep -q fuse2
+        debugfs -R "dump /big $T/e2big.out" "$img" 2>/dev/null || return 1
+        cmp "$T/e2big" "$T/e2big.out" || return 1
+        [ "$(debugfs -R 'cat /newdir/note' "$img" 2>/dev/null)" = "written through fuse2fs" ] || return 1
+        [ "$(debugfs -R 'cat /a/b/c/leaf' "$img" 2>/dev/null | od -An -c | tr -d ' \n')" = 'DEEP\n\0\0' ] || return 1
+        debugfs -R 'stat /symlink' "$img" 2>/dev/null | grep -q 'Type: symlink' || return 1
+        debugfs -R 'stat /hardlink' "$img" 2>/dev/null | grep -q 'Links: 2' || return 1
+        debugfs -R 'ls -l /newdir/moved' "$img" 2>/dev/null | grep -q 'fuse2_main.c' || return 1
+        ! debugfs -R 'stat /random.bin' "$img" 2>&1 | grep -q 'Type:' || return 1
+        ! debugfs -R 'ls /compat' "$img" 2>/dev/null | grep -q fuse2 || return 1
     }
     deb_ops "fuse2fs: debugfs reads back what was written" e2_check &&
         pass "fuse2fs: debugfs reads back the data, link count, symlink, rename and unlinks"
@@ -142,37 +149,37 @@ fuse_zip_test() {
         { fail "fuse-zip: python3 -m zipfile -c"; return; }
     deb_start fuse-zip "$M" fuse-zip -f "$zipf" "$M" || return
     zip_read() {
-        diff -r "$DEB_SRC/compat" "$M/compat"
-        diff -r "$DEB_SRC/a" "$M/a"
-        cmp "$DEB_SRC/random.bin" "$M/random.bin"
+        diff -r "$DEB_SRC/compat" "$M/compat" || return 1
+        diff -r "$DEB_SRC/a" "$M/a" || return 1
+        cmp "$DEB_SRC/random.bin" "$M/random.bin" || return 1
     }
     deb_ops "fuse-zip: contents equal the tree zipped" zip_read &&
         pass "fuse-zip: contents equal the tree zipped (diff -r, cmp)"
     check "fuse-zip: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     zip_write() {
-        echo "new in the zip" > "$M/new.txt"
-        mkdir "$M/newdir"
-        cp "$ROOT/README.md" "$M/newdir/readme"
-        mv "$M/new.txt" "$M/newdir/renamed.txt"
-        rm "$M/random.bin"
-        rm -r "$M/compat/fuse2"
-        [ "$(cat "$M/newdir/renamed.txt")" = "new in the zip" ]
-        [ ! -e "$M/random.bin" ]
+        echo "new in the zip" > "$M/new.txt" || return 1
+        mkdir "$M/newdir" || return 1
+        cp "$ROOT/README.md" "$M/newdir/readme" || return 1
+        mv "$M/new.txt" "$M/newdir/renamed.txt" || return 1
+        rm "$M/random.bin" || return 1
+        rm -r "$M/compat/fuse2" || return 1
+        [ "$(cat "$M/newdir/renamed.txt")" = "new in the zip" ] || return 1
+        [ ! -e "$M/random.bin" ] || return 1
     }
     deb_ops "fuse-zip: create, mkdir, rename, rm" zip_write &&
         pass "fuse-zip: create, mkdir, rename, rm -r"
     # fuse-zip writes the archive when it is unmounted
     deb_stop fuse-zip "$M"
     zip_check() {
-        unzip -tq "$zipf" >/dev/null
-        unzip -l "$zipf" > "$T/zip.list"
-        grep -q ' newdir/renamed.txt$' "$T/zip.list"
-        ! grep -q ' new.txt$' "$T/zip.list"
-        ! grep -q 'random.bin$' "$T/zip.list"
-        ! grep -q 'compat/fuse2/' "$T/zip.list"
-        [ "$(unzip -p "$zipf" newdir/renamed.txt)" = "new in the zip" ]
-        unzip -p "$zipf" newdir/readme | cmp - "$ROOT/README.md"
-        unzip -p "$zipf" compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h"
+        unzip -tq "$zipf" >/dev/null || return 1
+        unzip -l "$zipf" > "$T/zip.list" || return 1
+        grep -q ' newdir/renamed.txt$' "$T/zip.list" || return 1
+        ! grep -q ' new.txt$' "$T/zip.list" || return 1
+        ! grep -q 'random.bin$' "$T/zip.list" || return 1
+        ! grep -q 'compat/fuse2/' "$T/zip.list" || return 1
+        [ "$(unzip -p "$zipf" newdir/renamed.txt)" = "new in the zip" ] || return 1
+        unzip -p "$zipf" newdir/readme | cmp - "$ROOT/README.md" || return 1
+        unzip -p "$zipf" compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h" || return 1
     }
     deb_ops "fuse-zip: unzip sees the changes" zip_check &&
         pass "fuse-zip: after umount, unzip -t clean, -l and -p show the changes"
@@ -188,23 +195,23 @@ unionfs_test() {
     check "unionfs-fuse: diff -r against the read-only branch" diff -r "$lo" "$M"
     check "unionfs-fuse: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     un_ops() {
-        echo appended >> "$M/a/b/c/leaf"
-        rm "$M/random.bin"
-        mkdir "$M/newdir"
-        echo new > "$M/newdir/f"
-        mv "$M/newdir/f" "$M/newdir/g"
-        cp -a "$ROOT/src/compat/fuse3" "$M/copied"
-        deb_drop_caches
+        echo appended >> "$M/a/b/c/leaf" || return 1
+        rm "$M/random.bin" || return 1
+        mkdir "$M/newdir" || return 1
+        echo new > "$M/newdir/f" || return 1
+        mv "$M/newdir/f" "$M/newdir/g" || return 1
+        cp -a "$ROOT/src/compat/fuse3" "$M/copied" || return 1
+        deb_drop_caches || return 1
         # the union
-        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
-        [ ! -e "$M/random.bin" ]
-        diff -r "$ROOT/src/compat/fuse3" "$M/copied"
+        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ] || return 1
+        [ ! -e "$M/random.bin" ] || return 1
+        diff -r "$ROOT/src/compat/fuse3" "$M/copied" || return 1
         # copy-up: the lower branch is untouched, the upper has the change
-        [ "$(cat "$lo/a/b/c/leaf")" = deep ]
-        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
-        cmp "$DEB_SRC/random.bin" "$lo/random.bin"
-        [ "$(cat "$up/newdir/g")" = new ] && [ ! -e "$up/newdir/f" ]
-        diff -r "$ROOT/src/compat/fuse3" "$up/copied"
+        [ "$(cat "$lo/a/b/c/leaf")" = deep ] || return 1
+        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ] || return 1
+        cmp "$DEB_SRC/random.bin" "$lo/random.bin" || return 1
+        [ "$(cat "$up/newdir/g")" = new ] && [ ! -e "$up/newdir/f" ] || return 1
+        diff -r "$ROOT/src/compat/fuse3" "$up/copied" || return 1
     }
     deb_ops "unionfs-fuse: copy-on-write" un_ops &&
         pass "unionfs-fuse: append copies up, rm hides a lower file, mkdir/create/rename/cp -a land in the upper branch"
@@ -222,28 +229,90 @@ overlayfs_test() {
     check "fuse-overlayfs: diff -r against the lower directory" diff -r "$lo" "$M"
     check "fuse-overlayfs: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
     ov_ops() {
-        echo appended >> "$M/a/b/c/leaf"
-        rm "$M/random.bin"
-        mv "$M/compat/fuse2" "$M/moved"
-        mkdir "$M/newdir"
-        head -c 1000000 /dev/urandom > "$T/ovbig"
-        cp "$T/ovbig" "$M/newdir/big"
-        ln -s newdir/big "$M/link"
-        deb_drop_caches
-        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
-        [ ! -e "$M/random.bin" ] && [ ! -e "$M/compat/fuse2" ]
-        diff -r "$lo/compat/fuse2" "$M/moved"
-        cmp "$T/ovbig" "$M/link"
+        echo appended >> "$M/a/b/c/leaf" || return 1
+        rm "$M/random.bin" || return 1
+        mv "$M/compat/fuse2" "$M/moved" || return 1
+        mkdir "$M/newdir" || return 1
+        head -c 1000000 /dev/urandom > "$T/ovbig" || return 1
+        cp "$T/ovbig" "$M/newdir/big" || return 1
+        ln -s newdir/big "$M/link" || return 1
+        deb_drop_caches || return 1
+        [ "$(cat "$M/a/b/c/leaf")" = "$(printf 'deep\nappended')" ] || return 1
+        [ ! -e "$M/random.bin" ] && [ ! -e "$M/compat/fuse2" ] || return 1
+        diff -r "$lo/compat/fuse2" "$M/moved" || return 1
+        cmp "$T/ovbig" "$M/link" || return 1
         # lower untouched; upper has the copy-up and the whiteouts
-        [ "$(cat "$lo/a/b/c/leaf")" = deep ]
-        cmp "$DEB_SRC/random.bin" "$lo/random.bin"
-        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ]
-        [ "$(stat -c '%F %t:%T' "$up/random.bin")" = "character special file 0:0" ]
-        cmp "$T/ovbig" "$up/newdir/big"
+        [ "$(cat "$lo/a/b/c/leaf")" = deep ] || return 1
+        cmp "$DEB_SRC/random.bin" "$lo/random.bin" || return 1
+        [ "$(cat "$up/a/b/c/leaf")" = "$(printf 'deep\nappended')" ] || return 1
+        [ "$(stat -c '%F %t:%T' "$up/random.bin")" = "character special file 0:0" ] || return 1
+        cmp "$T/ovbig" "$up/newdir/big" || return 1
     }
     deb_ops "fuse-overlayfs: copy-up and whiteouts" ov_ops &&
         pass "fuse-overlayfs: append copies up, rm leaves a whiteout, rename of a lower dir, create, symlink"
     deb_stop fuse-overlayfs "$M"
+}
+
+# ---- nbdfuse: an NBD export as one file, libfuse 3 high-level -------------
+
+nbdfuse_test() {
+    M=$T/nbdm
+    # nbdkit's memory plugin as the server, on nbdfuse's own socket
+    deb_start nbdfuse "$M" nbdfuse "$M" --command nbdkit -s memory 16M || return
+    check "nbdfuse: the export is a 16 MiB file" \
+        sh -c "[ \"\$(stat -c %s '$M/nbd')\" = 16777216 ]"
+    check "nbdfuse: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+    nbd_ops() {
+        head -c 3000000 /dev/urandom > "$T/nbdrand" || return 1
+        dd if="$T/nbdrand" of="$M/nbd" bs=65536 seek=16 conv=notrunc \
+            status=none || return 1
+        deb_drop_caches || return 1
+        cmp -i 0:1048576 -n 3000000 "$T/nbdrand" "$M/nbd" || return 1
+        # a file system in the export, written and checked through it
+        mkfs.ext4 -q -F -d "$DEB_SRC" "$M/nbd" || return 1
+        deb_drop_caches || return 1
+        e2fsck -fn "$M/nbd" >/dev/null || return 1
+        debugfs -R 'cat /compat/fuse3/hl.h' "$M/nbd" 2>/dev/null |
+            cmp - "$DEB_SRC/compat/fuse3/hl.h" || return 1
+    }
+    deb_ops "nbdfuse: write, read back, mkfs.ext4 and e2fsck on the export" nbd_ops &&
+        pass "nbdfuse: dd in, cmp after drop_caches, mkfs.ext4 -d, e2fsck -fn and debugfs through the export"
+    deb_stop nbdfuse "$M"
+}
+
+# ---- rofiles-fuse (ostree): hardlinks read-only, libfuse 3 high-level ---
+
+rofiles_test() {
+    src=$T/ro-src; M=$T/rom
+    mkdir -p "$src"
+    cp -a "$DEB_SRC/." "$src/"
+    echo shared > "$src/linked"
+    ln "$src/linked" "$src/linked2"
+    deb_start rofiles-fuse "$M" rofiles-fuse -f "$src" "$M" || return
+    check "rofiles-fuse: diff -r against the source" diff -r "$src" "$M"
+    check "rofiles-fuse: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+    ro_ops() {
+        # a file with other links must not change (EROFS) ...
+        ! sh -c "echo x >> '$M/linked'" 2>/dev/null || return 1
+        [ "$(cat "$src/linked")" = shared ] || return 1
+        # ... everything else may (write_buf through fuse_buf_copy)
+        head -c 1000000 /dev/urandom > "$T/rorand" || return 1
+        cp "$T/rorand" "$M/new.bin" || return 1
+        echo more >> "$M/a/b/c/leaf" || return 1
+        mv "$M/compat" "$M/renamed" || return 1
+        rm "$M/linked2" || return 1
+        deb_drop_caches || return 1
+        cmp "$T/rorand" "$src/new.bin" || return 1
+        [ "$(cat "$src/a/b/c/leaf")" = "$(printf 'deep\nmore')" ] || return 1
+        diff -r "$DEB_SRC/compat" "$src/renamed" || return 1
+        [ "$(stat -c %h "$src/linked")" = 1 ] || return 1
+        # now the only link: writable
+        echo x >> "$M/linked" || return 1
+        [ "$(cat "$src/linked")" = "$(printf 'shared\nx')" ] || return 1
+    }
+    deb_ops "rofiles-fuse: EROFS on hardlinked files, writes elsewhere" ro_ops &&
+        pass "rofiles-fuse: a hardlinked file refuses writes (EROFS), others take write, append, rename, unlink"
+    deb_stop rofiles-fuse "$M"
 }
 
 # ---- encfs: encrypted directory, libfuse 2 high-level, C++ ----------------
@@ -266,17 +335,17 @@ encfs_test() {
     fi
     check "encfs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     enc_ops() {
-        cp -a "$DEB_SRC/." "$M/"
-        diff -r "$DEB_SRC" "$M"
-        mv "$M/compat" "$M/renamed"
-        echo "secret text" > "$M/secret"
-        rm "$M/a/b/c/leaf"
-        deb_drop_caches
-        diff -r "$DEB_SRC/compat" "$M/renamed"
+        cp -a "$DEB_SRC/." "$M/" || return 1
+        diff -r "$DEB_SRC" "$M" || return 1
+        mv "$M/compat" "$M/renamed" || return 1
+        echo "secret text" > "$M/secret" || return 1
+        rm "$M/a/b/c/leaf" || return 1
+        deb_drop_caches || return 1
+        diff -r "$DEB_SRC/compat" "$M/renamed" || return 1
         # names and contents are encrypted in the raw directory
-        ! ls -R "$T/$raw" | grep -Eq 'renamed|secret|random'
-        ! grep -rq "secret text" "$T/$raw"
-        [ "$(ls -A "$T/$raw" | wc -l)" -ge 5 ]
+        ! ls -R "$T/$raw" | grep -Eq 'renamed|secret|random' || return 1
+        ! grep -rq "secret text" "$T/$raw" || return 1
+        [ "$(ls -A "$T/$raw" | wc -l)" -ge 5 ] || return 1
     }
     deb_ops "encfs: cp -a, diff -r, rename, rm; raw side encrypted" enc_ops &&
         pass "encfs: cp -a, diff -r, rename, create, rm; names and data encrypted underneath"
@@ -312,14 +381,14 @@ securefs_test() {
     deb_start securefs "$M" securefs mount --pass fsp-test "$raw" "$M" || return
     check "securefs: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     sec_ops() {
-        cp -a "$DEB_SRC/." "$M/"
-        diff -r "$DEB_SRC" "$M"
-        mv "$M/compat" "$M/renamed"
-        ln -s renamed/fuse3 "$M/link"
-        rm "$M/random.bin"
-        deb_drop_caches
-        diff -r "$DEB_SRC/compat/fuse3" "$M/link"
-        ! ls -R "$raw" | grep -Eq 'renamed|fuse3|random'
+        cp -a "$DEB_SRC/." "$M/" || return 1
+        diff -r "$DEB_SRC" "$M" || return 1
+        mv "$M/compat" "$M/renamed" || return 1
+        ln -s renamed/fuse3 "$M/link" || return 1
+        rm "$M/random.bin" || return 1
+        deb_drop_caches || return 1
+        diff -r "$DEB_SRC/compat/fuse3" "$M/link" || return 1
+        ! ls -R "$raw" | grep -Eq 'renamed|fuse3|random' || return 1
     }
     deb_ops "securefs: cp -a, diff -r, rename, symlink, rm" sec_ops &&
         pass "securefs: cp -a, diff -r, rename, symlink, rm; names encrypted underneath"
@@ -373,16 +442,16 @@ exfat_test() {
         grep -q "^$LO $M fuseblk " /proc/mounts
     check "exfat-fuse: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     ex_ops() {
-        cp -r "$DEB_SRC/." "$M/"
-        diff -r "$DEB_SRC" "$M"
-        mv "$M/compat" "$M/renamed"
-        mkdir "$M/newdir"
-        echo "on exfat" > "$M/newdir/f"
-        rm "$M/random.bin"
-        truncate -s 3 "$M/a/b/c/leaf"
-        deb_drop_caches
-        diff -r "$DEB_SRC/compat" "$M/renamed"
-        [ "$(cat "$M/a/b/c/leaf")" = dee ]
+        cp -r "$DEB_SRC/." "$M/" || return 1
+        diff -r "$DEB_SRC" "$M" || return 1
+        mv "$M/compat" "$M/renamed" || return 1
+        mkdir "$M/newdir" || return 1
+        echo "on exfat" > "$M/newdir/f" || return 1
+        rm "$M/random.bin" || return 1
+        truncate -s 3 "$M/a/b/c/leaf" || return 1
+        deb_drop_caches || return 1
+        diff -r "$DEB_SRC/compat" "$M/renamed" || return 1
+        [ "$(cat "$M/a/b/c/leaf")" = dee ] || return 1
     }
     deb_ops "exfat-fuse: cp -r, diff -r, rename, mkdir, rm, truncate" ex_ops &&
         pass "exfat-fuse: cp -r, diff -r, rename, mkdir, create, rm, truncate, drop_caches"
@@ -474,22 +543,22 @@ archivemount_test() {
     check "archivemount: diff -r against the tree archived" diff -r "$DEB_SRC" "$M"
     check "archivemount: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
     ar_ops() {
-        echo "new in the tar" > "$M/new.txt"
-        mkdir "$M/newdir"
-        mv "$M/new.txt" "$M/newdir/renamed.txt"
-        rm "$M/random.bin"
-        [ "$(cat "$M/newdir/renamed.txt")" = "new in the tar" ]
+        echo "new in the tar" > "$M/new.txt" || return 1
+        mkdir "$M/newdir" || return 1
+        mv "$M/new.txt" "$M/newdir/renamed.txt" || return 1
+        rm "$M/random.bin" || return 1
+        [ "$(cat "$M/newdir/renamed.txt")" = "new in the tar" ] || return 1
     }
     deb_ops "archivemount: create, mkdir, rename, rm" ar_ops &&
         pass "archivemount: create, mkdir, rename, rm"
     # archivemount writes the archive at unmount
     deb_stop archivemount "$M"
     ar_check() {
-        tar -tf "$tarf" > "$T/tar.list"
-        grep -q 'newdir/renamed.txt$' "$T/tar.list"
-        ! grep -q 'random.bin$' "$T/tar.list"
-        [ "$(tar -xOf "$tarf" ./newdir/renamed.txt)" = "new in the tar" ]
-        tar -xOf "$tarf" ./compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h"
+        tar -tf "$tarf" > "$T/tar.list" || return 1
+        grep -q 'newdir/renamed.txt$' "$T/tar.list" || return 1
+        ! grep -q 'random.bin$' "$T/tar.list" || return 1
+        [ "$(tar -xOf "$tarf" ./newdir/renamed.txt)" = "new in the tar" ] || return 1
+        tar -xOf "$tarf" ./compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h" || return 1
     }
     deb_ops "archivemount: tar sees the changes" ar_check &&
         pass "archivemount: after umount, tar -t and -xO show the changes"
@@ -508,6 +577,8 @@ deb_need fuse2fs fuse2fs mkfs.ext4 e2fsck debugfs && fuse2fs_test
 deb_need fuse-zip fuse-zip unzip && fuse_zip_test
 deb_need unionfs-fuse unionfs && unionfs_test
 deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
+deb_need nbdfuse nbdfuse nbdkit && nbdfuse_test
+deb_need rofiles-fuse rofiles-fuse && rofiles_test
 deb_need encfs encfs && encfs_test
 deb_need securefs securefs && securefs_test
 deb_need fuseiso fuseiso genisoimage && fuseiso_test
