@@ -59,6 +59,7 @@ need_cmd archivemount archivemount
 need_cmd nbdfuse libnbd-bin
 need_cmd nbdkit nbdkit
 need_cmd rofiles-fuse ostree
+need_pkg python3-pyfuse3      # Cython binding to libfuse3 (low-level)
 
 if [ -n "$missing" ]; then
     SUDO=""

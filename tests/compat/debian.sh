@@ -27,6 +27,8 @@
 #   nbdfuse          3        high-level  yes (NBD export as a file;
 #                                         fuse_new, fuse_mount, fuse_loop_mt)
 #   rofiles-fuse     3        high-level  yes (ostree's; write_buf)
+#   python3-pyfuse3  3        low-level   yes (tests/compat/pyfuse3_memfs.py;
+#                                         receive_buf/process_buf loop)
 
 for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
          mount.exfat-fuse mkfs.exfat fuseiso genisoimage afuse archivemount \
@@ -37,6 +39,7 @@ for c in fuse2fs debugfs fuse-zip unzip unionfs fuse-overlayfs encfs securefs \
         archivemount libnbd-bin nbdkit ostree
     break
 done
+/usr/bin/python3 -c 'import pyfuse3' 2>/dev/null || apt_install python3-pyfuse3
 
 DEB_SRC=$T/deb-src     # the tree every program gets: text, binary, depth
 mkdir -p "$DEB_SRC"
@@ -315,6 +318,32 @@ rofiles_test() {
     deb_stop rofiles-fuse "$M"
 }
 
+# ---- python3-pyfuse3: its own loop on fuse_session_receive_buf ----------
+
+pyfuse3_test() {
+    M=$T/py3m
+    # Debian's python (pyfuse3 is installed for it), not another on PATH
+    deb_start pyfuse3 "$M" /usr/bin/python3 \
+        "$ROOT/tests/compat/pyfuse3_memfs.py" "$M" || return
+    check "pyfuse3: fsp's libfuse3 mapped, no Debian libfuse" maps_ok "$P"
+    py3_ops() {
+        cp -a "$DEB_SRC/." "$M/" || return 1
+        diff -r "$DEB_SRC" "$M" || return 1
+        mv "$M/compat" "$M/renamed" || return 1
+        deb_drop_caches || return 1
+        diff -r "$DEB_SRC/compat" "$M/renamed" || return 1
+        cmp "$DEB_SRC/random.bin" "$M/random.bin" || return 1
+        truncate -s 2 "$M/a/b/c/leaf" || return 1
+        [ "$(cat "$M/a/b/c/leaf")" = de ] || return 1
+        rm -r "$M/renamed" "$M/a" "$M/random.bin" "$M/empty" || return 1
+        [ -z "$(ls -A "$M")" ] || return 1
+        [ "$(stat -f -c %S "$M")" = 4096 ] || return 1
+    }
+    deb_ops "pyfuse3 memfs: cp -a, diff -r, rename, truncate, rm -r" py3_ops &&
+        pass "pyfuse3 memfs: cp -a, diff -r, rename, drop_caches, truncate, rm -r, statfs"
+    deb_stop pyfuse3 "$M"
+}
+
 # ---- encfs: encrypted directory, libfuse 2 high-level, C++ ----------------
 
 encfs_test() {
@@ -579,6 +608,11 @@ deb_need unionfs-fuse unionfs && unionfs_test
 deb_need fuse-overlayfs fuse-overlayfs && overlayfs_test
 deb_need nbdfuse nbdfuse nbdkit && nbdfuse_test
 deb_need rofiles-fuse rofiles-fuse && rofiles_test
+if /usr/bin/python3 -c 'import pyfuse3, trio' 2>/dev/null; then
+    pyfuse3_test
+else
+    skip "pyfuse3" "python3-pyfuse3 missing (tests/deps.sh installs it)"
+fi
 deb_need encfs encfs && encfs_test
 deb_need securefs securefs && securefs_test
 deb_need fuseiso fuseiso genisoimage && fuseiso_test
