@@ -538,9 +538,16 @@ afuse_test() {
     echo two > "$src/two/f"
     # afuse mounts a directory at the first access below it, by running
     # the template; here a bind mount of $src/NAME
+    # Under ASan (the runtime preloaded), afuse's own getattr reads past
+    # a string it allocated (the same on Debian's libfuse): let it go on.
+    asan_was=${ASAN_OPTIONS-}
+    [ -n "$SANFLAGS" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:halt_on_error=0"
     deb_start afuse "$M" afuse -f \
         -o "mount_template=mount --bind $src/%r %m" \
-        -o "unmount_template=umount %m" "$M" || return
+        -o "unmount_template=umount %m" "$M"
+    st=$?
+    [ -n "$SANFLAGS" ] && export ASAN_OPTIONS="$asan_was"
+    [ $st -eq 0 ] || return
     check "afuse: access mounts on demand (diff -r, cat)" sh -c \
         "diff -r '$src/one/fuse2' '$M/one/fuse2' && [ \"\$(cat '$M/two/f')\" = two ]"
     check "afuse: it ran the mount template" \
