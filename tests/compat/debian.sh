@@ -578,12 +578,16 @@ archivemount_test() {
     deb_start archivemount "$M" archivemount -f "$tarf" "$M" -o nobackup || return
     check "archivemount: diff -r against the tree archived" diff -r "$DEB_SRC" "$M"
     check "archivemount: fsp's libfuse.so.2 mapped, not Debian's" maps2_ok "$P"
+    # (a file created in this mount and then renamed is saved under its
+    # first name, on Debian's libfuse too: archivemount's own bug, so
+    # the rename here is of an archived file)
     ar_ops() {
-        echo "new in the tar" > "$M/new.txt" || return 1
         mkdir "$M/newdir" || return 1
-        mv "$M/new.txt" "$M/newdir/renamed.txt" || return 1
+        echo "new in the tar" > "$M/newdir/created.txt" || return 1
+        mv "$M/compat/fuse3/hl.h" "$M/moved-hl.h" || return 1
         rm "$M/random.bin" || return 1
-        [ "$(cat "$M/newdir/renamed.txt")" = "new in the tar" ] || return 1
+        [ "$(cat "$M/newdir/created.txt")" = "new in the tar" ] || return 1
+        cmp "$M/moved-hl.h" "$ROOT/src/compat/fuse3/hl.h" || return 1
     }
     deb_ops "archivemount: create, mkdir, rename, rm" ar_ops &&
         pass "archivemount: create, mkdir, rename, rm"
@@ -591,10 +595,13 @@ archivemount_test() {
     deb_stop archivemount "$M"
     ar_check() {
         tar -tf "$tarf" > "$T/tar.list" || return 1
-        grep -q 'newdir/renamed.txt$' "$T/tar.list" || return 1
+        grep -q 'newdir/created.txt$' "$T/tar.list" || return 1
         ! grep -q 'random.bin$' "$T/tar.list" || return 1
-        [ "$(tar -xOf "$tarf" ./newdir/renamed.txt)" = "new in the tar" ] || return 1
-        tar -xOf "$tarf" ./compat/fuse3/hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h" || return 1
+        ! grep -q 'fuse3/hl.h$' "$T/tar.list" || return 1
+        [ "$(tar -xOf "$tarf" newdir/created.txt)" = "new in the tar" ] || return 1
+        tar -xOf "$tarf" moved-hl.h | cmp - "$ROOT/src/compat/fuse3/hl.h" || return 1
+        tar -xOf "$tarf" ./compat/fuse3/hl_io.c |
+            cmp - "$ROOT/src/compat/fuse3/hl_io.c" || return 1
     }
     deb_ops "archivemount: tar sees the changes" ar_check &&
         pass "archivemount: after umount, tar -t and -xO show the changes"
