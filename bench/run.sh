@@ -1,8 +1,11 @@
 #!/bin/bash
-# The standard comparison: tmpfs, memfs on fsp, and an in-memory file
-# system on Debian's libfuse 3 (bench/peer/memfs_ll_libfuse.c), mounted
-# here, benchmarked interleaved by fsp-bench, and unmounted again, always
-# (on success, failure or Ctrl-C).
+# The standard comparison: tmpfs, memfs on fsp (as shipped, and tuned:
+# FUSE over io_uring plus writeback caching), and an in-memory file
+# system on Debian's libfuse 3 (bench/peer/memfs_ll_libfuse.c; also built
+# against fsp's libfuse3), mounted here, benchmarked interleaved by
+# fsp-bench, and unmounted again, always (on success, failure or Ctrl-C).
+# io_uring needs the kernel's global switch: it is turned on for the run
+# and put back as it was.
 #
 #   bench/run.sh [fsp-bench options]     e.g. bench/run.sh -r 3 -t file_
 #
@@ -46,9 +49,11 @@ if make -s -j2 "$BUILD/compat/libfuse3.so.3" "$BUILD/pkgconfig/fuse3.pc" >&2; th
 fi
 
 WORK=$(mktemp -d /tmp/fsp-bench-run.XXXXXX) || die "mktemp"
-T=$WORK/tmpfs M=$WORK/memfs L=$WORK/libfuse F=$WORK/libfuse_on_fsp
-mkdir "$T" "$M" "$L" "$F"
-MEMFS_PID= PEER_PID= PEER_FSP_PID= BENCH_PID=
+T=$WORK/tmpfs M=$WORK/memfs U=$WORK/memfs_tuned L=$WORK/libfuse F=$WORK/libfuse_on_fsp
+mkdir "$T" "$M" "$U" "$L" "$F"
+MEMFS_PID= TUNED_PID= PEER_PID= PEER_FSP_PID= BENCH_PID=
+URING_SWITCH=/sys/module/fuse/parameters/enable_uring
+URING_WAS=$(cat "$URING_SWITCH" 2>/dev/null)
 
 cleanup() {
     trap - EXIT INT TERM HUP
@@ -56,17 +61,18 @@ cleanup() {
         kill -TERM "$BENCH_PID" 2>/dev/null   # it removes its directory and exits
         wait "$BENCH_PID" 2>/dev/null
     fi
-    for d in "$M" "$L" "$F" "$T"; do
+    for d in "$M" "$U" "$L" "$F" "$T"; do
         # Lazy unmount cannot hang on a stuck daemon; the daemon then
         # sees its device closed and exits.
         mountpoint -q "$d" 2>/dev/null && umount -l "$d"
     done
-    for pid in $MEMFS_PID $PEER_PID $PEER_FSP_PID; do
+    for pid in $MEMFS_PID $TUNED_PID $PEER_PID $PEER_FSP_PID; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
         wait "$pid" 2>/dev/null
     done
-    rmdir "$T" "$M" "$L" "$F" 2>/dev/null
+    rmdir "$T" "$M" "$U" "$L" "$F" 2>/dev/null
+    [ -n "$URING_WAS" ] && echo "$URING_WAS" > "$URING_SWITCH" 2>/dev/null
     rmdir "$WORK" 2>/dev/null
     grep -q "$WORK" /proc/mounts && echo "bench/run.sh: WARNING: mount left under $WORK" >&2
 }
@@ -86,10 +92,13 @@ wait_mount() {
 
 mount -t tmpfs -o size=8g fsp-bench-tmpfs "$T" || die "tmpfs mount failed"
 "$BUILD/memfs" -f "$M" & MEMFS_PID=$!
+[ -n "$URING_WAS" ] && echo Y > "$URING_SWITCH"
+"$BUILD/memfs" -f -o io_uring,writeback_cache "$U" & TUNED_PID=$!
 "$PEER" "$L" & PEER_PID=$!
 wait_mount "$M" fuse
+wait_mount "$U" fuse
 wait_mount "$L" fuse
-targets=(tmpfs="$T" memfs="$M" libfuse="$L")
+targets=(tmpfs="$T" memfs="$M" memfs_tuned="$U" libfuse="$L")
 if [ -n "$PEER_FSP" ]; then
     "$PEER_FSP" "$F" & PEER_FSP_PID=$!
     wait_mount "$F" fuse
@@ -100,7 +109,7 @@ fi
 
 # Contents must survive the kernel dropping its caches (the bug of
 # libfuse's own in-memory example): check both FUSE file systems.
-for d in "$M" "$L"; do
+for d in "$M" "$U" "$L"; do
     mkdir "$d/dc" && seq 100000 > "$d/dc/f" && sum1=$(md5sum < "$d/dc/f")
     sync; echo 3 > /proc/sys/vm/drop_caches
     sum2=$(md5sum < "$d/dc/f") || die "$d lost a file after drop_caches"
@@ -120,4 +129,7 @@ BENCH_PID=
 echo
 echo "# fsp counters of memfs for the whole run (build/fsptool stats):"
 "$BUILD/fsptool" stats "$M"
+echo
+echo "# fsp counters of memfs_tuned for the whole run:"
+"$BUILD/fsptool" stats "$U"
 exit $status

@@ -40,6 +40,12 @@ need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
 need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2
 need_pkg python3-fusepy       # ctypes binding to libfuse.so.2
+need_cmd httpfs2 httpfs2      # libfuse 2 low-level program (fuse2_ll.sh)
+need_pkg python3-fuse         # fuse-python, a C extension on libfuse.so.2
+need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
+need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
+need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
+need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
 # Debian's FUSE programs run on fsp's libraries (tests/compat/debian.sh),
 # with the tools that make and check their images
 need_cmd fuse2fs fuse2fs
@@ -55,7 +61,6 @@ need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
 need_cmd fuseiso fuseiso
 need_cmd genisoimage genisoimage
 need_cmd afuse afuse
-need_cmd archivemount archivemount
 need_cmd nbdfuse libnbd-bin
 need_cmd nbdkit nbdkit
 need_cmd rofiles-fuse ostree

@@ -16,6 +16,7 @@ check() { local name=$1; shift; if "$@" >"$tmp/log" 2>&1; then pass "$name"; els
 cleanup() {
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     mountpoint -q "$mnt" && umount -l "$mnt"
+    mountpoint -q "$tmp/mnt2" && umount -l "$tmp/mnt2"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -71,6 +72,25 @@ assert open('$src/p', 'rb').read(5) == b'HELLO'"; then
 else
     fail kernel_passthrough "data through the mount differs"
 fi
+
+# Without kernel passthrough (-P) reads come to the file system, and the
+# large ones go from the backing file to the kernel by splice.
+mnt2=$tmp/mnt2
+mkdir "$mnt2"
+"$build/passthrough" -f -P "$src" "$mnt2" & pid2=$!
+for _ in $(seq 100); do mountpoint -q "$mnt2" && break; sleep 0.05; done
+head -c 7000000 /dev/urandom > "$tmp/s"
+cp "$tmp/s" "$src/s"
+stat2() { "$build/fsptool" stats "$mnt2" | awk -v k="$1" '$1 == k { n = $2 } END { print n + 0 }'; }
+if mountpoint -q "$mnt2" && echo 3 > /proc/sys/vm/drop_caches && cmp "$tmp/s" "$mnt2/s" &&
+   dd if="$mnt2/s" of="$tmp/s2" bs=128k iflag=direct 2>/dev/null && cmp "$tmp/s" "$tmp/s2" &&
+   [ "$(tail -c 100 "$mnt2/s" | cmp - <(tail -c 100 "$tmp/s") && echo same)" = same ] &&
+   [ "$(stat2 READ)" -gt 0 ] && [ "$(stat2 spliced_replies)" -gt 0 ]; then
+    pass splice_reads
+else
+    fail splice_reads "READ $(stat2 READ), spliced_replies $(stat2 spliced_replies)"
+fi
+umount "$mnt2"; wait "$pid2"
 
 # The symlink is shown as itself and nothing done to it reaches its
 # target outside the mirrored directory.

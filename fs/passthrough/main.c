@@ -11,12 +11,14 @@
 #include "pt.h"
 
 static const char usage[] =
-    "usage: passthrough [-f] [-d] [-t THREADS] [-o OPTIONS] SOURCE MOUNTPOINT\n"
+    "usage: passthrough [-f] [-d] [-P] [-t THREADS] [-o OPTIONS] SOURCE MOUNTPOINT\n"
     "\n"
     "Mirror the directory SOURCE at MOUNTPOINT.\n"
     "\n"
     "  -f             stay in the foreground\n"
     "  -d             trace every request on stderr (implies -f)\n"
+    "  -P             no kernel passthrough, even as root: reads and writes\n"
+    "                 come to passthrough (large reads are spliced)\n"
     "  -t THREADS     dispatcher threads (1: single-threaded)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other,io_uring\n"
     "  -h, --help     show this help\n";
@@ -32,13 +34,14 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    int foreground = 0, debug = 0, c;
+    int foreground = 0, debug = 0, no_kernel_pt = 0, c;
     long threads = -1;
     char options[4096] = "";
-    while ((c = getopt_long(argc, argv, "fdt:o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "fdPt:o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f': foreground = 1; break;
         case 'd': debug = foreground = 1; break;
+        case 'P': no_kernel_pt = 1; break;
         case 't': {
             char *end;
             threads = strtol(optarg, &end, 10);
@@ -73,7 +76,7 @@ int main(int argc, char **argv)
     struct fsp_volume_params vp = {
         .size = sizeof vp,
         /* Kernel passthrough needs root; others get ordinary I/O. */
-        .flags = geteuid() == 0 ? FSP_VOL_PASSTHROUGH : 0,
+        .flags = geteuid() == 0 && !no_kernel_pt ? FSP_VOL_PASSTHROUGH : 0,
         .file_info_timeout_ms = 1000,
         .fsname = "passthrough",
         .subtype = "passthrough",

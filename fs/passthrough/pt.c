@@ -233,8 +233,12 @@ static void pt_close(fsp_fs *fs, void *node, void *file)
 static int pt_read(fsp_request *req, void *node, void *file, void *buf,
                    uint64_t offset, uint32_t length, uint32_t *bytes_read)
 {
-    (void)req; (void)node;
-    ssize_t n = pread(((struct pt_file *)file)->fd, buf, length, (off_t)offset);
+    (void)node;
+    int fd = ((struct pt_file *)file)->fd;
+    /* Large reads go file -> kernel without passing through buf. */
+    if (fsp_request_read_fd(req, fd, offset, length) == 0)
+        return 0;
+    ssize_t n = pread(fd, buf, length, (off_t)offset);
     if (n < 0)
         return -errno;
     *bytes_read = (uint32_t)n;

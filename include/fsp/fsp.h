@@ -41,7 +41,11 @@
  * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
  * then open and close are never called, the file argument is always NULL
  * (create must leave *file NULL), and the kernel sends no OPEN/RELEASE
- * requests at all.
+ * requests at all: it creates files with MKNOD (fsp declines CREATE) and
+ * opens without asking.  A cached negative entry that is stale (the file
+ * system made the name behind the kernel's back) then makes
+ * open(O_CREAT) fail with EEXIST until the entry times out or is
+ * invalidated (fsp_notify_*), where CREATE would have opened the file.
  *
  * Results.  Every callback returns 0 or a negative errno (-ENOENT, ...).
  * A positive or out-of-range value is a bug in the file system: fsp turns
@@ -630,6 +634,18 @@ fsp_request *fsp_request_pend(fsp_request *req);
  * not permitted, ...) when I/O keeps coming to read and write as usual.
  * Callback thread only. */
 int fsp_request_passthrough(fsp_request *req, int fd);
+
+/* In read: answer this read with up to `length` bytes of fd (an open
+ * descriptor of the file system's) at `offset`, moved by the kernel
+ * (splice) instead of through buf, which saves a copy of the data.
+ * Returns 0 once the data went: the callback then returns 0, and buf and
+ * *bytes_read are ignored.  Returns a negative errno with nothing sent
+ * where it would not pay or cannot be done (-EOPNOTSUPP: a small read,
+ * the io_uring transport, whose buffers are the reply already, or pipes
+ * too small for the read), and the callback reads into buf as usual.
+ * Callback thread only, before any other answer to the request. */
+int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
+                        uint32_t length);
 
 /* Finish a request whose callback returned FSP_PENDING, from any thread,
  * exactly once.  `result` is what the callback would have returned;

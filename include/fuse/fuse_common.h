@@ -91,9 +91,9 @@ struct fuse_chan;
 struct fuse_pollhandle;
 
 /*
- * Mount mountpoint with the mount options in args.  fsp mounts when
- * fuse_new attaches a file system to the channel (one mount, one
- * session); the channel carries the mount point and options until then.
+ * Mount mountpoint with the mount options (-o) in args: a channel for
+ * fuse_new or fuse_session_add_chan, or NULL (said on stderr).  args is
+ * left as it is.  fuse_unmount unmounts and frees the channel.
  */
 struct fuse_chan *fuse_mount(const char *mountpoint, struct fuse_args *args);
 void fuse_unmount(const char *mountpoint, struct fuse_chan *ch);

@@ -35,6 +35,8 @@ struct fsp_mount_opts {
                                  when the kernel offers it */
     int writeback_cache;      /* writeback_cache: the kernel caches writes
                                  and keeps mtime and size itself */
+    int busy_poll_us;         /* busy_poll=US: poll /dev/fuse this long
+                                 before sleeping; -1 = default */
     char fsname[256];         /* fsname=NAME, "" = the program's name */
     char subtype[64];         /* subtype=NAME, "" = none */
     int blkdev;               /* a "fuseblk" mount: fsname is the block

@@ -20,6 +20,7 @@ void fsp_mount_opts_init(struct fsp_mount_opts *o)
     /* A dead file system left mounted hangs or fails every client, so
      * cleaning up after a crash is the default. */
     o->auto_unmount = 1;
+    o->busy_poll_us = -1;
 }
 
 static void opt_err(char *err, size_t errlen, const char *fmt, ...)
@@ -128,6 +129,7 @@ static int apply_one(struct fsp_mount_opts *o, char *item, char *err,
     }
 
     if (strcmp(item, "max_read") == 0 || strcmp(item, "request_timeout") == 0
+        || strcmp(item, "busy_poll") == 0
         || strcmp(item, "fsname") == 0 || strcmp(item, "subtype") == 0) {
         if (!val) {
             opt_err(err, errlen, "option '%s' needs a value", item);
@@ -147,6 +149,13 @@ static int apply_one(struct fsp_mount_opts *o, char *item, char *err,
         /* The kernel keeps the timeout in a 16-bit INIT reply field. */
         if (parse_uint(val, 65535, &o->request_timeout) < 0)
             goto bad_value;
+    } else if (strcmp(item, "busy_poll") == 0) {
+        /* Not a kernel option: a dispatcher setting (dev_transport.c).
+         * Past a millisecond it only burns CPU. */
+        uint32_t us;
+        if (parse_uint(val, 1000, &us) < 0)
+            goto bad_value;
+        o->busy_poll_us = (int)us;
     } else if (strcmp(item, "fsname") == 0) {
         if (strlen(val) >= sizeof(o->fsname)) {
             opt_err(err, errlen, "value too long for fsname (at most %zu "

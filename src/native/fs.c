@@ -114,6 +114,8 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
         .io_uring = o->io_uring,
     };
     struct fsp_transport *t = fsp_dev_transport_new(fs->mnt.fd);
+    if (t)
+        fsp_dev_transport_busy_poll(t, o->busy_poll_us);
     if (t && o->io_uring) {
         struct fsp_transport *u = fsp_uring_transport_new(t, fs->mnt.fd);
         if (u)

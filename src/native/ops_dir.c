@@ -12,6 +12,22 @@
 
 #include "native/ops_common.h"
 
+/*
+ * A volume that lets the kernel cache attributes lets it cache listings
+ * too: the kernel keeps them in the directory's page cache and drops
+ * them when the directory changes through the mount or its mtime moves
+ * (seen when the attributes time out, as for any attribute), or on an
+ * inode notification.  A repeated listing then costs OPENDIR and
+ * RELEASEDIR, not a READDIR per page.  KEEP_CACHE, or each open would
+ * empty the cache.
+ */
+static uint32_t opendir_reply_flags(const struct fsp_fs *fs)
+{
+    if (fs->vp.file_info_timeout_ms == 0 || (fs->vp.flags & FSP_VOL_DIRECT_IO))
+        return 0;
+    return FSP_FOPEN_CACHE_DIR | FSP_FOPEN_KEEP_CACHE;
+}
+
 void fsp_op_opendir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -39,7 +55,8 @@ void fsp_op_opendir(struct fsp_request *req)
         fsp_reply_err(req, -ENOMEM);
         return;
     }
-    struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o };
+    struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
+                                .open_flags = opendir_reply_flags(fs) };
     if (fsp_reply_open(req, &out))
         fsp_open_free(fs, o, 1);
 }

@@ -158,6 +158,13 @@ static int create_locked(struct fsp_request *req, struct fsp_node *parent,
 void fsp_op_create(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
+    /* Stateless: ENOSYS makes the kernel create with MKNOD and open
+     * without asking (FMODE_CREATED kept), so a new file costs LOOKUP +
+     * MKNOD and its close no RELEASE.  The kernel remembers. */
+    if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
     struct fsp_node *parent = req_node(req);
     const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
     const char *name = fsp_req_name(req, sizeof *in);
@@ -292,6 +299,8 @@ void fsp_op_read(struct fsp_request *req)
     fsp_guard_leave(fs, FSP_GUARD_NONE);
     if (r == FSP_PENDING && req->detached)
         return; /* fsp_request_complete answers */
+    if (req->replied)
+        return; /* fsp_request_read_fd sent the data */
     if (r == FSP_PENDING)
         r = -EIO; /* pending without fsp_request_pend: a bug, said once */
     if (r)

@@ -56,8 +56,13 @@ void fsp_op_lseek(struct fsp_request *req)
     int r = !n ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && in->whence != FSP_SEEK_DATA && in->whence != FSP_SEEK_HOLE)
         r = -EINVAL;
-    /* ENOSYS: the kernel stops asking and treats the file as all data. */
-    if (!r && !fs->fi.seek)
+    /* ENOSYS: the kernel stops asking and treats the file as all data.
+     * Also under writeback caching: the kernel asks without flushing the
+     * dirty pages it holds, so the file system's map of data and holes
+     * (and its size) can be stale, and "all data up to the kernel's
+     * size" is the answer that is always true. */
+    if (!r && (!fs->fi.seek || (fsp_session_conn(req->se)->want_flags &
+                                FSP_WRITEBACK_CACHE)))
         r = -ENOSYS;
     if (r) {
         fsp_reply_err(req, r);

@@ -44,6 +44,23 @@ int fsp_request_passthrough(fsp_request *req, int fd)
     return id > 0 ? 0 : id;
 }
 
+/* Below this a splice's extra system calls cost more than the copies
+ * it saves (measured with passthrough -P, docs/performance.md). */
+#define SPLICE_MIN_BYTES (32u << 10)
+
+int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
+                        uint32_t length)
+{
+    if (req->opcode != FSP_OP_READ || req->detached || req->replied)
+        return -EINVAL;
+    const struct fsp_read_in *in = req->arg;
+    if (length > in->size)
+        length = in->size;
+    if (length < SPLICE_MIN_BYTES)
+        return -EOPNOTSUPP;
+    return fsp_reply_data_fd(req, fd, offset, length);
+}
+
 fsp_request *fsp_request_pend(fsp_request *req)
 {
     if (req->opcode != FSP_OP_READ && req->opcode != FSP_OP_WRITE)

@@ -158,12 +158,10 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
     return req.buf_taken;
 }
 
-_Thread_local int fsp_session_inline_only;
+_Thread_local int fsp_session_transport_buf;
 
 struct fsp_request *fsp_req_detach(struct fsp_request *req)
 {
-    if (fsp_session_inline_only)
-        return NULL;
     struct fsp_request *copy = malloc(sizeof *copy);
     if (!copy)
         return NULL;
@@ -176,7 +174,7 @@ struct fsp_request *fsp_req_detach(struct fsp_request *req)
     req->path = NULL; /* the copy owns it now */
     /* The body stays where it is: the copy takes the whole buffer. */
     copy->arg = req->arg;
-    copy->owned = req->buf;
+    copy->owned = fsp_session_transport_buf ? NULL : req->buf;
     req->buf_taken = 1;
     atomic_fetch_add(&req->se->ndetached, 1);
     atomic_fetch_add(&req->se->detached_total, 1);

@@ -134,6 +134,22 @@ int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
     return fsp_reply_buf(req, buf, size);
 }
 
+int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+                      uint32_t len)
+{
+    struct fsp_transport *t = req->se->t;
+    uint32_t sent = 0;
+    if (!t->send_fd)
+        return -EOPNOTSUPP;
+    int r = t->send_fd(t, req->unique, fd, off, len, &sent);
+    if (!r) {
+        atomic_fetch_add_explicit(&req->se->spliced_total, 1,
+                                  memory_order_relaxed);
+        finish(req, 0, sent);
+    }
+    return r;
+}
+
 int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st)
 {
     struct fsp_statfs_out o = { .st = *st };

@@ -56,6 +56,11 @@ struct fsp_transport {
     int (*start)(struct fsp_transport *t, struct fsp_session *se);
     void (*join)(struct fsp_transport *t);
     void (*describe)(struct fsp_transport *t, FILE *f);
+    /* Optional: answer request `unique` with up to len bytes of fd at
+     * off without copying them through user space (splice); *sent gets
+     * the bytes.  0 once answered, or -errno with nothing sent. */
+    int (*send_fd)(struct fsp_transport *t, uint64_t unique, int fd,
+                   uint64_t off, uint32_t len, uint32_t *sent);
 };
 
 /* FUSE over io_uring, wrapping the /dev/fuse transport `dev` (taken over)
@@ -63,13 +68,20 @@ struct fsp_transport {
 struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
                                               int fd);
 
-/* Set on threads that can answer only inline (io_uring queue threads):
- * requests they serve cannot be detached for later completion. */
-extern _Thread_local int fsp_session_inline_only;
+/* Set on threads whose receive buffers belong to the transport (io_uring
+ * queue threads): a request detached there keeps its buffer until it is
+ * answered, and the session never frees it. */
+extern _Thread_local int fsp_session_transport_buf;
 
 /* The /dev/fuse transport over a duplicate of fd (the caller keeps and
  * closes fd; the transport closes its duplicate when destroyed). */
 struct fsp_transport *fsp_dev_transport_new(int fd);
+
+/* How long (microseconds) a /dev/fuse transport t keeps reading an empty
+ * device before it sleeps; -1 picks the default (50 with more than one
+ * CPU online, else 0), 0 turns busy polling off.  Any thread, any time
+ * (the io_uring transport turns it off once its queues serve). */
+void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us);
 
 /* What INIT settled; readable by handlers after init. */
 struct fsp_conn {
@@ -214,6 +226,11 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o);
 int fsp_reply_write(struct fsp_request *req, uint32_t size);
 int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
+/* Answer a READ with up to len bytes of fd at off, moved by the kernel
+ * (splice) where the transport can; returns 0 once answered, or -errno
+ * with the request still unanswered (-EOPNOTSUPP: not here). */
+int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+                      uint32_t len);
 int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st);
 int fsp_reply_xattr(struct fsp_request *req, uint32_t size);
 int fsp_reply_readlink(struct fsp_request *req, const char *target);

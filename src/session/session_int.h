@@ -19,6 +19,7 @@ struct fsp_session {
     atomic_int exited;
     atomic_int ndetached;            /* requests answered later, still out */
     atomic_uint_fast64_t detached_total;   /* and how many ever were */
+    atomic_uint_fast64_t spliced_total;    /* READs answered by splice */
     int exit_pipe[2];                /* wakes fsp_session_loop, signal-safe */
     int error;                       /* why the loop ended, -errno or 0 */
     size_t bufsize;

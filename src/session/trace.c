@@ -112,6 +112,8 @@ void fsp_session_print_stats(const struct fsp_session *se, void *file)
     }
     fprintf(f, "async_completions %" PRIu64 "\n",
             (uint64_t)atomic_load(&se->detached_total));
+    fprintf(f, "spliced_replies %" PRIu64 "\n",
+            (uint64_t)atomic_load(&se->spliced_total));
     if (se->t->describe)
         se->t->describe(se->t, f);
 }

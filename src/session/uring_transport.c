@@ -20,9 +20,14 @@
  * buffer has room in front: the in-header and fixed struct are copied
  * there and the payload itself is never moved.
  *
- * Replies from a queue thread are the only ones that can reach its ring,
- * so requests served here are never completed asynchronously
- * (fsp_request_pend returns NULL and the file system answers inline).
+ * Asynchronous completion: a request served here may be detached
+ * (fsp_request_pend) and answered later from any thread.  Its entry
+ * stays with it, since the kernel reuses an entry only after its commit.
+ * Only the queue thread touches its ring, so a late reply is copied into
+ * the entry by the answering thread, which then puts the entry on the
+ * queue's done list and writes the queue's eventfd; the queue thread
+ * (which polls that eventfd through its ring) commits what is on the
+ * list with its next system call.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +47,7 @@
 #define QUEUE_DEPTH 4            /* ring entries per queue */
 #define FRONT_ROOM 4096          /* in-header + op struct go before payload */
 #define STOP_TAG ((void *)1)     /* user_data of the stop poll */
+#define DONE_TAG ((void *)2)     /* user_data of the done-list poll */
 
 struct uring_queue;
 
@@ -51,7 +57,9 @@ struct uring_ent {
     char *mem;                   /* FRONT_ROOM + payload + slack */
     char *payload;
     struct iovec iov[2];
-    uint64_t unique;             /* the request being served, 0 if none */
+    _Atomic uint64_t unique;     /* the request being served, 0 if none;
+                                    read by threads answering late */
+    struct uring_ent *next_done; /* on the queue's done list */
 };
 
 struct uring_transport;
@@ -64,6 +72,9 @@ struct uring_queue {
     struct uring_ent ents[QUEUE_DEPTH];
     pthread_t thread;
     int running;
+    int donefd;                  /* eventfd: late replies to commit */
+    pthread_mutex_t done_lock;
+    struct uring_ent *done;      /* entries answered by other threads */
 };
 
 struct uring_transport {
@@ -116,16 +127,88 @@ static struct io_uring_sqe *cmd_sqe(struct uring_ent *e, uint32_t cmd)
     return sqe;
 }
 
-/* Answer the entry's request and wait for the next one, in one go. */
+/* Answer the entry's request and ask for the next one, in one command.
+ * Only queued here: queue_main submits it with its next wait, so a
+ * request costs one system call. */
 static int commit_and_fetch(struct uring_ent *e)
 {
     struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_COMMIT_AND_FETCH);
     if (!sqe)
         return -EBUSY;
-    ((struct fsp_uring_cmd_req *)(void *)sqe->cmd)->commit_id = e->unique;
-    e->unique = 0;
-    int r = io_uring_submit(&e->q->ring);
-    return r < 0 ? r : 0;
+    ((struct fsp_uring_cmd_req *)(void *)sqe->cmd)->commit_id =
+        atomic_load(&e->unique);
+    atomic_store(&e->unique, 0);
+    return 0;
+}
+
+/* Copy a reply into e: the header in the header area, the body in the
+ * payload (a read's data may already sit there, hence memmove). */
+static int fill_reply(struct uring_ent *e, const struct iovec *iov, int cnt)
+{
+    size_t off = 0;
+    for (int i = 1; i < cnt; i++) {
+        if (off + iov[i].iov_len > e->q->ut->payload_size)
+            return -EOVERFLOW;
+        memmove(e->payload + off, iov[i].iov_base, iov[i].iov_len);
+        off += iov[i].iov_len;
+    }
+    memcpy(e->hdr.in_out, iov[0].iov_base, sizeof(struct fsp_out_header));
+    e->hdr.ring_ent_in_out.payload_sz = (uint32_t)off;
+    return 0;
+}
+
+/* The entry serving request `unique`, or NULL (a /dev/fuse request). */
+static struct uring_ent *find_ent(struct uring_transport *ut, uint64_t unique)
+{
+    for (unsigned i = 0; i < ut->nqueues; i++)
+        for (unsigned j = 0; j < QUEUE_DEPTH; j++)
+            if (atomic_load(&ut->queues[i].ents[j].unique) == unique)
+                return &ut->queues[i].ents[j];
+    return NULL;
+}
+
+/* A late reply from a thread that is not e's queue thread. */
+static int send_late(struct uring_ent *e, const struct iovec *iov, int cnt)
+{
+    struct uring_queue *q = e->q;
+    int r = fill_reply(e, iov, cnt);
+    if (r)
+        return r;
+    pthread_mutex_lock(&q->done_lock);
+    e->next_done = q->done;
+    q->done = e;
+    pthread_mutex_unlock(&q->done_lock);
+    uint64_t one = 1;
+    ssize_t w = write(q->donefd, &one, sizeof one);
+    (void)w; /* a full eventfd is already readable */
+    return 0;
+}
+
+static void arm_done_poll(struct uring_queue *q)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
+    if (sqe) {
+        io_uring_prep_poll_add(sqe, q->donefd, POLLIN);
+        io_uring_sqe_set_data(sqe, DONE_TAG);
+    }
+}
+
+/* Commit every entry other threads answered, and watch for more. */
+static void commit_done(struct uring_queue *q)
+{
+    uint64_t n;
+    ssize_t r = read(q->donefd, &n, sizeof n);
+    (void)r; /* EAGAIN: a racing writer's entry is on the list anyway */
+    pthread_mutex_lock(&q->done_lock);
+    struct uring_ent *e = q->done;
+    q->done = NULL;
+    pthread_mutex_unlock(&q->done_lock);
+    while (e) {
+        struct uring_ent *next = e->next_done;
+        commit_and_fetch(e);
+        e = next;
+    }
+    arm_done_poll(q);
 }
 
 static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
@@ -133,22 +216,17 @@ static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
     struct uring_transport *ut = (struct uring_transport *)t;
     const struct fsp_out_header *oh = iov[0].iov_base;
     struct uring_ent *e = tl_ent;
-    if (!e || !oh->unique || oh->unique != e->unique)
-        return ut->dev->send(ut->dev, iov, cnt);
-
-    /* The header goes in the header area, the body in the payload; a
-     * read's data already sits in the payload buffer, hence memmove. */
-    memcpy(e->hdr.in_out, oh, sizeof *oh);
-    size_t off = 0;
-    for (int i = 1; i < cnt; i++) {
-        if (off + iov[i].iov_len > ut->payload_size)
-            return -EOVERFLOW;
-        memmove(e->payload + off, iov[i].iov_base, iov[i].iov_len);
-        off += iov[i].iov_len;
+    if (e && oh->unique && oh->unique == atomic_load(&e->unique)) {
+        int r = fill_reply(e, iov, cnt);
+        if (r)
+            return r;
+        tl_ent = NULL;
+        return commit_and_fetch(e);
     }
-    e->hdr.ring_ent_in_out.payload_sz = (uint32_t)off;
-    tl_ent = NULL;
-    return commit_and_fetch(e);
+    /* Notifications (unique 0) and /dev/fuse requests go there; a ring
+     * request answered late goes back through its entry. */
+    e = oh->unique ? find_ent(ut, oh->unique) : NULL;
+    return e ? send_late(e, iov, cnt) : ut->dev->send(ut->dev, iov, cnt);
 }
 
 /* Rebuild the request in front of its payload and process it. */
@@ -163,7 +241,7 @@ static void serve_entry(struct uring_transport *ut, struct uring_ent *e)
         /* Nothing the kernel sends; answer EIO rather than hang it. */
         struct fsp_out_header oh = { .len = sizeof oh, .error = -EIO,
                                      .unique = in.unique };
-        e->unique = in.unique;
+        atomic_store(&e->unique, in.unique);
         memcpy(e->hdr.in_out, &oh, sizeof oh);
         e->hdr.ring_ent_in_out.payload_sz = 0;
         commit_and_fetch(e);
@@ -172,7 +250,7 @@ static void serve_entry(struct uring_transport *ut, struct uring_ent *e)
     char *start = e->payload - fixed - sizeof in;
     memcpy(start, &in, sizeof in);
     memcpy(start + sizeof in, e->hdr.op_in, fixed);
-    e->unique = in.unique;
+    atomic_store(&e->unique, in.unique);
     tl_ent = e;
     atomic_fetch_add_explicit(&ut->requests, 1, memory_order_relaxed);
     size_t room = (size_t)(e->mem + FRONT_ROOM + ut->payload_size +
@@ -191,7 +269,8 @@ static void *queue_main(void *arg)
     /* Requests go to the queue of the CPU they come from: serve them
      * there.  Best effort; a refused affinity changes nothing else. */
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-    fsp_session_inline_only = 1;
+    /* Requests detached here keep the entry's buffer until answered. */
+    fsp_session_transport_buf = 1;
 
     int live = 0;
     for (unsigned i = 0; i < QUEUE_DEPTH; i++) {
@@ -208,20 +287,30 @@ static void *queue_main(void *arg)
         io_uring_prep_poll_add(sqe, ut->stopfd, POLLIN);
         io_uring_sqe_set_data(sqe, STOP_TAG);
     }
+    arm_done_poll(q);
     io_uring_submit(&q->ring);
 
     while (live > 0) {
         struct io_uring_cqe *cqe;
-        int r = io_uring_wait_cqe(&q->ring, &cqe);
-        if (r == -EINTR)
-            continue;
-        if (r < 0)
-            break;
+        /* Queued commits go out with the wait for the next completion. */
+        if (io_uring_sq_ready(&q->ring) || io_uring_peek_cqe(&q->ring, &cqe)) {
+            int r = io_uring_submit_and_wait(&q->ring, 1);
+            if (r == -EINTR)
+                continue;
+            if (r < 0)
+                break;
+            if (io_uring_peek_cqe(&q->ring, &cqe))
+                continue;
+        }
         void *tag = io_uring_cqe_get_data(cqe);
         int res = cqe->res;
         io_uring_cqe_seen(&q->ring, cqe);
         if (tag == STOP_TAG)
             break;
+        if (tag == DONE_TAG) {
+            commit_done(q);
+            continue;
+        }
         if (res < 0) {
             /* Refused at registration (the kernel then falls back to
              * /dev/fuse by itself) or torn down at unmount. */
@@ -247,6 +336,10 @@ static int ur_start(struct fsp_transport *t, struct fsp_session *se)
             return -EAGAIN;
         q->running = 1;
     }
+    /* The ring threads sit pinned on the CPUs the requests come from; a
+     * /dev/fuse thread polling there (for the odd FORGET or INTERRUPT)
+     * would only take CPU time from them. */
+    fsp_dev_transport_busy_poll(ut->dev, 0);
     return 0;
 }
 
@@ -284,6 +377,10 @@ static void free_queues(struct uring_transport *ut)
         struct uring_queue *q = &ut->queues[i];
         if (q->ring_ok)
             io_uring_queue_exit(&q->ring);
+        if (q->donefd > 0) {
+            close(q->donefd);
+            pthread_mutex_destroy(&q->done_lock);
+        }
         for (unsigned j = 0; j < QUEUE_DEPTH; j++)
             free(q->ents[j].mem);
     }
@@ -318,8 +415,14 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
         struct uring_queue *q = &ut->queues[i];
         q->ut = ut;
         q->qid = i;
+        q->donefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (q->donefd < 0) {
+            free_queues(ut);
+            return -errno;
+        }
+        pthread_mutex_init(&q->done_lock, NULL);
         struct io_uring_params p = { .flags = IORING_SETUP_SQE128 };
-        int r = io_uring_queue_init_params(2 * QUEUE_DEPTH + 2, &q->ring, &p);
+        int r = io_uring_queue_init_params(2 * QUEUE_DEPTH + 4, &q->ring, &p);
         if (r < 0) {
             free_queues(ut);
             return r;

@@ -1,11 +1,13 @@
 /*
- * Prints the size and member offsets of the libfuse 2.9 ABI structs.
+ * Prints the size and member offsets of the libfuse 2.9 ABI structs
+ * (fuse.h, fuse_common.h and the low-level fuse_lowlevel.h).
  * tests/compat/fuse2.sh builds it against fsp's include/fuse and against
  * Debian's libfuse-dev headers and compares the outputs: a difference
  * is a binary-compatibility break for 2.x programs.
  */
 #define FUSE_USE_VERSION 29
 #include <fuse.h>
+#include <fuse_lowlevel.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +75,33 @@ int main(void)
     OFF(struct fuse_operations, flock);
     OFF(struct fuse_operations, fallocate);
     OPBIT(flag_nullpath_ok); OPBIT(flag_nopath); OPBIT(flag_utime_omit_ok);
+    /* the low-level API (fuse_lowlevel.h) */
+    SZ(struct fuse_entry_param);
+    OFF(struct fuse_entry_param, generation);
+    OFF(struct fuse_entry_param, attr);
+    OFF(struct fuse_entry_param, attr_timeout);
+    OFF(struct fuse_entry_param, entry_timeout);
+    SZ(struct fuse_ctx);
+    OFF(struct fuse_ctx, umask);
+    SZ(struct fuse_forget_data);
+    SZ(struct fuse_lowlevel_ops);
+#define LLOFF(m) OFF(struct fuse_lowlevel_ops, m)
+    LLOFF(init); LLOFF(destroy); LLOFF(lookup); LLOFF(forget);
+    LLOFF(getattr); LLOFF(setattr); LLOFF(readlink); LLOFF(mknod);
+    LLOFF(mkdir); LLOFF(unlink); LLOFF(rmdir); LLOFF(symlink);
+    LLOFF(rename); LLOFF(link); LLOFF(open); LLOFF(read); LLOFF(write);
+    LLOFF(flush); LLOFF(release); LLOFF(fsync); LLOFF(opendir);
+    LLOFF(readdir); LLOFF(releasedir); LLOFF(fsyncdir); LLOFF(statfs);
+    LLOFF(setxattr); LLOFF(getxattr); LLOFF(listxattr);
+    LLOFF(removexattr); LLOFF(access); LLOFF(create); LLOFF(getlk);
+    LLOFF(setlk); LLOFF(bmap); LLOFF(ioctl); LLOFF(poll);
+    LLOFF(write_buf); LLOFF(retrieve_reply); LLOFF(forget_multi);
+    LLOFF(flock); LLOFF(fallocate);
+    SZ(struct fuse_session_ops);
+    SZ(struct fuse_chan_ops);
+    printf("FUSE_ROOT_ID = %d\n", (int)FUSE_ROOT_ID);
+    printf("set_attr = %d %d %d\n", FUSE_SET_ATTR_SIZE,
+           FUSE_SET_ATTR_ATIME_NOW, FUSE_SET_ATTR_MTIME_NOW);
     printf("FUSE_VERSION = %d\n", FUSE_VERSION);
     printf("caps = %d %d %d %d %d %d\n", FUSE_CAP_ASYNC_READ,
            FUSE_CAP_BIG_WRITES, FUSE_CAP_DONT_MASK, FUSE_CAP_FLOCK_LOCKS,

@@ -538,6 +538,8 @@ fi
 # ---- libfuse 2 (libfuse.so.2): its own file, same helpers ------------
 
 . "$ROOT/tests/compat/fuse2.sh"
+# ---- libfuse 2 low-level API and channels: httpfs2, python3-fuse, ...
+. "$ROOT/tests/compat/fuse2_ll.sh"
 
 # ---- more of Debian's FUSE programs, libfuse 2 and 3 ------------------
 

@@ -33,6 +33,7 @@ static void test_defaults(void)
     CHECK_EQ(o.auto_unmount, 1);
     CHECK_EQ(o.max_read, 0);
     CHECK_EQ(o.request_timeout, 0);
+    CHECK_EQ(o.busy_poll_us, -1);
     CHECK(o.fsname[0] == '\0');
     CHECK(o.subtype[0] == '\0');
 }
@@ -89,6 +90,10 @@ static void test_numbers(void)
     CHECK_EQ(parse("request_timeout=0"), 0);
     CHECK_EQ(parse("request_timeout=65535"), 0);
     CHECK_EQ(o.request_timeout, 65535);
+    CHECK_EQ(parse("busy_poll=0"), 0);
+    CHECK_EQ(o.busy_poll_us, 0);
+    CHECK_EQ(parse("busy_poll=1000"), 0);
+    CHECK_EQ(o.busy_poll_us, 1000);
 }
 
 static void test_bad_numbers(void)
@@ -108,6 +113,10 @@ static void test_bad_numbers(void)
     CHECK_EQ(parse("request_timeout=99999999999999999999"), -EINVAL);
     CHECK_EQ(parse("max_read"), -EINVAL);
     CHECK(strcmp(err, "option 'max_read' needs a value") == 0);
+    CHECK_EQ(parse("busy_poll=1001"), -EINVAL);
+    CHECK(strcmp(err, "bad value for busy_poll: '1001'") == 0);
+    CHECK_EQ(parse("busy_poll"), -EINVAL);
+    CHECK(strcmp(err, "option 'busy_poll' needs a value") == 0);
 }
 
 static void test_names(void)

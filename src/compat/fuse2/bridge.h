@@ -63,12 +63,23 @@ enum f2b_op {
 typedef int (*f2b_fill_t)(void *dh, const char *name, const struct stat *st,
                           off_t off);
 
+/* ---- fuse3 side (f3_chan.c): the mount a 2.x channel holds ------------ */
+
+/* Mount mountpoint with the -o options opts (may be NULL; options that
+ * are not mount options are left for the session): a fuse3 session that
+ * only owns the mount, or NULL (said on stderr). */
+void *f2b_chan_mount(const char *mountpoint, const char *opts);
+/* Move chan_se's mount to se (a fuse3 session not mounted yet); 0, or -1
+ * if chan_se has no mount or se has one. */
+int f2b_chan_give(void *chan_se, void *se);
+/* Free chan_se, unmounting if it still has the mount. */
+void f2b_chan_release(void *chan_se);
+
 /* ---- fuse3 side (f3_bridge.c), called by the fuse2 side ---------------- */
 
 /* A fuse3 struct fuse for fs with the options in args (a struct
  * fuse_args, same layout in both), has[] from f2_has; NULL on error. */
 void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has);
-int f2b_mount(void *f, const char *mountpoint);
 void f2b_unmount(void *f);
 void f2b_destroy(void *f);
 /* 0, or -1 on error (a signal ending the loop is success in 2.x). */
@@ -154,5 +165,145 @@ int f2_write_buf(struct f2_fs *fs, const char *path, void *bufv, off_t off,
                  struct f2b_fi *fi);
 int f2_read_buf(struct f2_fs *fs, const char *path, void **bufp, size_t size,
                 off_t off, struct f2b_fi *fi);
+
+/* ==== The 2.x low-level API (ll2_*.c, f3_ll2.c) ========================
+ *
+ * A 2.x low-level session is a fuse3 struct fuse_session (so
+ * fuse_session_exit, the signal handlers, ... are the fuse3 code's)
+ * whose operations are f3_ll2.c's 3.x handlers; they call the f2l_*
+ * functions below, which call the program's 2.9 handlers.  Requests
+ * are the fuse3 struct fuse_req on both sides, so the 2.x replies whose
+ * ABI is 3.x's are the fuse3 functions (ll2.h).
+ */
+struct f2_ll;                    /* the fuse2 side's state (ll2.h) */
+struct fuse_req;
+struct fuse_bufvec;
+struct fuse_pollhandle;
+struct fuse_forget_data;
+struct iovec;
+
+/* The 2.9 handlers, for has[] (init and destroy are always bridged). */
+enum f2l_op {
+    F2L_LOOKUP, F2L_FORGET, F2L_GETATTR, F2L_SETATTR, F2L_READLINK,
+    F2L_MKNOD, F2L_MKDIR, F2L_UNLINK, F2L_RMDIR, F2L_SYMLINK, F2L_RENAME,
+    F2L_LINK, F2L_OPEN, F2L_READ, F2L_WRITE, F2L_FLUSH, F2L_RELEASE,
+    F2L_FSYNC, F2L_OPENDIR, F2L_READDIR, F2L_RELEASEDIR, F2L_FSYNCDIR,
+    F2L_STATFS, F2L_SETXATTR, F2L_GETXATTR, F2L_LISTXATTR, F2L_REMOVEXATTR,
+    F2L_ACCESS, F2L_CREATE, F2L_GETLK, F2L_SETLK, F2L_BMAP, F2L_IOCTL,
+    F2L_POLL, F2L_WRITE_BUF, F2L_RETRIEVE_REPLY, F2L_FORGET_MULTI,
+    F2L_FLOCK, F2L_FALLOCATE,
+    F2L_NOPS
+};
+
+/* ---- fuse3 side (f3_ll2.c), called by the fuse2 side ---------------- */
+
+/* A fuse3 session with the options in args (struct fuse_args) whose
+ * handlers call ll's for the ops in has[]; NULL on error. */
+void *f2b_ll_new(void *args, struct f2_ll *ll, const unsigned char *has);
+/* ll of a session made by f2b_ll_new, NULL for any other session. */
+struct f2_ll *f2b_ll_of(void *se);
+/* ll of the session of req, NULL for a high-level file system's. */
+struct f2_ll *f2b_req_ll(struct fuse_req *req);
+/* The fuse3 struct fuse of a high-level session, NULL for f2b_ll_new's. */
+void *f2b_fuse_of(void *se);
+/* fuse3's multi-threaded loop with libfuse's defaults. */
+int f2b_ll_loop_mt(void *se);
+/* fuse_reply_open/create with the fields of a 2.x fuse_file_info; e is
+ * a struct fuse_entry_param (same layout in 2.9 and 3.x). */
+int f2b_reply_open(struct fuse_req *req, const struct f2b_fi *fi);
+int f2b_reply_create(struct fuse_req *req, const void *e,
+                     const struct f2b_fi *fi);
+/* The receive buffer size a request may need. */
+size_t f2b_bufsize(void);
+/* Read one request into buf: its size, or -errno (-ENODEV: unmounted). */
+int f2b_receive(void *se, void *buf, size_t size);
+/* Write a reply or notification to se's kernel connection; 0 or -errno. */
+int f2b_send(void *se, const struct iovec *iov, int count);
+
+/* ---- fuse2 side (ll2_ops.c), called by f3_ll2.c's handlers ---------- */
+
+void f2l_init(struct f2_ll *ll, struct f2b_conn *conn);
+void f2l_destroy(struct f2_ll *ll);
+void f2l_lookup(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+                const char *name);
+void f2l_forget(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                uint64_t nlookup);
+void f2l_getattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino);
+void f2l_setattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                 struct stat *attr, int to_set, const struct f2b_fi *fi);
+void f2l_readlink(struct f2_ll *ll, struct fuse_req *req, uint64_t ino);
+void f2l_mknod(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+               const char *name, mode_t mode, dev_t rdev);
+void f2l_mkdir(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+               const char *name, mode_t mode);
+void f2l_unlink(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+                const char *name);
+void f2l_rmdir(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+               const char *name);
+void f2l_symlink(struct f2_ll *ll, struct fuse_req *req, const char *link,
+                 uint64_t parent, const char *name);
+void f2l_rename(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+                const char *name, uint64_t newparent, const char *newname);
+void f2l_link(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+              uint64_t newparent, const char *newname);
+void f2l_open(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+              const struct f2b_fi *fi);
+void f2l_read(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+              size_t size, off_t off, const struct f2b_fi *fi);
+void f2l_write(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               const char *buf, size_t size, off_t off,
+               const struct f2b_fi *fi);
+void f2l_flush(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               const struct f2b_fi *fi);
+void f2l_release(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                 const struct f2b_fi *fi);
+void f2l_fsync(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               int datasync, const struct f2b_fi *fi);
+void f2l_opendir(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                 const struct f2b_fi *fi);
+void f2l_readdir(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                 size_t size, off_t off, const struct f2b_fi *fi);
+void f2l_releasedir(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                    const struct f2b_fi *fi);
+void f2l_fsyncdir(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                  int datasync, const struct f2b_fi *fi);
+void f2l_statfs(struct f2_ll *ll, struct fuse_req *req, uint64_t ino);
+void f2l_setxattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                  const char *name, const char *value, size_t size,
+                  int flags);
+void f2l_getxattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                  const char *name, size_t size);
+void f2l_listxattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                   size_t size);
+void f2l_removexattr(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                     const char *name);
+void f2l_access(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                int mask);
+void f2l_create(struct f2_ll *ll, struct fuse_req *req, uint64_t parent,
+                const char *name, mode_t mode, const struct f2b_fi *fi);
+void f2l_getlk(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               const struct f2b_fi *fi, struct flock *lock);
+void f2l_setlk(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               const struct f2b_fi *fi, struct flock *lock, int sleep);
+void f2l_bmap(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+              size_t blocksize, uint64_t idx);
+void f2l_ioctl(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               int cmd, void *arg, const struct f2b_fi *fi, unsigned flags,
+               const void *in_buf, size_t in_bufsz, size_t out_bufsz);
+void f2l_poll(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+              const struct f2b_fi *fi, struct fuse_pollhandle *ph);
+void f2l_write_buf(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                   struct fuse_bufvec *bufv, off_t off,
+                   const struct f2b_fi *fi);
+void f2l_retrieve_reply(struct f2_ll *ll, struct fuse_req *req,
+                        void *cookie, uint64_t ino, off_t offset,
+                        struct fuse_bufvec *bufv);
+void f2l_forget_multi(struct f2_ll *ll, struct fuse_req *req, size_t count,
+                      struct fuse_forget_data *forgets);
+void f2l_flock(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+               const struct f2b_fi *fi, int op);
+void f2l_fallocate(struct f2_ll *ll, struct fuse_req *req, uint64_t ino,
+                   int mode, off_t offset, off_t length,
+                   const struct f2b_fi *fi);
 
 #endif

@@ -5,14 +5,16 @@
 # fuse3_renames.h forced in (their public names become fsp3_*), the
 # .symver aliases of that build (fuse_new@@FUSE_3.1, ...) are stripped
 # because no FUSE_3.x node exists here, and the 2.x API is defined by
-# fuse2_*.c, which see only include/fuse.  f3_bridge.c is the one file
-# built the fuse3 way that knows both (through bridge.h's plain types).
+# fuse2_*.c and ll2_*.c, which see only include/fuse.  f3_*.c are the
+# files built the fuse3 way that know both (through bridge.h's plain
+# types).
 
 F2_DIR      := src/compat/fuse2
-F2_SIDE     := $(filter-out $(F2_DIR)/f3_bridge.c,$(sort $(wildcard $(F2_DIR)/*.c)))
+F2_F3_SIDE  := $(sort $(wildcard $(F2_DIR)/f3_*.c))
+F2_SIDE     := $(filter-out $(F2_F3_SIDE),$(sort $(wildcard $(F2_DIR)/*.c)))
 F2_OBJS     := $(F2_SIDE:%.c=$(BUILD)/%.o)
 F2_F3_OBJS  := $(COMPAT3_SRCS:src/compat/fuse3/%.c=$(BUILD)/compat2/fuse3/%.o) \
-               $(BUILD)/compat2/f3_bridge.o
+               $(F2_F3_SIDE:$(F2_DIR)/%.c=$(BUILD)/compat2/%.o)
 LIBFUSE2    := $(BUILD)/compat/libfuse.so.2
 FUSE2_PC    := $(BUILD)/pkgconfig/fuse.pc
 F2_F3_FLAGS := -Iinclude/fuse3 -include $(F2_DIR)/fuse3_renames.h
@@ -34,9 +36,10 @@ $(BUILD)/compat2/fuse3/%.o: src/compat/fuse3/%.c $(F2_DIR)/fuse3_renames.h
 	$(OBJCOPY) --wildcard --strip-symbol='*@*' $@.tmp $@
 	@rm -f $@.tmp
 
-$(BUILD)/compat2/f3_bridge.o: $(F2_DIR)/f3_bridge.c $(F2_DIR)/fuse3_renames.h
+$(BUILD)/compat2/f3_%.o: $(F2_DIR)/f3_%.c $(F2_DIR)/fuse3_renames.h
 	@mkdir -p $(dir $@)
-	$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MF $(@:.o=.d) -MT $@ \
+	    -c -o $@ $<
 
 $(LIBFUSE2): $(F2_OBJS) $(F2_F3_OBJS) $(LIB_OBJS) $(F2_DIR)/fuse2.map
 	@mkdir -p $(dir $@)

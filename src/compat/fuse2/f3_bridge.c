@@ -385,11 +385,6 @@ void *f2b_new(void *args, struct f2_fs *fs, const unsigned char *has)
     return f;
 }
 
-int f2b_mount(void *f, const char *mountpoint)
-{
-    return fuse_mount(f, mountpoint);
-}
-
 void f2b_unmount(void *f)
 {
     fuse_unmount(f);

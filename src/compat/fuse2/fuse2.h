@@ -15,14 +15,17 @@
 #define FSP_FUSE2_PKGVERSION "2.9.9-fsp"
 
 /*
- * A channel from fuse_mount: fsp mounts when fuse_new attaches the file
- * system (the fuse3 code mounts a struct fuse, not a bare descriptor),
- * so until then it holds the mount point and the -o options it got.
+ * A channel from fuse_mount.  fsp's mounts belong to fuse3 sessions, so
+ * the channel's mount is held by a session of its own (f3_chan.c) until
+ * fuse_new or fuse_session_add_chan moves it to the session that serves
+ * it.
  */
 struct fuse_chan {
     char *mountpoint;
     char *opts;                  /* the -o options of fuse_mount's args */
+    void *mse;                   /* the fuse3 session holding the mount */
     struct fuse *f;              /* mounted through this channel */
+    struct fuse_session *se;     /* 2.x low-level: attached to this one */
 };
 
 /* The 2.x state of one file system (the fuse3 private data). */
@@ -31,6 +34,14 @@ struct f2_fs {
     void *user_data;             /* fuse_new's, then what init returned */
     struct fuse_chan *ch;        /* until fuse_unmount */
 };
+
+/* 2.x fuse_file_info from and to the bridge's fields (fuse2_ops.c);
+ * f2_fi_to copies what an open-like callback may set. */
+void f2_fi_from(struct fuse_file_info *o, const struct f2b_fi *b);
+void f2_fi_to(struct f2b_fi *b, const struct fuse_file_info *o);
+/* The 2.9 fuse_conn_info init sees, and what it changed back. */
+void f2_conn_to2(struct fuse_conn_info *ci, const struct f2b_conn *c);
+void f2_conn_from2(struct f2b_conn *c, const struct fuse_conn_info *ci);
 
 /* The 2.4 session calls exported from the fuse3 code unchanged. */
 int fuse_session_exited(struct fuse_session *se);

@@ -1,10 +1,12 @@
 /*
  * libfuse.so.2: the 2.x high-level API on the fuse3 code.  The 2.x
  * flow is fuse_mount (a channel) then fuse_new (a file system on it);
- * the fuse3 code has fuse_new then fuse_mount, so the channel only
- * records the mount point and options and fuse_new does both.
+ * the fuse3 code has fuse_new then fuse_mount, so the channel's mount is
+ * held by a session of its own until fuse_new moves it to the file
+ * system's (f3_chan.c; for the low-level API fuse_session_add_chan does,
+ * ll2_session.c).
  */
-#include "compat/fuse2/fuse2.h"
+#include "compat/fuse2/ll2.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +58,12 @@ struct fuse_chan *fuse_mount(const char *mountpoint, struct fuse_args *args)
         free(ch);
         return NULL;
     }
+    /* mounted now, as in 2.9: errors show here, the descriptor exists */
+    ch->mse = f2b_chan_mount(mountpoint, ch->opts);
+    if (!ch->mse) {
+        fuse_chan_destroy(ch);
+        return NULL;
+    }
     return ch;
 }
 
@@ -68,9 +76,10 @@ void fuse_unmount(const char *mountpoint, struct fuse_chan *ch)
         f2b_fs_of(ch->f)->ch = NULL;
         f2b_unmount(ch->f);
     }
-    free(ch->mountpoint);
-    free(ch->opts);
-    free(ch);
+    /* a low-level session's mount (fuse_session_add_chan made it) */
+    if (ch->se)
+        fsp3_fuse_session_unmount(ch->se);
+    fuse_chan_destroy(ch);
 }
 
 /* ---- File systems ------------------------------------------------------- */
@@ -200,7 +209,8 @@ struct fuse *fuse_new(struct fuse_chan *ch, struct fuse_args *args,
         free(fs);
         return NULL;
     }
-    if (f2b_mount(f, ch->mountpoint) != 0) {
+    if (f2b_chan_give(ch->mse, fuse_get_session(f)) != 0) {
+        fprintf(stderr, "fuse: the channel is not mounted\n");
         f2b_destroy(f);
         free(fs);
         return NULL;

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-static void fi2_from(struct fuse_file_info *o, const struct f2b_fi *b)
+void f2_fi_from(struct fuse_file_info *o, const struct f2b_fi *b)
 {
     memset(o, 0, sizeof(*o));
     o->flags = b->flags;
@@ -25,7 +25,7 @@ static void fi2_from(struct fuse_file_info *o, const struct f2b_fi *b)
 }
 
 /* What the callback may have set for the kernel. */
-static void fi2_to(struct f2b_fi *b, const struct fuse_file_info *o)
+void f2_fi_to(struct f2b_fi *b, const struct fuse_file_info *o)
 {
     b->fh = o->fh;
     b->direct_io = o->direct_io;
@@ -39,9 +39,9 @@ static void fi2_to(struct f2b_fi *b, const struct fuse_file_info *o)
         if (!fs->op.m)                                                      \
             return -ENOSYS;                                                 \
         struct fuse_file_info fi2_;                                         \
-        fi2_from(&fi2_, b);                                                 \
+        f2_fi_from(&fi2_, b);                                               \
         int r_ = fs->op.m(__VA_ARGS__, &fi2_);                              \
-        fi2_to(b, &fi2_);                                                   \
+        f2_fi_to(b, &fi2_);                                                 \
         return r_;                                                          \
     } while (0)
 
@@ -53,7 +53,7 @@ int f2_getattr(struct f2_fs *fs, const char *path, struct stat *st,
 {
     if (b && fs->op.fgetattr) {
         struct fuse_file_info fi;
-        fi2_from(&fi, b);
+        f2_fi_from(&fi, b);
         return fs->op.fgetattr(path, st, &fi);
     }
     if (!path)
@@ -116,7 +116,7 @@ int f2_truncate(struct f2_fs *fs, const char *path, off_t size,
 {
     if (b && fs->op.ftruncate) {
         struct fuse_file_info fi;
-        fi2_from(&fi, b);
+        f2_fi_from(&fi, b);
         return fs->op.ftruncate(path, size, &fi);
     }
     if (!path)
@@ -292,29 +292,39 @@ int f2_fsyncdir(struct f2_fs *fs, const char *path, int datasync,
                FUSE_CAP_SPLICE_MOVE | FUSE_CAP_SPLICE_READ |                \
                FUSE_CAP_FLOCK_LOCKS | FUSE_CAP_IOCTL_DIR)
 
+void f2_conn_to2(struct fuse_conn_info *ci, const struct f2b_conn *c)
+{
+    memset(ci, 0, sizeof(*ci));
+    ci->proto_major = c->proto_major;
+    ci->proto_minor = c->proto_minor;
+    ci->async_read = !!(c->want & FUSE_CAP_ASYNC_READ);
+    ci->max_write = c->max_write;
+    ci->max_readahead = c->max_readahead;
+    ci->capable = (c->capable & CAPS2) | FUSE_CAP_BIG_WRITES;
+    ci->want = (c->want & CAPS2) | FUSE_CAP_BIG_WRITES;
+    ci->max_background = c->max_background;
+    ci->congestion_threshold = c->congestion_threshold;
+}
+
+void f2_conn_from2(struct f2b_conn *c, const struct fuse_conn_info *ci)
+{
+    c->want = (c->want & ~(unsigned)CAPS2) | (ci->want & c->capable & CAPS2);
+    if (!ci->async_read)
+        c->want &= ~(unsigned)FUSE_CAP_ASYNC_READ;
+    c->max_write = ci->max_write;
+    c->max_readahead = ci->max_readahead;
+    c->max_background = ci->max_background;
+    c->congestion_threshold = ci->congestion_threshold;
+}
+
 void f2_init(struct f2_fs *fs, struct f2b_conn *c)
 {
     if (!fs->op.init)
         return;
     struct fuse_conn_info ci;
-    memset(&ci, 0, sizeof(ci));
-    ci.proto_major = c->proto_major;
-    ci.proto_minor = c->proto_minor;
-    ci.async_read = !!(c->want & FUSE_CAP_ASYNC_READ);
-    ci.max_write = c->max_write;
-    ci.max_readahead = c->max_readahead;
-    ci.capable = (c->capable & CAPS2) | FUSE_CAP_BIG_WRITES;
-    ci.want = (c->want & CAPS2) | FUSE_CAP_BIG_WRITES;
-    ci.max_background = c->max_background;
-    ci.congestion_threshold = c->congestion_threshold;
+    f2_conn_to2(&ci, c);
     fs->user_data = fs->op.init(&ci);
-    c->want = (c->want & ~(unsigned)CAPS2) | (ci.want & c->capable & CAPS2);
-    if (!ci.async_read)
-        c->want &= ~(unsigned)FUSE_CAP_ASYNC_READ;
-    c->max_write = ci.max_write;
-    c->max_readahead = ci.max_readahead;
-    c->max_background = ci.max_background;
-    c->congestion_threshold = ci.congestion_threshold;
+    f2_conn_from2(c, &ci);
 }
 
 void f2_destroy(struct f2_fs *fs)
@@ -340,7 +350,7 @@ int f2_lock(struct f2_fs *fs, const char *path, struct f2b_fi *b, int cmd,
     if (!fs->op.lock)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     return fs->op.lock(path, &fi, cmd, lock);
 }
 
@@ -355,7 +365,7 @@ int f2_flock(struct f2_fs *fs, const char *path, struct f2b_fi *b, int op)
     if (!fs->op.flock)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     return fs->op.flock(path, &fi, op);
 }
 
@@ -365,7 +375,7 @@ int f2_fallocate(struct f2_fs *fs, const char *path, int mode, off_t off,
     if (!fs->op.fallocate)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     return fs->op.fallocate(path, mode, off, len, &fi);
 }
 
@@ -375,7 +385,7 @@ int f2_ioctl(struct f2_fs *fs, const char *path, int cmd, void *arg,
     if (!fs->op.ioctl)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     return fs->op.ioctl(path, cmd, arg, &fi, flags, data);
 }
 
@@ -385,7 +395,7 @@ int f2_poll(struct f2_fs *fs, const char *path, struct f2b_fi *b, void *ph,
     if (!fs->op.poll)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     return fs->op.poll(path, &fi, ph, reventsp);
 }
 
@@ -402,9 +412,9 @@ int f2_read_buf(struct f2_fs *fs, const char *path, void **bufp, size_t size,
     if (!fs->op.read_buf)
         return -ENOSYS;
     struct fuse_file_info fi;
-    fi2_from(&fi, b);
+    f2_fi_from(&fi, b);
     int r = fs->op.read_buf(path, &v, size, off, &fi);
-    fi2_to(b, &fi);
+    f2_fi_to(b, &fi);
     *bufp = v;
     return r;
 }

@@ -107,6 +107,17 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c);
 int fsp_fuse_retrieve_find(struct fuse_session *se, uint64_t unique,
                            void **cookie);
 
+/* Replace se's mount options by those of opts (a -o list, may be NULL;
+ * options that are not mount or session options are ignored), for
+ * libfuse 2, where they come with the channel (session.c); 0 or -1. */
+int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts);
+
+/* Give src's mount (descriptor, watchdog, mount options) to dst, which
+ * has none; src is left unmounted (session.c).  For libfuse 2, whose
+ * fuse_mount mounts before the session that will serve it exists. */
+void fsp_fuse_session_move_mount(struct fuse_session *dst,
+                                 struct fuse_session *src);
+
 /* Create the fsp session if there is none yet (loop.c); 0 or -errno. */
 int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
                            unsigned max_threads);

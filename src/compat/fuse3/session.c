@@ -180,6 +180,47 @@ fail:
     return NULL;
 }
 
+int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts)
+{
+    struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+    struct ll_args la = { 0 };
+    struct mount_args ma = { 0 };
+    int res = -1;
+    if (fuse_opt_add_arg(&args, "") == -1 ||
+        (opts && (fuse_opt_add_arg(&args, "-o") == -1 ||
+                  fuse_opt_add_arg(&args, opts) == -1)))
+        goto out;
+    if (fuse_opt_parse(&args, &la, ll_opts, NULL) == -1 ||
+        (la.deny_others && fuse_opt_add_arg(&args, "-oallow_other") == -1) ||
+        fuse_opt_parse(&args, &ma, mount_opts, NULL) == -1)
+        goto out;
+    /* what is left are the session's own options, already parsed */
+    res = apply_mount_args(se, &ma);
+    se->debug |= la.debug;
+    se->deny_others |= la.deny_others;
+out:
+    free(ma.fsname);
+    free(ma.subtype);
+    fuse_opt_free_args(&args);
+    return res;
+}
+
+void fsp_fuse_session_move_mount(struct fuse_session *dst,
+                                 struct fuse_session *src)
+{
+    dst->m = src->m;
+    dst->fd = src->fd;
+    dst->fd_external = src->fd_external;
+    dst->mountpoint = src->mountpoint;
+    /* what INIT and the checks of each request take from the mount */
+    dst->mo = src->mo;
+    dst->deny_others |= src->deny_others;
+    memset(&src->m, 0, sizeof src->m);
+    src->fd = -1;
+    src->fd_external = 0;
+    src->mountpoint = NULL;
+}
+
 /* "/dev/fd/N": a /dev/fuse descriptor mounted by someone else. */
 static int parse_fd_mountpoint(const char *mp)
 {
