@@ -46,6 +46,25 @@ need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
 need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
 need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
 need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
+# Debian's FUSE programs run on fsp's libraries (tests/compat/debian.sh),
+# with the tools that make and check their images
+need_cmd fuse2fs fuse2fs
+need_cmd debugfs e2fsprogs    # mkfs.ext4 -d, e2fsck, debugfs
+need_cmd fuse-zip fuse-zip
+need_cmd unzip unzip
+need_cmd unionfs unionfs-fuse
+need_cmd fuse-overlayfs fuse-overlayfs
+need_cmd encfs encfs
+need_cmd securefs securefs
+need_cmd mount.exfat-fuse exfat-fuse
+need_cmd mkfs.exfat exfatprogs   # mkfs.exfat, fsck.exfat
+need_cmd fuseiso fuseiso
+need_cmd genisoimage genisoimage
+need_cmd afuse afuse
+need_cmd nbdfuse libnbd-bin
+need_cmd nbdkit nbdkit
+need_cmd rofiles-fuse ostree
+need_pkg python3-pyfuse3      # Cython binding to libfuse3 (low-level)
 
 if [ -n "$missing" ]; then
     SUDO=""

@@ -5,15 +5,19 @@
  */
 #include "kernel/mount.h"
 #include "kernel/watchdog.h"
+#include "kernel/wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -311,10 +315,15 @@ static int mount_direct(const char *path, const struct fsp_mount_opts *o,
         snprintf(data + n, sizeof(data) - n, ",max_read=%u",
                  (unsigned)o->max_read);
     }
-    if (o->subtype[0])
-        snprintf(fstype, sizeof(fstype), "fuse.%s", o->subtype);
-    else
-        snprintf(fstype, sizeof(fstype), "fuse");
+    /* fuseblk: the kernel opens the block device named as the source
+     * (fsname) and sends DESTROY at unmount; blksize is its block size. */
+    if (o->blkdev && o->blksize) {
+        size_t n = strlen(data);
+        snprintf(data + n, sizeof(data) - n, ",blksize=%u",
+                 (unsigned)o->blksize);
+    }
+    snprintf(fstype, sizeof(fstype), "%s%s%s", o->blkdev ? "fuseblk" : "fuse",
+             o->subtype[0] ? "." : "", o->subtype);
     if (o->read_only)
         flags |= MS_RDONLY;
 
@@ -326,6 +335,9 @@ static int mount_direct(const char *path, const struct fsp_mount_opts *o,
         else if (e == ENODEV)
             kmount_errf(err, errlen, "/dev/fuse not available: the kernel "
                         "has no fuse file system (%s)", strerror(e));
+        else if (o->blkdev && (e == ENOTBLK || e == ENOENT))
+            kmount_errf(err, errlen, "mount failed: %s: %s",
+                        default_fsname(o), strerror(e));
         else
             kmount_errf(err, errlen, "mount failed: %s: %s", path,
                         strerror(e));
@@ -461,6 +473,12 @@ int fsp_mount(struct fsp_mount *m, const char *mountpoint,
     rc = check_mountpoint(canon, o, via_fusermount, err, errlen);
     if (rc < 0)
         goto out;
+    /* fusermount3 refuses blkdev to anyone but root, and so do we. */
+    if (o->blkdev && via_fusermount) {
+        kmount_errf(err, errlen, "blkdev mounts need root");
+        rc = -EPERM;
+        goto out;
+    }
 
     if (via_fusermount)
         rc = mount_fusermount(canon, o, &fd, err, errlen);
@@ -491,6 +509,7 @@ int fsp_mount(struct fsp_mount *m, const char *mountpoint,
     m->watchdog_pid = (int)wpid;
     m->dev_minor = minor(dev);
     m->mounted = 1;
+    m->blkdev = o->blkdev;
     rc = 0;
 
 out:
@@ -509,6 +528,94 @@ out:
             close(fd);
     }
     return rc;
+}
+
+/*
+ * The kernel unmounts a fuseblk mount only after the server answered the
+ * DESTROY it sends then (uninterruptibly).  Unmounting from outside, the
+ * file system's loop answers it; but a program that unmounts itself
+ * (after its loop ended, on SIGTERM) has nobody reading, and fsp's
+ * session holds a descriptor of its own, so closing ours does not end
+ * the connection either.  So while umount2 runs, this thread answers:
+ * DESTROY with success, anything else with ENODEV (the file system is
+ * going away), FORGETs and INTERRUPTs with nothing.  If the loop still
+ * runs and answers DESTROY itself, the thread just stops with umount2.
+ */
+struct destroy_server {
+    int fd;
+    int stopfd;
+    pthread_t thread;
+};
+
+static void *serve_destroy(void *arg)
+{
+    struct destroy_server *ds = arg;
+    size_t size = (1u << 20) + 4096;  /* the session's: the largest write */
+    char *buf = malloc(size);
+
+    while (buf) {
+        struct pollfd p[2] = { { .fd = ds->fd, .events = POLLIN },
+                               { .fd = ds->stopfd, .events = POLLIN } };
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[1].revents || (p[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
+            break;
+        ssize_t n = read(ds->fd, buf, size);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR || errno == ENOENT))
+            continue;  /* taken by the loop, or withdrawn by the kernel */
+        if (n < 0)
+            break;
+        if ((size_t)n < sizeof(struct fsp_in_header))
+            continue;
+        const struct fsp_in_header *in = (const void *)buf;
+        if (in->opcode == FSP_OP_FORGET || in->opcode == FSP_OP_BATCH_FORGET
+            || in->opcode == FSP_OP_INTERRUPT)
+            continue;
+        struct fsp_out_header out = {
+            .len = sizeof out,
+            .error = in->opcode == FSP_OP_DESTROY ? 0 : -ENODEV,
+            .unique = in->unique,
+        };
+        if (write(ds->fd, &out, sizeof out) < 0) {
+            /* the request is gone (interrupted): nothing to do */
+        }
+    }
+    free(buf);
+    return NULL;
+}
+
+static int destroy_server_start(struct destroy_server *ds, int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    /* Nonblocking, so that a request the loop takes first cannot leave
+     * this thread stuck in read. */
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -errno;
+    ds->fd = fd;
+    ds->stopfd = eventfd(0, EFD_CLOEXEC);
+    if (ds->stopfd < 0)
+        return -errno;
+    int rc = pthread_create(&ds->thread, NULL, serve_destroy, ds);
+    if (rc) {
+        close(ds->stopfd);
+        return -rc;
+    }
+    return 0;
+}
+
+static void destroy_server_stop(struct destroy_server *ds)
+{
+    uint64_t one = 1;
+
+    if (write(ds->stopfd, &one, sizeof one) < 0) {
+        /* an eventfd write of 1 cannot fail here */
+    }
+    pthread_join(ds->thread, NULL);
+    close(ds->stopfd);
 }
 
 int fsp_unmount(struct fsp_mount *m)
@@ -533,6 +640,9 @@ int fsp_unmount(struct fsp_mount *m)
         still_ours = 1;  /* cannot tell: the kernel will say if not */
 
     if (still_ours) {
+        struct destroy_server ds;
+        int serving = m->blkdev && m->fd >= 0
+                      && destroy_server_start(&ds, m->fd) == 0;
         if (m->via_fusermount) {
             rc = kmount_fusermount_unmount(m->mountpoint, NULL, 0);
             if (rc < 0 && kmount_mountinfo_find(m->mountpoint, &now, NULL, 0,
@@ -544,6 +654,8 @@ int fsp_unmount(struct fsp_mount *m)
             if (errno != EINVAL && errno != ENOENT)
                 rc = -errno;
         }
+        if (serving)
+            destroy_server_stop(&ds);
     }
 
     if (m->fd >= 0)

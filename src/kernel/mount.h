@@ -39,6 +39,10 @@ struct fsp_mount_opts {
                                  before sleeping; -1 = default */
     char fsname[256];         /* fsname=NAME, "" = the program's name */
     char subtype[64];         /* subtype=NAME, "" = none */
+    int blkdev;               /* a "fuseblk" mount: fsname is the block
+                                 device the file system serves (root only) */
+    uint32_t blksize;         /* blksize=N for a fuseblk mount, 0 = the
+                                 kernel's default */
 };
 
 /* Initialise *o with the defaults (auto_unmount on, everything else off). */
@@ -63,6 +67,7 @@ struct fsp_mount {
     unsigned dev_minor;       /* minor of the mount's st_dev: the fusectl connection id */
     int mounted;              /* set by fsp_mount(), cleared by fsp_unmount(); lets a
                                  zeroed or failed struct be unmounted harmlessly */
+    int blkdev;               /* a fuseblk mount (see fsp_unmount) */
 };
 
 /*

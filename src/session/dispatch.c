@@ -102,10 +102,16 @@ int fsp_req_on_interrupt(struct fsp_request *req,
     return was;
 }
 
+/* DESTROY comes for fuseblk mounts, whose unmount waits for the answer:
+ * a layer with work to finish first answers it from op[FSP_OP_DESTROY]. */
 static void do_destroy(struct fsp_request *req)
 {
-    fsp_reply_err(req, 0);
-    fsp_session_exit(req->se);
+    struct fsp_session *se = req->se;
+    if (atomic_load(&se->initialized) && se->ops.op[FSP_OP_DESTROY])
+        se->ops.op[FSP_OP_DESTROY](req);
+    else
+        fsp_reply_err(req, 0);
+    fsp_session_exit(se);
 }
 
 int fsp_session_process(struct fsp_session *se, void *buf, size_t len,

@@ -148,7 +148,10 @@ struct fsp_ll_ops {
     /* FSP_OP_BATCH_FORGET and friends above 63 are routed by session.
      * op[FSP_OP_NOTIFY_REPLY], if set, gets the kernel's answers to
      * RETRIEVE notifications (and must reply none); unset, they are
-     * dropped. */
+     * dropped.  op[FSP_OP_DESTROY], if set, answers DESTROY (sent for
+     * fuseblk mounts, whose unmount waits for the answer) after work
+     * that must be done by then; unset, the session answers at once.
+     * The session ends after a DESTROY either way. */
 };
 
 /* Per-opcode counters, from the start of the session. */

@@ -165,21 +165,20 @@ fuse2_tests() {
         P=$!; PIDS="$PIDS $P"
         if wait_mounted "$M" "$P"; then
             pyops() {
-                set -e
-                echo hello > "$M/f1"
-                [ "$(cat "$M/f1")" = hello ]
-                mkdir "$M/d"
-                head -c 100000 /dev/urandom > "$T/pybig"
-                cp "$T/pybig" "$M/d/big"
-                cmp "$T/pybig" "$M/d/big"
-                [ "$(ls "$M" | tr '\n' ' ')" = "d f1 " ]
-                mv "$M/f1" "$M/d/f2"
-                [ "$(ls "$M/d" | tr '\n' ' ')" = "big f2 " ]
-                touch -m -d 2001-01-01 "$M/d/f2"
-                [ "$(stat -c %Y "$M/d/f2")" = 978307200 ]
-                rm "$M/d/f2" "$M/d/big"
-                rmdir "$M/d"
-                [ -z "$(ls -A "$M")" ]
+                echo hello > "$M/f1" || return 1
+                [ "$(cat "$M/f1")" = hello ] || return 1
+                mkdir "$M/d" || return 1
+                head -c 100000 /dev/urandom > "$T/pybig" || return 1
+                cp "$T/pybig" "$M/d/big" || return 1
+                cmp "$T/pybig" "$M/d/big" || return 1
+                [ "$(ls "$M" | tr '\n' ' ')" = "d f1 " ] || return 1
+                mv "$M/f1" "$M/d/f2" || return 1
+                [ "$(ls "$M/d" | tr '\n' ' ')" = "big f2 " ] || return 1
+                touch -m -d 2001-01-01 "$M/d/f2" || return 1
+                [ "$(stat -c %Y "$M/d/f2")" = 978307200 ] || return 1
+                rm "$M/d/f2" "$M/d/big" || return 1
+                rmdir "$M/d" || return 1
+                [ -z "$(ls -A "$M")" ] || return 1
             }
             if (pyops) 2>"$T/pyops.err"; then
                 pass "fusepy memfs: create, read, write, mkdir, ls, rename, utimens, rm"

@@ -271,21 +271,20 @@ fuse2_ll_tests() {
             P=$!; PIDS="$PIDS $P"
             if wait_mounted "$M" "$P"; then
                 llops() {
-                    set -e
-                    mkdir "$M/d"
-                    head -c 300000 /dev/urandom > "$T/llbig"
-                    cp "$T/llbig" "$M/d/big"
-                    cmp "$T/llbig" "$M/d/big"
-                    echo hello > "$M/d/small"
-                    [ "$(cat "$M/d/small")" = hello ]
-                    mv "$M/d/big" "$M/big2"
-                    [ "$(ls "$M" | tr '\n' ' ')" = "big2 counter d " ]
-                    truncate -s 1000 "$M/big2"
-                    [ "$(stat -c %s "$M/big2")" = 1000 ]
-                    /usr/bin/python3 -c "import os; os.setxattr('$M/big2', 'user.a', b'v1'); assert os.getxattr('$M/big2', 'user.a') == b'v1'; assert 'user.a' in os.listxattr('$M/big2')"
-                    rm "$M/big2" "$M/d/small"
-                    rmdir "$M/d"
-                    [ "$(stat -f -c %b "$M")" = 1000 ]
+                    mkdir "$M/d" || return 1
+                    head -c 300000 /dev/urandom > "$T/llbig" || return 1
+                    cp "$T/llbig" "$M/d/big" || return 1
+                    cmp "$T/llbig" "$M/d/big" || return 1
+                    echo hello > "$M/d/small" || return 1
+                    [ "$(cat "$M/d/small")" = hello ] || return 1
+                    mv "$M/d/big" "$M/big2" || return 1
+                    [ "$(ls "$M" | tr '\n' ' ')" = "big2 counter d " ] || return 1
+                    truncate -s 1000 "$M/big2" || return 1
+                    [ "$(stat -c %s "$M/big2")" = 1000 ] || return 1
+                    /usr/bin/python3 -c "import os; os.setxattr('$M/big2', 'user.a', b'v1'); assert os.getxattr('$M/big2', 'user.a') == b'v1'; assert 'user.a' in os.listxattr('$M/big2')" || return 1
+                    rm "$M/big2" "$M/d/small" || return 1
+                    rmdir "$M/d" || return 1
+                    [ "$(stat -f -c %b "$M")" = 1000 ] || return 1
                 }
                 if (llops) 2>"$T/llops.err"; then
                     pass "$n: mkdir, write, read, rename, truncate, xattrs, rm, statfs"

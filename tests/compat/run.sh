@@ -14,6 +14,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 LIB=$BUILD/compat/libfuse3.so.3
 T=$(mktemp -d /tmp/fsp-compat.XXXXXX)
 PIDS=""
+LOOPS=""   # loop devices to detach (debian.sh)
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1${2:+ ($2)}"; }
@@ -27,6 +28,7 @@ cleanup() {
     grep " $T/" /proc/mounts | awk '{print $2}' | while read -r m; do
         umount -l "$m" 2>/dev/null
     done
+    for l in $LOOPS; do losetup -d "$l" 2>/dev/null; done
     rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -198,31 +200,30 @@ else
 fi
 
 memfs_ops() {
-    M=$1
-    set -e
-    echo "hello world" > "$M/f"
-    [ "$(cat "$M/f")" = "hello world" ]
-    mkdir "$M/d"
-    head -c 3000000 /dev/urandom > "$T/big"
-    cp "$T/big" "$M/d/big"
-    mv "$M/f" "$M/d/g"
-    [ "$(ls "$M/d" | tr '\n' ' ')" = "big g " ] || [ "$(ls "$M/d" | tr '\n' ' ')" = "g big " ]
-    [ "$(ls "$M")" = d ]
-    sync
-    echo 3 > /proc/sys/vm/drop_caches
-    cmp -s "$T/big" "$M/d/big"
-    [ "$(cat "$M/d/g")" = "hello world" ]
-    truncate -s 5 "$M/d/g"
-    [ "$(cat "$M/d/g")" = "hello" ]
-    ln -s d/g "$M/s"
-    [ "$(cat "$M/s")" = "hello" ]
-    ln "$M/d/g" "$M/h"
-    [ "$(stat -c %h "$M/h")" = 2 ]
-    rm "$M/d/big" "$M/s" "$M/h"
-    rm "$M/d/g"
-    rmdir "$M/d"
-    [ -z "$(ls -A "$M")" ]
-    df "$M" > /dev/null
+    M=$1 || return 1
+    echo "hello world" > "$M/f" || return 1
+    [ "$(cat "$M/f")" = "hello world" ] || return 1
+    mkdir "$M/d" || return 1
+    head -c 3000000 /dev/urandom > "$T/big" || return 1
+    cp "$T/big" "$M/d/big" || return 1
+    mv "$M/f" "$M/d/g" || return 1
+    [ "$(ls "$M/d" | tr '\n' ' ')" = "big g " ] || [ "$(ls "$M/d" | tr '\n' ' ')" = "g big " ] || return 1
+    [ "$(ls "$M")" = d ] || return 1
+    sync || return 1
+    echo 3 > /proc/sys/vm/drop_caches || return 1
+    cmp -s "$T/big" "$M/d/big" || return 1
+    [ "$(cat "$M/d/g")" = "hello world" ] || return 1
+    truncate -s 5 "$M/d/g" || return 1
+    [ "$(cat "$M/d/g")" = "hello" ] || return 1
+    ln -s d/g "$M/s" || return 1
+    [ "$(cat "$M/s")" = "hello" ] || return 1
+    ln "$M/d/g" "$M/h" || return 1
+    [ "$(stat -c %h "$M/h")" = 2 ] || return 1
+    rm "$M/d/big" "$M/s" "$M/h" || return 1
+    rm "$M/d/g" || return 1
+    rmdir "$M/d" || return 1
+    [ -z "$(ls -A "$M")" ] || return 1
+    df "$M" > /dev/null || return 1
 }
 
 if build_example memfs_ll; then
@@ -307,31 +308,30 @@ stop_hl() {
 # A tree in, compared, renamed, linked, compared again after the page
 # cache is dropped, and an unlinked open file still readable.
 hl_tree_ops() {
-    M=$1
-    set -e
-    cp -a "$ROOT/src" "$M/tree"
-    diff -r "$ROOT/src" "$M/tree"
-    mv "$M/tree/compat" "$M/moved"
-    ln -s moved/fuse3 "$M/link"
-    [ "$(readlink "$M/link")" = moved/fuse3 ]
-    cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h"
-    ln "$M/moved/fuse3/hl.h" "$M/hard"
-    [ "$(stat -c %h "$M/hard")" = 2 ]
-    head -c 3000000 /dev/urandom > "$T/big"
-    cp "$T/big" "$M/big"
-    sync
-    echo 3 > /proc/sys/vm/drop_caches
-    cmp "$T/big" "$M/big"
-    diff -r "$ROOT/src/compat" "$M/moved"
-    exec 3< "$M/big"
-    rm "$M/big"
-    cmp "$T/big" /dev/fd/3
-    exec 3<&-
-    mv "$M/hard" "$M/hard2"
-    rm -r "$M/tree" "$M/moved" "$M/link" "$M/hard2"
-    sleep 0.2
-    [ -z "$(ls -A "$M")" ]
-    df "$M" > /dev/null
+    M=$1 || return 1
+    cp -a "$ROOT/src" "$M/tree" || return 1
+    diff -r "$ROOT/src" "$M/tree" || return 1
+    mv "$M/tree/compat" "$M/moved" || return 1
+    ln -s moved/fuse3 "$M/link" || return 1
+    [ "$(readlink "$M/link")" = moved/fuse3 ] || return 1
+    cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h" || return 1
+    ln "$M/moved/fuse3/hl.h" "$M/hard" || return 1
+    [ "$(stat -c %h "$M/hard")" = 2 ] || return 1
+    head -c 3000000 /dev/urandom > "$T/big" || return 1
+    cp "$T/big" "$M/big" || return 1
+    sync || return 1
+    echo 3 > /proc/sys/vm/drop_caches || return 1
+    cmp "$T/big" "$M/big" || return 1
+    diff -r "$ROOT/src/compat" "$M/moved" || return 1
+    exec 3< "$M/big" || return 1
+    rm "$M/big" || return 1
+    cmp "$T/big" /dev/fd/3 || return 1
+    exec 3<&- || return 1
+    mv "$M/hard" "$M/hard2" || return 1
+    rm -r "$M/tree" "$M/moved" "$M/link" "$M/hard2" || return 1
+    sleep 0.2 || return 1
+    [ -z "$(ls -A "$M")" ] || return 1
+    df "$M" > /dev/null || return 1
 }
 
 if build_example hello hello_hl; then
@@ -473,26 +473,25 @@ EOC
     P=$!; PIDS="$PIDS $P"
     if wait_mounted "$M" "$P"; then
         sshfs_ops() {
-            set -e
-            cp -a "$ROOT/src" "$M/tree"
-            diff -r "$ROOT/src" "$M/tree"
-            diff -r "$ROOT/src" "$R/tree"
-            mv "$M/tree/compat" "$M/moved"
-            [ -d "$R/moved/fuse3" ] && [ ! -e "$R/tree/compat" ]
-            ln -s moved/fuse3 "$M/link"
-            [ "$(readlink "$R/link")" = moved/fuse3 ]
-            cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h"
-            head -c 2000000 /dev/urandom > "$T/sbig"
-            cp "$T/sbig" "$M/big"
-            sync
-            echo 3 > /proc/sys/vm/drop_caches
-            cmp "$T/sbig" "$M/big"
-            cmp "$T/sbig" "$R/big"
-            cp -a "$M/moved" "$T/copied-out"
-            diff -r "$ROOT/src/compat" "$T/copied-out"
-            diff -r "$ROOT/src/compat" "$M/moved"
-            rm -r "$M/tree" "$M/moved" "$M/link" "$M/big"
-            [ -z "$(ls -A "$R")" ]
+            cp -a "$ROOT/src" "$M/tree" || return 1
+            diff -r "$ROOT/src" "$M/tree" || return 1
+            diff -r "$ROOT/src" "$R/tree" || return 1
+            mv "$M/tree/compat" "$M/moved" || return 1
+            [ -d "$R/moved/fuse3" ] && [ ! -e "$R/tree/compat" ] || return 1
+            ln -s moved/fuse3 "$M/link" || return 1
+            [ "$(readlink "$R/link")" = moved/fuse3 ] || return 1
+            cmp "$ROOT/src/compat/fuse3/hl.h" "$M/link/hl.h" || return 1
+            head -c 2000000 /dev/urandom > "$T/sbig" || return 1
+            cp "$T/sbig" "$M/big" || return 1
+            sync || return 1
+            echo 3 > /proc/sys/vm/drop_caches || return 1
+            cmp "$T/sbig" "$M/big" || return 1
+            cmp "$T/sbig" "$R/big" || return 1
+            cp -a "$M/moved" "$T/copied-out" || return 1
+            diff -r "$ROOT/src/compat" "$T/copied-out" || return 1
+            diff -r "$ROOT/src/compat" "$M/moved" || return 1
+            rm -r "$M/tree" "$M/moved" "$M/link" "$M/big" || return 1
+            [ -z "$(ls -A "$R")" ] || return 1
         }
         if (sshfs_ops) 2>"$T/ops.err"; then
             pass "sshfs: tree in and out, rename, symlink, drop_caches, diff -r clean"
@@ -568,4 +567,8 @@ sh "$ROOT/tests/compat/intr.sh" "$BUILD"
 . "$ROOT/tests/compat/fuse2.sh"
 # ---- libfuse 2 low-level API and channels: httpfs2, python3-fuse, ...
 . "$ROOT/tests/compat/fuse2_ll.sh"
+
+# ---- more of Debian's FUSE programs, libfuse 2 and 3 ------------------
+
+. "$ROOT/tests/compat/debian.sh"
 exit 0

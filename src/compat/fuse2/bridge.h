@@ -93,6 +93,9 @@ int f2b_context(void **f, uid_t *uid, gid_t *gid, pid_t *pid,
 /* fuse3's fuse_parse_cmdline; 0 or -1. */
 int f2b_parse_cmdline(void *args, char **mountpoint, int *singlethread,
                       int *foreground, int *show_help, int *show_version);
+/* fuse3's fuse_daemonize (it also leaves the cwd for "/" in the
+ * foreground, which 2.9 does not). */
+int f2b_daemonize(int foreground);
 /* fuse3's help texts. */
 void f2b_cmdline_help(void);
 void f2b_lib_help(void *args);

@@ -442,6 +442,11 @@ int f2b_parse_cmdline(void *args, char **mountpoint, int *singlethread,
     return 0;
 }
 
+int f2b_daemonize(int foreground)
+{
+    return fuse_daemonize(foreground);
+}
+
 void f2b_cmdline_help(void)
 {
     fuse_cmdline_help();

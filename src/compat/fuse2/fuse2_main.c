@@ -313,6 +313,15 @@ __asm__(".symver fsp_fuse2_get_context,fuse_get_context@FUSE_2.2");
 
 /* ---- Command line and fuse_main ------------------------------------------ */
 
+/* libfuse 2.9 changes nothing in the foreground; 3.x moves to "/" even
+ * then.  2.x programs rely on the difference: encfs -f with a relative
+ * root directory resolves it against the working directory on every
+ * request, and would find nothing from "/". */
+int fuse_daemonize(int foreground)
+{
+    return foreground ? 0 : f2b_daemonize(0);
+}
+
 int fuse_parse_cmdline(struct fuse_args *args, char **mountpoint,
                        int *multithreaded, int *foreground)
 {

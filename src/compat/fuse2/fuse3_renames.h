@@ -7,7 +7,7 @@
  * only through these (see bridge.h).
  *
  * Not renamed, on purpose: the functions whose ABI and behaviour are the
- * same in 2.9 and 3.14 (fuse_opt_*, fuse_daemonize, the signal handlers,
+ * same in 2.9 and 3.14 (fuse_opt_*, the signal handlers,
  * fuse_exit, fuse_get_session, fuse_session_exit/exited/reset,
  * fuse_interrupted, fuse_getgroups, the cleanup thread calls,
  * fuse_buf_size, fuse_buf_copy, fuse_notify_poll,
@@ -31,6 +31,7 @@
 #define fuse_add_direntry_plus fsp3_fuse_add_direntry_plus
 #define fuse_apply_conn_info_opts fsp3_fuse_apply_conn_info_opts
 #define fuse_cmdline_help fsp3_fuse_cmdline_help
+#define fuse_daemonize fsp3_fuse_daemonize
 #define fuse_destroy fsp3_fuse_destroy
 #define fuse_fs_access fsp3_fuse_fs_access
 #define fuse_fs_bmap fsp3_fuse_fs_bmap

@@ -576,11 +576,27 @@ static void ll_notify_reply(struct fsp_request *r)
     CALL(retrieve_reply, r, cookie, r->nodeid, (off_t)in->offset, &bufv);
 }
 
+/* The kernel sends DESTROY for fuseblk mounts only, and their unmount
+ * waits for the answer: the program's destroy runs first, as in libfuse,
+ * so what it writes last (exfat-fuse closes the volume) is done when
+ * umount returns. */
+static void ll_destroy(struct fsp_request *r)
+{
+    struct fuse_session *se = session_of(r);
+    if (atomic_load(&se->got_init) && !se->got_destroy && se->op.destroy) {
+        se->got_destroy = 1;
+        se->op.destroy(se->userdata);
+    }
+    fsp_reply_err(r, 0);
+}
+
 void fsp_fuse_ll_ops(struct fsp_ll_ops *ops)
 {
-    /* destroy is left to fuse_session_destroy, where libfuse calls it. */
+    /* Otherwise destroy is left to fuse_session_destroy, where libfuse
+     * calls it. */
     *ops = (struct fsp_ll_ops){ .init = fsp_fuse_init_hook };
     fsp_ll_handler *op = ops->op;
+    op[FSP_OP_DESTROY] = ll_destroy;
     op[FSP_OP_LOOKUP] = ll_lookup;
     op[FSP_OP_FORGET] = ll_forget;
     op[FSP_OP_BATCH_FORGET] = ll_batch_forget;

@@ -38,6 +38,7 @@ struct mount_args {
     int ro;
     int auto_unmount;
     int blkdev;
+    unsigned blksize;
     unsigned max_read;
     char *fsname;
     char *subtype;
@@ -52,11 +53,11 @@ static const struct fuse_opt mount_opts[] = {
     MNT_OPT("rw", ro, 0),
     MNT_OPT("auto_unmount", auto_unmount, 1),
     MNT_OPT("blkdev", blkdev, 1),
+    MNT_OPT("blksize=%u", blksize, 0),
     MNT_OPT("max_read=%u", max_read, 0),
     MNT_OPT("fsname=%s", fsname, 0),
     MNT_OPT("subtype=%s", subtype, 0),
     /* Accepted and left to the kernel's defaults for FUSE mounts. */
-    FUSE_OPT_KEY("blksize=", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("context=", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("fscontext=", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("defcontext=", FUSE_OPT_KEY_DISCARD),
@@ -84,10 +85,13 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
 {
     struct fsp_mount_opts *o = &se->mo;
     fsp_mount_opts_init(o);
-    if (ma->blkdev) {
-        fuse_log(FUSE_LOG_ERR, "fuse: blkdev mounts are not supported\n");
+    /* A fuseblk mount's source is the device, which fsname names. */
+    if (ma->blkdev && !ma->fsname) {
+        fuse_log(FUSE_LOG_ERR, "fuse: blkdev needs fsname=DEVICE\n");
         return -1;
     }
+    o->blkdev = ma->blkdev;
+    o->blksize = ma->blkdev ? ma->blksize : 0;
     o->allow_other = ma->allow_other;
     o->default_permissions = ma->default_permissions;
     o->read_only = ma->ro;
