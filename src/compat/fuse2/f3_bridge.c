@@ -9,6 +9,7 @@
 #include "compat/fuse3/compat.h"
 #include "compat/fuse3/hl.h"
 #include "compat/fuse2/bridge.h"
+#include "compat/fuse2/f3_fi.h"
 
 #include <errno.h>
 #include <string.h>
@@ -21,8 +22,8 @@ static struct f2_fs *cur_fs(void)
 }
 
 /* fi is NULL when the kernel names no open file. */
-static const struct f2b_fi *fi_in(struct f2b_fi *b,
-                                  const struct fuse_file_info *fi)
+const struct f2b_fi *f3_fi_to_bridge(struct f2b_fi *b,
+                                     const struct fuse_file_info *fi)
 {
     if (!fi)
         return NULL;
@@ -52,7 +53,7 @@ static void fi_out(struct fuse_file_info *fi, const struct f2b_fi *b)
 #define WITH_FI(call)                                                       \
     do {                                                                    \
         struct f2b_fi b_;                                                   \
-        fi_in(&b_, fi);                                                     \
+        f3_fi_to_bridge(&b_, fi);                                                     \
         int r_ = (call);                                                    \
         fi_out(fi, &b_);                                                    \
         return r_;                                                          \
@@ -62,7 +63,7 @@ static int b_getattr(const char *path, struct stat *st,
                      struct fuse_file_info *fi)
 {
     struct f2b_fi b;
-    return f2_getattr(cur_fs(), path, st, fi_in(&b, fi));
+    return f2_getattr(cur_fs(), path, st, f3_fi_to_bridge(&b, fi));
 }
 
 static int b_readlink(const char *path, char *buf, size_t size)
@@ -124,14 +125,14 @@ static int b_chown(const char *path, uid_t uid, gid_t gid,
 static int b_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
     struct f2b_fi b;
-    return f2_truncate(cur_fs(), path, size, fi_in(&b, fi));
+    return f2_truncate(cur_fs(), path, size, f3_fi_to_bridge(&b, fi));
 }
 
 static int b_utimens(const char *path, const struct timespec tv[2],
                      struct fuse_file_info *fi)
 {
     struct f2b_fi b;
-    return f2_utimens(cur_fs(), path, tv, fi_in(&b, fi));
+    return f2_utimens(cur_fs(), path, tv, f3_fi_to_bridge(&b, fi));
 }
 
 static int b_open(const char *path, struct fuse_file_info *fi)
@@ -322,7 +323,7 @@ static int b_read_buf(const char *path, struct fuse_bufvec **bufp,
 {
     void *p = NULL;
     struct f2b_fi b;
-    fi_in(&b, fi);
+    f3_fi_to_bridge(&b, fi);
     int r = f2_read_buf(cur_fs(), path, &p, size, off, &b);
     fi_out(fi, &b);
     *bufp = p;

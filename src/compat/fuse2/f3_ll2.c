@@ -10,6 +10,7 @@
  */
 #include "compat/fuse3/compat.h"
 #include "compat/fuse2/bridge.h"
+#include "compat/fuse2/f3_fi.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -21,23 +22,6 @@
 static struct f2_ll *ll_of(fuse_req_t req)
 {
     return fuse_req_userdata(req);
-}
-
-/* The bridge's fields of a 3.x fuse_file_info. */
-static const struct f2b_fi *fi_b(struct f2b_fi *b,
-                                 const struct fuse_file_info *fi)
-{
-    memset(b, 0, sizeof *b);
-    b->flags = fi->flags;
-    b->writepage = fi->writepage;
-    b->direct_io = fi->direct_io;
-    b->keep_cache = fi->keep_cache;
-    b->flush = fi->flush;
-    b->nonseekable = fi->nonseekable;
-    b->flock_release = fi->flock_release;
-    b->fh = fi->fh;
-    b->lock_owner = fi->lock_owner;
-    return b;
 }
 
 /* The fields of a 2.x open reply, for the 3.x one. */
@@ -58,7 +42,7 @@ static void fi_3(struct fuse_file_info *fi, const struct f2b_fi *b)
         struct f2b_fi b_;                                                   \
         f2l_##name(ll_of(req), req, __VA_ARGS__);                           \
     } while (0)
-#define FI fi_b(&b_, fi)
+#define FI f3_fi_to_bridge(&b_, fi)
 
 /* What 2.9 asked for before init: async reads and the lock kinds whose
  * handlers exist (f2l_init takes those away again).  The 3.x defaults
@@ -117,7 +101,7 @@ static void b_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 {
     struct f2b_fi b_;
     f2l_setattr(ll_of(req), req, ino, attr, to_set & SET_ATTR2,
-                fi ? fi_b(&b_, fi) : NULL);
+                f3_fi_to_bridge(&b_, fi));
 }
 
 static void b_readlink(fuse_req_t req, fuse_ino_t ino)
