@@ -50,7 +50,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     fi
-    for p in ${ncpid:-} ${aclpid:-}; do kill -TERM "$p" 2>/dev/null; done
+    [ -n "${side_pid:-}" ] && kill -TERM "$side_pid" 2>/dev/null
     for _ in $(seq 30); do mounted "$mmnt" || break; sleep 0.1; done
     for m in "$tmp/memfs-nc" "$tmp/memfs-acl"; do
         while mounted "$m"; do umount -l "$m" || break; done
@@ -99,34 +99,33 @@ fi
 # They are checked against memfs -C (no kernel caching), the mode fsp
 # documents for file systems that keep atime.
 uncached_cases="time_atime_relatime"
-mkdir -p "$tmp/memfs-nc"
-"$build/memfs" -f -C -o allow_other,default_permissions "$tmp/memfs-nc" \
-    2>"$tmp/memfs-nc.err" &
-ncpid=$!
-for _ in $(seq 1000); do mounted "$tmp/memfs-nc" && break; sleep 0.01; done
+
+# side_run NAME MEMFS_FLAG SECONDS FILTERS...: fsp-tests FILTERS against
+# a memfs started with MEMFS_FLAG on $tmp/NAME, output in $tmp/NAME.out.
+side_run() {
+    local name=$1 flag=$2 secs=$3 dir=$tmp/$1
+    shift 3
+    mkdir -p "$dir"
+    "$build/memfs" -f "$flag" -o allow_other,default_permissions "$dir" \
+        2>"$tmp/$name.err" &
+    side_pid=$!  # global: cleanup stops it if we are interrupted
+    for _ in $(seq 1000); do mounted "$dir" && break; sleep 0.01; done
+    timeout -k 5 "$secs" "$build/fsp-tests" "$dir" "$@" >"$tmp/$name.out" 2>&1
+    kill -TERM "$side_pid" 2>/dev/null
+    wait "$side_pid" 2>/dev/null
+    side_pid=
+    mounted "$dir" && umount -l "$dir"
+}
 # shellcheck disable=SC2086  # a list of case names
-timeout -k 5 120 "$build/fsp-tests" "$tmp/memfs-nc" $uncached_cases \
-    >"$tmp/memfs-nc.out" 2>&1
-kill -TERM "$ncpid" 2>/dev/null
-wait "$ncpid" 2>/dev/null
-mounted "$tmp/memfs-nc" && umount -l "$tmp/memfs-nc"
+side_run memfs-nc -C 120 $uncached_cases
 
 # POSIX ACLs are opt-in on memfs (-A), so the acl_ cases take memfs's
 # verdict from a memfs -A mount.  With -A fsp applies the umask and the
 # kernel checks permissions against ACLs, so the permission and attribute
 # cases run there too and are compared with tmpfs as conformance_A_*.
 acl_groups="acl_ perm_ xattr_"
-mkdir -p "$tmp/memfs-acl"
-"$build/memfs" -f -A -o allow_other,default_permissions "$tmp/memfs-acl" \
-    2>"$tmp/memfs-acl.err" &
-aclpid=$!
-for _ in $(seq 1000); do mounted "$tmp/memfs-acl" && break; sleep 0.01; done
 # shellcheck disable=SC2086  # a list of filters
-timeout -k 5 300 "$build/fsp-tests" "$tmp/memfs-acl" $acl_groups \
-    >"$tmp/memfs-acl.out" 2>&1
-kill -TERM "$aclpid" 2>/dev/null
-wait "$aclpid" 2>/dev/null
-mounted "$tmp/memfs-acl" && umount -l "$tmp/memfs-acl"
+side_run memfs-acl -A 300 $acl_groups
 
 # memfs_verdict CASE: memfs's verdict, from the uncached run or the -A
 # run where it applies.
