@@ -5,6 +5,8 @@
 #   make run        build and mount memfs on ./mnt in the foreground
 #   make test       the whole suite (unit, integration, then ASan+UBSan)
 #   make SAN=asan   a sanitizer build in build-asan/ (also SAN=tsan)
+#   make install-compat / uninstall-compat
+#                   fsp's libfuse libraries for the whole machine, and back
 
 CC       ?= cc
 SAN      ?=
@@ -69,7 +71,7 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
-.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean
+.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
@@ -153,6 +155,14 @@ test-tsan: deps
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+# The explicit, reversible system-wide step for the libfuse libraries
+# (root); the build itself never installs anything.
+install-compat: all
+	tools/compat-install.sh install $(BUILD)
+
+uninstall-compat:
+	tools/compat-install.sh uninstall
 
 clean:
 	rm -rf build build-*

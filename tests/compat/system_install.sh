@@ -1,0 +1,90 @@
+#!/bin/bash
+# The explicit, reversible system-wide step (tools/compat-install.sh):
+# after `install`, unmodified Debian programs started with no
+# LD_LIBRARY_PATH load fsp's libfuse3.so.3 and libfuse.so.2; after
+# `uninstall`, Debian's again, and the machine is as before.
+#
+#   tests/compat/system_install.sh BUILDDIR
+#
+# Prints PASS/FAIL lines, exits 0.  Uninstalls on any exit.  Runs alone:
+# while installed, every FUSE program on the machine uses fsp's
+# libraries (tests/run.sh runs its scripts one after another).
+set -u
+build=${1:-build}
+build=${build%/}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TOOL=$ROOT/tools/compat-install.sh
+DIR=/usr/local/lib/fsp-libfuse
+T=$(mktemp -d /tmp/fsp-sysinst.XXXXXX)
+P=
+pass() { echo "PASS: system_install: $1"; }
+fail() { echo "FAIL: system_install: $1${2:+: $2}"; }
+
+cleanup() {
+    [ -n "$P" ] && kill "$P" 2>/dev/null
+    grep -q " $T/" /proc/mounts && for m in "$T"/m*; do umount -l "$m" 2>/dev/null; done
+    [ -f /etc/ld.so.conf.d/00-fsp-libfuse.conf ] && bash "$TOOL" uninstall >/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+if [ -f /etc/ld.so.conf.d/00-fsp-libfuse.conf ]; then
+    fail "already installed before the test" "left as it is"
+    trap - EXIT
+    rm -rf "$T"
+    exit 0
+fi
+for c in squashfuse_ll mksquashfs bindfs; do
+    command -v "$c" >/dev/null || { fail "$c missing (tests/deps.sh installs it)"; exit 0; }
+done
+
+mkdir -p "$T/src/d" "$T/m3" "$T/m2"
+echo "from the image" > "$T/src/d/f"
+mksquashfs "$T/src" "$T/img" -quiet -noappend >/dev/null 2>&1
+
+# run_both WHO: mount squashfuse_ll (libfuse 3) and bindfs (libfuse 2)
+# with a clean environment; check the data and that each maps libraries
+# from WHO (fsp: $DIR; debian: /lib or /usr/lib).
+run_both() {
+    local who=$1 want3 want2 other ok
+    if [ "$who" = fsp ]; then
+        want3="$DIR/libfuse3.so.3" want2="$DIR/libfuse.so.2"
+        other="x86_64-linux-gnu/libfuse"
+    else
+        want3="/lib/x86_64-linux-gnu/libfuse3.so.3" want2="/lib/x86_64-linux-gnu/libfuse.so.2"
+        other="$DIR"
+    fi
+    env -u LD_LIBRARY_PATH -u LD_PRELOAD squashfuse_ll -f "$T/img" "$T/m3" 2>"$T/sq.err" &
+    P=$!
+    for _ in $(seq 100); do grep -q " $T/m3 " /proc/mounts && break; sleep 0.05; done
+    ok=0
+    [ "$(cat "$T/m3/d/f" 2>/dev/null)" = "from the image" ] &&
+        grep -q "$want3" "/proc/$P/maps" && ! grep -q "$other" "/proc/$P/maps" && ok=1
+    if [ $ok = 1 ]; then pass "$who: squashfuse_ll maps $want3"; else
+        fail "$who: squashfuse_ll" "$(grep libfuse "/proc/$P/maps" 2>/dev/null | awk '{print $6}' | sort -u | tr '\n' ' ')$(cat "$T/sq.err")"; fi
+    umount "$T/m3" 2>/dev/null; wait "$P" 2>/dev/null; P=
+    env -u LD_LIBRARY_PATH -u LD_PRELOAD bindfs -f "$T/src" "$T/m2" 2>"$T/bf.err" &
+    P=$!
+    for _ in $(seq 100); do grep -q " $T/m2 " /proc/mounts && break; sleep 0.05; done
+    ok=0
+    [ "$(cat "$T/m2/d/f" 2>/dev/null)" = "from the image" ] &&
+        grep -q "$want2" "/proc/$P/maps" && ! grep -q "$other" "/proc/$P/maps" && ok=1
+    if [ $ok = 1 ]; then pass "$who: bindfs maps $want2"; else
+        fail "$who: bindfs" "$(grep libfuse "/proc/$P/maps" 2>/dev/null | awk '{print $6}' | sort -u | tr '\n' ' ')$(cat "$T/bf.err")"; fi
+    umount "$T/m2" 2>/dev/null; wait "$P" 2>/dev/null; P=
+}
+
+if bash "$TOOL" install "$build" >"$T/inst.out" 2>&1; then
+    pass "install puts fsp's libraries first in the loader's cache"
+    run_both fsp
+else
+    fail "install" "$(tail -2 "$T/inst.out")"
+fi
+if bash "$TOOL" uninstall >"$T/uninst.out" 2>&1 &&
+   [ ! -e "$DIR" ] && [ ! -e /etc/ld.so.conf.d/00-fsp-libfuse.conf ]; then
+    pass "uninstall removes the directory and the loader entry"
+else
+    fail "uninstall" "$(tail -2 "$T/uninst.out")"
+fi
+run_both debian
+exit 0
