@@ -2,6 +2,7 @@
  * The file system instance: create, mount, run, stop, delete.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,7 @@ int fsp_fs_run(fsp_fs *fs)
 {
     if (!fs->se)
         return -EINVAL;
+    atomic_store(&fs->stoppable, fs->se);
     if (atomic_load(&fs->stop_requested))
         fsp_session_exit(fs->se);
     int r = fsp_session_loop(fs->se);
@@ -156,6 +158,10 @@ int fsp_fs_run(fsp_fs *fs)
     fsp_opens_close_all(fs);
     if (fs->debug)
         fsp_session_print_stats(fs->se, stderr);
+    /* No fsp_fs_stop may still be waking the session we free. */
+    atomic_store(&fs->stoppable, NULL);
+    while (atomic_load(&fs->stopping) > 0)
+        sched_yield();
     /* Closing the session's descriptor ends the connection: clients of a
      * mount that was busy at unmount now get ENOTCONN, not a wait. */
     fsp_session_delete(fs->se);
@@ -166,8 +172,14 @@ int fsp_fs_run(fsp_fs *fs)
 void fsp_fs_stop(fsp_fs *fs)
 {
     atomic_store(&fs->stop_requested, 1);
-    if (fs->se)
-        fsp_session_exit(fs->se);
+    /* Announce ourselves before looking: fsp_fs_run clears `stoppable`
+     * and then waits for `stopping` to drop to 0 before it frees the
+     * session, so what we load here stays alive until we leave. */
+    atomic_fetch_add(&fs->stopping, 1);
+    struct fsp_session *se = atomic_load(&fs->stoppable);
+    if (se)
+        fsp_session_exit(se);
+    atomic_fetch_sub(&fs->stopping, 1);
 }
 
 static fsp_fs *signal_fs;

@@ -61,6 +61,12 @@ struct fsp_fs {
     struct fsp_mount_opts mopts;
     struct fsp_session *se;
     atomic_int stop_requested;
+    /* What fsp_fs_stop may touch, from any thread or a signal handler:
+     * the session while fsp_fs_run serves it (NULL before and after),
+     * and how many stop calls are inside it, so that run frees the
+     * session only once none is. */
+    _Atomic(struct fsp_session *) stoppable;
+    atomic_int stopping;
     int stop_pipe[2];
 
     struct fsp_node_table nodes;
