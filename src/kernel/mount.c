@@ -286,7 +286,7 @@ static int mount_direct(const char *path, const struct fsp_mount_opts *o,
                         int *fd_out, char *err, size_t errlen)
 {
     char data[256], fstype[80];
-    unsigned long flags = MS_NOSUID | MS_NODEV;
+    unsigned long flags = o->ms_flags;
     int fd, e;
 
     fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
@@ -382,9 +382,21 @@ static int mount_fusermount(const char *path, const struct fsp_mount_opts *o,
      * does not know the first, the second is negotiated in INIT.
      * auto_unmount is not passed on either: see fusermount.c for why our
      * watchdog does that job. */
-    snprintf(opts, sizeof(opts), "%s%s%s", o->read_only ? "ro" : "rw",
+    /* fusermount3 makes every user mount nosuid,nodev itself; the rest
+     * of the generic flags it takes as words. */
+    if (!(o->ms_flags & MS_NOSUID) || !(o->ms_flags & MS_NODEV)) {
+        kmount_errf(err, errlen, "options suid and dev need root");
+        return -EPERM;
+    }
+    snprintf(opts, sizeof(opts), "%s%s%s%s%s%s%s%s",
+             o->read_only ? "ro" : "rw",
              o->allow_other ? ",allow_other" : "",
-             o->default_permissions ? ",default_permissions" : "");
+             o->default_permissions ? ",default_permissions" : "",
+             (o->ms_flags & MS_NOEXEC) ? ",noexec" : "",
+             (o->ms_flags & MS_SYNCHRONOUS) ? ",sync" : "",
+             (o->ms_flags & MS_NOATIME) ? ",noatime" : "",
+             (o->ms_flags & MS_NODIRATIME) ? ",nodiratime" : "",
+             (o->ms_flags & MS_DIRSYNC) ? ",dirsync" : "");
     if (o->max_read) {
         size_t n = strlen(opts);
         snprintf(opts + n, sizeof(opts) - n, ",max_read=%u",

@@ -35,6 +35,10 @@ struct fsp_mount_opts {
                                  when the kernel offers it */
     int writeback_cache;      /* writeback_cache: the kernel caches writes
                                  and keeps mtime and size itself */
+    unsigned long ms_flags;   /* MS_* flags for mount(2): nosuid,nodev by
+                                 default; suid, dev, exec, noexec, sync,
+                                 async, atime, noatime, diratime,
+                                 nodiratime, dirsync change them */
     int busy_poll_us;         /* busy_poll=US: poll /dev/fuse this long
                                  before sleeping; -1 = default */
     char fsname[256];         /* fsname=NAME, "" = the program's name */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 void fsp_mount_opts_init(struct fsp_mount_opts *o)
 {
@@ -21,6 +22,39 @@ void fsp_mount_opts_init(struct fsp_mount_opts *o)
      * cleaning up after a crash is the default. */
     o->auto_unmount = 1;
     o->busy_poll_us = -1;
+    /* What every FUSE mount gets unless root asks otherwise. */
+    o->ms_flags = MS_NOSUID | MS_NODEV;
+}
+
+/* The generic mount flags, as mount(8) and libfuse name them: the word
+ * sets (set = 1) or clears (set = 0) its MS_* bit. */
+static const struct {
+    const char *name;
+    unsigned long flag;
+    int set;
+} ms_opts[] = {
+    { "suid", MS_NOSUID, 0 },        { "nosuid", MS_NOSUID, 1 },
+    { "dev", MS_NODEV, 0 },          { "nodev", MS_NODEV, 1 },
+    { "exec", MS_NOEXEC, 0 },        { "noexec", MS_NOEXEC, 1 },
+    { "async", MS_SYNCHRONOUS, 0 },  { "sync", MS_SYNCHRONOUS, 1 },
+    { "atime", MS_NOATIME, 0 },      { "noatime", MS_NOATIME, 1 },
+    { "diratime", MS_NODIRATIME, 0 }, { "nodiratime", MS_NODIRATIME, 1 },
+    { "dirsync", MS_DIRSYNC, 1 },
+};
+
+/* Apply `item` if it is one of ms_opts; 1 if it was, else 0. */
+static int apply_ms_flag(struct fsp_mount_opts *o, const char *item)
+{
+    for (size_t i = 0; i < sizeof(ms_opts) / sizeof(ms_opts[0]); i++) {
+        if (strcmp(item, ms_opts[i].name) != 0)
+            continue;
+        if (ms_opts[i].set)
+            o->ms_flags |= ms_opts[i].flag;
+        else
+            o->ms_flags &= ~ms_opts[i].flag;
+        return 1;
+    }
+    return 0;
 }
 
 static void opt_err(char *err, size_t errlen, const char *fmt, ...)
@@ -58,7 +92,7 @@ static int parse_uint(const char *s, unsigned long max, uint32_t *out)
 /* Options without a value, and the field each one sets. */
 enum flag_opt {
     F_ALLOW_OTHER, F_DEFAULT_PERMISSIONS, F_RO, F_RW, F_NONEMPTY,
-    F_AUTO_UNMOUNT, F_NOAUTO_UNMOUNT, F_ALWAYS_ON, F_IO_URING,
+    F_AUTO_UNMOUNT, F_NOAUTO_UNMOUNT, F_IO_URING,
     F_WRITEBACK_CACHE,
 };
 
@@ -76,10 +110,6 @@ static const struct {
     /* Not a kernel option: which transport the session asks for. */
     { "io_uring", F_IO_URING },
     { "writeback_cache", F_WRITEBACK_CACHE },
-    /* Every FUSE mount is nosuid,nodev already; accepting the words lets
-     * fstab-style option strings through unchanged. */
-    { "nosuid", F_ALWAYS_ON },
-    { "nodev", F_ALWAYS_ON },
 };
 
 static void set_flag(struct fsp_mount_opts *o, enum flag_opt what)
@@ -94,7 +124,6 @@ static void set_flag(struct fsp_mount_opts *o, enum flag_opt what)
     case F_NOAUTO_UNMOUNT: o->auto_unmount = 0; break;
     case F_IO_URING: o->io_uring = 1; break;
     case F_WRITEBACK_CACHE: o->writeback_cache = 1; break;
-    case F_ALWAYS_ON: break;
     }
 }
 
@@ -120,13 +149,8 @@ static int apply_one(struct fsp_mount_opts *o, char *item, char *err,
         return 0;
     }
 
-    if (strcmp(item, "suid") == 0 || strcmp(item, "dev") == 0) {
-        /* Honouring these would need privileges FUSE never grants. */
-        opt_err(err, errlen,
-                "option '%s' is not supported (FUSE mounts are always "
-                "nosuid,nodev)", item);
-        return -EINVAL;
-    }
+    if (!val && apply_ms_flag(o, item))
+        return 0;
 
     if (strcmp(item, "max_read") == 0 || strcmp(item, "request_timeout") == 0
         || strcmp(item, "busy_poll") == 0

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,6 +134,54 @@ static void opt_default_permissions(void)
     CHECK_EQ(read_file(P("secret"), &c, 1), 1);
 }
 
+/* Read 3 bytes of a /dev/zero node made on the mount: 0 when they come
+ * back as zeros, else the errno of the failing step. */
+static int read_zero_node(void)
+{
+    if (mknod(P("zero"), S_IFCHR | 0666, makedev(1, 5)) != 0)
+        return errno;
+    int fd = open(P("zero"), O_RDONLY);
+    if (fd < 0)
+        return errno;
+    char buf[3] = { 1, 1, 1 };
+    ssize_t n = read(fd, buf, sizeof buf);
+    int e = n < 0 ? errno : (n == 3 && !buf[0] && !buf[1] && !buf[2]) ? 0 : EIO;
+    close(fd);
+    return e;
+}
+
+/* As root, -o dev lets device nodes on the mount work (libfuse and
+ * mount(8) do the same); by default every FUSE mount is nodev. */
+static void opt_dev(void)
+{
+    struct mountent me;
+    REQUIRE(mount_count(itest_mnt, &me) == 1);
+    CHECK(strstr(me.opts, "nodev") == NULL);
+    CHECK(strstr(me.opts, "nosuid") != NULL);
+    CHECK_EQ(read_zero_node(), 0);
+}
+
+static void opt_nodev_default(void)
+{
+    struct mountent me;
+    REQUIRE(mount_count(itest_mnt, &me) == 1);
+    CHECK(strstr(me.opts, "nodev") != NULL);
+    CHECK(strstr(me.opts, "nosuid") != NULL);
+    CHECK_EQ(read_zero_node(), EACCES);
+}
+
+/* -o noexec: execve of an executable file on the mount fails. */
+static void opt_noexec(void)
+{
+    struct mountent me;
+    REQUIRE(mount_count(itest_mnt, &me) == 1);
+    CHECK(strstr(me.opts, "noexec") != NULL);
+    REQUIRE(write_file(P("run"), "#!/bin/sh\nexit 0\n", 18) == 0);
+    REQUIRE(chmod(P("run"), 0755) == 0);
+    CHECK_EQ(access(P("run"), X_OK), -1);
+    CHECK_EQ(errno, EACCES);
+}
+
 static void opt_max_read(void)
 {
     struct mountent me;
@@ -243,6 +292,9 @@ void options_tests(void)
     CASE(opt_default_permissions, "-o default_permissions,allow_other",
          IT_MEMFS_ONLY);
     CASE(opt_max_read, "-o max_read=4096", IT_MEMFS_ONLY);
+    CASE(opt_dev, "-o dev", IT_MEMFS_ONLY);
+    CASE(opt_nodev_default, NULL, IT_MEMFS_ONLY);
+    CASE(opt_noexec, "-o noexec", IT_MEMFS_ONLY);
     CASE(opt_threads_label, "-t 1 -l MyLabel", IT_MEMFS_ONLY);
     CASE(opt_debug, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);
     CASE(opt_nonempty, NULL, IT_MEMFS_ONLY | IT_NO_MOUNT);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "compat/fuse3/compat.h"
@@ -42,7 +43,14 @@ struct mount_args {
     unsigned max_read;
     char *fsname;
     char *subtype;
+    /* The generic mount flags: -1 unless given, else 1 for the word that
+     * allows (suid, dev, exec, async, atime, diratime) and 0 for its
+     * "no" form; dirsync 1 when given. */
+    int suid, dev, exec, async, atime, diratime, dirsync;
 };
+
+#define MOUNT_ARGS_INIT { .suid = -1, .dev = -1, .exec = -1, .async = -1, \
+                          .atime = -1, .diratime = -1, .dirsync = -1 }
 
 #define MNT_OPT(t, p, v) { t, offsetof(struct mount_args, p), v }
 static const struct fuse_opt mount_opts[] = {
@@ -64,17 +72,21 @@ static const struct fuse_opt mount_opts[] = {
     FUSE_OPT_KEY("rootcontext=", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("user=", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("-n", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("suid", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("nosuid", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("dev", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("nodev", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("exec", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("noexec", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("async", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("sync", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("dirsync", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("noatime", FUSE_OPT_KEY_DISCARD),
-    FUSE_OPT_KEY("nodiratime", FUSE_OPT_KEY_DISCARD),
+    /* The generic flags, honoured as libfuse does: root mounts with them,
+     * fusermount3 takes the safe ones for users (mount.c). */
+    MNT_OPT("suid", suid, 1),
+    MNT_OPT("nosuid", suid, 0),
+    MNT_OPT("dev", dev, 1),
+    MNT_OPT("nodev", dev, 0),
+    MNT_OPT("exec", exec, 1),
+    MNT_OPT("noexec", exec, 0),
+    MNT_OPT("async", async, 1),
+    MNT_OPT("sync", async, 0),
+    MNT_OPT("dirsync", dirsync, 1),
+    MNT_OPT("atime", atime, 1),
+    MNT_OPT("noatime", atime, 0),
+    MNT_OPT("diratime", diratime, 1),
+    MNT_OPT("nodiratime", diratime, 0),
     FUSE_OPT_KEY("nostrictatime", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("symfollow", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("nosymfollow", FUSE_OPT_KEY_DISCARD),
@@ -96,6 +108,20 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
     o->default_permissions = ma->default_permissions;
     o->read_only = ma->ro;
     o->max_read = ma->max_read;
+    /* flag word given: 1 allows (clears the MS_NO* bit), 0 forbids */
+    const struct { int v; unsigned long bit; } fl[] = {
+        { ma->suid, MS_NOSUID }, { ma->dev, MS_NODEV },
+        { ma->exec, MS_NOEXEC }, { ma->async, MS_SYNCHRONOUS },
+        { ma->atime, MS_NOATIME }, { ma->diratime, MS_NODIRATIME },
+    };
+    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
+        if (fl[i].v == 1)
+            o->ms_flags &= ~fl[i].bit;
+        else if (fl[i].v == 0)
+            o->ms_flags |= fl[i].bit;
+    }
+    if (ma->dirsync == 1)
+        o->ms_flags |= MS_DIRSYNC;
     /* libfuse 3 mounts over non-empty directories. */
     o->nonempty = 1;
     /* fsp's watchdog unmounts after a crash whether or not auto_unmount
@@ -138,7 +164,7 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
     pthread_mutex_init(&se->lock, NULL);
 
     struct ll_args la = { 0 };
-    struct mount_args ma = { 0 };
+    struct mount_args ma = MOUNT_ARGS_INIT;
     if (fuse_opt_parse(args, &la, ll_opts, NULL) == -1)
         goto fail;
     /* allow_root: the kernel lets everyone in and we turn away all but
@@ -184,7 +210,7 @@ int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts)
 {
     struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
     struct ll_args la = { 0 };
-    struct mount_args ma = { 0 };
+    struct mount_args ma = MOUNT_ARGS_INIT;
     int res = -1;
     if (fuse_opt_add_arg(&args, "") == -1 ||
         (opts && (fuse_opt_add_arg(&args, "-o") == -1 ||
