@@ -46,6 +46,8 @@ need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
 need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
 need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
 need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
+need_cmd ruby ruby                  # bindfs's own test suite (upstream_bindfs.sh)
+need_cmd sudo sudo                  # ... which acts as nobody through sudo
 # Debian's FUSE programs run on fsp's libraries (tests/compat/debian.sh),
 # with the tools that make and check their images
 need_cmd fuse2fs fuse2fs
