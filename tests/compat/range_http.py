@@ -2,7 +2,8 @@
 """A static HTTP/1.1 file server with Range requests, for httpfs2.
 
 python3 -m http.server answers HTTP/1.0 and ignores Range, and httpfs2
-needs both.  Usage: range_http.py DIR PORT (binds 127.0.0.1).
+needs both.  Usage: range_http.py DIR PORTFILE: binds a free port on
+127.0.0.1 and writes its number to PORTFILE once it listens.
 """
 import os
 import re
@@ -53,4 +54,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 ROOT = sys.argv[1]
-HTTPServer(("127.0.0.1", int(sys.argv[2])), Handler).serve_forever()
+server = HTTPServer(("127.0.0.1", 0), Handler)
+with open(sys.argv[2] + ".tmp", "w") as f:
+    f.write("%d\n" % server.server_address[1])
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+server.serve_forever()

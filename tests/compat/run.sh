@@ -446,8 +446,9 @@ if command -v sshfs >/dev/null && [ -x /usr/sbin/sshd ]; then
     ssh-keygen -q -t ed25519 -N '' -f "$K/host" &&
         ssh-keygen -q -t ed25519 -N '' -f "$K/id" &&
         cp "$K/id.pub" "$K/authorized_keys"
-    PORT=$((20000 + $$ % 20000))
-    while ss -ltn 2>/dev/null | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
+    # Below the kernel's ephemeral range (32768 and up), where an outgoing
+    # connection can hold a port that no listening socket shows.
+    PORT=$((20000 + $$ % 12000))
     cat > "$K/sshd_config" <<EOC
 ListenAddress 127.0.0.1
 HostKey $K/host
@@ -460,11 +461,18 @@ UsePAM no
 PidFile $K/sshd.pid
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOC
-    /usr/sbin/sshd -D -e -f "$K/sshd_config" -p "$PORT" 2>"$K/sshd.log" &
-    SSHD=$!; PIDS="$PIDS $SSHD"
-    for _ in $(seq 100); do
+    # A port some socket holds makes sshd exit at once: take the next.
+    for _ in 1 2 3 4 5; do
+        while ss -tan 2>/dev/null | grep -q ":$PORT "; do PORT=$((PORT + 1)); done
+        /usr/sbin/sshd -D -e -f "$K/sshd_config" -p "$PORT" 2>"$K/sshd.log" &
+        SSHD=$!; PIDS="$PIDS $SSHD"
+        for _ in $(seq 100); do
+            ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break
+            kill -0 "$SSHD" 2>/dev/null || break
+            sleep 0.05
+        done
         ss -ltn 2>/dev/null | grep -q "127.0.0.1:$PORT " && break
-        sleep 0.05
+        PORT=$((PORT + 1))
     done
     R=$T/ssh-remote; M=$T/sshfs; mkdir -p "$R" "$M"
     LD_PRELOAD=$PRELOAD LD_LIBRARY_PATH=$BUILD/compat sshfs -f \
@@ -502,7 +510,7 @@ EOC
         umount "$M"
         check "sshfs: exits after umount" wait_gone "$P"
     else
-        fail "sshfs: mounts" "$(head -3 "$T/sshfs.err" | tr '\n' ' ')"
+        fail "sshfs: mounts" "$(head -3 "$T/sshfs.err" | tr '\n' ' ') sshd: $(tail -2 "$K/sshd.log" | tr '\n' ' ')"
     fi
     kill -TERM "$SSHD" 2>/dev/null; wait "$SSHD" 2>/dev/null
 else
