@@ -7,6 +7,12 @@
  * in the reader's context), kills a reader of "wait" and expects it gone
  * promptly: the kernel holds a killed reader until the file system
  * answers the interrupted request.
+ *
+ * "block" sleeps 20 s in nanosleep, as a callback blocked in a system
+ * call would; with fuse_config's intr set (by init, when INTR_HL_INTR is
+ * in the environment: libfuse 3.14 takes no -o intr on the command
+ * line), the INTERRUPT must reach it as intr_signal (EINTR from
+ * nanosleep), and "signals" counts those.
  */
 #define FUSE_USE_VERSION 31
 #include <fuse.h>
@@ -14,12 +20,14 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int seen;
+static int seen, signals;
 
 static int hl_getattr(const char *path, struct stat *st,
                       struct fuse_file_info *fi)
@@ -32,7 +40,8 @@ static int hl_getattr(const char *path, struct stat *st,
         return 0;
     }
     if (strcmp(path, "/wait") && strcmp(path, "/hello") &&
-        strcmp(path, "/count"))
+        strcmp(path, "/count") && strcmp(path, "/block") &&
+        strcmp(path, "/signals"))
         return -ENOENT;
     st->st_mode = S_IFREG | 0444;
     st->st_size = 4096;
@@ -58,11 +67,22 @@ static int hl_read(const char *path, char *buf, size_t size, off_t off,
     (void)fi;
     if (strcmp(path, "/hello") == 0)
         return text("hello\n", buf, size, off);
-    if (strcmp(path, "/count") == 0) {
+    if (strcmp(path, "/count") == 0 || strcmp(path, "/signals") == 0) {
         pthread_mutex_lock(&lock);
-        snprintf(tmp, sizeof tmp, "%d\n", seen);
+        snprintf(tmp, sizeof tmp, "%d\n",
+                 strcmp(path, "/count") == 0 ? seen : signals);
         pthread_mutex_unlock(&lock);
         return text(tmp, buf, size, off);
+    }
+    if (strcmp(path, "/block") == 0) {
+        struct timespec t = { 20, 0 };
+        if (nanosleep(&t, NULL) != 0 && errno == EINTR) {
+            pthread_mutex_lock(&lock);
+            signals++;
+            pthread_mutex_unlock(&lock);
+            return -EINTR;
+        }
+        return text("slept\n", buf, size, off);
     }
     for (int i = 0; i < 4000; i++) {
         if (fuse_interrupted()) {
@@ -85,7 +105,16 @@ static int hl_open(const char *path, struct fuse_file_info *fi)
     return 0;
 }
 
+static void *hl_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+    (void)conn;
+    if (getenv("INTR_HL_INTR"))
+        cfg->intr = 1;
+    return NULL;
+}
+
 static const struct fuse_operations ops = {
+    .init = hl_init,
     .getattr = hl_getattr,
     .open = hl_open,
     .read = hl_read,

@@ -90,6 +90,9 @@ struct fuse {
     pthread_mutex_t cleanup_lock;
     pthread_cond_t cleanup_cond;
     int cleanup_stop;
+
+    /* -o intr: we installed the handler of conf.intr_signal */
+    int intr_installed;
 };
 
 /* ---- hl_nodes.c: the node table (all take f->lock themselves unless
@@ -135,6 +138,13 @@ struct fuse *hl_enter(fuse_req_t req);
 /* The same outside a request (init, destroy, fuse_destroy). */
 void hl_enter_fuse(struct fuse *f);
 void hl_leave(void);
+/* -o intr (hl_context.c): give conf.intr_signal a handler that does
+ * nothing, unless the program has one, so that it interrupts system
+ * calls without killing; hl_intr_fini puts the default back.  From
+ * fuse_new, after the file system's init, and from fuse_destroy; once
+ * installed, a second call does nothing. */
+void hl_intr_init(struct fuse *f);
+void hl_intr_fini(struct fuse *f);
 
 /* ---- hl_attr.c ---- */
 /* Apply use_ino, umask, uid and gid to what getattr gave. */

@@ -5,12 +5,75 @@
  * before it calls the file system.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 #include "compat/fuse3/hl.h"
 
 static _Thread_local struct fuse_context tls_ctx;
 static _Thread_local fuse_req_t tls_req;
+
+/*
+ * -o intr, as in libfuse's high-level API: while a thread serves a
+ * request, an INTERRUPT for it sends that thread conf.intr_signal, so a
+ * system call the file system's callback is blocked in returns EINTR.
+ * Dispatcher threads keep all signals blocked; the serving thread lets
+ * this one through only between hl_enter and hl_leave.  One signal per
+ * INTERRUPT: libfuse repeats it every second until the callback
+ * returns, which needs the interrupt function to wait for the reply,
+ * and here a reply waits for a running interrupt function.
+ */
+struct hl_intr {
+    pthread_t thread;
+    int sig;
+};
+static _Thread_local struct hl_intr tls_intr;
+static _Thread_local int tls_intr_on;
+
+static void intr_sighandler(int sig)
+{
+    (void)sig; /* only to interrupt the system call it lands in */
+}
+
+static void hl_intr_func(fuse_req_t req, void *data)
+{
+    (void)req;
+    const struct hl_intr *d = data;
+    if (!pthread_equal(d->thread, pthread_self()))
+        pthread_kill(d->thread, d->sig);
+}
+
+static void intr_mask(int how, int sig)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(how, &set, NULL);
+}
+
+void hl_intr_init(struct fuse *f)
+{
+    struct sigaction old;
+    if (!f->conf.intr || f->intr_installed ||
+        sigaction(f->conf.intr_signal, NULL, &old) != 0 ||
+        old.sa_handler != SIG_DFL)
+        return;
+    struct sigaction sa = { .sa_handler = intr_sighandler };
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(f->conf.intr_signal, &sa, NULL) == 0)
+        f->intr_installed = 1;
+}
+
+void hl_intr_fini(struct fuse *f)
+{
+    if (!f->intr_installed)
+        return;
+    struct sigaction sa = { .sa_handler = SIG_DFL };
+    sigemptyset(&sa.sa_mask);
+    sigaction(f->conf.intr_signal, &sa, NULL);
+    f->intr_installed = 0;
+}
 
 struct fuse *hl_enter(fuse_req_t req)
 {
@@ -23,6 +86,13 @@ struct fuse *hl_enter(fuse_req_t req)
     tls_ctx.pid = c->pid;
     tls_ctx.umask = c->umask;
     tls_ctx.private_data = f->fs->user_data;
+    if (f->conf.intr) {
+        tls_intr.thread = pthread_self();
+        tls_intr.sig = f->conf.intr_signal;
+        tls_intr_on = 1;
+        intr_mask(SIG_UNBLOCK, tls_intr.sig);
+        fuse_req_interrupt_func(req, hl_intr_func, &tls_intr);
+    }
     return f;
 }
 
@@ -40,6 +110,10 @@ void hl_leave(void)
      * keep fuse and private_data, which outlive requests (a program may
      * look at them from a thread of its own that once served one). */
     tls_req = NULL;
+    if (tls_intr_on) {
+        tls_intr_on = 0;
+        intr_mask(SIG_BLOCK, tls_intr.sig);
+    }
     tls_ctx.uid = 0;
     tls_ctx.gid = 0;
     tls_ctx.pid = 0;

@@ -13,8 +13,12 @@ static void hl_ll_init(void *userdata, struct fuse_conn_info *conn)
     struct fuse *f = userdata;
     hl_enter_fuse(f);
     fuse_fs_init(f->fs, conn, &f->conf);
-    /* init may have turned debug on or off. */
+    /* init may have turned debug on or off, or intr on: libfuse 3.14
+     * installs intr_signal's handler only in fuse_new, so a program that
+     * sets cfg->intr in init (the only way 3.14 offers) dies of its
+     * first interrupt there; here it gets the handler now. */
     f->fs->debug = f->conf.debug;
+    hl_intr_init(f);
     f->init_done = 1;
     hl_leave();
 }

@@ -54,11 +54,13 @@ struct fuse *fuse_new_31(struct fuse_args *args,
         return NULL;
     }
     f->fs->debug = f->conf.debug;
+    hl_intr_init(f);
     struct fuse_lowlevel_ops llop;
     hl_lowlevel_ops(f, &llop);
     /* The session takes the mount options and rejects unknown ones. */
     f->se = fuse_session_new(args, &llop, sizeof llop, f);
     if (!f->se) {
+        hl_intr_fini(f);
         free_fuse(f);
         return NULL;
     }
@@ -156,6 +158,7 @@ void fuse_destroy(struct fuse *f)
     }
     /* Calls the file system's destroy (hl_lowlevel.c) if init ran. */
     fuse_session_destroy(f->se);
+    hl_intr_fini(f);
     free_fuse(f);
 }
 
