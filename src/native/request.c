@@ -47,13 +47,11 @@ int fsp_request_passthrough(fsp_request *req, int fd)
 int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
                         uint32_t length)
 {
-    if (req->opcode != FSP_OP_READ || req->detached || req->replied)
+    if (req->opcode != FSP_OP_READ || req->detached)
         return -EINVAL;
     const struct fsp_read_in *in = req->arg;
     if (length > in->size)
         length = in->size;
-    if (length < FSP_SPLICE_MIN_BYTES)
-        return -EOPNOTSUPP;
     return fsp_reply_data_fd(req, fd, offset, length);
 }
 

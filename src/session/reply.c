@@ -134,12 +134,18 @@ int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
     return fsp_reply_buf(req, buf, size);
 }
 
+/* Below this a splice's extra system calls (four, against pread and
+ * writev) cost more than the copy it saves. */
+#define SPLICE_MIN_BYTES (32u << 10)
+
 int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
                       uint32_t len)
 {
     struct fsp_transport *t = req->se->t;
     uint32_t sent = 0;
-    if (!t->send_fd)
+    if (req->opcode != FSP_OP_READ || req->replied)
+        return -EINVAL;
+    if (!t->send_fd || len < SPLICE_MIN_BYTES)
         return -EOPNOTSUPP;
     int r = t->send_fd(t, req->unique, fd, off, len, &sent);
     if (!r) {

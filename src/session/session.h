@@ -257,13 +257,11 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o);
 int fsp_reply_write(struct fsp_request *req, uint32_t size);
 int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
-/* Below this a splice's extra system calls (four, against pread and
- * writev) cost more than the copy it saves. */
-#define FSP_SPLICE_MIN_BYTES (32u << 10)
-
 /* Answer a READ with up to len bytes of fd at off, moved by the kernel
- * (splice) where the transport can; returns 0 once answered, or -errno
- * with the request still unanswered (-EOPNOTSUPP: not here). */
+ * (splice) where the transport can and the read is large enough to pay
+ * (32 KiB); returns 0 once answered, or -errno with the request still
+ * unanswered (-EOPNOTSUPP: not here or not worth it; -EINVAL: not an
+ * unanswered READ). */
 int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
                       uint32_t len);
 int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st);

@@ -209,8 +209,7 @@ int fuse_reply_data(fuse_req_t req, struct fuse_bufvec *bufv,
      * copied into one buffer first. */
     if (bufv->count == 1 && bufv->idx == 0 && bufv->off == 0 &&
         (b->flags & FUSE_BUF_IS_FD) && (b->flags & FUSE_BUF_FD_SEEK) &&
-        !(flags & FUSE_BUF_NO_SPLICE) && r->opcode == FSP_OP_READ &&
-        b->size >= FSP_SPLICE_MIN_BYTES && b->size <= UINT32_MAX &&
+        !(flags & FUSE_BUF_NO_SPLICE) && b->size <= UINT32_MAX &&
         fsp_reply_data_fd(r, b->fd, (uint64_t)b->pos, (uint32_t)b->size) == 0)
         return done(req, 0);
     size_t len = fuse_buf_size(bufv);
