@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include "compat/fuse3/compat.h"
@@ -43,14 +42,23 @@ struct mount_args {
     unsigned max_read;
     char *fsname;
     char *subtype;
-    /* The generic mount flags: -1 unless given, else 1 for the word that
-     * allows (suid, dev, exec, async, atime, diratime) and 0 for its
-     * "no" form; dirsync 1 when given. */
-    int suid, dev, exec, async, atime, diratime, dirsync;
+    /* The generic mount flags as given ("nodev,noexec"), in order, for
+     * the kernel layer's own parser (mount_opts.c) to apply. */
+    char *ms_words;
 };
 
-#define MOUNT_ARGS_INIT { .suid = -1, .dev = -1, .exec = -1, .async = -1, \
-                          .atime = -1, .diratime = -1, .dirsync = -1 }
+/* Key of the generic mount flag words (mount_opt_proc). */
+#define KEY_MS_WORD 1
+
+static int mount_opt_proc(void *data, const char *arg, int key,
+                          struct fuse_args *outargs)
+{
+    (void)outargs;
+    if (key != KEY_MS_WORD)
+        return 1; /* not ours: kept, as without a proc */
+    struct mount_args *ma = data;
+    return fuse_opt_add_opt(&ma->ms_words, arg) == -1 ? -1 : 0;
+}
 
 #define MNT_OPT(t, p, v) { t, offsetof(struct mount_args, p), v }
 static const struct fuse_opt mount_opts[] = {
@@ -74,19 +82,19 @@ static const struct fuse_opt mount_opts[] = {
     FUSE_OPT_KEY("-n", FUSE_OPT_KEY_DISCARD),
     /* The generic flags, honoured as libfuse does: root mounts with them,
      * fusermount3 takes the safe ones for users (mount.c). */
-    MNT_OPT("suid", suid, 1),
-    MNT_OPT("nosuid", suid, 0),
-    MNT_OPT("dev", dev, 1),
-    MNT_OPT("nodev", dev, 0),
-    MNT_OPT("exec", exec, 1),
-    MNT_OPT("noexec", exec, 0),
-    MNT_OPT("async", async, 1),
-    MNT_OPT("sync", async, 0),
-    MNT_OPT("dirsync", dirsync, 1),
-    MNT_OPT("atime", atime, 1),
-    MNT_OPT("noatime", atime, 0),
-    MNT_OPT("diratime", diratime, 1),
-    MNT_OPT("nodiratime", diratime, 0),
+    FUSE_OPT_KEY("suid", KEY_MS_WORD),
+    FUSE_OPT_KEY("nosuid", KEY_MS_WORD),
+    FUSE_OPT_KEY("dev", KEY_MS_WORD),
+    FUSE_OPT_KEY("nodev", KEY_MS_WORD),
+    FUSE_OPT_KEY("exec", KEY_MS_WORD),
+    FUSE_OPT_KEY("noexec", KEY_MS_WORD),
+    FUSE_OPT_KEY("async", KEY_MS_WORD),
+    FUSE_OPT_KEY("sync", KEY_MS_WORD),
+    FUSE_OPT_KEY("dirsync", KEY_MS_WORD),
+    FUSE_OPT_KEY("atime", KEY_MS_WORD),
+    FUSE_OPT_KEY("noatime", KEY_MS_WORD),
+    FUSE_OPT_KEY("diratime", KEY_MS_WORD),
+    FUSE_OPT_KEY("nodiratime", KEY_MS_WORD),
     FUSE_OPT_KEY("nostrictatime", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("symfollow", FUSE_OPT_KEY_DISCARD),
     FUSE_OPT_KEY("nosymfollow", FUSE_OPT_KEY_DISCARD),
@@ -108,20 +116,12 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
     o->default_permissions = ma->default_permissions;
     o->read_only = ma->ro;
     o->max_read = ma->max_read;
-    /* flag word given: 1 allows (clears the MS_NO* bit), 0 forbids */
-    const struct { int v; unsigned long bit; } fl[] = {
-        { ma->suid, MS_NOSUID }, { ma->dev, MS_NODEV },
-        { ma->exec, MS_NOEXEC }, { ma->async, MS_SYNCHRONOUS },
-        { ma->atime, MS_NOATIME }, { ma->diratime, MS_NODIRATIME },
-    };
-    for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
-        if (fl[i].v == 1)
-            o->ms_flags &= ~fl[i].bit;
-        else if (fl[i].v == 0)
-            o->ms_flags |= fl[i].bit;
+    char err[256];
+    if (ma->ms_words &&
+        fsp_mount_opts_parse(o, ma->ms_words, err, sizeof err) < 0) {
+        fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
+        return -1;
     }
-    if (ma->dirsync == 1)
-        o->ms_flags |= MS_DIRSYNC;
     /* libfuse 3 mounts over non-empty directories. */
     o->nonempty = 1;
     /* fsp's watchdog unmounts after a crash whether or not auto_unmount
@@ -164,14 +164,14 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
     pthread_mutex_init(&se->lock, NULL);
 
     struct ll_args la = { 0 };
-    struct mount_args ma = MOUNT_ARGS_INIT;
+    struct mount_args ma = { 0 };
     if (fuse_opt_parse(args, &la, ll_opts, NULL) == -1)
         goto fail;
     /* allow_root: the kernel lets everyone in and we turn away all but
      * the owner and root (dispatch.c), as libfuse does. */
     if (la.deny_others && fuse_opt_add_arg(args, "-oallow_other") == -1)
         goto fail;
-    if (fuse_opt_parse(args, &ma, mount_opts, NULL) == -1)
+    if (fuse_opt_parse(args, &ma, mount_opts, mount_opt_proc) == -1)
         goto fail;
     if (args->argc == 1 && args->argv[0][0] == '-') {
         fuse_log(FUSE_LOG_ERR, "fuse: warning: argv[0] looks like an "
@@ -188,6 +188,7 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
         goto fail;
     free(ma.fsname);
     free(ma.subtype);
+    free(ma.ms_words);
     se->debug = la.debug;
     se->deny_others = la.deny_others;
     if (se->debug)
@@ -201,6 +202,7 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
 fail:
     free(ma.fsname);
     free(ma.subtype);
+    free(ma.ms_words);
     pthread_mutex_destroy(&se->lock);
     free(se);
     return NULL;
@@ -210,7 +212,7 @@ int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts)
 {
     struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
     struct ll_args la = { 0 };
-    struct mount_args ma = MOUNT_ARGS_INIT;
+    struct mount_args ma = { 0 };
     int res = -1;
     if (fuse_opt_add_arg(&args, "") == -1 ||
         (opts && (fuse_opt_add_arg(&args, "-o") == -1 ||
@@ -218,7 +220,7 @@ int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts)
         goto out;
     if (fuse_opt_parse(&args, &la, ll_opts, NULL) == -1 ||
         (la.deny_others && fuse_opt_add_arg(&args, "-oallow_other") == -1) ||
-        fuse_opt_parse(&args, &ma, mount_opts, NULL) == -1)
+        fuse_opt_parse(&args, &ma, mount_opts, mount_opt_proc) == -1)
         goto out;
     /* what is left are the session's own options, already parsed */
     res = apply_mount_args(se, &ma);
@@ -227,6 +229,7 @@ int fsp_fuse_session_mount_opts(struct fuse_session *se, const char *opts)
 out:
     free(ma.fsname);
     free(ma.subtype);
+    free(ma.ms_words);
     fuse_opt_free_args(&args);
     return res;
 }
