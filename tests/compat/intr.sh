@@ -85,28 +85,55 @@ alive() {
     [ -n "$s" ] && [ "$s" != Z ]
 }
 
-# hl NAME EXE [fsp]: intr_hl.c -- a reader of "wait" killed while the
-# file system polls fuse_interrupted() must be gone promptly.
-hl() {
-    n=$1 exe=$2
-    M=$T/m-$n; mkdir -p "$M"
-    if [ "${3:-}" = fsp ]; then
-        LD_LIBRARY_PATH=$BUILD/compat "$exe" -f "$M" 2>"$T/$n.err" &
+# hl_start EXE WHO LOG [VAR=VALUE...]: mount intr_hl on $M with the
+# environment given, on fsp's library (WHO = fsp) or Debian's; $P is it.
+hl_start() {
+    exe=$1 who=$2 log=$3
+    shift 3
+    if [ "$who" = fsp ]; then
+        env "$@" LD_LIBRARY_PATH="$BUILD/compat" "$exe" -f "$M" 2>"$log" &
     else
-        env -u LD_LIBRARY_PATH "$exe" -f "$M" 2>"$T/$n.err" &
+        env -u LD_LIBRARY_PATH "$@" "$exe" -f "$M" 2>"$log" &
     fi
     P=$!
     for _ in $(seq 100); do
         grep -q " $M fuse" /proc/mounts && break
         sleep 0.05
     done
-    cat "$M/wait" > /dev/null 2>&1 &
+}
+
+# kill_reader FILE: read FILE in the background, SIGKILL the reader
+# after 0.5 s; gone=yes if it was gone within 5 s more.
+kill_reader() {
+    cat "$1" > /dev/null 2>&1 &
     R=$!
     sleep 0.5
     kill -KILL "$R"
     for _ in $(seq 100); do alive "$R" || break; sleep 0.05; done
     if alive "$R"; then gone=no; else gone=yes; fi
     wait "$R" 2>/dev/null
+}
+
+# hl_stop LOG WHAT: SIGTERM the file system, and fail on a sanitizer
+# report in its LOG.
+hl_stop() {
+    kill -TERM "$P"
+    for _ in $(seq 100); do alive "$P" || break; sleep 0.05; done
+    wait "$P" 2>/dev/null
+    if grep -q 'Sanitizer\|runtime error' "$1"; then
+        echo "FAIL: intr_hl [$n]: $2sanitizer report"
+        sed -n '1,40p' "$1"
+        NFAIL=$((NFAIL + 1))
+    fi
+}
+
+# hl NAME EXE [fsp]: intr_hl.c -- a reader of "wait" killed while the
+# file system polls fuse_interrupted() must be gone promptly.
+hl() {
+    n=$1
+    M=$T/m-$n; mkdir -p "$M"
+    hl_start "$2" "${3:-}" "$T/$n.err"
+    kill_reader "$M/wait"
     count=$(cat "$M/count" 2>&1)
     hello=$(cat "$M/hello" 2>&1)
     if [ $gone = yes ] && [ "$count" = 1 ] && [ "$hello" = hello ]; then
@@ -115,37 +142,15 @@ hl() {
         echo "FAIL: intr_hl [$n]: fuse_interrupted() (reader gone within 5 s: $gone, interrupts seen: $count, hello: $hello)"
         NFAIL=$((NFAIL + 1))
     fi
-    kill -TERM "$P"
-    for _ in $(seq 100); do alive "$P" || break; sleep 0.05; done
-    wait "$P" 2>/dev/null
-    if grep -q 'Sanitizer\|runtime error' "$T/$n.err"; then
-        echo "FAIL: intr_hl [$n]: sanitizer report"
-        sed -n '1,40p' "$T/$n.err"
-        NFAIL=$((NFAIL + 1))
-    fi
+    hl_stop "$T/$n.err" ""
 
     # fuse_config.intr (set in init): the callback blocked in nanosleep
     # gets intr_signal.  fsp only: libfuse 3.14 takes no -o intr and
     # installs the signal's handler in fuse_new, before init can set
     # intr, so its program dies of the signal (seen here).
     [ "${3:-}" = fsp ] || return 0
-    if [ "${3:-}" = fsp ]; then
-        INTR_HL_INTR=1 LD_LIBRARY_PATH=$BUILD/compat "$exe" -f "$M" 2>"$T/$n-intr.err" &
-    else
-        INTR_HL_INTR=1 env -u LD_LIBRARY_PATH "$exe" -f "$M" 2>"$T/$n-intr.err" &
-    fi
-    P=$!
-    for _ in $(seq 100); do
-        grep -q " $M fuse" /proc/mounts && break
-        sleep 0.05
-    done
-    cat "$M/block" > /dev/null 2>&1 &
-    R=$!
-    sleep 0.5
-    kill -KILL "$R"
-    for _ in $(seq 100); do alive "$R" || break; sleep 0.05; done
-    if alive "$R"; then gone=no; else gone=yes; fi
-    wait "$R" 2>/dev/null
+    hl_start "$2" fsp "$T/$n-intr.err" INTR_HL_INTR=1
+    kill_reader "$M/block"
     signals=$(cat "$M/signals" 2>&1)
     if [ $gone = yes ] && [ "$signals" = 1 ]; then
         echo "PASS: intr_hl [$n]: intr: the interrupted callback gets intr_signal (EINTR from nanosleep), the reader is gone promptly"
@@ -153,14 +158,7 @@ hl() {
         echo "FAIL: intr_hl [$n]: intr (reader gone within 5 s: $gone, signals seen: $signals)"
         NFAIL=$((NFAIL + 1))
     fi
-    kill -TERM "$P"
-    for _ in $(seq 100); do alive "$P" || break; sleep 0.05; done
-    wait "$P" 2>/dev/null
-    if grep -q 'Sanitizer\|runtime error' "$T/$n-intr.err"; then
-        echo "FAIL: intr_hl [$n]: intr: sanitizer report"
-        sed -n '1,40p' "$T/$n-intr.err"
-        NFAIL=$((NFAIL + 1))
-    fi
+    hl_stop "$T/$n-intr.err" "intr: "
 }
 
 # build NAME PKGCONFIG_DIR PACKAGE [FLAGS...]; $SRC is the source.
