@@ -48,36 +48,33 @@ mkdir -p "$T/src/d" "$T/m3" "$T/m2"
 echo "from the image" > "$T/src/d/f"
 mksquashfs "$T/src" "$T/img" -quiet -noappend >/dev/null 2>&1
 
-# run_both WHO: mount squashfuse_ll (libfuse 3) and bindfs (libfuse 2)
-# with a clean environment; check the data and that each maps libraries
-# from WHO (fsp: $DIR; debian: /lib or /usr/lib).
+# mount_maps WHO NAME MNT WANT OTHER PROG ARGS...: start PROG with a
+# clean environment, mounting MNT; it must serve d/f and map WANT, not
+# OTHER.
+mount_maps() {
+    local who=$1 name=$2 mnt=$3 want=$4 other=$5 ok=0
+    shift 5
+    env -u LD_LIBRARY_PATH -u LD_PRELOAD "$@" -f "$mnt" 2>"$T/$name.err" &
+    P=$!
+    for _ in $(seq 100); do grep -q " $mnt " /proc/mounts && break; sleep 0.05; done
+    [ "$(cat "$mnt/d/f" 2>/dev/null)" = "from the image" ] &&
+        grep -q "$want" "/proc/$P/maps" && ! grep -q "$other" "/proc/$P/maps" && ok=1
+    if [ $ok = 1 ]; then pass "$who: $name maps $want"; else
+        fail "$who: $name" "$(grep libfuse "/proc/$P/maps" 2>/dev/null | awk '{print $6}' | sort -u | tr '\n' ' ')$(cat "$T/$name.err")"; fi
+    umount "$mnt" 2>/dev/null; wait "$P" 2>/dev/null; P=
+}
+
+# run_both WHO: squashfuse_ll (libfuse 3) and bindfs (libfuse 2) must map
+# the libraries of WHO (fsp: $DIR; debian: /lib or /usr/lib).
 run_both() {
-    local who=$1 want3 want2 other ok
+    local who=$1 lib=/lib/x86_64-linux-gnu other=$DIR
     if [ "$who" = fsp ]; then
-        want3="$DIR/libfuse3.so.3" want2="$DIR/libfuse.so.2"
-        other="x86_64-linux-gnu/libfuse"
-    else
-        want3="/lib/x86_64-linux-gnu/libfuse3.so.3" want2="/lib/x86_64-linux-gnu/libfuse.so.2"
-        other="$DIR"
+        lib=$DIR other="x86_64-linux-gnu/libfuse"
     fi
-    env -u LD_LIBRARY_PATH -u LD_PRELOAD squashfuse_ll -f "$T/img" "$T/m3" 2>"$T/sq.err" &
-    P=$!
-    for _ in $(seq 100); do grep -q " $T/m3 " /proc/mounts && break; sleep 0.05; done
-    ok=0
-    [ "$(cat "$T/m3/d/f" 2>/dev/null)" = "from the image" ] &&
-        grep -q "$want3" "/proc/$P/maps" && ! grep -q "$other" "/proc/$P/maps" && ok=1
-    if [ $ok = 1 ]; then pass "$who: squashfuse_ll maps $want3"; else
-        fail "$who: squashfuse_ll" "$(grep libfuse "/proc/$P/maps" 2>/dev/null | awk '{print $6}' | sort -u | tr '\n' ' ')$(cat "$T/sq.err")"; fi
-    umount "$T/m3" 2>/dev/null; wait "$P" 2>/dev/null; P=
-    env -u LD_LIBRARY_PATH -u LD_PRELOAD bindfs -f "$T/src" "$T/m2" 2>"$T/bf.err" &
-    P=$!
-    for _ in $(seq 100); do grep -q " $T/m2 " /proc/mounts && break; sleep 0.05; done
-    ok=0
-    [ "$(cat "$T/m2/d/f" 2>/dev/null)" = "from the image" ] &&
-        grep -q "$want2" "/proc/$P/maps" && ! grep -q "$other" "/proc/$P/maps" && ok=1
-    if [ $ok = 1 ]; then pass "$who: bindfs maps $want2"; else
-        fail "$who: bindfs" "$(grep libfuse "/proc/$P/maps" 2>/dev/null | awk '{print $6}' | sort -u | tr '\n' ' ')$(cat "$T/bf.err")"; fi
-    umount "$T/m2" 2>/dev/null; wait "$P" 2>/dev/null; P=
+    mount_maps "$who" squashfuse_ll "$T/m3" "$lib/libfuse3.so.3" "$other" \
+        squashfuse_ll "$T/img"
+    mount_maps "$who" bindfs "$T/m2" "$lib/libfuse.so.2" "$other" \
+        bindfs "$T/src"
 }
 
 if bash "$TOOL" install "$build" >"$T/inst.out" 2>&1; then
