@@ -43,11 +43,9 @@ trap 'exit 130' INT TERM HUP
 
 mount -t tmpfs -o size=8g fsp-bench-backing "$B" || die "tmpfs mount failed"
 "$BUILD/passthrough" -f "$B" "$P" & PT_PID=$!
-for _ in $(seq 100); do
-    case "$(findmnt -n -o FSTYPE --mountpoint "$P" 2>/dev/null)" in fuse*) true ;; *) false ;; esac && break
-    sleep 0.05
-done
-case "$(findmnt -n -o FSTYPE --mountpoint "$P" 2>/dev/null)" in fuse*) true ;; *) false ;; esac || die "passthrough did not mount"
+# shellcheck source=bench/common.sh
+. bench/common.sh
+wait_mount "$P" fuse
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs"
 # The data tests unless the caller names others (a later -t wins).

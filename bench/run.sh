@@ -79,16 +79,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# Wait (at most 5 s) until dir is a mount whose type starts with $2.
-wait_mount() {
-    for _ in $(seq 100); do
-        case "$(findmnt -n -o FSTYPE --mountpoint "$1" 2>/dev/null)" in
-            "$2"*) return 0 ;;
-        esac
-        sleep 0.05
-    done
-    die "$1 did not mount"
-}
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 mount -t tmpfs -o size=8g fsp-bench-tmpfs "$T" || die "tmpfs mount failed"
 "$BUILD/memfs" -f "$M" & MEMFS_PID=$!
