@@ -59,15 +59,12 @@ fi
 # suite DIR LOG AS_USER MODULES...: run the modules with TMPDIR=DIR; the
 # log gets the runner's per-module verdicts ("test_os passed").
 suite() {
-    local dir=$1 log=$2 as=$3
+    local dir=$1 log=$2 as=$3 user=()
     shift 3
-    if [ -n "$as" ]; then
-        setpriv --reuid "$as" --regid "$as" --clear-groups \
-            env HOME="$dir" TMPDIR="$dir" timeout -k 10 600 \
-            "$py" -m test -j2 "$@" >"$log" 2>&1
-    else
-        env TMPDIR="$dir" timeout -k 10 600 "$py" -m test -j2 "$@" >"$log" 2>&1
-    fi
+    [ -n "$as" ] && user=(setpriv --reuid "$as" --regid "$as" --clear-groups
+                          env HOME="$dir")
+    "${user[@]}" env TMPDIR="$dir" timeout -k 10 600 \
+        "$py" -m test -j2 "$@" >"$log" 2>&1
 }
 
 # verdict LOG MODULE: the runner's word for the module ("passed", ...).
