@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "session/dev_splice.h"
@@ -76,13 +75,6 @@ struct dev_transport {
 /* Busy-poll budget when the mount does not choose one. */
 #define DEFAULT_BUSY_POLL_US 50
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Read the device without sleeping for up to d->poll_ns, if no other
  * thread is polling; returns what read() returned (with errno). */
 static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
@@ -100,7 +92,7 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
         errno = EAGAIN;
         return -1;
     }
-    int64_t end = now_ns() + budget;
+    uint64_t end = fsp_now_ns() + (uint64_t)budget;
     ssize_t n;
     do {
         n = read(d->fd, buf, size);
@@ -109,7 +101,7 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
         /* Let a runnable client on this CPU go first: on a busy machine
          * the request we wait for may be waiting for our CPU. */
         sched_yield();
-    } while (now_ns() < end);
+    } while (fsp_now_ns() < end);
     int saved = errno;
     if (n >= 0) {
         d->miss = 0;
