@@ -69,6 +69,26 @@ else
     echo "FAIL: uring_requests_use_rings: memfs did not mount: $(cat "$tmp/err")"
 fi
 
+# --- /dev/fuse is only a side channel then: forgets come in batches ----
+# Deleting a file makes the kernel queue a FORGET on /dev/fuse from inside
+# the unlink; with nobody sleeping on the device (dev_transport.c, "side
+# channel") that costs no wakeup, and the forgets gather into BATCH_FORGETs.
+if start_memfs -o io_uring; then
+    mkdir "$tmp/mnt/d" && (cd "$tmp/mnt/d" && touch $(seq 500)) && rm -r "$tmp/mnt/d"
+    stats=$("$build/fsptool" stats "$tmp/mnt")
+    forget=$(echo "$stats" | awk '$1 == "FORGET" { print $2 }')
+    batch=$(echo "$stats" | awk '$1 == "BATCH_FORGET" { print $2 }')
+    if [ "${batch:-0}" -ge 1 ] && [ "${forget:-0}" -lt 250 ]; then
+        echo "PASS: uring_forgets_batched"
+    else
+        echo "FAIL: uring_forgets_batched: 501 forgets came as ${forget:-0} FORGET and ${batch:-0} BATCH_FORGET"
+    fi
+    ls "$tmp/mnt" >/dev/null
+    stop_memfs || echo "FAIL: uring_forgets_clean_exit: memfs exit status $?"
+else
+    echo "FAIL: uring_forgets_batched: memfs did not mount: $(cat "$tmp/err")"
+fi
+
 # --- the whole integration suite and the programs over io_uring --------
 FSP_ITEST_MEMFS_OPTS="-o io_uring" "$build/tests/fsp-itest" | sed 's/^\(PASS\|FAIL\|SKIP\): /\1: uring_/'
 FSP_ITEST_MEMFS_OPTS="-o io_uring" tests/programs.sh "$build" | sed 's/^\(PASS\|FAIL\|SKIP\): /\1: uring_/'

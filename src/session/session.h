@@ -83,6 +83,14 @@ struct fsp_transport *fsp_dev_transport_new(int fd);
  * (the io_uring transport turns it off once its queues serve). */
 void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us);
 
+/* Tell a /dev/fuse transport that another transport (io_uring) now
+ * serves the requests, so only FORGET, INTERRUPT and notification replies
+ * come its way: it stops polling and stops sleeping on the device, so
+ * that sending those costs the kernel's clients no wakeup (see
+ * dev_transport.c).  Returns the busy-poll budget (ns) it had, for the
+ * transport taking over.  Any thread, once; there is no way back. */
+int64_t fsp_dev_transport_side_channel(struct fsp_transport *t);
+
 /* What INIT settled; readable by handlers after init. */
 struct fsp_conn {
     uint32_t proto_major, proto_minor;   /* the kernel's */
