@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "native/acl.h"
 #include "native/ops_common.h"
 
 struct fsp_node *req_node(struct fsp_request *req)
@@ -156,4 +157,23 @@ void unpeek(struct fsp_fs *fs, void *ctx)
 {
     if (ctx && fs->fi.forget)
         fs->fi.forget(fs, ctx);
+}
+
+/* The file system's create under the exclusive guard, with the parent's
+ * default ACL (or the umask) applied on an ACL volume. */
+int create_locked(struct fsp_request *req, struct fsp_node *parent,
+                  const char *name, struct fsp_create_params *cp,
+                  void **ctx, void **file, struct fsp_file_info *fi)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct acl_inherit ih = { 0 };
+    int r = fs->posix_acl ? acl_create_prepare(req, parent, cp, &ih) : 0;
+    if (!r)
+        r = fsp_check_result(fs, "create",
+                             fs->fi.create(req, parent->ctx, name, cp, ctx,
+                                           file, fi));
+    if (!r && fs->posix_acl)
+        r = acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
+    acl_inherit_free(&ih);
+    return r;
 }

@@ -55,6 +55,12 @@ int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file);
 int peek_child(struct fsp_request *req, struct fsp_node *parent,
                const char *name, void **ctx, struct fsp_file_info *fi);
 void unpeek(struct fsp_fs *fs, void *ctx);
+/* The file system's create, called under the exclusive guard, with the
+ * parent's default ACL (or the umask) applied on an ACL volume; name is
+ * NULL for an unnamed (O_TMPFILE) file. */
+int create_locked(struct fsp_request *req, struct fsp_node *parent,
+                  const char *name, struct fsp_create_params *cp,
+                  void **ctx, void **file, struct fsp_file_info *fi);
 
 /* Ownership and attribute permissions (perm.c). */
 /* Is gid the caller's group or one of its supplementary groups? */

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "native/acl.h"
 #include "native/ops_common.h"
 
 struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
@@ -136,23 +135,68 @@ void fsp_op_open(struct fsp_request *req)
         fsp_open_free(fs, o, 1);
 }
 
-/* The file system's create under the exclusive guard, with the parent's
- * default ACL (or the umask) applied on an ACL volume. */
-static int create_locked(struct fsp_request *req, struct fsp_node *parent,
-                         const char *name, struct fsp_create_params *cp,
-                         void **ctx, void **file, struct fsp_file_info *fi)
+/* What a CREATE or TMPFILE asks for, as create parameters: the owner
+ * (and umask) the new file gets from the caller and the parent. */
+static void create_params(struct fsp_request *req, struct fsp_node *parent,
+                          const struct fsp_create_in *in, uint32_t attributes,
+                          struct fsp_create_params *cp)
+{
+    *cp = (struct fsp_create_params){
+        .mode = in->mode,
+        .attributes = attributes,
+        .flags = in->flags,
+    };
+    req->umask = in->umask;
+    new_owner(req, parent, cp);
+}
+
+/* CREATE found the name taken (someone made it between the kernel's
+ * lookup and our create): open what is there, as open(O_CREAT) without
+ * O_EXCL must.  Called under the exclusive guard; leaves it. */
+static void create_open_existing(struct fsp_request *req,
+                                 struct fsp_node *parent, const char *name,
+                                 uint32_t flags)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct acl_inherit ih = { 0 };
-    int r = fs->posix_acl ? acl_create_prepare(req, parent, cp, &ih) : 0;
+    void *ctx = NULL;
+    struct fsp_file_info fi = { 0 };
+    int r = peek_child(req, parent, name, &ctx, &fi);
+    if (!r && S_ISDIR(fi.mode)) {
+        unpeek(fs, ctx);
+        r = -EISDIR;
+    }
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, &fi);
+    if (!n) {
+        fsp_reply_err(req, -ENOMEM);
+        return;
+    }
+    struct fsp_open *o;
+    r = open_node(req, n, flags, 0, 0, &o);
     if (!r)
-        r = fsp_check_result(fs, "create",
-                             fs->fi.create(req, parent->ctx, name, cp, ctx,
-                                           file, fi));
-    if (!r && fs->posix_acl)
-        r = acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
-    acl_inherit_free(&ih);
-    return r;
+        r = call_get_file_info(req, n, o ? o->file : NULL, &fi);
+    if (r) {
+        if (o)
+            fsp_open_free(fs, o, 1);
+        fsp_node_forget(fs, n, 1);
+        fsp_reply_err(req, r);
+        return;
+    }
+    struct fsp_entry_out e = { 0 };
+    struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
+                               .open_flags = open_reply_flags(fs, flags) };
+    if (o)
+        take_backing(req, o, &oo);
+    fsp_fill_entry(fs, n, &fi, &e);
+    if (fsp_reply_create(req, &e, &oo)) {
+        if (o)
+            fsp_open_free(fs, o, 1);
+        fsp_node_forget(fs, n, 1);
+    }
 }
 
 void fsp_op_create(struct fsp_request *req)
@@ -176,57 +220,14 @@ void fsp_op_create(struct fsp_request *req)
         return;
     }
     req->ll_name = name;
-    struct fsp_create_params cp = {
-        .mode = in->mode,
-        .attributes = FSP_ATTR_ARCHIVE,
-        .flags = in->flags,
-    };
-    req->umask = in->umask;
-    new_owner(req, parent, &cp);
+    struct fsp_create_params cp;
+    create_params(req, parent, in, FSP_ATTR_ARCHIVE, &cp);
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
     r = create_locked(req, parent, name, &cp, &ctx, &file, &fi);
     if (r == -EEXIST && !(in->flags & O_EXCL)) {
-        /* Someone made it between the kernel's lookup and our create:
-         * open what is there, as open(O_CREAT) without O_EXCL must. */
-        r = peek_child(req, parent, name, &ctx, &fi);
-        if (!r && S_ISDIR(fi.mode)) {
-            unpeek(fs, ctx);
-            r = -EISDIR;
-        }
-        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
-        if (r) {
-            fsp_reply_err(req, r);
-            return;
-        }
-        struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, &fi);
-        if (!n) {
-            fsp_reply_err(req, -ENOMEM);
-            return;
-        }
-        struct fsp_open *o;
-        int err = open_node(req, n, in->flags, 0, 0, &o);
-        if (!err)
-            err = call_get_file_info(req, n, o ? o->file : NULL, &fi);
-        if (err) {
-            if (o)
-                fsp_open_free(fs, o, 1);
-            fsp_node_forget(fs, n, 1);
-            fsp_reply_err(req, err);
-            return;
-        }
-        struct fsp_entry_out e = { 0 };
-        struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
-                                   .open_flags = open_reply_flags(fs, in->flags) };
-        if (o)
-            take_backing(req, o, &oo);
-        fsp_fill_entry(fs, n, &fi, &e);
-        if (fsp_reply_create(req, &e, &oo)) {
-            if (o)
-                fsp_open_free(fs, o, 1);
-            fsp_node_forget(fs, n, 1);
-        }
+        create_open_existing(req, parent, name, in->flags);
         return;
     }
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
@@ -253,13 +254,8 @@ void fsp_op_tmpfile(struct fsp_request *req)
         fsp_reply_err(req, r);
         return;
     }
-    struct fsp_create_params cp = {
-        .mode = in->mode,
-        .attributes = FSP_ATTR_ARCHIVE | FSP_ATTR_TEMPORARY,
-        .flags = in->flags,
-    };
-    req->umask = in->umask;
-    new_owner(req, parent, &cp);
+    struct fsp_create_params cp;
+    create_params(req, parent, in, FSP_ATTR_ARCHIVE | FSP_ATTR_TEMPORARY, &cp);
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "native/acl.h"
 #include "native/ops_common.h"
 
 /* Create name in the request's directory as described by cp and answer
@@ -34,17 +33,9 @@ static void make_node(struct fsp_request *req, const char *name,
                                            : FSP_ATTR_ARCHIVE;
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
-    struct acl_inherit ih = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = fs->posix_acl ? acl_create_prepare(req, parent, cp, &ih) : 0;
-    if (!r)
-        r = fsp_check_result(fs, "create",
-                             fs->fi.create(req, parent->ctx, name, cp, &ctx,
-                                           &file, &fi));
-    if (!r && fs->posix_acl)
-        r = acl_create_apply(req, parent, name, ctx, file, cp->mode, &ih);
+    r = create_locked(req, parent, name, cp, &ctx, &file, &fi);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
-    acl_inherit_free(&ih);
     if (r) {
         fsp_reply_err(req, r);
         return;
