@@ -18,6 +18,16 @@ static struct fuse_session *session_of(struct fsp_request *r)
     return fsp_session_userdata(r->se);
 }
 
+/* The fuse_file_info a handler gets for open file fh; callers add what
+ * their request says (flags, lock owner, ...). */
+static struct fuse_file_info file_info(uint64_t fh)
+{
+    struct fuse_file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.fh = fh;
+    return fi;
+}
+
 /* allow_root: like libfuse, others than the mounting user and root may
  * still use open files, but nothing else. */
 static int denied(const struct fuse_session *se, const struct fsp_request *r)
@@ -129,12 +139,8 @@ static void ll_batch_forget(struct fsp_request *r)
 static void ll_getattr(struct fsp_request *r)
 {
     ARG(fsp_getattr_in, in, r);
-    struct fuse_file_info fi, *fip = NULL;
-    memset(&fi, 0, sizeof fi);
-    if (in->getattr_flags & FSP_GETATTR_FH) {
-        fi.fh = in->fh;
-        fip = &fi;
-    }
+    struct fuse_file_info fi = file_info(in->fh);
+    struct fuse_file_info *fip = (in->getattr_flags & FSP_GETATTR_FH) ? &fi : NULL;
     CALL(getattr, r, r->nodeid, fip);
 }
 
@@ -153,12 +159,8 @@ static void ll_setattr(struct fsp_request *r)
     st.st_mtim.tv_nsec = in->mtimensec;
     st.st_ctim.tv_sec = (time_t)in->ctime;
     st.st_ctim.tv_nsec = in->ctimensec;
-    struct fuse_file_info fi, *fip = NULL;
-    memset(&fi, 0, sizeof fi);
-    if (in->valid & FSP_FATTR_FH) {
-        fi.fh = in->fh;
-        fip = &fi;
-    }
+    struct fuse_file_info fi = file_info(in->fh);
+    struct fuse_file_info *fip = (in->valid & FSP_FATTR_FH) ? &fi : NULL;
     /* The kernel's FATTR bits are libfuse's FUSE_SET_ATTR bits; pass on
      * the ones libfuse 3.14 passes on. */
     int valid = (int)(in->valid &
@@ -237,8 +239,7 @@ static void open_common(struct fsp_request *r, int dir)
 {
     ARG(fsp_open_in, in, r);
     struct fuse_session *se = session_of(r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
+    struct fuse_file_info fi = file_info(0);
     fi.flags = (int)in->flags;
     void (*fn)(fuse_req_t, fuse_ino_t, struct fuse_file_info *) =
         dir ? se->op.opendir : se->op.open;
@@ -258,9 +259,7 @@ static void ll_opendir(struct fsp_request *r) { open_common(r, 1); }
 static void ll_read(struct fsp_request *r)
 {
     ARG(fsp_read_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
     if (in->read_flags & FSP_READ_LOCKOWNER)
         fi.lock_owner = in->lock_owner;
@@ -276,9 +275,7 @@ static void ll_write(struct fsp_request *r)
         return;
     }
     const char *data = (const char *)r->arg + sizeof *in;
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
     fi.writepage = (in->write_flags & FSP_WRITE_CACHE) != 0;
     if (in->write_flags & FSP_WRITE_LOCKOWNER)
@@ -295,9 +292,7 @@ static void ll_write(struct fsp_request *r)
 static void ll_flush(struct fsp_request *r)
 {
     ARG(fsp_flush_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.flush = 1;
     fi.lock_owner = in->lock_owner;
     CALL(flush, r, r->nodeid, &fi);
@@ -308,10 +303,8 @@ static void release_common(struct fsp_request *r, int dir)
 {
     ARG(fsp_release_in, in, r);
     struct fuse_session *se = session_of(r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
+    struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
-    fi.fh = in->fh;
     fi.flush = (in->release_flags & FSP_RELEASE_FLUSH) != 0;
     fi.lock_owner = in->lock_owner;
     if (in->release_flags & FSP_RELEASE_FLOCK_UNLOCK)
@@ -334,9 +327,7 @@ static void ll_releasedir(struct fsp_request *r) { release_common(r, 1); }
 static void ll_fsync(struct fsp_request *r)
 {
     ARG(fsp_fsync_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     int datasync = in->fsync_flags & FSP_FSYNC_FDATASYNC;
     if (r->opcode == FSP_OP_FSYNCDIR)
         CALL(fsyncdir, r, r->nodeid, datasync, &fi);
@@ -347,9 +338,7 @@ static void ll_fsync(struct fsp_request *r)
 static void ll_readdir(struct fsp_request *r)
 {
     ARG(fsp_read_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     if (r->opcode == FSP_OP_READDIRPLUS)
         CALL(readdirplus, r, r->nodeid, in->size, (off_t)in->offset, &fi);
     else
@@ -420,8 +409,7 @@ static void ll_create(struct fsp_request *r)
 {
     ARG(fsp_create_in, in, r);
     NAME(name, r, sizeof *in);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
+    struct fuse_file_info fi = file_info(0);
     fi.flags = (int)in->flags;
     CALLX(create, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode,
           &fi);
@@ -441,9 +429,7 @@ static void to_flock(struct flock *fl, const struct fsp_file_lock *lk)
 static void ll_getlk(struct fsp_request *r)
 {
     ARG(fsp_lk_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.lock_owner = in->owner;
     struct flock fl;
     to_flock(&fl, &in->lk);
@@ -454,9 +440,7 @@ static void ll_setlk(struct fsp_request *r)
 {
     ARG(fsp_lk_in, in, r);
     int sleep = r->opcode == FSP_OP_SETLKW;
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.lock_owner = in->owner;
     if (in->lk_flags & FSP_LK_FLOCK) {
         /* A flock(2) lock travels as a whole-file POSIX lock. */
@@ -495,9 +479,7 @@ static void ll_ioctl(struct fsp_request *r)
         return;
     }
     const void *in_buf = in->in_size ? (const char *)r->arg + sizeof *in : NULL;
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     CALL(ioctl, r, r->nodeid, in->cmd, (void *)(uintptr_t)in->arg, &fi,
          in->flags, in_buf, in->in_size, in->out_size);
 }
@@ -510,9 +492,7 @@ static void ll_poll(struct fsp_request *r)
         fsp_reply_err(r, -ENOSYS);
         return;
     }
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     fi.poll_events = in->events;
     struct fuse_pollhandle *ph = NULL;
     if (in->flags & FSP_POLL_SCHEDULE_NOTIFY) {
@@ -530,9 +510,7 @@ static void ll_poll(struct fsp_request *r)
 static void ll_fallocate(struct fsp_request *r)
 {
     ARG(fsp_fallocate_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     CALL(fallocate, r, r->nodeid, (int)in->mode, (off_t)in->offset,
          (off_t)in->length, &fi);
 }
@@ -540,11 +518,8 @@ static void ll_fallocate(struct fsp_request *r)
 static void ll_copy_file_range(struct fsp_request *r)
 {
     ARG(fsp_copy_file_range_in, in, r);
-    struct fuse_file_info fi_in, fi_out;
-    memset(&fi_in, 0, sizeof fi_in);
-    memset(&fi_out, 0, sizeof fi_out);
-    fi_in.fh = in->fh_in;
-    fi_out.fh = in->fh_out;
+    struct fuse_file_info fi_in = file_info(in->fh_in);
+    struct fuse_file_info fi_out = file_info(in->fh_out);
     CALL(copy_file_range, r, r->nodeid, (off_t)in->off_in, &fi_in,
          in->nodeid_out, (off_t)in->off_out, &fi_out, in->len,
          (int)in->flags);
@@ -553,9 +528,7 @@ static void ll_copy_file_range(struct fsp_request *r)
 static void ll_lseek(struct fsp_request *r)
 {
     ARG(fsp_lseek_in, in, r);
-    struct fuse_file_info fi;
-    memset(&fi, 0, sizeof fi);
-    fi.fh = in->fh;
+    struct fuse_file_info fi = file_info(in->fh);
     CALL(lseek, r, r->nodeid, (off_t)in->offset, (int)in->whence, &fi);
 }
 
