@@ -121,6 +121,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# memfs's directory trees are tested on their own, without a mount.
+$(BUILD)/tests/test_memfs_dir: $(BUILD)/fs/memfs/dir.o
+
 $(ITEST): $(ITEST_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -53,13 +53,12 @@ static int lookup(fsp_request *req, void *parent, const char *name,
 {
     struct memfs *m = get_memfs(req);
     struct node *n = NULL;
-    int found;
 
     if (!parent) {
         n = strcmp(name, "/") == 0 ? m->root : NULL;
     } else {
-        size_t i = dir_find(m, parent, name, &found);
-        n = found ? ((struct node *)parent)->ents[i].node : NULL;
+        struct entry *e = dir_find(m, parent, name);
+        n = e ? e->node : NULL;
     }
     if (!n)
         return -ENOENT;
@@ -133,7 +132,7 @@ static int create(fsp_request *req, void *parent, const char *name,
 {
     struct memfs *m = get_memfs(req);
     struct node *dir = parent, *n = NULL;
-    int found, err;
+    int err;
 
     if (!name)
         return create_unnamed(m, dir, cp, node, file, fi);
@@ -152,8 +151,7 @@ static int create(fsp_request *req, void *parent, const char *name,
         return -ENOTDIR;
     if (!dir->names)  /* a removed directory takes no new names */
         return -ENOENT;
-    size_t i = dir_find(m, dir, name, &found);
-    if (found)
+    if (dir_find(m, dir, name))
         return -EEXIST;
     int is_reg = S_ISREG(cp->mode) && !m->stateless;
     void *f = is_reg ? open_file_new(cp->flags) : NULL;
@@ -170,7 +168,7 @@ static int create(fsp_request *req, void *parent, const char *name,
     }
     n->names = 1;
     n->refs = is_reg ? 2 : 1;  /* the node reference, and the open */
-    if ((err = dir_insert(dir, i, name, n))) {
+    if ((err = dir_insert(m, dir, name, n))) {
         n->names = 0;
         n->refs = 1;
         node_release(m, n);
@@ -387,12 +385,11 @@ static int set_delete(fsp_request *req, void *parent, const char *name,
 {
     struct memfs *m = get_memfs(req);
     struct node *dir = parent, *n = node;
-    int found;
 
-    size_t i = dir_find(m, dir, name, &found);
-    if (!found || dir->ents[i].node != n)
+    struct entry *e = dir_find(m, dir, name);
+    if (!e || e->node != n)
         return -ENOENT;
-    dir_remove(dir, i);
+    dir_remove(m, dir, name);
     dir_changed(dir, -S_ISDIR(n->type));
     node_unlink(m, n);
     return 0;
@@ -404,20 +401,20 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
 {
     struct memfs *m = get_memfs(req);
     struct node *odir = old_parent, *ndir = new_parent, *n = node, *old;
-    int found, err;
+    int err;
 
-    size_t si = dir_find(m, odir, old_name, &found);
-    if (!found || odir->ents[si].node != n)
+    struct entry *src = dir_find(m, odir, old_name);
+    if (!src || src->node != n)
         return -ENOENT;
-    size_t di = dir_find(m, ndir, new_name, &found);
-    old = found ? ndir->ents[di].node : NULL;
+    struct entry *dst = dir_find(m, ndir, new_name);
+    old = dst ? dst->node : NULL;
     int n_dir = S_ISDIR(n->type), old_dir = old && S_ISDIR(old->type);
 
     if (flags & FSP_RENAME_EXCHANGE) {
         if (!old)
             return -ENOENT;
-        odir->ents[si].node = old;
-        ndir->ents[di].node = n;
+        src->node = old;
+        dst->node = n;
         dir_changed(odir, odir == ndir ? 0 : old_dir - n_dir);
         dir_changed(ndir, odir == ndir ? 0 : n_dir - old_dir);
         touch_change(old);
@@ -427,12 +424,9 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
     if (old == n) {
         /* The same file: a case-only rename on a case-insensitive
          * volume (keep the new spelling), or nothing at all. */
-        if (strcmp(ndir->ents[di].name, new_name) != 0) {
-            char *copy = strdup(new_name);
-            if (!copy)
-                return -ENOMEM;
-            free(ndir->ents[di].name);
-            ndir->ents[di].name = copy;
+        if (strcmp(dst->name, new_name) != 0) {
+            if ((err = dir_replace(m, ndir, new_name, n)))
+                return err;
             dir_changed(ndir, 0);
         }
         return 0;
@@ -441,19 +435,14 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
         return -EEXIST;
     if (old_dir && old->nents)
         return -ENOTEMPTY;
-    if (old) {
-        char *copy = strdup(new_name);  /* on -i the case may differ */
-        if (!copy)
-            return -ENOMEM;
-        free(ndir->ents[di].name);
-        ndir->ents[di] = (struct entry){ copy, n };
-    } else {
-        if ((err = dir_insert(ndir, di, new_name, n)))
-            return err;
-        if (odir == ndir && di <= si)
-            si++;
-    }
-    dir_remove(odir, si);
+    /* The target's entry takes new_name's spelling (on -i the case may
+     * differ).  The two names differ (else old would be n), so removing
+     * old_name afterwards removes the source. */
+    err = old ? dir_replace(m, ndir, new_name, n)
+              : dir_insert(m, ndir, new_name, n);
+    if (err)
+        return err;
+    dir_remove(m, odir, old_name);
     dir_changed(odir, -n_dir);
     dir_changed(ndir, n_dir - old_dir);
     if (old)
@@ -467,7 +456,7 @@ static int link_(fsp_request *req, void *node, void *new_parent,
 {
     struct memfs *m = get_memfs(req);
     struct node *dir = new_parent, *n = node;
-    int found, err;
+    int err;
 
     if (!S_ISDIR(dir->type))
         return -ENOTDIR;
@@ -478,10 +467,7 @@ static int link_(fsp_request *req, void *node, void *new_parent,
     if (n->names == UINT32_MAX)  /* the count would wrap (set only here,
                                     under the exclusive guard) */
         return -EMLINK;
-    size_t i = dir_find(m, dir, new_name, &found);
-    if (found)
-        return -EEXIST;
-    if ((err = dir_insert(dir, i, new_name, n)))
+    if ((err = dir_insert(m, dir, new_name, n)))  /* -EEXIST if taken */
         return err;
     node_link(n);
     dir_changed(dir, 0);
@@ -494,20 +480,19 @@ static int read_directory(fsp_request *req, void *node, void *file,
 {
     struct memfs *m = get_memfs(req);
     struct node *dir = node;
-    size_t i = 0;
-    int found;
+    struct dir_iter it;
+    const struct entry *e;
 
     if (!S_ISDIR(dir->type))
         return -ENOTDIR;
     pthread_mutex_lock(&dir->lock);
     touch_access(dir);
     pthread_mutex_unlock(&dir->lock);
-    if (marker && (i = dir_find(m, dir, marker, &found), found))
-        i++;
-    for (; i < dir->nents; i++) {
+    dir_iter_start(m, dir, marker, &it);
+    while ((e = dir_iter_next(&it))) {
         struct fsp_file_info fi;
-        node_fill(dir->ents[i].node, &fi);
-        if (!fsp_dir_buffer_add(db, dir->ents[i].name, &fi))
+        node_fill(e->node, &fi);
+        if (!fsp_dir_buffer_add(db, e->name, &fi))
             break;
     }
     return 0;

@@ -2,8 +2,9 @@
  * memfs: the in-memory reference file system for fsp's native API.
  *
  * Locking, given fsp's guard (see include/fsp/fsp.h): the directory tree
- * (entry arrays) only changes in create, link, set_delete and rename,
- * which run alone, so lookups and listings read it without locks.
+ * (each directory's entry tree) only changes in create, link, set_delete
+ * and rename, which run alone, so lookups and listings read it without
+ * locks; reads never rebalance, so they may walk it side by side.
  * Everything else in a node -- attributes, data, EAs, the reference and
  * link counts -- can be touched by unguarded calls (read, write, forget,
  * close) and is under the node's mutex.  The volume-wide counters are under
@@ -19,13 +20,21 @@
 
 struct node;
 
-/* One name in a directory; a directory's entries are kept sorted by the
- * volume's name comparison, for binary search and stable listing order.
- * Entries point at nodes, so hard links are several entries pointing at
- * one node. */
+/* One name in a directory.  A directory's entries form an AVL tree
+ * ordered by the volume's name comparison (dir.c), so lookups, inserts and
+ * removals stay O(log n) in directories of millions of names and a
+ * listing resumes after its marker without a scan.  Entries point at
+ * nodes, so hard links are several entries pointing at one node.
+ *
+ * One allocation per entry, name included: 25 bytes plus the name and its
+ * NUL (with glibc's malloc, a 48-byte chunk for names of up to 14 bytes,
+ * 64 up to 30).  There are no parent pointers: walks keep their path on
+ * the stack instead (DIR_MAX_DEPTH). */
 struct entry {
-    char *name;
+    struct entry *child[2];     /* [0]: names before, [1]: names after */
     struct node *node;
+    signed char balance;        /* height of child[1] minus child[0] */
+    char name[];
 };
 
 /* One page of a regular file's data (data.c). */
@@ -52,8 +61,8 @@ struct node {
     struct page *pages;         /* regular file: sorted by page number */
     size_t npages, pages_cap;
     char *target;               /* symlink */
-    struct entry *ents;         /* directory */
-    size_t nents, ents_cap;
+    struct entry *ents;         /* directory: the root of its entries */
+    size_t nents;
     unsigned subdirs;
     struct ea *eas;
     size_t neas;
@@ -126,12 +135,43 @@ uint64_t data_allocated(const struct node *n);
 /* Frees the pages without accounting (the node is going). */
 void data_free(struct node *n);
 
-/* dir.c: the sorted entry arrays. */
-size_t dir_find(const struct memfs *m, const struct node *dir,
-                const char *name, int *found);
-int dir_insert(struct node *dir, size_t i, const char *name,
+/* dir.c: a directory's entries.  Writers (dir_insert, dir_replace,
+ * dir_remove, dir_free) need fsp's exclusive guard; the rest only read. */
+
+/* An AVL tree of height h holds at least F(h+2)-1 entries (F: Fibonacci),
+ * so a count a 64-bit size_t can hold means at most 91 levels; walks keep
+ * one more slot for the empty link below the last level. */
+#define DIR_MAX_DEPTH 92
+
+struct entry *dir_find(const struct memfs *m, const struct node *dir,
+                       const char *name);
+/* -EEXIST if the name is taken (m->cmp equal), or -ENOMEM. */
+int dir_insert(const struct memfs *m, struct node *dir, const char *name,
                struct node *child);
-void dir_remove(struct node *dir, size_t i);
+/* The entry equal to `name` takes that spelling and `child`: a rename
+ * onto an existing name, or a case-only rename on a case-insensitive
+ * volume, where the spellings differ.  -ENOENT or -ENOMEM leave the
+ * entry as it was; otherwise pointers to it may be stale. */
+int dir_replace(const struct memfs *m, struct node *dir, const char *name,
+                struct node *child);
+/* Nothing happens if there is no such name. */
+void dir_remove(const struct memfs *m, struct node *dir, const char *name);
+/* Empties dir, calling drop with each entry's node in name order. */
+void dir_free(struct node *dir, void (*drop)(struct node *));
+
+/* A listing in name order: O(log n) to start, amortized O(1) a step.
+ * The directory must not change while one is in use. */
+struct dir_iter {
+    const struct entry *pending[DIR_MAX_DEPTH];
+    int depth;
+};
+/* Start at the first name after `after` (present or not), or at the
+ * first name when `after` is NULL. */
+void dir_iter_start(const struct memfs *m, const struct node *dir,
+                    const char *after, struct dir_iter *it);
+/* The next entry, or NULL at the end. */
+const struct entry *dir_iter_next(struct dir_iter *it);
+
 void dir_changed(struct node *dir, int subdirs);
 
 /* ea.c: under the node's lock. */

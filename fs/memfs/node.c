@@ -95,17 +95,18 @@ void node_ref(struct node *n)
     pthread_mutex_unlock(&n->lock);
 }
 
-/* Free the memory of a node, its entries' names and its children (a
- * child with hard links elsewhere goes with its last entry). */
+/* A child with hard links elsewhere goes with its last entry. */
+static void drop_name(struct node *child)
+{
+    if (--child->names == 0)
+        node_destroy_tree(child);
+}
+
+/* Free the memory of a node, its entries and its children. */
 void node_destroy_tree(struct node *n)
 {
-    for (size_t i = 0; i < n->nents; i++) {
-        free(n->ents[i].name);
-        if (--n->ents[i].node->names == 0)
-            node_destroy_tree(n->ents[i].node);
-    }
+    dir_free(n, drop_name);
     ea_free_all(n);
-    free(n->ents);
     data_free(n);
     free(n->target);
     pthread_mutex_destroy(&n->lock);

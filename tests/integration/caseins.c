@@ -1,10 +1,14 @@
 /* memfs -i: case-insensitive, case-preserving names. */
 #include "harness.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fsp/names.h"
 
 /* How many entries of dir are named exactly name (case-sensitively)? And
  * how many match it ignoring case? */
@@ -186,6 +190,102 @@ static void caseins_no_stale_dentries(void)
 }
 
 
+enum { CI_BIG = 4000 };
+
+/* Name i in one of two spellings that differ in the case of every
+ * letter; spelling 0 mixes cases by a hash, so that the case-insensitive
+ * order differs from strcmp's. */
+static void ci_name(char *buf, size_t size, int i, int spelling)
+{
+    unsigned h = (unsigned)i * 2654435761u;
+    snprintf(buf, size, "Mixed-Name-%05d-%08x", i, h);
+    for (int k = 0; buf[k]; k++) {
+        int up = ((h >> (k % 32)) & 1) ^ spelling;
+        buf[k] = (char)(up ? toupper((unsigned char)buf[k])
+                           : tolower((unsigned char)buf[k]));
+    }
+}
+
+static int by_nocase(const void *a, const void *b)
+{
+    return fsp_name_compare_nocase(*(char *const *)a, *(char *const *)b);
+}
+
+/* The listing, in small getdents pieces, is want[] exactly: the spellings
+ * kept, in case-insensitive order, each name once. */
+static int ci_listing_is(const char *d, char **want, int nwant)
+{
+    char **got;
+    int n = list_names(d, 512, &got), bad = 0;
+    if (n < 0)
+        return 0;
+    if (n != nwant)
+        printf("  %d names listed, expected %d\n", n, nwant);
+    for (int i = 0; i < n && i < nwant; i++)
+        if (strcmp(got[i], want[i]) != 0 && bad++ < 5)
+            printf("  listed #%d is '%s', expected '%s'\n", i, got[i],
+                   want[i]);
+    free_names(got, n);
+    return n == nwant && !bad;
+}
+
+/* Many names in one directory of a case-insensitive volume: other
+ * spellings find the same files and cannot make new ones; removes by
+ * another spelling, renames to another spelling through a temporary
+ * name, and renames onto an existing name in another spelling (which
+ * takes that spelling) leave exactly the expected listing. */
+static void caseins_large(void)
+{
+    static char *want[CI_BIG];
+    char a[64], b[64];
+    struct stat sa, sb;
+    int n = 0;
+    REQUIRE(mkdir(P("ci"), 0755) == 0);
+    for (int i = 0; i < CI_BIG; i++) {
+        ci_name(a, sizeof a, i, 0);
+        int fd = open(P("ci/%s", a), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        REQUIRE(fd >= 0);
+        close(fd);
+    }
+    for (int i = 0; i < CI_BIG; i++) {
+        ci_name(a, sizeof a, i, 0);
+        ci_name(b, sizeof b, i, 1);
+        if (i % 7 == 0)
+            CHECK_ERRNO(open(P("ci/%s", b), O_WRONLY | O_CREAT | O_EXCL, 0644),
+                        EEXIST);
+        if (i % 7 == 1)
+            CHECK(stat(P("ci/%s", a), &sa) == 0 &&
+                  stat(P("ci/%s", b), &sb) == 0 && sa.st_ino == sb.st_ino);
+        if (i % 2) {
+            CHECK_EQ(unlink(P("ci/%s", b)), 0);
+        } else if (i % 6 == 2) {
+            CHECK_EQ(rename(P("ci/%s", a), P("ci/tmp")), 0);
+            CHECK_EQ(rename(P("ci/tmp"), P("ci/%s", b)), 0);
+        } else if (i % 6 == 4) {
+            CHECK_EQ(write_file(P("ci/other"), "o", 1), 0);
+            CHECK_EQ(rename(P("ci/other"), P("ci/%s", b)), 0);
+        }
+        if (i % 2 == 0)
+            want[n++] = strdup(i % 6 == 0 ? a : b);
+    }
+    qsort(want, (size_t)n, sizeof *want, by_nocase);
+    CHECK(ci_listing_is(P("ci"), want, n));
+    for (int i = 1; i < CI_BIG; i += 2) {
+        ci_name(a, sizeof a, i, 0);
+        ci_name(b, sizeof b, i, 1);
+        CHECK_ERRNO(stat(P("ci/%s", a), &sa), ENOENT);
+        CHECK_ERRNO(stat(P("ci/%s", b), &sa), ENOENT);
+    }
+    CHECK_EQ(drop_caches(), 0);
+    CHECK(ci_listing_is(P("ci"), want, n));
+    for (int i = 0; i < CI_BIG; i += 2) {  /* renamed-over ones hold "o" */
+        ci_name(a, sizeof a, i, i % 6 != 0);
+        CHECK(stat(P("ci/%s", a), &sa) == 0 && sa.st_size == (i % 6 == 4));
+    }
+    for (int i = 0; i < n; i++)
+        free(want[i]);
+}
+
 /* Without -i names are case-sensitive (runs on tmpfs too). */
 static void caseins_off_by_default(void)
 {
@@ -207,5 +307,6 @@ void caseins_tests(void)
     CASE(caseins_rename, "-i", IT_MEMFS_ONLY);
     CASE(caseins_rename_case_only, "-i", IT_MEMFS_ONLY);
     CASE(caseins_no_stale_dentries, "-i", IT_MEMFS_ONLY);
+    CASE(caseins_large, "-i", IT_MEMFS_ONLY);
     CASE(caseins_off_by_default, NULL, 0);
 }

@@ -301,6 +301,121 @@ static void dir_readdir_while_changing(void)
     CHECK_EQ(news, 500);
 }
 
+enum { CHURN_BIG = 20000 };
+
+/* Names of several lengths in a scrambled order, so that memfs's inserts
+ * and removes land all over its tree rather than at one end. */
+static void churn_name(char *buf, size_t size, int i)
+{
+    snprintf(buf, size, "%08x-%d%s", (unsigned)i * 2654435761u, i,
+             i % 3 ? "" : "-with-a-longer-tail");
+}
+
+static int by_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The listing of d, read bufsize bytes at a time, is exactly want[]
+ * (sorted): memfs lists in name order itself; tmpfs's order is its own,
+ * so it is sorted here first. */
+static int listing_is(const char *d, char **want, int nwant, size_t bufsize)
+{
+    char **got;
+    int n = list_names(d, bufsize, &got), bad = 0;
+    if (n < 0) {
+        printf("  listing %s: %s\n", d, strerror(errno));
+        return 0;
+    }
+    if (itest_tmpfs)
+        qsort(got, (size_t)n, sizeof *got, by_strcmp);
+    if (n != nwant)
+        printf("  %d names listed, expected %d\n", n, nwant);
+    for (int i = 0; i < n && i < nwant && bad < 5; i++)
+        if (strcmp(got[i], want[i]) != 0 && bad++ < 5)
+            printf("  listed #%d is '%s', expected '%s'\n", i, got[i],
+                   want[i]);
+    free_names(got, n);
+    return n == nwant && !bad;
+}
+
+/* What dir_large_churn leaves behind, sorted; their number. */
+static int churn_expected(char **want)
+{
+    char name[64];
+    int n = 0;
+    for (int i = 0; i < CHURN_BIG; i += 2) {
+        churn_name(name, sizeof name, i);
+        if (i % 10 == 0 && asprintf(&want[n++], "moved-%s", name) < 0)
+            return -1;
+        if (i % 10 == 8 && asprintf(&want[n++], "link-%s", name) < 0)
+            return -1;
+        if (i % 10 != 0 && i % 10 != 4 && !(want[n++] = strdup(name)))
+            return -1;
+    }
+    qsort(want, (size_t)n, sizeof *want, by_strcmp);
+    return n;
+}
+
+/* One big directory through creates, removes, renames (to new names and
+ * onto existing ones) and hard links: the listing, resumed across many
+ * small getdents calls and again after the caches are dropped, is exactly
+ * the expected set in name order, and removed names are gone. */
+static void dir_large_churn(void)
+{
+    static char *want[CHURN_BIG];
+    static ino_t ino[CHURN_BIG];
+    char name[64], to[64];
+    struct stat st;
+    REQUIRE(mkdir(P("churn"), 0755) == 0);
+    for (int i = 0; i < CHURN_BIG; i++) {
+        churn_name(name, sizeof name, i);
+        int fd = open(P("churn/%s", name), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        REQUIRE(fd >= 0);
+        close(fd);
+    }
+    for (int i = 1; i < CHURN_BIG; i += 2) {
+        churn_name(name, sizeof name, i);
+        CHECK_EQ(unlink(P("churn/%s", name)), 0);
+    }
+    for (int i = 0; i < CHURN_BIG; i += 2) {
+        churn_name(name, sizeof name, i);
+        CHECK_EQ(stat(P("churn/%s", name), &st), 0);
+        ino[i] = st.st_ino;
+        if (i % 10 == 0)
+            CHECK_EQ(rename(P("churn/%s", name), P("churn/moved-%s", name)), 0);
+        if (i % 10 == 4) {  /* onto the existing name i + 2 */
+            churn_name(to, sizeof to, i + 2);
+            CHECK_EQ(rename(P("churn/%s", name), P("churn/%s", to)), 0);
+        }
+        if (i % 10 == 8)
+            CHECK_EQ(link(P("churn/%s", name), P("churn/link-%s", name)), 0);
+    }
+    int n = churn_expected(want);
+    REQUIRE(n == CHURN_BIG / 2);
+    CHECK(listing_is(P("churn"), want, n, 600));
+    CHECK_EQ(drop_caches(), 0);
+    CHECK(listing_is(P("churn"), want, n, 32768));
+
+    for (int i = 0; i < CHURN_BIG; i++) {
+        churn_name(name, sizeof name, i);
+        if (i % 2 || i % 10 == 0 || i % 10 == 4)
+            CHECK_ERRNO(stat(P("churn/%s", name), &st), ENOENT);
+        else if (i % 10 == 6)  /* the file renamed onto it */
+            CHECK(stat(P("churn/%s", name), &st) == 0 &&
+                  st.st_ino == ino[i - 2]);
+        else if (i % 10 == 8)
+            CHECK(stat(P("churn/link-%s", name), &st) == 0 &&
+                  st.st_ino == ino[i] && st.st_nlink == 2);
+    }
+    /* emptied one name at a time, it can go */
+    for (int i = 0; i < n; i++) {
+        CHECK_EQ(unlink(P("churn/%s", want[i])), 0);
+        free(want[i]);
+    }
+    CHECK_EQ(rmdir(P("churn")), 0);
+}
+
 enum { SEEKN = 300 };
 
 static void dir_seekdir(void)
@@ -362,4 +477,5 @@ void dirs_tests(void)
     CASE(dir_readdir_unlink_each, NULL, 0);
     CASE(dir_readdir_while_changing, NULL, 0);
     CASE(dir_seekdir, NULL, 0);
+    CASE(dir_large_churn, NULL, 0);
 }

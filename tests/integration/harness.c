@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -450,6 +451,70 @@ ssize_t read_file(const char *path, void *buf, size_t size)
     ssize_t n = read_all(fd, buf, size);
     close(fd);
     return n;
+}
+
+/* struct linux_dirent64, which glibc does not declare. */
+struct dirent64_raw {
+    uint64_t ino;
+    int64_t off;
+    unsigned short reclen;
+    unsigned char type;
+    char name[];
+};
+
+/* Append the entries of one getdents64 result; 0 or -1. */
+static int add_names(const char *buf, long len, char ***names, int *n,
+                     int *cap)
+{
+    for (long pos = 0; pos < len;) {
+        const struct dirent64_raw *d = (const void *)(buf + pos);
+        pos += d->reclen;
+        if (strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0)
+            continue;
+        if (*n == *cap) {
+            int ncap = *cap ? *cap * 2 : 256;
+            char **more = realloc(*names, (size_t)ncap * sizeof *more);
+            if (!more)
+                return -1;
+            *names = more;
+            *cap = ncap;
+        }
+        if (!((*names)[*n] = strdup(d->name)))
+            return -1;
+        ++*n;
+    }
+    return 0;
+}
+
+int list_names(const char *dir, size_t bufsize, char ***names)
+{
+    int n = 0, cap = 0, err = 0;
+    long len = 0;
+    char *buf = malloc(bufsize);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    *names = NULL;
+    if (!buf || fd < 0)
+        err = -1;
+    while (!err && (len = syscall(SYS_getdents64, fd, buf, bufsize)) > 0)
+        err = add_names(buf, len, names, &n, &cap);
+    if (!err && len < 0)
+        err = -1;
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+    if (err) {
+        free_names(*names, n);
+        *names = NULL;
+        return -1;
+    }
+    return n;
+}
+
+void free_names(char **names, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }
 
 int drop_caches(void)

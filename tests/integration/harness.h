@@ -124,5 +124,11 @@ long long check_pattern(const unsigned char *buf, size_t len, off_t off,
 /* Write/read all of a buffer, retrying short transfers; bytes or -1. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
+/* The names in dir except "." and "..", in the order getdents64 gives
+ * them, read bufsize bytes at a time (a small buffer makes one listing
+ * resume across many calls).  Their number, or -1; free with
+ * free_names. */
+int list_names(const char *dir, size_t bufsize, char ***names);
+void free_names(char **names, int n);
 
 #endif
