@@ -137,55 +137,50 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
 static _Thread_local int tl_epfd = -1;
 static _Thread_local struct dev_transport *tl_owner;
 
+/* A new epoll set: fd with EPOLLEXCLUSIVE (so one event wakes one of
+ * the threads watching it) as tag 0, and the stop eventfd as tag 1. */
+static int epoll_set(int fd, int stopfd)
+{
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        return -errno;
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+                              .data.u32 = 0 };
+    struct epoll_event sv = { .events = EPOLLIN, .data.u32 = 1 };
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ||
+        epoll_ctl(ep, EPOLL_CTL_ADD, stopfd, &sv) < 0) {
+        int err = -errno;
+        close(ep);
+        return err;
+    }
+    return ep;
+}
+
+/* The thread's epoll set for the device and the stop eventfd. */
 static int thread_epoll(struct dev_transport *d)
 {
     if (tl_epfd >= 0 && tl_owner == d)
         return tl_epfd;
     if (tl_epfd >= 0)
         close(tl_epfd);
-    tl_owner = d;
-    tl_epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (tl_epfd < 0)
-        return -errno;
-    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
-                              .data.u32 = 0 };
-    struct epoll_event sv = { .events = EPOLLIN, .data.u32 = 1 };
-    if (epoll_ctl(tl_epfd, EPOLL_CTL_ADD, d->fd, &ev) < 0 ||
-        epoll_ctl(tl_epfd, EPOLL_CTL_ADD, d->stopfd, &sv) < 0) {
-        int err = -errno;
-        close(tl_epfd);
-        tl_epfd = -1;
-        return err;
-    }
+    tl_epfd = epoll_set(d->fd, d->stopfd);
+    tl_owner = tl_epfd >= 0 ? d : NULL;
     return tl_epfd;
 }
 
-/* The thread's epoll set without the device: the stop eventfd and the
- * baton, which wakes one waiting thread when the leader lets go. */
+/* The thread's epoll set without the device: the baton, which wakes one
+ * waiting thread when the leader lets go, and the stop eventfd. */
 static _Thread_local int tl_side_epfd = -1;
+static _Thread_local struct dev_transport *tl_side_owner;
 
 static int thread_side_epoll(struct dev_transport *d)
 {
-    if (tl_side_epfd >= 0 && tl_owner == d)
+    if (tl_side_epfd >= 0 && tl_side_owner == d)
         return tl_side_epfd;
-    int ep = thread_epoll(d);   /* makes tl_owner d */
-    if (ep < 0)
-        return ep;
     if (tl_side_epfd >= 0)
         close(tl_side_epfd);
-    tl_side_epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (tl_side_epfd < 0)
-        return -errno;
-    struct epoll_event bv = { .events = EPOLLIN | EPOLLEXCLUSIVE,
-                              .data.u32 = 0 };
-    struct epoll_event sv = { .events = EPOLLIN, .data.u32 = 1 };
-    if (epoll_ctl(tl_side_epfd, EPOLL_CTL_ADD, d->batonfd, &bv) < 0 ||
-        epoll_ctl(tl_side_epfd, EPOLL_CTL_ADD, d->stopfd, &sv) < 0) {
-        int err = -errno;
-        close(tl_side_epfd);
-        tl_side_epfd = -1;
-        return err;
-    }
+    tl_side_epfd = epoll_set(d->batonfd, d->stopfd);
+    tl_side_owner = tl_side_epfd >= 0 ? d : NULL;
     return tl_side_epfd;
 }
 
@@ -315,9 +310,10 @@ static void dev_destroy(struct fsp_transport *t)
         tl_epfd = -1;
         tl_owner = NULL;
     }
-    if (tl_owner == d && tl_side_epfd >= 0) {
+    if (tl_side_owner == d && tl_side_epfd >= 0) {
         close(tl_side_epfd);
         tl_side_epfd = -1;
+        tl_side_owner = NULL;
     }
     close(d->batonfd);
     close(d->stopfd);
@@ -347,7 +343,7 @@ static void dev_thread_exit(struct fsp_transport *t)
     if (tl_side_epfd >= 0)
         close(tl_side_epfd);
     tl_epfd = tl_side_epfd = -1;
-    tl_owner = NULL;
+    tl_owner = tl_side_owner = NULL;
 }
 
 struct fsp_transport *fsp_dev_transport_new(int fd)
