@@ -39,8 +39,9 @@ struct fsp_mount_opts {
                                  default; suid, dev, exec, noexec, sync,
                                  async, atime, noatime, diratime,
                                  nodiratime, dirsync change them */
-    int busy_poll_us;         /* busy_poll=US: poll /dev/fuse this long
-                                 before sleeping; -1 = default */
+    int busy_poll_us;         /* busy_poll=US: poll /dev/fuse (or the
+                                 io_uring queues) this long before
+                                 sleeping; -1 = default */
     char fsname[256];         /* fsname=NAME, "" = the program's name */
     char subtype[64];         /* subtype=NAME, "" = none */
     int blkdev;               /* a "fuseblk" mount: fsname is the block
