@@ -42,7 +42,10 @@
  * then open and close are never called, the file argument is always NULL
  * (create must leave *file NULL), and the kernel sends no OPEN/RELEASE
  * requests at all: it creates files with MKNOD (fsp declines CREATE) and
- * opens without asking.  A cached negative entry that is stale (the file
+ * opens without asking.  On a volume whose file_info_timeout lets the
+ * kernel cache, directories are opened without OPENDIR/RELEASEDIR too;
+ * fsp keeps the listing snapshots on the node then.  A cached negative
+ * entry that is stale (the file
  * system made the name behind the kernel's back) then makes
  * open(O_CREAT) fail with EEXIST until the entry times out or is
  * invalidated (fsp_notify_*), where CREATE would have opened the file.

@@ -28,6 +28,7 @@ struct fsp_node {
     struct fsp_node *parent;  /* last known name, for paths (pinned) */
     char *name;
     struct fsp_node *id_next, *index_next, *name_next;   /* hash chains */
+    struct fsp_dir_snap *snaps;   /* listings without OPENDIR (ops_dir.c) */
 };
 
 struct fsp_node_table {
@@ -35,6 +36,7 @@ struct fsp_node_table {
     struct fsp_node **by_id, **by_index, **by_name;
     size_t nbuckets, count;
     uint64_t next_id;
+    uint32_t snap_gen;        /* the last listing snapshot's number */
 };
 
 /* One open file or directory: the kernel's fh points at this. */
@@ -81,6 +83,9 @@ struct fsp_fs {
     int posix_acl;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
 };
+
+/* Drop node n's listing snapshots (ops_dir.c); table lock held. */
+void fsp_dir_snaps_release(struct fsp_node *n);
 
 /* Node table (nodes.c).  Every function takes the table lock itself. */
 int fsp_nodes_init(struct fsp_node_table *t);

@@ -186,6 +186,7 @@ static void release_chain_locked(struct fsp_fs *fs, struct fsp_node *n)
         unlink_node(&fs->nodes, n);
         if (fs->fi.forget)
             fs->fi.forget(fs, n->ctx);
+        fsp_dir_snaps_release(n);
         free(n->name);
         free(n);
         if (parent)
@@ -368,6 +369,7 @@ void fsp_nodes_destroy(struct fsp_fs *fs)
             next = n->id_next;
             if (fs->fi.forget)
                 fs->fi.forget(fs, n->ctx);
+            fsp_dir_snaps_release(n);
             free(n->name);
             free(n);
         }

@@ -1,16 +1,35 @@
 /*
  * Directories: opendir, readdir, readdirplus, releasedir.
  *
- * fsp always keeps its own per-open state for directories (the listing
- * snapshot), even when the file system's opens are stateless; then only
- * the file system's open and close are skipped.
+ * A listing is a snapshot: the file system lists the directory once, at
+ * offset 0, and fsp pages the kernel through that copy, so the kernel's
+ * offsets (telldir cookies) stay valid however the directory changes.
+ * Volumes with per-open state keep the snapshot in the open directory.
+ * Stateless volumes whose listings the kernel may cache get no OPENDIR or
+ * RELEASEDIR at all (ENOSYS once, like OPEN): their snapshots hang off
+ * the node instead, numbered, and the number rides in the upper half of
+ * each offset, so a listing finds its own snapshot again even when
+ * another one of the same directory started meanwhile.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "native/ops_common.h"
+
+/* Snapshots kept per directory for open-less listings: enough for a few
+ * concurrent listings of one directory.  A listing whose snapshot was
+ * dropped meanwhile continues, by position, in a fresh one. */
+#define SNAPS_PER_DIR 4
+
+struct fsp_dir_snap {
+    struct fsp_dir_buffer *db;
+    uint32_t gen;                 /* 1..INT32_MAX, so offsets stay positive */
+    unsigned refs;                /* the node's list, and each READDIR */
+    struct fsp_dir_snap *next;    /* the node's list, newest first */
+};
 
 /*
  * A volume that lets the kernel cache attributes lets it cache listings
@@ -28,6 +47,85 @@ static uint32_t opendir_reply_flags(const struct fsp_fs *fs)
     return FSP_FOPEN_CACHE_DIR | FSP_FOPEN_KEEP_CACHE;
 }
 
+/* No OPENDIR: the kernel then opens directories with exactly the flags
+ * opendir_reply_flags gives cached volumes, and sends READDIR with fh 0. */
+static int openless_dirs(const struct fsp_fs *fs)
+{
+    return (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) &&
+           opendir_reply_flags(fs) != 0;
+}
+
+static void snap_unref_locked(struct fsp_dir_snap *s)
+{
+    if (--s->refs == 0) {
+        fsp_dir_buffer_free(s->db);
+        free(s);
+    }
+}
+
+void fsp_dir_snaps_release(struct fsp_node *n)
+{
+    while (n->snaps) {
+        struct fsp_dir_snap *s = n->snaps;
+        n->snaps = s->next;
+        snap_unref_locked(s);
+    }
+}
+
+/* Node n's snapshot number gen, referenced, or NULL. */
+static struct fsp_dir_snap *snap_get(struct fsp_fs *fs, struct fsp_node *n,
+                                     uint32_t gen)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    struct fsp_dir_snap *s = n->snaps;
+    while (s && s->gen != gen)
+        s = s->next;
+    if (s)
+        s->refs++;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return s;
+}
+
+/* Number db, put it first on n's list (dropping the oldest beyond
+ * SNAPS_PER_DIR) and return it referenced; NULL (db freed) without
+ * memory. */
+static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
+                                     struct fsp_dir_buffer *db)
+{
+    struct fsp_dir_snap *s = calloc(1, sizeof *s);
+    if (!s) {
+        fsp_dir_buffer_free(db);
+        return NULL;
+    }
+    s->db = db;
+    s->refs = 2;
+    pthread_mutex_lock(&fs->nodes.lock);
+    uint32_t gen = fs->nodes.snap_gen + 1;
+    fs->nodes.snap_gen = gen > INT32_MAX ? 1 : gen;
+    s->gen = fs->nodes.snap_gen;
+    s->next = n->snaps;
+    n->snaps = s;
+    struct fsp_dir_snap **link = &s->next;
+    for (int kept = 1; *link; kept++) {
+        if (kept < SNAPS_PER_DIR) {
+            link = &(*link)->next;
+            continue;
+        }
+        struct fsp_dir_snap *old = *link;
+        *link = old->next;
+        snap_unref_locked(old);
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return s;
+}
+
+static void snap_put(struct fsp_fs *fs, struct fsp_dir_snap *s)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    snap_unref_locked(s);
+    pthread_mutex_unlock(&fs->nodes.lock);
+}
+
 void fsp_op_opendir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -35,6 +133,11 @@ void fsp_op_opendir(struct fsp_request *req)
     const struct fsp_open_in *in = req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
+    /* The kernel remembers, and never sends OPENDIR or RELEASEDIR again. */
+    if (openless_dirs(fs)) {
+        fsp_reply_err(req, -ENOSYS);
+        return;
+    }
     void *file = NULL;
     struct fsp_file_info fi = { 0 };
     int r = 0;
@@ -66,11 +169,12 @@ void fsp_op_releasedir(struct fsp_request *req)
     fsp_op_release(req);
 }
 
-/* Build a fresh snapshot: ".", "..", then what the file system lists. */
-static int snapshot(struct fsp_request *req, struct fsp_open *o)
+/* A fresh snapshot of directory n (open as file, NULL if stateless):
+ * ".", "..", then what the file system lists. */
+static int snapshot(struct fsp_request *req, struct fsp_node *n, void *file,
+                    struct fsp_dir_buffer **out)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = o->node;
     struct fsp_dir_buffer *db = fsp_dir_buffer_new();
     if (!db)
         return -ENOMEM;
@@ -89,7 +193,7 @@ static int snapshot(struct fsp_request *req, struct fsp_open *o)
     if (fs->fi.read_directory) {
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "read_directory",
-                             fs->fi.read_directory(req, n->ctx, o->file,
+                             fs->fi.read_directory(req, n->ctx, file,
                                                    NULL, db));
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
         if (r == FSP_PENDING)
@@ -101,8 +205,7 @@ static int snapshot(struct fsp_request *req, struct fsp_open *o)
         fsp_dir_buffer_free(db);
         return r;
     }
-    fsp_dir_buffer_free(o->dir);
-    o->dir = db;
+    *out = db;
     return 0;
 }
 
@@ -127,7 +230,7 @@ static size_t put_dirent(char *buf, size_t room, const struct fsp_dir_entry *e,
 /* One direntplus.  The entry is looked up through the file system so the
  * kernel can cache it; "." and ".." and entries that vanished meanwhile
  * go with node id 0, which the kernel takes as "no attributes". */
-static size_t put_direntplus(struct fsp_request *req, struct fsp_open *o,
+static size_t put_direntplus(struct fsp_request *req, struct fsp_node *dir,
                              char *buf, size_t room,
                              const struct fsp_dir_entry *e, uint64_t off,
                              struct fsp_node **ref)
@@ -140,14 +243,14 @@ static size_t put_direntplus(struct fsp_request *req, struct fsp_open *o,
         return 0;
     struct fsp_direntplus *d = (struct fsp_direntplus *)buf;
     memset(d, 0, len);
-    if (off > 2) {
+    if ((uint32_t)off > 2) {
         void *ctx = NULL;
         struct fsp_file_info fi = { 0 };
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        int r = peek_child(req, o->node, e->name, &ctx, &fi);
+        int r = peek_child(req, dir, e->name, &ctx, &fi);
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
         if (!r)
-            *ref = fsp_node_lookup_ref(fs, o->node, e->name, ctx, &fi);
+            *ref = fsp_node_lookup_ref(fs, dir, e->name, ctx, &fi);
         if (*ref)
             fsp_fill_entry(fs, *ref, &fi, &d->entry_out);
     }
@@ -156,43 +259,89 @@ static size_t put_direntplus(struct fsp_request *req, struct fsp_open *o,
     return len;
 }
 
+/* The snapshot a READDIR pages through, and where: *db and *start, and
+ * the base its offsets carry (open-less listings: the snapshot's number
+ * in the upper half).  *snap is set when there is a reference to drop. */
+static int listing_of(struct fsp_request *req, struct fsp_node *n,
+                      const struct fsp_read_in *in, struct fsp_dir_buffer **db,
+                      uint64_t *start, uint64_t *base,
+                      struct fsp_dir_snap **snap)
+{
+    struct fsp_fs *fs = req_fs(req);
+    struct fsp_open *o = open_of(in->fh);
+    *snap = NULL;
+    *base = 0;
+    *start = in->offset;
+    if (o) {
+        if (in->offset == 0 || !o->dir) {
+            struct fsp_dir_buffer *fresh;
+            int r = snapshot(req, n, o->file, &fresh);
+            if (r)
+                return r;
+            fsp_dir_buffer_free(o->dir);
+            o->dir = fresh;
+        }
+        *db = o->dir;
+        return 0;
+    }
+    if (!openless_dirs(fs))
+        return -EBADF;
+    *start = in->offset & 0xffffffffu;
+    if (in->offset)
+        *snap = snap_get(fs, n, (uint32_t)(in->offset >> 32));
+    if (!*snap) {
+        struct fsp_dir_buffer *fresh;
+        int r = snapshot(req, n, NULL, &fresh);
+        if (r)
+            return r;
+        *snap = snap_add(fs, n, fresh);
+        if (!*snap)
+            return -ENOMEM;
+    }
+    *db = (*snap)->db;
+    *base = (uint64_t)(*snap)->gen << 32;
+    return 0;
+}
+
 void fsp_op_readdir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     const struct fsp_read_in *in = fsp_req_arg(req, sizeof *in);
-    struct fsp_open *o = in ? open_of(in->fh) : NULL;
-    if (!o || !req_node(req)) {
+    struct fsp_node *dir = in ? req_node(req) : NULL;
+    if (!dir) {
         fsp_reply_err(req, -EBADF);
         return;
     }
-    int plus = req->opcode == FSP_OP_READDIRPLUS;
-    if (in->offset == 0 || !o->dir) {
-        int r = snapshot(req, o);
-        if (r) {
-            fsp_reply_err(req, r);
-            return;
-        }
+    struct fsp_dir_buffer *db;
+    struct fsp_dir_snap *snap;
+    uint64_t start, base;
+    int r = listing_of(req, dir, in, &db, &start, &base, &snap);
+    if (r) {
+        fsp_reply_err(req, r);
+        return;
     }
+    int plus = req->opcode == FSP_OP_READDIRPLUS;
     size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) & ~(size_t)63;
     size_t room = in->size;
     if (room > req->bufsize - used)
         room = req->bufsize - used;
     char *buf = (char *)req->buf + used;
     size_t len = 0;
-    size_t count = fsp_dir_buffer_count(o->dir);
+    size_t count = fsp_dir_buffer_count(db);
     /* Node references handed out in this reply, undone if it is lost. */
     struct fsp_node *refs[256];
     size_t nrefs = 0;
-    for (size_t i = in->offset; i < count && nrefs < 256; i++) {
-        const struct fsp_dir_entry *e = fsp_dir_buffer_entry(o->dir, i);
+    for (size_t i = start; i < count && nrefs < 256; i++) {
+        const struct fsp_dir_entry *e = fsp_dir_buffer_entry(db, i);
         size_t n;
         if (plus) {
             struct fsp_node *ref;
-            n = put_direntplus(req, o, buf + len, room - len, e, i + 1, &ref);
+            n = put_direntplus(req, dir, buf + len, room - len, e,
+                               base | (i + 1), &ref);
             if (ref)
                 refs[nrefs++] = ref;
         } else {
-            n = put_dirent(buf + len, room - len, e, i + 1);
+            n = put_dirent(buf + len, room - len, e, base | (i + 1));
         }
         if (!n)
             break;
@@ -201,4 +350,6 @@ void fsp_op_readdir(struct fsp_request *req)
     if (fsp_reply_data(req, buf, len))
         for (size_t i = 0; i < nrefs; i++)
             fsp_node_forget(fs, refs[i], 1);
+    if (snap)
+        snap_put(fs, snap);
 }

@@ -503,14 +503,67 @@ static void native_stateless_opens(void)
     send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(last_out()->error, -ENOSYS);
     CHECK_EQ(opens, 0);
-    /* Directories still get fsp's own state, but no open/close call. */
+    /* A cached volume's directories need no OPENDIR either. */
     send_req(fs->se, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
-    CHECK_EQ(last_out()->error, 0);
-    uint64_t fh = ((const struct fsp_open_out *)(mt.last + 16))->fh;
-    struct fsp_release_in rl = { .fh = fh };
-    send_req(fs->se, FSP_OP_RELEASEDIR, 1, &rl, sizeof rl, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENOSYS);
     CHECK_EQ(opens, 0);
     CHECK_EQ(closes, 0);
+    fsp_fs_delete(fs);
+}
+
+/* The names and cookies of a READDIR reply in mt.last. */
+static int dirents(const char **names, uint64_t *offs, int max)
+{
+    const char *p = mt.last + 16, *end = mt.last + mt.last_len;
+    int n = 0;
+    while (p < end && n < max) {
+        const struct fsp_dirent *d = (const void *)p;
+        names[n] = d->name;
+        offs[n] = d->off;
+        p += FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + d->namelen);
+        n++;
+    }
+    return n;
+}
+
+/* Without OPENDIR (fh 0), listings are snapshots kept on the node and
+ * numbered in the offsets' upper half: resuming finds the listing's own
+ * snapshot even after another listing of the directory started. */
+static void native_openless_readdir(void)
+{
+    static struct fsp_fs_interface iface;
+    iface = base_iface();
+    iface.flags = FSP_IFACE_STATELESS_OPENS;
+    struct fsp_fs *fs = native_fs_with(&iface);
+    REQUIRE(fs);
+    struct fsp_read_in ri = { .fh = 0, .offset = 0, .size = 4096 };
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    const char *names[4];
+    uint64_t offs[4];
+    CHECK_EQ(dirents(names, offs, 4), 3);
+    uint64_t gen = offs[0] >> 32;
+    CHECK(gen != 0);
+    CHECK_EQ(offs[0], gen << 32 | 1);
+    CHECK_EQ(offs[2], gen << 32 | 3);
+    CHECK(strncmp(names[2], "f", 1) == 0);
+    /* A second listing from the start gets its own snapshot. */
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(dirents(names, offs, 4), 3);
+    CHECK((offs[0] >> 32) != gen);
+    /* The first one resumes in its own: "f" alone, then the end. */
+    ri.offset = gen << 32 | 2;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(dirents(names, offs, 4), 1);
+    CHECK_EQ(offs[0], gen << 32 | 3);
+    ri.offset = gen << 32 | 3;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(mt.last_len, 16);
+    /* A snapshot number nobody has: a fresh snapshot, same position. */
+    ri.offset = (uint64_t)0x7ffffff0 << 32 | 2;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(dirents(names, offs, 4), 1);
+    CHECK(strncmp(names[0], "f", 1) == 0);
     fsp_fs_delete(fs);
 }
 
@@ -557,6 +610,7 @@ int main(void)
     RUN(native_one_close_per_open);
     RUN(native_readdir_pages);
     RUN(native_stateless_opens);
+    RUN(native_openless_readdir);
     RUN(native_pending_read);
     return 0;
 }
