@@ -119,9 +119,20 @@ static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
     return s;
 }
 
-static void snap_put(struct fsp_fs *fs, struct fsp_dir_snap *s)
+/* Drop a READDIR's reference; done: the listing reached its end, so take
+ * the snapshot off n's list too (a big directory's copy should not stay
+ * for as long as the kernel keeps the directory). */
+static void snap_put(struct fsp_fs *fs, struct fsp_node *n,
+                     struct fsp_dir_snap *s, int done)
 {
     pthread_mutex_lock(&fs->nodes.lock);
+    for (struct fsp_dir_snap **link = &n->snaps; done && *link;
+         link = &(*link)->next)
+        if (*link == s) {
+            *link = s->next;
+            s->refs--; /* the list's; ours keeps it alive until below */
+            break;
+        }
     snap_unref_locked(s);
     pthread_mutex_unlock(&fs->nodes.lock);
 }
@@ -351,5 +362,5 @@ void fsp_op_readdir(struct fsp_request *req)
         for (size_t i = 0; i < nrefs; i++)
             fsp_node_forget(fs, refs[i], 1);
     if (snap)
-        snap_put(fs, snap);
+        snap_put(fs, dir, snap, start >= count);
 }

@@ -292,10 +292,13 @@ static void t_close(fsp_fs *fs, void *node, void *file)
         closes++;
 }
 
+static int listings; /* read_directory calls */
+
 static int t_readdir(fsp_request *req, void *node, void *file,
                      const char *marker, struct fsp_dir_buffer *db)
 {
     (void)req; (void)node; (void)file; (void)marker;
+    listings++;
     struct fsp_file_info fi = { .index = 2, .mode = S_IFREG };
     fsp_dir_buffer_add(db, "f", &fi);
     return 0;
@@ -547,6 +550,7 @@ static void native_openless_readdir(void)
     CHECK_EQ(offs[0], gen << 32 | 1);
     CHECK_EQ(offs[2], gen << 32 | 3);
     CHECK(strncmp(names[2], "f", 1) == 0);
+    listings = 0;
     /* A second listing from the start gets its own snapshot. */
     send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 3);
@@ -556,9 +560,15 @@ static void native_openless_readdir(void)
     send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 1);
     CHECK_EQ(offs[0], gen << 32 | 3);
+    CHECK_EQ(listings, 1);
     ri.offset = gen << 32 | 3;
     send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(mt.last_len, 16);
+    /* Reaching its end let that snapshot go: resuming now lists again. */
+    ri.offset = gen << 32 | 2;
+    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(dirents(names, offs, 4), 1);
+    CHECK_EQ(listings, 2);
     /* A snapshot number nobody has: a fresh snapshot, same position. */
     ri.offset = (uint64_t)0x7ffffff0 << 32 | 2;
     send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
