@@ -358,9 +358,11 @@ void fsp_op_readdir(struct fsp_request *req)
             break;
         len += n;
     }
+    /* Before the reply: once the kernel has it, it may close the
+     * directory and forget the node. */
+    if (snap)
+        snap_put(fs, dir, snap, start >= count);
     if (fsp_reply_data(req, buf, len))
         for (size_t i = 0; i < nrefs; i++)
             fsp_node_forget(fs, refs[i], 1);
-    if (snap)
-        snap_put(fs, dir, snap, start >= count);
 }

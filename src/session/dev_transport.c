@@ -134,8 +134,15 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
     return n;
 }
 
-static _Thread_local int tl_epfd = -1;
-static _Thread_local struct dev_transport *tl_owner;
+/* A thread's epoll set, made on first use for the transport it serves:
+ * one for the device (tl_dev), one for the side channel's baton
+ * (tl_side, see side_receive). */
+struct thread_set {
+    int ep;
+    struct dev_transport *owner;
+};
+static _Thread_local struct thread_set tl_dev = { -1, NULL };
+static _Thread_local struct thread_set tl_side = { -1, NULL };
 
 /* A new epoll set: fd with EPOLLEXCLUSIVE (so one event wakes one of
  * the threads watching it) as tag 0, and the stop eventfd as tag 1. */
@@ -156,32 +163,24 @@ static int epoll_set(int fd, int stopfd)
     return ep;
 }
 
-/* The thread's epoll set for the device and the stop eventfd. */
-static int thread_epoll(struct dev_transport *d)
+/* ts's set for d, watching fd and d's stop eventfd; -errno. */
+static int thread_set(struct thread_set *ts, struct dev_transport *d, int fd)
 {
-    if (tl_epfd >= 0 && tl_owner == d)
-        return tl_epfd;
-    if (tl_epfd >= 0)
-        close(tl_epfd);
-    tl_epfd = epoll_set(d->fd, d->stopfd);
-    tl_owner = tl_epfd >= 0 ? d : NULL;
-    return tl_epfd;
+    if (ts->ep >= 0 && ts->owner == d)
+        return ts->ep;
+    if (ts->ep >= 0)
+        close(ts->ep);
+    ts->ep = epoll_set(fd, d->stopfd);
+    ts->owner = ts->ep >= 0 ? d : NULL;
+    return ts->ep;
 }
 
-/* The thread's epoll set without the device: the baton, which wakes one
- * waiting thread when the leader lets go, and the stop eventfd. */
-static _Thread_local int tl_side_epfd = -1;
-static _Thread_local struct dev_transport *tl_side_owner;
-
-static int thread_side_epoll(struct dev_transport *d)
+static void thread_set_close(struct thread_set *ts)
 {
-    if (tl_side_epfd >= 0 && tl_side_owner == d)
-        return tl_side_epfd;
-    if (tl_side_epfd >= 0)
-        close(tl_side_epfd);
-    tl_side_epfd = epoll_set(d->batonfd, d->stopfd);
-    tl_side_owner = tl_side_epfd >= 0 ? d : NULL;
-    return tl_side_epfd;
+    if (ts->ep >= 0)
+        close(ts->ep);
+    ts->ep = -1;
+    ts->owner = NULL;
 }
 
 /* Wait on epoll set ep; -EINTR once stop() was called, else 0. */
@@ -217,7 +216,7 @@ static ssize_t side_lead(struct dev_transport *d, int side_ep, void *buf,
             d->side_idle++;
             r = wait_set(side_ep, SIDE_POLL_MS); /* we hold the baton */
         } else {
-            int ep = thread_epoll(d);
+            int ep = thread_set(&tl_dev, d, d->fd);
             r = ep < 0 ? ep : wait_set(ep, -1);
             d->side_idle = 0;
         }
@@ -228,7 +227,7 @@ static ssize_t side_lead(struct dev_transport *d, int side_ep, void *buf,
 
 static ssize_t side_receive(struct dev_transport *d, void *buf, size_t size)
 {
-    int ep = thread_side_epoll(d);
+    int ep = thread_set(&tl_side, d, d->batonfd);
     if (ep < 0)
         return ep;
     uint64_t v;
@@ -270,7 +269,7 @@ static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
         default:
             return -errno;
         }
-        int ep = thread_epoll(d);
+        int ep = thread_set(&tl_dev, d, d->fd);
         if (ep < 0)
             return ep;
         struct epoll_event ev[2];
@@ -305,16 +304,10 @@ static void dev_wake(struct fsp_transport *t)
 static void dev_destroy(struct fsp_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
-    if (tl_owner == d && tl_epfd >= 0) {
-        close(tl_epfd);
-        tl_epfd = -1;
-        tl_owner = NULL;
-    }
-    if (tl_side_owner == d && tl_side_epfd >= 0) {
-        close(tl_side_epfd);
-        tl_side_epfd = -1;
-        tl_side_owner = NULL;
-    }
+    if (tl_dev.owner == d)
+        thread_set_close(&tl_dev);
+    if (tl_side.owner == d)
+        thread_set_close(&tl_side);
     close(d->batonfd);
     close(d->stopfd);
     close(d->fd);
@@ -338,12 +331,8 @@ static void dev_thread_exit(struct fsp_transport *t)
 {
     (void)t;
     fsp_splice_thread_exit();
-    if (tl_epfd >= 0)
-        close(tl_epfd);
-    if (tl_side_epfd >= 0)
-        close(tl_side_epfd);
-    tl_epfd = tl_side_epfd = -1;
-    tl_owner = tl_side_owner = NULL;
+    thread_set_close(&tl_dev);
+    thread_set_close(&tl_side);
 }
 
 struct fsp_transport *fsp_dev_transport_new(int fd)
