@@ -5,7 +5,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void dir_mkdir_rmdir(void)
@@ -339,6 +341,63 @@ static int listing_is(const char *d, char **want, int nwant, size_t bufsize)
     return n == nwant && !bad;
 }
 
+/* Entries of dir other than "." and ".." whose names start with "f";
+ * -1 if the listing failed or showed a name twice. */
+static int count_listing(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0, seen[8] = { 0 };
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] != 'f' || !e->d_name[1] || e->d_name[2])
+            continue;
+        int i = e->d_name[1] - '0';
+        if (i < 0 || i >= 8 || seen[i]++)
+            n = -1000;
+        n++;
+    }
+    closedir(d);
+    return n < 0 ? -1 : n;
+}
+
+/* Many short-lived directories, each listed by two processes at once and
+ * removed right after: concurrent listings of one directory, and
+ * listings whose directory is forgotten as soon as they end (stateless
+ * volumes keep listing snapshots on the node, see ops_dir.c). */
+static void dir_list_and_remove(void)
+{
+    for (int round = 0; round < 150; round++) {
+        REQUIRE(mkdir(P("lr"), 0755) == 0);
+        for (int i = 0; i < 5; i++)
+            REQUIRE(write_file(P("lr/f%d", i), "x", 1) == 0);
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            int bad = 0;
+            for (int k = 0; k < 5; k++)
+                bad += count_listing(P("lr")) != 5;
+            _exit(bad);
+        }
+        for (int k = 0; k < 5; k++)
+            CHECK_EQ(count_listing(P("lr")), 5);
+        int st;
+        CHECK_EQ(waitpid(pid, &st, 0), pid);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        for (int i = 0; i < 5; i++)
+            CHECK_EQ(unlink(P("lr/f%d", i)), 0);
+        REQUIRE(rmdir(P("lr")) == 0);
+    }
+    /* As rm -r does at the bottom of a tree: list an empty directory,
+     * remove it at once. */
+    for (int round = 0; round < 2000; round++) {
+        REQUIRE(mkdir(P("e%d", round % 7), 0755) == 0);
+        CHECK_EQ(count_listing(P("e%d", round % 7)), 0);
+        REQUIRE(rmdir(P("e%d", round % 7)) == 0);
+    }
+}
+
 /* What dir_large_churn leaves behind, sorted; their number. */
 static int churn_expected(char **want)
 {
@@ -478,4 +537,5 @@ void dirs_tests(void)
     CASE(dir_readdir_while_changing, NULL, 0);
     CASE(dir_seekdir, NULL, 0);
     CASE(dir_large_churn, NULL, 0);
+    CASE(dir_list_and_remove, NULL, 0);
 }
