@@ -55,21 +55,40 @@ static int openless_dirs(const struct fsp_fs *fs)
            opendir_reply_flags(fs) != 0;
 }
 
-static void snap_unref_locked(struct fsp_dir_snap *s)
+/* Free snapshots chained through next (ones that left their node's list
+ * with their last reference).  Called without the table lock: a big
+ * directory's copy takes a while to free, and every lookup needs it. */
+static void snaps_free(struct fsp_dir_snap *s)
 {
-    if (--s->refs == 0) {
+    while (s) {
+        struct fsp_dir_snap *next = s->next;
         fsp_dir_buffer_free(s->db);
         free(s);
+        s = next;
     }
 }
 
+/* Table lock held: drop one reference of s, which is off its node's
+ * list; with the last one, chain it on *dead for snaps_free. */
+static void snap_unref_locked(struct fsp_dir_snap *s, struct fsp_dir_snap **dead)
+{
+    if (--s->refs == 0) {
+        s->next = *dead;
+        *dead = s;
+    }
+}
+
+/* From the node table, which frees n under its lock, so the snapshots
+ * go there too; a listing still using one keeps it until snap_put. */
 void fsp_dir_snaps_release(struct fsp_node *n)
 {
+    struct fsp_dir_snap *dead = NULL;
     while (n->snaps) {
         struct fsp_dir_snap *s = n->snaps;
         n->snaps = s->next;
-        snap_unref_locked(s);
+        snap_unref_locked(s, &dead);
     }
+    snaps_free(dead);
 }
 
 /* Node n's snapshot number gen, referenced, or NULL. */
@@ -99,23 +118,25 @@ static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
     }
     s->db = db;
     s->refs = 2;
+    struct fsp_dir_snap *dead = NULL;
     pthread_mutex_lock(&fs->nodes.lock);
     uint32_t gen = fs->nodes.snap_gen + 1;
     fs->nodes.snap_gen = gen > INT32_MAX ? 1 : gen;
     s->gen = fs->nodes.snap_gen;
     s->next = n->snaps;
     n->snaps = s;
-    struct fsp_dir_snap **link = &s->next;
-    for (int kept = 1; *link; kept++) {
-        if (kept < SNAPS_PER_DIR) {
-            link = &(*link)->next;
-            continue;
-        }
-        struct fsp_dir_snap *old = *link;
-        *link = old->next;
-        snap_unref_locked(old);
+    struct fsp_dir_snap *last = s;
+    for (int kept = 1; kept < SNAPS_PER_DIR && last->next; kept++)
+        last = last->next;
+    struct fsp_dir_snap *cut = last->next;
+    last->next = NULL;
+    while (cut) {
+        struct fsp_dir_snap *next = cut->next;
+        snap_unref_locked(cut, &dead);
+        cut = next;
     }
     pthread_mutex_unlock(&fs->nodes.lock);
+    snaps_free(dead);
     return s;
 }
 
@@ -125,6 +146,7 @@ static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
 static void snap_put(struct fsp_fs *fs, struct fsp_node *n,
                      struct fsp_dir_snap *s, int done)
 {
+    struct fsp_dir_snap *dead = NULL;
     pthread_mutex_lock(&fs->nodes.lock);
     for (struct fsp_dir_snap **link = &n->snaps; done && *link;
          link = &(*link)->next)
@@ -133,8 +155,9 @@ static void snap_put(struct fsp_fs *fs, struct fsp_node *n,
             s->refs--; /* the list's; ours keeps it alive until below */
             break;
         }
-    snap_unref_locked(s);
+    snap_unref_locked(s, &dead);
     pthread_mutex_unlock(&fs->nodes.lock);
+    snaps_free(dead);
 }
 
 void fsp_op_opendir(struct fsp_request *req)
