@@ -162,30 +162,28 @@ for c in $cases; do
     printf '%-34s %-6s %-6s\n' "$c" "${t%%:*}" "${m%%:*}"
 done
 echo
-for c in $cases; do
-    t=$(verdict "$tmp/tmpfs.out" "$c")
-    m=$(memfs_verdict "$c")
-    if [ "$t" != PASS ]; then
-        echo "SKIP: conformance_$c: tmpfs $t"
-    elif [ "$m" = PASS ]; then
-        echo "PASS: conformance_$c"
+# judge NAME TMPFS_VERDICT MEMFS_VERDICT MEMFS_LABEL: a case counts only
+# where tmpfs passes it; then memfs must pass too.
+judge() {
+    if [ "$2" != PASS ]; then
+        echo "SKIP: $1: tmpfs $2"
+    elif [ "$3" = PASS ]; then
+        echo "PASS: $1"
     else
-        echo "FAIL: conformance_$c: tmpfs PASS, memfs ${m%%:*}${m#"${m%%:*}"}"
+        echo "FAIL: $1: tmpfs PASS, $4 $3"
     fi
+}
+
+for c in $cases; do
+    judge "conformance_$c" "$(verdict "$tmp/tmpfs.out" "$c")" \
+          "$(memfs_verdict "$c")" memfs
 done
 
 # The rest of the -A run: the permission and attribute cases again.
 for c in $cases; do
     case $c in perm_* | xattr_*) ;; *) continue ;; esac
-    t=$(verdict "$tmp/tmpfs.out" "$c")
-    m=$(verdict "$tmp/memfs-acl.out" "$c")
-    if [ "$t" != PASS ]; then
-        echo "SKIP: conformance_A_$c: tmpfs $t"
-    elif [ "$m" = PASS ]; then
-        echo "PASS: conformance_A_$c"
-    else
-        echo "FAIL: conformance_A_$c: tmpfs PASS, memfs -A ${m%%:*}${m#"${m%%:*}"}"
-    fi
+    judge "conformance_A_$c" "$(verdict "$tmp/tmpfs.out" "$c")" \
+          "$(verdict "$tmp/memfs-acl.out" "$c")" "memfs -A"
 done
 # Without -A memfs has no ACLs: the acl_ cases must say so (SKIP with
 # EOPNOTSUPP), not fail and not pass.
