@@ -63,8 +63,10 @@ suite() {
     shift 3
     [ -n "$as" ] && user=(setpriv --reuid "$as" --regid "$as" --clear-groups
                           env HOME="$dir")
-    "${user[@]}" env TMPDIR="$dir" timeout -k 10 600 \
-        "$py" -m test -j2 "$@" >"$log" 2>&1
+    # From DIR: the user may not be able to enter the checkout's
+    # directory (a clone under a 0700 mktemp directory, say).
+    (cd "$dir" && "${user[@]}" env TMPDIR="$dir" timeout -k 10 600 \
+        "$py" -m test -j2 "$@") >"$log" 2>&1
 }
 
 # verdict LOG MODULE: the runner's word for the module ("passed", ...).
