@@ -38,10 +38,11 @@ static const char usage[] =
     "                 memfs (slower; atime then follows the relatime rule)\n"
     "  -S             slow I/O: reads and writes finish later on other\n"
     "                 threads (exercises asynchronous completion)\n"
-    "  -A             POSIX ACLs (getfacl/setfacl, inherited defaults); the\n"
-    "                 kernel then checks permissions, as default_permissions\n"
+    "  -A             POSIX ACLs (getfacl/setfacl, inherited defaults), which\n"
+    "                 the kernel then checks with the modes\n"
     "  -l LABEL       volume label (default: memfs)\n"
-    "  -o OPTIONS     mount options, e.g. ro,allow_other,default_permissions\n"
+    "  -o OPTIONS     mount options, e.g. ro,allow_other (the kernel always\n"
+    "                 checks permissions: default_permissions is implied)\n"
     "  -h, --help     show this help\n";
 
 static _Noreturn void die(const char *fmt, ...)

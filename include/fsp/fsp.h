@@ -55,30 +55,38 @@
  * it into -EIO in one place and logs it.  read, write and read_directory
  * may also return FSP_PENDING and finish later with fsp_request_complete.
  *
- * Ownership and permissions.  fsp gives a new file the caller's uid and
- * gid in fsp_create_params, except that in a set-group-ID directory the
- * group is the directory's, and a new subdirectory there gets S_ISGID too
- * (fsp asks get_file_info of the parent for this).  With default_permissions
- * (FSP_VOL_DEFAULT_PERMS or -o default_permissions) the kernel checks
- * every access by mode bits before fsp sees a request; with
- * FSP_VOL_POSIX_ACL it does the same by mode bits and ACLs.  Without it the
- * kernel checks nothing and fsp makes these checks, and only these, for
- * callers other than uid 0, before set_basic_info is called:
- *   chown   changing the owner: EPERM; changing the group: EPERM unless
- *           the caller owns the file and is in the new group
- *   chmod   EPERM unless the caller owns the file; S_ISGID is quietly
- *           dropped from the new mode unless the caller is in the file's
- *           group
- *   utimensat
- *           explicit times: EPERM unless the caller owns the file; "now":
- *           EACCES unless the caller owns the file or its mode bits let
- *           the caller write it
- * "In a group" means the request's gid or a supplementary group listed in
- * /proc/PID/status of the caller (best effort: requests carry no groups).
- * Access to data and names (open, read, write, create, unlink, truncate)
- * is not checked; a file system that needs that checks it itself or mounts
- * with default_permissions.  For both modes, set-user-ID and set-group-ID
- * are cleared by fsp after write, truncate and chown, as the kernel asks.
+ * Access control.  The kernel checks every access before fsp sees the
+ * request, by the POSIX rules, against the mode, owner and group the file
+ * system reports (and its ACLs on FSP_VOL_POSIX_ACL volumes): reading,
+ * writing, executing, listing and searching directories on every path
+ * component (cached or not), creating and deleting names (sticky
+ * directories included), open(O_TRUNC), chmod, chown, utimensat, the
+ * set-group-ID rule of chmod, and trusted.* and security.* attributes,
+ * with the caller's own supplementary groups and capabilities
+ * (CAP_DAC_OVERRIDE, CAP_FOWNER, ...).  fsp makes every native volume a
+ * default_permissions mount to get this, whatever the mount options say;
+ * -o default_permissions and FSP_VOL_DEFAULT_PERMS are accepted and change
+ * nothing.  There is no mode in which the file system checks instead:
+ * without default_permissions the kernel checks nothing, not even search
+ * permission on a cached path, and nothing a file system can do in its
+ * callbacks could close that.  A file system decides access through what
+ * it reports (WinFsp's file systems do it through security descriptors,
+ * which its driver checks): a file system that wants to let everyone in
+ * reports permissive modes; one that maps foreign owners maps them in
+ * fsp_file_info.  So stateless opens (FSP_IFACE_STATELESS_OPENS) and the
+ * kernel's caches are never a way around a check, and `allow_other` is
+ * safe: other users get exactly what the modes give them.
+ *
+ * What is left to fsp and the file system: a new file gets the caller's
+ * uid and gid in fsp_create_params, except that in a set-group-ID
+ * directory the group is the directory's, and a new subdirectory there
+ * gets S_ISGID too (fsp asks get_file_info of the parent for this).
+ * Set-user-ID and set-group-ID are cleared by fsp after write, truncate
+ * and chown, as the kernel asks.  A listing of extended attributes hides
+ * trusted.* names from callers without CAP_SYS_ADMIN (read from
+ * /proc/PID/status: a request carries uid, gid and pid only).  A read-only
+ * mount (-o ro, FSP_VOL_READ_ONLY) is refused every change by the kernel.
+ * docs/access.md has the whole model and how it is tested.
  *
  * Locks.  There are no lock callbacks: fsp asks the kernel for no lock
  * support, so the kernel keeps POSIX record locks, open file description
@@ -157,7 +165,9 @@ struct fsp_volume_info {
                                             never caches negative entries */
 #define FSP_VOL_READ_ONLY        0x0002u /* mount read-only */
 #define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
-#define FSP_VOL_DEFAULT_PERMS    0x0008u /* the kernel checks modes */
+#define FSP_VOL_DEFAULT_PERMS    0x0008u /* always in effect (see Access
+                                            control); kept for source
+                                            compatibility */
 #define FSP_VOL_PASSTHROUGH      0x0020u /* opens may hand their I/O to the
                                             kernel (fsp_request_passthrough);
                                             needs root and kernel 6.9+ */
@@ -243,7 +253,7 @@ struct fsp_create_params {
     uint32_t mode;           /* type and permission bits, umask applied */
     uint32_t attributes;     /* FSP_ATTR_* for the new file */
     uint32_t flags;          /* open(2) flags for regular files */
-    uint32_t uid, gid;       /* owner: the caller (group: see Ownership) */
+    uint32_t uid, gid;       /* owner: the caller (group: see Access control) */
     uint32_t rdev;           /* device files */
     uint32_t reserved0;
     const char *link_target; /* S_IFLNK: the target, owned by fsp */
@@ -333,7 +343,7 @@ struct fsp_fs_interface {
      * ACL instead when it has one; fsp sets the new file's ACLs with
      * set_ea after create returns, still under the guard, and takes the
      * create back through set_delete, close and forget if that fails),
-     * cp->uid/gid are set (see Ownership), and the call
+     * cp->uid/gid are set (see Access control), and the call
      * runs under the exclusive guard.  The file system fails with -EEXIST
      * if the name exists, else adds it with all three times now, moves
      * the parent's mtime and ctime, and returns a node reference (as
@@ -353,9 +363,8 @@ struct fsp_fs_interface {
 
     /* Open an existing node.  fsp guarantees: `node` is referenced,
      * `flags` are open(2)'s, the call runs under the shared guard, and
-     * O_TRUNC is done afterwards through overwrite.  Access checks are
-     * the kernel's with default_permissions and nobody's without (see
-     * Ownership).  The file system returns the open context in *file (may
+     * O_TRUNC is done afterwards through overwrite, and the kernel has
+     * checked the caller's access (see Access control).  The file system returns the open context in *file (may
      * be NULL) and the file info.  Not called with
      * FSP_IFACE_STATELESS_OPENS. */
     int (*open)(fsp_request *req, void *node, uint32_t flags, void **file,
@@ -400,8 +409,8 @@ struct fsp_fs_interface {
     int (*flush)(fsp_request *req, void *node, void *file, int datasync);
 
     /* chmod, chown, utimensat, DOS attributes.  fsp guarantees: the
-     * change is permitted (the kernel checked with default_permissions,
-     * fsp as Ownership says without), "now" is resolved into the times,
+     * change is permitted (the kernel checked it: see Access control),
+     * "now" is resolved into the times,
      * bi->mode holds permission bits only, and the call runs under the
      * shared guard.  The file system changes exactly what bi->valid
      * names, sets ctime to now (or to bi->change_time with FSP_SET_CTIME)

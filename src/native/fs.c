@@ -92,8 +92,11 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
         return r;
     if (fs->vp.flags & FSP_VOL_READ_ONLY)
         o->read_only = 1;
-    if (fs->vp.flags & FSP_VOL_DEFAULT_PERMS)
-        o->default_permissions = 1;
+    /* The kernel checks every access (include/fsp/fsp.h, "Access
+     * control"): without default_permissions it checks nothing, not even
+     * search permission on a cached path, and no check made up here
+     * could close that gap, so a native volume always has it. */
+    o->default_permissions = 1;
     if (!o->fsname[0])
         snprintf(o->fsname, sizeof o->fsname, "%s",
                  fs->vp.fsname[0] ? fs->vp.fsname : "fsp");

@@ -65,15 +65,13 @@ int create_locked(struct fsp_request *req, struct fsp_node *parent,
 /* Ownership and attribute permissions (perm.c). */
 /* Is gid the caller's group or one of its supplementary groups? */
 int caller_in_group(const struct fsp_request *req, uint32_t gid);
+/* Has the caller capability `cap` (CAP_*) in its effective set?  No
+ * when it is gone. */
+int caller_capable(const struct fsp_request *req, unsigned cap);
 /* Set cp's owner for a new file in parent: the caller, but the group of
  * a set-group-ID parent, which a new subdirectory inherits the mark of.
  * Takes the shared guard: call before the exclusive one. */
 void new_owner(struct fsp_request *req, struct fsp_node *parent,
                struct fsp_create_params *cp);
-/* Without default_permissions: may the caller make the SETATTR with
- * kernel bits `valid` as *bi?  -EPERM/-EACCES, or 0, possibly with
- * set-group-ID taken out of bi->mode.  Takes the shared guard. */
-int check_setattr(struct fsp_request *req, struct fsp_node *n, void *file,
-                  uint32_t valid, struct fsp_basic_info *bi);
 
 #endif

@@ -9,6 +9,7 @@
  * get_volume_info and written with set_volume_label.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,9 @@ static int ea_name_error(const struct fsp_fs *fs, const char *name)
     return check_ea_name(name);
 }
 
-/* Drop trusted.* names from a listing for callers other than root, as
- * the kernel's own file systems do for callers without CAP_SYS_ADMIN
- * (fsp sees only the uid).  Returns the new length. */
+/* Drop trusted.* names from a listing for callers without CAP_SYS_ADMIN,
+ * as the kernel's own file systems do (the kernel itself already refuses
+ * them get and set: ENODATA and EPERM).  Returns the new length. */
 static size_t hide_trusted(char *list, size_t len)
 {
     size_t out = 0;
@@ -174,9 +175,9 @@ void fsp_op_listxattr(struct fsp_request *req)
         return;
     size_t room;
     char *buf = scratch(req, &room);
-    /* A caller other than root sees a filtered list, whose length is
-     * known only after fetching the whole one, even for a size probe. */
-    int filter = req->uid != 0;
+    /* A caller without CAP_SYS_ADMIN sees a filtered list, whose length
+     * is known only after fetching the whole one, even for a size probe. */
+    int filter = !caller_capable(req, CAP_SYS_ADMIN);
     if (!filter && room > in->size && in->size)
         room = in->size;
     size_t needed = 0;
