@@ -129,9 +129,11 @@ int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file)
     if (r)
         return r;
     uint32_t kill = S_ISUID;
-    /* Set-group-ID without group execute means mandatory locking, which
-     * stays (POSIX and the kernel agree). */
-    if (fi.mode & S_IXGRP)
+    /* Set-group-ID without group execute (the old mandatory-locking mark)
+     * stays for a writer in the file's group and goes for one outside it,
+     * as the kernel's own file systems do (setattr_should_drop_sgid). */
+    if ((fi.mode & S_IXGRP) ||
+        ((fi.mode & S_ISGID) && !caller_in_group(req, fi.gid)))
         kill |= S_ISGID;
     if (!(fi.mode & kill) || !fs->fi.set_basic_info)
         return 0;

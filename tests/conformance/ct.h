@@ -36,7 +36,8 @@ struct ct_case {
 extern const struct ct_case ct_files_cases[], ct_links_cases[],
     ct_special_cases[], ct_perms_cases[], ct_times_cases[],
     ct_rename_cases[], ct_space_cases[], ct_locks_cases[],
-    ct_mmap_cases[], ct_dirs_cases[], ct_xattr_cases[], ct_acl_cases[];
+    ct_mmap_cases[], ct_dirs_cases[], ct_xattr_cases[], ct_acl_cases[],
+    ct_permmatrix_cases[];
 
 extern int ct_verbose;
 extern char ct_mount[];     /* the mount point under test (absolute) */

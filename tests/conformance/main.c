@@ -49,6 +49,7 @@ static const struct ct_case *const tables[] = {
     ct_files_cases, ct_links_cases, ct_special_cases, ct_perms_cases,
     ct_times_cases, ct_rename_cases, ct_space_cases, ct_locks_cases,
     ct_mmap_cases, ct_dirs_cases, ct_xattr_cases, ct_acl_cases,
+    ct_permmatrix_cases,
 };
 
 const char *ct_errname(int err)
