@@ -662,7 +662,11 @@ int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
 /* Finish a request whose callback returned FSP_PENDING, from any thread,
  * exactly once.  `result` is what the callback would have returned;
  * `bytes` is *bytes_read or *bytes_written; `fi` the new file info for a
- * write (NULL otherwise).  The request is gone afterwards. */
+ * write (NULL otherwise, or when unknown).  Where the kernel asked for
+ * set-user/group-ID to go after a write and fi shows one (or is NULL),
+ * fsp clears it before answering, calling get_file_info and
+ * set_basic_info on this thread: hold no lock those take.  The request
+ * is gone afterwards. */
 void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
                           const struct fsp_file_info *fi);
 

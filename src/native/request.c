@@ -3,8 +3,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
-#include "native/fs_int.h"
+#include "native/ops_common.h"
 
 uid_t fsp_request_uid(const fsp_request *req) { return req->uid; }
 gid_t fsp_request_gid(const fsp_request *req) { return req->gid; }
@@ -66,7 +67,6 @@ void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
                           const struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
-    (void)fi;
     result = fsp_check_result(fs, "completion", result);
     if (result == FSP_PENDING)
         result = -EIO;
@@ -84,7 +84,17 @@ void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
         fsp_reply_data(req, (char *)req->buf + used, bytes > max ? max : bytes);
     } else if (req->opcode == FSP_OP_WRITE) {
         const struct fsp_write_in *in = req->arg;
-        fsp_reply_write(req, bytes > in->size ? in->size : bytes);
+        /* As fsp_op_write does for a write finished at once. */
+        int r = 0;
+        if ((in->write_flags & FSP_WRITE_KILL_SUIDGID) && req->ll_node &&
+            (!fi || (fi->mode & (S_ISUID | S_ISGID)))) {
+            struct fsp_open *o = open_of(in->fh);
+            r = kill_suidgid(req, req->ll_node, o ? o->file : NULL);
+        }
+        if (r)
+            fsp_reply_err(req, r);
+        else
+            fsp_reply_write(req, bytes > in->size ? in->size : bytes);
     } else {
         fsp_reply_err(req, -EIO);
     }
