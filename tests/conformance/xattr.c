@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -127,6 +129,37 @@ static void xattr_perm_child(void)
     CHECK(len >= 0);
     CHECKM(!listed(list, len, "trusted.t"), "listxattr by a non-root user "
            "shows trusted.t (tmpfs hides trusted.* without CAP_SYS_ADMIN)");
+    /* ... and cannot be read or written: the kernel's namespace rules */
+    CHECK_ERR(getxattr("w/r", "trusted.t", buf, sizeof buf), ENODATA);
+    CHECK_ERR(setxattr("w/r", "trusted.u", "u", 1, 0), EPERM);
+    CHECK_ERR(removexattr("w/r", "trusted.t"), EPERM);
+    /* security.* other than capabilities needs CAP_SYS_ADMIN to write */
+    CHECK_ERR(setxattr("w/r", "security.fsp", "s", 1, 0), EPERM);
+}
+
+/* Root without CAP_SYS_ADMIN (a container's root, say) is no more
+ * privileged for trusted.* than any user: the capability decides. */
+static void xattr_trusted_cap_child(void)
+{
+    struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct d[2];
+    if (syscall(SYS_capget, &h, d) == -1) {
+        FAIL("capget: %s", ct_errname(errno));
+        return;
+    }
+    d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+    if (syscall(SYS_capset, &h, d) == -1) {
+        FAIL("capset: %s", ct_errname(errno));
+        return;
+    }
+    char list[256], buf[16];
+    ssize_t len = listxattr("w/r", list, sizeof list);
+    CHECK(len >= 0);
+    CHECKM(!listed(list, len, "trusted.t"), "listxattr by root without "
+           "CAP_SYS_ADMIN shows trusted.t");
+    CHECK_ERR(getxattr("w/r", "trusted.t", buf, sizeof buf), ENODATA);
+    /* user.* is still root's: the file permission capabilities stay */
+    CHECK_EQ(getxattr("w/none", "user.a", buf, sizeof buf), 1);
 }
 
 static void xattr_perms(void)
@@ -149,6 +182,18 @@ static void xattr_perms(void)
             xattr_perm_child();
         else
             FAIL("setresuid: %s", ct_errname(errno));
+        _exit(0);
+    }
+    CHECK_EQ(ct_wait(pid, 10000), 0);
+    /* root with CAP_SYS_ADMIN sees it */
+    char list[256];
+    ssize_t len = listxattr("w/r", list, sizeof list);
+    CHECK(len >= 0);
+    if (tr == 0)
+        CHECKM(listed(list, len, "trusted.t"), "root does not see trusted.t");
+    pid = ct_fork(10);
+    if (pid == 0) {
+        xattr_trusted_cap_child();
         _exit(0);
     }
     CHECK_EQ(ct_wait(pid, 10000), 0);
