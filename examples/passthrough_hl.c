@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/fsuid.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -135,13 +136,18 @@ static int pt_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 }
 
 /* New files belong to the caller, not to us: create them with the
- * caller's file-system ids (per thread on Linux), so that the source
- * also applies its set-group-ID directories.  Only root can switch. */
+ * caller's file-system ids and supplementary groups (per thread: the raw
+ * system call, not glibc's setgroups, which changes every thread), so
+ * that the source applies its set-group-ID directories and lets in whom
+ * its modes let in.  Only root can switch. */
 static void as_caller(int on)
 {
     if (geteuid() != 0)
         return;
     struct fuse_context *c = fuse_get_context();
+    gid_t groups[64];
+    int n = on ? fuse_getgroups(64, groups) : 0;
+    syscall(SYS_setgroups, n > 0 && n <= 64 ? n : 0, groups);
     setfsgid(on ? c->gid : 0);
     setfsuid(on ? c->uid : 0);
 }
