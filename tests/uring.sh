@@ -91,6 +91,19 @@ else
     echo "FAIL: uring_forgets_batched: memfs did not mount: $(cat "$tmp/err")"
 fi
 
+# --- access control over io_uring: the permission matrix and the attribute
+# namespaces, as in tests/access.sh (docs/access.md), all of which tmpfs passes
+chmod 755 "$tmp"
+if start_memfs -o io_uring,allow_other; then
+    timeout -k 5 300 "$build/fsp-tests" "$tmp/mnt" perm_ xattr_ |
+        grep '^\(PASS\|FAIL\|SKIP\): ' | sed 's/^\(PASS\|FAIL\|SKIP\): /\1: uring_access_/'
+    n=$(ring_requests)
+    [ "${n:-0}" -ge 1000 ] || echo "FAIL: uring_access_through_rings: only ${n:-no} requests went through rings"
+    stop_memfs || echo "FAIL: uring_access_clean_exit: memfs exit status $?"
+else
+    echo "FAIL: uring_access: memfs did not mount: $(cat "$tmp/err")"
+fi
+
 # --- the whole integration suite and the programs over io_uring --------
 FSP_ITEST_MEMFS_OPTS="-o io_uring" "$build/tests/fsp-itest" | sed 's/^\(PASS\|FAIL\|SKIP\): /\1: uring_/'
 FSP_ITEST_MEMFS_OPTS="-o io_uring" tests/programs.sh "$build" | sed 's/^\(PASS\|FAIL\|SKIP\): /\1: uring_/'

@@ -1,0 +1,199 @@
+#!/bin/bash
+# Access control in every configuration a memfs mount can be started in,
+# with tmpfs as the oracle (docs/access.md):
+#
+#   tests/access.sh BUILDDIR
+#
+# Makes two users and a group (A in the group as a supplementary group),
+# mounts a tmpfs and memfs in each configuration below, and runs fsp-tests'
+# permission and attribute cases (perm_, xattr_, acl_) on each, as root
+# switching to those users.  A case counts where tmpfs passes it; then
+# memfs must pass it too:
+#
+#   PASS: access_<config>_<case>
+#   FAIL: access_<config>_<case>: tmpfs PASS, memfs ...
+#
+# Then issue 10's shell reproduction (a user reading, appending to and
+# searching what modes forbid) on memfs -o allow_other, and the libfuse
+# layer without default_permissions, where the file system decides:
+# fsp's libfuse3 must let the same operations through as Debian's.
+# Leaves no user, group, mount or file behind, also when interrupted.
+set -u
+build=${1:-build}
+build=${build%/}
+ua=fspacca ub=fspaccb grp=fspaccg
+made_users=""
+tmp=$(mktemp -d /tmp/fsp-access.XXXXXX)
+chmod 0755 "$tmp"
+pid=''
+
+mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
+stop_fs() {
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        pid=''
+    fi
+    while mounted "$1"; do umount -l "$1" || break; done
+}
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+    cd /
+    stop_fs "$tmp/m"
+    while mounted "$tmp/t"; do umount -l "$tmp/t" || break; done
+    for u in $made_users; do userdel "$u" 2>/dev/null; done
+    case " $made_users " in *" $grp "*) groupdel "$grp" 2>/dev/null ;; esac
+    rm -rf --one-file-system "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+for b in memfs fsp-tests; do
+    [ -x "$build/$b" ] || { echo "FAIL: access_setup: $build/$b not built"; exit 0; }
+done
+if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP: access: needs root to make users and mount"
+    exit 0
+fi
+
+# ---- users -------------------------------------------------------------------
+if ! getent group "$grp" >/dev/null; then
+    groupadd "$grp" || { echo "FAIL: access_setup: groupadd"; exit 0; }
+    made_users="$grp"
+fi
+for u in $ua $ub; do
+    if ! id "$u" >/dev/null 2>&1; then
+        useradd -M -U "$u" || { echo "FAIL: access_setup: useradd $u"; exit 0; }
+        made_users="$made_users $u"
+    fi
+done
+usermod -a -G "$grp" "$ua"
+FSP_TESTS_USER_A="$(id -u $ua):$(id -g $ua):$(getent group $grp | cut -d: -f3)"
+FSP_TESTS_USER_B="$(id -u $ub):$(id -g $ub)"
+export FSP_TESTS_USER_A FSP_TESTS_USER_B
+
+mkdir "$tmp/t" "$tmp/m"
+cases="perm_ xattr_ acl_"
+
+# ---- the oracle ----------------------------------------------------------------
+mount -t tmpfs -o mode=755 fsp-access "$tmp/t" ||
+    { echo "FAIL: access_setup: tmpfs"; exit 0; }
+# shellcheck disable=SC2086  # a list of filters
+timeout -k 5 300 "$build/fsp-tests" "$tmp/t" $cases > "$tmp/tmpfs.out" 2>&1
+umount "$tmp/t"
+
+verdict() { # FILE CASE -> "PASS", "FAIL: why", "SKIP: why" or "MISSING"
+    awk -v c="$2" '$1 ~ /^(PASS|FAIL|SKIP):$/ { n = $2; sub(/:$/, "", n)
+        if (n == c) { v = substr($1, 1, 4); r = $0; sub(/^[A-Z]+: [^ :]+:? ?/, "", r)
+            print (r == "" ? v : v ": " r); f = 1; exit } }
+        END { if (!f) print "MISSING" }' "$1"
+}
+start_memfs() { # ARGS...: memfs -f ARGS on $tmp/m, waits for the mount
+    "$build/memfs" -f "$@" "$tmp/m" 2>"$tmp/memfs.err" &
+    pid=$!
+    for _ in $(seq 200); do mounted "$tmp/m" && return 0; sleep 0.05; done
+    return 1
+}
+
+# ---- memfs in every configuration ------------------------------------------
+# name|memfs arguments.  acl_ cases count only where memfs has ACLs (-A).
+configs="allow_other|-o allow_other
+default_permissions|-o allow_other,default_permissions
+uncached_stateful|-C -o allow_other
+acl|-A -o allow_other
+writeback|-o allow_other,writeback_cache
+async|-S -o allow_other
+nocase|-i -o allow_other
+single_thread|-t 1 -o allow_other"
+while IFS='|' read -r name args; do
+    # shellcheck disable=SC2086  # memfs arguments
+    if ! start_memfs $args; then
+        echo "FAIL: access_${name}_mount: $(head -3 "$tmp/memfs.err")"
+        stop_fs "$tmp/m"
+        continue
+    fi
+    # shellcheck disable=SC2086  # a list of filters
+    timeout -k 5 300 "$build/fsp-tests" "$tmp/m" $cases > "$tmp/$name.out" 2>&1
+    stop_fs "$tmp/m"
+    for c in $("$build/fsp-tests" -l); do
+        case $c in
+            acl_*) [ "$name" = acl ] || continue ;;
+            perm_* | xattr_*) ;;
+            *) continue ;;
+        esac
+        t=$(verdict "$tmp/tmpfs.out" "$c")
+        m=$(verdict "$tmp/$name.out" "$c")
+        if [ "$t" != PASS ]; then
+            echo "SKIP: access_${name}_$c: tmpfs $t"
+        elif [ "$m" = PASS ]; then
+            echo "PASS: access_${name}_$c"
+        else
+            echo "FAIL: access_${name}_$c: tmpfs PASS, memfs $m"
+            grep "^  differs: " "$tmp/$name.out" | head -5
+        fi
+    done
+done <<< "$configs"
+
+# ---- issue 10's reproduction, word for word ----------------------------------
+if start_memfs -o allow_other; then
+    (
+        cd "$tmp" || exit 1
+        echo secret > m/f; chmod 600 m/f
+        mkdir m/d; chmod 700 m/d; echo s2 > m/d/g
+    )
+    out=$(cd "$tmp" && setpriv --reuid "$ub" --regid "$ub" --init-groups \
+          sh -c 'cat m/f; echo more >> m/f; cat m/d/g' 2>&1)
+    if [ "$(cat "$tmp/m/f")" = secret ] && ! printf '%s' "$out" | grep -q 'secret\|s2'; then
+        echo "PASS: access_issue10_reproduction"
+    else
+        echo "FAIL: access_issue10_reproduction: another user got in: $out / f is now: $(cat "$tmp/m/f")"
+    fi
+    stop_fs "$tmp/m"
+else
+    echo "FAIL: access_issue10_reproduction: memfs did not mount"
+fi
+
+# ---- the libfuse layer without default_permissions ------------------------
+# There the program decides (libfuse's contract): passthrough_hl, run as
+# root, lets everyone do what root may.  fsp's libfuse3 must behave as
+# Debian's: the same rows of the permission matrix differ from POSIX's
+# rules on both, and with default_permissions none does.
+deblib=$(ls /usr/lib/*-linux-gnu/libfuse3.so.3 2>/dev/null | head -1)
+matrix_rows() { # LIB OPTIONS: the differing rows of perm_matrix_*, sorted
+    mkdir -p "$tmp/src"
+    rm -rf "${tmp:?}/src/"*
+    "$tmp/pt_$1" -f -o "$2" "$tmp/src" "$tmp/m" 2>"$tmp/pt.err" &
+    pid=$!
+    for _ in $(seq 200); do mounted "$tmp/m" && break; sleep 0.05; done
+    timeout -k 5 300 "$build/fsp-tests" -v "$tmp/m" perm_matrix_ 2>&1 |
+        sed -n 's/^  differs: //p' | sort > "$tmp/rows_$1_$2"
+    stop_fs "$tmp/m"
+}
+if [ ! -f /usr/include/fuse3/fuse.h ] || [ -z "$deblib" ] ||
+   [ ! -f "$build/pkgconfig/fuse3.pc" ]; then
+    echo "SKIP: access_libfuse_without_default_permissions: libfuse3-dev or fsp's libfuse3 missing"
+elif ! cc -o "$tmp/pt_fsp" examples/passthrough_hl.c \
+          $(PKG_CONFIG_PATH=$build/pkgconfig pkg-config --cflags --libs fuse3) ||
+     ! cc -o "$tmp/pt_debian" examples/passthrough_hl.c -I/usr/include/fuse3 \
+          "$deblib" -lpthread; then
+    echo "FAIL: access_libfuse_without_default_permissions: examples/passthrough_hl.c does not build"
+else
+    export LD_LIBRARY_PATH=$build/compat
+    for o in allow_other allow_other,default_permissions; do
+        matrix_rows fsp "$o"
+        LD_LIBRARY_PATH='' matrix_rows debian "$o"
+        nf=$(wc -l < "$tmp/rows_fsp_$o") nd=$(wc -l < "$tmp/rows_debian_$o")
+        if ! cmp -s "$tmp/rows_fsp_$o" "$tmp/rows_debian_$o"; then
+            echo "FAIL: access_libfuse_$o: fsp's libfuse3 lets $nf rows differ from POSIX, Debian's $nd:"
+            diff "$tmp/rows_debian_$o" "$tmp/rows_fsp_$o" | head -5
+        elif [ "$o" = allow_other ] && [ "$nf" -eq 0 ]; then
+            echo "FAIL: access_libfuse_$o: no row differs, so the comparison shows nothing"
+        elif [ "$o" != allow_other ] && [ "$nf" -ne 0 ]; then
+            echo "FAIL: access_libfuse_$o: $nf rows differ from POSIX on both libraries:"
+            head -5 "$tmp/rows_fsp_$o"
+        else
+            echo "PASS: access_libfuse_$o: fsp and Debian's libfuse3 alike ($nf rows the program lets through)"
+        fi
+    done
+    unset LD_LIBRARY_PATH
+fi
+exit 0
