@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "pt.h"
@@ -28,6 +29,16 @@ static int fail(const char *what, const char *detail)
     fprintf(stderr, "passthrough: %s%s%s\n", what, detail ? ": " : "",
             detail ? detail : "");
     return 1;
+}
+
+/* Does the source keep POSIX ACLs?  Only then may the kernel ask for
+ * them: a source without (EOPNOTSUPP) would fail every permission check. */
+static int source_has_acls(int root_fd)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", root_fd);
+    return getxattr(path, "system.posix_acl_access", NULL, 0) >= 0 ||
+           errno == ENODATA;
 }
 
 int main(int argc, char **argv)
@@ -75,8 +86,12 @@ int main(int argc, char **argv)
 
     struct fsp_volume_params vp = {
         .size = sizeof vp,
-        /* Kernel passthrough needs root; others get ordinary I/O. */
-        .flags = geteuid() == 0 && !no_kernel_pt ? FSP_VOL_PASSTHROUGH : 0,
+        /* Kernel passthrough needs root; others get ordinary I/O.  The
+         * source's ACLs must be checked with its modes, or a member of
+         * the owning group would get the mask's rights where its own
+         * entry gives less (docs/access.md). */
+        .flags = (geteuid() == 0 && !no_kernel_pt ? FSP_VOL_PASSTHROUGH : 0) |
+                 (source_has_acls(pt.root_fd) ? FSP_VOL_POSIX_ACL : 0),
         .file_info_timeout_ms = 1000,
         .fsname = "passthrough",
         .subtype = "passthrough",

@@ -59,6 +59,11 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
     if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
         conn->want_flags |= FSP_PASSTHROUGH;
         conn->max_stack_depth = 1;
+        /* Writes to a backing file never reach us, so we would never see
+         * the WRITE that asks to clear set-user-ID: leave the clearing
+         * to the kernel, which then sends a SETATTR of the mode.  (Its
+         * rule keeps set-group-ID without group execute.) */
+        conn->want_flags &= ~(uint64_t)FSP_HANDLE_KILLPRIV_V2;
     } else if ((fs->vp.flags & FSP_VOL_WRITEBACK_CACHE) ||
                fs->mopts.writeback_cache) {
         /* The kernel refuses the two together; passthrough wins. */
