@@ -152,48 +152,73 @@ else
     echo "FAIL: access_issue10_reproduction: memfs did not mount"
 fi
 
-# ---- the libfuse layer without default_permissions ------------------------
-# There the program decides (libfuse's contract): passthrough_hl, run as
-# root, lets everyone do what root may.  fsp's libfuse3 must behave as
-# Debian's: the same rows of the permission matrix differ from POSIX's
-# rules on both, and with default_permissions none does.
-deblib=$(ls /usr/lib/*-linux-gnu/libfuse3.so.3 2>/dev/null | head -1)
-matrix_rows() { # LIB OPTIONS: the differing rows of perm_matrix_*, sorted
-    mkdir -p "$tmp/src"
-    rm -rf "${tmp:?}/src/"*
-    "$tmp/pt_$1" -f -o "$2" "$tmp/src" "$tmp/m" 2>"$tmp/pt.err" &
+# ---- the libfuse layers, with and without default_permissions ---------------
+# Without default_permissions the program decides (libfuse's contract):
+# examples/passthrough_hl, run as root, lets everyone do what root may;
+# bindfs checks the POSIX rules itself.  fsp's libraries must behave as Debian's: the same
+# rows of the permission matrix differ from POSIX's rules on both, and
+# with default_permissions none does.  Each program mirrors a tmpfs.
+mkdir -p "$tmp/src"
+# matrix_rows NAME LIB OPTIONS CMD...: run CMD -f -o OPTIONS SRC MNT (on
+# fsp's libraries when LIB is fsp), the differing rows into rows_NAME_LIB_OPTIONS
+matrix_rows() {
+    local name=$1 lib=$2 opts=$3 out=$tmp/rows_$1_$2_$3
+    shift 3
+    mount -t tmpfs -o mode=755 fsp-access-src "$tmp/src"
+    if [ "$lib" = fsp ]; then
+        LD_LIBRARY_PATH=$build/compat "$@" -f -o "$opts" "$tmp/src" "$tmp/m" 2>"$tmp/lib.err" &
+    else
+        env -u LD_LIBRARY_PATH "$@" -f -o "$opts" "$tmp/src" "$tmp/m" 2>"$tmp/lib.err" &
+    fi
     pid=$!
     for _ in $(seq 200); do mounted "$tmp/m" && break; sleep 0.05; done
-    timeout -k 5 300 "$build/fsp-tests" -v "$tmp/m" perm_matrix_ 2>&1 |
-        sed -n 's/^  differs: //p' | sort > "$tmp/rows_$1_$2"
+    if ! mounted "$tmp/m"; then
+        echo "mount failed: $(head -2 "$tmp/lib.err")" > "$out"
+    elif [ "$lib" = fsp ] && ! grep -q "$(realpath "$build")/compat/libfuse" "/proc/$pid/maps"; then
+        echo "not on fsp's library" > "$out"
+    else
+        timeout -k 5 300 "$build/fsp-tests" -v "$tmp/m" perm_matrix_ > "$out.raw" 2>&1
+        sed -n 's/^  differs: //p' "$out.raw" | sort > "$out"
+        # a run that judged nothing must not look like "no row differs"
+        grep -q '^\(PASS\|FAIL\): perm_matrix_dirs' "$out.raw" ||
+            echo "fsp-tests did not run: $(tail -1 "$out.raw")" >> "$out"
+    fi
     stop_fs "$tmp/m"
+    umount -l "$tmp/src"
 }
-if [ ! -f /usr/include/fuse3/fuse.h ] || [ -z "$deblib" ] ||
-   [ ! -f "$build/pkgconfig/fuse3.pc" ]; then
-    echo "SKIP: access_libfuse_without_default_permissions: libfuse3-dev or fsp's libfuse3 missing"
-elif ! cc -o "$tmp/pt_fsp" examples/passthrough_hl.c \
-          $(PKG_CONFIG_PATH=$build/pkgconfig pkg-config --cflags --libs fuse3) ||
-     ! cc -o "$tmp/pt_debian" examples/passthrough_hl.c -I/usr/include/fuse3 \
-          "$deblib" -lpthread; then
-    echo "FAIL: access_libfuse_without_default_permissions: examples/passthrough_hl.c does not build"
-else
-    export LD_LIBRARY_PATH=$build/compat
+# compare NAME CMD...: the program on both libraries, both option sets
+compare() {
+    local name=$1 o nf nd
+    shift
     for o in allow_other allow_other,default_permissions; do
-        matrix_rows fsp "$o"
-        LD_LIBRARY_PATH='' matrix_rows debian "$o"
-        nf=$(wc -l < "$tmp/rows_fsp_$o") nd=$(wc -l < "$tmp/rows_debian_$o")
-        if ! cmp -s "$tmp/rows_fsp_$o" "$tmp/rows_debian_$o"; then
-            echo "FAIL: access_libfuse_$o: fsp's libfuse3 lets $nf rows differ from POSIX, Debian's $nd:"
-            diff "$tmp/rows_debian_$o" "$tmp/rows_fsp_$o" | head -5
-        elif [ "$o" = allow_other ] && [ "$nf" -eq 0 ]; then
-            echo "FAIL: access_libfuse_$o: no row differs, so the comparison shows nothing"
+        matrix_rows "$name" fsp "$o" "$@"
+        matrix_rows "$name" debian "$o" "$@"
+        nf=$(wc -l < "$tmp/rows_${name}_fsp_$o") nd=$(wc -l < "$tmp/rows_${name}_debian_$o")
+        if ! cmp -s "$tmp/rows_${name}_fsp_$o" "$tmp/rows_${name}_debian_$o"; then
+            echo "FAIL: access_${name}_$o: on fsp's library $nf rows differ from POSIX, on Debian's $nd:"
+            diff "$tmp/rows_${name}_debian_$o" "$tmp/rows_${name}_fsp_$o" | head -5
         elif [ "$o" != allow_other ] && [ "$nf" -ne 0 ]; then
-            echo "FAIL: access_libfuse_$o: $nf rows differ from POSIX on both libraries:"
-            head -5 "$tmp/rows_fsp_$o"
+            echo "FAIL: access_${name}_$o: $nf rows differ from POSIX on both libraries:"
+            head -5 "$tmp/rows_${name}_fsp_$o"
         else
-            echo "PASS: access_libfuse_$o: fsp and Debian's libfuse3 alike ($nf rows the program lets through)"
+            echo "PASS: access_${name}_$o: fsp's library and Debian's alike ($nf rows the program lets through)"
         fi
     done
-    unset LD_LIBRARY_PATH
+}
+deblib=$(ls /usr/lib/*-linux-gnu/libfuse3.so.3 2>/dev/null | head -1)
+if [ ! -f /usr/include/fuse3/fuse.h ] || [ -z "$deblib" ] ||
+   [ ! -f "$build/pkgconfig/fuse3.pc" ]; then
+    echo "SKIP: access_libfuse3: libfuse3-dev or fsp's libfuse3 missing"
+elif ! cc -o "$tmp/pt_hl" examples/passthrough_hl.c \
+          $(PKG_CONFIG_PATH=$build/pkgconfig pkg-config --cflags --libs fuse3); then
+    echo "FAIL: access_libfuse3: examples/passthrough_hl.c does not build"
+else
+    # one binary: fsp's libfuse3.so.3 or Debian's, by LD_LIBRARY_PATH
+    compare libfuse3_passthrough_hl "$tmp/pt_hl"
+fi
+if command -v bindfs >/dev/null && [ -e "$build/compat/libfuse.so.2" ]; then
+    compare libfuse2_bindfs bindfs
+else
+    echo "SKIP: access_libfuse2_bindfs: bindfs or fsp's libfuse.so.2 missing"
 fi
 exit 0

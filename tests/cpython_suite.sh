@@ -40,7 +40,9 @@ cleanup() {
     mountpoint -q "$mmnt" && umount -l "$mmnt"
     mountpoint -q "$tmnt" && umount -l "$tmnt"
     rm -rf "$tmp"
+    [ "$made_user" = 1 ] && userdel fsptest 2>/dev/null
 }
+made_user=0
 trap cleanup EXIT
 
 mount -t tmpfs -o size=2g,mode=0755 fsp-cpython "$tmnt" || { echo "FAIL: cpython_suite: tmpfs mount"; exit 0; }
@@ -52,8 +54,10 @@ for _ in $(seq 100); do mountpoint -q "$mmnt" && break; sleep 0.1; done
 mountpoint -q "$mmnt" || { echo "FAIL: cpython_suite: memfs mount: $(cat "$tmp/err")"; exit 0; }
 
 user=
-if id fsptest >/dev/null 2>&1 || useradd -M -s /usr/sbin/nologin fsptest 2>/dev/null; then
+if id fsptest >/dev/null 2>&1; then
     user=fsptest
+elif useradd -M -U -s /usr/sbin/nologin fsptest 2>/dev/null; then
+    user=fsptest made_user=1   # removed again by cleanup
 fi
 
 # suite DIR LOG AS_USER MODULES...: run the modules with TMPDIR=DIR; the

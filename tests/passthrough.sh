@@ -18,7 +18,9 @@ cleanup() {
     mountpoint -q "$mnt" && umount -l "$mnt"
     mountpoint -q "$tmp/mnt2" && umount -l "$tmp/mnt2"
     rm -rf "$tmp"
+    [ "$made_user" = 1 ] && userdel fsptest 2>/dev/null
 }
+made_user=0
 trap cleanup EXIT
 
 chmod 0755 "$tmp"
@@ -111,7 +113,10 @@ else
 fi
 
 # New files belong to whoever made them, not to the server (root).
-if id fsptest >/dev/null 2>&1 || useradd -M fsptest 2>/dev/null; then
+if ! id fsptest >/dev/null 2>&1 && useradd -M -U fsptest 2>/dev/null; then
+    made_user=1   # removed again by cleanup
+fi
+if id fsptest >/dev/null 2>&1; then
     chmod 0777 "$src"
     if setpriv --reuid fsptest --regid fsptest --clear-groups sh -c "echo u > '$mnt/byuser'" &&
        [ "$(stat -c %U "$src/byuser")" = fsptest ]; then

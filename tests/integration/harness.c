@@ -6,6 +6,7 @@
 #include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -667,17 +668,49 @@ void itest_case(const char *name, void (*fn)(void), const char *args,
 uid_t itest_user_uid;
 gid_t itest_user_gid;
 
+/* The user fsptest, made for this run when the machine has none, and
+ * removed again when the run ends (also on SIGTERM/SIGINT/SIGHUP, as
+ * timeout(1) sends), so that a test run leaves no user behind. */
+static int user_made;
+static pid_t user_owner;   /* only the process that made it removes it */
+
+static void user_remove(void)
+{
+    if (!user_made || getpid() != user_owner)
+        return;
+    user_made = 0;
+    char *argv[] = { "/usr/sbin/userdel", "fsptest", NULL };
+    int st = 0;
+    run_cmd(argv, NULL, 30000, &st);
+}
+
+static void user_remove_on_signal(int sig)
+{
+    user_remove();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void itest_user_setup(void)
+{
+    if (geteuid() != 0 || getpwnam("fsptest"))
+        return;
+    char *argv[] = { "/usr/sbin/useradd", "-M", "-U", "fsptest", NULL };
+    int st = 0;
+    if (run_cmd(argv, NULL, 30000, &st) != 0 || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0)
+        return;   /* the cases that need it say so */
+    user_made = 1;
+    user_owner = getpid();
+    atexit(user_remove);
+    signal(SIGTERM, user_remove_on_signal);
+    signal(SIGINT, user_remove_on_signal);
+    signal(SIGHUP, user_remove_on_signal);
+}
+
 int itest_find_user(void)
 {
     struct passwd *pw = getpwnam("fsptest");
-    if (!pw) {
-        char *argv[] = { "/usr/sbin/useradd", "-m", "fsptest", NULL };
-        int st = 0;
-        if (run_cmd(argv, NULL, 30000, &st) != 0 || !WIFEXITED(st) ||
-            WEXITSTATUS(st) != 0)
-            return -1;
-        pw = getpwnam("fsptest");
-    }
     if (!pw)
         return -1;
     itest_user_uid = pw->pw_uid;

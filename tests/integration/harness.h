@@ -76,10 +76,13 @@ void fs_print_output(const struct fs *f, size_t max);
 /* Read memfs's captured output into buf (NUL terminated); length. */
 size_t fs_output(const struct fs *f, char *buf, size_t size);
 
-/* The unprivileged test user "fsptest" (created if missing): 0 or -1;
- * fills itest_user_uid/gid. */
+/* The unprivileged test user "fsptest". */
 extern uid_t itest_user_uid;
 extern gid_t itest_user_gid;
+/* Make the user fsptest for this run if there is none (root only); it
+ * is removed when the run ends.  Called once, by main. */
+void itest_user_setup(void);
+/* Look fsptest up: 0, filling itest_user_uid/gid, or -1. */
 int itest_find_user(void);
 /* Run fn as fsptest (umask 022, with the extra group `extra` unless 0) in
  * a child; its CHECK failures count as the current case's. */

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
         printf("note: %s is not executable (%s); every case will fail\n",
                itest_memfs, strerror(errno));
 
+    itest_user_setup();
     files_tests();
     dirs_tests();
     rename_tests();
