@@ -134,7 +134,7 @@ $(BUILD)/fsp-tests: $(CONF_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 $(BUILD)/fsp-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-run: $(MEMFS)
+run: $(MEMFS) $(BUILD)/fsptool
 	@mkdir -p mnt
 	$(MEMFS) -f $(MEMFS_ARGS) mnt
 

@@ -241,10 +241,19 @@ int main(int argc, char **argv)
         notify_parent(&notify, 0);
         detach_stdio();
     }
+    /* Someone at a terminal (./dev.sh run) is told what just happened and
+     * what to do next; scripts and logs are spared. */
+    int chatty = notify < 0 && isatty(STDERR_FILENO);
+    if (chatty)
+        fprintf(stderr, "memfs: mounted on %s, in memory: its contents go "
+                "when memfs stops.\nmemfs: use it from another shell; "
+                "Ctrl-C here unmounts.\n", o.mountpoint);
     if ((err = fsp_fs_run(fs)))
         fprintf(stderr, "memfs: %s\n", strerror(-err));
     else
         rc = 0;
+    if (chatty && !err)
+        fprintf(stderr, "memfs: unmounted %s; bye.\n", o.mountpoint);
 out:
     notify_parent(&notify, (unsigned char)rc);
     if (o.slowio)

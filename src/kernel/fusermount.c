@@ -234,10 +234,18 @@ int kmount_fusermount_mount(const char *mountpoint, const char *opts,
     st = wait_status(child);
     child = -1;
     if (fd < 0) {
-        /* fusermount3 has printed its reason on stderr already. */
+        /* fusermount3 has printed its reason on stderr already; the
+         * commonest one gets its fix spelled out. */
         describe_status(how, sizeof(how), st);
-        kmount_errf(err, errlen, FUSERMOUNT " failed to mount %s (%s)",
-                    mountpoint, how);
+        if (access("/dev/fuse", R_OK | W_OK) != 0)
+            kmount_errf(err, errlen, FUSERMOUNT " failed to mount %s (%s): "
+                        "/dev/fuse is not open to you here; as root, "
+                        "'chmod 0666 /dev/fuse' lets every user mount FUSE "
+                        "file systems (Debian's default mode), or mount as "
+                        "root", mountpoint, how);
+        else
+            kmount_errf(err, errlen, FUSERMOUNT " failed to mount %s (%s)",
+                        mountpoint, how);
         rc = -EIO;
         goto out;
     }
