@@ -9,9 +9,11 @@
 # to keep CI time down: they exercise memfs through cp, tar, git, python3
 # and sqlite3, and a sanitizer build adds little there for a lot of time.
 #
-# Output of every binary is shown as it runs; PASS/FAIL lines are counted.
-# A binary that exits non-zero or times out counts as one more FAIL.  The
-# last line is always "N passed, N failed"; exit status 1 if any failed.
+# Output of every binary is shown as it runs; PASS/FAIL/SKIP lines are
+# counted, and each group ends with a "--- NAME: counts in T s" line.  A
+# binary that exits non-zero or times out counts as one more FAIL.  The
+# last line is always "N passed, N failed, N skipped"; exit status 1 if
+# any failed.
 #
 # Environment: FSP_UNIT_TIMEOUT (s, default 300), FSP_ITEST_TIMEOUT (s,
 # default 1800), FSP_PROGRAMS_TIMEOUT (s, default 1800), FSP_SOAK=1
@@ -21,27 +23,34 @@ cd "$(dirname "$0")/.." || exit 1
 
 if [ $# -eq 0 ]; then
     echo "usage: tests/run.sh BUILDDIR [BUILDDIR...]" >&2
-    echo "0 passed, 1 failed"
+    echo "0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 [ "$(id -u)" -eq 0 ] || echo "note: not root: mounting tests will fail"
 
 passed=0
 failed=0
+skipped=0
+suite_start=$SECONDS
 log=$(mktemp /tmp/fsp-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
-# run NAME SECONDS COMMAND...: show output, count its PASS/FAIL lines.
+# run NAME SECONDS COMMAND...: show output, count its PASS/FAIL/SKIP lines,
+# and close the group with its counts and time.
 run() {
-    local name=$1 secs=$2 rc p f
+    local name=$1 secs=$2 rc p f k start=$SECONDS
     shift 2
     echo "=== $name"
     timeout -k 10 "$secs" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     p=$(grep -c '^PASS: ' "$log")
     f=$(grep -c '^FAIL: ' "$log")
+    k=$(grep -c '^SKIP: ' "$log")
     passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + k))
+    echo "--- $name: $p passed, $f failed, $k skipped in $((SECONDS - start)) s" \
+         "(suite so far: $passed passed, $failed failed, $((SECONDS - suite_start)) s)"
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         echo "FAIL: $name (timed out after $secs s)"
         failed=$((failed + 1))
@@ -98,5 +107,6 @@ for build in "$@"; do
     first=0
 done
 
-echo "$passed passed, $failed failed"
+echo "suite took $((SECONDS - suite_start)) s"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
