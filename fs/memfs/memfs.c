@@ -23,8 +23,17 @@ static void fill_volume_info(struct memfs *m, struct fsp_volume_info *vi)
     pthread_mutex_lock(&m->lock);
     vi->total_size = m->max_bytes;
     vi->free_size = m->max_bytes - m->used_bytes;
-    vi->total_files = m->max_files;
-    vi->free_files = m->max_files ? m->max_files - m->used_files : 0;
+    if (m->max_files) {
+        vi->total_files = m->max_files;
+        vi->free_files = m->max_files - m->used_files;
+    } else {
+        /* No limit: report what df -i can show, as tmpfs does without
+         * nr_inodes: one file per page of the byte budget, never less
+         * than what exists. */
+        uint64_t est = m->max_bytes / 4096;
+        vi->total_files = est > m->used_files ? est : m->used_files;
+        vi->free_files = vi->total_files - m->used_files;
+    }
     memcpy(vi->label, m->label, sizeof vi->label);
     pthread_mutex_unlock(&m->lock);
 }
