@@ -73,12 +73,13 @@ static void pages_drop(struct memfs *m, struct node *n, size_t from, size_t to)
         free(n->pages[i].bytes);
     memmove(&n->pages[from], &n->pages[to], (n->npages - to) * sizeof *n->pages);
     n->npages -= to - from;
-    memfs_release(m, 0, (uint64_t)(to - from) * MEMFS_PAGE);
     if (n->npages == 0) {
         free(n->pages);
         n->pages = NULL;
         n->pages_cap = 0;
     }
+    memfs_release(m, 0, (uint64_t)(to - from) * MEMFS_PAGE);
+    memfs_pages_freed(m, (uint64_t)(to - from) * MEMFS_PAGE);
 }
 
 /* Pages missing in the byte range [off, off + len). */
