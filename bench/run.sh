@@ -9,6 +9,9 @@
 #
 #   bench/run.sh [fsp-bench options]     e.g. bench/run.sh -r 3 -t file_
 #
+# The report also goes to $BUILD/bench/report.txt, and its chart (every
+# configuration's ratio to tmpfs per test) to $BUILD/bench/chart.svg.
+#
 # Run as root from anywhere; needs /dev/fuse.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -19,10 +22,12 @@ die() { echo "bench/run.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (mounts tmpfs and FUSE file systems)"
 
-# The libfuse peer's build dependencies, once.
+# The libfuse peer's build dependencies and the chart's gnuplot, once.
 if ! pkg-config --exists fuse3 2>/dev/null; then
     apt-get install -y libfuse3-dev fuse3 pkg-config >/dev/null || die "cannot install libfuse3-dev"
 fi
+command -v gnuplot >/dev/null ||
+    apt-get install -y gnuplot-nox >/dev/null || echo "bench/run.sh: no gnuplot: no chart" >&2
 
 # Only what this script runs: other targets of `make all` are not needed.
 # A tree in the middle of someone's edit may not build: then measure the
@@ -109,14 +114,19 @@ for d in "$M" "$U" "$L"; do
     rm -r "$d/dc"
 done
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs"
+REPORT=$BUILD/bench/report.txt CHART=$BUILD/bench/chart.svg
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs" | tee "$REPORT"
 # In the background and waited for: bash runs a trap only between
 # commands, and `wait` is the one it interrupts; cleanup stops the bench.
-"$BUILD/fsp-bench" "$@" "${targets[@]}" & BENCH_PID=$!
+# Progress goes to stderr, the report to stdout and $REPORT.
+"$BUILD/fsp-bench" "$@" "${targets[@]}" > >(tee -a "$REPORT") & BENCH_PID=$!
 wait $BENCH_PID
 status=$?
 BENCH_PID=
 [ $status -ge 128 ] && exit $status
+sleep 0.2   # let tee finish the report
+command -v gnuplot >/dev/null &&
+    bench/chart.sh "$REPORT" "$CHART" "fsp-bench $(date -u '+%Y-%m-%d'): ratio to tmpfs, best of repeats (higher is better)" >&2
 
 echo
 echo "# fsp counters of memfs for the whole run (build/fsptool stats):"

@@ -205,8 +205,10 @@ int main(int argc, char **argv)
     static double total_us[MAX_TESTS][BENCH_MAX_TARGETS];
     int failed = 0;
     for (int rep = 0; rep < repeats && !stop; rep++) {
-        fprintf(stderr, "fsp-bench: repeat %d/%d\n", rep + 1, repeats);
-        for (int i = 0; i < ntests && !stop; i++)
+        for (int i = 0; i < ntests && !stop; i++) {
+            /* progress: a run of all tests takes minutes */
+            fprintf(stderr, "fsp-bench: repeat %d/%d, test %d/%d: %s\n",
+                    rep + 1, repeats, i + 1, ntests, tests[i]->name);
             for (int t = 0; t < ntargets && !stop; t++) {
                 struct bench_result *r = &res[i][t];
                 double v = run_one(tests[i], &p, &tg[t], &acc[i][t],
@@ -220,6 +222,7 @@ int main(int argc, char **argv)
                     failed = 1;
                 }
             }
+        }
     }
     if (tar_dir[0])
         bench_rm_tree(tar_dir);
