@@ -1,6 +1,6 @@
 /*
- * ro_probe MNT: is the mount at MNT read-only, and does every change
- * through it fail with EROFS?  Prints one word:
+ * ro_probe [-a] MNT: is the mount at MNT read-only, and does every
+ * change through it fail with EROFS?  Prints one word:
  *
  *   ro       mountinfo says ro and every change below failed with EROFS
  *   rw       mountinfo says rw and creating a file did not fail with EROFS
@@ -8,7 +8,10 @@
  *   odd:...  anything else (what differed)
  *
  * MNT must hold a writable file "f" (tests/compat/ro_fs.c) or be a
- * mirror of a directory that does (bindfs).
+ * mirror of a directory that does (bindfs).  With -a every change is
+ * tried whatever mountinfo says (a mount remounted rw behind the file
+ * system's back), and the answer is "erofs" if all failed with EROFS,
+ * else "odd:..." as above.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -84,12 +87,13 @@ static const char *const op_names[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: ro_probe MOUNTPOINT\n");
+    int all = argc == 3 && strcmp(argv[1], "-a") == 0;
+    if (argc != 2 + all) {
+        fprintf(stderr, "usage: ro_probe [-a] MOUNTPOINT\n");
         return 2;
     }
-    const char *mnt = argv[1];
-    const char *mode = mount_mode(mnt);
+    const char *mnt = argv[1 + all];
+    const char *mode = all ? "ro" : mount_mode(mnt);
     if (!mode[0]) {
         puts("none");
         return 0;
@@ -112,6 +116,6 @@ int main(int argc, char **argv)
     if (strcmp(mode, "ro") || odd[0])
         printf("odd:%s:%s\n", mode, odd);
     else
-        puts("ro");
+        puts(all ? "erofs" : "ro");
     return 0;
 }
