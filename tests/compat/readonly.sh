@@ -150,6 +150,7 @@ for prog in ro_fs3 ro_fs2; do
             case_ - $prog $mode --lib=-r MNT
             [ $prog = ro_fs2 ] && case_ - $prog $mode --mnt=-oro MNT
             [ $prog = ro_fs2 ] && case_ - $prog $mode --mnt=-r MNT
+            [ $prog = ro_fs2 ] && case_ - $prog $mode --lib=-oallow_root MNT
         fi
     done
 done

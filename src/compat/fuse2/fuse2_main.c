@@ -104,7 +104,9 @@ static int reject2_proc(void *data, const char *arg, int key,
                         struct fuse_args *outargs)
 {
     (void)data; (void)outargs;
-    if (key != KEY_MNT && key != KEY_MNT_RO)
+    /* allow_root is also an option of 2.9's fuse_lowlevel_new */
+    if ((key != KEY_MNT && key != KEY_MNT_RO) ||
+        strcmp(arg, "allow_root") == 0)
         return 1;
     fprintf(stderr, "fuse: unknown option `%s'\n", arg);
     return -1;
