@@ -156,7 +156,7 @@ struct fsp_volume_info {
 #define FSP_VOL_CASE_INSENSITIVE 0x0001u /* lookups ignore case; fsp then
                                             never caches negative entries */
 #define FSP_VOL_READ_ONLY        0x0002u /* mount read-only; changes get EROFS
-                                             even after a remount rw */
+                                            even after a remount rw */
 #define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
 #define FSP_VOL_DEFAULT_PERMS    0x0008u /* the kernel checks modes */
 #define FSP_VOL_PASSTHROUGH      0x0020u /* opens may hand their I/O to the
