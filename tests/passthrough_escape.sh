@@ -67,12 +67,13 @@ as() {
 # empty tmpfs, in a mount namespace of its own; errors are expected
 client() {
     local who=$1 out=$2 script=$3
+    local drop=()
+    [ "$who" = root ] ||
+        drop=(setpriv --reuid "$user" --regid "$user" --clear-groups)
     unshare -m --propagation private sh -c '
         mount -t tmpfs -o mode=0755 none "$1" || exit 1
         shift
-        exec "$@"' sh "$out" \
-        $( [ "$who" = root ] || echo setpriv --reuid "$user" --regid "$user" --clear-groups ) \
-        bash -c "$script" >/dev/null 2>&1
+        exec "$@"' sh "$out" "${drop[@]}" bash -c "$script" >/dev/null 2>&1
 }
 
 # The state of the outside directory, to compare before and after.
