@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -26,6 +28,37 @@ static struct pt_fs *pt_of(fsp_request *req)
 static void proc_path(int fd, char *buf, size_t size)
 {
     snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* One name inside a directory: never empty, ".", ".." or with a '/'.
+ * fsp's native layer already refuses the first three and the kernel
+ * never sends a '/', but this is where containment is decided. */
+static int name_ok(const char *name)
+{
+    return name[0] && strcmp(name, ".") && strcmp(name, "..") &&
+           !strchr(name, '/');
+}
+
+/* An O_PATH descriptor of dirfd's entry name, the entry itself even if
+ * it is a symlink.  openat2 refuses anything that would resolve outside
+ * dirfd or through any link; plain openat with O_NOFOLLOW is the same
+ * for a single checked name, and covers kernels before 5.6. */
+static int open_entry(int dirfd, const char *name)
+{
+    if (!name_ok(name)) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct open_how how = {
+        .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                   RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof how);
+    /* ENOSYS: before 5.6; EPERM: a seccomp filter that predates it */
+    if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+        fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    return fd;
 }
 
 static struct timespec ts_of(struct statx_timestamp t)
@@ -87,8 +120,7 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
                      void **node, struct fsp_file_info *fi)
 {
     struct pt_fs *pt = pt_of(req);
-    int fd = parent ? openat(((struct pt_node *)parent)->fd, name,
-                             O_PATH | O_NOFOLLOW | O_CLOEXEC)
+    int fd = parent ? open_entry(((struct pt_node *)parent)->fd, name)
                     : fcntl(pt->root_fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
@@ -118,14 +150,18 @@ static int pt_get_file_info(fsp_request *req, void *node, void *file,
 }
 
 /* Hand a new object to its caller, as the kernel would on a local file
- * system; only root may, and only root needs to. */
-static int give_to_caller(struct pt_fs *pt, int dirfd, const char *name,
+ * system; only root may, and only root needs to.  It acts on the
+ * object's own descriptor, never on its name, which someone with access
+ * to the source may have replaced meanwhile. */
+static int give_to_caller(struct pt_fs *pt, int pathfd, int openfd,
                           const struct fsp_create_params *cp)
 {
     if (!pt->as_root)
         return 0;
-    return fchownat(dirfd, name, cp->uid, cp->gid, AT_SYMLINK_NOFOLLOW) < 0
-               ? -errno : 0;
+    int r = openfd >= 0 ? fchown(openfd, cp->uid, cp->gid)
+                        : fchownat(pathfd, "", cp->uid, cp->gid,
+                                   AT_EMPTY_PATH);
+    return r < 0 ? -errno : 0;
 }
 
 static int make_object(int dirfd, const char *name,
@@ -135,9 +171,10 @@ static int make_object(int dirfd, const char *name,
     *openfd = -1;
     switch (cp->mode & S_IFMT) {
     case S_IFREG:
+        /* O_CREAT | O_EXCL never follows a symlink, even a dangling one */
         *openfd = openat(dirfd, name,
                          (int)(cp->flags & ~(uint32_t)O_NOFOLLOW) | O_CREAT |
-                             O_EXCL | O_CLOEXEC,
+                             O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                          perm);
         return *openfd < 0 ? -errno : 0;
     case S_IFDIR:
@@ -149,32 +186,61 @@ static int make_object(int dirfd, const char *name,
     }
 }
 
+/* Is pathfd the object just made (of cp's type; the very file openfd
+ * is open on)?  A name swapped between the creation and the lookup
+ * would make the node, and the chown, some other object's. */
+static int is_new_object(int pathfd, int openfd,
+                         const struct fsp_create_params *cp)
+{
+    struct stat st, ost;
+    if (fstat(pathfd, &st) < 0)
+        return -errno;
+    if ((st.st_mode & S_IFMT) != (cp->mode & S_IFMT))
+        return -EAGAIN;
+    if (openfd >= 0 &&
+        (fstat(openfd, &ost) < 0 || ost.st_ino != st.st_ino ||
+         ost.st_dev != st.st_dev))
+        return -EAGAIN;
+    return 0;
+}
+
 static int pt_create(fsp_request *req, void *parent, const char *name,
                      const struct fsp_create_params *cp, void **node,
                      void **file, struct fsp_file_info *fi)
 {
     struct pt_fs *pt = pt_of(req);
     int dirfd = ((struct pt_node *)parent)->fd;
-    int openfd;
-    int r = make_object(dirfd, name, cp, &openfd);
-    if (!r)
-        r = give_to_caller(pt, dirfd, name, cp);
+    int openfd = -1, pathfd = -1;
     struct pt_file *f = NULL;
-    if (!r && openfd >= 0) {
-        f = malloc(sizeof *f);
-        r = f ? 0 : -ENOMEM;
-    }
+    struct pt_node *n = NULL;
+    int r = name_ok(name) ? make_object(dirfd, name, cp, &openfd) : -EINVAL;
     if (!r)
-        r = pt_lookup(req, parent, name, node, fi);
+        r = (pathfd = open_entry(dirfd, name)) < 0 ? -errno : 0;
+    if (!r)
+        r = is_new_object(pathfd, openfd, cp);
+    if (!r)
+        r = give_to_caller(pt, pathfd, openfd, cp);
+    if (!r)
+        r = info_of(pt, pathfd, fi);
+    if (!r && openfd >= 0)
+        r = (f = malloc(sizeof *f)) ? 0 : -ENOMEM;
+    if (!r) {
+        n = node_new(pathfd, fi->mode); /* takes pathfd, even on failure */
+        pathfd = -1;
+        r = n ? 0 : -ENOMEM;
+    }
     if (r) {
+        if (pathfd >= 0)
+            close(pathfd);
         if (openfd >= 0)
             close(openfd);
         free(f);
         return r;
     }
+    *node = n;
     if (f) {
         f->fd = openfd;
-        atomic_fetch_add(&((struct pt_node *)*node)->refs, 1);
+        atomic_fetch_add(&n->refs, 1);
         *file = f;
         /* The kernel does the I/O itself where it can; else it comes to
          * pt_read and pt_write. */
@@ -319,6 +385,8 @@ static int pt_set_delete(fsp_request *req, void *parent, const char *name,
 {
     (void)req;
     struct stat st;
+    if (!name_ok(name))
+        return -EINVAL;
     if (fstatat(((struct pt_node *)node)->fd, "", &st, AT_EMPTY_PATH) < 0)
         return -errno;
     return unlinkat(((struct pt_node *)parent)->fd, name,
@@ -330,6 +398,8 @@ static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
                      uint32_t flags)
 {
     (void)req; (void)node;
+    if (!name_ok(old_name) || !name_ok(new_name))
+        return -EINVAL;
     return renameat2(((struct pt_node *)old_parent)->fd, old_name,
                      ((struct pt_node *)new_parent)->fd, new_name,
                      flags) < 0 ? -errno : 0;

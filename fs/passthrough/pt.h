@@ -1,13 +1,24 @@
 /*
  * passthrough: mirror a directory through fsp's native API.
  *
- * Every node holds an O_PATH descriptor of the file it mirrors, found by
- * openat(parent, name, O_NOFOLLOW) one component at a time, so nothing the
- * file system does can be steered outside the mirrored directory: it never
- * resolves a path, never follows a symlink and never sees "..".  Opens
- * reopen the node's descriptor through /proc/self/fd, which names the
- * object itself rather than a path -- except for a symlink, where the
- * kernel would follow it, so symlink nodes never use that path.
+ * Containment: nothing passthrough does reaches outside the mirrored
+ * directory.  Every node holds an O_PATH descriptor of the object it
+ * mirrors, found one component at a time by openat2(parent, name,
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) (openat with O_NOFOLLOW before
+ * Linux 5.6), with names that are never "", ".", ".." or hold a '/':
+ * passthrough never resolves a path, never follows a symlink and never
+ * walks "..".  Every other call names an object by its node's descriptor
+ * or by one checked name in its parent's (creates use O_EXCL, which
+ * follows nothing; a new object is chowned through its own descriptor),
+ * so swapping a directory for a symlink in the source between two
+ * requests changes nothing: the node still holds the object it found.
+ * (Like any descriptor, it keeps holding it if someone able to write
+ * both moves it out of the source; reaching it takes that someone.)
+ * Opens, chmod, truncate and extended attributes go through
+ * /proc/self/fd/N, which names the object itself rather than a path --
+ * except for a symlink, where the kernel would follow it, so symlink
+ * nodes never use that path.  A symlink is shown as itself; a client
+ * that follows one does so in its own kernel, with its own rights.
  */
 #ifndef PT_H
 #define PT_H

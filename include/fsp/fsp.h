@@ -163,7 +163,8 @@ struct fsp_volume_info {
 /* Volume flags. */
 #define FSP_VOL_CASE_INSENSITIVE 0x0001u /* lookups ignore case; fsp then
                                             never caches negative entries */
-#define FSP_VOL_READ_ONLY        0x0002u /* mount read-only */
+#define FSP_VOL_READ_ONLY        0x0002u /* mount read-only; changes get EROFS
+                                            even after a remount rw */
 #define FSP_VOL_COARSE_GUARD     0x0004u /* one callback at a time */
 #define FSP_VOL_DEFAULT_PERMS    0x0008u /* always in effect (see Access
                                             control); kept for source

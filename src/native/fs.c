@@ -110,6 +110,8 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
 
     struct fsp_ll_ops ops;
     fsp_native_ll_ops(&ops);
+    if (o->read_only)
+        fsp_native_ll_ops_read_only(&ops);
     struct fsp_session_params sp = {
         .threads = fs->threads,
         .max_threads = fs->max_threads,

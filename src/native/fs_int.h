@@ -156,6 +156,9 @@ int fsp_dir_buffer_error(const struct fsp_dir_buffer *db);
 
 /* The low-level handler table the native API installs (ops.c). */
 void fsp_native_ll_ops(struct fsp_ll_ops *ops);
+/* On a read-only volume: every handler that changes something answers
+ * EROFS, opens for writing included (ops_ro.c). */
+void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops);
 
 /* Handlers, one file per area. */
 void fsp_op_lookup(struct fsp_request *req);

@@ -43,6 +43,90 @@ static int collect_opts(const struct fuse_args *args, char **opts)
     return 0;
 }
 
+/* The mount options of libfuse 2.9's fuse_mount (Linux).  2.9 parses
+ * the program's vector with them and takes each one out of it, so the
+ * fuse_new that usually gets the same vector next never sees them; and
+ * fuse_new or fuse_lowlevel_new given one anyway fail ("unknown
+ * option").  -r is "ro" given as a program flag (bindfs passes its -r on
+ * this way).  max_read= is both: the mount takes it and it stays. */
+enum { KEY_MNT, KEY_MNT_KEEP, KEY_MNT_RO };
+static const struct fuse_opt mount2_opts[] = {
+    FUSE_OPT_KEY("allow_other", KEY_MNT),
+    FUSE_OPT_KEY("allow_root", KEY_MNT),
+    FUSE_OPT_KEY("nonempty", KEY_MNT),
+    FUSE_OPT_KEY("blkdev", KEY_MNT),
+    FUSE_OPT_KEY("auto_unmount", KEY_MNT),
+    FUSE_OPT_KEY("fsname=", KEY_MNT),
+    FUSE_OPT_KEY("subtype=", KEY_MNT),
+    FUSE_OPT_KEY("large_read", KEY_MNT),
+    FUSE_OPT_KEY("blksize=", KEY_MNT),
+    FUSE_OPT_KEY("default_permissions", KEY_MNT),
+    FUSE_OPT_KEY("max_read=", KEY_MNT_KEEP),
+    FUSE_OPT_KEY("user=", KEY_MNT),
+    FUSE_OPT_KEY("-r", KEY_MNT_RO),
+    FUSE_OPT_KEY("ro", KEY_MNT),
+    FUSE_OPT_KEY("rw", KEY_MNT),
+    FUSE_OPT_KEY("suid", KEY_MNT),
+    FUSE_OPT_KEY("nosuid", KEY_MNT),
+    FUSE_OPT_KEY("dev", KEY_MNT),
+    FUSE_OPT_KEY("nodev", KEY_MNT),
+    FUSE_OPT_KEY("exec", KEY_MNT),
+    FUSE_OPT_KEY("noexec", KEY_MNT),
+    FUSE_OPT_KEY("async", KEY_MNT),
+    FUSE_OPT_KEY("sync", KEY_MNT),
+    FUSE_OPT_KEY("dirsync", KEY_MNT),
+    FUSE_OPT_KEY("atime", KEY_MNT),
+    FUSE_OPT_KEY("noatime", KEY_MNT),
+    FUSE_OPT_END
+};
+
+/* fuse_mount's parse: each mount option joins the channel's list (in
+ * order, so the last of ro/rw wins as in 2.9) and leaves the vector. */
+static int mount2_proc(void *data, const char *arg, int key,
+                       struct fuse_args *outargs)
+{
+    (void)outargs;
+    char **opts = data;
+    switch (key) {
+    case KEY_MNT_RO:
+        return fuse_opt_add_opt(opts, "ro") == -1 ? -1 : 0;
+    case KEY_MNT:
+        return fuse_opt_add_opt_escaped(opts, arg) == -1 ? -1 : 0;
+    case KEY_MNT_KEEP:
+        return fuse_opt_add_opt_escaped(opts, arg) == -1 ? -1 : 1;
+    default:
+        return 1;
+    }
+}
+
+/* fuse_new's and fuse_lowlevel_new's answer to a mount option. */
+static int reject2_proc(void *data, const char *arg, int key,
+                        struct fuse_args *outargs)
+{
+    (void)data; (void)outargs;
+    /* allow_root is also an option of 2.9's fuse_lowlevel_new */
+    if ((key != KEY_MNT && key != KEY_MNT_RO) ||
+        strcmp(arg, "allow_root") == 0)
+        return 1;
+    fprintf(stderr, "fuse: unknown option `%s'\n", arg);
+    return -1;
+}
+
+int f2_reject_mount_opts(const struct fuse_args *args)
+{
+    if (!args || args->argc == 0)
+        return 0;
+    /* a copy: the caller's vector stays as it is */
+    struct fuse_args a = FUSE_ARGS_INIT(0, NULL);
+    int res = 0;
+    for (int i = 0; res == 0 && i < args->argc; i++)
+        res = fuse_opt_add_arg(&a, args->argv[i]);
+    if (res == 0)
+        res = fuse_opt_parse(&a, NULL, mount2_opts, reject2_proc);
+    fuse_opt_free_args(&a);
+    return res;
+}
+
 struct fuse_chan *fuse_mount(const char *mountpoint, struct fuse_args *args)
 {
     if (!mountpoint) {
@@ -50,12 +134,16 @@ struct fuse_chan *fuse_mount(const char *mountpoint, struct fuse_args *args)
         return NULL;
     }
     struct fuse_chan *ch = calloc(1, sizeof(*ch));
-    if (!ch || !(ch->mountpoint = strdup(mountpoint)) ||
-        collect_opts(args, &ch->opts) == -1) {
+    if (!ch || !(ch->mountpoint = strdup(mountpoint))) {
         fprintf(stderr, "fuse: memory allocation failed\n");
         if (ch)
             free(ch->mountpoint);
         free(ch);
+        return NULL;
+    }
+    if (args && args->argc > 0 &&
+        fuse_opt_parse(args, &ch->opts, mount2_opts, mount2_proc) == -1) {
+        fuse_chan_destroy(ch);
         return NULL;
     }
     /* mounted now, as in 2.9: errors show here, the descriptor exists */
@@ -203,7 +291,7 @@ struct fuse *fuse_new(struct fuse_chan *ch, struct fuse_args *args,
     ops_present(&fs->op, has);
     struct fuse_args a = FUSE_ARGS_INIT(0, NULL);
     void *f = NULL;
-    if (build_args(ch, args, &a) == 0)
+    if (f2_reject_mount_opts(args) == 0 && build_args(ch, args, &a) == 0)
         f = f2b_new(&a, fs, has);
     fuse_opt_free_args(&a);
     if (!f) {

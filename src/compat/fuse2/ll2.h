@@ -93,4 +93,9 @@ void fsp3_fuse_session_process_buf(struct fuse_session *se,
  * high-level file system's; NULL if none (ll2_session.c). */
 struct fuse_session *f2_chan_session(struct fuse_chan *ch);
 
+/* -1 (after libfuse 2.9's "unknown option" message) if args holds an
+ * option of 2.9's fuse_mount, which fuse_new and fuse_lowlevel_new
+ * refuse; 0 otherwise.  args is not changed (fuse2_main.c). */
+int f2_reject_mount_opts(const struct fuse_args *args);
+
 #endif

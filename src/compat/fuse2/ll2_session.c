@@ -142,7 +142,8 @@ struct fuse_session *fuse_lowlevel_new(struct fuse_args *args,
     for (int i = 1; ok && args && i < args->argc; i++)
         ok = fuse_opt_add_arg(&a, args->argv[i]) == 0;
     if (ok)
-        ok = fuse_opt_parse(&a, &ll->o, ll2_opts, NULL) == 0;
+        ok = f2_reject_mount_opts(&a) == 0 &&
+             fuse_opt_parse(&a, &ll->o, ll2_opts, NULL) == 0;
     ll_present(&ll->op, has);
     if (ok)
         ll->se = f2b_ll_new(&a, ll, has);
