@@ -276,13 +276,26 @@ static int pt_open(fsp_request *req, void *node, uint32_t flags, void **file,
     return info_of(pt_of(req), fd, fi);
 }
 
+/* Truncate a node, through its open file where that is open for writing,
+ * else by its own descriptor's path: open(O_RDONLY | O_TRUNC) truncates
+ * on Linux (the kernel checked the caller may write), but ftruncate of a
+ * read-only descriptor is EINVAL. */
+static int truncate_node(struct pt_node *n, struct pt_file *f, uint64_t size)
+{
+    if (f && ftruncate(f->fd, (off_t)size) == 0)
+        return 0;
+    if (f && errno != EINVAL && errno != EBADF)
+        return -errno;
+    char path[64];
+    proc_path(n->fd, path, sizeof path);
+    return truncate(path, (off_t)size) < 0 ? -errno : 0;
+}
+
 static int pt_overwrite(fsp_request *req, void *node, void *file,
                         struct fsp_file_info *fi)
 {
-    struct pt_file *f = file;
-    if (ftruncate(f->fd, 0) < 0)
-        return -errno;
-    return pt_get_file_info(req, node, file, fi);
+    int r = truncate_node(node, file, 0);
+    return r ? r : pt_get_file_info(req, node, file, fi);
 }
 
 static void pt_close(fsp_fs *fs, void *node, void *file)
@@ -369,15 +382,10 @@ static int pt_set_basic_info(fsp_request *req, void *node, void *file,
 static int pt_set_file_size(fsp_request *req, void *node, void *file,
                             uint64_t size, struct fsp_file_info *fi)
 {
-    char path[64];
     if (((struct pt_node *)node)->is_link)
         return -EINVAL;
-    int r = file ? ftruncate(((struct pt_file *)file)->fd, (off_t)size)
-                 : (proc_path(((struct pt_node *)node)->fd, path, sizeof path),
-                    truncate(path, (off_t)size));
-    if (r < 0)
-        return -errno;
-    return pt_get_file_info(req, node, file, fi);
+    int r = truncate_node(node, file, size);
+    return r ? r : pt_get_file_info(req, node, file, fi);
 }
 
 static int pt_set_delete(fsp_request *req, void *parent, const char *name,
@@ -403,6 +411,22 @@ static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
     return renameat2(((struct pt_node *)old_parent)->fd, old_name,
                      ((struct pt_node *)new_parent)->fd, new_name,
                      flags) < 0 ? -errno : 0;
+}
+
+/* A hard link, made from the node's own descriptor (never from a path
+ * in the source, which could have been replaced meanwhile). */
+static int pt_link(fsp_request *req, void *node, void *new_parent,
+                   const char *new_name, struct fsp_file_info *fi)
+{
+    struct pt_node *n = node;
+    char path[64];
+    if (!name_ok(new_name))
+        return -EINVAL;
+    proc_path(n->fd, path, sizeof path);
+    if (linkat(AT_FDCWD, path, ((struct pt_node *)new_parent)->fd, new_name,
+               AT_SYMLINK_FOLLOW) < 0)
+        return -errno;
+    return info_of(pt_of(req), n->fd, fi);
 }
 
 static int pt_read_directory(fsp_request *req, void *node, void *file,
@@ -555,5 +579,6 @@ void pt_interface(struct fsp_fs_interface *iface)
         .set_ea = pt_set_ea,
         .list_ea = pt_list_ea,
         .remove_ea = pt_remove_ea,
+        .link = pt_link,
     };
 }
