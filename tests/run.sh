@@ -90,6 +90,7 @@ for build in "$@"; do
             tests/programs.sh "$build"
         run "tests/usermount.sh $build" 300 tests/usermount.sh "$build"
         run "tests/firstrun.sh $build" 300 tests/firstrun.sh "$build"
+        run "tests/headers.sh" 120 tests/headers.sh
         run "tests/ipc.sh $build" 120 tests/ipc.sh "$build"
         run "tests/memfs_memory.sh $build" 120 tests/memfs_memory.sh "$build"
         run "tests/conformance.sh $build" 600 tests/conformance.sh "$build"
@@ -107,7 +108,7 @@ for build in "$@"; do
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
     else
-        echo "(programs.sh, usermount.sh, firstrun.sh, ipc.sh, memfs_memory.sh, conformance.sh, conformance_user.sh, access.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
+        echo "(programs.sh, usermount.sh, firstrun.sh, headers.sh, ipc.sh, memfs_memory.sh, conformance.sh, conformance_user.sh, access.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
     fi
     first=0
 done

@@ -52,8 +52,9 @@
  *
  * Results.  Every callback returns 0 or a negative errno (-ENOENT, ...).
  * A positive or out-of-range value is a bug in the file system: fsp turns
- * it into -EIO in one place and logs it.  read, write and read_directory
- * may also return FSP_PENDING and finish later with fsp_request_complete.
+ * it into -EIO in one place and logs it.  read and write may also return
+ * FSP_PENDING and finish later with fsp_request_complete; every other
+ * callback answers before it returns (FSP_PENDING from one is -EIO).
  *
  * Access control.  The kernel checks every access before fsp sees the
  * request, by the POSIX rules, against the mode, owner and group the file
@@ -169,6 +170,13 @@ struct fsp_volume_info {
 #define FSP_VOL_DEFAULT_PERMS    0x0008u /* always in effect (see Access
                                             control); kept for source
                                             compatibility */
+#define FSP_VOL_DIRECT_IO        0x0010u /* no page cache: every read and
+                                            write reaches the file system
+                                            (mmap still works); with a file
+                                            info timeout of 0 this is the
+                                            mode where a file system keeps
+                                            atime, which cached reads never
+                                            report */
 #define FSP_VOL_PASSTHROUGH      0x0020u /* opens may hand their I/O to the
                                             kernel (fsp_request_passthrough);
                                             needs root and kernel 6.9+ */
@@ -179,13 +187,6 @@ struct fsp_volume_info {
                                             arrive with any open of the
                                             file.  Also -o writeback_cache.
                                             Not with passthrough. */
-#define FSP_VOL_DIRECT_IO        0x0010u /* no page cache: every read and
-                                            write reaches the file system
-                                            (mmap still works); with a file
-                                            info timeout of 0 this is the
-                                            mode where a file system keeps
-                                            atime, which cached reads never
-                                            report */
 #define FSP_VOL_POSIX_ACL        0x0080u /* POSIX ACLs (system.posix_acl_
                                             access and _default), where the
                                             kernel offers them (FUSE_POSIX_
@@ -462,8 +463,12 @@ struct fsp_fs_interface {
 
     /* List directory `node`.  fsp guarantees the shared guard and adds
      * "." and ".." itself.  The file system calls fsp_dir_buffer_add for
-     * each entry whose name sorts after `marker` (all entries when marker
-     * is NULL) until it returns 0.  May return FSP_PENDING. */
+     * every entry, in any order, in this one call (the buffer grows as
+     * needed; fsp keeps the listing as a snapshot and pages it to the
+     * kernel itself), and stops early only if it returns 0 (out of
+     * memory: the listing then fails with ENOMEM).  `marker` is NULL in
+     * version 1 (kept for a paging protocol).  Answers before returning:
+     * FSP_PENDING is not offered here. */
     int (*read_directory)(fsp_request *req, void *node, void *file,
                           const char *marker, struct fsp_dir_buffer *db);
 
@@ -541,9 +546,10 @@ struct fsp_fs_interface {
 };
 
 /*
- * Add one entry to a directory listing.  Copies name and *fi.  Returns 1
- * when added, 0 when the buffer is full (stop; fsp calls read_directory
- * again with marker = the last name added).  Callback thread only.
+ * Add one entry to a directory listing.  Copies name and the index and
+ * type of *fi.  Returns 1 when added, 0 when fsp ran out of memory (stop
+ * adding; the listing fails with ENOMEM).  Callback thread only, during
+ * read_directory.
  */
 int fsp_dir_buffer_add(struct fsp_dir_buffer *db, const char *name,
                        const struct fsp_file_info *fi);
@@ -673,13 +679,20 @@ void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
 
 /* The ABI: these sizes are part of libfsp's contract on 64-bit Linux. */
 #if defined(__x86_64__) || defined(__aarch64__)
-_Static_assert(sizeof(struct fsp_file_info) == 144, "fsp_file_info ABI");
-_Static_assert(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
-_Static_assert(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
-_Static_assert(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
-_Static_assert(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
-_Static_assert(sizeof(struct fsp_fs_interface) == 8 + 24 * 8 + 40 * 8,
+#ifdef __cplusplus
+#define FSP_ABI_ASSERT(c, m) static_assert(c, m)
+#else
+#define FSP_ABI_ASSERT(c, m) _Static_assert(c, m)
+#endif
+FSP_ABI_ASSERT(sizeof(struct fsp_file_info) == 144, "fsp_file_info ABI");
+FSP_ABI_ASSERT(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
+FSP_ABI_ASSERT(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
+FSP_ABI_ASSERT(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
+FSP_ABI_ASSERT(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
+/* size and flags, 27 callbacks, 37 reserved slots */
+FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 27 * 8 + 37 * 8,
                "fsp_fs_interface ABI");
+#undef FSP_ABI_ASSERT
 #endif
 
 #ifdef __cplusplus

@@ -66,11 +66,6 @@ const struct fsp_dir_entry *fsp_dir_buffer_entry(const struct fsp_dir_buffer *db
     return i < db->count ? &db->entries[i] : NULL;
 }
 
-const char *fsp_dir_buffer_last(const struct fsp_dir_buffer *db)
-{
-    return db->count ? db->entries[db->count - 1].name : NULL;
-}
-
 int fsp_dir_buffer_error(const struct fsp_dir_buffer *db)
 {
     return db->error;

@@ -150,8 +150,6 @@ void fsp_dir_buffer_free(struct fsp_dir_buffer *db);
 size_t fsp_dir_buffer_count(const struct fsp_dir_buffer *db);
 const struct fsp_dir_entry *fsp_dir_buffer_entry(const struct fsp_dir_buffer *db,
                                                  size_t i);
-/* The name of the last entry added (the next marker), or NULL. */
-const char *fsp_dir_buffer_last(const struct fsp_dir_buffer *db);
 int fsp_dir_buffer_error(const struct fsp_dir_buffer *db);
 
 /* The low-level handler table the native API installs (ops.c). */
