@@ -21,6 +21,7 @@ FSPTESTS=$BUILD/fsp-tests
 NO_BTIME="time_statx_btime=libfuse 3.14 has no statx: no birth time"
 NO_ACL="acl_=no FUSE_CAP_POSIX_ACL asked for: the kernel does not enforce ACLs, the example stores them as plain attributes"
 NO_SGID_DROP="perm_matrix_setid=without handle_killpriv the kernel's FUSE drops set-group-ID after a write only where the group may execute, also for a writer outside the group (fs/fuse/dir.c), on every libfuse"
+HL_TRUSTED="xattr_trusted_needs_cap=the example lists what the library gives it: libfuse passes no caller capabilities to filter trusted.* by"
 HL_RMDIR="dir_nlink=the high-level API reaches a directory by path only: fstat of an open removed one fails (ESTALE, as libfuse 3.14)"
 
 # fsptests NAME MOUNTPOINT [-x DECL]...: run fsp-tests, report.
@@ -71,14 +72,14 @@ decls_memfs_ll() {
         -x "time_atime_relatime=the example keeps no access time on reads"
 }
 decls_memfs_hl() {
-    fsptests "$1" "$2" -x "$NO_BTIME" -x "$NO_ACL" -x "$HL_RMDIR" -x "$NO_SGID_DROP" \
+    fsptests "$1" "$2" -x "$NO_BTIME" -x "$NO_ACL" -x "$HL_RMDIR" -x "$NO_SGID_DROP" -x "$HL_TRUSTED" \
         -x "space_punch_hole=file contents are one buffer: no holes" \
         -x "space_sparse_blocks=file contents are one buffer: no holes" \
         -x "space_seek_data_hole=file contents are one buffer: no holes" \
         -x "time_atime_relatime=the example keeps no access time on reads"
 }
 decls_passthrough_hl() {
-    fsptests "$1" "$2" -x "$NO_BTIME" -x "$NO_ACL" -x "$HL_RMDIR" -x "$NO_SGID_DROP" \
+    fsptests "$1" "$2" -x "$NO_BTIME" -x "$NO_ACL" -x "$HL_RMDIR" -x "$NO_SGID_DROP" -x "$HL_TRUSTED" \
         -x "lock_setlkw_eintr=a flock blocked in the source is not interrupted: fsp's high-level layer sends no intr_signal (docs/compat.md)"
 }
 

@@ -185,13 +185,24 @@ static void xattr_perms(void)
         _exit(0);
     }
     CHECK_EQ(ct_wait(pid, 10000), 0);
+}
+
+static void xattr_trusted_needs_cap(void)
+{
+    if (!ct_is_root())
+        SKIP("needs root to drop a capability");
+    REQUIRE_OK(mkdir("w", 0755));
+    REQUIRE_OK(ct_touch("w/r"));
+    REQUIRE_OK(ct_touch("w/none"));
+    REQUIRE_OK(setxattr("w/none", "user.a", "a", 1, 0));
+    REQUIRE_OK(chmod("w/none", 0600));
+    REQUIRE_OK(setxattr("w/r", "trusted.t", "t", 1, 0));
     /* root with CAP_SYS_ADMIN sees it */
     char list[256];
     ssize_t len = listxattr("w/r", list, sizeof list);
     CHECK(len >= 0);
-    if (tr == 0)
-        CHECKM(listed(list, len, "trusted.t"), "root does not see trusted.t");
-    pid = ct_fork(10);
+    CHECKM(listed(list, len, "trusted.t"), "root does not see trusted.t");
+    pid_t pid = ct_fork(10);
     if (pid == 0) {
         xattr_trusted_cap_child();
         _exit(0);
@@ -203,5 +214,6 @@ const struct ct_case ct_xattr_cases[] = {
     { "xattr_user", user_xattrs, 0 },
     { "xattr_kinds", xattr_kinds, 0 },
     { "xattr_perms", xattr_perms, 0 },
+    { "xattr_trusted_needs_cap", xattr_trusted_needs_cap, 0 },
     { NULL, NULL, 0 },
 };

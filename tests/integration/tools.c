@@ -119,8 +119,8 @@ static void writeback_cache_gathers_writes(void)
 }
 
 /* Requests that reach memfs for the commonest system calls, from the
- * session's own counters: a new file costs LOOKUP and CREATE and nothing
- * else, re-opening and stat-ing a known file cost nothing.  (The kernel
+ * session's own counters: a new file costs LOOKUP, MKNOD and the
+ * directory's GETATTR, re-opening and stat-ing a known file cost nothing.  (The kernel
  * learns once that memfs needs no OPEN and no FLUSH: warm that up.) */
 static void requests_per_syscall(void)
 {
@@ -148,8 +148,13 @@ static void requests_per_syscall(void)
      * asking: no CREATE, OPEN or RELEASE. */
     CHECK_EQ(after[0] - before[0], 1);   /* LOOKUP: the kernel's miss */
     CHECK_EQ(after[1] - before[1], 1);   /* MKNOD */
+    /* GETATTR: the directory's, once.  The kernel checks the caller may
+     * write the directory (every native volume is default_permissions)
+     * and the warm-up create made it forget the directory's attributes
+     * (fuse_dir_changed), so it asks again: the price of the check. */
+    CHECK_EQ(after[6] - before[6], 1);
     for (int i = 2; i < NOPS; i++)
-        if (after[i] != before[i]) {
+        if (i != 6 && after[i] != before[i]) {
             printf("  create+close cost %ld %s\n", after[i] - before[i],
                    ops[i]);
             check_failed = 1;
