@@ -74,6 +74,15 @@ run() {
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         echo "FAIL: chaos_${name}_driver: fsp-chaos itself hung (killed after $((secs + 150)) s)"
     fi
+    # a sanitizer build's memfs reports there, and may exit 1 after an
+    # abort without anyone asking for its status
+    if grep -qE "AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error" "$tmp/$name.log"; then
+        echo "FAIL: chaos_${name}_sanitizer: $(grep -m1 -E "Sanitizer|runtime error" "$tmp/$name.log")"
+        rc=1
+        failed=1
+    elif [[ $build == *san* ]]; then
+        echo "PASS: chaos_${name}_sanitizer"
+    fi
     if [ "$rc" -ne 0 ]; then
         echo "memfs log (last 20 lines):"
         tail -n 20 "$tmp/$name.log"

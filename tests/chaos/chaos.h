@@ -63,6 +63,15 @@ void chaos_problem(struct chaos_slot *s, const char *fmt, ...)
 /* Is err the connection going away (the mount died or was aborted)? */
 int chaos_conn_lost(int err);
 
+/*
+ * Did err come from the connection going away?  Besides ENOTCONN and
+ * ECONNABORTED that is EIO (with writeback caching, data the kernel could
+ * not write back: close, fsync, a write that needed a page read) and
+ * ECANCELED (FUSE over io_uring ends requests caught in transit when the
+ * server task dies), but only when the mount of rootfd is dead now.
+ */
+int chaos_lost_with(int err, int rootfd);
+
 /* Count an error of op: expected or not. */
 void chaos_count_error(struct chaos_slot *s, int op, int err, int expected);
 

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -86,23 +85,9 @@ static void end(int op)
  * ends the current mount for this client); anything else is a failure.
  * Returns -1 so callers can `return fail(...)`.
  */
-static int mount_dead(void)
-{
-    struct statfs sf;
-    /* statfs always reaches the file system: no cache answers it */
-    return fstatfs(C.root, &sf) < 0 && chaos_conn_lost(errno);
-}
-
 static int fail(int op, int err, const char *what)
 {
-    /* With writeback caching, data the kernel could not write back when
-     * the connection died comes back as EIO from close, fsync or a write
-     * that needed a page read: also the connection's loss. */
-    int dead = err == EIO && mount_dead();
-    if (err == EIO)
-        fprintf(stderr, "fsp-chaos: client %d: EIO from %s %s, mount %s\n",
-                C.id, chaos_op_names[op], what, dead ? "dead" : "alive");
-    if (chaos_conn_lost(err) || dead) {
+    if (chaos_lost_with(err, C.root)) {
         chaos_count_error(C.s, op, err, 1);
         C.lost = 1;
         return -1;

@@ -6,10 +6,11 @@
  *
  * Starts BUILDDIR/memfs -f [-S] [-C] [-o MOUNT_OPTIONS] on MOUNTPOINT, CLIENTS client processes
  * (default 8) and one slow reader, and for SECONDS (default 8) keeps
- * them busy while it, at even intervals, alternately SIGKILLs memfs
- * (the old mount must answer ENOTCONN and be unmounted by fsp's
- * watchdog) and cuts the mount with `fsptool abort`, restarting memfs
- * on the same mount point each time; the reader is signalled many times
+ * them busy while it, at even intervals, in turn SIGKILLs memfs (the old
+ * mount must answer ENOTCONN and be unmounted by fsp's watchdog), cuts
+ * the mount with `fsptool abort` (memfs must then exit 0 by itself) and
+ * stops memfs with SIGTERM (it must unmount and exit 0 under load),
+ * restarting memfs on the same mount point each time; the reader is signalled many times
  * a second and killed every 1.5 s.  Then the clients stop, check all
  * they own one last time and exit, and memfs is stopped with SIGTERM.
  *
@@ -44,13 +45,13 @@ static int HANG_MS = 20000;
 
 enum prop {
     P_NO_HANG, P_NO_CORRUPTION, P_NO_UNEXPECTED_ERRORS, P_NO_MEMFS_CRASH,
-    P_KILL_ENOTCONN, P_WATCHDOG_UNMOUNT, P_ABORT, P_CLIENTS_MOVED,
+    P_KILL_ENOTCONN, P_WATCHDOG_UNMOUNT, P_ABORT, P_TERM, P_CLIENTS_MOVED,
     P_INTERRUPT, P_CLEAN, P_COUNT
 };
 
 static const char *const prop_names[P_COUNT] = {
     "no_hang", "no_corruption", "no_unexpected_errors", "no_memfs_crash",
-    "kill_enotconn", "watchdog_unmount", "abort", "clients_moved",
+    "dead_mount_enotconn", "watchdog_unmount", "abort", "term", "clients_moved",
     "reader_interrupted", "clean",
 };
 
@@ -64,7 +65,7 @@ static struct {
     char why[P_COUNT][512];     /* first failure per property */
     int skip[P_COUNT];
     char skip_why[P_COUNT][256];
-    unsigned kills, aborts, restarts, reader_kills, signals_sent;
+    unsigned kills, aborts, terms, restarts, reader_kills, signals_sent;
 } O;
 
 static void failp(int p, const char *fmt, ...)
@@ -294,13 +295,38 @@ static void event_abort(void)
         failp(P_ABORT, "memfs still running 10 s after the abort");
         kill(O.memfs.pid, SIGKILL);
         chaos_memfs_wait(&O.memfs, 10000, &st);
-    } else if (WIFSIGNALED(st)) {
-        failp(P_NO_MEMFS_CRASH, "memfs died of signal %d after abort",
-              WTERMSIG(st));
+    } else if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) {
+        failp(P_NO_MEMFS_CRASH, "memfs ended with status %#x after the abort",
+              st);
     }
     if (chaos_wait_unmounted(O.mnt, 10000) < 0)
         failp(P_ABORT, "still mounted 10 s after the abort");
     restart_memfs("abort");
+}
+
+/* A clean stop under load: memfs unmounts and exits 0, with requests in
+ * flight (and, with -S, pended in its completion threads). */
+static void event_term(void)
+{
+    int st, rootfd = open_mount_root();
+
+    O.terms++;
+    kill(O.memfs.pid, SIGTERM);
+    int r = chaos_memfs_wait(&O.memfs, 15000, &st);
+    if (r != 1) {
+        failp(P_TERM, "memfs still running 15 s after SIGTERM");
+        kill(O.memfs.pid, SIGKILL);
+        chaos_memfs_wait(&O.memfs, 10000, &st);
+    } else if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) {
+        failp(P_NO_MEMFS_CRASH, "memfs ended with status %#x on SIGTERM", st);
+    }
+    if (rootfd >= 0) {
+        probe_dead(rootfd, "SIGTERM");
+        close(rootfd);
+    }
+    if (chaos_wait_unmounted(O.mnt, 10000) < 0)
+        failp(P_TERM, "still mounted 10 s after memfs stopped");
+    restart_memfs("SIGTERM");
 }
 
 /* Stop everybody; every client must finish its last check and exit 0. */
@@ -404,9 +430,9 @@ static void print_stats(int64_t elapsed_ms)
         puts(line);
     }
     struct chaos_slot *r = &chaos->slot[CHAOS_MAX_CLIENTS];
-    printf("stat: %s events kills=%u aborts=%u memfs_restarts=%u "
+    printf("stat: %s events kills=%u aborts=%u terms=%u memfs_restarts=%u "
            "client_remounts_min=%llu client_remounts_max=%llu\n",
-           O.name, O.kills, O.aborts, O.restarts,
+           O.name, O.kills, O.aborts, O.terms, O.restarts,
            (unsigned long long)(rmin == ~0ULL ? 0 : rmin),
            (unsigned long long)rmax);
     printf("stat: %s reader reads=%llu eintr=%llu short=%llu signals_sent=%u "
@@ -446,6 +472,11 @@ static void judge(void)
         O.skip[P_ABORT] = 1;
         snprintf(O.skip_why[P_ABORT], sizeof O.skip_why[P_ABORT],
                  "run too short for an abort event");
+    }
+    if (!O.terms) {
+        O.skip[P_TERM] = 1;
+        snprintf(O.skip_why[P_TERM], sizeof O.skip_why[P_TERM],
+                 "run too short for a SIGTERM event");
     }
     struct chaos_slot *r = &chaos->slot[CHAOS_MAX_CLIENTS];
     /* Only synchronous read requests can be interrupted (see reader.c):
@@ -523,7 +554,7 @@ int main(int argc, char **argv)
     }
 
     int64_t t0 = chaos_now_ms(), end = t0 + (int64_t)O.seconds * 1000;
-    int nevents = O.seconds / 4 < 2 ? 2 : O.seconds / 4, done_events = 0;
+    int nevents = O.seconds / 4 < 3 ? 3 : O.seconds / 4, done_events = 0;
     int64_t last_reader_kill = t0, last_signal = 0;
 
     start_reader();
@@ -537,10 +568,11 @@ int main(int argc, char **argv)
             break;  /* (slow events push the end out: all of them run) */
         if (done_events < nevents &&
             now >= t0 + (int64_t)O.seconds * 1000 * (done_events + 1) / (nevents + 1)) {
-            if (done_events++ % 2 == 0)
-                event_kill();
-            else
-                event_abort();
+            switch (done_events++ % 3) {
+            case 0: event_kill(); break;
+            case 1: event_abort(); break;
+            default: event_term(); break;
+            }
             continue;
         }
         check_memfs_alive();

@@ -92,7 +92,7 @@ _Noreturn void chaos_reader_main(const char *mnt, uint64_t seed)
             r = make_big(root, buf);
             s->op_started_ms = 0;
             if (r < 0) {
-                if (!chaos_conn_lost(-r) && -r != EINTR) {
+                if (!chaos_lost_with(-r, root) && -r != EINTR) {
                     chaos_count_error(s, OP_SETUP, -r, 0);
                     chaos_problem(s, "reader: creating r/big: %s", strerror(-r));
                 } else {
@@ -122,9 +122,9 @@ _Noreturn void chaos_reader_main(const char *mnt, uint64_t seed)
             fd = openat(root, "r/big", O_RDONLY | O_CLOEXEC);
         }
         if (fd < 0) {
-            int err = errno;
-            chaos_count_error(s, OP_BIGREAD, err, chaos_conn_lost(err) || err == EINTR);
-            if (!chaos_conn_lost(err) && err != EINTR)
+            int err = errno, lost = chaos_lost_with(err, root);
+            chaos_count_error(s, OP_BIGREAD, err, lost || err == EINTR);
+            if (!lost && err != EINTR)
                 chaos_problem(s, "reader: open r/big: %s", strerror(err));
             if (err != EINTR) {
                 close(root);
@@ -144,13 +144,13 @@ _Noreturn void chaos_reader_main(const char *mnt, uint64_t seed)
         s->op_started_ms = 0;
         close(fd);
         if (n < 0) {
-            int ok = chaos_conn_lost(err) || err == EINTR;
-            chaos_count_error(s, OP_BIGREAD, err, ok);
+            int lost = chaos_lost_with(err, root);
+            chaos_count_error(s, OP_BIGREAD, err, lost || err == EINTR);
             if (err == EINTR)
                 s->interrupted++;
-            else if (!ok)
+            else if (!lost)
                 chaos_problem(s, "reader: read r/big: %s", strerror(err));
-            if (chaos_conn_lost(err)) {
+            if (lost) {
                 close(root);
                 root = -1;
             }

@@ -48,6 +48,18 @@ int chaos_conn_lost(int err)
     return err == ENOTCONN || err == ECONNABORTED;
 }
 
+int chaos_lost_with(int err, int rootfd)
+{
+    struct statfs sf;
+
+    if (chaos_conn_lost(err))
+        return 1;
+    if (err != EIO && err != ECANCELED)
+        return 0;
+    /* statfs always reaches the file system: no cache answers it */
+    return fstatfs(rootfd, &sf) < 0 && chaos_conn_lost(errno);
+}
+
 void chaos_count_error(struct chaos_slot *s, int op, int err, int expected)
 {
     int e = err > 0 && err < CHAOS_MAX_ERRNO ? err : 0;
