@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,13 @@ static void end(int op)
  */
 static int fail(int op, int err, const char *what)
 {
+    /* The orchestrator signals clients: a request still queued in the
+     * kernel is then dropped, one memfs -S holds is abandoned.  Either
+     * way nothing happened, so the model stays as it is. */
+    if (err == EINTR) {
+        chaos_count_error(C.s, op, err, 1);
+        return -1;
+    }
     if (chaos_lost_with(err, C.root)) {
         chaos_count_error(C.s, op, err, 1);
         C.lost = 1;
@@ -150,6 +158,35 @@ static int close_checked(int op, int fd, const char *what)
         int err = errno;
         snprintf(msg, sizeof msg, "%s (close)", what);
         return fail(op, err, msg);
+    }
+    return 0;
+}
+
+/* Remove a name an operation made for a moment (a link, a symlink, a
+ * file in shared/), whatever interrupted the operation.  0 when it is
+ * gone. */
+static int drop_name(int op, const char *path)
+{
+    for (int tries = 0; !C.lost; tries++) {
+        if (unlinkat(C.root, path, 0) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EINTR || tries > 1000)
+            return fail(op, errno, path);
+        chaos_count_error(C.s, op, EINTR, 1);
+    }
+    return -1;
+}
+
+/* write all of len to fd (short writes happen when a signal lands). */
+static int write_full(int op, int fd, const unsigned char *p, size_t len,
+                      const char *path)
+{
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n <= 0)
+            return fail(op, n < 0 ? errno : EIO, path);
+        p += n;
+        len -= (size_t)n;
     }
     return 0;
 }
@@ -478,12 +515,31 @@ static void op_unlink(int i)
         fail(OP_UNLINK, errno, path);
 }
 
+/* The link lnk to slot i: one inode, two links, the same data. */
+static int check_link(int i, const char *path, const char *lnk)
+{
+    struct stat a, b;
+    int fd, r;
+
+    if (fstatat(C.root, path, &a, AT_SYMLINK_NOFOLLOW) < 0 ||
+        fstatat(C.root, lnk, &b, AT_SYMLINK_NOFOLLOW) < 0)
+        return fail(OP_LINK, errno, lnk);
+    if (a.st_ino != b.st_ino || a.st_nlink != 2 || b.st_nlink != 2) {
+        mismatch("link %s: inodes differ or nlink %lld/%lld", lnk,
+                 (long long)a.st_nlink, (long long)b.st_nlink);
+        return -1;
+    }
+    if ((fd = openat(C.root, lnk, O_RDONLY | O_CLOEXEC)) < 0)
+        return fail(OP_LINK, errno, lnk);
+    r = check_range(OP_LINK, fd, &C.f[i], lnk, 0, MAXSIZE);
+    close(fd);
+    return r;
+}
+
 static void op_link(int i)
 {
-    struct mfile *f = &C.f[i];
     char path[128], lnk[64];
-    struct stat a, b;
-    int fd;
+    struct stat a;
 
     file_path(path, sizeof path, i);
     snprintf(lnk, sizeof lnk, "c%d/l%d", C.id, i);
@@ -491,26 +547,9 @@ static void op_link(int i)
         fail(OP_LINK, errno, path);
         return;
     }
-    if (fstatat(C.root, path, &a, AT_SYMLINK_NOFOLLOW) < 0 ||
-        fstatat(C.root, lnk, &b, AT_SYMLINK_NOFOLLOW) < 0) {
-        fail(OP_LINK, errno, lnk);
-        return;  /* the link is left: only a lost connection gets here */
-    }
-    if (a.st_ino != b.st_ino || a.st_nlink != 2 || b.st_nlink != 2)
-        mismatch("link %s: inodes differ or nlink %lld/%lld", lnk,
-                 (long long)a.st_nlink, (long long)b.st_nlink);
-    if ((fd = openat(C.root, lnk, O_RDONLY | O_CLOEXEC)) < 0) {
-        fail(OP_LINK, errno, lnk);
+    int r = check_link(i, path, lnk);
+    if (drop_name(OP_LINK, lnk) < 0 || r < 0)
         return;
-    }
-    int r = check_range(OP_LINK, fd, f, lnk, 0, MAXSIZE);
-    close(fd);
-    if (r < 0)
-        return;
-    if (unlinkat(C.root, lnk, 0) < 0) {
-        fail(OP_LINK, errno, lnk);
-        return;
-    }
     if (fstatat(C.root, path, &a, AT_SYMLINK_NOFOLLOW) < 0)
         fail(OP_LINK, errno, path);
     else if (a.st_nlink != 1)
@@ -518,12 +557,31 @@ static void op_link(int i)
                  (long long)a.st_nlink, 0);
 }
 
-static void op_symlink(int i)
+/* The symlink lnk to target: reads back, and leads to slot i. */
+static void check_symlink(int i, const char *target, const char *lnk)
 {
-    struct mfile *f = &C.f[i];
-    char path[128], target[128], lnk[64], back[256];
+    char back[256];
     struct stat st;
     ssize_t n;
+
+    if ((n = readlinkat(C.root, lnk, back, sizeof back - 1)) < 0) {
+        fail(OP_SYMLINK, errno, lnk);
+        return;
+    }
+    back[n] = 0;
+    if (strcmp(back, target) != 0)
+        mismatch("readlink %s: wrong target (%lld, %lld)", lnk, (long long)n,
+                 (long long)strlen(target));
+    if (fstatat(C.root, lnk, &st, 0) < 0)
+        fail(OP_SYMLINK, errno, lnk);
+    else if ((size_t)st.st_size != C.f[i].size)
+        mismatch("stat through %s: size %lld, expected %lld", lnk,
+                 (long long)st.st_size, (long long)C.f[i].size);
+}
+
+static void op_symlink(int i)
+{
+    char path[128], target[128], lnk[64];
 
     file_path(path, sizeof path, i);
     /* relative to the link's directory c<id>/ */
@@ -533,23 +591,8 @@ static void op_symlink(int i)
         fail(OP_SYMLINK, errno, lnk);
         return;
     }
-    if ((n = readlinkat(C.root, lnk, back, sizeof back - 1)) < 0) {
-        fail(OP_SYMLINK, errno, lnk);
-        return;
-    }
-    back[n] = 0;
-    if (strcmp(back, target) != 0)
-        mismatch("readlink %s: wrong target (%lld, %lld)", lnk, (long long)n,
-                 (long long)strlen(target));
-    if (fstatat(C.root, lnk, &st, 0) < 0) {
-        fail(OP_SYMLINK, errno, lnk);
-        return;
-    }
-    if ((size_t)st.st_size != f->size)
-        mismatch("stat through %s: size %lld, expected %lld", lnk,
-                 (long long)st.st_size, (long long)f->size);
-    if (unlinkat(C.root, lnk, 0) < 0)
-        fail(OP_SYMLINK, errno, lnk);
+    check_symlink(i, target, lnk);
+    drop_name(OP_SYMLINK, lnk);
 }
 
 static void op_xattr(int i)
@@ -640,15 +683,9 @@ static void shared_publish(void)
         fail(OP_SHARED, errno, tmp);
         return;
     }
-    size_t total = sizeof hdr + len, done = 0;
-    while (done < total) {
-        ssize_t n = write(fd, C.buf + done, total - done);
-        if (n <= 0) {
-            fail(OP_SHARED, n < 0 ? errno : EIO, tmp);
-            close(fd);
-            return;
-        }
-        done += (size_t)n;
+    if (write_full(OP_SHARED, fd, C.buf, sizeof hdr + len, tmp) < 0) {
+        close(fd);
+        return;
     }
     if (close_checked(OP_SHARED, fd, tmp) < 0)
         return;
@@ -694,8 +731,9 @@ static void shared_own(void)
 {
     char a[64], b[64];
     unsigned char data[4096];
-    size_t len = 1 + below(sizeof data);
+    size_t len = 1 + below(sizeof data), got = 0;
     struct stat st;
+    ssize_t n;
     int fd;
 
     snprintf(a, sizeof a, "shared/s%d_%u", C.id, ++C.gen);
@@ -705,35 +743,35 @@ static void shared_own(void)
         fail(OP_SHARED, errno, a);
         return;
     }
-    if (write(fd, data, len) != (ssize_t)len) {
-        fail(OP_SHARED, errno, a);
+    if (write_full(OP_SHARED, fd, data, len, a) < 0) {
         close(fd);
-        return;
+        goto out;
     }
     if (close_checked(OP_SHARED, fd, a) < 0)
-        return;
+        goto out;
     if (renameat(C.root, a, C.root, b) < 0) {
         fail(OP_SHARED, errno, a);
-        return;
+        goto out;
     }
     if (fstatat(C.root, a, &st, AT_SYMLINK_NOFOLLOW) == 0)
         mismatch("%s: still there after rename (%lld, %lld)", a, 0, 0);
     if ((fd = openat(C.root, b, O_RDONLY | O_CLOEXEC)) < 0) {
         fail(OP_SHARED, errno, b);
-        return;
+        goto out;
     }
-    ssize_t n = read(fd, C.buf, sizeof C.buf);
+    while ((n = read(fd, C.buf + got, sizeof C.buf - got)) > 0)
+        got += (size_t)n;
     int err = errno;
     close(fd);
-    if (n < 0) {
+    if (n < 0)
         fail(OP_SHARED, err, b);
-        return;
-    }
-    if ((size_t)n != len || memcmp(C.buf, data, len) != 0)
+    else if (got != len || memcmp(C.buf, data, len) != 0)
         mismatch("%s: read back %lld bytes of %lld, or wrong data", b,
-                 (long long)n, (long long)len);
-    if (unlinkat(C.root, b, 0) < 0)
-        fail(OP_SHARED, errno, b);
+                 (long long)got, (long long)len);
+out:
+    /* both names, whatever happened: none of ours may stay in shared/ */
+    if (drop_name(OP_SHARED, a) == 0)
+        drop_name(OP_SHARED, b);
 }
 
 /* Names in shared/ are ours, others' or contended; none of ours stays. */
@@ -927,6 +965,11 @@ static void one_op(void)
     end(op);
 }
 
+static void on_signal(int sig)
+{
+    (void)sig;
+}
+
 _Noreturn void chaos_client_main(int id, int nclients, const char *mnt,
                                  uint64_t seed)
 {
@@ -936,6 +979,12 @@ _Noreturn void chaos_client_main(int id, int nclients, const char *mnt,
     C.s = &chaos->slot[id];
     C.rng = seed * 0x9e3779b97f4a7c15ULL + (uint64_t)id + 1;
     C.root = -1;
+    /* no SA_RESTART: a signal ends the system call it lands in */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
     for (int i = 0; i < NSLOTS; i++)
         if (!(C.f[i].data = calloc(1, MAXSIZE)))
             _exit(3);

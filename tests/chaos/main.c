@@ -66,6 +66,7 @@ static struct {
     int skip[P_COUNT];
     char skip_why[P_COUNT][256];
     unsigned kills, aborts, terms, restarts, reader_kills, signals_sent;
+    unsigned next_client, client_signals;
 } O;
 
 static void failp(int p, const char *fmt, ...)
@@ -182,6 +183,9 @@ static void monitor(void)
     }
     kill(O.reader, SIGUSR1);
     O.signals_sent++;
+    /* and one client in turn: its operations must not care */
+    kill(O.clients[O.next_client++ % (unsigned)O.nclients], SIGUSR1);
+    O.client_signals++;
 }
 
 static void kill_reader(void)
@@ -439,9 +443,9 @@ static void print_stats(int64_t elapsed_ms)
            "killed_mid_run=%u\n", O.name, (unsigned long long)r->ops[OP_BIGREAD],
            (unsigned long long)r->interrupted, (unsigned long long)r->short_reads,
            O.signals_sent, O.reader_kills);
-    printf("stat: %s clients=%d seconds=%d elapsed_ms=%lld mismatches=%llu\n",
-           O.name, O.nclients, O.seconds, (long long)elapsed_ms,
-           (unsigned long long)mism);
+    printf("stat: %s clients=%d seconds=%d elapsed_ms=%lld mismatches=%llu "
+           "client_signals=%u\n", O.name, O.nclients, O.seconds,
+           (long long)elapsed_ms, (unsigned long long)mism, O.client_signals);
 }
 
 /* Gather what the processes recorded into the properties. */
