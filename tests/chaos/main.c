@@ -487,10 +487,16 @@ static void judge(void)
      * on a direct-I/O mount, and memfs must be slow for a signal to land
      * while one waits there. */
     if (O.memfs.slowio && O.memfs.nocache) {
-        if (r->interrupted + r->short_reads == 0)
-            failp(P_INTERRUPT, "no read was interrupted in %llu reads with "
-                  "%u signals", (unsigned long long)r->ops[OP_BIGREAD],
-                  O.signals_sent);
+        /* A signal every few ms against reads of hundreds of slow
+         * requests: most reads must end early.  (The kernel itself cuts
+         * one short now and then, dropping a request not yet sent; a
+         * quarter is far above that.) */
+        uint64_t cut = r->interrupted + r->short_reads;
+        uint64_t all = r->ops[OP_BIGREAD] + r->interrupted;
+        if (cut * 4 < all || all == 0)
+            failp(P_INTERRUPT, "only %llu of %llu reads were cut short by "
+                  "%u signals", (unsigned long long)cut,
+                  (unsigned long long)all, O.signals_sent);
     } else if (r->interrupted + r->short_reads == 0) {
         O.skip[P_INTERRUPT] = 1;
         snprintf(O.skip_why[P_INTERRUPT], sizeof O.skip_why[P_INTERRUPT],
