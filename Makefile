@@ -62,6 +62,10 @@ CONF       := $(if $(CONF_SRCS),$(BUILD)/fsp-tests)
 BENCH_SRCS := $(sort $(wildcard tools/bench/*.c))
 BENCH      := $(if $(BENCH_SRCS),$(BUILD)/fsp-bench)
 
+# fsp-chaos: load and chaos on memfs (tests/chaos.sh; `make chaos` for a long run).
+CHAOS_SRCS := $(sort $(wildcard tests/chaos/*.c))
+CHAOS      := $(if $(CHAOS_SRCS),$(BUILD)/fsp-chaos)
+
 # libfuse compatibility (issue 4): drop-in libfuse3.so.3 on fsp's lower
 # layers.  Its sources see libfuse's header names (include/fuse3).
 COMPAT3_SRCS := $(sort $(wildcard src/compat/fuse3/*.c))
@@ -71,8 +75,8 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
-.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat
-all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
+.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat
+all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -134,6 +138,9 @@ $(BUILD)/fsp-tests: $(CONF_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 $(BUILD)/fsp-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/fsp-chaos: $(CHAOS_SRCS:%.c=$(BUILD)/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 run: $(MEMFS) $(BUILD)/fsptool
 	@mkdir -p mnt
 	$(MEMFS) -f $(MEMFS_ARGS) mnt
@@ -158,6 +165,11 @@ test-tsan: deps
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+# Load and chaos for CHAOS_SECONDS per configuration (default 120).
+CHAOS_SECONDS ?= 120
+chaos: all
+	tests/chaos.sh $(BUILD) $(CHAOS_SECONDS)
 
 # The explicit, reversible system-wide step for the libfuse libraries
 # (root); the build itself never installs anything.

@@ -106,6 +106,7 @@ for build in "$@"; do
         run "tests/compat/squashfuse_hl.sh $build" 300 tests/compat/squashfuse_hl.sh "$build"
         run "tests/compat/system_install.sh $build" 120 tests/compat/system_install.sh "$build"
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
+        run "tests/chaos.sh $build" 600 tests/chaos.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
     else
         echo "(programs.sh, usermount.sh, firstrun.sh, headers.sh, ipc.sh, memfs_memory.sh, conformance.sh, conformance_user.sh, access.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"

@@ -35,6 +35,14 @@ static void finish(struct job *j)
 {
     uint32_t done = 0;
     int r;
+    /* The caller got a signal while the job waited: give up, as a slow
+     * file system should, rather than keep the caller waiting (the
+     * kernel then returns EINTR or the part already done). */
+    if (fsp_request_interrupted(j->req)) {
+        fsp_request_complete(j->req, -EINTR, 0, NULL);
+        free(j);
+        return;
+    }
     if (j->buf) {
         r = memfs_read(j->req, j->node, j->file, j->buf, j->offset,
                        j->length, &done);
