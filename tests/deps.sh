@@ -67,6 +67,7 @@ need_cmd nbdfuse libnbd-bin
 need_cmd nbdkit nbdkit
 need_cmd rofiles-fuse ostree
 need_pkg python3-pyfuse3      # Cython binding to libfuse3 (low-level)
+need_cmd mandoc mandoc          # man pages checked with mandoc -T lint (tests/manpages.sh)
 
 if [ -n "$missing" ]; then
     SUDO=""
