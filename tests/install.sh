@@ -30,7 +30,7 @@ pass make_install
 # The file list: programs, library, headers, pc, then the man pages with
 # a link for every other name a page's NAME section gives.
 {
-    for p in memfs passthrough fsptool fsp-tests fsp-bench fsp-exerciser; do
+    for p in memfs passthrough fsp-tests fsp-bench $(for f in tools/*.c; do basename "$f" .c; done); do
         echo "usr/bin/$p"
     done
     printf '%s\n' usr/lib/libfsp.so.1 usr/lib/libfsp.so usr/lib/libfsp.a \

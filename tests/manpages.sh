@@ -13,7 +13,9 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
-PROGRAMS="memfs passthrough fsptool fsp-tests fsp-bench fsp-exerciser"
+# What make install installs: memfs, passthrough, fsp-tests, fsp-bench
+# and one program per tools/*.c (a new tool needs a page too).
+PROGRAMS="memfs passthrough fsp-tests fsp-bench $(for f in tools/*.c; do basename "$f" .c; done)"
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1: $2"; }
