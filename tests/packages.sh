@@ -17,8 +17,8 @@
 #    four packages with dpkg -i and their dependencies with apt-get
 #    install -f from the same mirror, mounts memfs, writes and reads a
 #    file, unmounts it with fsptool, and checks that fsp-libfuse-compat
-#    puts its libraries first while installed and nothing after removal
-#    and purge.
+#    puts its libraries before Debian's libfuse3-3 while installed, and
+#    that removal gives Debian's back and purge leaves nothing.
 #
 # Every mount is undone on any exit.  Takes about 2-4 minutes with the
 # cached root (mostly the package build); creating the root adds 2-3.
@@ -146,7 +146,10 @@ cp $debs "$R/tmp/debs/"
 in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
 
 in_root sh -c 'dpkg -i /tmp/debs/*.deb' >"$work/dpkg.log" 2>&1
-if in_root apt-get install -f -y -qq --no-install-recommends >>"$work/dpkg.log" 2>&1; then
+# Debian's libfuse3-3 too: fsp-libfuse-compat must win over it while
+# installed and give it back when removed.
+if in_root apt-get install -f -y -qq --no-install-recommends >>"$work/dpkg.log" 2>&1 &&
+   in_root apt-get install -y -qq --no-install-recommends libfuse3-3 >>"$work/dpkg.log" 2>&1; then
     bad=""
     for p in $PKGS; do
         in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
@@ -207,8 +210,8 @@ fi
 in_root dpkg -r fsp-libfuse-compat >>"$work/dpkg.log" 2>&1
 r3=$(resolved libfuse3.so.3)
 case "$r3" in
-    */fsp-libfuse/*) fail compat_removed "libfuse3.so.3 still -> $r3" ;;
-    *) pass "compat_removed (libfuse3.so.3 -> '${r3:-none}')" ;;
+    /lib/"$ma"/libfuse3.so.3 | /usr/lib/"$ma"/libfuse3.so.3) pass "compat_removed (libfuse3.so.3 -> $r3, Debian's)" ;;
+    *) fail compat_removed "libfuse3.so.3 -> '$r3', not Debian's" ;;
 esac
 in_root dpkg -P fsp-libfuse-compat >>"$work/dpkg.log" 2>&1
 if [ ! -e "$R/etc/ld.so.conf.d/00-fsp-libfuse-compat.conf" ] && [ ! -e "$R/usr/lib/$ma/fsp-libfuse" ] &&
