@@ -7,6 +7,10 @@
 #   make SAN=asan   a sanitizer build in build-asan/ (also SAN=tsan)
 #   make install-compat / uninstall-compat
 #                   fsp's libfuse libraries for the whole machine, and back
+#   make install / uninstall [PREFIX=/usr/local DESTDIR= LIBDIR=]
+#                   libfsp, headers, fsp.pc, programs, man pages (mk/install.mk)
+#   make test-packages
+#                   build the Debian packages, install them in a clean root
 
 CC       ?= cc
 SAN      ?=
@@ -186,5 +190,7 @@ clean:
 # may add to COMPAT_TARGETS, which `all` builds.
 -include src/compat/fuse2/build.mk
 all: $(COMPAT_TARGETS)
+
+include mk/install.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -68,6 +68,13 @@ need_cmd nbdfuse libnbd-bin
 need_cmd nbdkit nbdkit
 need_cmd rofiles-fuse ostree
 need_pkg python3-pyfuse3      # Cython binding to libfuse3 (low-level)
+need_cmd mandoc mandoc          # man pages checked with mandoc -T lint (tests/manpages.sh)
+# tests/packages.sh: build the Debian packages, check them, install them
+# into a debootstrapped Debian 12 root
+need_cmd dh debhelper
+need_cmd dpkg-buildpackage dpkg-dev
+need_cmd lintian lintian
+need_cmd debootstrap debootstrap
 
 if [ -n "$missing" ]; then
     SUDO=""

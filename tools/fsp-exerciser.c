@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <getopt.h>
 #include <unistd.h>
 
 /* ---- random numbers (xorshift64*) ---------------------------------------- */
@@ -680,12 +681,27 @@ static int concurrency(int secs, int nproc)
     return bad;
 }
 
+static const char usage_text[] =
+    "usage: fsp-exerciser [-n OPS] [-S SEED] [-l MAXLEN] [-m] [-c N] [-d N]\n"
+    "                     [-v] FILE\n"
+    "       fsp-exerciser -C SECONDS [-P PROCS] [-S SEED] DIR\n"
+    "\n"
+    "Check a file system's data and names against a model, with random operations.\n"
+    "\n"
+    "  -n OPS         random operations on FILE (default 10000)\n"
+    "  -S SEED        random seed (default: the time), printed to repeat a run\n"
+    "  -l MAXLEN      largest file size in bytes (default 262144)\n"
+    "  -m             also read and write through mmap\n"
+    "  -c N           compare the whole file every N operations (default 100)\n"
+    "  -d N           every N operations close, sync, drop caches and reopen\n"
+    "  -v             log every operation\n"
+    "  -C SECONDS     concurrency check in DIR instead, for SECONDS\n"
+    "  -P PROCS       processes of the concurrency check (default 4)\n"
+    "  -h, --help     show this help\n";
+
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: fsp-exerciser [-n OPS] [-S SEED] [-l MAXLEN] [-m] "
-            "[-c N] [-d N] [-v] FILE\n"
-            "       fsp-exerciser -C SECONDS [-P PROCS] [-S SEED] DIR\n");
+    fputs(usage_text, stderr);
     exit(2);
 }
 
@@ -695,8 +711,12 @@ int main(int argc, char **argv)
     int conc_secs = 0, nproc = 4, opt;
     seed = (uint64_t)time(NULL);
     maxlen = 256 * 1024;
-    while ((opt = getopt(argc, argv, "n:S:l:mc:d:vC:P:")) != -1) {
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    while ((opt = getopt_long(argc, argv, "n:S:l:mc:d:vC:P:h", longopts,
+                              NULL)) != -1) {
         switch (opt) {
+        case 'h': fputs(usage_text, stdout); return 0;
         case 'n': n = atol(optarg); break;
         case 'S': seed = strtoull(optarg, NULL, 0); break;
         case 'l': maxlen = atoll(optarg); break;

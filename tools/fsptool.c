@@ -9,6 +9,7 @@
  *                                fsp mount (count, errors, average time)
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -17,16 +18,37 @@
 
 #include "kernel/mount.h"
 
+static const char usage_text[] =
+    "usage: fsptool abort MOUNTPOINT\n"
+    "       fsptool unmount MOUNTPOINT\n"
+    "       fsptool stats MOUNTPOINT\n"
+    "\n"
+    "Operate on fsp mounts from the outside.\n"
+    "\n"
+    "  abort MOUNTPOINT     fail every pending and future request (ENOTCONN)\n"
+    "  unmount MOUNTPOINT   lazily unmount a live or dead mount\n"
+    "  stats MOUNTPOINT     per-opcode request counters of a live fsp mount\n"
+    "  -h, --help           show this help\n";
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: fsptool abort MOUNTPOINT\n"
-                    "       fsptool unmount MOUNTPOINT\n"
-                    "       fsptool stats MOUNTPOINT\n");
+    fputs(usage_text, stderr);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        if (c != 'h')
+            return usage();
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc != 3)
         return usage();
     char err[512] = "";

@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <getopt.h>
 #include <unistd.h>
 
 struct ct_state {
@@ -237,18 +238,36 @@ static int run_case(const char *top, const struct ct_case *c, int deadline)
     return verdict;
 }
 
+static const char usage_text[] =
+    "usage: fsp-tests [-v] [-k] [-t SECONDS] [-x PATTERN[=REASON]]...\n"
+    "                 MOUNTPOINT [FILTER...]\n"
+    "       fsp-tests -l\n"
+    "\n"
+    "Check a mounted file system against POSIX and Linux semantics.\n"
+    "\n"
+    "  -v             show every failed check and note\n"
+    "  -k             keep the test directory afterwards\n"
+    "  -t SECONDS     deadline of one case (default 30)\n"
+    "  -l             list the cases and exit\n"
+    "  -x PATTERN[=REASON]\n"
+    "                 do not run the cases whose name contains PATTERN: they\n"
+    "                 report SKIP with REASON (repeatable)\n"
+    "  -h, --help     show this help\n";
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: fsp-tests [-v] [-k] [-t SECONDS] [-l] "
-                    "[-x PATTERN[=REASON]]... MOUNTPOINT [FILTER...]\n");
+    fputs(usage_text, stderr);
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     int keep = 0, list = 0, deadline = 30, opt;
-    while ((opt = getopt(argc, argv, "vklt:x:")) != -1) {
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    while ((opt = getopt_long(argc, argv, "vklt:x:h", longopts, NULL)) != -1) {
         switch (opt) {
+        case 'h': fputs(usage_text, stdout); return 0;
         case 'v': ct_verbose = 1; break;
         case 'k': keep = 1; break;
         case 'l': list = 1; break;

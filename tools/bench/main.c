@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <getopt.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -35,17 +36,23 @@ static void on_signal(int sig)
     stop = sig;
 }
 
+static const char usage_text[] =
+    "usage: fsp-bench [-r REPEATS] [-n FILES] [-s MIB] [-t TESTS] [-m TREE]\n"
+    "                 NAME=DIR [NAME=DIR...]\n"
+    "\n"
+    "Run the same benchmarks on several directories and compare them in a table.\n"
+    "\n"
+    "  -r REPEATS     repeats of each test (default 5)\n"
+    "  -n FILES       files per metadata test (default 1000)\n"
+    "  -s MIB         file size of the data tests in MiB (default 32)\n"
+    "  -t TESTS       comma-separated test names or prefixes (default all)\n"
+    "  -m TREE        directory the mixed workload unpacks as a tar\n"
+    "                 (default /usr/include/linux)\n"
+    "  -h, --help     show this help\n";
+
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: fsp-bench [-r REPEATS] [-n FILES] [-s MIB] [-t TESTS] "
-            "[-m TREE] NAME=DIR [NAME=DIR...]\n"
-            "  -r  repeats of each test (default 5)\n"
-            "  -n  files per metadata test (default 1000)\n"
-            "  -s  file size of the data tests in MiB (default 32)\n"
-            "  -t  comma-separated test names or prefixes (default all)\n"
-            "  -m  directory the mixed workload unpacks as a tar "
-            "(default /usr/include/linux)\n");
+    fputs(usage_text, stderr);
     return 2;
 }
 
@@ -135,8 +142,12 @@ int main(int argc, char **argv)
     const char *test_list = NULL, *tree = "/usr/include/linux";
     struct bench_params p = { .files = 1000, .data_bytes = 32u << 20 };
     int opt;
-    while ((opt = getopt(argc, argv, "r:n:s:t:m:h")) != -1) {
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    while ((opt = getopt_long(argc, argv, "r:n:s:t:m:h", longopts, NULL)) !=
+           -1) {
         switch (opt) {
+        case 'h': fputs(usage_text, stdout); return 0;
         case 'r': repeats = atoi(optarg); break;
         case 'n': p.files = atoi(optarg); break;
         case 's': p.data_bytes = (size_t)atoi(optarg) << 20; break;
