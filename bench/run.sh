@@ -55,8 +55,9 @@ fi
 
 WORK=$(mktemp -d /tmp/fsp-bench-run.XXXXXX) || die "mktemp"
 T=$WORK/tmpfs M=$WORK/memfs U=$WORK/memfs_tuned L=$WORK/libfuse F=$WORK/libfuse_on_fsp
-mkdir "$T" "$M" "$U" "$L" "$F"
-MEMFS_PID= TUNED_PID= PEER_PID= PEER_FSP_PID= BENCH_PID=
+P=$WORK/libfuse_dp
+mkdir "$T" "$M" "$U" "$L" "$F" "$P"
+MEMFS_PID= TUNED_PID= PEER_PID= PEER_FSP_PID= PEER_DP_PID= BENCH_PID=
 URING_SWITCH=/sys/module/fuse/parameters/enable_uring
 URING_WAS=$(cat "$URING_SWITCH" 2>/dev/null)
 
@@ -66,17 +67,17 @@ cleanup() {
         kill -TERM "$BENCH_PID" 2>/dev/null   # it removes its directory and exits
         wait "$BENCH_PID" 2>/dev/null
     fi
-    for d in "$M" "$U" "$L" "$F" "$T"; do
+    for d in "$M" "$U" "$L" "$F" "$P" "$T"; do
         # Lazy unmount cannot hang on a stuck daemon; the daemon then
         # sees its device closed and exits.
         mountpoint -q "$d" 2>/dev/null && umount -l "$d"
     done
-    for pid in $MEMFS_PID $TUNED_PID $PEER_PID $PEER_FSP_PID; do
+    for pid in $MEMFS_PID $TUNED_PID $PEER_PID $PEER_FSP_PID $PEER_DP_PID; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
         wait "$pid" 2>/dev/null
     done
-    rmdir "$T" "$M" "$U" "$L" "$F" 2>/dev/null
+    rmdir "$T" "$M" "$U" "$L" "$F" "$P" 2>/dev/null
     [ -n "$URING_WAS" ] && echo "$URING_WAS" > "$URING_SWITCH" 2>/dev/null
     rmdir "$WORK" 2>/dev/null
     grep -q "$WORK" /proc/mounts && echo "bench/run.sh: WARNING: mount left under $WORK" >&2
@@ -95,7 +96,12 @@ mount -t tmpfs -o size=8g fsp-bench-tmpfs "$T" || die "tmpfs mount failed"
 wait_mount "$M" fuse
 wait_mount "$U" fuse
 wait_mount "$L" fuse
-targets=(tmpfs="$T" memfs="$M" memfs_tuned="$U" libfuse="$L")
+# The peer again with default_permissions: fsp volumes always have the
+# kernel check permissions (docs/access.md), which costs a GETATTR of the
+# directory after each change in it; this column pays the same.
+"$PEER" -P "$P" & PEER_DP_PID=$!
+wait_mount "$P" fuse
+targets=(tmpfs="$T" memfs="$M" memfs_tuned="$U" libfuse="$L" libfuse_dp="$P")
 if [ -n "$PEER_FSP" ]; then
     "$PEER_FSP" "$F" & PEER_FSP_PID=$!
     wait_mount "$F" fuse

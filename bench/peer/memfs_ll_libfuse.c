@@ -722,9 +722,20 @@ static const struct fuse_lowlevel_ops ops = {
 
 int main(int argc, char **argv)
 {
-    int debug = argc > 1 && strcmp(argv[1], "-d") == 0;
-    if (argc != 2 + debug) {
-        fprintf(stderr, "usage: memfs_ll_libfuse [-d] MOUNTPOINT\n");
+    /* -d: libfuse's debug output; -P: default_permissions, the kernel
+     * checking permissions as it does on every fsp volume (the fair
+     * comparison for a multi-user mount) */
+    int debug = 0, perms = 0, i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-d") == 0)
+            debug = 1;
+        else if (strcmp(argv[i], "-P") == 0)
+            perms = 1;
+        else
+            break;
+    }
+    if (i != argc - 1) {
+        fprintf(stderr, "usage: memfs_ll_libfuse [-d] [-P] MOUNTPOINT\n");
         return 2;
     }
     root.st.st_ino = 1;
@@ -735,7 +746,9 @@ int main(int argc, char **argv)
     now(&root.st.st_mtim);
     root.st.st_atim = root.st.st_ctim = root.st.st_mtim;
 
-    char *fargv[] = { argv[0], "-o", "fsname=memfs_ll,subtype=memfs_ll",
+    char *fargv[] = { argv[0], "-o",
+                      perms ? "fsname=memfs_ll,subtype=memfs_ll,default_permissions"
+                            : "fsname=memfs_ll,subtype=memfs_ll",
                       debug ? "-d" : NULL, NULL };
     struct fuse_args args = FUSE_ARGS_INIT(3 + debug, fargv);
     struct fuse_session *se = fuse_session_new(&args, &ops, sizeof ops, NULL);
@@ -743,7 +756,7 @@ int main(int argc, char **argv)
         return 1;
     int ret = 1;
     if (fuse_set_signal_handlers(se) == 0) {
-        if (fuse_session_mount(se, argv[1 + debug]) == 0) {
+        if (fuse_session_mount(se, argv[i]) == 0) {
             struct fuse_loop_config *cfg = fuse_loop_cfg_create();
             if (cfg) {
                 fuse_loop_cfg_set_clone_fd(cfg, 0);
