@@ -301,17 +301,31 @@ static void dev_wake(struct fsp_transport *t)
     (void)r; /* a full eventfd is already readable: nothing to do */
 }
 
-static void dev_destroy(struct fsp_transport *t)
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* The descriptors go at once (ending the connection); the memory may
+ * wait for requests still out (see fsp_session_delete). */
+static void dev_close(struct fsp_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     if (tl_dev.owner == d)
         thread_set_close(&tl_dev);
     if (tl_side.owner == d)
         thread_set_close(&tl_side);
-    close(d->batonfd);
-    close(d->stopfd);
-    close(d->fd);
-    free(d);
+    close_fd(&d->batonfd);
+    close_fd(&d->stopfd);
+    close_fd(&d->fd);
+}
+
+static void dev_destroy(struct fsp_transport *t)
+{
+    dev_close(t);
+    free(t);
 }
 
 static int dev_fd(struct fsp_transport *t)
@@ -364,6 +378,7 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     d->base.thread_exit = dev_thread_exit;
     d->base.send_fd = dev_send_fd;
     d->base.dev_fd = dev_fd;
+    d->base.close = dev_close;
     d->base.destroy = dev_destroy;
     fsp_dev_transport_busy_poll(&d->base, -1);
     return &d->base;

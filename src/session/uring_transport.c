@@ -85,6 +85,7 @@ struct uring_queue {
     uint64_t last_ns;            /* when this queue got a request */
     int donefd;                  /* eventfd: late replies to commit */
     pthread_mutex_t done_lock;
+    int lock_ok;                 /* done_lock is initialized */
     struct uring_ent *done;      /* entries answered by other threads */
 };
 
@@ -430,16 +431,34 @@ static void ur_describe(struct fsp_transport *t, FILE *f)
             atomic_load(&ut->failed) ? " (refused by the kernel)" : "");
 }
 
-static void free_queues(struct uring_transport *ut)
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Rings and descriptors of the queues; their entries' memory stays. */
+static void close_queues(struct uring_transport *ut)
 {
     for (unsigned i = 0; ut->queues && i < ut->nqueues; i++) {
         struct uring_queue *q = &ut->queues[i];
         if (q->ring_ok)
             io_uring_queue_exit(&q->ring);
-        if (q->donefd > 0) {
+        q->ring_ok = 0;
+        if (q->donefd > 0)
             close(q->donefd);
+        q->donefd = 0;
+    }
+}
+
+static void free_queues(struct uring_transport *ut)
+{
+    close_queues(ut);
+    for (unsigned i = 0; ut->queues && i < ut->nqueues; i++) {
+        struct uring_queue *q = &ut->queues[i];
+        if (q->lock_ok)
             pthread_mutex_destroy(&q->done_lock);
-        }
         for (unsigned j = 0; j < QUEUE_DEPTH; j++)
             free(q->ents[j].mem);
     }
@@ -447,13 +466,25 @@ static void free_queues(struct uring_transport *ut)
     ut->queues = NULL;
 }
 
-static void ur_destroy(struct fsp_transport *t)
+/* End the connection: a request pended from a ring keeps pointing into
+ * its entry's buffer, which stays until ur_destroy (the session's last
+ * reference); its late reply is never sent here after this. */
+static void ur_close(struct fsp_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_join(t);
+    close_queues(ut);
+    close_fd(&ut->stopfd);
+    close_fd(&ut->fd);
+    if (ut->dev->close)
+        ut->dev->close(ut->dev);
+}
+
+static void ur_destroy(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    ur_close(t);
     free_queues(ut);
-    close(ut->stopfd);
-    close(ut->fd);
     ut->dev->destroy(ut->dev);
     free(ut);
 }
@@ -480,6 +511,7 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
             return -errno;
         }
         pthread_mutex_init(&q->done_lock, NULL);
+        q->lock_ok = 1;
         struct io_uring_params p = { .flags = IORING_SETUP_SQE128 };
         int r = io_uring_queue_init_params(2 * QUEUE_DEPTH + 4, &q->ring, &p);
         if (r < 0) {
@@ -525,6 +557,7 @@ struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
     ut->base.wake = ur_wake;
     ut->base.thread_exit = ur_thread_exit;
     ut->base.dev_fd = ur_dev_fd;
+    ut->base.close = ur_close;
     ut->base.destroy = ur_destroy;
     ut->base.prepare = ur_prepare;
     ut->base.start = ur_start;
