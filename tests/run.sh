@@ -90,8 +90,9 @@ for build in "$@"; do
         run "tests/compat/system_install.sh $build" 120 tests/compat/system_install.sh "$build"
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
+        run "tests/uring_fallback.sh $build" 120 tests/uring_fallback.sh "$build"
     else
-        echo "(programs.sh, usermount.sh, conformance.sh, conformance_user.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
+        echo "(programs.sh, usermount.sh, conformance.sh, conformance_user.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh, uring.sh and uring_fallback.sh run for the first build dir only)"
     fi
     first=0
 done

@@ -416,7 +416,7 @@ static void ur_join(struct fsp_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_wake(t);
-    for (unsigned i = 0; i < ut->nqueues; i++)
+    for (unsigned i = 0; ut->queues && i < ut->nqueues; i++)
         if (ut->queues[i].running) {
             pthread_join(ut->queues[i].thread, NULL);
             ut->queues[i].running = 0;
@@ -426,6 +426,11 @@ static void ur_join(struct fsp_transport *t)
 static void ur_describe(struct fsp_transport *t, FILE *f)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
+    if (!ut->queues) {
+        /* Not offered by the kernel, or the rings could not be made. */
+        fprintf(f, "transport /dev/fuse (io_uring not in use)\n");
+        return;
+    }
     fprintf(f, "transport io_uring queues %u requests %llu%s\n", ut->nqueues,
             (unsigned long long)atomic_load(&ut->requests),
             atomic_load(&ut->failed) ? " (refused by the kernel)" : "");
@@ -464,6 +469,10 @@ static void free_queues(struct uring_transport *ut)
     }
     free(ut->queues);
     ut->queues = NULL;
+    /* No queues, and nothing may look for them: with the count left
+     * behind, find_ent (every reply once a failed setup fell back to
+     * /dev/fuse) and ur_join walked the freed array. */
+    ut->nqueues = 0;
 }
 
 /* End the connection: a request pended from a ring keeps pointing into

@@ -1,0 +1,107 @@
+#!/bin/bash
+# FUSE over io_uring asked for (-o io_uring) and offered by the kernel,
+# but the rings cannot be set up (a seccomp'd container, the sysctl
+# kernel.io_uring_disabled, an emulator): memfs must fall back to
+# /dev/fuse and serve, not crash answering INIT and leave a dead mount.
+# The failure comes from an LD_PRELOAD shim (tests/shims/uring_fail.c)
+# that fails the Nth ring's setup: the first, or a later one after some
+# rings were made already.
+#
+#   tests/uring_fallback.sh BUILDDIR
+#
+# The kernel's switch (/sys/module/fuse/parameters/enable_uring) is read
+# when the mount's INIT is sent, so it is turned on only while memfs
+# mounts, and put back right after (and on any exit).
+set -u
+build=${1:-build}
+param=/sys/module/fuse/parameters/enable_uring
+shim=$(realpath "$build/tests/uring_fail.so" 2>/dev/null)
+if [ "$(id -u)" != 0 ] || [ ! -w "$param" ]; then
+    echo "SKIP: uring_fallback: needs root and $param (FUSE over io_uring)"
+    exit 0
+fi
+if [ ! -f "$shim" ]; then
+    echo "FAIL: uring_fallback: $build/tests/uring_fail.so missing"
+    exit 1
+fi
+saved=$(cat "$param")
+tmp=$(mktemp -d /tmp/fsp-urfb.XXXXXX)
+pid=
+cleanup() {
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    mountpoint -q "$tmp/mnt" && umount -l "$tmp/mnt"
+    [ "$(cat "$param")" = "$saved" ] || echo "$saved" > "$param"
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkdir "$tmp/mnt"
+
+# start_memfs FAIL_AT ERRNO: memfs -f -o io_uring with the shim, the
+# kernel's switch on while it mounts; waits for the mount.
+start_memfs() {
+    echo Y > "$param"
+    ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD="$shim" \
+        FSP_URING_FAIL_AT="$1" FSP_URING_FAIL_ERRNO="$2" \
+        "$build/memfs" -f -o io_uring "$tmp/mnt" 2>"$tmp/err" &
+    pid=$!
+    local up=1
+    for _ in $(seq 100); do
+        mountpoint -q "$tmp/mnt" && { up=0; break; }
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "$saved" > "$param"
+    return $up
+}
+
+# The file operations a mount must serve: what goes in comes out.
+exercise() {
+    local m=$tmp/mnt
+    echo hello > "$m/f" && [ "$(cat "$m/f")" = hello ] &&
+        mkdir "$m/d" && head -c 1048576 /dev/urandom > "$tmp/big" &&
+        cp "$tmp/big" "$m/d/big" && cmp -s "$tmp/big" "$m/d/big" &&
+        [ "$(ls "$m/d")" = big ] && mv "$m/d/big" "$m/big2" &&
+        rm "$m/big2" "$m/f" && rmdir "$m/d"
+}
+
+# fallback_case NAME FAIL_AT ERRNO
+fallback_case() {
+    local name=$1
+    if ! start_memfs "$2" "$3"; then
+        echo "FAIL: $name: memfs did not mount: $(tr '\n' ' ' < "$tmp/err")"
+        [ -n "$pid" ] && { kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
+        mountpoint -q "$tmp/mnt" && umount -l "$tmp/mnt"
+        return
+    fi
+    local why=
+    exercise || why="file operations failed"
+    local transport
+    transport=$("$build/fsptool" stats "$tmp/mnt" 2>&1 | grep '^transport')
+    case "$transport" in
+    "transport /dev/fuse"*) ;;
+    *) why="${why:+$why; }fsptool stats says '$transport'" ;;
+    esac
+    kill -0 "$pid" 2>/dev/null || why="${why:+$why; }memfs died"
+    grep -q "rings could not be set up; serving over /dev/fuse" "$tmp/err" ||
+        why="${why:+$why; }no fallback message"
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid"
+    local st=$?
+    pid=
+    [ $st = 0 ] || why="${why:+$why; }memfs exit status $st"
+    if mountpoint -q "$tmp/mnt"; then
+        why="${why:+$why; }still mounted"
+        umount -l "$tmp/mnt"
+    fi
+    grep -q "AddressSanitizer\|runtime error" "$tmp/err" &&
+        why="${why:+$why; }sanitizer report"
+    if [ -z "$why" ]; then
+        echo "PASS: $name"
+    else
+        echo "FAIL: $name: $why; stderr: $(tr '\n' ' ' < "$tmp/err" | head -c 600)"
+    fi
+}
+
+fallback_case uring_fallback_setup_enomem 1 ENOMEM
+fallback_case uring_fallback_setup_eperm 1 EPERM
+fallback_case uring_fallback_second_ring 2 ENOMEM
