@@ -64,9 +64,13 @@ exercise() {
         rm "$m/big2" "$m/f" && rmdir "$m/d"
 }
 
-# fallback_case NAME FAIL_AT ERRNO
+# fallback_case NAME FAIL_AT ERRNO [MESSAGE [TRANSPORT]]: MESSAGE is what
+# memfs must say (a grep pattern), TRANSPORT how fsptool stats' transport
+# line must start.
 fallback_case() {
     local name=$1
+    local msg=${4:-rings could not be set up; serving over /dev/fuse}
+    local want=${5:-transport /dev/fuse}
     if ! start_memfs "$2" "$3"; then
         echo "FAIL: $name: memfs did not mount: $(tr '\n' ' ' < "$tmp/err")"
         [ -n "$pid" ] && { kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
@@ -78,11 +82,11 @@ fallback_case() {
     local transport
     transport=$("$build/fsptool" stats "$tmp/mnt" 2>&1 | grep '^transport')
     case "$transport" in
-    "transport /dev/fuse"*) ;;
+    $want*) ;;
     *) why="${why:+$why; }fsptool stats says '$transport'" ;;
     esac
     kill -0 "$pid" 2>/dev/null || why="${why:+$why; }memfs died"
-    grep -q "rings could not be set up; serving over /dev/fuse" "$tmp/err" ||
+    grep -q "$msg" "$tmp/err" ||
         why="${why:+$why; }no fallback message"
     kill -TERM "$pid" 2>/dev/null
     wait "$pid"
@@ -105,3 +109,10 @@ fallback_case() {
 fallback_case uring_fallback_setup_enomem 1 ENOMEM
 fallback_case uring_fallback_setup_eperm 1 EPERM
 fallback_case uring_fallback_second_ring 2 ENOMEM
+# io_uring_setup works but io_uring_enter does not: found out before INIT
+fallback_case uring_fallback_submit submit ENOMEM
+# The kernel refuses the queues' registration, after INIT: it falls back
+# to /dev/fuse by itself, and the counters say so.
+fallback_case uring_fallback_register_refused register EINVAL \
+    "io_uring queue [0-9]*: Invalid argument; serving over /dev/fuse" \
+    "transport io_uring queues [0-9]* requests 0 (refused by the kernel)"

@@ -132,6 +132,15 @@ void fsp_session_exit(struct fsp_session *se)
     se->t->wake(se->t);
 }
 
+void fsp_session_fail(struct fsp_session *se, int err)
+{
+    pthread_mutex_lock(&se->pool_lock);
+    if (!se->error)
+        se->error = err;
+    pthread_mutex_unlock(&se->pool_lock);
+    fsp_session_exit(se);
+}
+
 static int spawn_worker(struct fsp_session *se);
 
 /* Called with a request in hand: grow the pool if nobody else is idle.

@@ -221,6 +221,10 @@ int fsp_session_debug(const struct fsp_session *se);
 int fsp_session_loop(struct fsp_session *se);
 /* Ask the loop to finish.  Async-signal-safe. */
 void fsp_session_exit(struct fsp_session *se);
+/* Make the loop finish with error err (-errno; the first error given
+ * wins): for a transport that can no longer serve.  Any thread but a
+ * signal handler. */
+void fsp_session_fail(struct fsp_session *se, int err);
 int fsp_session_exited(const struct fsp_session *se);
 
 /* Handle one received request of `len` bytes in buf (bufsize long; what

@@ -349,6 +349,7 @@ static void *queue_main(void *arg)
     arm_done_poll(q);
     io_uring_submit(&q->ring);
 
+    int failed = 0;
     while (live > 0) {
         struct io_uring_cqe *cqe;
         /* Queued commits go out with the wait for the next completion
@@ -359,8 +360,10 @@ static void *queue_main(void *arg)
             int r = io_uring_submit_and_wait(&q->ring, have ? 0 : 1);
             if (r == -EINTR)
                 continue;
-            if (r < 0)
+            if (r < 0) {
+                failed = r;
                 break;
+            }
             if (!have && io_uring_peek_cqe(&q->ring, &cqe))
                 continue;
         }
@@ -384,6 +387,14 @@ static void *queue_main(void *arg)
             continue;
         }
         serve_entry(ut, tag);
+    }
+    if (failed) {
+        /* The kernel never hears that this queue is gone: it holds the
+         * requests for it (all of them, if the queue never registered)
+         * forever.  End the session rather than leave a hung mount. */
+        fprintf(stderr, "fsp: io_uring queue %u: %s; ending the session\n",
+                q->qid, strerror(-failed));
+        fsp_session_fail(ut->se, failed);
     }
     return NULL;
 }
@@ -498,6 +509,31 @@ static void ur_destroy(struct fsp_transport *t)
     free(ut);
 }
 
+/* A no-op through the ring and back.  Some sandboxes let io_uring_setup
+ * through but not io_uring_enter; found out only after INIT, that would
+ * leave the kernel holding every request for queues that never
+ * register, so find it out now, while /dev/fuse can still take over. */
+static int probe_ring(struct io_uring *ring)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+    struct io_uring_cqe *cqe;
+    if (!sqe)
+        return -EBUSY;
+    io_uring_prep_nop(sqe);
+    int r;
+    do
+        r = io_uring_submit_and_wait(ring, 1);
+    while (r == -EINTR);
+    if (r < 0)
+        return r;
+    r = io_uring_peek_cqe(ring, &cqe);
+    if (r < 0)
+        return r;
+    r = cqe->res;
+    io_uring_cqe_seen(ring, cqe);
+    return r < 0 ? r : 0;
+}
+
 /* Rings and buffers, made before INIT is answered so that a failure here
  * just means not asking the kernel for io_uring. */
 static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
@@ -528,6 +564,11 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
             return r;
         }
         q->ring_ok = 1;
+        r = probe_ring(&q->ring);
+        if (r < 0) {
+            free_queues(ut);
+            return r;
+        }
         for (unsigned j = 0; j < QUEUE_DEPTH; j++) {
             struct uring_ent *e = &q->ents[j];
             e->q = q;

@@ -11,6 +11,15 @@
  *                           2: the second, after one ring was set up);
  *                           0 or unset: 1
  *   FSP_URING_FAIL_ERRNO=E  the error: "EPERM" or "ENOMEM" (default)
+ *   FSP_URING_FAIL_AT=register
+ *                           the rings are made, but the kernel refuses
+ *                           every queue's registration: the shim spoils
+ *                           each FUSE REGISTER command on its way out (an
+ *                           iovec count the kernel rejects with EINVAL)
+ *   FSP_URING_FAIL_AT=submit
+ *                           the rings are made, but submitting to them
+ *                           fails (ENOMEM), so no registration reaches
+ *                           the kernel
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,13 +32,64 @@ typedef int (*init_fn)(unsigned, struct io_uring *, struct io_uring_params *);
 
 static atomic_int calls;
 
+#define FUSE_REGISTER_CMD 1 /* FUSE_IO_URING_CMD_REGISTER */
+
+typedef int (*submit_fn)(struct io_uring *);
+typedef int (*submit_wait_fn)(struct io_uring *, unsigned);
+
+static int failing(const char *stage)
+{
+    const char *at = getenv("FSP_URING_FAIL_AT");
+    return at && strcmp(at, stage) == 0;
+}
+
+static int failing_register(void)
+{
+    return failing("register");
+}
+
+/* The queued entries not yet handed to the kernel: spoil registrations. */
+static void spoil(struct io_uring *ring)
+{
+    unsigned shift = (ring->flags & IORING_SETUP_SQE128) ? 1 : 0;
+    for (unsigned i = ring->sq.sqe_head; i != ring->sq.sqe_tail; i++) {
+        struct io_uring_sqe *sqe =
+            &ring->sq.sqes[(i & ring->sq.ring_mask) << shift];
+        if (sqe->opcode == IORING_OP_URING_CMD &&
+            sqe->cmd_op == FUSE_REGISTER_CMD)
+            sqe->len = 1;
+    }
+}
+
+int io_uring_submit(struct io_uring *ring)
+{
+    if (failing("submit"))
+        return -ENOMEM;
+    if (failing_register())
+        spoil(ring);
+    submit_fn real = (submit_fn)dlsym(RTLD_NEXT, "io_uring_submit");
+    return real ? real(ring) : -ENOSYS;
+}
+
+int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+{
+    if (failing("submit"))
+        return -ENOMEM;
+    if (failing_register())
+        spoil(ring);
+    submit_wait_fn real =
+        (submit_wait_fn)dlsym(RTLD_NEXT, "io_uring_submit_and_wait");
+    return real ? real(ring, wait_nr) : -ENOSYS;
+}
+
 int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
                                struct io_uring_params *p)
 {
     const char *at = getenv("FSP_URING_FAIL_AT");
     const char *err = getenv("FSP_URING_FAIL_ERRNO");
     int n = at ? atoi(at) : 0;
-    if (atomic_fetch_add(&calls, 1) + 1 == (n > 0 ? n : 1))
+    if (!failing_register() && !failing("submit") &&
+        atomic_fetch_add(&calls, 1) + 1 == (n > 0 ? n : 1))
         return err && strcmp(err, "EPERM") == 0 ? -EPERM : -ENOMEM;
     init_fn real = (init_fn)dlsym(RTLD_NEXT, "io_uring_queue_init_params");
     return real ? real(entries, ring, p) : -ENOSYS;
