@@ -28,13 +28,21 @@ saved=$(cat "$param")
 tmp=$(mktemp -d /tmp/fsp-urfb.XXXXXX)
 pid=
 cleanup() {
-    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-    mountpoint -q "$tmp/mnt" && umount -l "$tmp/mnt"
+    if [ -n "$pid" ]; then
+        kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    fi
+    mounted && umount -l "$tmp/mnt"
     [ "$(cat "$param")" = "$saved" ] || echo "$saved" > "$param"
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 mkdir "$tmp/mnt"
+
+# From the mount table, not by stat: a dead mount would hang the stat.
+mounted() { grep -q " $tmp/mnt " /proc/self/mounts; }
 
 # start_memfs FAIL_AT ERRNO: memfs -f -o io_uring with the shim, the
 # kernel's switch on while it mounts; waits for the mount.
@@ -46,7 +54,7 @@ start_memfs() {
     pid=$!
     local up=1
     for _ in $(seq 100); do
-        mountpoint -q "$tmp/mnt" && { up=0; break; }
+        mounted && { up=0; break; }
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
@@ -74,13 +82,15 @@ fallback_case() {
     if ! start_memfs "$2" "$3"; then
         echo "FAIL: $name: memfs did not mount: $(tr '\n' ' ' < "$tmp/err")"
         [ -n "$pid" ] && { kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
-        mountpoint -q "$tmp/mnt" && umount -l "$tmp/mnt"
+        mounted && umount -l "$tmp/mnt"
         return
     fi
     local why=
-    exercise || why="file operations failed"
+    # A dead mount hangs its clients: that is a failure, not a hang here.
+    timeout -s KILL 30 bash -c "tmp=$tmp; $(declare -f exercise); exercise" ||
+        why="file operations failed"
     local transport
-    transport=$("$build/fsptool" stats "$tmp/mnt" 2>&1 | grep '^transport')
+    transport=$(timeout -s KILL 10 "$build/fsptool" stats "$tmp/mnt" 2>&1 | grep '^transport')
     case "$transport" in
     $want*) ;;
     *) why="${why:+$why; }fsptool stats says '$transport'" ;;
@@ -89,11 +99,13 @@ fallback_case() {
     grep -q "$msg" "$tmp/err" ||
         why="${why:+$why; }no fallback message"
     kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
     wait "$pid"
     local st=$?
     pid=
     [ $st = 0 ] || why="${why:+$why; }memfs exit status $st"
-    if mountpoint -q "$tmp/mnt"; then
+    if mounted; then
         why="${why:+$why; }still mounted"
         umount -l "$tmp/mnt"
     fi
@@ -116,3 +128,42 @@ fallback_case uring_fallback_submit submit ENOMEM
 fallback_case uring_fallback_register_refused register EINVAL \
     "io_uring queue [0-9]*: Invalid argument; serving over /dev/fuse" \
     "transport io_uring queues [0-9]* requests 0 (refused by the kernel)"
+
+# --- a ring that fails after INIT: too late to fall back --------------
+# The kernel was told io_uring and holds requests for queues that never
+# register, so memfs must end the session (and unmount) with an error
+# rather than leave a mount whose clients hang.  The probes before INIT
+# (one submit per ring) work; every submit after them fails.
+queues=$(getconf _NPROCESSORS_CONF)
+echo Y > "$param"
+ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD="$shim" \
+    FSP_URING_FAIL_AT="submit-after:$queues" \
+    "$build/memfs" -f -o io_uring "$tmp/mnt" 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+echo "$saved" > "$param"
+why=
+# A client now gets an answer (an error), not a wait without end.
+timeout -s KILL 10 stat "$tmp/mnt/x" >/dev/null 2>&1
+[ $? = 137 ] && why="a client hung"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+    why="${why:+$why; }memfs still running"
+    kill -KILL "$pid"
+fi
+wait "$pid"
+st=$?
+pid=
+[ $st != 0 ] || why="${why:+$why; }memfs exit status 0"
+grep -q "ending the session" "$tmp/err" || why="${why:+$why; }no message"
+if mounted; then
+    why="${why:+$why; }still mounted"
+    umount -l "$tmp/mnt"
+fi
+grep -q "AddressSanitizer\|runtime error" "$tmp/err" &&
+    why="${why:+$why; }sanitizer report"
+if [ -z "$why" ]; then
+    echo "PASS: uring_queue_fails_after_init"
+else
+    echo "FAIL: uring_queue_fails_after_init: $why; stderr: $(tr '\n' ' ' < "$tmp/err" | head -c 600)"
+fi

@@ -20,6 +20,9 @@
  *                           the rings are made, but submitting to them
  *                           fails (ENOMEM), so no registration reaches
  *                           the kernel
+ *   FSP_URING_FAIL_AT=submit-after:K
+ *                           the first K submits work (fsp's probes of
+ *                           its rings before INIT), every later one fails
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -43,6 +46,21 @@ static int failing(const char *stage)
     return at && strcmp(at, stage) == 0;
 }
 
+static atomic_int submits;
+
+/* This submit is to fail: "submit", or "submit-after:K" past the Kth. */
+static int failing_submit(void)
+{
+    const char *at = getenv("FSP_URING_FAIL_AT");
+    if (!at)
+        return 0;
+    if (strcmp(at, "submit") == 0)
+        return 1;
+    if (strncmp(at, "submit-after:", 13) != 0)
+        return 0;
+    return atomic_fetch_add(&submits, 1) >= atoi(at + 13);
+}
+
 static int failing_register(void)
 {
     return failing("register");
@@ -63,7 +81,7 @@ static void spoil(struct io_uring *ring)
 
 int io_uring_submit(struct io_uring *ring)
 {
-    if (failing("submit"))
+    if (failing_submit())
         return -ENOMEM;
     if (failing_register())
         spoil(ring);
@@ -73,7 +91,7 @@ int io_uring_submit(struct io_uring *ring)
 
 int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 {
-    if (failing("submit"))
+    if (failing_submit())
         return -ENOMEM;
     if (failing_register())
         spoil(ring);
@@ -88,7 +106,7 @@ int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
     const char *at = getenv("FSP_URING_FAIL_AT");
     const char *err = getenv("FSP_URING_FAIL_ERRNO");
     int n = at ? atoi(at) : 0;
-    if (!failing_register() && !failing("submit") &&
+    if (!failing_register() && strncmp(at ? at : "", "submit", 6) != 0 &&
         atomic_fetch_add(&calls, 1) + 1 == (n > 0 ? n : 1))
         return err && strcmp(err, "EPERM") == 0 ? -EPERM : -ENOMEM;
     init_fn real = (init_fn)dlsym(RTLD_NEXT, "io_uring_queue_init_params");
