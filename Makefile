@@ -55,6 +55,9 @@ TOOLS      := $(TOOLS_SRCS:tools/%.c=$(BUILD)/%)
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+# LD_PRELOAD shims of the shell tests (tests/shims).
+SHIMS      := $(patsubst tests/shims/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shims/*.c))
+
 ITEST_SRCS := $(sort $(wildcard tests/integration/*.c))
 ITEST      := $(BUILD)/tests/fsp-itest
 
@@ -80,7 +83,7 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
 .PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat
-all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC)
+all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -128,6 +131,12 @@ $(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# LD_PRELOAD shims of the shell tests: plain flags, so that they load
+# into any build's programs.
+$(BUILD)/tests/%.so: tests/shims/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
 
 # memfs's directory trees are tested on their own, without a mount.
 $(BUILD)/tests/test_memfs_dir: $(BUILD)/fs/memfs/dir.o

@@ -108,12 +108,13 @@ for build in "$@"; do
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/chaos.sh $build" 600 tests/chaos.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
+        run "tests/uring_fallback.sh $build" 120 tests/uring_fallback.sh "$build"
         run "tests/install.sh $build" 120 tests/install.sh "$build"
         run "tests/manpages.sh $build" 60 tests/manpages.sh "$build"
         run "tests/spdx_tool.sh" 60 tests/spdx_tool.sh
         run "tests/packages.sh" 900 tests/packages.sh
     else
-        echo "(programs.sh, usermount.sh, firstrun.sh, headers.sh, ipc.sh, memfs_memory.sh, conformance.sh, conformance_user.sh, access.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
+        echo "(the groups from programs.sh on run for the first build dir only)"
     fi
     first=0
 done

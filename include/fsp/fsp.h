@@ -590,7 +590,11 @@ void fsp_fs_stop(fsp_fs *fs);
  * SIGPIPE).  One file system per process may use this. */
 int fsp_fs_set_signal_handlers(fsp_fs *fs);
 
-/* Free the instance (after fsp_fs_run returned, or if it never ran). */
+/* Free the instance (after fsp_fs_run returned, or if it never ran).
+ * One thread, no other fsp_fs_* call on fs running or after.  Requests
+ * the file system pended and has not completed yet stay valid: it
+ * completes them with fsp_request_complete, from any thread, even after
+ * this (their answers are dropped); see there. */
 void fsp_fs_delete(fsp_fs *fs);
 
 /*
@@ -673,7 +677,17 @@ int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
  * set-user/group-ID to go after a write and fi shows one (or is NULL),
  * fsp clears it before answering, calling get_file_info and
  * set_basic_info on this thread: hold no lock those take.  The request
- * is gone afterwards. */
+ * is gone afterwards.
+ *
+ * It may come at any time, also after fsp_fs_run returned and after
+ * fsp_fs_delete: a pended request keeps alive what it points into (fsp's
+ * session and transport, and the buffers fsp passed to the callback,
+ * which the file system may still fill until this call).  Once
+ * fsp_fs_run has ended the session (it gives pending requests 10 s after
+ * unmount first), the kernel no longer waits for the answer: the call
+ * then only frees the request, touching neither the fsp_fs nor anything
+ * the file system owns.  Every pended request must be completed once,
+ * or its memory stays. */
 void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
                           const struct fsp_file_info *fi);
 

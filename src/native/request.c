@@ -63,8 +63,9 @@ fsp_request *fsp_request_pend(fsp_request *req)
     return fsp_req_detach(req);
 }
 
-void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
-                          const struct fsp_file_info *fi)
+/* fsp_request_complete with the session held open. */
+static void complete(fsp_request *req, int result, uint32_t bytes,
+                     const struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
     result = fsp_check_result(fs, "completion", result);
@@ -98,4 +99,19 @@ void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
     } else {
         fsp_reply_err(req, -EIO);
     }
+}
+
+void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
+                          const struct fsp_file_info *fi)
+{
+    struct fsp_session *se = req->se;
+    /* After fsp_fs_run ended the session, the fs may be freed already:
+     * drop the request without looking at it.  Otherwise the fs stays
+     * until fsp_session_leave. */
+    if (fsp_session_enter(se)) {
+        fsp_reply_err(req, -ENOTCONN);
+        return;
+    }
+    complete(req, result, bytes, fi);
+    fsp_session_leave(se);
 }

@@ -85,6 +85,7 @@ struct dev_transport {
     atomic_int side;     /* a side channel now: see side_receive */
     int batonfd;         /* eventfd semaphore: 1 while nobody leads */
     unsigned side_idle;  /* the leader's empty checks in a row */
+    uint64_t serial;     /* names it in threads' sets (thread_set) */
 };
 
 #define SIDE_POLL_MS 2
@@ -136,13 +137,18 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
 
 /* A thread's epoll set, made on first use for the transport it serves:
  * one for the device (tl_dev), one for the side channel's baton
- * (tl_side, see side_receive). */
+ * (tl_side, see side_receive).  It names its transport by a serial
+ * number, not its address: a thread may outlive a transport destroyed
+ * elsewhere, and a new one at the same address must not take over a set
+ * watching the old one's closed descriptors (its receive would wait
+ * forever). */
 struct thread_set {
     int ep;
-    struct dev_transport *owner;
+    uint64_t owner;   /* the transport's serial, 0: none */
 };
-static _Thread_local struct thread_set tl_dev = { -1, NULL };
-static _Thread_local struct thread_set tl_side = { -1, NULL };
+static _Thread_local struct thread_set tl_dev = { -1, 0 };
+static _Thread_local struct thread_set tl_side = { -1, 0 };
+static atomic_uint_fast64_t transport_serial;
 
 /* A new epoll set: fd with EPOLLEXCLUSIVE (so one event wakes one of
  * the threads watching it) as tag 0, and the stop eventfd as tag 1. */
@@ -166,12 +172,12 @@ static int epoll_set(int fd, int stopfd)
 /* ts's set for d, watching fd and d's stop eventfd; -errno. */
 static int thread_set(struct thread_set *ts, struct dev_transport *d, int fd)
 {
-    if (ts->ep >= 0 && ts->owner == d)
+    if (ts->ep >= 0 && ts->owner == d->serial)
         return ts->ep;
     if (ts->ep >= 0)
         close(ts->ep);
     ts->ep = epoll_set(fd, d->stopfd);
-    ts->owner = ts->ep >= 0 ? d : NULL;
+    ts->owner = ts->ep >= 0 ? d->serial : 0;
     return ts->ep;
 }
 
@@ -180,7 +186,7 @@ static void thread_set_close(struct thread_set *ts)
     if (ts->ep >= 0)
         close(ts->ep);
     ts->ep = -1;
-    ts->owner = NULL;
+    ts->owner = 0;
 }
 
 /* Wait on epoll set ep; -EINTR once stop() was called, else 0. */
@@ -301,17 +307,31 @@ static void dev_wake(struct fsp_transport *t)
     (void)r; /* a full eventfd is already readable: nothing to do */
 }
 
-static void dev_destroy(struct fsp_transport *t)
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* The descriptors go at once (ending the connection); the memory may
+ * wait for requests still out (see fsp_session_delete). */
+static void dev_close(struct fsp_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
-    if (tl_dev.owner == d)
+    if (tl_dev.owner == d->serial)
         thread_set_close(&tl_dev);
-    if (tl_side.owner == d)
+    if (tl_side.owner == d->serial)
         thread_set_close(&tl_side);
-    close(d->batonfd);
-    close(d->stopfd);
-    close(d->fd);
-    free(d);
+    close_fd(&d->batonfd);
+    close_fd(&d->stopfd);
+    close_fd(&d->fd);
+}
+
+static void dev_destroy(struct fsp_transport *t)
+{
+    dev_close(t);
+    free(t);
 }
 
 static int dev_fd(struct fsp_transport *t)
@@ -358,12 +378,14 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
         free(d);
         return NULL;
     }
+    d->serial = atomic_fetch_add(&transport_serial, 1) + 1;
     d->base.receive = dev_receive;
     d->base.send = dev_send;
     d->base.wake = dev_wake;
     d->base.thread_exit = dev_thread_exit;
     d->base.send_fd = dev_send_fd;
     d->base.dev_fd = dev_fd;
+    d->base.close = dev_close;
     d->base.destroy = dev_destroy;
     fsp_dev_transport_busy_poll(&d->base, -1);
     return &d->base;

@@ -213,6 +213,8 @@ struct fsp_request *fsp_req_detach(struct fsp_request *req)
     copy->arg = req->arg;
     copy->owned = fsp_session_transport_buf ? NULL : req->buf;
     req->buf_taken = 1;
+    /* The copy may outlive the session's owner: see fsp_session_delete. */
+    atomic_fetch_add(&se->refs, 1);
     atomic_fetch_add(&se->ndetached, 1);
     atomic_fetch_add(&se->detached_total, 1);
     return copy;

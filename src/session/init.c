@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "session/session_int.h"
 
@@ -102,8 +103,17 @@ void fsp_session_do_init(struct fsp_request *req)
     atomic_store(&se->initialized, 1);
     fsp_reply_buf(req, &o, len);
     /* The kernel holds every new request until each queue registered. */
-    if ((c->want_flags & FSP_OVER_IO_URING) && se->t->start(se->t, se) < 0)
-        fprintf(stderr, "fsp: cannot start io_uring queues\n");
+    if ((c->want_flags & FSP_OVER_IO_URING)) {
+        int r = se->t->start(se->t, se);
+        /* Too late to fall back: the kernel, told io_uring, holds every
+         * request until each queue registered, so a mount left like this
+         * only hangs its clients.  End it instead. */
+        if (r < 0) {
+            fprintf(stderr, "fsp: cannot start io_uring queues: %s; "
+                    "ending the session\n", strerror(-r));
+            fsp_session_fail(se, r);
+        }
+    }
     if (se->p.debug)
         fprintf(stderr,
                 "fsp: INIT kernel %u.%u, flags 0x%llx of 0x%llx, "

@@ -25,8 +25,9 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
         fsp_trace_reply(se, req, error, outlen);
     fsp_inflight_remove(req);
     req->replied = 1;
-    /* A backing file registered for an open that then failed. */
-    if (req->backing_id > 0) {
+    /* A backing file registered for an open that then failed (once the
+     * connection is closed, the kernel dropped it already). */
+    if (req->backing_id > 0 && !atomic_load(&se->closed)) {
         fsp_session_backing_close(se, req->backing_id);
         req->backing_id = 0;
     }
@@ -37,7 +38,27 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
     if (req->heap) {
         atomic_fetch_sub(&se->ndetached, 1);
         free(req);
+        fsp_session_put(se); /* the request's reference: may free se */
     }
+}
+
+/* A detached request may be answered after the session's owner deleted
+ * it: then only the reference the request holds keeps anything alive,
+ * and nothing is sent (the transport's descriptors are closed, their
+ * numbers maybe reused).  Returns 1 when the reply may be sent, after
+ * which late_end must follow; 0 when the request was dropped. */
+static int late_begin(struct fsp_request *req, int error)
+{
+    if (!req->heap || !fsp_session_enter(req->se))
+        return 1;
+    finish(req, error, 0);
+    return 0;
+}
+
+static void late_end(struct fsp_session *se, int heap)
+{
+    if (heap)
+        fsp_session_leave(se);
 }
 
 /* Frame iov[1..cnt) with an out-header in iov[0] and send it; *len gets
@@ -60,9 +81,16 @@ static int send_framed(struct fsp_session *se, uint64_t unique, int error,
 static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
                       int cnt)
 {
+    struct fsp_session *se = req->se;
+    int heap = req->heap;
     size_t len;
-    int r = send_framed(req->se, req->unique, error, iov, cnt, &len);
+    if (!late_begin(req, error))
+        return -ENOTCONN;
+    int r = send_framed(se, req->unique, error, iov, cnt, &len);
+    /* finish frees a detached request, but the session stays: its owner
+     * cannot let go of it before late_end. */
     finish(req, error, len);
+    late_end(se, heap);
     return r;
 }
 
@@ -76,7 +104,12 @@ int fsp_reply_err(struct fsp_request *req, int err)
 
 int fsp_reply_none(struct fsp_request *req)
 {
+    struct fsp_session *se = req->se;
+    int heap = req->heap;
+    if (!late_begin(req, 0))
+        return -ENOTCONN;
     finish(req, 0, 0);
+    late_end(se, heap);
     return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +65,14 @@ int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
     pthread_mutex_init(&se->pool_lock, NULL);
     pthread_cond_init(&se->pool_cond, NULL);
     pthread_mutex_init(&se->trace_lock, NULL);
+    atomic_init(&se->refs, 1);
     *out = se;
     return 0;
 }
 
-void fsp_session_delete(struct fsp_session *se)
+void fsp_session_put(struct fsp_session *se)
 {
-    if (!se)
+    if (atomic_fetch_sub(&se->refs, 1) != 1)
         return;
     if (se->t)
         se->t->destroy(se->t);
@@ -81,6 +83,39 @@ void fsp_session_delete(struct fsp_session *se)
     pthread_cond_destroy(&se->pool_cond);
     pthread_mutex_destroy(&se->trace_lock);
     free(se);
+}
+
+/* enter and delete each write their flag and then read the other's
+ * (sequentially consistent): a late answer either sees `closed`, or the
+ * closer sees it busy and waits for it. */
+int fsp_session_enter(struct fsp_session *se)
+{
+    atomic_fetch_add(&se->late_busy, 1);
+    if (atomic_load(&se->closed)) {
+        atomic_fetch_sub(&se->late_busy, 1);
+        return -ENOTCONN;
+    }
+    return 0;
+}
+
+void fsp_session_leave(struct fsp_session *se)
+{
+    atomic_fetch_sub(&se->late_busy, 1);
+}
+
+void fsp_session_delete(struct fsp_session *se)
+{
+    if (!se)
+        return;
+    atomic_store(&se->closed, 1);
+    while (atomic_load(&se->late_busy) > 0)
+        sched_yield();
+    /* End the connection now, whoever still holds a request: its
+     * clients get ENOTCONN rather than wait for answers that would go
+     * nowhere.  The memory goes with the last reference. */
+    if (se->t && se->t->close)
+        se->t->close(se->t);
+    fsp_session_put(se);
 }
 
 void *fsp_session_userdata(const struct fsp_session *se) { return se->userdata; }
@@ -95,6 +130,15 @@ void fsp_session_exit(struct fsp_session *se)
     ssize_t r = write(se->exit_pipe[1], &c, 1);
     (void)r; /* a full pipe already wakes the loop */
     se->t->wake(se->t);
+}
+
+void fsp_session_fail(struct fsp_session *se, int err)
+{
+    pthread_mutex_lock(&se->pool_lock);
+    if (!se->error)
+        se->error = err;
+    pthread_mutex_unlock(&se->pool_lock);
+    fsp_session_exit(se);
 }
 
 static int spawn_worker(struct fsp_session *se);
@@ -241,12 +285,16 @@ int fsp_session_join(struct fsp_session *se)
     }
     if (se->t->join)
         se->t->join(se->t);
-    /* Requests the file system completes later still point at us: give
-     * it time to answer them (their replies fail quietly now). */
-    for (int i = 0; i < 10000 && atomic_load(&se->ndetached) > 0; i++)
+    /* Clients of a lazily unmounted file system may still wait for
+     * requests the file system pended: give it time to answer them.
+     * Later answers are safe (each request holds a reference on what it
+     * points into) but dropped, see fsp_session_delete. */
+    uint64_t end = fsp_now_ns() + 10000000000u; /* 10 s, however loaded */
+    while (atomic_load(&se->ndetached) > 0 && fsp_now_ns() < end)
         usleep(1000);
     if (atomic_load(&se->ndetached) > 0)
-        fprintf(stderr, "fsp: %d pending requests never completed\n",
+        fprintf(stderr, "fsp: %d pending requests not completed by "
+                "unmount; their answers will be dropped\n",
                 atomic_load(&se->ndetached));
     if (se->ops.destroy && atomic_load(&se->initialized))
         se->ops.destroy(se->userdata);

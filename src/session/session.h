@@ -42,6 +42,8 @@ struct fsp_transport {
     void (*wake)(struct fsp_transport *t);
     /* A dispatcher thread is about to exit: drop its per-thread state. */
     void (*thread_exit)(struct fsp_transport *t);
+    /* Free the transport (closing first what close would); called when
+     * the last request that may point into it is gone. */
     void (*destroy)(struct fsp_transport *t);
 
     /* Optional, for transports with threads of their own (io_uring).
@@ -61,6 +63,12 @@ struct fsp_transport {
      * the bytes.  0 once answered, or -errno with nothing sent. */
     int (*send_fd)(struct fsp_transport *t, uint64_t unique, int fd,
                    uint64_t off, uint32_t len, uint32_t *sent);
+    /* Optional: end the connection (close every descriptor, stop and
+     * join the transport's threads) but keep the memory requests may
+     * still point into (io_uring entries) until destroy.  Called once,
+     * when the session's owner deletes it; nothing is sent afterwards.
+     * (Last, so that transports initialized by position still work.) */
+    void (*close)(struct fsp_transport *t);
 };
 
 /* FUSE over io_uring, wrapping the /dev/fuse transport `dev` (taken over)
@@ -182,7 +190,28 @@ struct fsp_session_params {
 int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
                     void *userdata, const struct fsp_session_params *p,
                     struct fsp_session **out);
+/*
+ * The owner's end of the session (after fsp_session_join, or if the loop
+ * never ran): closes the connection and drops the owner's reference.
+ * Requests detached and not yet answered hold references of their own,
+ * so the memory they point into (the session, the transport, an io_uring
+ * entry's buffer) lives until the last of them is answered; answering
+ * one now touches nothing but that memory: the reply is dropped
+ * (fsp_reply_* returns -ENOTCONN).  The owner may free userdata once this
+ * returns: see fsp_session_enter.
+ */
 void fsp_session_delete(struct fsp_session *se);
+/*
+ * A thread answering a detached request late, which wants to touch the
+ * layer above's state (userdata) as well, brackets that work with these:
+ * enter returns 0, and fsp_session_delete then waits until leave before
+ * it returns, so userdata cannot be freed under the caller; or -ENOTCONN
+ * when the session was deleted already: the caller must touch nothing
+ * of the layer above and just drop the request (any fsp_reply_*).
+ * Nests; any thread holding a reference (a detached request).
+ */
+int fsp_session_enter(struct fsp_session *se);
+void fsp_session_leave(struct fsp_session *se);
 void *fsp_session_userdata(const struct fsp_session *se);
 const struct fsp_conn *fsp_session_conn(const struct fsp_session *se);
 int fsp_session_debug(const struct fsp_session *se);
@@ -192,6 +221,10 @@ int fsp_session_debug(const struct fsp_session *se);
 int fsp_session_loop(struct fsp_session *se);
 /* Ask the loop to finish.  Async-signal-safe. */
 void fsp_session_exit(struct fsp_session *se);
+/* Make the loop finish with error err (-errno; the first error given
+ * wins): for a transport that can no longer serve.  Any thread but a
+ * signal handler. */
+void fsp_session_fail(struct fsp_session *se, int err);
 int fsp_session_exited(const struct fsp_session *se);
 
 /* Handle one received request of `len` bytes in buf (bufsize long; what
@@ -248,7 +281,8 @@ int fsp_req_on_interrupt(struct fsp_request *req,
 
 /* Detach a request so it can outlive its handler (asynchronous
  * completion): the copy keeps the receive buffer, which the dispatcher
- * thread replaces.  Returns the heap copy or NULL. */
+ * thread replaces, and a reference on the session (and so on the
+ * transport), dropped by its one reply.  Returns the heap copy or NULL. */
 struct fsp_request *fsp_req_detach(struct fsp_request *req);
 
 /* Replies, each named after what it answers.  Return 0 or the

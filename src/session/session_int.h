@@ -17,6 +17,14 @@ struct fsp_session {
     struct fsp_conn conn;
     atomic_int initialized;
     atomic_int exited;
+    /* Lifetime (see fsp_session_delete): the owner holds one reference
+     * and every detached request one more; the last one frees.  Once
+     * `closed`, the connection is gone and late answers are dropped;
+     * `late_busy` counts threads between fsp_session_enter and _leave,
+     * which the closer waits out. */
+    atomic_uint refs;
+    atomic_int closed;
+    atomic_int late_busy;
     atomic_int ndetached;            /* requests answered later, still out */
     atomic_uint_fast64_t detached_total;   /* and how many ever were */
     atomic_uint_fast64_t spliced_total;    /* READs answered by splice */
@@ -45,6 +53,8 @@ void fsp_session_do_init(struct fsp_request *req);
 void fsp_trace_request(struct fsp_session *se, const struct fsp_request *req);
 void fsp_trace_reply(struct fsp_session *se, const struct fsp_request *req,
                      int error, size_t outlen);
+/* Drop one reference; the last one frees the session (session.c). */
+void fsp_session_put(struct fsp_session *se);
 /* Interrupt table (dispatch.c). */
 void fsp_inflight_remove(struct fsp_request *req);
 

@@ -85,6 +85,7 @@ struct uring_queue {
     uint64_t last_ns;            /* when this queue got a request */
     int donefd;                  /* eventfd: late replies to commit */
     pthread_mutex_t done_lock;
+    int lock_ok;                 /* done_lock is initialized */
     struct uring_ent *done;      /* entries answered by other threads */
 };
 
@@ -348,6 +349,7 @@ static void *queue_main(void *arg)
     arm_done_poll(q);
     io_uring_submit(&q->ring);
 
+    int failed = 0;
     while (live > 0) {
         struct io_uring_cqe *cqe;
         /* Queued commits go out with the wait for the next completion
@@ -358,8 +360,10 @@ static void *queue_main(void *arg)
             int r = io_uring_submit_and_wait(&q->ring, have ? 0 : 1);
             if (r == -EINTR)
                 continue;
-            if (r < 0)
+            if (r < 0) {
+                failed = r;
                 break;
+            }
             if (!have && io_uring_peek_cqe(&q->ring, &cqe))
                 continue;
         }
@@ -383,6 +387,14 @@ static void *queue_main(void *arg)
             continue;
         }
         serve_entry(ut, tag);
+    }
+    if (failed) {
+        /* The kernel never hears that this queue is gone: it holds the
+         * requests for it (all of them, if the queue never registered)
+         * forever.  End the session rather than leave a hung mount. */
+        fprintf(stderr, "fsp: io_uring queue %u: %s; ending the session\n",
+                q->qid, strerror(-failed));
+        fsp_session_fail(ut->se, failed);
     }
     return NULL;
 }
@@ -415,7 +427,7 @@ static void ur_join(struct fsp_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_wake(t);
-    for (unsigned i = 0; i < ut->nqueues; i++)
+    for (unsigned i = 0; ut->queues && i < ut->nqueues; i++)
         if (ut->queues[i].running) {
             pthread_join(ut->queues[i].thread, NULL);
             ut->queues[i].running = 0;
@@ -425,37 +437,101 @@ static void ur_join(struct fsp_transport *t)
 static void ur_describe(struct fsp_transport *t, FILE *f)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
+    if (!ut->queues) {
+        /* Not offered by the kernel, or the rings could not be made. */
+        fprintf(f, "transport /dev/fuse (io_uring not in use)\n");
+        return;
+    }
     fprintf(f, "transport io_uring queues %u requests %llu%s\n", ut->nqueues,
             (unsigned long long)atomic_load(&ut->requests),
             atomic_load(&ut->failed) ? " (refused by the kernel)" : "");
 }
 
-static void free_queues(struct uring_transport *ut)
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Rings and descriptors of the queues; their entries' memory stays. */
+static void close_queues(struct uring_transport *ut)
 {
     for (unsigned i = 0; ut->queues && i < ut->nqueues; i++) {
         struct uring_queue *q = &ut->queues[i];
         if (q->ring_ok)
             io_uring_queue_exit(&q->ring);
-        if (q->donefd > 0) {
+        q->ring_ok = 0;
+        if (q->donefd > 0)
             close(q->donefd);
+        q->donefd = 0;
+    }
+}
+
+static void free_queues(struct uring_transport *ut)
+{
+    close_queues(ut);
+    for (unsigned i = 0; ut->queues && i < ut->nqueues; i++) {
+        struct uring_queue *q = &ut->queues[i];
+        if (q->lock_ok)
             pthread_mutex_destroy(&q->done_lock);
-        }
         for (unsigned j = 0; j < QUEUE_DEPTH; j++)
             free(q->ents[j].mem);
     }
     free(ut->queues);
     ut->queues = NULL;
+    /* No queues, and nothing may look for them: with the count left
+     * behind, find_ent (every reply once a failed setup fell back to
+     * /dev/fuse) and ur_join walked the freed array. */
+    ut->nqueues = 0;
+}
+
+/* End the connection: a request pended from a ring keeps pointing into
+ * its entry's buffer, which stays until ur_destroy (the session's last
+ * reference); its late reply is never sent here after this. */
+static void ur_close(struct fsp_transport *t)
+{
+    struct uring_transport *ut = (struct uring_transport *)t;
+    ur_join(t);
+    close_queues(ut);
+    close_fd(&ut->stopfd);
+    close_fd(&ut->fd);
+    if (ut->dev->close)
+        ut->dev->close(ut->dev);
 }
 
 static void ur_destroy(struct fsp_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
-    ur_join(t);
+    ur_close(t);
     free_queues(ut);
-    close(ut->stopfd);
-    close(ut->fd);
     ut->dev->destroy(ut->dev);
     free(ut);
+}
+
+/* A no-op through the ring and back.  Some sandboxes let io_uring_setup
+ * through but not io_uring_enter; found out only after INIT, that would
+ * leave the kernel holding every request for queues that never
+ * register, so find it out now, while /dev/fuse can still take over. */
+static int probe_ring(struct io_uring *ring)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+    struct io_uring_cqe *cqe;
+    if (!sqe)
+        return -EBUSY;
+    io_uring_prep_nop(sqe);
+    int r;
+    do
+        r = io_uring_submit_and_wait(ring, 1);
+    while (r == -EINTR);
+    if (r < 0)
+        return r;
+    r = io_uring_peek_cqe(ring, &cqe);
+    if (r < 0)
+        return r;
+    r = cqe->res;
+    io_uring_cqe_seen(ring, cqe);
+    return r < 0 ? r : 0;
 }
 
 /* Rings and buffers, made before INIT is answered so that a failure here
@@ -480,6 +556,7 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
             return -errno;
         }
         pthread_mutex_init(&q->done_lock, NULL);
+        q->lock_ok = 1;
         struct io_uring_params p = { .flags = IORING_SETUP_SQE128 };
         int r = io_uring_queue_init_params(2 * QUEUE_DEPTH + 4, &q->ring, &p);
         if (r < 0) {
@@ -487,6 +564,11 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
             return r;
         }
         q->ring_ok = 1;
+        r = probe_ring(&q->ring);
+        if (r < 0) {
+            free_queues(ut);
+            return r;
+        }
         for (unsigned j = 0; j < QUEUE_DEPTH; j++) {
             struct uring_ent *e = &q->ents[j];
             e->q = q;
@@ -525,6 +607,7 @@ struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
     ut->base.wake = ur_wake;
     ut->base.thread_exit = ur_thread_exit;
     ut->base.dev_fd = ur_dev_fd;
+    ut->base.close = ur_close;
     ut->base.destroy = ur_destroy;
     ut->base.prepare = ur_prepare;
     ut->base.start = ur_start;
