@@ -97,9 +97,17 @@ static void ll_lookup(struct fsp_request *r)
     CALL(lookup, r, r->nodeid, name);
 }
 
+/* Forgets are never answered, not even a malformed one. */
+#define FORGET_ARG(type, name, r)                                \
+    const struct type *name = fsp_req_arg(r, sizeof *name);      \
+    if (!name) {                                                 \
+        fsp_reply_none(r);                                       \
+        return;                                                  \
+    }
+
 static void ll_forget(struct fsp_request *r)
 {
-    ARG(fsp_forget_in, in, r);
+    FORGET_ARG(fsp_forget_in, in, r);
     if (!session_of(r)->op.forget) {
         fsp_reply_none(r);
         return;
@@ -110,7 +118,7 @@ static void ll_forget(struct fsp_request *r)
 static void ll_batch_forget(struct fsp_request *r)
 {
     struct fuse_session *se = session_of(r);
-    ARG(fsp_batch_forget_in, in, r);
+    FORGET_ARG(fsp_batch_forget_in, in, r);
     size_t count = in->count;
     if (r->arglen < sizeof *in + count * sizeof(struct fsp_forget_one)) {
         fsp_reply_none(r);
