@@ -502,17 +502,24 @@ static void ll_poll(struct fsp_request *r)
     }
     struct fuse_file_info fi = file_info(in->fh);
     fi.poll_events = in->events;
+    /* The handle is the program's once poll has it; made only when the
+     * request gets that far (a refused one would leak it). */
+    struct fuse_req *req = begin(se, r);
+    if (!req)
+        return;
     struct fuse_pollhandle *ph = NULL;
     if (in->flags & FSP_POLL_SCHEDULE_NOTIFY) {
         ph = malloc(sizeof *ph);
         if (!ph) {
-            fsp_reply_err(r, -ENOMEM);
+            fuse_reply_err(req, ENOMEM);
+            fsp_fuse_req_end(req);
             return;
         }
         ph->kh = in->kh;
         ph->se = se;
     }
-    CALL(poll, r, r->nodeid, &fi, ph);
+    se->op.poll(req, r->nodeid, &fi, ph);
+    fsp_fuse_req_end(req);
 }
 
 static void ll_fallocate(struct fsp_request *r)
