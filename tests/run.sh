@@ -90,6 +90,7 @@ for build in "$@"; do
         run "tests/compat/system_install.sh $build" 120 tests/compat/system_install.sh "$build"
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
+        run "tests/fuzz.sh" 900 tests/fuzz.sh
     else
         echo "(programs.sh, usermount.sh, conformance.sh, conformance_user.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
     fi
