@@ -126,6 +126,19 @@ static int fh_req(struct fh_ctx *c, uint32_t opcode, uint64_t node,
     fh_reply.len = 0;
     if (fsp_session_process(c->fs->se, fh_rbuf, h->len, FH_BUFSIZE))
         fh_bad("a request kept its buffer");
+    if (getenv("FSP_FAULT_TRACE")) {
+        char shown[25] = "";
+        size_t k;
+        for (k = 0; k < blen && k < 24; k++)
+            shown[k] = ((const char *)b)[k] ? ((const char *)b)[k] : '/';
+        shown[k] = 0;
+        uint64_t first = 0;
+        if (alen >= 8)
+            memcpy(&first, a, 8);
+        printf("    request %u node %llu [%llu|%s]: %d\n", opcode,
+               (unsigned long long)node, (unsigned long long)first, shown,
+               fh_reply.error);
+    }
     int want = opcode == FSP_OP_FORGET || opcode == FSP_OP_BATCH_FORGET ? 0 : 1;
     if (fh_reply.replies != want) {
         char why[64];
@@ -261,6 +274,7 @@ static void fh_dump_node(struct fh_text *t, const struct memfs *m,
 }
 
 /* The whole tree and the volume's counters; the caller frees .s. */
+__attribute__((unused))
 static struct fh_text fh_dump(const struct fh_ctx *c)
 {
     struct fh_text t = { 0 };
