@@ -82,7 +82,7 @@ PC         := $(BUILD)/pkgconfig/fsp.pc
 # (tests/fuzz.sh: the corpus as a regression test, then fuzzing).
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_SECONDS ?= 300
+FUZZ_SECONDS ?= 600
 
 .PHONY: fuzz fuzz-build fuzz-targets
 .PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat
