@@ -27,6 +27,7 @@
 #endif
 #endif
 #ifdef HAVE_LSAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -519,6 +520,16 @@ static int one_seed(uint64_t seed, int requests)
 }
 
 static long seeds = 200;
+static uint64_t cur_seed;
+
+#ifdef HAVE_LSAN
+/* An ASan report ends the process: say which seed reproduces it. */
+static void say_seed(void)
+{
+    fprintf(stderr, "fault_callbacks: died in seed %llu (FSP_FAULT_SEED=%llu)\n",
+            (unsigned long long)cur_seed, (unsigned long long)cur_seed);
+}
+#endif
 static uint64_t only_seed;
 
 static void fault_callbacks_random(void)
@@ -530,8 +541,11 @@ static void fault_callbacks_random(void)
             check_failed = 1;
         return;
     }
+#ifdef HAVE_LSAN
+    __asan_set_death_callback(say_seed);
+#endif
     for (long s = 1; s <= seeds; s++)
-        if (!one_seed((uint64_t)s, 300))
+        if (!one_seed(cur_seed = (uint64_t)s, 300))
             bad++;
     printf("  %ld seeds x 300 requests, %ld callbacks failed on purpose, "
            "%ld seeds went wrong\n", seeds, injected, bad);
@@ -542,8 +556,9 @@ static void fault_callbacks_random(void)
 /* Found by the random workload (faults or not): a directory renamed
  * below itself went, with its subtree, off memfs's tree and leaked, and a
  * rename into a regular file gave the file entries (a loop in fsp's
- * parents, leaks, a use after free at unmount).  The kernel refuses both
- * from its dentry cache; fsp (and memfs) must too. */
+ * parents, leaks, a use after free at unmount), and one into a removed
+ * directory a use after free at unmount.  The kernel refuses these from
+ * its dentry cache; fsp (and memfs) must too. */
 static void rename_checks(void)
 {
     static struct fsp_fs_interface iface;
@@ -578,6 +593,14 @@ static void rename_checks(void)
     ri.newdir = 1;
     CHECK_EQ(fh_req(&c, FSP_OP_RENAME, f, &ri, sizeof ri, "a\0z", 4, NULL, 0),
              -ENOTDIR);
+    /* into a directory already removed (but still known): ENOENT, or
+     * the removed directory would free a name still in use at unmount */
+    REQUIRE(fh_req(&c, FSP_OP_MKDIR, 1, &mi, sizeof mi, "gone", 5, NULL, 0) == 0);
+    uint64_t gone = ((const struct fsp_entry_out *)fh_reply.body)->nodeid;
+    REQUIRE(fh_req(&c, FSP_OP_RMDIR, 1, "gone", 5, NULL, 0, NULL, 0) == 0);
+    ri.newdir = gone;
+    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "f\0f", 4, NULL, 0),
+             -ENOENT);
     /* a sibling move still works */
     REQUIRE(fh_req(&c, FSP_OP_MKDIR, 1, &mi, sizeof mi, "d", 2, NULL, 0) == 0);
     ri.newdir = b;
