@@ -29,6 +29,12 @@ ifeq ($(SAN),tsan)
   CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
   LDFLAGS += -fsanitize=thread
 endif
+# libFuzzer builds (make fuzz-build): everything instrumented for
+# coverage and checked by ASan+UBSan; only the fuzz targets link libFuzzer.
+ifeq ($(SAN),fuzz)
+  CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+endif
 ifneq ($(WERROR),)
   WARN += -Werror
 endif
@@ -82,6 +88,14 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
+# Fuzz targets (tests/fuzz, clang's libFuzzer): `make fuzz-build` builds
+# them in build-fuzz/fuzz/, `make fuzz FUZZ_SECONDS=N` runs each for N s
+# (tests/fuzz.sh: the corpus as a regression test, then fuzzing).
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 600
+
+.PHONY: fuzz fuzz-build fuzz-targets
 .PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
@@ -138,6 +152,22 @@ $(BUILD)/tests/%.so: tests/shims/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
 
+# Fault injection (tests/unit/test_fault_*.c) serves memfs in-process; the
+# allocation test wraps the allocator of everything it links, so it can
+# fail the Nth malloc/calloc/realloc/strdup of fsp and memfs.
+MEMFS_LIB_OBJS := $(filter-out %/main.o,$(MEMFS_SRCS:%.c=$(BUILD)/%.o))
+FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+$(BUILD)/tests/test_fault_%: $(BUILD)/tests/unit/test_fault_%.o $(MEMFS_LIB_OBJS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(if $(filter alloc,$*),$(FAULT_WRAP)) -o $@ $^ $(LDLIBS)
+
+# The long fault-injection runs (the short ones are unit tests).
+.PHONY: faults
+faults:
+	$(MAKE) -j2 SAN=asan build-asan/tests/test_fault_alloc build-asan/tests/test_fault_callbacks
+	FSP_FAULT_LONG=1 build-asan/tests/test_fault_alloc
+	FSP_FAULT_LONG=1 build-asan/tests/test_fault_callbacks
+
 # memfs's directory trees are tested on their own, without a mount.
 $(BUILD)/tests/test_memfs_dir: $(BUILD)/fs/memfs/dir.o
 
@@ -153,6 +183,27 @@ $(BUILD)/fsp-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 
 $(BUILD)/fsp-chaos: $(CHAOS_SRCS:%.c=$(BUILD)/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# What each target drives besides libfsp.
+$(BUILD)/fuzz/fuzz_native: $(MEMFS_LIB_OBJS)
+$(BUILD)/fuzz/fuzz_fuse3 $(BUILD)/fuzz/fuzz_fuse_opt $(BUILD)/fuzz/fuzz_cmdline: $(COMPAT3_OBJS)
+
+.SECONDARY: $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%.o)
+fuzz-targets: $(FUZZ_BINS)
+
+fuzz-build:
+	$(MAKE) -j2 CC=clang SAN=fuzz WERROR=1 fuzz-targets
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz.sh build-fuzz
 
 run: $(MEMFS) $(BUILD)/fsptool
 	@mkdir -p mnt

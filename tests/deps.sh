@@ -22,6 +22,7 @@ need_pkg libc6-dev
 need_pkg liburing-dev
 need_cmd clang clang
 need_cmd g++ g++                    # headers.sh: the public headers in C++17
+need_pkg libclang-rt-14-dev   # libFuzzer's runtime: make fuzz-build, tests/fuzz.sh
 need_cmd fusermount3 fuse3
 need_cmd git git
 need_cmd sqlite3 sqlite3

@@ -113,6 +113,7 @@ for build in "$@"; do
         run "tests/manpages.sh $build" 60 tests/manpages.sh "$build"
         run "tests/spdx_tool.sh" 60 tests/spdx_tool.sh
         run "tests/packages.sh" 900 tests/packages.sh
+        run "tests/fuzz.sh" 900 tests/fuzz.sh
     else
         echo "(the groups from programs.sh on run for the first build dir only)"
     fi

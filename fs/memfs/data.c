@@ -113,6 +113,27 @@ void data_read(const struct node *n, void *buf, uint64_t off, size_t len)
     }
 }
 
+/* Pages a write made but has not filled yet: gone again if it fails. */
+#define PAGE_NEW (-1)
+
+/* Remove the pages of [first, upto) marked PAGE_NEW; accounting is the
+ * caller's. */
+static void pages_unmake(struct node *n, uint64_t first, uint64_t upto)
+{
+    int found;
+    size_t i = page_find(n, first, &found);
+    while (i < n->npages && n->pages[i].no < upto) {
+        if (n->pages[i].unwritten != PAGE_NEW) {
+            i++;
+            continue;
+        }
+        free(n->pages[i].bytes);
+        memmove(&n->pages[i], &n->pages[i + 1],
+                (n->npages - i - 1) * sizeof *n->pages);
+        n->npages--;
+    }
+}
+
 int data_write(struct memfs *m, struct node *n, const void *buf, uint64_t off,
                size_t len, size_t *done)
 {
@@ -126,22 +147,37 @@ int data_write(struct memfs *m, struct node *n, const void *buf, uint64_t off,
                                               MEMFS_PAGE, 1);
     uint64_t spare = got / MEMFS_PAGE;
     memfs_release(m, 0, got - spare * MEMFS_PAGE);
-    while (len > 0) {
+    /* Make every page first and copy after: running out of memory then
+     * leaves the file as it was (ENOMEM), never half overwritten. */
+    uint64_t first = off / MEMFS_PAGE, last = (off + len - 1) / MEMFS_PAGE;
+    uint64_t no, made = 0;
+    for (no = first; no <= last; no++) {
+        if (page_get(n, no))
+            continue;
+        if (made == spare)
+            break;  /* the space ends here: so does the write */
+        struct page *p = page_add(n, no, 0);
+        if (!p) {
+            pages_unmake(n, first, no);
+            memfs_release(m, 0, spare * MEMFS_PAGE);
+            return -ENOMEM;
+        }
+        p->unwritten = PAGE_NEW;
+        made++;
+    }
+    uint64_t end = no > last ? off + len : no * MEMFS_PAGE;
+    while (off < end) {
         uint64_t in = off % MEMFS_PAGE;
-        size_t chunk = MEMFS_PAGE - in < len ? MEMFS_PAGE - in : len;
+        size_t chunk = MEMFS_PAGE - in < end - off ? MEMFS_PAGE - in
+                                                   : (size_t)(end - off);
         struct page *p = page_get(n, off / MEMFS_PAGE);
-        if (!p && spare > 0 && (p = page_add(n, off / MEMFS_PAGE, 0)))
-            spare--;
-        if (!p)
-            break;
         memcpy(p->bytes + in, src, chunk);
         p->unwritten = 0;
         src += chunk;
         off += chunk;
-        len -= chunk;
         *done += chunk;
     }
-    memfs_release(m, 0, spare * MEMFS_PAGE);
+    memfs_release(m, 0, (spare - made) * MEMFS_PAGE);
     return *done ? 0 : -ENOSPC;
 }
 

@@ -412,6 +412,10 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
     struct node *odir = old_parent, *ndir = new_parent, *n = node, *old;
     int err;
 
+    if (!S_ISDIR(odir->type) || !S_ISDIR(ndir->type))
+        return -ENOTDIR;  /* only directories hold entries */
+    if (!ndir->names)  /* a removed directory takes no new names */
+        return -ENOENT;
     struct entry *src = dir_find(m, odir, old_name);
     if (!src || src->node != n)
         return -ENOENT;

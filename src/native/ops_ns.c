@@ -140,6 +140,24 @@ static int check_replace(struct fsp_request *req, struct fsp_node *newp,
     return 0;
 }
 
+/* Whether directory `dir` (a file index) is node n or one of its
+ * ancestors, by the names the kernel looked up.  Moving a directory below
+ * itself would cut it and its subtree off the tree (lost to every walk,
+ * never freed).  The kernel refuses such a rename, but from its dentry
+ * cache, which may be stale; so fsp refuses it too, as rename(2) does. */
+static int is_ancestor(struct fsp_fs *fs, uint64_t dir, struct fsp_node *n)
+{
+    int found = 0;
+    pthread_mutex_lock(&fs->nodes.lock);
+    for (; n; n = n->parent)
+        if (n->index == dir) {
+            found = 1;
+            break;
+        }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return found;
+}
+
 void fsp_op_rename(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -166,6 +184,10 @@ void fsp_op_rename(struct fsp_request *req)
         r = check_name(fs, oldname);
     if (!r)
         r = check_name(fs, newname);
+    /* Both ends are directories by the kernel's rules; a file system
+     * told otherwise would give a file entries. */
+    if (!r && (!S_ISDIR(oldp->type) || !S_ISDIR(newp->type)))
+        r = -ENOTDIR;
     if (!r && (flags & ~(FSP_RENAME_NOREPLACE | FSP_RENAME_EXCHANGE)))
         r = -EINVAL;
     if (!r && !fs->fi.rename)
@@ -180,8 +202,13 @@ void fsp_op_rename(struct fsp_request *req)
     struct fsp_file_info sfi = { 0 }, dfi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
     r = peek_child(req, oldp, oldname, &src, &sfi);
+    if (!r && S_ISDIR(sfi.mode) && is_ancestor(fs, sfi.index, newp))
+        r = -EINVAL;
     if (!r) {
         int t = peek_child(req, newp, newname, &dst, &dfi);
+        if (t == 0 && (flags & FSP_RENAME_EXCHANGE) && S_ISDIR(dfi.mode) &&
+            is_ancestor(fs, dfi.index, oldp))
+            t = -EINVAL;
         if (t == 0) {
             if ((flags & FSP_RENAME_NOREPLACE) && sfi.index != dfi.index)
                 r = -EEXIST;

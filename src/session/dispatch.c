@@ -163,7 +163,12 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
         break;
     default:
         if (!atomic_load(&se->initialized)) {
-            fsp_reply_err(&req, -EIO);
+            /* Forgets are never answered, not even this way. */
+            if (in->opcode == FSP_OP_FORGET ||
+                in->opcode == FSP_OP_BATCH_FORGET)
+                fsp_reply_none(&req);
+            else
+                fsp_reply_err(&req, -EIO);
             break;
         }
         if (in->opcode >= FSP_LL_OPS_MAX || !se->ops.op[in->opcode]) {

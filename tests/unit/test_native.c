@@ -107,6 +107,11 @@ static void session_rules(void)
     send_req(se, FSP_OP_GETATTR, 1, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16,
              NULL, 0);
     CHECK_EQ(last_out()->error, -EIO);
+    /* ... but a FORGET still gets no reply (found by fuzz_native). */
+    mt.sends = 0;
+    struct fsp_forget_in fgi = { .nlookup = 1 };
+    send_req(se, FSP_OP_FORGET, 1, &fgi, sizeof fgi, NULL, 0);
+    CHECK_EQ(mt.sends, 0);
 
     do_init(se);
     const struct fsp_init_out *io =

@@ -97,9 +97,17 @@ static void ll_lookup(struct fsp_request *r)
     CALL(lookup, r, r->nodeid, name);
 }
 
+/* Forgets are never answered, not even a malformed one. */
+#define FORGET_ARG(type, name, r)                                \
+    const struct type *name = fsp_req_arg(r, sizeof *name);      \
+    if (!name) {                                                 \
+        fsp_reply_none(r);                                       \
+        return;                                                  \
+    }
+
 static void ll_forget(struct fsp_request *r)
 {
-    ARG(fsp_forget_in, in, r);
+    FORGET_ARG(fsp_forget_in, in, r);
     if (!session_of(r)->op.forget) {
         fsp_reply_none(r);
         return;
@@ -110,7 +118,7 @@ static void ll_forget(struct fsp_request *r)
 static void ll_batch_forget(struct fsp_request *r)
 {
     struct fuse_session *se = session_of(r);
-    ARG(fsp_batch_forget_in, in, r);
+    FORGET_ARG(fsp_batch_forget_in, in, r);
     size_t count = in->count;
     if (r->arglen < sizeof *in + count * sizeof(struct fsp_forget_one)) {
         fsp_reply_none(r);
@@ -494,17 +502,24 @@ static void ll_poll(struct fsp_request *r)
     }
     struct fuse_file_info fi = file_info(in->fh);
     fi.poll_events = in->events;
+    /* The handle is the program's once poll has it; made only when the
+     * request gets that far (a refused one would leak it). */
+    struct fuse_req *req = begin(se, r);
+    if (!req)
+        return;
     struct fuse_pollhandle *ph = NULL;
     if (in->flags & FSP_POLL_SCHEDULE_NOTIFY) {
         ph = malloc(sizeof *ph);
         if (!ph) {
-            fsp_reply_err(r, -ENOMEM);
+            fuse_reply_err(req, ENOMEM);
+            fsp_fuse_req_end(req);
             return;
         }
         ph->kh = in->kh;
         ph->se = se;
     }
-    CALL(poll, r, r->nodeid, &fi, ph);
+    se->op.poll(req, r->nodeid, &fi, ph);
+    fsp_fuse_req_end(req);
 }
 
 static void ll_fallocate(struct fsp_request *r)

@@ -1,0 +1,103 @@
+/*
+ * libFuzzer target: fsp's own request decoder (session layer and native
+ * API) with memfs behind it, fed requests as if read from /dev/fuse.
+ * No kernel: the session runs over an in-memory transport whose send
+ * checks every reply (frames.h).  One fresh memfs per input, so a crash
+ * reproduces from its input alone.
+ *
+ * Mode bits (byte 0): 0 INIT first; 1 stateless opens (no OPEN/RELEASE,
+ * READDIR with fh 0: listing snapshots); 2 case-insensitive; 3 POSIX
+ * ACLs; 4 default_permissions (the kernel checks modes); 5 an older
+ * kernel's INIT (7.31) instead of 7.45.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "frames.h"
+#include "native/fs_int.h"
+#include "session/session.h"
+#include "../../fs/memfs/memfs.h"
+
+static ssize_t t_receive(struct fsp_transport *t, void *b, size_t s)
+{
+    (void)t; (void)b; (void)s;
+    return -ENODEV;
+}
+
+static int t_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+{
+    (void)t;
+    return fz_check_send(iov, cnt);
+}
+
+static void t_wake(struct fsp_transport *t) { (void)t; }
+static void t_destroy(struct fsp_transport *t) { (void)t; }
+
+static struct fsp_transport transport = {
+    .receive = t_receive, .send = t_send, .wake = t_wake,
+    .destroy = t_destroy,
+};
+
+static struct fsp_fs *cur_fs;
+
+static int process(void *buf, size_t len)
+{
+    return fsp_session_process(cur_fs->se, buf, len, FZ_BUFSIZE);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    uint8_t mode = data[0];
+    struct memfs m;
+    if (memfs_init(&m, 8u << 20, 200, mode & 4, "fuzz"))
+        abort();
+    struct fsp_volume_params vp = {
+        .size = sizeof vp,
+        .flags = (mode & 4 ? FSP_VOL_CASE_INSENSITIVE : 0) |
+                 (mode & 8 ? FSP_VOL_POSIX_ACL : 0) |
+                 (mode & 16 ? FSP_VOL_DEFAULT_PERMS : 0),
+        .file_info_timeout_ms = 1000,
+        .max_file_size = 64u << 20,
+        .fsname = "memfs",
+    };
+    struct fsp_fs_interface iface = memfs_interface;
+    m.stateless = (mode & 2) != 0;
+    if (m.stateless)
+        iface.flags |= FSP_IFACE_STATELESS_OPENS;
+    struct fsp_fs *fs;
+    if (fsp_fs_new(&vp, &iface, &m, &fs))
+        abort();
+    fs->mopts.default_permissions = (mode & 16) != 0;
+    struct fsp_ll_ops ops;
+    fsp_native_ll_ops(&ops);
+    if (fsp_session_new(&transport, &ops, fs, NULL, &fs->se))
+        abort();
+    /* What fsp_fs_mount does once mounted: the root becomes node 1. */
+    struct fsp_request req = { .se = fs->se };
+    void *ctx = NULL;
+    struct fsp_file_info fi = { 0 };
+    if (fs->fi.lookup(&req, NULL, "/", &ctx, &fi))
+        abort();
+    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    if (!fs->root)
+        abort();
+    cur_fs = fs;
+
+    fz_reset();
+    if (mode & 1)
+        fz_init(process, mode & 32 ? 31 : 45);
+    fz_run_frames(data + 1, size - 1, process);
+
+    fsp_fs_delete(fs);
+    memfs_destroy(&m);
+    cur_fs = NULL;
+    return 0;
+}
