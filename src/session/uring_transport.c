@@ -445,6 +445,9 @@ static void free_queues(struct uring_transport *ut)
     }
     free(ut->queues);
     ut->queues = NULL;
+    /* After a failed ur_prepare the session goes on over /dev/fuse, and
+     * every reply still passes find_ent and ur_join: no queues left. */
+    ut->nqueues = 0;
 }
 
 static void ur_destroy(struct fsp_transport *t)
