@@ -14,6 +14,7 @@ fsp_elf_machine() {
     od -An -tu2 -j18 -N2 "$1" 2>/dev/null | tr -d ' '
 }
 
+# shellcheck disable=SC2034  # FSP_EMULATOR is for the sourcing script
 fsp_emulated() {
     FSP_EMULATOR=
     fsp_m=$(fsp_elf_machine "$1")

@@ -17,6 +17,7 @@ check() { local name=$1; shift; if "$@" >"$tmp/log" 2>&1; then pass "$name"; els
 # flags inside FUSE requests keep the kernel's x86 values, which mean
 # other flags to aarch64 code (x86 O_DIRECTORY is aarch64's O_DIRECT),
 # and the backing-file ioctls are not translated: those cases SKIP.
+# shellcheck source=tests/emulated.sh
 . "$(dirname "$0")/emulated.sh"
 emu_skip() { # emu_skip NAME WHY: true (SKIP printed) when emulated
     fsp_emulated "$build/passthrough" || return 1
