@@ -71,7 +71,8 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
-.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat
+.PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat \
+        arm64 test-arm64
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
@@ -158,6 +159,18 @@ test-tsan: deps
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+# aarch64 with Debian's cross toolchain into build-arm64 (docs/arm64.md);
+# test-arm64 runs the portable suites on it under qemu-user beside the
+# native ones (tests/arm64.sh, which tests/run.sh runs too).
+ARM64_BUILD ?= build-arm64$(if $(SAN),-$(SAN))
+arm64:
+	$(MAKE) CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar \
+	    OBJCOPY=aarch64-linux-gnu-objcopy BUILD=$(ARM64_BUILD) all
+
+test-arm64: deps
+	$(MAKE) -j2 WERROR=1 all
+	tests/arm64.sh $(BUILD)
 
 # The explicit, reversible system-wide step for the libfuse libraries
 # (root); the build itself never installs anything.

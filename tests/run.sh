@@ -29,7 +29,10 @@ fi
 passed=0
 failed=0
 log=$(mktemp /tmp/fsp-run.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# Each run's output, for tests/arm64.sh to set the emulated counts beside.
+export FSP_NATIVE_LOGS
+FSP_NATIVE_LOGS=$(mktemp -d /tmp/fsp-run-logs.XXXXXX)
+trap 'rm -rf "$log" "$FSP_NATIVE_LOGS"' EXIT
 
 # run NAME SECONDS COMMAND...: show output, count its PASS/FAIL lines.
 run() {
@@ -40,6 +43,7 @@ run() {
     rc=${PIPESTATUS[0]}
     p=$(grep -c '^PASS: ' "$log")
     f=$(grep -c '^FAIL: ' "$log")
+    cp "$log" "$FSP_NATIVE_LOGS/$(printf '%s' "$*" | tr -c 'A-Za-z0-9_.-' '_')"
     passed=$((passed + p))
     failed=$((failed + f))
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -90,8 +94,9 @@ for build in "$@"; do
         run "tests/compat/system_install.sh $build" 120 tests/compat/system_install.sh "$build"
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
+        run "tests/arm64.sh $build" 900 tests/arm64.sh "$build"
     else
-        echo "(programs.sh, usermount.sh, conformance.sh, conformance_user.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh and uring.sh run for the first build dir only)"
+        echo "(programs.sh, usermount.sh, conformance.sh, conformance_user.sh, independent.sh, cpython_suite.sh, passthrough.sh, compat/run.sh, uring.sh and arm64.sh run for the first build dir only)"
     fi
     first=0
 done
