@@ -72,7 +72,7 @@ FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
 .PHONY: all lib run test test-fast test-asan test-tsan soak deps clean install-compat uninstall-compat \
-        arm64 test-arm64
+        arm64 test-arm64 test-arm64-asan
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(LIBFUSE3) $(FUSE3_PC)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
@@ -171,6 +171,11 @@ arm64:
 test-arm64: deps
 	$(MAKE) -j2 WERROR=1 all
 	tests/arm64.sh $(BUILD)
+
+# The same with an ASan+UBSan aarch64 build (unit tests and fsp-itest).
+test-arm64-asan: deps
+	$(MAKE) -j2 WERROR=1 all
+	FSP_ARM64_SAN=asan tests/arm64.sh $(BUILD)
 
 # The explicit, reversible system-wide step for the libfuse libraries
 # (root); the build itself never installs anything.

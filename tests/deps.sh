@@ -76,6 +76,8 @@ need_cmd qemu-aarch64-static qemu-user-static
 need_cmd update-binfmts binfmt-support
 need_pkg liburing-dev:arm64
 need_cmd file file            # tests/arm64.sh checks every binary with it
+need_pkg libasan8:arm64        # ASan+UBSan runtimes for make test-arm64-asan
+need_pkg libubsan1:arm64
 
 if [ -n "$missing" ]; then
     SUDO=""
