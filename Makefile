@@ -96,7 +96,8 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 
 .PHONY: fuzz fuzz-build fuzz-targets
-.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat
+.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat \
+        arm64 test-arm64 test-arm64-asan
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
@@ -234,6 +235,23 @@ soak: all
 CHAOS_SECONDS ?= 120
 chaos: all
 	tests/chaos.sh $(BUILD) $(CHAOS_SECONDS)
+
+# aarch64 with Debian's cross toolchain into build-arm64 (docs/arm64.md);
+# test-arm64 runs the portable suites on it under qemu-user beside the
+# native ones (tests/arm64.sh, which tests/run.sh runs too).
+ARM64_BUILD ?= build-arm64$(if $(SAN),-$(SAN))
+arm64:
+	$(MAKE) CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar \
+	    OBJCOPY=aarch64-linux-gnu-objcopy BUILD=$(ARM64_BUILD) all
+
+test-arm64: deps
+	$(MAKE) -j2 WERROR=1 all
+	tests/arm64.sh $(BUILD)
+
+# The same with an ASan+UBSan aarch64 build (unit tests and fsp-itest).
+test-arm64-asan: deps
+	$(MAKE) -j2 WERROR=1 all
+	FSP_ARM64_SAN=asan tests/arm64.sh $(BUILD)
 
 # The explicit, reversible system-wide step for the libfuse libraries
 # (root); the build itself never installs anything.

@@ -76,6 +76,17 @@ need_cmd dh debhelper
 need_cmd dpkg-buildpackage dpkg-dev
 need_cmd lintian lintian
 need_cmd debootstrap debootstrap
+# aarch64: the cross build and the suites under qemu-user (tests/arm64.sh).
+# liburing for arm64 comes through multiarch: arm64 is added to dpkg's
+# architectures, so apt fetches arm64 package lists from then on.
+need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+need_pkg libc6-dev-arm64-cross
+need_cmd qemu-aarch64-static qemu-user-static
+need_cmd update-binfmts binfmt-support
+need_pkg liburing-dev:arm64
+need_cmd file file            # tests/arm64.sh checks every binary with it
+need_pkg libasan8:arm64        # ASan+UBSan runtimes for make test-arm64-asan
+need_pkg libubsan1:arm64
 
 if [ -n "$missing" ]; then
     SUDO=""
@@ -89,9 +100,14 @@ if [ -n "$missing" ]; then
     fi
     echo "deps.sh: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq >/dev/null
+    case "$missing" in *:arm64*)
+        dpkg --print-foreign-architectures | grep -qx arm64 ||
+            $SUDO dpkg --add-architecture arm64 ;;
+    esac
+    $SUDO apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null
     # shellcheck disable=SC2086
-    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+        --no-install-recommends $missing >/dev/null
 fi
 
 if [ ! -c /dev/fuse ]; then

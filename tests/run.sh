@@ -33,7 +33,10 @@ failed=0
 skipped=0
 suite_start=$SECONDS
 log=$(mktemp /tmp/fsp-run.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# Each run's output, for tests/arm64.sh to set the emulated counts beside.
+export FSP_NATIVE_LOGS
+FSP_NATIVE_LOGS=$(mktemp -d /tmp/fsp-run-logs.XXXXXX)
+trap 'rm -rf "$log" "$FSP_NATIVE_LOGS"' EXIT
 
 # run NAME SECONDS COMMAND...: show output, count its PASS/FAIL/SKIP lines,
 # and close the group with its counts and time.
@@ -46,6 +49,7 @@ run() {
     p=$(grep -c '^PASS: ' "$log")
     f=$(grep -c '^FAIL: ' "$log")
     k=$(grep -c '^SKIP: ' "$log")
+    cp "$log" "$FSP_NATIVE_LOGS/$(printf '%s' "$*" | tr -c 'A-Za-z0-9_.-' '_')"
     passed=$((passed + p))
     failed=$((failed + f))
     skipped=$((skipped + k))
@@ -114,6 +118,7 @@ for build in "$@"; do
         run "tests/spdx_tool.sh" 60 tests/spdx_tool.sh
         run "tests/packages.sh" 900 tests/packages.sh
         run "tests/fuzz.sh" 900 tests/fuzz.sh
+        run "tests/arm64.sh $build" 900 tests/arm64.sh "$build"
     else
         echo "(the groups from programs.sh on run for the first build dir only)"
     fi

@@ -408,8 +408,11 @@ int fuse_open_channel(const char *mountpoint, const char *options);
 }
 #endif
 
-/* libfuse 3.14's sizes on x86_64: a mismatch is an ABI break. */
-#if defined(__x86_64__) && defined(__LP64__) && !defined(__cplusplus)
+/* libfuse 3.14's sizes on x86_64 and aarch64 (both LP64, the same
+ * alignment rules): a mismatch is an ABI break.  tests/compat/run.sh and
+ * tests/arm64.sh compare every offset with Debian's headers. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__) && \
+    !defined(__cplusplus)
 _Static_assert(sizeof(struct fuse_operations) == 42 * sizeof(void (*)(void)),
 	       "fuse_operations ABI: 42 callbacks");
 _Static_assert(sizeof(struct fuse_config) == 128, "fuse_config ABI");

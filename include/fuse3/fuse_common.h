@@ -241,8 +241,11 @@ void fuse_loop_cfg_convert(struct fuse_loop_config *config,
 _Static_assert(sizeof(off_t) == 8, "fuse: off_t must be 64bit");
 #endif
 
-/* libfuse 3.14's sizes on x86_64: a mismatch is an ABI break. */
-#if defined(__x86_64__) && defined(__LP64__) && !defined(__cplusplus)
+/* libfuse 3.14's sizes on x86_64 and aarch64 (both LP64, the same
+ * alignment rules): a mismatch is an ABI break.  tests/compat/run.sh and
+ * tests/arm64.sh compare every offset with Debian's headers. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__) && \
+    !defined(__cplusplus)
 _Static_assert(sizeof(struct fuse_file_info) == 40, "fuse_file_info ABI");
 _Static_assert(sizeof(struct fuse_conn_info) == 128, "fuse_conn_info ABI");
 _Static_assert(sizeof(struct fuse_buf) == 40, "fuse_buf ABI");

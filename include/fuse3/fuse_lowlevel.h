@@ -385,9 +385,17 @@ int fuse_session_receive_buf(struct fuse_session *se, struct fuse_buf *buf);
 }
 #endif
 
-/* libfuse 3.14's sizes on x86_64: a mismatch is an ABI break. */
-#if defined(__x86_64__) && defined(__LP64__) && !defined(__cplusplus)
+/* libfuse 3.14's sizes on x86_64 and aarch64 (both LP64, the same
+ * alignment rules): a mismatch is an ABI break.  tests/compat/run.sh and
+ * tests/arm64.sh compare every offset with Debian's headers. */
+#if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__) && \
+    !defined(__cplusplus)
+/* It holds a struct stat: 144 bytes on x86_64, 128 on aarch64. */
+#if defined(__x86_64__)
 _Static_assert(sizeof(struct fuse_entry_param) == 176, "fuse_entry_param ABI");
+#else
+_Static_assert(sizeof(struct fuse_entry_param) == 160, "fuse_entry_param ABI");
+#endif
 _Static_assert(sizeof(struct fuse_ctx) == 16, "fuse_ctx ABI");
 _Static_assert(sizeof(struct fuse_forget_data) == 16, "fuse_forget_data ABI");
 _Static_assert(sizeof(struct fuse_custom_io) == 32, "fuse_custom_io ABI");

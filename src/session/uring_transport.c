@@ -539,9 +539,12 @@ static int probe_ring(struct io_uring *ring)
 static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
-    /* The kernel wants room for the largest write or read it may send. */
-    ut->payload_size = c->max_write > (size_t)c->max_pages * 4096
-                           ? c->max_write : (size_t)c->max_pages * 4096;
+    /* The kernel wants room for the largest write or read it may send,
+     * max_pages of ITS pages: 16 or 64 KiB on many arm64 kernels, where
+     * 4096 here would make every ring registration be refused. */
+    long page = sysconf(_SC_PAGESIZE);
+    size_t reads = (size_t)c->max_pages * (size_t)(page > 0 ? page : 4096);
+    ut->payload_size = c->max_write > reads ? c->max_write : reads;
     ut->nqueues = (unsigned)get_nprocs_conf();
     ut->queues = calloc(ut->nqueues, sizeof *ut->queues);
     if (!ut->queues)

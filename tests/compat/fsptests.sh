@@ -103,7 +103,7 @@ lib_ok() { # LIB PID
     if [ "$1" = fsp ]; then
         maps_ok "$2"
     else
-        grep -q "$DEBLIB\|/usr/lib/x86_64-linux-gnu/libfuse3.so.3" "/proc/$2/maps" &&
+        grep -q "$DEBLIB\|/usr/lib/$MULTIARCH/libfuse3.so.3" "/proc/$2/maps" &&
             ! grep -q "$LIB" "/proc/$2/maps"
     fi
 }

@@ -4,7 +4,7 @@
 # apt_install.  Every mount is under $T, which run.sh's trap unmounts.
 
 LIB2=$BUILD/compat/libfuse.so.2
-DEB2=/lib/x86_64-linux-gnu/libfuse.so.2
+DEB2=/lib/$MULTIARCH/libfuse.so.2
 
 # fsp's libfuse.so.2 mapped, Debian's not.
 maps2_ok() {

@@ -103,7 +103,11 @@ check "objdump: no fsp_ symbols" sh -c "! grep -q ' fsp_' '$SYMS'"
 check "objdump: only libfuse names exported" sh -c \
     "awk '/ g /{print \$NF}' '$SYMS' | grep -Ev '^(fuse_|cuse_|FUSE_)' |
      grep -q . && exit 1 || exit 0"
-DEBLIB=/lib/x86_64-linux-gnu/libfuse3.so.3
+# Debian's libraries live under the machine's multiarch triplet
+# (x86_64-linux-gnu, aarch64-linux-gnu, ...), not one written in here.
+MULTIARCH=${MULTIARCH:-$(gcc -print-multiarch 2>/dev/null)}
+MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
+DEBLIB=/lib/$MULTIARCH/libfuse3.so.3
 if [ -f "$DEBLIB" ]; then
     # Every symbol we export must carry the version Debian's has.
     objdump -T "$DEBLIB" | awk '/ g /{print $(NF-1), $NF}' | sort -u > "$T/deb.v"

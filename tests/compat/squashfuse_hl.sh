@@ -6,6 +6,10 @@
 #   tests/compat/squashfuse_hl.sh BUILDDIR
 set -u
 BUILD=${1:-build}
+# Debian's libraries live under the machine's multiarch triplet
+# (x86_64-linux-gnu, aarch64-linux-gnu, ...), not one written in here.
+MULTIARCH=${MULTIARCH:-$(gcc -print-multiarch 2>/dev/null)}
+MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 T=$(mktemp -d /tmp/fsp-sqhl.XXXXXX)
@@ -42,7 +46,7 @@ else
     echo "FAIL: squashfuse (high-level): the mounted image differs from the source"
 fi
 if grep -q "$BUILD/compat/libfuse3.so.3" "/proc/$P/maps" &&
-   ! grep -q "/lib/x86_64-linux-gnu/libfuse3" "/proc/$P/maps"; then
+   ! grep -q "/lib/$MULTIARCH/libfuse3" "/proc/$P/maps"; then
     echo "PASS: squashfuse (high-level): fsp's libfuse3 mapped, no Debian libfuse"
 else
     echo "FAIL: squashfuse (high-level): maps: $(grep libfuse "/proc/$P/maps" | head -2)"

@@ -15,6 +15,10 @@ build=${build%/}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TOOL=$ROOT/tools/compat-install.sh
 DIR=/usr/local/lib/fsp-libfuse
+# Debian's libraries live under the machine's multiarch triplet
+# (x86_64-linux-gnu, aarch64-linux-gnu, ...), not one written in here.
+MULTIARCH=${MULTIARCH:-$(gcc -print-multiarch 2>/dev/null)}
+MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
 T=$(mktemp -d /tmp/fsp-sysinst.XXXXXX)
 P=
 pass() { echo "PASS: system_install: $1"; }
@@ -67,9 +71,9 @@ mount_maps() {
 # run_both WHO: squashfuse_ll (libfuse 3) and bindfs (libfuse 2) must map
 # the libraries of WHO (fsp: $DIR; debian: /lib or /usr/lib).
 run_both() {
-    local who=$1 lib=/lib/x86_64-linux-gnu other=$DIR
+    local who=$1 lib=/lib/$MULTIARCH other=$DIR
     if [ "$who" = fsp ]; then
-        lib=$DIR other="x86_64-linux-gnu/libfuse"
+        lib=$DIR other="$MULTIARCH/libfuse"
     fi
     mount_maps "$who" squashfuse_ll "$T/m3" "$lib/libfuse3.so.3" "$other" \
         squashfuse_ll "$T/img"

@@ -16,6 +16,10 @@ build=${1:-build}
 build=${build%/}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$ROOT/$build
+# Debian's libraries live under the machine's multiarch triplet
+# (x86_64-linux-gnu, aarch64-linux-gnu, ...), not one written in here.
+MULTIARCH=${MULTIARCH:-$(gcc -print-multiarch 2>/dev/null)}
+MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
 T=$(mktemp -d /tmp/fsp-bindfs-src.XXXXXX)
 pass() { echo "PASS: upstream_bindfs: $1"; }
 fail() { echo "FAIL: upstream_bindfs: $1${2:+: $2}"; }
@@ -75,7 +79,7 @@ pid=$!
 for _ in $(seq 100); do grep -q " $T/m " /proc/mounts && break; sleep 0.05; done
 if [ "$(cat "$T/m/f" 2>/dev/null)" = data ] &&
    grep -q "$BUILD/compat/libfuse.so.2" "/proc/$pid/maps" &&
-   ! grep -q "x86_64-linux-gnu/libfuse" "/proc/$pid/maps"; then
+   ! grep -q "$MULTIARCH/libfuse" "/proc/$pid/maps"; then
     pass "the built bindfs maps fsp's libfuse.so.2, not Debian's"
 else
     fail "the built bindfs on fsp's library" "$(cat "$T/run.err")"
