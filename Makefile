@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fsp build.  Plain make, no configure step: every tool needed is in
 # Debian 12's build-essential (see .ci/run and `make deps`).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The one entry point a newcomer needs on a fresh Debian 12 machine:
 #   ./dev.sh run    build, then mount memfs on ./mnt in the foreground
 #   ./dev.sh test   build (gcc, clang, ASan+UBSan) and run the whole suite

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Turn fsp-bench's report into a chart: every configuration's ratio to
 # tmpfs per test (the "best of repeats" table), tests grouped as the
 # tables are, each group closed by its geometric mean.

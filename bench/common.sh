@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shell pieces the bench scripts share; sourced after they define die().
 
 # wait_mount DIR TYPE: wait (at most 5 s) until DIR is a mount whose type

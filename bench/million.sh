@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Memory per file: mount memfs, create FILES empty files spread over DIRS
 # directories (1,000,000 in 1,000 by default; -d 1 puts them all in one),
 # and print memfs's resident memory before and after, per file, and how

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # passthrough against the file system it mirrors, side by side: a fresh
 # tmpfs as the backing directory and build/passthrough over it (FUSE
 # passthrough as root: the kernel does reads, writes and mmap against

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The standard comparison: tmpfs, memfs on fsp (as shipped, and tuned:
 # FUSE over io_uring plus writeback caching), and an in-memory file
 # system on Debian's libfuse 3 (bench/peer/memfs_ll_libfuse.c; also built

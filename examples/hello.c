@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * hello: the smallest libfuse 3 high-level file system, one read-only
  * file "hello" in the root, with fuse_main doing the command line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * hello_ll: the smallest useful libfuse 3 low-level file system, one
  * read-only file "hello" in the root.  Built against fsp's libfuse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * hello_ll2: a libfuse 2 low-level file system (FUSE_USE_VERSION 26),
  * written the 2.x way: fuse_mount gives a channel, fuse_lowlevel_new a

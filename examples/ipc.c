@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * ipc: a file system as an IPC mechanism, the pattern WinFsp documents
  * for its file systems.  The volume has one file, "calc".  A client opens

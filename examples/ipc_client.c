@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * ipc_client: ask examples/ipc's server one or more questions over one
  * open file, and print the answers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * memfs_hl: an in-memory file system on the libfuse 3 high-level API.
  * Files, directories, symlinks, hard links, rename with its flags,

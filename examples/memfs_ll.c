@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * memfs_ll: an in-memory file system on the libfuse 3 low-level API:
  * files, directories, symlinks, device nodes, rename (with NOREPLACE and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /*
  * passthrough_hl: mirror a directory through the libfuse 3 high-level
  * API.  Every callback does the same system call on the source tree

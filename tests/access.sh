@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Access control in every configuration a memfs mount can be started in,
 # with tmpfs as the oracle (docs/access.md):
 #

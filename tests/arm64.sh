@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fsp as aarch64 code on an x86_64 machine (issue 18, docs/arm64.md):
 #
 #   tests/arm64.sh [NATIVE_BUILDDIR]        (default build)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Load and chaos: build/fsp-chaos (tests/chaos/) against memfs in each
 # configuration, SECONDS each:
 #

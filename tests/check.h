@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The smallest test vocabulary that serves both unit and integration
  * tests.  Every test binary prints one line per case, "PASS: name" or

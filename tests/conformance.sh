@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # memfs against tmpfs, side by side:
 #
 #   tests/conformance.sh BUILDDIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fsp-tests as an ordinary user: a tmpfs and a memfs that the user
 # mounted itself (through fusermount3, memfs -C: no kernel caching, so
 # that atime, which cached reads never report, can be compared too),

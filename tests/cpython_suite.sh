@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # An established test suite nobody here wrote: CPython's own regression
 # tests for files, directories, paths, mmap, locks and archives (Debian's
 # libpython3.11-testsuite), run by Python's test runner with its working

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install what the build and the tests need, if missing.  Idempotent and
 # quiet: on a provisioned machine it checks and does nothing.
 #   gcc, make, libc headers  build          clang       make test (clang build)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=sh
 # Sourced by test scripts: is a built binary foreign to this kernel (an
 # aarch64 build on x86_64, run through binfmt_misc and qemu-user by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The README's first command as a newcomer meets it, as root and as an
 # ordinary user:
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The libFuzzer targets of tests/fuzz/, as tests:
 #
 #   tests/fuzz.sh [BUILDDIR]      (default build-fuzz; built if missing)

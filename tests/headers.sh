@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The public headers stand alone: each include/fsp/*.h compiles by itself
 # in C11 and in C++17, with gcc and clang, -Wall -Wextra -pedantic, no
 # warning (a header a C++ program cannot include is not a public API).

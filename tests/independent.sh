@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Exercisers nobody here wrote, from Debian, on memfs: fio writing and
 # reading back random blocks with checksums (verify=crc32c), and stress-ng
 # hammering the namespace, xattrs, locks, fallocate and mmap with its own

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The IPC sample (examples/ipc.c, docs/ipc.md) for real: the server built
 # against the tree's libfsp, clients talking to it at once through one
 # file, each getting its own answers.

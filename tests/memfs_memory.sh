@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # memfs gives memory back: fill it with 512 MiB of files, delete them,
 # and its resident size must fall back near where it started (freed file
 # pages are returned to the system, not kept in malloc's heap).

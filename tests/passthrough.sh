@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # passthrough, the mirroring file system: real programs through the
 # mount must see the source tree, changes must land in the source, and
 # nothing may reach outside it through a symlink.

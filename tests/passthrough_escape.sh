@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # passthrough never reaches outside its source directory (issue #10).
 #
 #   tests/passthrough_escape.sh BUILDDIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Real programs against memfs:
 #
 #   tests/programs.sh BUILDDIR

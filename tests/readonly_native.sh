@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Read-only native volumes: tests/readonly_native.sh BUILDDIR
 #
 # passthrough -o ro over a source holding a file, and memfs -o ro, over

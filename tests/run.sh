@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Run the whole test suite against one or more build directories:
 #
 #   tests/run.sh BUILDDIR [BUILDDIR...]
@@ -116,6 +117,7 @@ for build in "$@"; do
         run "tests/install.sh $build" 120 tests/install.sh "$build"
         run "tests/manpages.sh $build" 60 tests/manpages.sh "$build"
         run "tests/spdx_tool.sh" 60 tests/spdx_tool.sh
+        run "tools/spdx.sh --check" 60 sh -c 'tools/spdx.sh --check && echo "PASS: spdx_every_file_tagged"'
         run "tests/packages.sh" 900 tests/packages.sh
         run "tests/fuzz.sh" 900 tests/fuzz.sh
         run "tests/arm64.sh $build" 900 tests/arm64.sh "$build"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # FUSE over io_uring: the integration suite and the real programs again
 # with memfs -o io_uring, plus direct checks that requests really went
 # through the rings and that a kernel without io_uring falls back.

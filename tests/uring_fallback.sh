@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # FUSE over io_uring asked for (-o io_uring) and offered by the kernel,
 # but the rings cannot be set up (a seccomp'd container, the sysctl
 # kernel.io_uring_disabled, an emulator): memfs must fall back to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Unprivileged mounts: memfs run by an ordinary user mounts through
 # Debian's fusermount3, serves that user, keeps other users (root
 # included) out without allow_other, unmounts on SIGTERM, and is

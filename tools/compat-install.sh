@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Put fsp's libfuse3.so.3 and libfuse.so.2 in front of Debian's for every
 # program on this machine, and take them away again.  The build never
 # does this; it is this explicit, reversible step (issue 4).

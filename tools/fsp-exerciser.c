@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-exerciser: random-operation data-integrity exerciser (like fsx).
  *

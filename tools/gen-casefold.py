@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Generate src/native/casefold_table.h from Unicode's CaseFolding.txt.
 
 Usage: tools/gen-casefold.py [/usr/share/unicode/CaseFolding.txt] > src/native/casefold_table.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * memfs_ll_libfuse: an in-memory file system on Debian's libfuse 3
  * low-level API, the peer fsp-bench compares memfs on fsp against.  It is

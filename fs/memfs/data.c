@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * File data in pages.  A regular file's bytes live in MEMFS_PAGE-sized
  * pages, allocated on first write and kept in an array sorted by page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Directories: each one's entries are an AVL tree (see struct entry).
  * A sorted array made every insert and remove move the tail, so creating
  * n names in one directory cost O(n^2); the tree keeps the sorted order

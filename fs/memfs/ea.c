@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Extended attributes: a short unsorted array per node (files rarely
  * have more than a handful).  The caller holds the node's lock. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* memfs command line: options, daemonizing, and the fsp life cycle. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The fsp_fs_interface callbacks of memfs. */
 #include <errno.h>
 #include <fcntl.h>

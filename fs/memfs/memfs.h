@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * memfs: the in-memory reference file system for fsp's native API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Nodes and the volume's limits (file data: data.c). */
 #include <errno.h>
 #include <malloc.h>

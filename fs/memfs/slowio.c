@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Slow I/O (-S), like WinFsp memfs's slowio: reads and writes are not
  * answered by the callback but handed to completion threads that finish

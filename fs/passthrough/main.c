@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* passthrough command line: mirror SOURCE at MOUNTPOINT. */
 #include <errno.h>
 #include <fcntl.h>

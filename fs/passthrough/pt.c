@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * passthrough's callbacks: each one is the matching system call on the
  * mirrored object, relative to a node descriptor (see pt.h).

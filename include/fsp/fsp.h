@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp native API, version 1: write a Linux file system as an ordinary
  * program, the way WinFsp's FSP_FILE_SYSTEM_INTERFACE does on Windows.

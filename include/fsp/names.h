@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Unicode case folding for file names, as case-insensitive volumes
  * (FSP_VOL_CASE_INSENSITIVE) need it to compare and index names.

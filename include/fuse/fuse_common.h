@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 2.9 common definitions, fsp's libfuse compatibility layer
  * (libfuse.so.2).  Names, values and layouts are libfuse 2.9's, since

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 2.9 option parsing (fuse_opt), fsp's libfuse compatibility
  * layer.  Types and behaviour are the same as libfuse 3's, which is why

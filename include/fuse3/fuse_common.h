@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 3 declarations shared by the high- and low-level APIs (fsp's
  * libfuse compatibility layer; the text is fsp's, the names, values and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 3 logging API (fsp's libfuse compatibility layer).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 3 low-level API (fsp's libfuse compatibility layer).
  *

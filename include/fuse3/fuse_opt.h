@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 3 option parser (fsp's libfuse compatibility layer).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What a libfuse build records about itself.  fsp's libfuse3.so.3 carries
  * libfuse's versioned symbols (fuse_session_loop_mt@@FUSE_3.12 and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fusectl: the kernel's control file system for FUSE connections, one
  * directory per connection under /sys/fs/fuse/connections.  Writing to a

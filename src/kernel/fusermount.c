@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Client of fusermount3, the setuid helper that mounts FUSE file systems
  * for users without CAP_SYS_ADMIN.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Mounting and unmounting a FUSE file system: the checks on the
  * mountpoint, mount(2) for root and fusermount3 for everyone else, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Kernel channel: mounting and unmounting a FUSE file system.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Parsing of -o mount options into struct fsp_mount_opts.
  *

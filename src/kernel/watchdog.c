@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Helper processes of the mounting layer: the auto_unmount watchdog and
  * the dead-mount probe, plus the descriptor sweep their children need.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Internals of the mounting layer (not part of the public contract in
  * mount.h): the helper processes it forks, the fusermount3 client, the

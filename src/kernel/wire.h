@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp's own description of the FUSE kernel wire protocol, 7.1 through
  * 7.45 (the level Linux 6.18 speaks).

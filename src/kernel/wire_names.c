@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Opcode names for logs and traces.  A switch rather than a table: the
  * opcode space is sparse (gaps at 7 and 19, CUSE_INIT at 4096) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * POSIX ACLs on FSP_VOL_POSIX_ACL volumes.  The kernel enforces an ACL
  * once it has one (FUSE_POSIX_ACL turns on its own permission checks),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * POSIX ACLs for volumes with FSP_VOL_POSIX_ACL (acl.c).  The file system
  * only stores system.posix_acl_access and system.posix_acl_default as

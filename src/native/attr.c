@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * File info to the kernel's attribute, entry and statx structures: the
  * one place where fsp_file_info meets the wire.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Unicode simple case folding for names on case-insensitive volumes.
  * The table is generated (tools/gen-casefold.py) so that a new Unicode

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Directory buffers: the file system adds its entries once, fsp keeps
  * them as a snapshot per open directory and pages them to the kernel.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Native API internals: the file system instance, the node table, open
  * files and the operation guard.  Shared by the files of src/native.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Telling the kernel that a file changed behind its back: the native
  * API's face of FUSE's invalidation notifications, by file index.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The native API's low-level handler table, the operation guard, and the
  * one place where a file system's results are checked.

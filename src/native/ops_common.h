@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Helpers shared by the native API's request handlers. */
 #ifndef FSP_NATIVE_OPS_COMMON_H
 #define FSP_NATIVE_OPS_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Open files: open, create, read, write, flush (cleanup), release
  * (close), fsync.  Every successful open or create is closed exactly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Namespace changes: mknod, mkdir, symlink, link, unlink, rmdir, rename,
  * and readlink.  They run under the exclusive guard (by default), so a file

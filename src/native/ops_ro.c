@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Read-only volumes (FSP_VOL_READ_ONLY or -o ro): the mount is made
  * read-only, and the handlers refuse every change as well.  The kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Space: fallocate (allocate, keep size, punch hole) and lseek with
  * SEEK_DATA/SEEK_HOLE.  copy_file_range has no callback: the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Extended attributes (WinFsp's EAs).  fsp owns the size-probe protocol:
  * the file system always reports the full length in *needed, and fsp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Who the caller is, for the few decisions the kernel leaves to the file
  * system although it checks every access (native volumes always mount

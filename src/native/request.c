@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What a callback may ask of its request, and asynchronous completion.
  */

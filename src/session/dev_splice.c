@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Replies from a file descriptor by splice, for the /dev/fuse transport.
  *

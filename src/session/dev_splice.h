@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Splicing replies from a file descriptor (dev_splice.c). */
 #ifndef FSP_SESSION_DEV_SPLICE_H
 #define FSP_SESSION_DEV_SPLICE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Replies.  Each public function is named after the request it answers
  * and builds the out-header itself, so a handler never touches framing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Session layer: one FUSE connection.  It negotiates INIT, reads requests
  * through a transport, decodes their headers, keeps per-opcode counters,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The session's insides, shared by the files of src/session only. */
 #ifndef FSP_SESSION_INT_H
 #define FSP_SESSION_INT_H

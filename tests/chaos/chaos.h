@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-chaos: many client processes on a memfs mount while memfs is
  * killed and restarted, readers are interrupted and the mount is aborted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-chaos client: random metadata and data operations on its own
  * subtree cID/ of the mount, checked against a model of what it was told

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-chaos: load and chaos on a memfs mount (see tests/chaos.sh).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fsp-chaos: starting memfs and watching its mount come and go. */
 #include <errno.h>
 #include <fcntl.h>

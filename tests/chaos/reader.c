@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-chaos reader: long reads of one big file (r/big), interrupted by
  * SIGUSR1 from the orchestrator many times a second, and now and then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fsp-chaos: what clients, reader and orchestrator share. */
 #include <errno.h>
 #include <fcntl.h>

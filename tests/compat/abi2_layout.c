@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Prints the size and member offsets of the libfuse 2.9 ABI structs
  * (fuse.h, fuse_common.h and the low-level fuse_lowlevel.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Prints the size and member offsets of every libfuse ABI struct.  The
  * compat test builds it twice, against fsp's headers and against

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Unmodified Debian 12 FUSE programs on fsp's libraries, sourced by
 # tests/compat/run.sh after fuse2.sh: uses its BUILD, ROOT, T, PIDS,
 # PRELOAD, pass/fail/skip/check, maps_ok, maps2_ok, wait_mounted,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=sh
 # fsp-tests against the FUSE examples on fsp's libfuse3 (issue 4: the
 # examples "pass fsp-tests").  Sourced by tests/compat/run.sh, whose

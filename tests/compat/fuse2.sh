@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libfuse 2 (libfuse.so.2) compatibility tests, sourced by
 # tests/compat/run.sh after its own: uses its BUILD, ROOT, T, PIDS,
 # PRELOAD, SANFLAGS, pass/fail/skip/check, wait_mounted, wait_gone,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libfuse 2 low-level API and fuse_chan tests, sourced by
 # tests/compat/run.sh after fuse2.sh: uses run.sh's BUILD, ROOT, T,
 # PIDS, PRELOAD, SANFLAGS, pass/fail/skip/check, wait_mounted, wait_gone,

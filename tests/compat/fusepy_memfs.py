@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A small in-memory file system on python3-fusepy (ctypes on libfuse.so.2).
 
 Used by tests/compat/run.sh to run fusepy against fsp's libfuse.so.2:

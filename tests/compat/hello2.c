@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A libfuse 2 program of the old style, built by tests/compat/fuse2.sh
  * with `pkg-config fuse` against fsp's headers and libfuse.so.2.  It

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Interrupt functions (fuse_req_interrupt_func): tests/compat/intr.sh BUILDDIR
 #
 # Builds tests/compat/intr_ll.c four times -- against fsp's libfuse3.so.3

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * intr_hl: fuse_interrupted() in a high-level (fuse.h, libfuse 3) file
  * system.  Reading "wait" polls fuse_interrupted() for up to 20 s and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * intr_ll: libfuse's interrupt functions (fuse_req_interrupt_func), seen
  * from a low-level file system and from the processes that read it.

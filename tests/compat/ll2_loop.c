@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A libfuse 2 low-level program with a loop of its own, built by
  * tests/compat/fuse2_ll.sh against fsp's libfuse.so.2 and Debian's

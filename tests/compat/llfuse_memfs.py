@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A small in-memory file system on python3-llfuse, for fuse2_ll.sh.
 
 llfuse drives libfuse 2's low-level API with a loop of its own

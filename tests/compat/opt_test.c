@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_opt and fuse_parse_cmdline, exercised case by case; every result
  * is printed.  run.sh builds this once against fsp's libfuse3.so.3 and,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A small in-memory file system on Debian's python3-pyfuse3.
 
 pyfuse3 drives libfuse3's low-level API its own way: it polls

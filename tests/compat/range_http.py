@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """A static HTTP/1.1 file server with Range requests, for httpfs2.
 
 python3 -m http.server answers HTTP/1.0 and ignores Range, and httpfs2

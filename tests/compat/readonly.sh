@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Read-only means read-only: tests/compat/readonly.sh BUILDDIR
 #
 # One small program (ro_fs.c), built against Debian's libfuse 3 and

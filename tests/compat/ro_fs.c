@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ro_fs: a tiny libfuse file system that mounts in one of several ways,
  * so tests/compat/readonly.sh can ask for a read-only mount through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ro_probe [-a] MNT: is the mount at MNT read-only, and does every
  * change through it fail with EROFS?  Prints one word:

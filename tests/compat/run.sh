@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libfuse compatibility tests: tests/compat/run.sh BUILDDIR
 # (ABI, the examples, fsp-tests against them in fsptests.sh, Debian's
 # sshfs and squashfuse_ll, libfuse 2 in fuse2.sh)

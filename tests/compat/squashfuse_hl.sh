@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Debian's squashfuse (the libfuse 3 HIGH-level program; squashfuse_ll,
 # the low-level one, is in run.sh) unmodified on fsp's libfuse3.so.3:
 # the image's tree compares equal and the process maps fsp's library.

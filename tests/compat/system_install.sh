@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The explicit, reversible system-wide step (tools/compat-install.sh):
 # after `install`, unmodified Debian programs started with no
 # LD_LIBRARY_PATH load fsp's libfuse3.so.3 and libfuse.so.2; after

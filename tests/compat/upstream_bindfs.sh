@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A FUSE program built from source against fsp's headers, checked by its
 # own upstream test suite: Debian 12's bindfs source package, configured
 # with PKG_CONFIG_PATH pointing at fsp's fuse.pc (so it compiles against

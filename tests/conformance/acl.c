@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* POSIX ACLs: system.posix_acl_access and system.posix_acl_default set
  * and read as raw attributes and with setfacl/getfacl, the mode kept in
  * step with the ACL (group bits are the mask), inheritance of a default

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Directories: readdir stable while entries come and go, telldir and
  * seekdir, "." and ".." inode numbers, link counts, rmdir rules. */
 #include "ct.h"

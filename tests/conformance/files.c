@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Opening, reading and writing files: open flags, append from two
  * processes, O_DIRECT, O_NOATIME, O_PATH, O_TMPFILE, unlinked-while-open,
  * ftruncate with zero fill. */

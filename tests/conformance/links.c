@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Hard links, symbolic links and name limits: st_nlink, ELOOP,
  * ENAMETOOLONG, EMLINK. */
 #include "ct.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Locks across processes: POSIX byte-range locks (F_SETLK, F_SETLKW,
  * F_GETLK), open-file-description locks, flock, and blocking waits
  * interrupted by a signal. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Memory mappings: shared writable mappings coherent with read/write
  * from another process, msync and mtime, private mappings, SIGBUS past
  * the end of the file. */

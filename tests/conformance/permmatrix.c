@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The permission matrix: every system call that POSIX permission rules
  * govern, tried by two unprivileged users and root on files and
  * directories of every owner/group/other situation, each result compared

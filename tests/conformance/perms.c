@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Ownership and permissions: chmod, chown, access, umask, set-ID bits,
  * set-group-ID and sticky directories, checked as root and as
  * unprivileged users (uids 65534 and 65533, made with setresuid). */

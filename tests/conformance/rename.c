@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rename and renameat2: replacing, RENAME_NOREPLACE, RENAME_EXCHANGE,
  * EXDEV, ENOTEMPTY, EINVAL, EISDIR/ENOTDIR mixes, directory parents. */
 #include "ct.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Space: fallocate (plain, KEEP_SIZE, PUNCH_HOLE), sparse files and
  * st_blocks, SEEK_DATA/SEEK_HOLE, copy_file_range. */
 #include "ct.h"

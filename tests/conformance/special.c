@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Special files: FIFOs with a reader and a writer, device nodes, and
  * AF_UNIX sockets bound to a name in the file system. */
 #include "ct.h"

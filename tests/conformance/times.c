@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Timestamps: utimensat with UTIME_NOW/UTIME_OMIT and nanoseconds, the
  * mtime/ctime update rule of each operation, statx birth time. */
 #include "ct.h"

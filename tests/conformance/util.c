@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Small helpers shared by the conformance cases: processes, files, time. */
 #include "ct.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Extended attributes in the user namespace: set, get, list, remove,
  * size probes, ERANGE, XATTR_CREATE/XATTR_REPLACE. */
 #include "ct.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fuzz input as a command line: NUL-separated strings become argv[1..],
  * after a fixed argv[0], as a program's main() would get them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the request-decoder fuzz targets share: one fuzz input becomes a
  * sequence of requests, as the kernel would send them over /dev/fuse, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: what a libfuse 3 program does with its argv before
  * mounting: fuse_parse_cmdline (src/compat/fuse3/cmdline.c), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: the libfuse 3 compatibility layer's decoder
  * (src/compat/fuse3/dispatch.c, its replies and requests) with a small

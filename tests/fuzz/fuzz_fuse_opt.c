@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: fuse_opt_parse (src/compat/fuse3/opt.c) with an option
  * table like real programs' (sshfs, squashfuse, bindfs): flags, values of

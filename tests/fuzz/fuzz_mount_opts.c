@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: fsp's -o mount option parser (src/kernel/mount_opts.c)
  * on arbitrary option strings, several accumulated into one set as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libFuzzer target: fsp's own request decoder (session layer and native
  * API) with memfs behind it, fed requests as if read from /dev/fuse.

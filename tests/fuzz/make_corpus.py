@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Write the seed corpus of the fuzz targets (tests/fuzz/corpus/TARGET/).
 
     tests/fuzz/make_corpus.py [CORPUS_DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* memfs -i: case-insensitive, case-preserving names. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Directories: mkdir/rmdir and their errors, large listings, listing
  * while the directory changes, telldir/seekdir. */
 #include "harness.h"

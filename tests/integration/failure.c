@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Failure handling: bad options and mountpoints, clean shutdown on
  * signals, a killed or stuck memfs must not hang its clients, fsptool
  * abort, and mounting over a dead mount. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Regular files: create, read, write, append, offsets, truncate, unlink,
  * large files, data surviving the page cache and inode cache being
  * dropped, files used after unlink, mmap, concurrency. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Integration test harness: runs memfs (or, with FSP_ITEST_TMPFS=1, a
  * plain tmpfs so the file-system-semantics cases can be checked against

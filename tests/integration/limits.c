@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* statfs, the -n/-s limits (ENOSPC), name length limits. */
 #include "harness.h"
 

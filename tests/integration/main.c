@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-itest: the integration suite.  Runs every case against memfs (found
  * next to this binary's directory: build/tests/fsp-itest -> build/memfs,

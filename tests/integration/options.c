@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* memfs command line options: -o fsname/subtype/ro/allow_other/
  * default_permissions/max_read/nonempty, -d, -t, -l. */
 #include "harness.h"

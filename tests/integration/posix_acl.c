@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* POSIX ACLs (system.posix_acl_access and _default) on memfs -A, where
  * fsp keeps the rules tying them to the mode, and the same cases on
  * tmpfs (FSP_ITEST_TMPFS=1), which is the reference.  The named-user

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Hard links: link(2), st_nlink, unlink of one name keeping the others,
  * rename onto a link of the same file.  Same results on tmpfs. */
 #include "harness.h"

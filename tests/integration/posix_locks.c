@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Locks across processes: POSIX record locks (F_SETLK, F_SETLKW,
  * F_GETLK), open file description locks and flock().  fsp negotiates no
  * lock support with the kernel, so the kernel keeps the locks itself,

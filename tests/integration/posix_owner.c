@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Ownership and attribute permissions, as root and as the unprivileged
  * user "fsptest", on a mount with allow_other, with and without
  * default_permissions in the options (the kernel checks either way: see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Space: sparse files and st_blocks, fallocate (plain, keep size, punch
  * hole; other modes EOPNOTSUPP), lseek SEEK_DATA/SEEK_HOLE,
  * copy_file_range, and ENOSPC leaving nothing behind.  Same results on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Which operation moves which time: create, link, unlink and rename on
  * the directories and the file; write, truncate, chmod, chown and
  * utimensat on the file; nanosecond resolution; creation time through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* open(O_TMPFILE): an unnamed file that linkat() can name later.  Same
  * results on tmpfs. */
 #include "harness.h"

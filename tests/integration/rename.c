@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rename(2) and renameat2(2). */
 #include "harness.h"
 

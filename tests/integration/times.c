@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Timestamps: utimensat round trips, write/truncate/create/unlink move
  * the right times forward, UTIME_OMIT and UTIME_NOW. */
 #include "harness.h"

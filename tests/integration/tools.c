@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsptool against a live memfs: the request counters it prints are the
  * session's own, so they must move when the mount is used.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Extended attributes in the user. namespace. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * LD_PRELOAD shim for tests/uring_fallback.sh: makes setting up an
  * io_uring fail, as it does in a container whose seccomp profile refuses

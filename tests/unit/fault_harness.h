@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the fault-injection tests share (test_fault_alloc.c,
  * test_fault_callbacks.c): memfs served by fsp's native layer over an

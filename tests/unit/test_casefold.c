@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unicode simple case folding: fsp_casefold_char, fsp_name_casefold and
  * fsp_name_compare_nocase (include/fsp/names.h). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Allocation-failure injection: fail the Nth allocation of a scripted
  * workload, for every N, and prove that the request during which it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * File system callbacks that fail at random: memfs behind a wrapper that,
  * by a seeded generator, makes about one callback in eight return -EIO or

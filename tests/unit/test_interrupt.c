@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Interrupts through a real mount (needs root and /dev/fuse): a native
  * file system whose read pends and then waits, polling

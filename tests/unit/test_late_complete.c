@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A completion that arrives after unmount (needs root and /dev/fuse).
  *

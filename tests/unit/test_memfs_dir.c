@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* memfs's directory trees (fs/memfs/dir.c), without a mount: random
  * inserts, removes and replaces checked against a sorted array after
  * every step, with the AVL shape checked as well, listings resumed from

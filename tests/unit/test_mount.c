@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Real mounts through the kernel channel's mounting layer, without any
  * session: needs root and /dev/fuse.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Unit tests for fsp_mount_opts_parse: defaults, every option, escapes,
  * accumulation, and the exact error texts users see.

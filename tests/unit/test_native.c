@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The session and the native API driven with hand-built requests through
  * an in-memory transport: no kernel.  This is where the rules that a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp_fs_notify_inode and fsp_fs_notify_entry through an in-memory
  * transport: the notification the kernel would read, byte for byte, and

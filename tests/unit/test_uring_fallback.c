@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * FUSE over io_uring asked for, offered by the kernel, but the rings
  * cannot be made (needs root and /dev/fuse): the session must fall back

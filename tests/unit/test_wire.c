@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Wire protocol definitions against the kernel ABI.  The header already
  * refuses to compile if a struct size drifts; these cases pin the field

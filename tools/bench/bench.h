@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-bench: WinFsp fsbench's tests on Linux, run against several mount
  * points interleaved in one run so that they see the same machine state.

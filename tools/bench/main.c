@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp-bench [-r REPEATS] [-n FILES] [-s MIB] [-t TESTS] [-m TREE]
  *           NAME=DIR [NAME=DIR...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp's request counters, read from outside the process: fsp serves them
  * as the text of the attribute "user.fsp.stats" on the mount root (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The report: ops/s per test and target, each target's ratio to the
  * first column, and per group the geometric mean of those ratios (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Data tests, after fsbench's rdwr_* and mmap_* tests.  "cc" goes through
  * the page cache (files are written and read once in setup, so reads are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Metadata tests, after WinFsp's fsbench.  Each timed loop does only the
  * operation its name says; files it needs exist beforehand (setup), so

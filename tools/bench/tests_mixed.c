@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The mixed workload, timed as a whole: unpack a tree, walk it (find),
  * size it (du), pack it again (tar to a pipe), remove it (rm -rf).  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Helpers the tests share: the clock, names, making and removing trees,
  * and running the programs of the mixed workload.

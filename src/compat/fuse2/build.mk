@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libfuse.so.2 (libfuse 2.9 ABI) on fsp, included by the Makefile.
 #
 # libfuse 2 and 3 export the same names with different ABIs, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2, fuse3 side: a libfuse 3 file system whose callbacks are
  * the program's 2.x callbacks (through bridge.h), and the few fuse3

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2, fuse3 side: the one conversion of a 3.x fuse_file_info
  * into the bridge's struct f2b_fi, shared by the high-level half

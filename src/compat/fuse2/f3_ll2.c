@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2, fuse3 side of the 2.x low-level API: a fuse3 session
  * whose 3.x handlers hand each request to the program's 2.9 handler

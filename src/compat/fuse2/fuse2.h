@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2, fuse2 side: what its files share.  They see the 2.9
  * headers (include/fuse) only; the fuse3 code is reached through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2: fuse_main_real for programs built against the 2.5 and
  * 2.2 APIs (FUSE_USE_VERSION 25 and 22), which Debian still ships: afuse

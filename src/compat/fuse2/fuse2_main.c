@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2: the 2.x high-level API on the fuse3 code.  The 2.x
  * flow is fuse_mount (a channel) then fuse_new (a file system on it);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2: the program's 2.x callbacks, called from the fuse3
  * layer's 3.x callbacks (f3_bridge.c).  Here the 2.x forms are adapted:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Forced-included (-include) into the second build of src/compat/fuse3/
  * that goes into libfuse.so.2.  libfuse 2 and 3 export many of the same

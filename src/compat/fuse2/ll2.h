@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2, fuse2 side of the 2.x low-level API: what ll2_*.c
  * share.  They see include/fuse (fuse_lowlevel.h for the 2.9 names and

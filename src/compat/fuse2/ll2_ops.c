@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2: the program's 2.9 low-level handlers, called from the
  * 3.x handlers of f3_ll2.c (which only installs those the program set).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse.so.2: the 2.x replies, request accessors and notifications.
  * Most are the fuse3 functions (same ABI, see ll2.h); what differs is

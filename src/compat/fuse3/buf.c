@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_buf / fuse_bufvec: data that lives in memory or behind a file
  * descriptor.  fsp never splices, so every copy is read/write (or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_parse_cmdline and friends: the standard command line of a FUSE
  * program ("prog [-f] [-s] [-d] [-o opts] mountpoint"), help texts, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * INIT: show the program the connection as libfuse would (capabilities in
  * libfuse's numbering, libfuse's default wants), call its init, and turn

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The low-level handler table fsp's session calls: one function per
  * opcode that checks and decodes the request body (fsp's wire structs)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libfuse 3 high-level (path) API on the low-level one: what its files
  * share.  As in libfuse, struct fuse is a client of the public low-level

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Attributes: getattr and setattr (one chmod/chown/truncate/utimens call
  * each for what changed, then a getattr for the reply), readlink,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The request a thread is serving, as the high-level API shows it:
  * fuse_get_context, fuse_getgroups and fuse_interrupted take no request

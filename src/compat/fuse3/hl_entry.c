@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Names: lookup and forget, and the operations that create, remove or
  * move a name.  Each builds the path(s) from the node table, calls the

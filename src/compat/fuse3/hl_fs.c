@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_fs_*: the one place the program's callbacks are called.  Each
  * answers ENOSYS when the callback is missing (or falls back to its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Operations on an open file other than open and close: data, sync,
  * locks, ioctl, poll, space, copy and seek.  They name the file by path

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The low-level handler table a struct fuse registers on its session,
  * and the two handlers that bracket a session's life: init (the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The life of a struct fuse: fuse_new, mount, the loops, exit, unmount,
  * destroy, and fuse_main_real which strings them together the way every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The node table of the high-level API: the inode numbers handed to the
  * kernel, each with its parent and name so that a path can be built for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Open files: open and create apply the caching options (direct_io,
  * kernel_cache, auto_cache) and count the node's opens; flush and

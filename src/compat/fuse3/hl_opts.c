@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The high-level library's own -o options (struct fuse_config).  They
  * are taken out of the arguments here; what remains goes to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_log and the version inquiries.  Every message of the compat
  * layer goes through fuse_log so a program's fuse_set_log_func handler

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The loops.  fuse_session_loop serves requests in the calling thread,
  * one at a time, as libfuse does (programs rely on that: no locking,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_lowlevel_notify_*: unsolicited messages to the kernel, built here
  * and sent through fsp_notify_iov.  They need the connection to have

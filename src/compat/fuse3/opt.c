@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_opt: libfuse's command-line option parser, behaviour for
  * behaviour (programs depend on its quirks: which arguments are kept,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_reply_*: translate libfuse's reply arguments (struct stat, double
  * timeouts, fuse_file_info bits, struct flock) into fsp's wire structs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The fuse_req_t a handler receives, and what a program may ask of it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_session_new/mount/unmount/destroy: the session's life outside the
  * loop.  fuse_session_new parses libfuse's low-level and mount options

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_set_signal_handlers: SIGHUP, SIGINT and SIGTERM end the session's
  * loop (which then returns the signal number), SIGPIPE is made harmless.
