@@ -39,6 +39,13 @@ endif
 ifneq ($(WERROR),)
   WARN += -Werror
 endif
+# Quiet by default: compiler and linker command lines only with V=1 (their
+# warnings and errors always show).
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+MAKEFLAGS += --no-print-directory
+# Objects made on the way (tests, tools) stay: rebuilds are incremental.
+.SECONDARY:
 
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -fPIC -MMD -MP
 
@@ -104,55 +111,55 @@ lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/src/compat/fuse3/%.o: src/compat/fuse3/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBFUSE3): $(COMPAT3_OBJS) $(LIB_OBJS) src/compat/fuse3/fuse3.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $(COMPAT3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
+	$(Q)$(CC) -shared -o $@ $(COMPAT3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
 	    -Wl,-soname,libfuse3.so.3 -Wl,--version-script=src/compat/fuse3/fuse3.map $(LDLIBS)
-	ln -sf libfuse3.so.3 $(BUILD)/compat/libfuse3.so
+	$(Q)ln -sf libfuse3.so.3 $(BUILD)/compat/libfuse3.so
 
 $(FUSE3_PC): Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp\nVersion: 3.14.0\nCflags: -I$${includedir}/fuse3\nLibs: -L$${libdir} -lfuse3 -lpthread\n' \
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp\nVersion: 3.14.0\nCflags: -I$${includedir}/fuse3\nLibs: -L$${libdir} -lfuse3 -lpthread\n' \
 	    "$(CURDIR)" "$(BUILD)" > $@
 
 $(LIB_A): $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(LIB_SO): $(LIB_OBJS) src/libfsp.map
-	$(CC) -shared -o $@ $(LIB_OBJS) $(LDFLAGS) -Wl,-soname,libfsp.so.$(SOVER) \
+	$(Q)$(CC) -shared -o $@ $(LIB_OBJS) $(LDFLAGS) -Wl,-soname,libfsp.so.$(SOVER) \
 	    -Wl,--version-script=src/libfsp.map $(LDLIBS)
-	ln -sf libfsp.so.$(SOVER) $(BUILD)/libfsp.so
+	$(Q)ln -sf libfsp.so.$(SOVER) $(BUILD)/libfsp.so
 
 $(PC): Makefile
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s\n\nName: fsp\nDescription: fsp, the File System Proxy for Linux (native API)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfsp -luring -lpthread\n' \
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s\n\nName: fsp\nDescription: fsp, the File System Proxy for Linux (native API)\nVersion: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lfsp -luring -lpthread\n' \
 	    "$(CURDIR)" "$(BUILD)" "$(VERSION)" > $@
 
 $(MEMFS): $(MEMFS_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(PASSTHROUGH): $(PT_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # LD_PRELOAD shims of the shell tests: plain flags, so that they load
 # into any build's programs.
 $(BUILD)/tests/%.so: tests/shims/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
 
 # Fault injection (tests/unit/test_fault_*.c) serves memfs in-process; the
 # allocation test wraps the allocator of everything it links, so it can
@@ -161,7 +168,7 @@ MEMFS_LIB_OBJS := $(filter-out %/main.o,$(MEMFS_SRCS:%.c=$(BUILD)/%.o))
 FAULT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 $(BUILD)/tests/test_fault_%: $(BUILD)/tests/unit/test_fault_%.o $(MEMFS_LIB_OBJS) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(if $(filter alloc,$*),$(FAULT_WRAP)) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(if $(filter alloc,$*),$(FAULT_WRAP)) -o $@ $^ $(LDLIBS)
 
 # The long fault-injection runs (the short ones are unit tests).
 .PHONY: faults
@@ -175,30 +182,29 @@ $(BUILD)/tests/test_memfs_dir: $(BUILD)/fs/memfs/dir.o
 
 $(ITEST): $(ITEST_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/fsp-tests: $(CONF_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/fsp-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/fsp-chaos: $(CHAOS_SRCS:%.c=$(BUILD)/%.o)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
 # What each target drives besides libfsp.
 $(BUILD)/fuzz/fuzz_native: $(MEMFS_LIB_OBJS)
 $(BUILD)/fuzz/fuzz_fuse3 $(BUILD)/fuzz/fuzz_fuse_opt $(BUILD)/fuzz/fuzz_cmdline: $(COMPAT3_OBJS)
 
-.SECONDARY: $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%.o)
 fuzz-targets: $(FUZZ_BINS)
 
 fuzz-build:
@@ -216,9 +222,10 @@ deps:
 
 # The whole suite: what the README names and what CI runs.
 test: deps
-	$(MAKE) -j2 WERROR=1 all
-	$(MAKE) -j2 WERROR=1 CC=clang BUILD=build-clang all
-	$(MAKE) -j2 WERROR=1 SAN=asan all
+	@echo "test: building build/ (gcc), build-clang/ (clang) and build-asan/ (gcc, ASan+UBSan); V=1 shows the commands"
+	$(Q)$(MAKE) -j2 WERROR=1 all
+	$(Q)$(MAKE) -j2 WERROR=1 CC=clang BUILD=build-clang all
+	$(Q)$(MAKE) -j2 WERROR=1 SAN=asan all
 	tests/run.sh build build-asan
 
 test-fast: all

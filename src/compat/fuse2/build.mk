@@ -25,32 +25,32 @@ COMPAT_TARGETS += $(LIBFUSE2) $(FUSE2_PC)
 
 $(BUILD)/$(F2_DIR)/%.o: $(F2_DIR)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -Iinclude/fuse $(CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) -Iinclude/fuse $(CPPFLAGS) -D_FILE_OFFSET_BITS=64 $(ALL_CFLAGS) -c -o $@ $<
 
 # The versioned aliases name FUSE_3.x nodes this library must not have.
 # Compiled to a temporary so an interrupted build never leaves an object
 # that still has them.
 $(BUILD)/compat2/fuse3/%.o: src/compat/fuse3/%.c $(F2_DIR)/fuse3_renames.h
 	@mkdir -p $(dir $@)
-	$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MF $(@:.o=.d) -MT $@ \
+	$(Q)$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MF $(@:.o=.d) -MT $@ \
 	    -c -o $@.tmp $<
-	$(OBJCOPY) --wildcard --strip-symbol='*@*' $@.tmp $@
+	$(Q)$(OBJCOPY) --wildcard --strip-symbol='*@*' $@.tmp $@
 	@rm -f $@.tmp
 
 $(BUILD)/compat2/f3_%.o: $(F2_DIR)/f3_%.c $(F2_DIR)/fuse3_renames.h
 	@mkdir -p $(dir $@)
-	$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MF $(@:.o=.d) -MT $@ \
+	$(Q)$(CC) $(F2_F3_FLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MF $(@:.o=.d) -MT $@ \
 	    -c -o $@ $<
 
 $(LIBFUSE2): $(F2_OBJS) $(F2_F3_OBJS) $(LIB_OBJS) $(F2_DIR)/fuse2.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $(F2_OBJS) $(F2_F3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
+	$(Q)$(CC) -shared -o $@ $(F2_OBJS) $(F2_F3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
 	    -Wl,-soname,libfuse.so.2 -Wl,--version-script=$(F2_DIR)/fuse2.map $(LDLIBS)
-	ln -sf libfuse.so.2 $(BUILD)/compat/libfuse.so
+	$(Q)ln -sf libfuse.so.2 $(BUILD)/compat/libfuse.so
 
 $(FUSE2_PC): $(F2_DIR)/build.mk
 	@mkdir -p $(dir $@)
-	printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse\nDescription: libfuse 2 API on fsp\nVersion: 2.9.9\nCflags: -I$${includedir}/fuse -D_FILE_OFFSET_BITS=64\nLibs: -L$${libdir} -lfuse -pthread\n' \
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse\nDescription: libfuse 2 API on fsp\nVersion: 2.9.9\nCflags: -I$${includedir}/fuse -D_FILE_OFFSET_BITS=64\nLibs: -L$${libdir} -lfuse -pthread\n' \
 	    "$(CURDIR)" "$(BUILD)" > $@
 
 -include $(F2_OBJS:.o=.d) $(F2_F3_OBJS:.o=.d)
