@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -161,16 +162,32 @@ static void requests_per_syscall(void)
             check_failed = 1;
         }
 
-    /* open+close and stat of the file just made: nothing. */
-    stats_counts(ops, NOPS, before);
+    /* open+close and stat of the file just made: nothing, as long as
+     * memfs's 1 s entry and attribute timeout holds.  A round slower
+     * than that (ASan under qemu-user, docs/arm64.md) proves nothing
+     * and is measured again. */
     struct stat st;
-    for (int k = 0; k < 10; k++) {
-        fd = open(p, O_RDONLY);
-        CHECK(fd >= 0);
-        close(fd);
-        CHECK_EQ(stat(p, &st), 0);
+    for (int round = 0; round < 3; round++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        if (round > 0) /* fresh entry and attributes for the new round */
+            CHECK_EQ(stat(p, &st), 0);
+        stats_counts(ops, NOPS, before);
+        for (int k = 0; k < 10; k++) {
+            fd = open(p, O_RDONLY);
+            CHECK(fd >= 0);
+            close(fd);
+            CHECK_EQ(stat(p, &st), 0);
+        }
+        stats_counts(ops, NOPS, after);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000L +
+                  (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+        if (ms < 800)
+            break;
+        printf("  round %d took %ld ms, near the 1 s timeout%s\n", round + 1,
+               ms, round < 2 ? ": again" : "");
     }
-    stats_counts(ops, NOPS, after);
     for (int i = 0; i < NOPS; i++)
         if (after[i] != before[i]) {
             printf("  10 x open+close+stat cost %ld %s\n",
