@@ -12,6 +12,8 @@
 #                   libfsp, headers, fsp.pc, programs, man pages (mk/install.mk)
 #   make test-packages
 #                   build the Debian packages, install them in a clean root
+#   make test-packages-arm64
+#                   the same cross-built for arm64, used under qemu-user
 
 CC       ?= cc
 SAN      ?=

@@ -76,3 +76,9 @@ uninstall:
 .PHONY: test-packages
 test-packages:
 	tests/packages.sh
+
+# The same for arm64: cross-built with -a arm64, installed into an arm64
+# Debian 12 root and used there under qemu-user (docs/arm64.md).
+.PHONY: test-packages-arm64
+test-packages-arm64:
+	tests/packages_arm64.sh

@@ -121,6 +121,7 @@ for build in "$@"; do
         run "tests/packages.sh" 900 tests/packages.sh
         run "tests/fuzz.sh" 900 tests/fuzz.sh
         run "tests/arm64.sh $build" 900 tests/arm64.sh "$build"
+        run "tests/packages_arm64.sh" 600 tests/packages_arm64.sh
     else
         echo "(the groups from programs.sh on run for the first build dir only)"
     fi
