@@ -730,3 +730,15 @@ int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen)
         return rc;
     return kmount_fusectl_abort(dev, err, errlen);
 }
+
+int fsp_mount_abort_conn(const struct fsp_mount *m, char *err, size_t errlen)
+{
+    if (!m->dev_minor) {
+        kmount_errf(err, errlen, "no connection known");
+        return -EINVAL;
+    }
+    int rc = kmount_fusectl_ensure(err, errlen);
+    if (rc < 0)
+        return rc;
+    return kmount_fusectl_abort(makedev(0, m->dev_minor), err, errlen);
+}

@@ -107,4 +107,11 @@ int fsp_unmount(struct fsp_mount *m);
  */
 int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen);
 
+/*
+ * The same for the connection of m, after fsp_unmount too (dev_minor
+ * stays): for ending requests a server can no longer answer.  Returns 0
+ * or a negative errno with a message in err.
+ */
+int fsp_mount_abort_conn(const struct fsp_mount *m, char *err, size_t errlen);
+
 #endif

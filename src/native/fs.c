@@ -161,6 +161,17 @@ int fsp_fs_run(fsp_fs *fs)
     int jr = fsp_session_join(fs->se);
     if (!r)
         r = jr;
+    /* Requests the file system still holds get no answer from us now.
+     * Closing /dev/fuse would end them, but over io_uring the kernel
+     * (6.18) does not end one that a ring entry holds when the rings
+     * close: its caller would wait forever.  Aborting the connection ends
+     * them all, with ENOTCONN. */
+    if (fsp_session_pending(fs->se) > 0) {
+        char err[256];
+        if (fsp_mount_abort_conn(&fs->mnt, err, sizeof err) < 0)
+            fprintf(stderr, "fsp: cannot abort the connection of its "
+                    "pending requests: %s\n", err);
+    }
     fsp_opens_close_all(fs);
     if (fs->debug)
         fsp_session_print_stats(fs->se, stderr);

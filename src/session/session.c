@@ -271,6 +271,11 @@ void fsp_session_backing_close(struct fsp_session *se, int id)
                 strerror(errno));
 }
 
+int fsp_session_pending(struct fsp_session *se)
+{
+    return atomic_load(&se->ndetached);
+}
+
 int fsp_session_join(struct fsp_session *se)
 {
     fsp_session_exit(se);

@@ -236,6 +236,9 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
 /* Wake and join the dispatcher threads after the loop returned; returns
  * why the session ended (0 or -errno).  Calls ops->destroy. */
 int fsp_session_join(struct fsp_session *se);
+/* How many requests a file system pended and has not completed yet.  Any
+ * thread. */
+int fsp_session_pending(struct fsp_session *se);
 
 /* Register fd as a backing file (FUSE passthrough); returns the backing
  * id (> 0) or -errno.  fsp_session_backing_close releases an id. */
