@@ -38,10 +38,9 @@ a64=${a64%/}
 step_timeout=${FSP_ARM64_STEP_TIMEOUT:-$([ -n "${FSP_ARM64_SAN:-}" ] && echo 1800 || echo 900)}
 . tests/emulated.sh
 
+# shellcheck source=tests/lib/debian.sh
+. tests/lib/debian.sh
 tmp=$(mktemp -d /tmp/fsp-arm64.XXXXXX)
-binfmt=/proc/sys/fs/binfmt_misc
-entry=fsp-aarch64          # our binfmt entry, if we have to make one
-undo_mount=0 undo_status=0 undo_entry=0
 
 pass() { echo "PASS: arm64_$1"; }
 fail() { echo "FAIL: arm64_$1: $2"; }
@@ -49,9 +48,7 @@ skip() { echo "SKIP: arm64_$1: $2"; }
 
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
-    [ "$undo_entry" = 1 ] && echo -1 > "$binfmt/$entry"
-    [ "$undo_status" = 1 ] && echo 0 > "$binfmt/status"
-    [ "$undo_mount" = 1 ] && umount "$binfmt"
+    binfmt_undo
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -106,21 +103,8 @@ fi
 # Debian's qemu-user-static entry is used when there; otherwise one like
 # it is made for this run.
 runs_aarch64() { "$a64/fsptool" >/dev/null 2>&1; [ $? -ne 126 ]; }
-if [ ! -e "$binfmt/status" ]; then
-    mount -t binfmt_misc binfmt_misc "$binfmt" && undo_mount=1
-fi
-if [ -e "$binfmt/status" ] && [ "$(cat "$binfmt/status")" = disabled ]; then
-    echo 1 > "$binfmt/status" && undo_status=1
-fi
-if ! runs_aarch64 && [ -w "$binfmt/register" ] && [ ! -e "$binfmt/$entry" ]; then
-    interp=/usr/libexec/qemu-binfmt/aarch64-binfmt-P flags=FP
-    [ -e "$interp" ] || interp=$(command -v qemu-aarch64-static) flags=F
-    magic='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
-    mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
-    echo ":$entry:M::$magic:$mask:$interp:$flags" > "$binfmt/register" && undo_entry=1
-fi
-if ! runs_aarch64; then
-    fail binfmt "aarch64 programs do not run here (binfmt_misc: $(cat "$binfmt/status" 2>&1))"
+if ! binfmt_aarch64 runs_aarch64; then
+    fail binfmt "aarch64 programs do not run here (binfmt_misc: $(cat "$BINFMT/status" 2>&1))"
     exit 0
 fi
 pass "binfmt ($(fsp_emulated "$a64/memfs" && echo "$FSP_EMULATOR"), $(qemu-aarch64-static --version | head -1 | awk '{print $3}'))"

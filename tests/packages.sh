@@ -40,48 +40,21 @@ done
 
 work=$(mktemp -d /tmp/fsp-packages.XXXXXX) || exit 1
 R=$work/root
+# shellcheck source=tests/lib/debian.sh
+. "$ROOT_DIR/tests/lib/debian.sh"
 cleanup() {
-    if [ -d "$R" ]; then
-        # memfs first (it may still be serving), then what we bound in
-        grep -q " $R/mnt/fsp " /proc/mounts && umount -l "$R/mnt/fsp"
-        [ -n "${memfs_pid:-}" ] && kill "$memfs_pid" 2>/dev/null
-        for m in dev proc; do
-            mountpoint -q "$R/$m" && umount -l "$R/$m"
-        done
-        mountpoint -q "$R" && umount -l "$R"
-    fi
+    [ -n "${memfs_pid:-}" ] && kill "$memfs_pid" 2>/dev/null
+    deb_overlay_undo "$R"
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# The Debian mirror apt uses for bookworm: deb822 .sources blocks or
-# one-line entries, security and updates suites left out.
-mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk 'BEGIN { RS = ""; FS = "\n" }
-             { uri = ""; ok = 0
-               for (i = 1; i <= NF; i++) {
-                   if ($i ~ /^URIs:/) { split($i, a, " "); uri = a[2] }
-                   if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1
-               }
-               if (ok && uri != "") { print uri; exit } }' "$f"
-    done
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $(i+1) == "bookworm") { print $i; exit } }'
-    echo http://deb.debian.org/debian
-}
-MIRROR=$(mirror | head -1)
+MIRROR=$(deb_mirror | head -1)
 
 # 1. Build from a copy of the tree.
 t0=$(now)
-src=$work/src/fsp
-mkdir -p "$src"
-(cd "$ROOT_DIR" && git ls-files -co --exclude-standard | grep -v '^build' |
-    tar -cf - -T -) | tar -xf - -C "$src"
-if (cd "$src" && dpkg-buildpackage -us -uc -b -j2) >"$work/build.log" 2>&1; then
+if deb_build "$work" -us -uc -b -j2; then
     pass build
 else
     fail build "dpkg-buildpackage failed: $(tail -5 "$work/build.log" | tr '\n' ' ')"
@@ -94,52 +67,28 @@ for p in $PKGS; do
     [ -n "$deb" ] || { fail build "no $p package"; exit 1; }
     debs="$debs $deb"
 done
-left=$(cd "$ROOT_DIR" && ls -d debian/tmp debian/files debian/.debhelper \
-    debian/libfsp1 debian/fsp-tools 2>/dev/null)
-if [ -z "$left" ]; then pass tree_untouched; else fail tree_untouched "$left"; fi
+deb_tree_untouched
 
 t0=$(now)
-lintian --pedantic "$work"/src/*.changes >"$work/lintian" 2>&1
-complaints=$(grep -E '^[EWIP]: ' "$work/lintian")
-if [ -z "$complaints" ]; then
-    pass lintian
-else
-    fail lintian "$(echo "$complaints" | head -5 | tr '\n' ' ')"
-fi
+deb_lintian "$work"
 took lintian "$t0"
 
 # 2. The cached clean root, made once (under a lock: two runs at once
 # must not both build it).
-mkdir -p "$(dirname "$CACHE")"
-exec 9>"$CACHE.lock"
-flock 9
-if [ ! -x "$CACHE/usr/bin/apt-get" ]; then
-    t0=$(now)
-    echo "  (making $CACHE from $MIRROR: a few minutes, once)"
-    rm -rf "$CACHE.tmp"
-    if ! debootstrap --variant=minbase bookworm "$CACHE.tmp" "$MIRROR" \
-            >"$work/debootstrap.log" 2>&1; then
-        fail root "debootstrap failed: $(tail -3 "$work/debootstrap.log" | tr '\n' ' ')"
-        rm -rf "$CACHE.tmp"
-        exit 1
-    fi
-    # apt's lists once, so each run only fetches the dependencies
-    cp /etc/resolv.conf "$CACHE.tmp/etc/resolv.conf"
-    chroot "$CACHE.tmp" apt-get update -qq >>"$work/debootstrap.log" 2>&1
-    mv "$CACHE.tmp" "$CACHE"
-    took debootstrap "$t0"
+make_root() { debootstrap --variant=minbase bookworm "$1" "$MIRROR"; }
+t0=$(now)
+if ! deb_cached_root "$CACHE" "$work" make_root; then
+    fail root "debootstrap failed: $(tail -3 "$work/debootstrap.log" | tr '\n' ' ')"
+    exit 1
 fi
-flock -u 9
+took root "$t0"
 
 # 3. Install and use the packages in an overlay of the cached root.
 t0=$(now)
-mkdir -p "$R" "$work/upper" "$work/ovl"
-if ! mount -t overlay overlay -o "lowerdir=$CACHE,upperdir=$work/upper,workdir=$work/ovl" "$R"; then
-    fail root "cannot mount an overlay of $CACHE"
+if ! deb_overlay "$R" "$CACHE" "$work"; then
+    fail root "cannot mount an overlay of $CACHE with /proc and /dev"
     exit 1
 fi
-mount --bind /proc "$R/proc" && mount --bind /dev "$R/dev" || { fail root "bind mounts"; exit 1; }
-cp /etc/resolv.conf "$R/etc/resolv.conf"
 mkdir -p "$R/tmp/debs"
 # shellcheck disable=SC2086
 cp $debs "$R/tmp/debs/"

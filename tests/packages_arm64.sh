@@ -51,61 +51,22 @@ if [ -n "$missing" ]; then skip all "missing:$missing (tests/deps.sh installs th
 
 work=$(mktemp -d /tmp/fsp-packages-arm64.XXXXXX) || exit 1
 R=$work/root
-binfmt=/proc/sys/fs/binfmt_misc
-entry=fsp-aarch64          # our binfmt entry, if we have to make one
-undo_mount=0 undo_status=0 undo_entry=0
-# shellcheck disable=SC2317  # invoked by the trap
+# shellcheck source=tests/lib/debian.sh
+. "$ROOT_DIR/tests/lib/debian.sh"
 cleanup() {
-    if [ -d "$R" ]; then
-        # memfs first (it may still be serving), then what we bound in
-        grep -q " $R/mnt/fsp " /proc/mounts && umount -l "$R/mnt/fsp"
-        [ -n "${memfs_pid:-}" ] && kill "$memfs_pid" 2>/dev/null
-        for m in dev proc; do
-            mountpoint -q "$R/$m" && umount -l "$R/$m"
-        done
-        mountpoint -q "$R" && umount -l "$R"
-    fi
-    # a root being made when we were stopped is not kept
-    if [ -n "${making:-}" ]; then
-        for m in dev proc; do mountpoint -q "$making/$m" && umount -l "$making/$m"; done
-        rm -rf "$making"
-    fi
-    [ "$undo_entry" = 1 ] && echo -1 > "$binfmt/$entry"
-    [ "$undo_status" = 1 ] && echo 0 > "$binfmt/status"
-    [ "$undo_mount" = 1 ] && umount "$binfmt"
+    [ -n "${memfs_pid:-}" ] && kill "$memfs_pid" 2>/dev/null
+    deb_overlay_undo "$R"
+    binfmt_undo
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# The Debian mirror apt uses for bookworm (as tests/packages.sh finds it).
-mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk 'BEGIN { RS = ""; FS = "\n" }
-             { uri = ""; ok = 0
-               for (i = 1; i <= NF; i++) {
-                   if ($i ~ /^URIs:/) { split($i, a, " "); uri = a[2] }
-                   if ($i ~ /^Suites:/ && $i ~ /[ \t]bookworm([ \t]|$)/) ok = 1
-               }
-               if (ok && uri != "") { print uri; exit } }' "$f"
-    done
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        awk '$1 == "deb" { for (i = 2; i < NF; i++) if ($i !~ /^\[/ && $(i+1) == "bookworm") { print $i; exit } }'
-    echo http://deb.debian.org/debian
-}
-MIRROR=$(mirror | head -1)
+MIRROR=$(deb_mirror | head -1)
 
 # ---- 1. cross-build from a copy of the tree --------------------------------
 t0=$(now)
-src=$work/src/fsp
-mkdir -p "$src"
-(cd "$ROOT_DIR" && git ls-files -co --exclude-standard | grep -v '^build' |
-    tar -cf - -T -) | tar -xf - -C "$src"
-# A make above us (make test-packages-arm64) must not lend its jobserver.
-if (cd "$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-        dpkg-buildpackage -a arm64 -us -uc -b -j2) >"$work/build.log" 2>&1; then
+if deb_build "$work" -a arm64 -us -uc -b -j2; then
     pass build
 else
     fail build "dpkg-buildpackage -a arm64 failed: $(tail -5 "$work/build.log" | tr '\n' ' ')"
@@ -118,9 +79,7 @@ for p in $PKGS; do
     [ -n "$deb" ] || { fail build "no $p arm64 package"; exit 1; }
     debs="$debs $deb"
 done
-left=$(cd "$ROOT_DIR" && ls -d debian/tmp debian/files debian/.debhelper \
-    debian/libfsp1 debian/fsp-tools 2>/dev/null)
-if [ -z "$left" ]; then pass tree_untouched; else fail tree_untouched "$left"; fi
+deb_tree_untouched
 
 # What the packages hold: arm64, aarch64 code, multiarch paths.
 bad=""
@@ -160,13 +119,7 @@ fi
 # for the package's architecture); the overrides in debian/ are the same.
 if command -v lintian >/dev/null; then
     t0=$(now)
-    lintian --pedantic "$work"/src/*.changes >"$work/lintian" 2>&1
-    complaints=$(grep -E '^[EWIP]: ' "$work/lintian")
-    if [ -z "$complaints" ]; then
-        pass lintian
-    else
-        fail lintian "$(echo "$complaints" | head -5 | tr '\n' ' ')"
-    fi
+    deb_lintian "$work"
     took lintian "$t0"
 else
     skip lintian "lintian missing (tests/deps.sh installs it)"
@@ -177,60 +130,32 @@ fi
 # like it for this run.  The F flag opens the interpreter now, so it also
 # serves programs inside the chroot, where there is no qemu.
 runs_aarch64() { "$stage/usr/bin/fsptool" >/dev/null 2>&1; [ $? -ne 126 ]; }
-if [ ! -e "$binfmt/status" ]; then
-    mount -t binfmt_misc binfmt_misc "$binfmt" && undo_mount=1
-fi
-if [ -e "$binfmt/status" ] && [ "$(cat "$binfmt/status")" = disabled ]; then
-    echo 1 > "$binfmt/status" && undo_status=1
-fi
-if ! runs_aarch64 && [ -w "$binfmt/register" ] && [ ! -e "$binfmt/$entry" ]; then
-    interp=/usr/libexec/qemu-binfmt/aarch64-binfmt-P flags=FP
-    [ -e "$interp" ] || interp=$(command -v qemu-aarch64-static) flags=F
-    magic='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
-    mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
-    echo ":$entry:M::$magic:$mask:$interp:$flags" > "$binfmt/register" && undo_entry=1
-fi
-if ! runs_aarch64; then
-    fail binfmt "aarch64 programs do not run here (binfmt_misc: $(cat "$binfmt/status" 2>&1))"
+if ! binfmt_aarch64 runs_aarch64; then
+    fail binfmt "aarch64 programs do not run here (binfmt_misc: $(cat "$BINFMT/status" 2>&1))"
     exit 1
 fi
 pass "binfmt (qemu-aarch64 $(qemu-aarch64-static --version | head -1 | awk '{print $3}'))"
 
 # ---- 3. the cached arm64 root, made once (under a lock) ---------------------
-mkdir -p "$(dirname "$CACHE")"
-exec 9>"$CACHE.lock"
-flock 9
-if [ ! -x "$CACHE/usr/bin/apt-get" ]; then
-    t0=$(now)
-    echo "  (making $CACHE from $MIRROR: a few minutes, once)"
-    making=$CACHE.tmp
-    rm -rf "$making"
-    # The first stage unpacks on the host; the second runs the packages'
-    # scripts, aarch64 programs, in the new root through binfmt_misc.
-    if debootstrap --foreign --arch=arm64 --variant=minbase bookworm "$making" "$MIRROR" \
-            >"$work/debootstrap.log" 2>&1 &&
-       chroot "$making" /debootstrap/debootstrap --second-stage >>"$work/debootstrap.log" 2>&1; then
-        # apt's lists once, so each run only fetches the dependencies
-        cp /etc/resolv.conf "$making/etc/resolv.conf"
-        chroot "$making" apt-get update -qq >>"$work/debootstrap.log" 2>&1
-        mv "$making" "$CACHE" && making=
-        took debootstrap "$t0"
-    else
-        fail root "debootstrap failed: $(tail -3 "$work/debootstrap.log" | tr '\n' ' ')"
-        exit 1
-    fi
+# The first stage unpacks on the host; the second runs the packages'
+# scripts, aarch64 programs, in the new root through binfmt_misc.
+make_root() {
+    debootstrap --foreign --arch=arm64 --variant=minbase bookworm "$1" "$MIRROR" &&
+        chroot "$1" /debootstrap/debootstrap --second-stage
+}
+t0=$(now)
+if ! deb_cached_root "$CACHE" "$work" make_root; then
+    fail root "debootstrap failed: $(tail -3 "$work/debootstrap.log" | tr '\n' ' ')"
+    exit 1
 fi
-flock -u 9
+took root "$t0"
 
 # ---- 4. install and use the packages in an overlay of the cached root ------
 t0=$(now)
-mkdir -p "$R" "$work/upper" "$work/ovl"
-if ! mount -t overlay overlay -o "lowerdir=$CACHE,upperdir=$work/upper,workdir=$work/ovl" "$R"; then
-    fail root "cannot mount an overlay of $CACHE"
+if ! deb_overlay "$R" "$CACHE" "$work"; then
+    fail root "cannot mount an overlay of $CACHE with /proc and /dev"
     exit 1
 fi
-mount --bind /proc "$R/proc" && mount --bind /dev "$R/dev" || { fail root "bind mounts"; exit 1; }
-cp /etc/resolv.conf "$R/etc/resolv.conf"
 mkdir -p "$R/tmp/debs"
 # shellcheck disable=SC2086
 cp $debs "$R/tmp/debs/"
