@@ -142,8 +142,12 @@ static void create_params(struct fsp_request *req, struct fsp_node *parent,
                           const struct fsp_create_in *in, uint32_t attributes,
                           struct fsp_create_params *cp)
 {
+    /* CREATE and TMPFILE make regular files, whatever type bits a request
+     * carries: the kernel always sends S_IFREG, and anything else would
+     * leave an open of something that is no file (found by fuzz_native:
+     * memfs then closed an open it never made). */
     *cp = (struct fsp_create_params){
-        .mode = in->mode,
+        .mode = (in->mode & ~(uint32_t)S_IFMT) | S_IFREG,
         .attributes = attributes,
         .flags = in->flags,
     };
