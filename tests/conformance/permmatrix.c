@@ -377,42 +377,66 @@ static int pm_file_expect(const struct pm_file_op *op, const struct pm_user *u,
 static const mode_t pm_file_modes[] = { 0000, 0400, 0200, 0100, 0600, 0060,
                                         0006, 0640, 0604, 0046, 0777, 0755 };
 
+/* One cell of a matrix: an ownership situation, a mode and an actor. */
+struct pm_cell {
+    uid_t uid;
+    gid_t gid;
+    const char *owner;   /* pm_owners[].name */
+    mode_t mode;
+    const struct pm_user *actor;
+};
+
+/* Call fn for every ownership situation x mode x actor; stop at the first
+ * -1 it returns (a fixture that could not be made, already reported). */
+static int pm_each_cell(const mode_t *modes, size_t nmodes,
+                        int (*fn)(const struct pm_cell *c, int *n))
+{
+    const struct pm_user *actors[] = { &pm_a, &pm_b, &pm_root };
+    int n = 0;
+    for (size_t o = 0; o < sizeof pm_owners / sizeof pm_owners[0]; o++)
+        for (size_t m = 0; m < nmodes; m++)
+            for (size_t a = 0; a < 3; a++) {
+                struct pm_cell c = { pm_uid(pm_owners[o].uid_of),
+                                     pm_gid(pm_owners[o].gid_of),
+                                     pm_owners[o].name, modes[m], actors[a] };
+                if (fn(&c, &n) == -1)
+                    return -1;
+            }
+    return 0;
+}
+
+static int file_cell(const struct pm_cell *c, int *n)
+{
+    for (size_t k = 0; k < sizeof pm_file_ops / sizeof pm_file_ops[0]; k++) {
+        const struct pm_file_op *op = &pm_file_ops[k];
+        /* root's column only where root's rules differ */
+        if (c->actor->uid == 0 && op->rule != 1 && op->rule != 6 &&
+            op->rule != PM_ROOT_ONLY)
+            continue;
+        if (!pm_has_xattrs && (op->fn == f_setxattr || op->fn == f_getxattr))
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "f%d", (*n)++);
+        if (pm_make(path, 0, c->uid, c->gid, c->mode) == -1) {
+            FAIL("fixture %s: %s", path, ct_errname(errno));
+            return -1;
+        }
+        pm_add(c->actor, op->fn, path,
+               pm_file_expect(op, c->actor, c->uid, c->gid, c->mode | S_IFREG),
+               "%s by %s on file %04o %s", op->name, c->actor->name,
+               (unsigned)c->mode, c->owner);
+    }
+    return 0;
+}
+
 static void matrix_files(void)
 {
     if (pm_plan_alloc())
         return;
-    const struct pm_user *actors[] = { &pm_a, &pm_b, &pm_root };
-    int n = 0;
-    for (size_t o = 0; o < sizeof pm_owners / sizeof pm_owners[0]; o++) {
-        uid_t uid = pm_uid(pm_owners[o].uid_of);
-        gid_t gid = pm_gid(pm_owners[o].gid_of);
-        for (size_t m = 0; m < sizeof pm_file_modes / sizeof pm_file_modes[0]; m++) {
-            mode_t mode = pm_file_modes[m];
-            for (size_t a = 0; a < 3; a++) {
-                for (size_t k = 0; k < sizeof pm_file_ops / sizeof pm_file_ops[0]; k++) {
-                    const struct pm_file_op *op = &pm_file_ops[k];
-                    /* root's column only where root's rules differ */
-                    if (actors[a]->uid == 0 && op->rule != 1 &&
-                        op->rule != 6 && op->rule != PM_ROOT_ONLY)
-                        continue;
-                    if (!pm_has_xattrs &&
-                        (op->fn == f_setxattr || op->fn == f_getxattr))
-                        continue;
-                    char path[64];
-                    snprintf(path, sizeof path, "f%d", n++);
-                    if (pm_make(path, 0, uid, gid, mode) == -1) {
-                        FAIL("fixture %s: %s", path, ct_errname(errno));
-                        return;
-                    }
-                    pm_add(actors[a], op->fn, path,
-                           pm_file_expect(op, actors[a], uid, gid, mode | S_IFREG),
-                           "%s by %s on file %04o %s", op->name,
-                           actors[a]->name, (unsigned)mode, pm_owners[o].name);
-                }
-            }
-        }
-    }
-    pm_judge();
+    if (pm_each_cell(pm_file_modes,
+                     sizeof pm_file_modes / sizeof pm_file_modes[0],
+                     file_cell) == 0)
+        pm_judge();
 }
 
 /* ---- operations on directories -------------------------------------------- */
@@ -563,6 +587,30 @@ static int pm_link_sources(void)
     return 0;
 }
 
+static int dir_cell(const struct pm_cell *c, int *n)
+{
+    /* root searches and writes every directory: a few rows of it are
+     * enough */
+    if (c->actor->uid == 0 && c->mode != 0000)
+        return 0;
+    for (size_t k = 0; k < sizeof pm_dir_ops / sizeof pm_dir_ops[0]; k++) {
+        const struct pm_dir_op *op = &pm_dir_ops[k];
+        if (!pm_has_xattrs && op->fn == d_setxattr)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "d%d", (*n)++);
+        if (pm_dir_fixture(path, c->uid, c->gid, c->mode) == -1) {
+            FAIL("fixture %s: %s", path, ct_errname(errno));
+            return -1;
+        }
+        int want = pm_may(c->actor, c->uid, c->gid, c->mode | S_IFDIR,
+                          op->need) ? 0 : EACCES;
+        pm_add(c->actor, op->fn, path, want, "%s by %s in dir %04o %s",
+               op->name, c->actor->name, (unsigned)c->mode, c->owner);
+    }
+    return 0;
+}
+
 static void matrix_dirs(void)
 {
     if (pm_plan_alloc())
@@ -571,38 +619,10 @@ static void matrix_dirs(void)
         FAIL("fixtures: %s", ct_errname(errno));
         return;
     }
-    const struct pm_user *actors[] = { &pm_a, &pm_b, &pm_root };
-    int n = 0;
-    for (size_t o = 0; o < sizeof pm_owners / sizeof pm_owners[0]; o++) {
-        uid_t uid = pm_uid(pm_owners[o].uid_of);
-        gid_t gid = pm_gid(pm_owners[o].gid_of);
-        for (size_t m = 0; m < sizeof pm_dir_modes / sizeof pm_dir_modes[0]; m++) {
-            mode_t mode = pm_dir_modes[m];
-            for (size_t a = 0; a < 3; a++) {
-                /* root searches and writes every directory: a few rows
-                 * of it are enough */
-                if (actors[a]->uid == 0 && mode != 0000)
-                    continue;
-                for (size_t k = 0; k < sizeof pm_dir_ops / sizeof pm_dir_ops[0]; k++) {
-                    const struct pm_dir_op *op = &pm_dir_ops[k];
-                    if (!pm_has_xattrs && op->fn == d_setxattr)
-                        continue;
-                    char path[64];
-                    snprintf(path, sizeof path, "d%d", n++);
-                    if (pm_dir_fixture(path, uid, gid, mode) == -1) {
-                        FAIL("fixture %s: %s", path, ct_errname(errno));
-                        return;
-                    }
-                    int want = pm_may(actors[a], uid, gid, mode | S_IFDIR,
-                                      op->need) ? 0 : EACCES;
-                    pm_add(actors[a], op->fn, path, want,
-                           "%s by %s in dir %04o %s", op->name,
-                           actors[a]->name, (unsigned)mode, pm_owners[o].name);
-                }
-            }
-        }
-    }
-    pm_judge();
+    if (pm_each_cell(pm_dir_modes,
+                     sizeof pm_dir_modes / sizeof pm_dir_modes[0],
+                     dir_cell) == 0)
+        pm_judge();
 }
 
 /* ---- sticky directories --------------------------------------------------- */
