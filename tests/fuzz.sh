@@ -6,16 +6,25 @@
 #
 # For each target: first its corpus (tests/fuzz/corpus/TARGET/: seeds and
 # the inputs that once crashed it) as a regression test, then
-# FUZZ_SECONDS (default 15) of fuzzing from that corpus.  New inputs go to
+# fuzzing from that corpus: in the suite a fixed amount with a fixed seed
+# (FUZZ_RUNS, default 20000 inputs, seed FUZZ_SEED or 1), so a commit
+# that passed once passes again; with FUZZ_SECONDS set (make fuzz), for
+# that long from a random seed, to find what is new.  New inputs go to
 # a temporary directory, never into the tree; a crash is kept as
 # /tmp/fsp-fuzz-TARGET-crash-* and named in the FAIL line (add it to the
 # corpus as regress-NAME once fixed).  One PASS/FAIL line per step.
 #
-# Environment: FUZZ_SECONDS, FUZZ_TARGETS (space-separated subset).
+# Environment: FUZZ_SECONDS, FUZZ_RUNS, FUZZ_SEED, FUZZ_TARGETS
+# (space-separated subset).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build-fuzz}
-secs=${FUZZ_SECONDS:-15}
+if [ -n "${FUZZ_SECONDS:-}" ]; then
+    how=(-max_total_time="$FUZZ_SECONDS") what="${FUZZ_SECONDS}s"
+else
+    runs=${FUZZ_RUNS:-20000} seed=${FUZZ_SEED:-1}
+    how=(-runs="$runs" -seed="$seed" -max_total_time=300) what="$runs inputs, seed $seed"
+fi
 
 if ! command -v clang >/dev/null 2>&1; then
     echo "SKIP: fuzz: clang is not installed"
@@ -51,11 +60,11 @@ for t in $targets; do
         echo "FAIL: fuzz $t corpus: an input crashes (see above)"
     fi
     mkdir -p "$work/$t"
-    if "$bin" -close_fd_mask=1 -max_total_time="$secs" -timeout=10 \
+    if "$bin" -close_fd_mask=1 "${how[@]}" -timeout=10 \
             -rss_limit_mb=2048 -artifact_prefix="/tmp/fsp-fuzz-$t-" \
             "$work/$t" "$corpus" >"$work/$t.log" 2>&1; then
-        runs=$(grep -oE '^Done [0-9]+ runs' "$work/$t.log" | grep -oE '[0-9]+')
-        echo "PASS: fuzz $t ${secs}s (${runs:-?} runs, no crash)"
+        done_runs=$(grep -oE '^Done [0-9]+ runs' "$work/$t.log" | grep -oE '[0-9]+')
+        echo "PASS: fuzz $t $what (${done_runs:-?} runs, no crash)"
     else
         grep -m5 -E 'ERROR|fuzz check failed|SUMMARY' "$work/$t.log"
         crash=$(grep -oE "Test unit written to \S+" "$work/$t.log" | awk '{print $5}')
