@@ -7,7 +7,7 @@
 # For each target: first its corpus (tests/fuzz/corpus/TARGET/: seeds and
 # the inputs that once crashed it) as a regression test, then
 # fuzzing from that corpus: in the suite a fixed amount with a fixed seed
-# (FUZZ_RUNS, default 20000 inputs, seed FUZZ_SEED or 1), so a commit
+# (FUZZ_RUNS, default 200000 inputs, seed FUZZ_SEED or 1), so a commit
 # that passed once passes again; with FUZZ_SECONDS set (make fuzz), for
 # that long from a random seed, to find what is new.  New inputs go to
 # a temporary directory, never into the tree; a crash is kept as
@@ -22,7 +22,7 @@ build=${1:-build-fuzz}
 if [ -n "${FUZZ_SECONDS:-}" ]; then
     how=(-max_total_time="$FUZZ_SECONDS") what="${FUZZ_SECONDS}s"
 else
-    runs=${FUZZ_RUNS:-20000} seed=${FUZZ_SEED:-1}
+    runs=${FUZZ_RUNS:-200000} seed=${FUZZ_SEED:-1}
     how=(-runs="$runs" -seed="$seed" -max_total_time=300) what="$runs inputs, seed $seed"
 fi
 
