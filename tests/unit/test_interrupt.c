@@ -33,49 +33,13 @@
 CHECK_DEFINE_GLOBALS;
 
 #define FILE_SIZE 65536
+#define ONEFILE_NAME "stall"
+#include "onefile.h"
 #define STALL_MS 20000
 
 static atomic_int reads_started;
 static atomic_int interrupted_reads;
 
-static char root_node, file_node; /* the two node contexts */
-
-static void file_info(void *node, struct fsp_file_info *fi)
-{
-    memset(fi, 0, sizeof *fi);
-    int root = node == &root_node;
-    fi->index = root ? 1 : 2;
-    fi->mode = root ? (S_IFDIR | 0755) : (S_IFREG | 0644);
-    fi->nlink = root ? 2 : 1;
-    fi->size = root ? 0 : FILE_SIZE;
-}
-
-static int s_lookup(fsp_request *req, void *parent, const char *name,
-                    void **node, struct fsp_file_info *fi)
-{
-    (void)req;
-    if (!parent && strcmp(name, "/") == 0)
-        *node = &root_node;
-    else if (parent == &root_node && strcmp(name, "stall") == 0)
-        *node = &file_node;
-    else
-        return -ENOENT;
-    file_info(*node, fi);
-    return 0;
-}
-
-static void s_forget(fsp_fs *fs, void *node)
-{
-    (void)fs; (void)node;
-}
-
-static int s_get_file_info(fsp_request *req, void *node, void *file,
-                           struct fsp_file_info *fi)
-{
-    (void)req; (void)file;
-    file_info(node, fi);
-    return 0;
-}
 
 struct stall {
     fsp_request *req;
@@ -175,9 +139,9 @@ static void interrupt_case(const char *options, const char *transport)
     REQUIRE(mkdtemp(mnt) != NULL);
     static const struct fsp_fs_interface iface = {
         .size = sizeof iface,
-        .lookup = s_lookup,
-        .forget = s_forget,
-        .get_file_info = s_get_file_info,
+        .lookup = onefile_lookup,
+        .forget = onefile_forget,
+        .get_file_info = onefile_get_file_info,
         .read = s_read,
     };
     /* Direct I/O: every read reaches the file system. */

@@ -35,50 +35,14 @@
 CHECK_DEFINE_GLOBALS;
 
 #define FILE_SIZE 65536
+#define ONEFILE_NAME "late"
+#include "onefile.h"
 
-static char root_node, file_node; /* the two node contexts */
 
 /* The pended read, handed from the callback to the test. */
 static fsp_request *_Atomic pended;
 static void *pended_buf;
 static uint32_t pended_len;
-
-static void file_info(void *node, struct fsp_file_info *fi)
-{
-    memset(fi, 0, sizeof *fi);
-    int root = node == &root_node;
-    fi->index = root ? 1 : 2;
-    fi->mode = root ? (S_IFDIR | 0755) : (S_IFREG | 0644);
-    fi->nlink = root ? 2 : 1;
-    fi->size = root ? 0 : FILE_SIZE;
-}
-
-static int l_lookup(fsp_request *req, void *parent, const char *name,
-                    void **node, struct fsp_file_info *fi)
-{
-    (void)req;
-    if (!parent && strcmp(name, "/") == 0)
-        *node = &root_node;
-    else if (parent == &root_node && strcmp(name, "late") == 0)
-        *node = &file_node;
-    else
-        return -ENOENT;
-    file_info(*node, fi);
-    return 0;
-}
-
-static void l_forget(fsp_fs *fs, void *node)
-{
-    (void)fs; (void)node;
-}
-
-static int l_get_file_info(fsp_request *req, void *node, void *file,
-                           struct fsp_file_info *fi)
-{
-    (void)req; (void)file;
-    file_info(node, fi);
-    return 0;
-}
 
 /* The first read pends; the test answers it (much) later. */
 static int l_read(fsp_request *req, void *node, void *file, void *buf,
@@ -150,9 +114,9 @@ static void late_case(const char *options, const char *transport)
     REQUIRE(mkdtemp(mnt) != NULL);
     static const struct fsp_fs_interface iface = {
         .size = sizeof iface,
-        .lookup = l_lookup,
-        .forget = l_forget,
-        .get_file_info = l_get_file_info,
+        .lookup = onefile_lookup,
+        .forget = onefile_forget,
+        .get_file_info = onefile_get_file_info,
         .read = l_read,
     };
     /* Direct I/O: the read reaches the file system as it is. */
