@@ -328,7 +328,7 @@ static int set_access_locked(struct fsp_request *req, struct fsp_node *n,
     uint32_t bits;
     int extended = acl_mode(a, &bits);
     uint32_t mode = (fi->mode & 07000) | bits;
-    if (req->uid != 0 && !caller_in_group(req, fi->gid))
+    if (req->s->uid != 0 && !caller_in_group(req, fi->gid))
         mode &= ~(uint32_t)S_ISGID;
     int r;
     if (extended) {

@@ -66,7 +66,9 @@ void fsp_fs_set_threads(fsp_fs *fs, unsigned threads, unsigned max_threads)
 /* Ask the file system for the root directory, as node id 1. */
 static int load_root(struct fsp_fs *fs)
 {
-    struct fsp_request req = { .se = fs->se };
+    /* No request from the kernel asks for it: a blank one, from root. */
+    struct ses_request sr = { .se = fs->se };
+    struct fsp_request req = { .s = &sr, .fs = fs };
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
     int r = fsp_check_result(fs, "lookup",

@@ -153,13 +153,18 @@ const struct fsp_dir_entry *fsp_dir_buffer_entry(const struct fsp_dir_buffer *db
                                                  size_t i);
 int fsp_dir_buffer_error(const struct fsp_dir_buffer *db);
 
-/* The low-level handler table the native API installs (ops.c). */
+/* The low-level handler table the native API installs (ops.c): every
+ * opcode it serves goes to fsp_native_dispatch, which makes the native
+ * request and calls the handler of that opcode. */
 void fsp_native_ll_ops(struct fsp_ll_ops *ops);
+void fsp_native_dispatch(struct ses_request *sr);
 /* On a read-only volume: every handler that changes something answers
  * EROFS, opens for writing included (ops_ro.c). */
 void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops);
 
 /* Handlers, one file per area. */
+typedef void (*nat_handler)(struct fsp_request *req);
+
 void fsp_op_lookup(struct fsp_request *req);
 void fsp_op_forget(struct fsp_request *req);
 void fsp_op_batch_forget(struct fsp_request *req);
@@ -193,10 +198,30 @@ void fsp_op_setxattr(struct fsp_request *req);
 void fsp_op_listxattr(struct fsp_request *req);
 void fsp_op_removexattr(struct fsp_request *req);
 
+/*
+ * The public request (include/fsp/fsp.h): the session's request and what
+ * the native API keeps about it.  On the dispatcher thread's stack while
+ * its handler runs (ops.c); a request the file system pends is a heap
+ * copy, hung on the session request's owner slot and freed by its
+ * release callback once answered (request.c).
+ */
+struct fsp_request {
+    struct ses_request *s;
+    struct fsp_fs *fs;
+    struct fsp_node *node;    /* the node the request is about */
+    const char *name;         /* and the name in it, for new names */
+    char *path;               /* fsp_request_path() cache */
+    int backing_id;           /* FUSE passthrough for the open answered */
+};
+
 /* The fs of a request. */
 static inline struct fsp_fs *req_fs(const struct fsp_request *req)
 {
-    return fsp_session_userdata(req->se);
+    return req->fs;
 }
+
+/* Let go of what a request kept (its path; a backing file an open
+ * registered and did not hand over).  ops.c, request.c. */
+void fsp_request_drop(struct fsp_request *req);
 
 #endif

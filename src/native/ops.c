@@ -72,42 +72,63 @@ static void ll_init(void *userdata, struct fsp_conn *conn)
     }
 }
 
+/* The native handler of each opcode. */
+static const nat_handler handlers[FSP_LL_OPS_MAX] = {
+    [FSP_OP_LOOKUP] = fsp_op_lookup,
+    [FSP_OP_FORGET] = fsp_op_forget,
+    [FSP_OP_BATCH_FORGET] = fsp_op_batch_forget,
+    [FSP_OP_GETATTR] = fsp_op_getattr,
+    [FSP_OP_SETATTR] = fsp_op_setattr,
+    [FSP_OP_STATX] = fsp_op_statx,
+    [FSP_OP_STATFS] = fsp_op_statfs,
+    [FSP_OP_OPEN] = fsp_op_open,
+    [FSP_OP_CREATE] = fsp_op_create,
+    [FSP_OP_TMPFILE] = fsp_op_tmpfile,
+    [FSP_OP_READ] = fsp_op_read,
+    [FSP_OP_WRITE] = fsp_op_write,
+    [FSP_OP_FLUSH] = fsp_op_flush,
+    [FSP_OP_RELEASE] = fsp_op_release,
+    [FSP_OP_FSYNC] = fsp_op_fsync,
+    [FSP_OP_OPENDIR] = fsp_op_opendir,
+    [FSP_OP_READDIR] = fsp_op_readdir,
+    [FSP_OP_READDIRPLUS] = fsp_op_readdir,
+    [FSP_OP_RELEASEDIR] = fsp_op_releasedir,
+    [FSP_OP_FSYNCDIR] = fsp_op_fsync,
+    [FSP_OP_MKNOD] = fsp_op_mknod,
+    [FSP_OP_MKDIR] = fsp_op_mkdir,
+    [FSP_OP_SYMLINK] = fsp_op_symlink,
+    [FSP_OP_UNLINK] = fsp_op_unlink,
+    [FSP_OP_RMDIR] = fsp_op_rmdir,
+    [FSP_OP_RENAME] = fsp_op_rename,
+    [FSP_OP_RENAME2] = fsp_op_rename,
+    [FSP_OP_LINK] = fsp_op_link,
+    [FSP_OP_FALLOCATE] = fsp_op_fallocate,
+    [FSP_OP_LSEEK] = fsp_op_lseek,
+    [FSP_OP_READLINK] = fsp_op_readlink,
+    [FSP_OP_GETXATTR] = fsp_op_getxattr,
+    [FSP_OP_SETXATTR] = fsp_op_setxattr,
+    [FSP_OP_LISTXATTR] = fsp_op_listxattr,
+    [FSP_OP_REMOVEXATTR] = fsp_op_removexattr,
+};
+
+/* The one entry from the session: wrap its request in the native one
+ * the handler and the file system's callbacks see.  A request the file
+ * system pended moved its state to a heap copy (fsp_request_pend); what
+ * is left here is dropped once the handler is done. */
+void fsp_native_dispatch(struct ses_request *sr)
+{
+    struct fsp_request req = {
+        .s = sr,
+        .fs = fsp_session_userdata(sr->se),
+    };
+    handlers[sr->opcode](&req);
+    fsp_request_drop(&req);
+}
+
 void fsp_native_ll_ops(struct fsp_ll_ops *ops)
 {
     *ops = (struct fsp_ll_ops){ .init = ll_init };
-    ops->op[FSP_OP_LOOKUP] = fsp_op_lookup;
-    ops->op[FSP_OP_FORGET] = fsp_op_forget;
-    ops->op[FSP_OP_BATCH_FORGET] = fsp_op_batch_forget;
-    ops->op[FSP_OP_GETATTR] = fsp_op_getattr;
-    ops->op[FSP_OP_SETATTR] = fsp_op_setattr;
-    ops->op[FSP_OP_STATX] = fsp_op_statx;
-    ops->op[FSP_OP_STATFS] = fsp_op_statfs;
-    ops->op[FSP_OP_OPEN] = fsp_op_open;
-    ops->op[FSP_OP_CREATE] = fsp_op_create;
-    ops->op[FSP_OP_TMPFILE] = fsp_op_tmpfile;
-    ops->op[FSP_OP_READ] = fsp_op_read;
-    ops->op[FSP_OP_WRITE] = fsp_op_write;
-    ops->op[FSP_OP_FLUSH] = fsp_op_flush;
-    ops->op[FSP_OP_RELEASE] = fsp_op_release;
-    ops->op[FSP_OP_FSYNC] = fsp_op_fsync;
-    ops->op[FSP_OP_OPENDIR] = fsp_op_opendir;
-    ops->op[FSP_OP_READDIR] = fsp_op_readdir;
-    ops->op[FSP_OP_READDIRPLUS] = fsp_op_readdir;
-    ops->op[FSP_OP_RELEASEDIR] = fsp_op_releasedir;
-    ops->op[FSP_OP_FSYNCDIR] = fsp_op_fsync;
-    ops->op[FSP_OP_MKNOD] = fsp_op_mknod;
-    ops->op[FSP_OP_MKDIR] = fsp_op_mkdir;
-    ops->op[FSP_OP_SYMLINK] = fsp_op_symlink;
-    ops->op[FSP_OP_UNLINK] = fsp_op_unlink;
-    ops->op[FSP_OP_RMDIR] = fsp_op_rmdir;
-    ops->op[FSP_OP_RENAME] = fsp_op_rename;
-    ops->op[FSP_OP_RENAME2] = fsp_op_rename;
-    ops->op[FSP_OP_LINK] = fsp_op_link;
-    ops->op[FSP_OP_FALLOCATE] = fsp_op_fallocate;
-    ops->op[FSP_OP_LSEEK] = fsp_op_lseek;
-    ops->op[FSP_OP_READLINK] = fsp_op_readlink;
-    ops->op[FSP_OP_GETXATTR] = fsp_op_getxattr;
-    ops->op[FSP_OP_SETXATTR] = fsp_op_setxattr;
-    ops->op[FSP_OP_LISTXATTR] = fsp_op_listxattr;
-    ops->op[FSP_OP_REMOVEXATTR] = fsp_op_removexattr;
+    for (size_t i = 0; i < FSP_LL_OPS_MAX; i++)
+        if (handlers[i])
+            ops->op[i] = fsp_native_dispatch;
 }

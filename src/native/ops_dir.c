@@ -170,7 +170,7 @@ void fsp_op_opendir(struct fsp_request *req)
         return;
     /* The kernel remembers, and never sends OPENDIR or RELEASEDIR again. */
     if (openless_dirs(fs)) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     void *file = NULL;
@@ -183,19 +183,19 @@ void fsp_op_opendir(struct fsp_request *req)
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
     }
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_open *o = fsp_open_new(fs, n, file, 1);
     if (!o) {
         if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
-        fsp_reply_err(req, -ENOMEM);
+        fsp_reply_err(req->s, -ENOMEM);
         return;
     }
     struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
                                 .open_flags = opendir_reply_flags(fs) };
-    if (fsp_reply_open(req, &out))
+    if (fsp_reply_open(req->s, &out))
         fsp_open_free(fs, o, 1);
 }
 
@@ -341,10 +341,10 @@ static int listing_of(struct fsp_request *req, struct fsp_node *n,
 void fsp_op_readdir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_read_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_read_in *in = fsp_req_arg(req->s, sizeof *in);
     struct fsp_node *dir = in ? req_node(req) : NULL;
     if (!dir) {
-        fsp_reply_err(req, -EBADF);
+        fsp_reply_err(req->s, -EBADF);
         return;
     }
     struct fsp_dir_buffer *db;
@@ -352,15 +352,15 @@ void fsp_op_readdir(struct fsp_request *req)
     uint64_t start, base;
     int r = listing_of(req, dir, in, &db, &start, &base, &snap);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    int plus = req->opcode == FSP_OP_READDIRPLUS;
-    size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) & ~(size_t)63;
+    int plus = req->s->opcode == FSP_OP_READDIRPLUS;
+    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) & ~(size_t)63;
     size_t room = in->size;
-    if (room > req->bufsize - used)
-        room = req->bufsize - used;
-    char *buf = (char *)req->buf + used;
+    if (room > req->s->bufsize - used)
+        room = req->s->bufsize - used;
+    char *buf = (char *)req->s->buf + used;
     size_t len = 0;
     size_t count = fsp_dir_buffer_count(db);
     /* Node references handed out in this reply, undone if it is lost. */
@@ -386,7 +386,7 @@ void fsp_op_readdir(struct fsp_request *req)
      * directory and forget the node. */
     if (snap)
         snap_put(fs, dir, snap, start >= count);
-    if (fsp_reply_data(req, buf, len))
+    if (fsp_reply_data(req->s, buf, len))
         for (size_t i = 0; i < nrefs; i++)
             fsp_node_forget(fs, refs[i], 1);
 }

@@ -10,14 +10,14 @@
 
 #include "native/fs_int.h"
 
-static void op_erofs(struct fsp_request *req)
+static void op_erofs(struct ses_request *req)
 {
     fsp_reply_err(req, -EROFS);
 }
 
 /* Opens for reading only go on; anything that could write is refused
  * before the file system sees it. */
-static void op_open_ro(struct fsp_request *req)
+static void op_open_ro(struct ses_request *req)
 {
     const struct fsp_open_in *in = fsp_req_arg(req, sizeof *in);
     if (in && ((in->flags & O_ACCMODE) != O_RDONLY ||
@@ -25,7 +25,7 @@ static void op_open_ro(struct fsp_request *req)
         fsp_reply_err(req, -EROFS);
         return;
     }
-    fsp_op_open(req);
+    fsp_native_dispatch(req);
 }
 
 void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops)

@@ -20,7 +20,7 @@ void fsp_op_fallocate(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
-    const struct fsp_fallocate_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_fallocate_in *in = fsp_req_arg(req->s, sizeof *in);
     int r = !n ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && !alloc_mode_ok(in->mode))
         r = -EOPNOTSUPP;
@@ -35,7 +35,7 @@ void fsp_op_fallocate(struct fsp_request *req)
     if (!r && !fs->fi.allocate)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_open *o = open_of(in->fh);
@@ -46,14 +46,14 @@ void fsp_op_fallocate(struct fsp_request *req)
                                          in->offset, in->length, in->mode,
                                          &fi));
     fsp_guard_leave(fs, FSP_GUARD_SHARED);
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
 
 void fsp_op_lseek(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
-    const struct fsp_lseek_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_lseek_in *in = fsp_req_arg(req->s, sizeof *in);
     int r = !n ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && in->whence != FSP_SEEK_DATA && in->whence != FSP_SEEK_HOLE)
         r = -EINVAL;
@@ -62,11 +62,11 @@ void fsp_op_lseek(struct fsp_request *req)
      * dirty pages it holds, so the file system's map of data and holes
      * (and its size) can be stale, and "all data up to the kernel's
      * size" is the answer that is always true. */
-    if (!r && (!fs->fi.seek || (fsp_session_conn(req->se)->want_flags &
+    if (!r && (!fs->fi.seek || (fsp_session_conn(req->s->se)->want_flags &
                                 FSP_WRITEBACK_CACHE)))
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_open *o = open_of(in->fh);
@@ -77,9 +77,9 @@ void fsp_op_lseek(struct fsp_request *req)
                                      in->offset, (int)in->whence, &result));
     fsp_guard_leave(fs, FSP_GUARD_SHARED);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_lseek_out out = { .offset = result };
-    fsp_reply_buf(req, &out, sizeof out);
+    fsp_reply_buf(req->s, &out, sizeof out);
 }

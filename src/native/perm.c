@@ -61,14 +61,14 @@ static int proc_has_group(uint32_t pid, uint32_t gid)
 
 int caller_in_group(const struct fsp_request *req, uint32_t gid)
 {
-    return req->gid == gid || (req->pid && proc_has_group(req->pid, gid));
+    return req->s->gid == gid || (req->s->pid && proc_has_group(req->s->pid, gid));
 }
 
 int caller_capable(const struct fsp_request *req, unsigned cap)
 {
     char line[128];
-    if (!req->pid || cap > 63 ||
-        proc_status_line(req->pid, "CapEff", line, sizeof line))
+    if (!req->s->pid || cap > 63 ||
+        proc_status_line(req->s->pid, "CapEff", line, sizeof line))
         return 0;
     unsigned long long set = strtoull(line, NULL, 16);
     return (int)((set >> cap) & 1);
@@ -77,8 +77,8 @@ int caller_capable(const struct fsp_request *req, unsigned cap)
 void new_owner(struct fsp_request *req, struct fsp_node *parent,
                struct fsp_create_params *cp)
 {
-    cp->uid = req->uid;
-    cp->gid = req->gid;
+    cp->uid = req->s->uid;
+    cp->gid = req->s->gid;
     struct fsp_file_info pfi = { 0 };
     if (call_get_file_info(req, parent, NULL, &pfi) != 0)
         return;  /* the create itself will tell what is wrong */

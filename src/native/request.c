@@ -8,14 +8,14 @@
 
 #include "native/ops_common.h"
 
-uid_t fsp_request_uid(const fsp_request *req) { return req->uid; }
-gid_t fsp_request_gid(const fsp_request *req) { return req->gid; }
-pid_t fsp_request_pid(const fsp_request *req) { return (pid_t)req->pid; }
-mode_t fsp_request_umask(const fsp_request *req) { return req->umask; }
+uid_t fsp_request_uid(const fsp_request *req) { return req->s->uid; }
+gid_t fsp_request_gid(const fsp_request *req) { return req->s->gid; }
+pid_t fsp_request_pid(const fsp_request *req) { return (pid_t)req->s->pid; }
+mode_t fsp_request_umask(const fsp_request *req) { return req->s->umask; }
 
 int fsp_request_interrupted(const fsp_request *req)
 {
-    return atomic_load(&((fsp_request *)req)->interrupted);
+    return atomic_load(&req->s->interrupted);
 }
 
 fsp_fs *fsp_request_fs(const fsp_request *req)
@@ -25,23 +25,23 @@ fsp_fs *fsp_request_fs(const fsp_request *req)
 
 const char *fsp_request_path(fsp_request *req)
 {
-    if (!req->path && req->ll_node)
-        req->path = fsp_node_path(req_fs(req), req->ll_node, req->ll_name);
+    if (!req->path && req->node)
+        req->path = fsp_node_path(req_fs(req), req->node, req->name);
     return req->path;
 }
 
 int fsp_request_passthrough(fsp_request *req, int fd)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_conn *c = fsp_session_conn(req->se);
-    if (req->opcode != FSP_OP_OPEN && req->opcode != FSP_OP_CREATE)
+    const struct fsp_conn *c = fsp_session_conn(req->s->se);
+    if (req->s->opcode != FSP_OP_OPEN && req->s->opcode != FSP_OP_CREATE)
         return -EINVAL;
     if (!(fs->vp.flags & FSP_VOL_PASSTHROUGH) ||
         !(c->want_flags & FSP_PASSTHROUGH))
         return -ENOTSUP;
     if (req->backing_id > 0)
-        fsp_session_backing_close(req->se, req->backing_id);
-    int id = fsp_session_backing_open(req->se, fd);
+        fsp_session_backing_close(req->s->se, req->backing_id);
+    int id = fsp_session_backing_open(req->s->se, fd);
     req->backing_id = id > 0 ? id : 0;
     return id > 0 ? 0 : id;
 }
@@ -49,19 +49,52 @@ int fsp_request_passthrough(fsp_request *req, int fd)
 int fsp_request_read_fd(fsp_request *req, int fd, uint64_t offset,
                         uint32_t length)
 {
-    if (req->opcode != FSP_OP_READ || req->detached)
+    if (req->s->opcode != FSP_OP_READ || req->s->detached)
         return -EINVAL;
-    const struct fsp_read_in *in = req->arg;
+    const struct fsp_read_in *in = req->s->arg;
     if (length > in->size)
         length = in->size;
-    return fsp_reply_data_fd(req, fd, offset, length);
+    return fsp_reply_data_fd(req->s, fd, offset, length);
+}
+
+void fsp_request_drop(struct fsp_request *req)
+{
+    /* A backing file registered for an open that then failed. */
+    if (req->backing_id > 0)
+        fsp_session_backing_close(req->s->se, req->backing_id);
+    req->backing_id = 0;
+    free(req->path);
+    req->path = NULL;
+}
+
+/* The session answered a pended request: its native copy goes too. */
+static void release_pended(struct ses_request *sr)
+{
+    struct fsp_request *req = sr->owner;
+    fsp_request_drop(req);
+    free(req);
 }
 
 fsp_request *fsp_request_pend(fsp_request *req)
 {
-    if (req->opcode != FSP_OP_READ && req->opcode != FSP_OP_WRITE)
+    if (req->s->opcode != FSP_OP_READ && req->s->opcode != FSP_OP_WRITE)
         return NULL; /* version 1 completes reads and writes later */
-    return fsp_req_detach(req);
+    struct fsp_request *copy = malloc(sizeof *copy);
+    if (!copy)
+        return NULL;
+    struct ses_request *sr = fsp_req_detach(req->s);
+    if (!sr) {
+        free(copy);
+        return NULL;
+    }
+    *copy = *req;
+    copy->s = sr;
+    sr->owner = copy;
+    sr->release = release_pended;
+    /* The copy owns them now. */
+    req->path = NULL;
+    req->backing_id = 0;
+    return copy;
 }
 
 /* fsp_request_complete with the session held open. */
@@ -73,44 +106,44 @@ static void complete(fsp_request *req, int result, uint32_t bytes,
     if (result == FSP_PENDING)
         result = -EIO;
     if (result) {
-        fsp_reply_err(req, result);
+        fsp_reply_err(req->s, result);
         return;
     }
-    if (req->opcode == FSP_OP_READ) {
-        const struct fsp_read_in *in = req->arg;
-        size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+    if (req->s->opcode == FSP_OP_READ) {
+        const struct fsp_read_in *in = req->s->arg;
+        size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) &
                       ~(size_t)63;
-        size_t max = req->bufsize - used;
+        size_t max = req->s->bufsize - used;
         if (max > in->size)
             max = in->size;
-        fsp_reply_data(req, (char *)req->buf + used, bytes > max ? max : bytes);
-    } else if (req->opcode == FSP_OP_WRITE) {
-        const struct fsp_write_in *in = req->arg;
+        fsp_reply_data(req->s, (char *)req->s->buf + used, bytes > max ? max : bytes);
+    } else if (req->s->opcode == FSP_OP_WRITE) {
+        const struct fsp_write_in *in = req->s->arg;
         /* As fsp_op_write does for a write finished at once. */
         int r = 0;
-        if ((in->write_flags & FSP_WRITE_KILL_SUIDGID) && req->ll_node &&
+        if ((in->write_flags & FSP_WRITE_KILL_SUIDGID) && req->node &&
             (!fi || (fi->mode & (S_ISUID | S_ISGID)))) {
             struct fsp_open *o = open_of(in->fh);
-            r = kill_suidgid(req, req->ll_node, o ? o->file : NULL);
+            r = kill_suidgid(req, req->node, o ? o->file : NULL);
         }
         if (r)
-            fsp_reply_err(req, r);
+            fsp_reply_err(req->s, r);
         else
-            fsp_reply_write(req, bytes > in->size ? in->size : bytes);
+            fsp_reply_write(req->s, bytes > in->size ? in->size : bytes);
     } else {
-        fsp_reply_err(req, -EIO);
+        fsp_reply_err(req->s, -EIO);
     }
 }
 
 void fsp_request_complete(fsp_request *req, int result, uint32_t bytes,
                           const struct fsp_file_info *fi)
 {
-    struct fsp_session *se = req->se;
+    struct fsp_session *se = req->s->se;
     /* After fsp_fs_run ended the session, the fs may be freed already:
      * drop the request without looking at it.  Otherwise the fs stays
      * until fsp_session_leave. */
     if (fsp_session_enter(se)) {
-        fsp_reply_err(req, -ENOTCONN);
+        fsp_reply_err(req->s, -ENOTCONN);
         return;
     }
     complete(req, result, bytes, fi);

@@ -12,7 +12,7 @@
 
 #include "session/session_int.h"
 
-static void finish(struct fsp_request *req, int error, size_t outlen)
+static void finish(struct ses_request *req, int error, size_t outlen)
 {
     struct fsp_session *se = req->se;
     if (req->opcode < FSP_OPCODE_SLOTS) {
@@ -26,14 +26,13 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
         fsp_trace_reply(se, req, error, outlen);
     fsp_inflight_remove(req);
     req->replied = 1;
-    /* A backing file registered for an open that then failed (once the
-     * connection is closed, the kernel dropped it already). */
-    if (req->backing_id > 0 && !atomic_load(&se->closed)) {
-        fsp_session_backing_close(se, req->backing_id);
-        req->backing_id = 0;
+    /* The layer above lets go of its part (for the native API: a path
+     * it computed, a backing file registered for an open that failed). */
+    if (req->release) {
+        void (*release)(struct ses_request *) = req->release;
+        req->release = NULL;
+        release(req);
     }
-    free(req->path);
-    req->path = NULL;
     free(req->owned);
     req->owned = NULL;
     if (req->heap) {
@@ -48,7 +47,7 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
  * and nothing is sent (the transport's descriptors are closed, their
  * numbers maybe reused).  Returns 1 when the reply may be sent, after
  * which late_end must follow; 0 when the request was dropped. */
-static int late_begin(struct fsp_request *req, int error)
+static int late_begin(struct ses_request *req, int error)
 {
     if (!req->heap || !fsp_session_enter(req->se))
         return 1;
@@ -79,7 +78,7 @@ static int send_framed(struct fsp_session *se, uint64_t unique, int error,
 }
 
 /* iov[0] is reserved for the out-header. */
-static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
+static int send_reply(struct ses_request *req, int error, struct iovec *iov,
                       int cnt)
 {
     struct fsp_session *se = req->se;
@@ -95,7 +94,7 @@ static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
     return r;
 }
 
-int fsp_reply_err(struct fsp_request *req, int err)
+int fsp_reply_err(struct ses_request *req, int err)
 {
     struct iovec iov[1];
     if (err > 0 || err < -4095)
@@ -103,7 +102,7 @@ int fsp_reply_err(struct fsp_request *req, int err)
     return send_reply(req, err, iov, 1);
 }
 
-int fsp_reply_none(struct fsp_request *req)
+int fsp_reply_none(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     int heap = req->heap;
@@ -114,7 +113,7 @@ int fsp_reply_none(struct fsp_request *req)
     return 0;
 }
 
-int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt)
+int fsp_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt)
 {
     struct iovec v[8];
     if (cnt > 7)
@@ -123,33 +122,33 @@ int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt)
     return send_reply(req, 0, v, cnt + 1);
 }
 
-int fsp_reply_buf(struct fsp_request *req, const void *buf, size_t size)
+int fsp_reply_buf(struct ses_request *req, const void *buf, size_t size)
 {
     struct iovec v[2] = { { 0 }, { (void *)buf, size } };
     return send_reply(req, 0, v, size ? 2 : 1);
 }
 
-int fsp_reply_entry(struct fsp_request *req, const struct fsp_entry_out *e)
+int fsp_reply_entry(struct ses_request *req, const struct fsp_entry_out *e)
 {
     return fsp_reply_buf(req, e, sizeof *e);
 }
 
-int fsp_reply_attr(struct fsp_request *req, const struct fsp_attr_out *a)
+int fsp_reply_attr(struct ses_request *req, const struct fsp_attr_out *a)
 {
     return fsp_reply_buf(req, a, sizeof *a);
 }
 
-int fsp_reply_statx(struct fsp_request *req, const struct fsp_statx_out *s)
+int fsp_reply_statx(struct ses_request *req, const struct fsp_statx_out *s)
 {
     return fsp_reply_buf(req, s, sizeof *s);
 }
 
-int fsp_reply_open(struct fsp_request *req, const struct fsp_open_out *o)
+int fsp_reply_open(struct ses_request *req, const struct fsp_open_out *o)
 {
     return fsp_reply_buf(req, o, sizeof *o);
 }
 
-int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
+int fsp_reply_create(struct ses_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o)
 {
     struct iovec v[3] = { { 0 }, { (void *)e, sizeof *e },
@@ -157,13 +156,13 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
     return send_reply(req, 0, v, 3);
 }
 
-int fsp_reply_write(struct fsp_request *req, uint32_t size)
+int fsp_reply_write(struct ses_request *req, uint32_t size)
 {
     struct fsp_write_out o = { .size = size };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
+int fsp_reply_data(struct ses_request *req, const void *buf, size_t size)
 {
     return fsp_reply_buf(req, buf, size);
 }
@@ -172,7 +171,7 @@ int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
  * writev) cost more than the copy it saves. */
 #define SPLICE_MIN_BYTES (32u << 10)
 
-int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
                       uint32_t len)
 {
     struct fsp_transport *t = req->se->t;
@@ -190,19 +189,19 @@ int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
     return r;
 }
 
-int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st)
+int fsp_reply_statfs(struct ses_request *req, const struct fsp_kstatfs *st)
 {
     struct fsp_statfs_out o = { .st = *st };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_xattr(struct fsp_request *req, uint32_t size)
+int fsp_reply_xattr(struct ses_request *req, uint32_t size)
 {
     struct fsp_getxattr_out o = { .size = size };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_readlink(struct fsp_request *req, const char *target)
+int fsp_reply_readlink(struct ses_request *req, const char *target)
 {
     return fsp_reply_buf(req, target, strlen(target));
 }

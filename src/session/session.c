@@ -264,6 +264,9 @@ int fsp_session_backing_open(struct fsp_session *se, int fd)
 
 void fsp_session_backing_close(struct fsp_session *se, int id)
 {
+    /* Once the connection is closed the kernel dropped it already. */
+    if (atomic_load(&se->closed))
+        return;
     int dev = se->t->dev_fd ? se->t->dev_fd(se->t) : -1;
     uint32_t u = (uint32_t)id;
     if (dev >= 0 && id > 0 && ioctl(dev, FSP_DEV_IOC_BACKING_CLOSE, &u) < 0)

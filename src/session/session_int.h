@@ -35,7 +35,7 @@ struct fsp_session {
 
     /* Requests being served, for INTERRUPT. */
     pthread_mutex_t inflight_lock;
-    struct fsp_request *inflight;
+    struct ses_request *inflight;
 
     /* Dispatcher pool. */
     pthread_mutex_t pool_lock;
@@ -49,14 +49,14 @@ struct fsp_session {
 };
 
 /* INIT negotiation (init.c). */
-void fsp_session_do_init(struct fsp_request *req);
+void fsp_session_do_init(struct ses_request *req);
 /* Debug trace (trace.c). */
-void fsp_trace_request(struct fsp_session *se, const struct fsp_request *req);
-void fsp_trace_reply(struct fsp_session *se, const struct fsp_request *req,
+void fsp_trace_request(struct fsp_session *se, const struct ses_request *req);
+void fsp_trace_reply(struct fsp_session *se, const struct ses_request *req,
                      int error, size_t outlen);
 /* Drop one reference; the last one frees the session (session.c). */
 void fsp_session_put(struct fsp_session *se);
 /* Interrupt table (dispatch.c). */
-void fsp_inflight_remove(struct fsp_request *req);
+void fsp_inflight_remove(struct ses_request *req);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include "session/session_int.h"
 
-static void describe(const struct fsp_request *req, char *buf, size_t size)
+static void describe(const struct ses_request *req, char *buf, size_t size)
 {
     buf[0] = 0;
     switch (req->opcode) {
@@ -65,7 +65,7 @@ static void describe(const struct fsp_request *req, char *buf, size_t size)
     }
 }
 
-void fsp_trace_request(struct fsp_session *se, const struct fsp_request *req)
+void fsp_trace_request(struct fsp_session *se, const struct ses_request *req)
 {
     char args[512];
     describe(req, args, sizeof args);
@@ -76,7 +76,7 @@ void fsp_trace_request(struct fsp_session *se, const struct fsp_request *req)
     pthread_mutex_unlock(&se->trace_lock);
 }
 
-void fsp_trace_reply(struct fsp_session *se, const struct fsp_request *req,
+void fsp_trace_reply(struct fsp_session *se, const struct ses_request *req,
                      int error, size_t outlen)
 {
     uint64_t us = (fsp_now_ns() - req->start_ns) / 1000;

@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fsp_session_new(&transport, &ops, fs, NULL, &fs->se))
         abort();
     /* What fsp_fs_mount does once mounted: the root becomes node 1. */
-    struct fsp_request req = { .se = fs->se };
+    struct ses_request sr = { .se = fs->se };
+    struct fsp_request req = { .s = &sr, .fs = fs };
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
     if (fs->fi.lookup(&req, NULL, "/", &ctx, &fi))

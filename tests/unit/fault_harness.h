@@ -171,7 +171,8 @@ static int fh_new(struct fh_ctx *c, const struct fsp_fs_interface *iface)
     r = fsp_session_new(&fh_transport, &ops, c->fs, NULL, &c->fs->se);
     if (r)
         return r;
-    struct fsp_request req = { .se = c->fs->se };
+    struct ses_request sr = { .se = c->fs->se };
+    struct fsp_request req = { .s = &sr, .fs = c->fs };
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
     r = c->fs->fi.lookup(&req, NULL, "/", &ctx, &fi);

@@ -95,7 +95,7 @@ static void do_init(struct fsp_session *se)
 
 /* ---- a session with a tiny handler table ---- */
 
-static void silent_handler(struct fsp_request *req) { (void)req; }
+static void silent_handler(struct ses_request *req) { (void)req; }
 
 static void session_rules(void)
 {
@@ -155,7 +155,7 @@ static void session_rules(void)
 
 /* ---- the interrupt hook of the layer above ---- */
 
-static struct fsp_request *held_req;     /* a handler's detached request */
+static struct ses_request *held_req;     /* a handler's detached request */
 static int holds, notifies, notify_saw_hold;
 static const char *hook_data = "data";
 
@@ -179,13 +179,13 @@ static void t_notify(void *data)
 static const struct fsp_interrupt_hook t_hook = { t_hold, t_notify };
 
 /* GETATTR: hook, then detach (answered later); READLINK: detach only. */
-static void hooked_handler(struct fsp_request *req)
+static void hooked_handler(struct ses_request *req)
 {
     CHECK_EQ(fsp_req_on_interrupt(req, &t_hook, (void *)hook_data), 0);
     held_req = fsp_req_detach(req);
 }
 
-static void unhooked_handler(struct fsp_request *req)
+static void unhooked_handler(struct ses_request *req)
 {
     held_req = fsp_req_detach(req);
 }
