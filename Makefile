@@ -51,7 +51,7 @@ MAKEFLAGS += --no-print-directory
 
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -fPIC -MMD -MP
 
-VERSION  := 0.1.0
+VERSION  := 0.2.0
 SOVER    := 1
 
 LIB_SRCS := $(sort $(wildcard src/kernel/*.c src/session/*.c src/native/*.c))

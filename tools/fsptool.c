@@ -17,7 +17,7 @@
 #include <sys/mount.h>
 #include <sys/xattr.h>
 
-#include "kernel/mount.h"
+#include <fsp/fsp.h>
 
 static const char usage_text[] =
     "usage: fsptool abort MOUNTPOINT\n"
@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         return usage();
     char err[512] = "";
     if (strcmp(argv[1], "abort") == 0) {
-        if (fsp_mount_abort(argv[2], err, sizeof err) < 0) {
+        if (fsp_abort_connection(argv[2], err, sizeof err) < 0) {
             fprintf(stderr, "fsptool: %s\n", err);
             return 1;
         }

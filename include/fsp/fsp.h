@@ -598,6 +598,17 @@ int fsp_fs_set_signal_handlers(fsp_fs *fs);
  * this (their answers are dropped); see there. */
 void fsp_fs_delete(fsp_fs *fs);
 
+/* Cut off the FUSE connection mounted at `mountpoint`, of any FUSE file
+ * system (fsp's or not): every request waiting for it and every later one
+ * fails with ENOTCONN, so the processes stuck on a server that does not
+ * answer get their calls back; the mount stays until unmounted.  Finds
+ * the connection through /proc/self/mountinfo (never by stat, which would
+ * wait for the server) and aborts it through the fusectl file system,
+ * mounting it at /sys/fs/fuse/connections first if need be: root only.
+ * Returns 0, or a negative errno with one line in err (-EINVAL: not a
+ * FUSE mount point).  Any thread; no fsp_fs needed. */
+int fsp_abort_connection(const char *mountpoint, char *err, size_t errlen);
+
 /*
  * Kernel cache invalidation, the analogue of WinFsp's
  * FspFileSystemNotify: a file system whose files change behind the

@@ -237,3 +237,8 @@ void fsp_fs_delete(fsp_fs *fs)
     pthread_rwlock_destroy(&fs->guard);
     free(fs);
 }
+
+int fsp_abort_connection(const char *mountpoint, char *err, size_t errlen)
+{
+    return fsp_mount_abort(mountpoint, err, errlen);
+}
