@@ -96,6 +96,7 @@ for build in "$@"; do
         run "tests/usermount.sh $build" 300 tests/usermount.sh "$build"
         run "tests/firstrun.sh $build" 300 tests/firstrun.sh "$build"
         run "tests/headers.sh" 120 tests/headers.sh
+        run "tests/layers.sh $build" 60 tests/layers.sh "$build"
         run "tests/ipc.sh $build" 120 tests/ipc.sh "$build"
         run "tests/memfs_memory.sh $build" 120 tests/memfs_memory.sh "$build"
         run "tests/conformance.sh $build" 600 tests/conformance.sh "$build"
