@@ -1,0 +1,3 @@
+module fsp
+
+go 1.19
