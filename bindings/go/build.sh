@@ -18,6 +18,8 @@ if [ -z "$GO" ]; then
 fi
 make -s -C "$root" build/libfsp.a || { echo "bindings/go: libfsp.a did not build" >&2; exit 1; }
 export GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# go needs a build cache; without HOME (some CI shells) keep it in /tmp
+[ -n "${HOME:-}" ] || export GOCACHE=${GOCACHE:-/tmp/fsp-go-cache}
 cd "$here" || exit 1
 "$GO" vet ./... &&
     "$GO" build -o bin/memfs ./cmd/memfs &&

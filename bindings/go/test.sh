@@ -27,6 +27,8 @@ if [ -z "$GO" ]; then
     exit 0
 fi
 export GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# go needs a build cache; without HOME (some CI shells) keep it in /tmp
+[ -n "${HOME:-}" ] || export GOCACHE=${GOCACHE:-/tmp/fsp-go-cache}
 if ! "$here/build.sh" >/tmp/fsp-go-build.$$ 2>&1; then
     echo "FAIL: go_build: bindings/go/build.sh failed"
     tail -n 20 /tmp/fsp-go-build.$$ | sed 's/^/  | /'
