@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use fsp::{DirBuffer, Errno, FileInfo, FileSystem, Host, ReadBuf, Request, Result, VolumeInfo, VolumeParams};
 
-const NAMES: [&str; 6] = ["hello", "slow", "panic", "bad", "toolong", "who"];
+const NAMES: [&str; 8] = ["hello", "slow", "panic", "bad", "toolong", "who", "slowdrop", "slowpanic"];
 
 struct TNode {
     index: u64,
@@ -98,6 +98,17 @@ impl FileSystem for TestFs {
             return Ok(buf.len() + 1);
         }
         let n = data.len().saturating_sub(off as usize).min(buf.len());
+        if name == "slowdrop" {
+            // a pending read dropped without completing: answered EIO
+            let p = buf.pend().ok_or(Errno::ENOMEM)?;
+            thread::spawn(move || drop(p));
+            return Ok(0);
+        }
+        if name == "slowpanic" {
+            // a bug after pending: unwinding drops the handle, EIO
+            let _p = buf.pend().ok_or(Errno::ENOMEM)?;
+            panic!("a bug after pend");
+        }
         if name == "slow" {
             let mut p = buf.pend().ok_or(Errno::ENOMEM)?;
             thread::spawn(move || {
@@ -163,6 +174,9 @@ fn mount_and_serve() {
         let mut b = [0u8; 16];
         assert_eq!(errno(f.read(&mut b)), 5);
         drop(f);
+        for n in ["slowdrop", "slowpanic"] {
+            assert_eq!(errno(fs::read(mp.join(n))), 5, "{}", n);
+        }
         // the caller's identity reached the file system
         let m = fs::metadata(mp.join("who")).unwrap();
         assert_eq!((m.uid(), m.gid()), (0, 0));
