@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-var names = []string{"hello", "slow", "panic", "bad", "toolong", "who", "slowpanic"}
+var names = []string{"hello", "slow", "panic", "bad", "toolong", "who", "slowpanic", "negative"}
 
 type tnode struct{ index uint64 }
 
@@ -81,8 +81,11 @@ func (t *testFS) Close(_ Node, f File) {
 func (t *testFS) Read(r *Request, n Node, _ File, buf []byte, off uint64) (int, error) {
 	data := []byte("hello world\n")
 	name := names[n.(*tnode).index-2]
-	if name == "toolong" {
+	switch name {
+	case "toolong":
 		return len(buf) + 1, nil
+	case "negative":
+		return -1, nil
 	}
 	c := 0
 	if off < uint64(len(data)) {
@@ -160,7 +163,7 @@ func TestMount(t *testing.T) {
 		check("bad", syscall.EIO)
 		check("nothing", syscall.ENOENT)
 		check("hello", 0) // still serving
-		for _, n := range []string{"toolong", "slowpanic"} {
+		for _, n := range []string{"toolong", "negative", "slowpanic"} {
 			_, err := os.ReadFile(filepath.Join(mp, n))
 			if errnoOf(err) != syscall.EIO {
 				t.Errorf("read %s: %v, want EIO", n, err)
