@@ -14,7 +14,9 @@
 # cases) and -C (no kernel caching, for atime).  Declared unsupported (-x)
 # on the cached mounts: time_atime_relatime (the kernel keeps no atime on a
 # cached FUSE mount; checked on -C) and acl_ (opt-in; checked on -A).  Run
-# as root.  About 40 s.  Exits 0.
+# as root.  Then the data exerciser (with mmap) and the concurrency check,
+# as tests/conformance.sh runs them on C memfs.  About 60 s once built.
+# Exits 0.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -64,4 +66,7 @@ bm_run plain 300 "$memfs" -- -x "$atime" -x "$acl" {}
 bm_run S 300 "$memfs" -S -- -x "$atime" -x "$acl" {}
 bm_run A 120 "$memfs" -A -- {} acl_ perm_ xattr_
 bm_run C 60 "$memfs" -C -- {} time_
+if [ -x "$build/fsp-exerciser" ]; then
+    bm_exercise data "$build/fsp-exerciser" "$memfs"
+fi
 exit 0

@@ -12,7 +12,9 @@
 # kernel caching, for atime, as tests/conformance.sh does for C memfs).
 # Declared unsupported (-x) on the cached mounts: time_atime_relatime (the
 # kernel keeps no atime for a cached FUSE mount; checked on -C) and acl_
-# (ACLs are opt-in; checked on -A).  Run as root.  About 40 s.  Exits 0.
+# (ACLs are opt-in; checked on -A).  Then the data exerciser (with mmap)
+# and the concurrency check, as tests/conformance.sh runs them on C memfs.
+# Run as root.  About 60 s once built.  Exits 0.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -61,4 +63,7 @@ bm_run plain 300 "$memfs" -- -x "$atime" -x "$acl" {}
 bm_run S 300 "$memfs" -S -- -x "$atime" -x "$acl" {}
 bm_run A 120 "$memfs" -A -- {} acl_ perm_ xattr_
 bm_run C 60 "$memfs" -C -- {} time_
+if [ -x "$build/fsp-exerciser" ]; then
+    bm_exercise data "$build/fsp-exerciser" "$memfs"
+fi
 exit 0

@@ -13,6 +13,10 @@
 #                                   mount point, printing its verdicts as
 #                                   LABEL_NAME_case; FAIL if it does not
 #                                   mount, dies or times out
+#   bm_exercise NAME EXERCISER MEMFS_CMD...
+#                                   the data exerciser (with mmap) and the
+#                                   concurrency check of tests/conformance.sh
+#                                   on one MEMFS_CMD mount, as LABEL_NAME_...
 #
 # allow_other,default_permissions as tests/conformance.sh mounts C memfs,
 # so that the unprivileged cases reach it.  Run as root.
@@ -50,44 +54,70 @@ bm_cleanup() {
     rm -rf --one-file-system "$BM_TMP"
 }
 
-bm_run() {
-    local name=$1 secs=$2 cmd=() args=() mnt rc a
-    shift 2
-    while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
+# bm_mount NAME MEMFS_CMD...: mount on $BM_TMP/mnt-NAME (BM_MNT); 1 if not
+bm_mount() {
+    local name=$1
     shift
-    mnt=$BM_TMP/mnt-$name
-    for a in "$@"; do
-        if [ "$a" = "{}" ]; then args+=("$mnt"); else args+=("$a"); fi
-    done
-    mkdir -p "$mnt"
-    "${cmd[@]}" -f -o allow_other,default_permissions "$mnt" 2>"$BM_TMP/$name.err" &
+    BM_MNT=$BM_TMP/mnt-$name
+    mkdir -p "$BM_MNT"
+    "$@" -f -o allow_other,default_permissions "$BM_MNT" 2>"$BM_TMP/$name.err" &
     BM_PID=$!
     for _ in $(seq 1000); do
-        bm_mounted "$mnt" && break
+        bm_mounted "$BM_MNT" && return 0
         kill -0 "$BM_PID" 2>/dev/null || break
         sleep 0.01
     done
-    if ! bm_mounted "$mnt"; then
-        echo "FAIL: ${BM_LABEL}_${name}_mount: ${cmd[*]} did not mount"
-        sed 's/^/  | /' "$BM_TMP/$name.err" | tail -n 20
-        bm_stop
-        return
+    echo "FAIL: ${BM_LABEL}_${name}_mount: $* did not mount"
+    sed 's/^/  | /' "$BM_TMP/$name.err" | tail -n 20
+    bm_stop
+    return 1
+}
+
+# bm_unmount NAME: stop the memfs, check it lived, show its stderr
+bm_unmount() {
+    local name=$1
+    if ! kill -0 "$BM_PID" 2>/dev/null; then
+        echo "FAIL: ${BM_LABEL}_${name}_alive: the memfs died during the run"
     fi
+    bm_stop
+    if bm_mounted "$BM_MNT"; then
+        umount -l "$BM_MNT"
+    fi
+    if [ -s "$BM_TMP/$name.err" ]; then
+        echo "  $name stderr (tail):"
+        tail -n 10 "$BM_TMP/$name.err" | sed 's/^/  | /'
+    fi
+}
+
+bm_exercise() {
+    local name=$1 ex=$2 out
+    shift 2
+    bm_mount "$name" "$@" || return
+    mkdir "$BM_MNT/concurrency"
+    out=$({ timeout -k 5 300 "$ex" -n 20000 -S 1 -m "$BM_MNT/exerciser"
+            timeout -k 5 120 "$ex" -C 5 -P 4 -S 1 "$BM_MNT/concurrency"; } 2>&1)
+    printf '%s\n' "$out" | sed -n -e "s/^\(PASS\|FAIL\): /\1: ${BM_LABEL}_${name}_/p"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): exerciser' ||
+        echo "FAIL: ${BM_LABEL}_${name}_exerciser: no verdict"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): concurrency' ||
+        echo "FAIL: ${BM_LABEL}_${name}_concurrency: no verdict"
+    bm_unmount "$name"
+}
+
+bm_run() {
+    local name=$1 secs=$2 cmd=() args=() rc a
+    shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
+    shift
+    bm_mount "$name" "${cmd[@]}" || return
+    for a in "$@"; do
+        if [ "$a" = "{}" ]; then args+=("$BM_MNT"); else args+=("$a"); fi
+    done
     timeout -k 5 "$secs" "$BM_TESTS" "${args[@]}" >"$BM_TMP/$name.out" 2>&1
     rc=$?
     sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${BM_LABEL}_${name}_/p" "$BM_TMP/$name.out"
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         echo "FAIL: ${BM_LABEL}_${name}_run: fsp-tests timed out"
     fi
-    if ! kill -0 "$BM_PID" 2>/dev/null; then
-        echo "FAIL: ${BM_LABEL}_${name}_alive: the memfs died during the run"
-    fi
-    bm_stop
-    if bm_mounted "$mnt"; then
-        umount -l "$mnt"
-    fi
-    if [ -s "$BM_TMP/$name.err" ]; then
-        echo "  $name stderr (tail):"
-        tail -n 10 "$BM_TMP/$name.err" | sed 's/^/  | /'
-    fi
+    bm_unmount "$name"
 }
