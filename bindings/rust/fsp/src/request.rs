@@ -100,6 +100,8 @@ pub struct ReadBuf<'a> {
 
 impl<'a> ReadBuf<'a> {
     pub(crate) fn new(req: &Request<'a>, ptr: *mut u8, len: usize, pended: &'a Cell<bool>) -> Self {
+        // A slice may not start at NULL, even an empty one.
+        let (ptr, len) = if ptr.is_null() { (std::ptr::NonNull::dangling().as_ptr(), 0) } else { (ptr, len) };
         ReadBuf { req: req.raw(), ptr, len, pended }
     }
     /// Answer this read later, from any thread: returns the handle that
@@ -181,6 +183,7 @@ pub struct WriteBuf<'a> {
 
 impl<'a> WriteBuf<'a> {
     pub(crate) fn new(req: &Request<'a>, ptr: *const u8, len: usize, pended: &'a Cell<bool>) -> Self {
+        let (ptr, len) = if ptr.is_null() { (std::ptr::NonNull::dangling().as_ptr() as *const u8, 0) } else { (ptr, len) };
         WriteBuf { req: req.raw(), ptr, len, pended }
     }
     /// Answer this write later, from any thread (see [`ReadBuf::pend`]).
