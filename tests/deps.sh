@@ -70,6 +70,11 @@ need_cmd nbdfuse libnbd-bin
 need_cmd nbdkit nbdkit
 need_cmd rofiles-fuse ostree
 need_pkg python3-pyfuse3      # Cython binding to libfuse3 (low-level)
+# bindings/rust and bindings/go (make bindings, their test.sh): Debian's
+# toolchains by package, since a rustup rustc may shadow Debian's in PATH
+need_pkg rustc                  # Rust 1.63: the fsp-sys and fsp crates, Rust memfs
+need_pkg cargo                  # cargo build/test --offline, no crates beyond std
+need_pkg golang-go              # Go 1.19: the fsp Go module (cgo), Go memfs
 need_cmd mandoc mandoc          # man pages checked with mandoc -T lint (tests/manpages.sh)
 # tests/packages.sh: build the Debian packages, check them, install them
 # into a debootstrapped Debian 12 root

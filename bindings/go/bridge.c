@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The C side of the Go binding: fsp calls these functions, which call the
+ * Go functions exported in callbacks.go.  Contexts cross as uintptr_t
+ * (runtime/cgo handles), never as Go pointers, and the casts between
+ * void * and uintptr_t happen here, in C, where they are legal.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "bridge.h"
+#include "_cgo_export.h"
+
+#define H(p) ((uintptr_t)(p))
+#define P(h) ((void *)(h))
+
+static int b_get_volume_info(fsp_request *req, struct fsp_volume_info *vi)
+{
+    return goGetVolumeInfo(req, vi);
+}
+
+static int b_set_volume_label(fsp_request *req, const char *label,
+                              struct fsp_volume_info *vi)
+{
+    return goSetVolumeLabel(req, (char *)label, vi);
+}
+
+static int b_lookup(fsp_request *req, void *parent, const char *name,
+                    void **node, struct fsp_file_info *fi)
+{
+    uintptr_t n = 0;
+    int r = goLookup(req, H(parent), (char *)name, &n, fi);
+    if (r == 0)
+        *node = P(n);
+    return r;
+}
+
+static void b_forget(fsp_fs *fs, void *node)
+{
+    goForget(fs, H(node));
+}
+
+static int b_get_file_info(fsp_request *req, void *node, void *file,
+                           struct fsp_file_info *fi)
+{
+    return goGetFileInfo(req, H(node), H(file), fi);
+}
+
+static int b_create(fsp_request *req, void *parent, const char *name,
+                    const struct fsp_create_params *cp, void **node,
+                    void **file, struct fsp_file_info *fi)
+{
+    uintptr_t n = 0, f = 0;
+    int r = goCreate(req, H(parent), (char *)name,
+                     (struct fsp_create_params *)cp, &n, &f, fi);
+    if (r == 0) {
+        *node = P(n);
+        *file = P(f);
+    }
+    return r;
+}
+
+static int b_open(fsp_request *req, void *node, uint32_t flags, void **file,
+                  struct fsp_file_info *fi)
+{
+    uintptr_t f = 0;
+    int r = goOpen(req, H(node), flags, &f, fi);
+    if (r == 0)
+        *file = P(f);
+    return r;
+}
+
+static int b_overwrite(fsp_request *req, void *node, void *file,
+                       struct fsp_file_info *fi)
+{
+    return goOverwrite(req, H(node), H(file), fi);
+}
+
+static int b_cleanup(fsp_request *req, void *node, void *file)
+{
+    return goCleanup(req, H(node), H(file));
+}
+
+static void b_close(fsp_fs *fs, void *node, void *file)
+{
+    goClose(fs, H(node), H(file));
+}
+
+static int b_read(fsp_request *req, void *node, void *file, void *buf,
+                  uint64_t offset, uint32_t length, uint32_t *bytes_read)
+{
+    return goRead(req, H(node), H(file), buf, offset, length, bytes_read);
+}
+
+static int b_write(fsp_request *req, void *node, void *file, const void *buf,
+                   uint64_t offset, uint32_t length, uint32_t *bytes_written,
+                   struct fsp_file_info *fi)
+{
+    return goWrite(req, H(node), H(file), (void *)buf, offset, length,
+                   bytes_written, fi);
+}
+
+static int b_flush(fsp_request *req, void *node, void *file, int datasync)
+{
+    return goFlush(req, H(node), H(file), datasync);
+}
+
+static int b_set_basic_info(fsp_request *req, void *node, void *file,
+                            const struct fsp_basic_info *bi,
+                            struct fsp_file_info *fi)
+{
+    return goSetBasicInfo(req, H(node), H(file),
+                          (struct fsp_basic_info *)bi, fi);
+}
+
+static int b_set_file_size(fsp_request *req, void *node, void *file,
+                           uint64_t size, struct fsp_file_info *fi)
+{
+    return goSetFileSize(req, H(node), H(file), size, fi);
+}
+
+static int b_can_delete(fsp_request *req, void *parent, const char *name,
+                        void *node)
+{
+    return goCanDelete(req, H(parent), (char *)name, H(node));
+}
+
+static int b_set_delete(fsp_request *req, void *parent, const char *name,
+                        void *node)
+{
+    return goSetDelete(req, H(parent), (char *)name, H(node));
+}
+
+static int b_rename(fsp_request *req, void *old_parent, const char *old_name,
+                    void *new_parent, const char *new_name, void *node,
+                    uint32_t flags)
+{
+    return goRename(req, H(old_parent), (char *)old_name, H(new_parent),
+                    (char *)new_name, H(node), flags);
+}
+
+static int b_read_directory(fsp_request *req, void *node, void *file,
+                            const char *marker, struct fsp_dir_buffer *db)
+{
+    (void)marker;  /* NULL in version 1 */
+    return goReadDirectory(req, H(node), H(file), db);
+}
+
+static int b_get_reparse_point(fsp_request *req, void *node, char *buf,
+                               size_t size)
+{
+    return goGetReparsePoint(req, H(node), buf, size);
+}
+
+static int b_get_ea(fsp_request *req, void *node, const char *name,
+                    void *value, size_t size, size_t *needed)
+{
+    return goGetEA(req, H(node), (char *)name, value, size, needed);
+}
+
+static int b_set_ea(fsp_request *req, void *node, const char *name,
+                    const void *value, size_t size, int flags)
+{
+    return goSetEA(req, H(node), (char *)name, (void *)value, size, flags);
+}
+
+static int b_list_ea(fsp_request *req, void *node, char *list, size_t size,
+                     size_t *needed)
+{
+    return goListEA(req, H(node), list, size, needed);
+}
+
+static int b_remove_ea(fsp_request *req, void *node, const char *name)
+{
+    return goRemoveEA(req, H(node), (char *)name);
+}
+
+static int b_link(fsp_request *req, void *node, void *new_parent,
+                  const char *new_name, struct fsp_file_info *fi)
+{
+    return goLink(req, H(node), H(new_parent), (char *)new_name, fi);
+}
+
+static int b_allocate(fsp_request *req, void *node, void *file,
+                      uint64_t offset, uint64_t length, uint32_t mode,
+                      struct fsp_file_info *fi)
+{
+    return goAllocate(req, H(node), H(file), offset, length, mode, fi);
+}
+
+static int b_seek(fsp_request *req, void *node, void *file, uint64_t offset,
+                  int whence, uint64_t *result)
+{
+    return goSeek(req, H(node), H(file), offset, whence, result);
+}
+
+int fsp_go_new(const struct fsp_volume_params *vp, uint32_t flags,
+               uintptr_t context, fsp_fs **out)
+{
+    struct fsp_fs_interface iface;
+
+    memset(&iface, 0, sizeof iface);
+    iface.size = sizeof iface;
+    iface.flags = flags;
+    iface.get_volume_info = b_get_volume_info;
+    iface.set_volume_label = b_set_volume_label;
+    iface.lookup = b_lookup;
+    iface.forget = b_forget;
+    iface.get_file_info = b_get_file_info;
+    iface.create = b_create;
+    iface.open = b_open;
+    iface.overwrite = b_overwrite;
+    iface.cleanup = b_cleanup;
+    iface.close = b_close;
+    iface.read = b_read;
+    iface.write = b_write;
+    iface.flush = b_flush;
+    iface.set_basic_info = b_set_basic_info;
+    iface.set_file_size = b_set_file_size;
+    iface.can_delete = b_can_delete;
+    iface.set_delete = b_set_delete;
+    iface.rename = b_rename;
+    iface.read_directory = b_read_directory;
+    iface.get_reparse_point = b_get_reparse_point;
+    iface.get_ea = b_get_ea;
+    iface.set_ea = b_set_ea;
+    iface.list_ea = b_list_ea;
+    iface.remove_ea = b_remove_ea;
+    iface.link = b_link;
+    iface.allocate = b_allocate;
+    iface.seek = b_seek;
+    return fsp_fs_new(vp, &iface, P(context), out);
+}
+
+uintptr_t fsp_go_context(const fsp_fs *fs)
+{
+    return H(fsp_fs_context(fs));
+}
+
+uintptr_t fsp_go_request_context(const fsp_request *req)
+{
+    return H(fsp_fs_context(fsp_request_fs(req)));
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+package fsp
+
+/*
+#include <string.h>
+#include "bridge.h"
+*/
+import "C"
+
+import (
+	"log"
+	"runtime/cgo"
+	"runtime/debug"
+	"syscall"
+	"unsafe"
+)
+
+// The Go functions bridge.c calls.  Each recovers a panic (logged, EIO),
+// turns handle numbers back into the file system's values and its error
+// into fsp's errno (toErrno).
+
+const eio = -C.int(syscall.EIO)
+
+func recovered(what string, rc *C.int) {
+	if p := recover(); p != nil {
+		log.Printf("fsp: panic in %s: %v: answering EIO\n%s", what, p, debug.Stack())
+		*rc = eio
+	}
+}
+
+func hostOf(req *C.fsp_request) *host {
+	return cgo.Handle(C.fsp_go_request_context(req)).Value().(*host)
+}
+
+func hostOfFs(fs *C.fsp_fs) *host {
+	return cgo.Handle(C.fsp_go_context(fs)).Value().(*host)
+}
+
+func value(h C.uintptr_t) any {
+	if h == 0 {
+		return nil
+	}
+	return cgo.Handle(h).Value()
+}
+
+func handle(v any) C.uintptr_t {
+	return C.uintptr_t(cgo.NewHandle(v))
+}
+
+func fillInfo(c *C.struct_fsp_file_info, g *FileInfo) {
+	*c = C.struct_fsp_file_info{
+		index:         C.uint64_t(g.Index),
+		mode:          C.uint32_t(g.Mode),
+		attributes:    C.uint32_t(g.Attributes),
+		nlink:         C.uint32_t(g.Nlink),
+		uid:           C.uint32_t(g.UID),
+		gid:           C.uint32_t(g.GID),
+		rdev:          C.uint32_t(g.Rdev),
+		size:          C.uint64_t(g.Size),
+		alloc_size:    C.uint64_t(g.AllocSize),
+		creation_time: ts(g.CreationTime),
+		access_time:   ts(g.AccessTime),
+		write_time:    ts(g.WriteTime),
+		change_time:   ts(g.ChangeTime),
+	}
+}
+
+func fillVolume(c *C.struct_fsp_volume_info, v *VolumeInfo) {
+	c.total_size = C.uint64_t(v.TotalSize)
+	free := v.FreeSize
+	if free > v.TotalSize {
+		free = v.TotalSize
+	}
+	c.free_size = C.uint64_t(free)
+	c.total_files = C.uint64_t(v.TotalFiles)
+	c.free_files = C.uint64_t(v.FreeFiles)
+	copyString(c.label[:], v.Label)
+}
+
+func req(raw *C.fsp_request) *Request { return &Request{raw: raw, length: -1} }
+
+//export goGetVolumeInfo
+func goGetVolumeInfo(r *C.fsp_request, vi *C.struct_fsp_volume_info) (rc C.int) {
+	defer recovered("GetVolumeInfo", &rc)
+	v, err := hostOf(r).fs.GetVolumeInfo(req(r))
+	if err == nil {
+		fillVolume(vi, &v)
+	}
+	return toErrno(err, "GetVolumeInfo")
+}
+
+//export goSetVolumeLabel
+func goSetVolumeLabel(r *C.fsp_request, label *C.char, vi *C.struct_fsp_volume_info) (rc C.int) {
+	defer recovered("SetVolumeLabel", &rc)
+	v, err := hostOf(r).fs.SetVolumeLabel(req(r), C.GoString(label))
+	if err == nil {
+		fillVolume(vi, &v)
+	}
+	return toErrno(err, "SetVolumeLabel")
+}
+
+//export goLookup
+func goLookup(r *C.fsp_request, parent C.uintptr_t, name *C.char, node *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Lookup", &rc)
+	n, info, err := hostOf(r).fs.Lookup(req(r), value(parent), C.GoString(name))
+	if err != nil {
+		return toErrno(err, "Lookup")
+	}
+	fillInfo(fi, &info)
+	*node = handle(n)
+	return 0
+}
+
+//export goForget
+func goForget(fs *C.fsp_fs, node C.uintptr_t) {
+	var rc C.int
+	defer recovered("Forget", &rc)
+	h := cgo.Handle(node)
+	n := h.Value()
+	h.Delete()
+	hostOfFs(fs).fs.Forget(n)
+}
+
+//export goGetFileInfo
+func goGetFileInfo(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("GetFileInfo", &rc)
+	info, err := hostOf(r).fs.GetFileInfo(req(r), value(node), value(file))
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "GetFileInfo")
+}
+
+//export goCreate
+func goCreate(r *C.fsp_request, parent C.uintptr_t, name *C.char, cp *C.struct_fsp_create_params,
+	node, file *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Create", &rc)
+	p := CreateParams{
+		Mode:       uint32(cp.mode),
+		Attributes: uint32(cp.attributes),
+		Flags:      uint32(cp.flags),
+		UID:        uint32(cp.uid),
+		GID:        uint32(cp.gid),
+		Rdev:       uint32(cp.rdev),
+	}
+	if cp.link_target != nil {
+		p.LinkTarget = C.GoString(cp.link_target)
+	}
+	nm := ""
+	if name != nil {
+		nm = C.GoString(name)
+	}
+	n, f, info, err := hostOf(r).fs.Create(req(r), value(parent), nm, &p)
+	if err != nil {
+		return toErrno(err, "Create")
+	}
+	fillInfo(fi, &info)
+	*node = handle(n)
+	if f != nil {
+		*file = handle(f)
+	}
+	return 0
+}
+
+//export goOpen
+func goOpen(r *C.fsp_request, node C.uintptr_t, flags C.uint32_t, file *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Open", &rc)
+	f, info, err := hostOf(r).fs.Open(req(r), value(node), uint32(flags))
+	if err != nil {
+		return toErrno(err, "Open")
+	}
+	fillInfo(fi, &info)
+	if f != nil {
+		*file = handle(f)
+	}
+	return 0
+}
+
+//export goOverwrite
+func goOverwrite(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Overwrite", &rc)
+	fs := hostOf(r).fs
+	rq := req(r)
+	info, err := fs.Overwrite(rq, value(node), value(file))
+	if err == syscall.ENOSYS { // fsp's meaning of a missing overwrite
+		info, err = fs.SetFileSize(rq, value(node), value(file), 0)
+	}
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "Overwrite")
+}
+
+//export goCleanup
+func goCleanup(r *C.fsp_request, node, file C.uintptr_t) (rc C.int) {
+	defer recovered("Cleanup", &rc)
+	return toErrno(hostOf(r).fs.Cleanup(req(r), value(node), value(file)), "Cleanup")
+}
+
+//export goClose
+func goClose(fs *C.fsp_fs, node, file C.uintptr_t) {
+	var rc C.int
+	defer recovered("Close", &rc)
+	var f any
+	if file != 0 {
+		h := cgo.Handle(file)
+		f = h.Value()
+		h.Delete()
+	}
+	hostOfFs(fs).fs.Close(value(node), f)
+}
+
+// ioDone answers a read or write whose callback pended: whatever the
+// callback returned or however it ended, fsp gets FSP_PENDING; a panic
+// completes the request with EIO unless it was completed already.
+func ioDone(rq *Request, what string, rc *C.int) {
+	if p := recover(); p != nil {
+		log.Printf("fsp: panic in %s: %v: answering EIO\n%s", what, p, debug.Stack())
+		*rc = eio
+		if rq.pending != nil {
+			rq.pending.complete(eio, 0, nil)
+		}
+	}
+	if rq.pending != nil {
+		*rc = C.FSP_PENDING
+	}
+}
+
+//export goRead
+func goRead(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesRead *C.uint32_t) (rc C.int) {
+	rq := &Request{raw: r, length: int(length)}
+	defer ioDone(rq, "Read", &rc)
+	b := unsafe.Slice((*byte)(buf), int(length))
+	n, err := hostOf(r).fs.Read(rq, value(node), value(file), b, uint64(off))
+	switch {
+	case rq.pending != nil:
+		return C.FSP_PENDING
+	case err != nil:
+		return toErrno(err, "Read")
+	case n < 0 || n > int(length):
+		log.Printf("fsp: Read returned %d bytes for a %d-byte read: answering EIO", n, length)
+		return eio
+	}
+	*bytesRead = C.uint32_t(n)
+	return 0
+}
+
+//export goWrite
+func goWrite(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesWritten *C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	rq := &Request{raw: r, length: int(length)}
+	defer ioDone(rq, "Write", &rc)
+	b := unsafe.Slice((*byte)(buf), int(length))
+	n, info, err := hostOf(r).fs.Write(rq, value(node), value(file), b, uint64(off))
+	switch {
+	case rq.pending != nil:
+		return C.FSP_PENDING
+	case err != nil:
+		return toErrno(err, "Write")
+	case n < 0 || n > int(length):
+		log.Printf("fsp: Write returned %d bytes for a %d-byte write: answering EIO", n, length)
+		return eio
+	}
+	*bytesWritten = C.uint32_t(n)
+	fillInfo(fi, &info)
+	return 0
+}
+
+//export goFlush
+func goFlush(r *C.fsp_request, node, file C.uintptr_t, datasync C.int) (rc C.int) {
+	defer recovered("Flush", &rc)
+	return toErrno(hostOf(r).fs.Flush(req(r), value(node), value(file), datasync != 0), "Flush")
+}
+
+//export goSetBasicInfo
+func goSetBasicInfo(r *C.fsp_request, node, file C.uintptr_t, bi *C.struct_fsp_basic_info, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("SetBasicInfo", &rc)
+	b := BasicInfo{
+		Valid:        uint32(bi.valid),
+		Mode:         uint32(bi.mode),
+		UID:          uint32(bi.uid),
+		GID:          uint32(bi.gid),
+		Attributes:   uint32(bi.attributes),
+		AccessTime:   fromTs(bi.access_time),
+		WriteTime:    fromTs(bi.write_time),
+		ChangeTime:   fromTs(bi.change_time),
+		CreationTime: fromTs(bi.creation_time),
+	}
+	info, err := hostOf(r).fs.SetBasicInfo(req(r), value(node), value(file), &b)
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "SetBasicInfo")
+}
+
+//export goSetFileSize
+func goSetFileSize(r *C.fsp_request, node, file C.uintptr_t, size C.uint64_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("SetFileSize", &rc)
+	info, err := hostOf(r).fs.SetFileSize(req(r), value(node), value(file), uint64(size))
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "SetFileSize")
+}
+
+//export goCanDelete
+func goCanDelete(r *C.fsp_request, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
+	defer recovered("CanDelete", &rc)
+	return toErrno(hostOf(r).fs.CanDelete(req(r), value(parent), C.GoString(name), value(node)), "CanDelete")
+}
+
+//export goSetDelete
+func goSetDelete(r *C.fsp_request, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
+	defer recovered("SetDelete", &rc)
+	return toErrno(hostOf(r).fs.SetDelete(req(r), value(parent), C.GoString(name), value(node)), "SetDelete")
+}
+
+//export goRename
+func goRename(r *C.fsp_request, op C.uintptr_t, on *C.char, np C.uintptr_t, nn *C.char, node C.uintptr_t, flags C.uint32_t) (rc C.int) {
+	defer recovered("Rename", &rc)
+	err := hostOf(r).fs.Rename(req(r), value(op), C.GoString(on), value(np), C.GoString(nn), value(node), uint32(flags))
+	return toErrno(err, "Rename")
+}
+
+//export goReadDirectory
+func goReadDirectory(r *C.fsp_request, node, file C.uintptr_t, db *C.struct_fsp_dir_buffer) (rc C.int) {
+	defer recovered("ReadDirectory", &rc)
+	d := DirBuffer{raw: db, name: make([]byte, 0, 256)}
+	return toErrno(hostOf(r).fs.ReadDirectory(req(r), value(node), value(file), &d), "ReadDirectory")
+}
+
+//export goGetReparsePoint
+func goGetReparsePoint(r *C.fsp_request, node C.uintptr_t, buf *C.char, size C.size_t) (rc C.int) {
+	defer recovered("GetReparsePoint", &rc)
+	t, err := hostOf(r).fs.GetReparsePoint(req(r), value(node))
+	if err != nil {
+		return toErrno(err, "GetReparsePoint")
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] == 0 {
+			log.Printf("fsp: GetReparsePoint returned a target with a NUL byte: answering EIO")
+			return eio
+		}
+	}
+	if len(t) >= int(size) {
+		return -C.int(syscall.ENAMETOOLONG)
+	}
+	out := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(size))
+	copy(out, t)
+	out[len(t)] = 0
+	return 0
+}
+
+// copySized copies v into fsp's buffer with the size-probe rules.
+func copySized(v []byte, out unsafe.Pointer, size C.size_t, needed *C.size_t) C.int {
+	*needed = C.size_t(len(v))
+	if size == 0 {
+		return 0
+	}
+	if int(size) < len(v) {
+		return -C.int(syscall.ERANGE)
+	}
+	copy(unsafe.Slice((*byte)(out), int(size)), v)
+	return 0
+}
+
+//export goGetEA
+func goGetEA(r *C.fsp_request, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, needed *C.size_t) (rc C.int) {
+	defer recovered("GetEA", &rc)
+	v, err := hostOf(r).fs.GetEA(req(r), value(node), C.GoString(name))
+	if err != nil {
+		return toErrno(err, "GetEA")
+	}
+	return copySized(v, value_, size, needed)
+}
+
+//export goSetEA
+func goSetEA(r *C.fsp_request, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, flags C.int) (rc C.int) {
+	defer recovered("SetEA", &rc)
+	v := []byte{}
+	if size > 0 {
+		v = C.GoBytes(value_, C.int(size))
+	}
+	return toErrno(hostOf(r).fs.SetEA(req(r), value(node), C.GoString(name), v, int(flags)), "SetEA")
+}
+
+//export goListEA
+func goListEA(r *C.fsp_request, node C.uintptr_t, list *C.char, size C.size_t, needed *C.size_t) (rc C.int) {
+	defer recovered("ListEA", &rc)
+	names, err := hostOf(r).fs.ListEA(req(r), value(node))
+	if err != nil {
+		return toErrno(err, "ListEA")
+	}
+	var all []byte
+	for _, n := range names {
+		for i := 0; i < len(n); i++ {
+			if n[i] == 0 {
+				log.Printf("fsp: ListEA returned a name with a NUL byte: answering EIO")
+				return eio
+			}
+		}
+		if n == "" {
+			log.Printf("fsp: ListEA returned an empty name: answering EIO")
+			return eio
+		}
+		all = append(append(all, n...), 0)
+	}
+	return copySized(all, unsafe.Pointer(list), size, needed)
+}
+
+//export goRemoveEA
+func goRemoveEA(r *C.fsp_request, node C.uintptr_t, name *C.char) (rc C.int) {
+	defer recovered("RemoveEA", &rc)
+	return toErrno(hostOf(r).fs.RemoveEA(req(r), value(node), C.GoString(name)), "RemoveEA")
+}
+
+//export goLink
+func goLink(r *C.fsp_request, node, np C.uintptr_t, nn *C.char, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Link", &rc)
+	info, err := hostOf(r).fs.Link(req(r), value(node), value(np), C.GoString(nn))
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "Link")
+}
+
+//export goAllocate
+func goAllocate(r *C.fsp_request, node, file C.uintptr_t, off, length C.uint64_t, mode C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("Allocate", &rc)
+	info, err := hostOf(r).fs.Allocate(req(r), value(node), value(file), uint64(off), uint64(length), uint32(mode))
+	if err == nil {
+		fillInfo(fi, &info)
+	}
+	return toErrno(err, "Allocate")
+}
+
+//export goSeek
+func goSeek(r *C.fsp_request, node, file C.uintptr_t, off C.uint64_t, whence C.int, result *C.uint64_t) (rc C.int) {
+	defer recovered("Seek", &rc)
+	o, err := hostOf(r).fs.Seek(req(r), value(node), value(file), uint64(off), int(whence))
+	if err == nil {
+		*result = C.uint64_t(o)
+	}
+	return toErrno(err, "Seek")
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+package fsp
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var names = []string{"hello", "slow", "panic", "bad", "toolong", "who", "slowpanic", "negative"}
+
+type tnode struct{ index uint64 }
+
+// testFS exercises the binding: contexts given back, errors mapped,
+// panics answered EIO, nonsense refused, pending reads completed from
+// another goroutine, caller identity.
+type testFS struct {
+	Base
+	live, opens atomic.Int64
+}
+
+func (t *testFS) info(r *Request, index uint64) FileInfo {
+	if index == 1 {
+		return FileInfo{Index: 1, Mode: 0o40755, Nlink: 2}
+	}
+	fi := FileInfo{Index: index, Mode: 0o100644, Nlink: 1, Size: 12}
+	if names[index-2] == "who" { // the caller's identity, reported back as the owner
+		fi.UID, fi.GID = r.UID(), r.GID()
+	}
+	return fi
+}
+
+func (t *testFS) Lookup(r *Request, parent Node, name string) (Node, FileInfo, error) {
+	index := uint64(1)
+	if parent != nil {
+		index = 0
+		for i, n := range names {
+			if n == name {
+				index = uint64(i + 2)
+			}
+		}
+		if index == 0 {
+			return nil, FileInfo{}, syscall.ENOENT
+		}
+	}
+	switch name {
+	case "panic":
+		panic("a bug in Lookup")
+	case "bad":
+		return nil, FileInfo{}, errors.New("not an errno")
+	}
+	t.live.Add(1)
+	return &tnode{index}, t.info(r, index), nil
+}
+
+func (t *testFS) Forget(n Node) { t.live.Add(-1) }
+
+func (t *testFS) GetFileInfo(r *Request, n Node, _ File) (FileInfo, error) {
+	return t.info(r, n.(*tnode).index), nil
+}
+
+func (t *testFS) Open(r *Request, n Node, _ uint32) (File, FileInfo, error) {
+	t.opens.Add(1)
+	return "an open", t.info(r, n.(*tnode).index), nil
+}
+
+func (t *testFS) Close(_ Node, f File) {
+	if f.(string) == "an open" {
+		t.opens.Add(-1)
+	}
+}
+
+func (t *testFS) Read(r *Request, n Node, _ File, buf []byte, off uint64) (int, error) {
+	data := []byte("hello world\n")
+	name := names[n.(*tnode).index-2]
+	switch name {
+	case "toolong":
+		return len(buf) + 1, nil
+	case "negative":
+		return -1, nil
+	}
+	c := 0
+	if off < uint64(len(data)) {
+		c = copy(buf, data[off:])
+	}
+	switch name {
+	case "slow":
+		p := r.Pend()
+		go func() {
+			time.Sleep(50 * time.Millisecond)
+			p.CompleteRead(c, nil)
+		}()
+		return 0, nil
+	case "slowpanic": // pended, then a bug: answered EIO all the same
+		r.Pend()
+		panic("a bug after Pend")
+	}
+	return c, nil
+}
+
+func (t *testFS) ReadDirectory(r *Request, _ Node, _ File, d *DirBuffer) error {
+	for i, n := range names {
+		fi := t.info(r, uint64(i+2))
+		d.Add(n, &fi)
+	}
+	return nil
+}
+
+func errnoOf(err error) syscall.Errno {
+	var e syscall.Errno
+	if errors.As(err, &e) {
+		return e
+	}
+	return 0
+}
+
+func TestMount(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root and /dev/fuse")
+	}
+	if _, err := os.Stat("/dev/fuse"); err != nil {
+		t.Skip("needs /dev/fuse")
+	}
+	mp, err := os.MkdirTemp("", "fsp-go-test.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(mp)
+	tfs := &testFS{}
+	h, err := New(VolumeParams{}, 0, tfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Mount(mp, ""); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- h.Run() }()
+	handle := h.Handle()
+	func() {
+		defer handle.Stop()
+		check := func(name string, want syscall.Errno) {
+			_, err := os.Stat(filepath.Join(mp, name))
+			if got := errnoOf(err); got != want {
+				t.Errorf("stat %s: %v, want %v", name, err, want)
+			}
+		}
+		for _, n := range []string{"hello", "slow"} {
+			b, err := os.ReadFile(filepath.Join(mp, n))
+			if err != nil || string(b) != "hello world\n" {
+				t.Errorf("read %s: %q, %v", n, b, err)
+			}
+		}
+		check("panic", syscall.EIO)
+		check("bad", syscall.EIO)
+		check("nothing", syscall.ENOENT)
+		check("hello", 0) // still serving
+		for _, n := range []string{"toolong", "negative", "slowpanic"} {
+			_, err := os.ReadFile(filepath.Join(mp, n))
+			if errnoOf(err) != syscall.EIO {
+				t.Errorf("read %s: %v, want EIO", n, err)
+			}
+		}
+		st, err := os.Stat(filepath.Join(mp, "who"))
+		if err != nil || st.Sys().(*syscall.Stat_t).Uid != 0 {
+			t.Errorf("who: %v", err)
+		}
+		ents, err := os.ReadDir(mp)
+		var got []string
+		for _, e := range ents {
+			got = append(got, e.Name())
+		}
+		sort.Strings(got)
+		if err != nil || len(got) != len(names) {
+			t.Errorf("readdir: %v %v", got, err)
+		}
+		// no Overwrite nor SetFileSize: ENOSYS
+		if err := os.WriteFile(filepath.Join(mp, "hello"), []byte("x"), 0o644); errnoOf(err) != syscall.ENOSYS {
+			t.Errorf("O_TRUNC: %v, want ENOSYS", err)
+		}
+		if err := handle.NotifyInode(2, -1, 0); err != nil && err != syscall.ENOENT {
+			t.Errorf("NotifyInode: %v", err)
+		}
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	if n := tfs.live.Load(); n != 0 {
+		t.Errorf("%d node references not given back", n)
+	}
+	if n := tfs.opens.Load(); n != 0 {
+		t.Errorf("%d opens not closed", n)
+	}
+	if err := handle.NotifyInode(1, -1, 0); err != syscall.ENOTCONN {
+		t.Errorf("after Close: %v, want ENOTCONN", err)
+	}
+}
+
+func TestErrno(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{syscall.ENOENT, -2},
+		{fmt.Errorf("wrapped: %w", syscall.ENOSPC), -28},
+		{fs.ErrNotExist, -2},
+		{fs.ErrExist, -17},
+		{fs.ErrPermission, -13},
+		{errors.New("other"), -5},
+		{syscall.Errno(99999), -5},
+	} {
+		if got := int(toErrno(c.err, "test")); got != c.want {
+			t.Errorf("%v: %d, want %d", c.err, got, c.want)
+		}
+	}
+}

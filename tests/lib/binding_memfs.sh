@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
+# fsp-tests against a language binding's memfs (sourced by
+# bindings/LANG/test.sh, not run):
+#
+#   bm_init LABEL FSP_TESTS         a temp dir, and a cleanup trap that
+#                                   stops every memfs and unmounts
+#   bm_run NAME TIMEOUT MEMFS_CMD... -- FSP_TESTS_ARGS...
+#                                   mount MEMFS_CMD (given -f, -o
+#                                   allow_other,default_permissions and the
+#                                   mount point) and run fsp-tests with
+#                                   FSP_TESTS_ARGS, where {} stands for the
+#                                   mount point, printing its verdicts as
+#                                   LABEL_NAME_case; FAIL if it does not
+#                                   mount, dies or times out
+#   bm_exercise NAME EXERCISER MEMFS_CMD...
+#                                   the data exerciser (with mmap) and the
+#                                   concurrency check of tests/conformance.sh
+#                                   on one MEMFS_CMD mount, as LABEL_NAME_...
+#
+# allow_other,default_permissions as tests/conformance.sh mounts C memfs,
+# so that the unprivileged cases reach it.  Run as root.
+
+bm_mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
+
+bm_init() {
+    BM_LABEL=$1 BM_TESTS=$2 BM_PID=
+    BM_TMP=$(mktemp -d "/tmp/fsp-$1.XXXXXX")
+    chmod 755 "$BM_TMP"
+    trap bm_cleanup EXIT
+    trap 'exit 1' INT TERM HUP
+}
+
+# shellcheck disable=SC2317  # invoked by the trap
+bm_stop() {
+    if [ -n "$BM_PID" ] && kill -0 "$BM_PID" 2>/dev/null; then
+        kill -TERM "$BM_PID"
+        for _ in $(seq 100); do kill -0 "$BM_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$BM_PID" 2>/dev/null
+    fi
+    [ -n "$BM_PID" ] && wait "$BM_PID" 2>/dev/null
+    BM_PID=
+}
+
+# shellcheck disable=SC2317  # invoked by the trap
+bm_cleanup() {
+    cd / || return
+    bm_stop
+    local m
+    for m in "$BM_TMP"/mnt-*; do
+        [ -d "$m" ] || continue
+        while bm_mounted "$m"; do umount -l "$m" || break; done
+    done
+    rm -rf --one-file-system "$BM_TMP"
+}
+
+# bm_mount NAME MEMFS_CMD...: mount on $BM_TMP/mnt-NAME (BM_MNT); 1 if not
+bm_mount() {
+    local name=$1
+    shift
+    BM_MNT=$BM_TMP/mnt-$name
+    mkdir -p "$BM_MNT"
+    "$@" -f -o allow_other,default_permissions "$BM_MNT" 2>"$BM_TMP/$name.err" &
+    BM_PID=$!
+    for _ in $(seq 1000); do
+        bm_mounted "$BM_MNT" && return 0
+        kill -0 "$BM_PID" 2>/dev/null || break
+        sleep 0.01
+    done
+    echo "FAIL: ${BM_LABEL}_${name}_mount: $* did not mount"
+    sed 's/^/  | /' "$BM_TMP/$name.err" | tail -n 20
+    bm_stop
+    return 1
+}
+
+# bm_unmount NAME: stop the memfs, check it lived, show its stderr
+bm_unmount() {
+    local name=$1
+    if ! kill -0 "$BM_PID" 2>/dev/null; then
+        echo "FAIL: ${BM_LABEL}_${name}_alive: the memfs died during the run"
+    fi
+    bm_stop
+    if bm_mounted "$BM_MNT"; then
+        umount -l "$BM_MNT"
+    fi
+    if [ -s "$BM_TMP/$name.err" ]; then
+        echo "  $name stderr (tail):"
+        tail -n 10 "$BM_TMP/$name.err" | sed 's/^/  | /'
+    fi
+}
+
+bm_exercise() {
+    local name=$1 ex=$2 out
+    shift 2
+    bm_mount "$name" "$@" || return
+    mkdir "$BM_MNT/concurrency"
+    out=$({ timeout -k 5 300 "$ex" -n 20000 -S 1 -m "$BM_MNT/exerciser"
+            timeout -k 5 120 "$ex" -C 5 -P 4 -S 1 "$BM_MNT/concurrency"; } 2>&1)
+    printf '%s\n' "$out" | sed -n -e "s/^\(PASS\|FAIL\): /\1: ${BM_LABEL}_${name}_/p"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): exerciser' ||
+        echo "FAIL: ${BM_LABEL}_${name}_exerciser: no verdict"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): concurrency' ||
+        echo "FAIL: ${BM_LABEL}_${name}_concurrency: no verdict"
+    bm_unmount "$name"
+}
+
+bm_run() {
+    local name=$1 secs=$2 cmd=() args=() rc a
+    shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
+    shift
+    bm_mount "$name" "${cmd[@]}" || return
+    for a in "$@"; do
+        if [ "$a" = "{}" ]; then args+=("$BM_MNT"); else args+=("$a"); fi
+    done
+    timeout -k 5 "$secs" "$BM_TESTS" "${args[@]}" >"$BM_TMP/$name.out" 2>&1
+    rc=$?
+    sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${BM_LABEL}_${name}_/p" "$BM_TMP/$name.out"
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        echo "FAIL: ${BM_LABEL}_${name}_run: fsp-tests timed out"
+    fi
+    bm_unmount "$name"
+}
