@@ -39,3 +39,42 @@ $(BUILD)/mount.fsp: $(BUILD)/services/mount/mount_fsp.o
 $(BUILD)/fuzz/fuzz_launcher_proto: $(BUILD)/services/launcher/proto.o
 $(BUILD)/fuzz/fuzz_launcher_conf: $(BUILD)/services/launcher/conf.o \
     $(BUILD)/services/launcher/template.o $(BUILD)/services/launcher/proto.o
+
+# make install / uninstall add these (mk/install.mk has the variables).
+# mount.fsp goes where mount(8) looks for helpers (/sbin, as Debian's
+# mount.fuse3), whatever PREFIX is; fsp's program directory gets a link
+# to each file system program fsp ships.
+SBINDIR        ?= $(PREFIX)/sbin
+MOUNTHELPERDIR ?= /sbin
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+PROGDIR_FS     := memfs passthrough
+UNITS_IN       := $(wildcard services/systemd/*.in)
+UNITS_PLAIN    := $(filter-out %.in,$(wildcard services/systemd/fsp*))
+unit_subst = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+                 -e 's|@MOUNTHELPERDIR@|$(MOUNTHELPERDIR)|g'
+
+.PHONY: install-services uninstall-services
+installable: $(SERVICE_TARGETS)
+install: install-services
+uninstall: uninstall-services
+
+install-services: $(SERVICE_BINS)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MOUNTHELPERDIR) \
+	    $(DESTDIR)$(FSP_PROGDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -m 0755 $(BUILD)/fsp-launchctl $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(BUILD)/fsp-launcher $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0755 $(BUILD)/mount.fsp $(DESTDIR)$(MOUNTHELPERDIR)/
+	for p in $(PROGDIR_FS); do ln -sf $(BINDIR)/$$p $(DESTDIR)$(FSP_PROGDIR)/$$p; done
+	$(INSTALL) -m 0644 $(UNITS_PLAIN) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	set -e; for u in $(UNITS_IN); do \
+	    n=$${u##*/}; $(unit_subst) $$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in}; \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${n%.in}; \
+	done
+
+uninstall-services:
+	rm -f $(DESTDIR)$(BINDIR)/fsp-launchctl $(DESTDIR)$(SBINDIR)/fsp-launcher \
+	    $(DESTDIR)$(MOUNTHELPERDIR)/mount.fsp
+	rm -f $(addprefix $(DESTDIR)$(FSP_PROGDIR)/,$(PROGDIR_FS))
+	-rmdir $(DESTDIR)$(FSP_PROGDIR) 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS_PLAIN)) \
+	    $(patsubst %.in,%,$(notdir $(UNITS_IN))))

@@ -10,7 +10,9 @@
  * -t fsp.TYPE`; we run TYPE from fsp's program directory as
  * `TYPE -o OPTIONS SOURCE MOUNTPOINT`, without -f: an fsp program
  * returns once its mount is live (the service API's readiness), so the
- * mount is usable when mount(8) returns.  mount(8)'s own options
+ * mount is usable when mount(8) returns (with $NOTIFY_SOCKET set, under
+ * systemd, mount.fsp execs the program instead, which then stays in the
+ * foreground and tells the manager).  mount(8)'s own options
  * (noauto, user, nofail, x-*, ...) are not the file system's and are
  * left out.  No shell is involved.
  */
@@ -144,6 +146,14 @@ int main(int argc, char **argv)
     }
     if (fake)
         return 0;
+    /* Under a service manager (fsp@.service, Type=notify) the program
+     * itself must be the main process: become it.  It stays in the
+     * foreground and says READY=1 once mounted. */
+    if (getenv("NOTIFY_SOCKET")) {
+        execv(prog, args);
+        fprintf(stderr, "mount.fsp: cannot run %s: %s\n", prog, strerror(errno));
+        return 32;
+    }
     /* As a child, so that its failure becomes mount(8)'s status 32. */
     pid_t pid = fork();
     if (pid < 0) {
