@@ -73,10 +73,12 @@ static int child_stdio(const struct instance *i, int fds[3], char *err, size_t e
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
             goto fail;
-        /* a pipe holds 64 KiB: the secret fits, the write never blocks */
+        /* A pipe holds 64 KiB: the secret fits, the write never blocks.
+         * One line, so that `read` in a shell or getline takes it. */
         ssize_t w = write(p[1], i->secret, i->secret_len);
+        ssize_t nl = write(p[1], "\n", 1);
         close(p[1]);
-        if (w != (ssize_t)i->secret_len) {
+        if (w != (ssize_t)i->secret_len || nl != 1) {
             close(p[0]);
             goto fail;
         }
