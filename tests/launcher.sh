@@ -470,4 +470,10 @@ if pgrep -f "^$bin/memfs" >/dev/null; then
 else
     pass namespace_left_nothing
 fi
+# A sanitizer build reports on stderr: the launcher's, the instances'.
+if grep -lE 'Sanitizer|runtime error' "$tmp/launcher.log" "$tmp"/*.err >/dev/null 2>&1; then
+    fail sanitizers "$(grep -hE -A5 'Sanitizer|runtime error' "$tmp/launcher.log" "$tmp"/*.err | head -20)"
+else
+    pass sanitizers_quiet
+fi
 exit 0
