@@ -19,12 +19,10 @@ static const char usage[] =
     "       fsp-launchctl [-s PATH] list\n"
     "       fsp-launchctl [-s PATH] info CLASS INSTANCE\n"
     "\n"
-    "Control file system instances run by fsp-launcher.\n"
+    "Control file system instances run by fsp-launcher (secrets on stdin).\n"
     "\n"
     "  -s, --socket PATH  the launcher's socket (default /run/fsp/launcher.sock)\n"
-    "  -h, --help         show this help\n"
-    "\n"
-    "start-with-secret reads the secret from standard input (one line).\n";
+    "  -h, --help         show this help\n";
 
 static int die(const char *fmt, const char *arg)
 {

@@ -80,6 +80,8 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
                          q->cls, "");
     if (!c->credentials && q->verb == LPROTO_START_SECRET)
         return reply_now(fd, EINVAL, "class '%s' takes no secret: use start%s", q->cls, "");
+    if (q->secret && strchr(q->secret, '\n'))
+        return reply_now(fd, EINVAL, "a secret is one line%s%s", "", "");
     if (q->nargs < c->max_arg) {
         snprintf(err, sizeof err, "class '%s' needs %d argument(s), got %d", q->cls,
                  c->max_arg, q->nargs);
