@@ -178,6 +178,12 @@ if as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" start memfs a2 "$tmp/m3" 
 else
     pass foreign_mountpoint_refused
 fi
+if as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" start memfs a4 "$tmp/m2/../m3" 1M >"$tmp/out" 2>&1 ||
+   mounted "$tmp/m3" || ! grep -q "'\.\.' component" "$tmp/out"; then
+    fail dotdot_argument_refused "$(cat "$tmp/out")"
+else
+    pass dotdot_argument_refused
+fi
 if as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" start memfs a3 -oallow_other 1M >"$tmp/out" 2>&1; then
     fail option_argument_refused "started"
 else

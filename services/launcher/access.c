@@ -60,6 +60,13 @@ int access_check_argument(const char *arg, uid_t caller, uid_t run_as,
         snprintf(err, errlen, "argument '%s' starts with '-'", arg);
         return -EINVAL;
     }
+    /* ".." would climb out of whatever directory the class put the
+     * argument in ("/srv/fsp/%U/%1") */
+    for (const char *p = arg; (p = strstr(p, "..")); p += 2)
+        if ((p == arg || p[-1] == '/') && (p[2] == '\0' || p[2] == '/')) {
+            snprintf(err, errlen, "argument '%s' has a '..' component", arg);
+            return -EINVAL;
+        }
     if (caller == 0 || caller == run_as || !strchr(arg, '/'))
         return 0;
     /* Someone else's process would mount on or read this path: the

@@ -125,6 +125,17 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
         instance_free(i);
         return reply_now(fd, EINVAL, "%s%s", err, "");
     }
+    /* Also the words the arguments went into: "/srv/fsp/%1" names a
+     * file as much as "%1" does. */
+    for (int w = 0; w < c->nwords; w++) {
+        if (!ltemplate_uses_args(c->words[w]))
+            continue;
+        if (access_check_argument(i->argv[w + 1], caller, run_uid, err, sizeof err) &&
+            i->argv[w + 1][0] != '-') {
+            instance_free(i);
+            return reply_now(fd, EPERM, "%s%s", err, "");
+        }
+    }
     if (q->secret) {
         i->secret_len = strlen(q->secret);
         if (!(i->secret = strdup(q->secret))) {

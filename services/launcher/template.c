@@ -165,3 +165,11 @@ void ltemplate_free(char **argv)
         free(*a);
     free(argv);
 }
+
+int ltemplate_uses_args(const char *word)
+{
+    for (const char *p = word; (p = strchr(p, '%')) && p[1]; p += 2)
+        if (p[1] >= '1' && p[1] <= '9')
+            return 1;
+    return 0;
+}

@@ -26,4 +26,7 @@ int ltemplate_expand(char *const *words, int nwords, const char *exe,
                      uid_t uid, char ***argv, char *err, size_t errlen);
 void ltemplate_free(char **argv);
 
+/* Does a template word hold a %1..%9? */
+int ltemplate_uses_args(const char *word);
+
 #endif
