@@ -12,9 +12,11 @@
 # killed is unmounted and restarted; secrets reach the instance's stdin;
 # garbage on the socket gets error replies while the daemon serves on;
 # a launcher killed with SIGKILL leaves nothing its successor does not
-# clean; SIGTERM stops every instance.  Then `mount -t fsp.memfs` and
-# fstab entries (mount -a, noauto, user) in a private mount namespace,
-# and READY=1 / STOPPING=1 on a $NOTIFY_SOCKET the test listens on.
+# clean; SIGTERM stops every instance.  READY=1 / STOPPING=1 on a
+# $NOTIFY_SOCKET the test listens on, from memfs and from mount.fsp as
+# fsp@.service runs it; the daemon's readiness pipe.  Then `mount -t
+# fsp.memfs`, `-t fsp.passthrough` and fstab entries (mount -a, noauto,
+# user) in a private mount namespace.
 #
 # Root only.  Makes the users fsplauna, fsplaunb, fsplaunc and the group
 # fsplaung, opens /dev/fuse to others for the run; removes and restores
@@ -31,7 +33,7 @@ if [ "$(id -u)" != 0 ]; then
     skip all "needs root (users, mounts)"
     exit 0
 fi
-for p in fsp-launcher fsp-launchctl mount.fsp memfs; do
+for p in fsp-launcher fsp-launchctl mount.fsp memfs passthrough; do
     [ -x "$build/$p" ] || { fail setup "$build/$p missing"; exit 1; }
 done
 
@@ -395,6 +397,29 @@ if grep -q "^pid=$mpid .*STOPPING=1" "$tmp/notify.out" && ! mounted "$tmp/m9"; t
 else
     fail notify_stopping "$(cat "$tmp/notify.out")"
 fi
+# fsp@.service runs mount.fsp with $NOTIFY_SOCKET: it becomes memfs, in
+# the foreground, which tells the manager once mounted
+mkdir -p "$tmp/progdir"
+ln -sf "$bin/memfs" "$tmp/progdir/memfs"
+rm -f "$tmp/notify.sock" "$tmp/notify.out" "$tmp/notify.out.listening"
+python3 "$tmp/notify.py" "$tmp/notify.sock" "$tmp/m9" "$tmp/notify.out" &
+npid=$!
+for _ in $(seq 50); do [ -e "$tmp/notify.out.listening" ] && break; sleep 0.1; done
+NOTIFY_SOCKET=$tmp/notify.sock FSP_PROGDIR=$tmp/progdir \
+    "$bin/mount.fsp" memfs "$tmp/m9" -o size=5M -t fsp.memfs 2>"$tmp/notify.err" &
+mpid=$!
+for _ in $(seq 100); do grep -q READY "$tmp/notify.out" 2>/dev/null && break; sleep 0.1; done
+if grep -q "^pid=$mpid live=1 READY=1" "$tmp/notify.out" && kill -0 "$mpid" 2>/dev/null &&
+   [ "$(df --output=size -k "$tmp/m9" | tail -1 | tr -d ' ')" = 5120 ]; then
+    pass mount_fsp_under_manager
+else
+    fail mount_fsp_under_manager "$(cat "$tmp/notify.out" "$tmp/notify.err")"
+fi
+kill -TERM "$mpid"
+wait "$mpid" 2>/dev/null
+wait "$npid" 2>/dev/null
+wait_gone "$tmp/m9"
+
 # a daemon without a manager: the parent returns once mounted, or fails
 if "$bin/memfs" "$tmp/m9" && mounted "$tmp/m9" && umount "$tmp/m9" &&
    ! "$bin/memfs" "$tmp/nonexistent" 2>/dev/null; then
@@ -408,9 +433,11 @@ fi
 # there (Debian's /sbin is a link to it), and FSP_PROGDIR points at our
 # memfs.  For the `user` entry, run by fsplauna, mount(8) is set-user-ID
 # and ignores FSP_PROGDIR: mount.fsp's compiled directory gets our memfs.
-mkdir -p "$tmp/sbin" "$tmp/progdir"
+mkdir -p "$tmp/sbin" "$tmp/progdir" "$tmp/ptsrc"
 cp "$bin/mount.fsp" "$tmp/sbin/"
-ln -s "$bin/memfs" "$tmp/progdir/memfs"
+install -m 0755 "$build/passthrough" "$bin/"
+ln -sf "$bin/passthrough" "$tmp/progdir/passthrough"
+echo mirrored >"$tmp/ptsrc/file"
 progdir=$("$bin/mount.fsp" --help | sed -n 's/.*program TYPE of //p')
 cat >"$tmp/fstab" <<EOF
 memfs  $tmp/m10  fsp.memfs  size=2M,label=FromFstab  0 0
@@ -433,6 +460,13 @@ if mount -t fsp.memfs memfs "$tmp/m9" -o size=1G,label=Data && mounted "$tmp/m9"
     echo "PASS: launcher_mount_t_fsp_memfs"
 else
     echo "FAIL: launcher_mount_t_fsp_memfs: $(grep "$tmp/m9" /proc/self/mountinfo)"
+fi
+if mount -t fsp.passthrough "$tmp/ptsrc" "$tmp/m9" -o ro && [ "$(cat "$tmp/m9/file")" = mirrored ] &&
+   ! touch "$tmp/m9/new" 2>/dev/null && umount "$tmp/m9"; then
+    echo "PASS: launcher_mount_t_fsp_passthrough"
+else
+    echo "FAIL: launcher_mount_t_fsp_passthrough: $(grep "$tmp/m9" /proc/self/mountinfo)"
+    umount "$tmp/m9" 2>/dev/null
 fi
 if mount -a -T "$tmp/fstab" && mounted "$tmp/m10" && ! mounted "$tmp/m11" &&
    [ "$(size "$tmp/m10")" = 2048 ] &&
@@ -471,8 +505,8 @@ EOF
 timeout 60 unshare -m bash "$tmp/ns.sh" "$progdir"
 # the file systems mounted in the namespace ended with it
 sleep 0.5
-if pgrep -f "^$bin/memfs" >/dev/null; then
-    fail namespace_left_nothing "$(pgrep -af "^$bin/memfs")"
+if pgrep -f "^$bin/(memfs|passthrough)" >/dev/null; then
+    fail namespace_left_nothing "$(pgrep -af "^$bin/(memfs|passthrough)")"
 else
     pass namespace_left_nothing
 fi
