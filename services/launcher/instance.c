@@ -129,7 +129,8 @@ static _Noreturn void child(const struct launcher *l, const struct instance *i,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);   /* the launcher ignores both: an exec keeps that */
+    signal(SIGHUP, SIG_DFL);
     for (int k = 0; k < 3; k++)
         if (dup2(fds[k], k) < 0)
             _exit(127);
