@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,17 @@ static void user_name(uid_t uid, char *out, size_t size)
         snprintf(out, size, "%u", (unsigned)uid);
 }
 
-static int reply_now(int fd, int status, const char *fmt, const char *a, const char *b)
+static int reply_now(int fd, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int reply_now(int fd, int status, const char *fmt, ...)
 {
+    char msg[LPROTO_MAX_FIELD];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     struct lproto_buf r;
-    lproto_reply(&r, status, fmt, a, b);
+    lproto_reply(&r, status, "%s", msg);
     server_reply(fd, &r);
     return 1;
 }
@@ -68,38 +76,38 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
     char err[512];
     const struct lclass *c = find_class(l, q->cls);
     if (!c)
-        return reply_now(fd, ENOENT, "no class '%s'%s", q->cls, "");
+        return reply_now(fd, ENOENT, "no class '%s'", q->cls);
     if (!access_class_allowed(c, caller))
-        return reply_now(fd, EACCES, "class '%s' does not allow you%s", q->cls, "");
+        return reply_now(fd, EACCES, "class '%s' does not allow you", q->cls);
     if (l->quitting)
-        return reply_now(fd, ESHUTDOWN, "the launcher is stopping%s%s", "", "");
+        return reply_now(fd, ESHUTDOWN, "the launcher is stopping");
     if (find_instance(l, q->cls, q->instance))
         return reply_now(fd, EEXIST, "instance %s/%s exists already", q->cls, q->instance);
     if (c->credentials && q->verb != LPROTO_START_SECRET)
-        return reply_now(fd, EINVAL, "class '%s' needs a secret: use start-with-secret%s",
-                         q->cls, "");
+        return reply_now(fd, EINVAL, "class '%s' needs a secret: use start-with-secret",
+                         q->cls);
     if (!c->credentials && q->verb == LPROTO_START_SECRET)
-        return reply_now(fd, EINVAL, "class '%s' takes no secret: use start%s", q->cls, "");
+        return reply_now(fd, EINVAL, "class '%s' takes no secret: use start", q->cls);
     if (q->secret && strchr(q->secret, '\n'))
-        return reply_now(fd, EINVAL, "a secret is one line%s%s", "", "");
+        return reply_now(fd, EINVAL, "a secret is one line");
     if (q->nargs < c->max_arg) {
         snprintf(err, sizeof err, "class '%s' needs %d argument(s), got %d", q->cls,
                  c->max_arg, q->nargs);
-        return reply_now(fd, EINVAL, "%s%s", err, "");
+        return reply_now(fd, EINVAL, "%s", err);
     }
     struct instance *i = NULL;
     for (int k = 0; k < LAUNCHER_MAX_INSTANCES && !i; k++)
         if (!l->inst[k].used)
             i = &l->inst[k];
     if (!i)
-        return reply_now(fd, EAGAIN, "too many instances%s%s", "", "");
+        return reply_now(fd, EAGAIN, "too many instances");
 
     uid_t run_uid = geteuid();
     gid_t run_gid = getegid();
     if (c->run_as_caller) {
         struct passwd *p = getpwuid(caller);
         if (!p)
-            return reply_now(fd, EINVAL, "your uid has no user name%s%s", "", "");
+            return reply_now(fd, EINVAL, "your uid has no user name");
         run_uid = p->pw_uid;
         run_gid = p->pw_gid;
     } else if (c->run_as_set) {
@@ -108,7 +116,7 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
     }
     for (int a = 0; a < q->nargs; a++)
         if (access_check_argument(q->args[a], caller, run_uid, err, sizeof err))
-            return reply_now(fd, EPERM, "%s%s", err, "");
+            return reply_now(fd, EPERM, "%s", err);
 
     memset(i, 0, sizeof *i);
     i->client_fd = -1;
@@ -123,7 +131,7 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
     if (ltemplate_expand(c->words, c->nwords, c->executable, q->args, q->nargs,
                          i->owner_name, caller, &i->argv, err, sizeof err)) {
         instance_free(i);
-        return reply_now(fd, EINVAL, "%s%s", err, "");
+        return reply_now(fd, EINVAL, "%s", err);
     }
     /* Also the words the arguments went into: "/srv/fsp/%1" names a
      * file as much as "%1" does. */
@@ -133,20 +141,20 @@ static int do_start(struct launcher *l, int fd, const struct lproto_request *q,
         if (access_check_argument(i->argv[w + 1], caller, run_uid, err, sizeof err) &&
             i->argv[w + 1][0] != '-') {
             instance_free(i);
-            return reply_now(fd, EPERM, "%s%s", err, "");
+            return reply_now(fd, EPERM, "%s", err);
         }
     }
     if (q->secret) {
         i->secret_len = strlen(q->secret);
         if (!(i->secret = strdup(q->secret))) {
             instance_free(i);
-            return reply_now(fd, ENOMEM, "out of memory%s%s", "", "");
+            return reply_now(fd, ENOMEM, "out of memory");
         }
     }
     i->used = 1;
     if (instance_spawn(l, i, err, sizeof err)) {
         instance_free(i);
-        return reply_now(fd, EIO, "%s%s", err, "");
+        return reply_now(fd, EIO, "%s", err);
     }
     launcher_log("%s/%s: started pid %d for %s", i->cls_name, i->name, (int)i->pid,
                  i->owner_name);
@@ -214,7 +222,7 @@ int requests_handle(struct launcher *l, int fd, char *buf, size_t len, uid_t cal
                         : e == -EINVAL ? "bad arguments (count or names)"
                         : e == -EMSGSIZE ? "request too large"
                         : "malformed request (protocol " LPROTO_TAG " expected)";
-        return reply_now(fd, -e, "%s%s", why, "");
+        return reply_now(fd, -e, "%s", why);
     }
     switch (q.verb) {
     case LPROTO_START:
@@ -250,5 +258,5 @@ int requests_handle(struct launcher *l, int fd, char *buf, size_t len, uid_t cal
         return 1;
     }
     }
-    return reply_now(fd, EPROTO, "unknown request%s%s", "", "");
+    return reply_now(fd, EPROTO, "unknown request");
 }
