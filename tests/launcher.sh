@@ -235,6 +235,7 @@ fi
 
 # --- RunAs = .: the caller's own, through fusermount3 ----------------------
 ua=$(id -u fsplauna)
+chmod 0666 /dev/fuse   # again: other test runs on this machine may reset it
 if as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" start usermemfs u1 "$tmp/m5" >"$tmp/out" 2>&1 &&
    awk -v m="$tmp/m5" '$5 == m' /proc/self/mountinfo | grep -q "fsplauna-$ua .*user_id=$ua"; then
     pass run_as_caller
@@ -491,6 +492,7 @@ mkdir -p "$tmp/over/${dir#"$top"}" && ln -sf "$tmp/bin/memfs" "$tmp/over/${dir#"
 mount --bind "$tmp/over" "$top"
 mount --bind "$tmp/fstab" /etc/fstab
 chown fsplauna: "$tmp/m11"
+chmod 0666 /dev/fuse   # again: other test runs on this machine may reset it
 if setpriv --reuid fsplauna --regid fsplauna --init-groups mount "$tmp/m11" 2>"$tmp/usermount.err" &&
    mounted "$tmp/m11" &&
    [ "$(setpriv --reuid fsplauna --regid fsplauna --init-groups df --output=size -k "$tmp/m11" | tail -1 | tr -d ' ')" = 3072 ]; then
