@@ -12,7 +12,8 @@
 # killed is unmounted and restarted; secrets reach the instance's stdin;
 # garbage on the socket gets error replies while the daemon serves on;
 # a launcher killed with SIGKILL leaves nothing its successor does not
-# clean; SIGTERM stops every instance.  READY=1 / STOPPING=1 on a
+# clean; SIGTERM stops every instance; socket activation with READY=1
+# (systemd-socket-activate, when installed).  READY=1 / STOPPING=1 on a
 # $NOTIFY_SOCKET the test listens on, from memfs and from mount.fsp as
 # fsp@.service runs it; the daemon's readiness pipe.  Then `mount -t
 # fsp.memfs`, `-t fsp.passthrough` and fstab entries (mount -a, noauto,
@@ -427,6 +428,37 @@ if "$bin/memfs" "$tmp/m9" && mounted "$tmp/m9" && umount "$tmp/m9" &&
     pass daemon_pipe_readiness
 else
     fail daemon_pipe_readiness "status or mount wrong"
+fi
+
+# --- the launcher socket-activated (fsp-launcher.socket), Type=notify -----
+if command -v systemd-socket-activate >/dev/null; then
+    rm -f "$tmp/notify.sock" "$tmp/notify.out" "$tmp/notify.out.listening"
+    python3 "$tmp/notify.py" "$tmp/notify.sock" "$tmp/m9" "$tmp/notify.out" &
+    npid=$!
+    for _ in $(seq 50); do [ -e "$tmp/notify.out.listening" ] && break; sleep 0.1; done
+    NOTIFY_SOCKET=$tmp/notify.sock systemd-socket-activate --seqpacket -E NOTIFY_SOCKET \
+        -l "$tmp/run/act.sock" "$bin/fsp-launcher" -c "$tmp/conf" -s "$tmp/run/act.sock" \
+        2>>"$tmp/launcher.log" &
+    lpid=$!
+    for _ in $(seq 50); do [ -S "$tmp/run/act.sock" ] && break; sleep 0.1; done
+    # the first connection starts the launcher on the socket it is given
+    if "$bin/fsp-launchctl" -s "$tmp/run/act.sock" start memfs act "$tmp/m8" 1M >"$tmp/out" 2>&1 &&
+       mounted "$tmp/m8" && grep -q "^pid=$lpid .*READY=1" "$tmp/notify.out"; then
+        pass socket_activated_notify
+    else
+        fail socket_activated_notify "$(cat "$tmp/out" "$tmp/notify.out")"
+    fi
+    kill -TERM "$lpid"
+    wait "$lpid" 2>/dev/null
+    wait "$npid" 2>/dev/null
+    lpid=
+    if grep -q "^pid=[0-9]* .*STOPPING=1" "$tmp/notify.out" && ! mounted "$tmp/m8"; then
+        pass socket_activated_stop
+    else
+        fail socket_activated_stop "$(cat "$tmp/notify.out") $(our_mounts)"
+    fi
+else
+    skip socket_activated "systemd-socket-activate is not installed (package systemd)"
 fi
 
 # --- mount -t fsp.memfs and fstab, in a private mount namespace -----------
