@@ -238,7 +238,9 @@ fi
 ua=$(id -u fsplauna)
 chmod 0666 /dev/fuse   # again: other test runs on this machine may reset it
 if as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" start usermemfs u1 "$tmp/m5" >"$tmp/out" 2>&1 &&
-   awk -v m="$tmp/m5" '$5 == m' /proc/self/mountinfo | grep -q "fsplauna-$ua .*user_id=$ua"; then
+   awk -v m="$tmp/m5" '$5 == m' /proc/self/mountinfo | grep -q "fsplauna-$ua .*user_id=$ua" &&
+   as fsplauna sh -c "echo mine >'$tmp/m5/f' && cat '$tmp/m5/f'" 2>&1 | grep -qx mine &&
+   [ "$(as fsplauna stat -c %U "$tmp/m5/f")" = fsplauna ]; then
     pass run_as_caller
 else
     fail run_as_caller "$(cat "$tmp/out") $(awk -v m="$tmp/m5" '$5 == m' /proc/self/mountinfo)"
