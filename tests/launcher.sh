@@ -93,6 +93,7 @@ CommandLine = -o "size=%2" %1
 Allow = fsplauna @fsplaung
 Restart = 2
 Stderr = $tmp/memfs.err
+WorkDirectory = $bin
 EOF
 cat >"$tmp/conf/usermemfs.conf" <<EOF
 Executable = $bin/memfs
@@ -215,7 +216,9 @@ fi
 info=$(as fsplauna "$bin/fsp-launchctl" -s "$tmp/run/sock" info memfs a1 2>&1)
 if echo "$info" | grep -qx "owner=fsplauna" && echo "$info" | grep -qx "state=running" &&
    echo "$info" | grep -qx "mountpoint=$tmp/m2" && echo "$info" | grep -qx "run_as=root" &&
-   echo "$info" | grep -q "^pid=[1-9]"; then
+   echo "$info" | grep -q "^pid=[1-9]" &&
+   [ "$(readlink "/proc/$(echo "$info" | sed -n 's/^pid=//p')/cwd")" = "$bin" ] &&
+   [ -f "$tmp/memfs.err" ]; then
     pass info
 else
     fail info "$info"
