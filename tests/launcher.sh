@@ -21,7 +21,8 @@
 #
 # Root only.  Makes the users fsplauna, fsplaunb, fsplaunc and the group
 # fsplaung, opens /dev/fuse to others for the run; removes and restores
-# all of it, and every mount and process, also on failure.  About 30 s.
+# all of it, and every mount and process, also on failure.  About 5 s
+# (15 s on an ASan build).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
