@@ -205,6 +205,16 @@ else
     pass duplicate_instance
 fi
 
+# A second launcher on the same socket must leave the first one's alone.
+if out=$("$bin/fsp-launcher" -c "$tmp/conf" -s "$tmp/run/sock" 2>&1); then
+    fail second_launcher_refused "it ran"
+elif echo "$out" | grep -q "another launcher serves" && mounted "$tmp/m1" && mounted "$tmp/m2" &&
+     [ -s "$tmp/run/launcher.state" ]; then
+    pass second_launcher_refused
+else
+    fail second_launcher_refused "$out $(our_mounts | tr '\n' ' ')"
+fi
+
 # --- list and info: what each caller may see ------------------------------
 root_list=$(ctl list 2>&1)
 b_list=$(as fsplaunb "$bin/fsp-launchctl" -s "$tmp/run/sock" list 2>&1)

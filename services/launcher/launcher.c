@@ -76,6 +76,20 @@ static int activated_socket(void)
     return 3;
 }
 
+/* Does a live launcher answer on path? */
+static int socket_in_use(const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path)
+        return 0;
+    strcpy(a.sun_path, path);
+    int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    int live = probe >= 0 && connect(probe, (struct sockaddr *)&a, sizeof a) == 0;
+    if (probe >= 0)
+        close(probe);
+    return live;
+}
+
 static int listen_on(const char *path, char *err, size_t errlen)
 {
     struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -104,11 +118,7 @@ static int listen_on(const char *path, char *err, size_t errlen)
             close(fd);
             return -EEXIST;
         }
-        int probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        int live = probe >= 0 && connect(probe, (struct sockaddr *)&a, sizeof a) == 0;
-        if (probe >= 0)
-            close(probe);
-        if (live) {
+        if (socket_in_use(path)) {
             snprintf(err, errlen, "another launcher serves %s", path);
             close(fd);
             return -EADDRINUSE;
@@ -232,7 +242,11 @@ int main(int argc, char **argv)
         l.listen_fd = activated;
     }
     /* A predecessor that died left processes and mounts: undo them
-     * before we take over its socket. */
+     * before we take over its socket -- but never a live launcher's. */
+    if (activated < 0 && socket_in_use(l.socket_path)) {
+        launcher_log("another launcher serves %s", l.socket_path);
+        goto out;
+    }
     state_cleanup_stale(&l);
     if (activated < 0 && (l.listen_fd = listen_on(l.socket_path, err, sizeof err)) < 0) {
         launcher_log("%s", err);
