@@ -121,7 +121,8 @@ start_launcher() {
 
 # --- class files: checked at load; a directory others may write refused --
 out=$("$bin/fsp-launcher" -n -c "$tmp/conf" -s "$tmp/run/sock" 2>&1)
-if echo "$out" | grep -q "badkey.conf: line 2: unknown key 'Colour'" &&
+check_rc=$?
+if [ $check_rc = 1 ] && echo "$out" | grep -q "badkey.conf: line 2: unknown key 'Colour'" &&
    echo "$out" | grep -q "badexec.conf: Executable /nonexistent/fs" &&
    echo "$out" | grep -q "badtemplate.conf: line 2: CommandLine: unknown %x" &&
    echo "$out" | grep -q "3 class(es) loaded"; then

@@ -31,7 +31,7 @@ static const char usage[] =
     "\n"
     "  -c, --config-dir DIR  class files CLASS.conf (default " DEFAULT_CONFIG ")\n"
     "  -s, --socket PATH     control socket (default " DEFAULT_SOCKET ")\n"
-    "  -n, --check           load and check the class files, then exit\n"
+    "  -n, --check           check the class files, then exit (1: one is broken)\n"
     "  -h, --help            show this help\n";
 
 uint64_t launcher_now_ms(void)
@@ -51,8 +51,11 @@ void launcher_log(const char *fmt, ...)
     fprintf(stderr, "fsp-launcher: %s\n", line);
 }
 
+static int broken_classes;
+
 static void report(const char *msg)
 {
+    broken_classes++;
     launcher_log("%s", msg);
 }
 
@@ -217,8 +220,12 @@ int main(int argc, char **argv)
         return 1;
     }
     launcher_log("%d class(es) loaded from %s", l.nclasses, l.config_dir);
-    if (check)
-        goto out_ok;
+    /* --check is for an administrator or a package script: any broken
+     * class fails it */
+    if (check) {
+        rc = broken_classes ? 1 : 0;
+        goto out;
+    }
 
     /* In the foreground always; READY=1 to systemd once serving. */
     if (fsp_service_new("fsp-launcher", FSP_SERVICE_FOREGROUND, &svc))
@@ -267,7 +274,6 @@ int main(int argc, char **argv)
     if (activated < 0)
         unlink(l.socket_path);
     launcher_log("stopped");
-out_ok:
     rc = 0;
 out:
     if (l.listen_fd >= 0)
