@@ -278,6 +278,9 @@ clean:
 # may add to COMPAT_TARGETS, which `all` builds.
 -include src/compat/fuse2/build.mk
 all: $(COMPAT_TARGETS)
+# The launcher, mount.fsp and the systemd units (issue 12).
+include services/build.mk
+all: $(SERVICE_TARGETS)
 
 include mk/install.mk
 

@@ -36,6 +36,8 @@ need_cmd mksquashfs squashfs-tools
 need_pkg libfuse3-dev   # only to compare layouts with Debian's libfuse
 need_cmd objdump binutils
 need_cmd setpriv util-linux
+need_cmd getfattr attr          # volume labels of mounts (tests/launcher.sh)
+need_cmd unshare util-linux     # private mount namespaces (tests/launcher.sh)
 need_cmd fio fio
 need_cmd stress-ng stress-ng
 need_cmd setfacl acl          # getfacl/setfacl: posix_acl, fsp-tests acl_*

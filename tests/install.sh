@@ -35,6 +35,11 @@ pass make_install
     done
     printf '%s\n' usr/lib/libfsp.so.1 usr/lib/libfsp.so usr/lib/libfsp.a \
         usr/lib/pkgconfig/fsp.pc usr/include/fsp/fsp.h usr/include/fsp/names.h
+    # the launcher, mount.fsp, the program directory, systemd units
+    printf '%s\n' usr/include/fsp/service.h usr/bin/fsp-launchctl usr/sbin/fsp-launcher \
+        sbin/mount.fsp usr/libexec/fsp/memfs usr/libexec/fsp/passthrough \
+        usr/lib/systemd/system/fsp-launcher.service usr/lib/systemd/system/fsp-launcher.socket \
+        usr/lib/systemd/system/fsp@.service
     for page in man/*.[1-8]; do
         sec=${page##*.}
         echo "usr/share/man/man$sec/${page#man/}"

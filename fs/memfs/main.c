@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* memfs command line: options, daemonizing, and the fsp life cycle. */
+/* memfs command line: options and the fsp life cycle (as a service). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,20 +9,23 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsp/service.h"
 #include "memfs.h"
+#include "mount_args.h"
 
 struct options {
     int foreground, debug, nocase, nocache, slowio, acl;
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes, max_file_size;
-    const char *label, *mountpoint;
+    const char *label, *mountpoint, *source;
     char mount_options[4096];
+    char own_options[MEMFS_OPT_COUNT][256];   /* memfs's -o (mount_args.c) */
 };
 
 static const char usage[] =
     "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]\n"
     "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-l LABEL] [-o OPTIONS]\n"
-    "             MOUNTPOINT\n"
+    "             [SOURCE] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
     "\n"
@@ -43,7 +45,10 @@ static const char usage[] =
     "                 the kernel then checks with the modes\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other (the kernel always\n"
-    "                 checks permissions: default_permissions is implied)\n"
+    "                 checks permissions: default_permissions is implied);\n"
+    "                 also memfs's own size=, label=, nr_files= and\n"
+    "                 max_file_size= (as -s, -l, -n and -F, for mount(8))\n"
+    "  SOURCE         the name mounts show (default: memfs)\n"
     "  -h, --help     show this help\n";
 
 static _Noreturn void die(const char *fmt, ...)
@@ -124,57 +129,24 @@ static void parse_options(int argc, char **argv, struct options *o)
     }
     if (optind >= argc)
         die("missing mountpoint (see memfs --help)");
+    if (optind + 2 < argc)
+        die("unexpected argument '%s'", argv[optind + 2]);
+    /* mount(8) passes a source first: memfs has none, it names the mount */
     if (optind + 1 < argc)
-        die("unexpected argument '%s'", argv[optind + 1]);
+        o->source = argv[optind++];
     o->mountpoint = argv[optind];
+    if (memfs_take_options(o->mount_options, o->own_options))
+        die("mount options too long");
+    if (o->own_options[MEMFS_OPT_SIZE][0])
+        o->max_bytes = parse_number('s', o->own_options[MEMFS_OPT_SIZE], 1, UINT64_MAX);
+    if (o->own_options[MEMFS_OPT_FILES][0])
+        o->max_files = parse_number('n', o->own_options[MEMFS_OPT_FILES], 0, UINT64_MAX);
+    if (o->own_options[MEMFS_OPT_FILE_SIZE][0])
+        o->max_file_size = parse_number('F', o->own_options[MEMFS_OPT_FILE_SIZE], 1, UINT64_MAX);
+    if (o->own_options[MEMFS_OPT_LABEL][0])
+        o->label = o->own_options[MEMFS_OPT_LABEL];
     if (strlen(o->label) >= sizeof ((struct fsp_volume_info *)0)->label)
         die("label too long: '%s'", o->label);
-}
-
-/* Detach from the terminal.  Returns the pipe to tell the waiting parent
- * whether the mount worked; the parent exits with that status, so a
- * script that runs `memfs DIR` can use DIR as soon as memfs returns. */
-static int daemonize(void)
-{
-    int fds[2];
-    if (pipe(fds) < 0)
-        die("pipe: %s", strerror(errno));
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork: %s", strerror(errno));
-    if (pid > 0) {
-        unsigned char status = 1;  /* a child that died early failed */
-        close(fds[1]);
-        if (read(fds[0], &status, 1) != 1)
-            status = 1;
-        exit(status);
-    }
-    close(fds[0]);
-    setsid();
-    return fds[1];
-}
-
-static void notify_parent(int *fd, unsigned char status)
-{
-    if (*fd < 0)
-        return;
-    if (write(*fd, &status, 1) != 1) {
-        /* the parent is gone: nobody to tell */
-    }
-    close(*fd);
-    *fd = -1;
-}
-
-static void detach_stdio(void)
-{
-    int fd = open("/dev/null", O_RDWR);
-    if (chdir("/") < 0 || fd < 0)
-        return;
-    dup2(fd, STDIN_FILENO);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    if (fd > STDERR_FILENO)
-        close(fd);
 }
 
 int main(int argc, char **argv)
@@ -182,17 +154,19 @@ int main(int argc, char **argv)
     struct options o;
     struct memfs m;
     fsp_fs *fs = NULL;
+    fsp_service *svc;
     char msg[512] = "";
-    int notify = -1, rc = 1, err;
+    int rc = 1, err;
 
     parse_options(argc, argv, &o);
-    if (!o.foreground)
-        notify = daemonize();  /* before any thread exists */
+    /* first: a daemon forks here, before any thread exists */
+    if ((err = fsp_service_new("memfs", o.foreground ? FSP_SERVICE_FOREGROUND : 0,
+                               &svc)))
+        die("cannot start: %s", strerror(-err));
 
     if ((err = memfs_init(&m, o.max_bytes, o.max_files, o.nocase, o.label))) {
         fprintf(stderr, "memfs: %s\n", strerror(-err));
-        notify_parent(&notify, 1);
-        return 1;
+        return fsp_service_delete(svc, 1);
     }
     struct fsp_volume_params vp = {
         .size = sizeof vp,
@@ -206,6 +180,8 @@ int main(int argc, char **argv)
         .fsname = "memfs",
         .subtype = "memfs",
     };
+    if (o.source)
+        snprintf(vp.fsname, sizeof vp.fsname, "%s", o.source);
     /* memfs needs an open only to honour O_NOATIME, which matters only
      * when reads reach it (-C); otherwise opens are stateless and cost
      * the kernel no OPEN or RELEASE round trip.  An unlinked file stays
@@ -234,33 +210,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "memfs: %s\n", msg[0] ? msg : strerror(-err));
         goto out;
     }
-    if ((err = fsp_fs_set_signal_handlers(fs))) {
-        fprintf(stderr, "memfs: signal handlers: %s\n", strerror(-err));
-        goto out;
-    }
-    if (notify >= 0) {
-        notify_parent(&notify, 0);
-        detach_stdio();
-    }
     /* Someone at a terminal (./dev.sh run) is told what just happened and
      * what to do next; scripts and logs are spared. */
-    int chatty = notify < 0 && isatty(STDERR_FILENO);
+    int chatty = o.foreground && isatty(STDERR_FILENO);
     if (chatty)
         fprintf(stderr, "memfs: mounted on %s, in memory: its contents go "
                 "when memfs stops.\nmemfs: use it from another shell; "
                 "Ctrl-C here unmounts.\n", o.mountpoint);
-    if ((err = fsp_fs_run(fs)))
+    if ((err = fsp_service_run(svc, fs)))
         fprintf(stderr, "memfs: %s\n", strerror(-err));
     else
         rc = 0;
     if (chatty && !err)
         fprintf(stderr, "memfs: unmounted %s; bye.\n", o.mountpoint);
 out:
-    notify_parent(&notify, (unsigned char)rc);
     if (o.slowio)
         slowio_stop();
     if (fs)
         fsp_fs_delete(fs);
     memfs_destroy(&m);
-    return rc;
+    return fsp_service_delete(svc, rc);
 }

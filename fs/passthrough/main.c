@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "fsp/service.h"
 #include "pt.h"
 
 static const char usage[] =
@@ -74,12 +75,19 @@ int main(int argc, char **argv)
     }
     if (argc - optind != 2)
         return fail("need SOURCE and MOUNTPOINT (see --help)", NULL);
+    /* first: a daemon forks here, before any thread exists */
+    fsp_service *svc;
+    int r = fsp_service_new("passthrough", foreground ? FSP_SERVICE_FOREGROUND : 0,
+                            &svc);
+    if (r)
+        return fail("cannot start", strerror(-r));
 
     struct pt_fs pt = { .as_root = geteuid() == 0 };
     pt.root_fd = open(argv[optind], O_PATH | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
     if (pt.root_fd < 0 || fstat(pt.root_fd, &st) < 0)
-        return fail("cannot open source directory", strerror(errno));
+        return fsp_service_delete(svc, fail("cannot open source directory",
+                                            strerror(errno)));
     pt.root_dev = st.st_dev;
     /* Callers' modes arrive with their umask applied; ours must not
      * apply a second one. */
@@ -102,22 +110,20 @@ int main(int argc, char **argv)
     pt_interface(&iface);
     fsp_fs *fs;
     char err[512];
-    int r = fsp_fs_new(&vp, &iface, &pt, &fs);
+    r = fsp_fs_new(&vp, &iface, &pt, &fs);
     if (r)
-        return fail("cannot create the file system", strerror(-r));
+        return fsp_service_delete(svc, fail("cannot create the file system",
+                                            strerror(-r)));
     fsp_fs_set_debug(fs, debug);
     if (threads >= 0)
         fsp_fs_set_threads(fs, (unsigned)threads, 0);
-    if (!foreground && daemon(0, 0) < 0)
-        return fail("cannot go to the background", strerror(errno));
     r = fsp_fs_mount(fs, argv[optind + 1], options, err, sizeof err);
     if (r) {
         fsp_fs_delete(fs);
-        return fail(err, NULL);
+        return fsp_service_delete(svc, fail(err, NULL));
     }
-    fsp_fs_set_signal_handlers(fs);
-    r = fsp_fs_run(fs);
+    r = fsp_service_run(svc, fs);
     fsp_fs_delete(fs);
     close(pt.root_fd);
-    return r ? 1 : 0;
+    return fsp_service_delete(svc, r ? 1 : 0);
 }
