@@ -6,7 +6,7 @@
 #   tests/layers.sh [BUILDDIR]
 #
 # include_graph: every #include of a project header, in src/, include/,
-#   fs/, tools/ and bindings/, goes to a folder its layer may use (the
+#   fs/, tools/, services/ and bindings/, goes to a folder its layer may use (the
 #   table below, which docs/architecture.md explains), and the folders
 #   form no cycle.  Tests may include anything and are not checked.
 # libfsp_a_prefixes: every global symbol libfsp.a defines is either a
@@ -48,7 +48,7 @@ def unit_of(path):
         if d == u or d.startswith(u + '/'):
             return u
     parts = d.split('/')
-    if parts[0] in ('fs', 'tools', 'bindings') and len(parts) >= 2:
+    if parts[0] in ('fs', 'tools', 'bindings', 'services') and len(parts) >= 2:
         return '/'.join(parts[:2])
     if parts[0] == 'tools':
         return 'tools'
@@ -69,7 +69,7 @@ def resolve(src, name):
 
 inc = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 edges, bad, files = {}, [], 0
-for top in ('src', 'include', 'fs', 'tools', 'bindings'):
+for top in ('src', 'include', 'fs', 'tools', 'bindings', 'services'):
     for d, _, fs in os.walk(top):
         for f in fs:
             if not f.endswith(('.c', '.h')):
