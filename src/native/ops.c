@@ -110,4 +110,5 @@ void fsp_native_ll_ops(struct fsp_ll_ops *ops)
     ops->op[FSP_OP_SETXATTR] = fsp_op_setxattr;
     ops->op[FSP_OP_LISTXATTR] = fsp_op_listxattr;
     ops->op[FSP_OP_REMOVEXATTR] = fsp_op_removexattr;
+    ops->op[FSP_OP_NOTIFY_REPLY] = fsp_op_notify_reply;
 }
