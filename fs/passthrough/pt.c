@@ -133,6 +133,8 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
     }
     if (!n)
         return -ENOMEM;
+    if (S_ISDIR(fi->mode))
+        pt_watch_dir(pt->watch, n->fd, fi->index);
     *node = n;
     return 0;
 }
@@ -238,6 +240,8 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
         free(f);
         return r;
     }
+    if (S_ISDIR(fi->mode))
+        pt_watch_dir(pt->watch, n->fd, fi->index);
     *node = n;
     if (f) {
         f->fd = openfd;

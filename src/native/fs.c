@@ -177,7 +177,9 @@ int fsp_fs_run(fsp_fs *fs)
     fsp_opens_close_all(fs);
     if (fs->debug)
         fsp_session_print_stats(fs->se, stderr);
-    /* No fsp_fs_stop may still be waking the session we free. */
+    /* No fsp_fs_stop nor notification may still be using the session
+     * we free. */
+    atomic_store(&fs->run_ended, 1);
     atomic_store(&fs->stoppable, NULL);
     while (atomic_load(&fs->stopping) > 0)
         sched_yield();

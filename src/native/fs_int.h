@@ -70,6 +70,9 @@ struct fsp_fs {
      * session only once none is. */
     _Atomic(struct fsp_session *) stoppable;
     atomic_int stopping;
+    /* Set by fsp_fs_run before it frees the session: notifications from
+     * other threads (notify.c) hold `stopping` too and give up then. */
+    atomic_int run_ended;
     int stop_pipe[2];
 
     struct fsp_node_table nodes;

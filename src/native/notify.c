@@ -11,19 +11,38 @@
 
 #include "native/fs_int.h"
 
-int fsp_fs_notify_inode(fsp_fs *fs, uint64_t index, int64_t off, int64_t len)
+/* The session for a notification from any thread, or NULL once
+ * fsp_fs_run has ended it (or before a mount).  While a caller is
+ * between enter and leave, fsp_fs_run does not free the session. */
+static struct fsp_session *session_enter(fsp_fs *fs)
 {
-    if (!fs || !fs->se)
+    atomic_fetch_add(&fs->stopping, 1);
+    if (atomic_load(&fs->run_ended))
+        return NULL;
+    struct fsp_session *se = atomic_load(&fs->stoppable);
+    return se ? se : fs->se;   /* before fsp_fs_run: the mount's */
+}
+
+static void session_leave(fsp_fs *fs)
+{
+    atomic_fetch_sub(&fs->stopping, 1);
+}
+
+static int do_inode(fsp_fs *fs, struct fsp_session *se,
+                     uint64_t index, int64_t off, int64_t len)
+{
+    if (!se)
         return -ENOTCONN;
     uint64_t nodeid = fsp_node_id_of_index(fs, index);
     if (!nodeid)
         return -ENOENT;  /* the kernel knows nothing of it: nothing cached */
-    return fsp_notify_inval_inode(fs->se, nodeid, off, len);
+    return fsp_notify_inval_inode(se, nodeid, off, len);
 }
 
-int fsp_fs_notify_entry(fsp_fs *fs, uint64_t parent_index, const char *name)
+static int do_entry(fsp_fs *fs, struct fsp_session *se,
+                     uint64_t parent_index, const char *name)
 {
-    if (!fs || !fs->se)
+    if (!se)
         return -ENOTCONN;
     if (!name || !*name)
         return -EINVAL;
@@ -33,17 +52,17 @@ int fsp_fs_notify_entry(fsp_fs *fs, uint64_t parent_index, const char *name)
     uint64_t nodeid = fsp_node_id_of_index(fs, parent_index);
     if (!nodeid)
         return -ENOENT;
-    return fsp_notify_inval_entry(fs->se, nodeid, name, len);
+    return fsp_notify_inval_entry(se, nodeid, name, len);
 }
 
 /* The rest of the protocol's notifications: they need the kernel to
  * know the request codes (store and retrieve 7.15, delete 7.18, expire
  * 7.38); an older kernel would misread them, so say -ENOSYS instead. */
-static int need_minor(fsp_fs *fs, uint32_t minor)
+static int need_minor(struct fsp_session *se, uint32_t minor)
 {
-    if (!fs || !fs->se)
+    if (!se)
         return -ENOTCONN;
-    const struct fsp_conn *c = fsp_session_conn(fs->se);
+    const struct fsp_conn *c = fsp_session_conn(se);
     return c && c->proto_minor >= minor ? 0 : -ENOSYS;
 }
 
@@ -55,10 +74,11 @@ static int check_name(const fsp_fs *fs, const char *name, size_t *len)
     return *len > fs->vp.max_name_length ? -ENAMETOOLONG : 0;
 }
 
-int fsp_fs_notify_expire(fsp_fs *fs, uint64_t parent_index, const char *name)
+static int do_expire(fsp_fs *fs, struct fsp_session *se,
+                     uint64_t parent_index, const char *name)
 {
     size_t len;
-    int r = need_minor(fs, 38);
+    int r = need_minor(se, 38);
     if (r || (r = check_name(fs, name, &len)))
         return r;
     uint64_t nodeid = fsp_node_id_of_index(fs, parent_index);
@@ -68,14 +88,15 @@ int fsp_fs_notify_expire(fsp_fs *fs, uint64_t parent_index, const char *name)
                                             .namelen = (uint32_t)len,
                                             .flags = FSP_EXPIRE_ONLY };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)name, len + 1 } };
-    return fsp_notify_iov(fs->se, FSP_NOTIFY_INVAL_ENTRY, v, 3);
+    return fsp_notify_iov(se, FSP_NOTIFY_INVAL_ENTRY, v, 3);
 }
 
-int fsp_fs_notify_delete(fsp_fs *fs, uint64_t parent_index,
+static int do_delete(fsp_fs *fs, struct fsp_session *se,
+                     uint64_t parent_index,
                          uint64_t child_index, const char *name)
 {
     size_t len;
-    int r = need_minor(fs, 18);
+    int r = need_minor(se, 18);
     if (r || (r = check_name(fs, name, &len)))
         return r;
     uint64_t parent = fsp_node_id_of_index(fs, parent_index);
@@ -87,13 +108,14 @@ int fsp_fs_notify_delete(fsp_fs *fs, uint64_t parent_index,
     struct fsp_notify_delete_out o = { .parent = parent, .child = child,
                                        .namelen = (uint32_t)len };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)name, len + 1 } };
-    return fsp_notify_iov(fs->se, FSP_NOTIFY_DELETE, v, 3);
+    return fsp_notify_iov(se, FSP_NOTIFY_DELETE, v, 3);
 }
 
-int fsp_fs_notify_store(fsp_fs *fs, uint64_t index, uint64_t off,
+static int do_store(fsp_fs *fs, struct fsp_session *se,
+                     uint64_t index, uint64_t off,
                         const void *buf, size_t size)
 {
-    int r = need_minor(fs, 15);
+    int r = need_minor(se, 15);
     if (r)
         return r;
     if ((!buf && size) || size > UINT32_MAX || off > INT64_MAX - size)
@@ -104,7 +126,7 @@ int fsp_fs_notify_store(fsp_fs *fs, uint64_t index, uint64_t off,
     struct fsp_notify_store_out o = { .nodeid = nodeid, .offset = off,
                                       .size = (uint32_t)size };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)buf, size } };
-    return fsp_notify_iov(fs->se, FSP_NOTIFY_STORE, v, size ? 3 : 2);
+    return fsp_notify_iov(se, FSP_NOTIFY_STORE, v, size ? 3 : 2);
 }
 
 /*
@@ -172,15 +194,25 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
                            void *buf, size_t size, int timeout_ms,
                            size_t *got)
 {
-    int r = need_minor(fs, 15);
+    if (!fs)
+        return -ENOTCONN;
+    /* The session only while sending: the wait must not hold up the end
+     * of fsp_fs_run. */
+    struct fsp_session *se = session_enter(fs);
+    int r = need_minor(se, 15);
+    if (r) {
+        session_leave(fs);
+        return r;
+    }
     if (r)
         return r;
-    if (!got || (!buf && size) || size > UINT32_MAX || timeout_ms < 0)
-        return -EINVAL;
-    *got = 0;
     uint64_t nodeid = fsp_node_id_of_index(fs, index);
-    if (!nodeid)
-        return -ENOENT;
+    if (!got || (!buf && size) || size > UINT32_MAX || timeout_ms < 0 ||
+        !nodeid) {
+        session_leave(fs);
+        return nodeid ? -EINVAL : -ENOENT;
+    }
+    *got = 0;
     struct fsp_retrieve_wait w = { .buf = buf, .size = size };
     pthread_mutex_lock(&fs->retrieve_lock);
     w.unique = ++fs->retrieve_ctr;
@@ -192,7 +224,8 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
                                          .nodeid = nodeid, .offset = off,
                                          .size = (uint32_t)size };
     struct iovec v[2] = { { 0 }, { &o, sizeof o } };
-    r = fsp_notify_iov(fs->se, FSP_NOTIFY_RETRIEVE, v, 2);
+    r = fsp_notify_iov(se, FSP_NOTIFY_RETRIEVE, v, 2);
+    session_leave(fs);
 
     struct timespec until;
     clock_gettime(CLOCK_MONOTONIC, &until);
@@ -217,5 +250,54 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
     pthread_mutex_unlock(&fs->retrieve_lock);
     if (r == 0)
         *got = w.got;
+    return r;
+}
+
+/* The public calls: each holds the session while it uses it. */
+
+int fsp_fs_notify_inode(fsp_fs *fs, uint64_t index, int64_t off, int64_t len)
+{
+    if (!fs)
+        return -ENOTCONN;
+    int r = do_inode(fs, session_enter(fs), index, off, len);
+    session_leave(fs);
+    return r;
+}
+
+int fsp_fs_notify_entry(fsp_fs *fs, uint64_t parent_index, const char *name)
+{
+    if (!fs)
+        return -ENOTCONN;
+    int r = do_entry(fs, session_enter(fs), parent_index, name);
+    session_leave(fs);
+    return r;
+}
+
+int fsp_fs_notify_expire(fsp_fs *fs, uint64_t parent_index, const char *name)
+{
+    if (!fs)
+        return -ENOTCONN;
+    int r = do_expire(fs, session_enter(fs), parent_index, name);
+    session_leave(fs);
+    return r;
+}
+
+int fsp_fs_notify_delete(fsp_fs *fs, uint64_t parent_index,
+                         uint64_t child_index, const char *name)
+{
+    if (!fs)
+        return -ENOTCONN;
+    int r = do_delete(fs, session_enter(fs), parent_index, child_index, name);
+    session_leave(fs);
+    return r;
+}
+
+int fsp_fs_notify_store(fsp_fs *fs, uint64_t index, uint64_t off,
+                        const void *buf, size_t size)
+{
+    if (!fs)
+        return -ENOTCONN;
+    int r = do_store(fs, session_enter(fs), index, off, buf, size);
+    session_leave(fs);
     return r;
 }
