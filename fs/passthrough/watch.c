@@ -40,12 +40,18 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pt.h"
 
 #define DIR_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)
-#define FILE_EVENTS (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE)
+/* Not IN_MODIFY: one per write(2), each a notification and a wakeup of
+ * this thread, which would cost a writer through the mount (whose writes
+ * land in the source too) more than the writes themselves.  A writer in
+ * the source is seen when it closes the file (IN_CLOSE_WRITE), as NFS's
+ * close-to-open promises. */
+#define FILE_EVENTS (IN_ATTRIB | IN_CLOSE_WRITE)
 #define WATCH_MASK (DIR_EVENTS | FILE_EVENTS | IN_DELETE_SELF | IN_ONLYDIR)
 
 struct watched {
@@ -53,8 +59,24 @@ struct watched {
     uint64_t index;
 };
 
+/* A change passthrough itself makes in the source for a request through
+ * the mount: the kernel knows of it already, so its event is skipped
+ * rather than echoed back as an invalidation of what the kernel just
+ * learnt (which would cost a LOOKUP or GETATTR each).  Recorded before
+ * the change, so before its event; an expectation no event consumes
+ * (the change failed) lapses after EXPECT_NS.  A change made in the
+ * source to the same name in the same moment still gets its own event:
+ * expectations are counted, one event each. */
+#define EXPECTS 256
+#define EXPECT_NS 2000000000ull
+struct expect {
+    uint64_t key, hash;     /* (dir index, name hash), or (file index, 0) */
+    uint64_t until;         /* monotonic ns; 0: free */
+};
+
 struct pt_watch {
     fsp_fs *fs;
+    struct expect ex[EXPECTS];
     struct pt_fs *pt;
     int ifd;             /* inotify */
     int stop[2];         /* a byte here ends the thread */
@@ -64,6 +86,65 @@ struct pt_watch {
     size_t nw;
     int warned;
 };
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static uint64_t name_hash(const char *name)
+{
+    uint64_t h = 1469598103934665603ull;     /* FNV-1a */
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 1099511628211ull;
+    return h | 1;                            /* never 0: that is an inode */
+}
+
+static void expect(struct pt_watch *pw, uint64_t key, uint64_t hash)
+{
+    uint64_t now = now_ns();
+    pthread_mutex_lock(&pw->lock);
+    for (int i = 0; i < EXPECTS; i++)
+        if (pw->ex[i].until < now) {
+            pw->ex[i] = (struct expect){ key, hash, now + EXPECT_NS };
+            break;
+        }
+    /* All taken: the event will be echoed, which costs but is right. */
+    pthread_mutex_unlock(&pw->lock);
+}
+
+static int consume(struct pt_watch *pw, uint64_t key, uint64_t hash)
+{
+    uint64_t now = now_ns();
+    int found = 0;
+    pthread_mutex_lock(&pw->lock);
+    for (int i = 0; i < EXPECTS && !found; i++)
+        if (pw->ex[i].until >= now && pw->ex[i].key == key &&
+            pw->ex[i].hash == hash) {
+            pw->ex[i].until = 0;
+            found = 1;
+        }
+    pthread_mutex_unlock(&pw->lock);
+    return found;
+}
+
+static uint64_t index_of(const struct pt_fs *pt, const struct stat *st);
+
+void pt_watch_expect_name(struct pt_watch *pw, int dirfd, const char *name)
+{
+    struct stat st;
+    if (pw && fstat(dirfd, &st) == 0)
+        expect(pw, index_of(pw->pt, &st), name_hash(name));
+}
+
+void pt_watch_expect_inode(struct pt_watch *pw, int fd)
+{
+    struct stat st;
+    if (pw && fstat(fd, &st) == 0)
+        expect(pw, index_of(pw->pt, &st), 0);
+}
 
 /* The index passthrough reports for a file (as info_of in pt.c). */
 static uint64_t index_of(const struct pt_fs *pt, const struct stat *st)
@@ -213,15 +294,16 @@ static void handle(struct pt_watch *pw, struct batch *b,
     if (!known || (ev->mask & IN_IGNORED))
         return;
     if (ev->len && ev->name[0]) {
+        if ((ev->mask & DIR_EVENTS) && consume(pw, dir, name_hash(ev->name)))
+            return;     /* our own, through the mount */
         if (ev->mask & DIR_EVENTS) {
             add(pw, b, 0, dir, ev->name);
             add(pw, b, 1, dir, NULL);      /* its listing, mtime, nlink */
         }
         if (ev->mask & FILE_EVENTS) {
             uint64_t c = child_index(pw, fd, ev->name);
-            if (c)
-                add(pw, b, (ev->mask & (IN_MODIFY | IN_CLOSE_WRITE)) ? 1 : 2,
-                    c, NULL);
+            if (c && !consume(pw, c, 0))
+                add(pw, b, (ev->mask & IN_CLOSE_WRITE) ? 1 : 2, c, NULL);
         }
     } else if (ev->mask & IN_ATTRIB) {
         add(pw, b, 2, dir, NULL);
