@@ -8,6 +8,7 @@
 # them back).  MB/s, and the ratio to tmpfs.  docs/serving.md, "SMB".
 #
 #   bench/smb.sh [ROUNDS]     best of ROUNDS (default 3) per figure
+#   PT_OPTS=-W bench/smb.sh     passthrough with its own options
 #
 # Run as root; needs smbd and smbclient (Debian: samba, smbclient).
 set -u
@@ -53,7 +54,7 @@ mount_kind() {
     memfs) "$BUILD/memfs" -f -o allow_other "$S" & pid=$! ;;
     passthrough)
         mount -t tmpfs -o size=1g fsp-bench-smb-backing "$B" &&
-        { "$BUILD/passthrough" -f -o allow_other "$B" "$S" & pid=$!; } ;;
+        { "$BUILD/passthrough" -f ${PT_OPTS:-} -o allow_other "$B" "$S" & pid=$!; } ;;  # shellcheck disable=SC2086
     esac
     for _ in $(seq 100); do mountpoint -q "$S" && return 0; sleep 0.1; done
     die "$1 did not mount"
