@@ -242,20 +242,32 @@ static uint64_t child_index(struct pt_watch *pw, int fd, const char *name)
 }
 
 /* Overflow: events were lost, so drop everything the kernel may hold
- * for every watched directory. */
+ * for every watched directory.  The list is copied first: notifications
+ * may wait for a directory lock that a lookup holds, and that lookup may
+ * be waiting for pw->lock in pt_watch_dir. */
 static void drop_all(struct pt_watch *pw, struct batch *b)
 {
     pthread_mutex_lock(&pw->lock);
-    for (size_t wd = 0; wd < pw->nw; wd++) {
-        if (pw->w[wd].fd < 0)
-            continue;
-        uint64_t dir = pw->w[wd].index;
+    size_t n = 0, nw = pw->nw;
+    struct watched *copy = nw ? malloc(nw * sizeof *copy) : NULL;
+    for (size_t wd = 0; copy && wd < nw; wd++)
+        if (pw->w[wd].fd >= 0) {
+            copy[n].index = pw->w[wd].index;
+            copy[n].fd = openat(pw->w[wd].fd, ".",
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (copy[n].fd >= 0)
+                n++;
+        }
+    pthread_mutex_unlock(&pw->lock);
+    if (!copy && nw)
+        fprintf(stderr, "passthrough: out of memory after an inotify "
+                "overflow; cached names may be stale for up to 60 s\n");
+    for (size_t i = 0; i < n; i++) {
+        uint64_t dir = copy[i].index;
         add(pw, b, 1, dir, NULL);
-        int fd = openat(pw->w[wd].fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *d = fd < 0 ? NULL : fdopendir(fd);
+        DIR *d = fdopendir(copy[i].fd);
         if (!d) {
-            if (fd >= 0)
-                close(fd);
+            close(copy[i].fd);
             continue;
         }
         struct dirent *de;
@@ -269,7 +281,7 @@ static void drop_all(struct pt_watch *pw, struct batch *b)
         }
         closedir(d);
     }
-    pthread_mutex_unlock(&pw->lock);
+    free(copy);
     flush(pw, b);
 }
 
