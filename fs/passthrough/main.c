@@ -21,7 +21,7 @@ static const char usage[] =
     "  -d             trace every request on stderr (implies -f)\n"
     "  -P             no kernel passthrough, even as root: reads and writes\n"
     "                 come to passthrough (large reads are spliced)\n"
-    "  -W             do not watch the source: changes made in it beside\n"
+    "  -W, --no-watch do not watch the source: changes made in it beside\n"
     "                 the mount show within 1 s (the cache timeout) instead\n"
     "                 of at once, and the kernel caches for 1 s, not 60 s\n"
     "  -t THREADS     dispatcher threads (1: single-threaded)\n"
