@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fsp_fs_notify_inode, _entry, _expire, _delete, _store and _retrieve
- * through an in-memory transport: the notification the kernel would read, byte for byte, and
- * the cases where nothing is sent at all.
+ * through an in-memory transport: the notification the kernel would
+ * read, byte for byte, and the cases where nothing is sent at all.
  */
 #include <errno.h>
 #include <pthread.h>
