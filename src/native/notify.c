@@ -168,14 +168,14 @@ void fsp_retrieve_destroy(struct fsp_fs *fs)
 
 void fsp_op_notify_reply(struct fsp_request *req)
 {
-    struct fsp_fs *fs = fsp_session_userdata(req->se);
-    const struct fsp_notify_retrieve_in *in = fsp_req_arg(req, sizeof *in);
-    if (in && req->arglen >= sizeof *in + in->size) {
+    struct fsp_fs *fs = fsp_session_userdata(req->s->se);
+    const struct fsp_notify_retrieve_in *in = fsp_req_arg(req->s, sizeof *in);
+    if (in && req->s->arglen >= sizeof *in + in->size) {
         pthread_mutex_lock(&fs->retrieve_lock);
         for (struct fsp_retrieve_wait **p = &fs->retrieves; *p;
              p = &(*p)->next) {
             struct fsp_retrieve_wait *w = *p;
-            if (w->unique != req->unique)
+            if (w->unique != req->s->unique)
                 continue;
             size_t n = in->size < w->size ? in->size : w->size;
             memcpy(w->buf, (const char *)in + sizeof *in, n);
@@ -187,7 +187,7 @@ void fsp_op_notify_reply(struct fsp_request *req)
         }
         pthread_mutex_unlock(&fs->retrieve_lock);
     }
-    fsp_reply_none(req);
+    fsp_reply_none(req->s);
 }
 
 int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
