@@ -8,6 +8,7 @@
 # file system on reads and writes.
 #
 #   bench/passthrough.sh [fsp-bench options]     e.g. -r 9, or -t file_
+#   PT_OPTS=-W bench/passthrough.sh ...          passthrough's own options
 #
 # Run as root; needs /dev/fuse.
 set -u
@@ -43,7 +44,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 mount -t tmpfs -o size=8g fsp-bench-backing "$B" || die "tmpfs mount failed"
-"$BUILD/passthrough" -f "$B" "$P" & PT_PID=$!
+# shellcheck disable=SC2086
+"$BUILD/passthrough" -f ${PT_OPTS:-} "$B" "$P" & PT_PID=$!
 # shellcheck source=bench/common.sh
 . bench/common.sh
 wait_mount "$P" fuse

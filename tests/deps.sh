@@ -40,6 +40,9 @@ need_cmd getfattr attr          # volume labels of mounts (tests/launcher.sh)
 need_cmd unshare util-linux     # private mount namespaces (tests/launcher.sh)
 need_cmd fio fio
 need_cmd stress-ng stress-ng
+need_cmd inotifywait inotify-tools  # test_notify_mount: FUSE_NOTIFY_DELETE seen by inotify
+need_cmd smbd samba                 # tests/smb.sh, bench/smb.sh: a real smbd (tests/lib/samba.sh)
+need_cmd smbclient smbclient        # ... and its clients
 need_cmd setfacl acl          # getfacl/setfacl: posix_acl, fsp-tests acl_*
 need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's

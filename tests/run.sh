@@ -107,6 +107,8 @@ for build in "$@"; do
         run "tests/passthrough.sh $build" 600 tests/passthrough.sh "$build"
         run "tests/passthrough_escape.sh $build" 120 tests/passthrough_escape.sh "$build"
         run "tests/launcher.sh $build" 120 tests/launcher.sh "$build"
+        run "tests/coherence.sh $build" 120 tests/coherence.sh "$build"
+        run "tests/smb.sh $build" 300 tests/smb.sh "$build"
         run "tests/readonly_native.sh $build" 60 tests/readonly_native.sh "$build"
         run "tests/compat/run.sh $build" 600 tests/compat/run.sh "$build"
         run "tests/compat/readonly.sh $build" 180 tests/compat/readonly.sh "$build"

@@ -58,6 +58,8 @@ fi
 # (with busy polling off: the ring threads then always sleep in the ring,
 # the path the rest of this script, polling by default, does not take)
 echo 1 > "$param"
+# --- every notification through a real mount over the rings ------------
+"$build/tests/test_notify_mount" | grep -v '_dev$'
 if start_memfs -o io_uring,busy_poll=0; then
     for i in $(seq 50); do echo "$i" > "$tmp/mnt/f$i"; done
     cat "$tmp/mnt"/f* >/dev/null

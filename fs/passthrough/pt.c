@@ -133,6 +133,8 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
     }
     if (!n)
         return -ENOMEM;
+    if (S_ISDIR(fi->mode))
+        pt_watch_dir(pt->watch, n->fd, fi->index);
     *node = n;
     return 0;
 }
@@ -214,11 +216,15 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
     int openfd = -1, pathfd = -1;
     struct pt_file *f = NULL;
     struct pt_node *n = NULL;
+    if (name_ok(name))
+        pt_watch_expect_name(pt->watch, dirfd, name);
     int r = name_ok(name) ? make_object(dirfd, name, cp, &openfd) : -EINVAL;
     if (!r)
         r = (pathfd = open_entry(dirfd, name)) < 0 ? -errno : 0;
     if (!r)
         r = is_new_object(pathfd, openfd, cp);
+    if (!r && pt->as_root)
+        pt_watch_expect_inode(pt->watch, pathfd);   /* the chown */
     if (!r)
         r = give_to_caller(pt, pathfd, openfd, cp);
     if (!r)
@@ -238,6 +244,8 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
         free(f);
         return r;
     }
+    if (S_ISDIR(fi->mode))
+        pt_watch_dir(pt->watch, n->fd, fi->index);
     *node = n;
     if (f) {
         f->fd = openfd;
@@ -301,8 +309,10 @@ static int pt_overwrite(fsp_request *req, void *node, void *file,
 
 static void pt_close(fsp_fs *fs, void *node, void *file)
 {
-    (void)fs;
     struct pt_file *f = file;
+    struct pt_fs *pt = fsp_fs_context(fs);
+    if (f && pt->watch && (fcntl(f->fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
+        pt_watch_expect_inode(pt->watch, f->fd);    /* IN_CLOSE_WRITE */
     if (f) {
         close(f->fd);
         free(f);
@@ -353,6 +363,7 @@ static int pt_set_basic_info(fsp_request *req, void *node, void *file,
     struct pt_node *n = node;
     int fd = file ? ((struct pt_file *)file)->fd : n->fd;
     char path[64];
+    pt_watch_expect_inode(pt_of(req)->watch, fd);
     proc_path(fd, path, sizeof path);
     if (bi->valid & FSP_SET_MODE) {
         if (n->is_link)
@@ -392,12 +403,13 @@ static int pt_set_file_size(fsp_request *req, void *node, void *file,
 static int pt_set_delete(fsp_request *req, void *parent, const char *name,
                          void *node)
 {
-    (void)req;
     struct stat st;
     if (!name_ok(name))
         return -EINVAL;
     if (fstatat(((struct pt_node *)node)->fd, "", &st, AT_EMPTY_PATH) < 0)
         return -errno;
+    pt_watch_expect_name(pt_of(req)->watch, ((struct pt_node *)parent)->fd,
+                         name);
     return unlinkat(((struct pt_node *)parent)->fd, name,
                     S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 ? -errno : 0;
 }
@@ -406,9 +418,18 @@ static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
                      void *new_parent, const char *new_name, void *node,
                      uint32_t flags)
 {
-    (void)req; (void)node;
+    (void)node;
     if (!name_ok(old_name) || !name_ok(new_name))
         return -EINVAL;
+    struct pt_watch *w = pt_of(req)->watch;
+    int oldfd = ((struct pt_node *)old_parent)->fd;
+    int newfd = ((struct pt_node *)new_parent)->fd;
+    pt_watch_expect_name(w, oldfd, old_name);
+    pt_watch_expect_name(w, newfd, new_name);
+    if (flags & FSP_RENAME_EXCHANGE) {   /* each name moves both ways */
+        pt_watch_expect_name(w, oldfd, old_name);
+        pt_watch_expect_name(w, newfd, new_name);
+    }
     return renameat2(((struct pt_node *)old_parent)->fd, old_name,
                      ((struct pt_node *)new_parent)->fd, new_name,
                      flags) < 0 ? -errno : 0;
@@ -424,6 +445,9 @@ static int pt_link(fsp_request *req, void *node, void *new_parent,
     if (!name_ok(new_name))
         return -EINVAL;
     proc_path(n->fd, path, sizeof path);
+    pt_watch_expect_name(pt_of(req)->watch, ((struct pt_node *)new_parent)->fd,
+                         new_name);
+    pt_watch_expect_inode(pt_of(req)->watch, n->fd);   /* its nlink */
     if (linkat(AT_FDCWD, path, ((struct pt_node *)new_parent)->fd, new_name,
                AT_SYMLINK_FOLLOW) < 0)
         return -errno;

@@ -44,7 +44,22 @@ struct pt_fs {
     int root_fd;            /* O_PATH of the mirrored directory */
     dev_t root_dev;
     int as_root;            /* running as root: give new files to callers */
+    struct pt_watch *watch; /* the source's watcher, NULL: none (-W) */
 };
+
+/* The watcher keeping the kernel's caches coherent with changes made in
+ * the source beside the mount (watch.c). */
+struct pt_watch;
+int pt_watch_start(struct pt_watch **out, fsp_fs *fs, struct pt_fs *pt);
+/* Watch directory dirfd (O_PATH), file index `index`; pw may be NULL.
+ * Any thread. */
+void pt_watch_dir(struct pt_watch *pw, int dirfd, uint64_t index);
+void pt_watch_stop(struct pt_watch *pw);
+/* passthrough is about to change name `name` in directory dirfd, or the
+ * attributes or data of file fd, for a request through the mount: the
+ * watcher skips the one event that causes.  pw may be NULL. */
+void pt_watch_expect_name(struct pt_watch *pw, int dirfd, const char *name);
+void pt_watch_expect_inode(struct pt_watch *pw, int fd);
 
 /* The interface passthrough fills (pt.c). */
 void pt_interface(struct fsp_fs_interface *iface);

@@ -613,8 +613,9 @@ int fsp_abort_connection(const char *mountpoint, char *err, size_t errlen);
  * Kernel cache invalidation, the analogue of WinFsp's
  * FspFileSystemNotify: a file system whose files change behind the
  * kernel's back (another client, a server, a background job) tells the
- * kernel to drop what it cached.  By file index, from any thread, while
- * mounted.  Both return 0, -ENOENT when the kernel holds nothing for the
+ * kernel to drop what it cached (or, with store, what to cache).  By file
+ * index, from any thread, while mounted.  All return 0, -ENOENT when
+ * the kernel holds nothing for the
  * file (nothing to drop: not an error to act on), -ENOTCONN when not
  * mounted, or another negative errno from /dev/fuse.
  *
@@ -633,6 +634,48 @@ int fsp_fs_notify_inode(fsp_fs *fs, uint64_t index, int64_t off, int64_t len);
  * drops a cached negative entry, for a name that appeared.  -EINVAL for
  * an empty name, -ENAMETOOLONG past the volume's limit. */
 int fsp_fs_notify_entry(fsp_fs *fs, uint64_t parent_index, const char *name);
+
+/* Like fsp_fs_notify_entry, but the kernel keeps the entry and only
+ * marks it expired (FUSE_EXPIRE_ONLY): the next access looks the name up
+ * again, while a working directory or a mount on it stays.  -ENOSYS on
+ * kernels before protocol 7.38, which would drop the entry instead. */
+int fsp_fs_notify_expire(fsp_fs *fs, uint64_t parent_index, const char *name);
+
+/* The name `name` in directory `parent_index` is gone, and with it file
+ * `child_index`'s name there (FUSE_NOTIFY_DELETE): the kernel drops the
+ * entry and counts the file as having no links left, so inotify
+ * watchers of the file see IN_DELETE_SELF (watchers of the directory get
+ * no IN_DELETE on Linux 6.18).  A directory must be empty in the kernel's
+ * cache (-ENOTEMPTY otherwise).  child_index 0, or a file the kernel does
+ * not know, drops the name only. */
+int fsp_fs_notify_delete(fsp_fs *fs, uint64_t parent_index,
+                         uint64_t child_index, const char *name);
+
+/* Put `size` bytes at `buf` into the kernel's page cache of file `index`
+ * at byte `off` (FUSE_NOTIFY_STORE), so that reads get them without
+ * asking the file system; the kernel grows its idea of the file's size
+ * when the data ends past it.  buf is the caller's and copied before the
+ * call returns.  Pages of the range the kernel had not cached are
+ * created; one filled only in part (and not at the end of the file) is
+ * not taken as read, so the rest of it still comes from the file system.
+ * -EINVAL for size over 4 GiB - 1. */
+int fsp_fs_notify_store(fsp_fs *fs, uint64_t index, uint64_t off,
+                        const void *buf, size_t size);
+
+/* Read back what the kernel has cached of file `index` from byte `off`,
+ * up to `size` bytes, into buf (FUSE_NOTIFY_RETRIEVE; for example to
+ * write back data a store put there).  Blocks until the kernel's answer
+ * (a NOTIFY_REPLY request a dispatcher thread receives) arrives or
+ * `timeout_ms` passes (-ETIMEDOUT); then *got is the number of bytes
+ * copied: the cached pages from `off` up to the first page that is not
+ * cached, the end of the file, `size`, or the kernel's max_write,
+ * whichever comes first (0 when nothing is cached there).  buf and got
+ * are the caller's.  Needs a dispatcher thread free to read the answer:
+ * never call it from a callback on a single-threaded volume (it would
+ * wait out its timeout). */
+int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
+                           void *buf, size_t size, int timeout_ms,
+                           size_t *got);
 
 /* The caller of a request.  Request callbacks only. */
 uid_t fsp_request_uid(const fsp_request *req);

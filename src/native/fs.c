@@ -45,8 +45,10 @@ int fsp_fs_new(const struct fsp_volume_params *vp,
     fsp_mount_opts_init(&fs->mopts);
     pthread_mutex_init(&fs->open_lock, NULL);
     pthread_rwlock_init(&fs->guard, NULL);
+    fsp_retrieve_init(fs);
     int r = fsp_nodes_init(&fs->nodes);
     if (r) {
+        fsp_retrieve_destroy(fs);
         free(fs);
         return r;
     }
@@ -177,7 +179,9 @@ int fsp_fs_run(fsp_fs *fs)
     fsp_opens_close_all(fs);
     if (fs->debug)
         fsp_session_print_stats(fs->se, stderr);
-    /* No fsp_fs_stop may still be waking the session we free. */
+    /* No fsp_fs_stop nor notification may still be using the session
+     * we free. */
+    atomic_store(&fs->run_ended, 1);
     atomic_store(&fs->stoppable, NULL);
     while (atomic_load(&fs->stopping) > 0)
         sched_yield();
@@ -234,6 +238,7 @@ void fsp_fs_delete(fsp_fs *fs)
     fsp_nodes_destroy(fs);
     fsp_session_delete(fs->se);
     pthread_mutex_destroy(&fs->open_lock);
+    fsp_retrieve_destroy(fs);
     pthread_rwlock_destroy(&fs->guard);
     free(fs);
 }

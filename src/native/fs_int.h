@@ -70,6 +70,9 @@ struct fsp_fs {
      * session only once none is. */
     _Atomic(struct fsp_session *) stoppable;
     atomic_int stopping;
+    /* Set by fsp_fs_run before it frees the session: notifications from
+     * other threads (notify.c) hold `stopping` too and give up then. */
+    atomic_int run_ended;
     int stop_pipe[2];
 
     struct fsp_node_table nodes;
@@ -83,7 +86,20 @@ struct fsp_fs {
      * attributes reach the file system and acl.c keeps their rules. */
     int posix_acl;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
+
+    /* fsp_fs_notify_retrieve calls waiting for the kernel's NOTIFY_REPLY
+     * (notify.c), by the notify_unique they sent. */
+    pthread_mutex_t retrieve_lock;
+    pthread_cond_t retrieve_cond;     /* CLOCK_MONOTONIC */
+    struct fsp_retrieve_wait *retrieves;
+    uint64_t retrieve_ctr;
 };
+
+/* The NOTIFY_REPLY handler (notify.c): hands the data to the waiting
+ * fsp_fs_notify_retrieve, or drops it when that one gave up. */
+void fsp_op_notify_reply(struct fsp_request *req);
+void fsp_retrieve_init(struct fsp_fs *fs);
+void fsp_retrieve_destroy(struct fsp_fs *fs);
 
 /* Drop node n's listing snapshots (ops_dir.c); table lock held. */
 void fsp_dir_snaps_release(struct fsp_node *n);

@@ -109,6 +109,7 @@ static const nat_handler handlers[FSP_LL_OPS_MAX] = {
     [FSP_OP_SETXATTR] = fsp_op_setxattr,
     [FSP_OP_LISTXATTR] = fsp_op_listxattr,
     [FSP_OP_REMOVEXATTR] = fsp_op_removexattr,
+    [FSP_OP_NOTIFY_REPLY] = fsp_op_notify_reply,
 };
 
 /* The one entry from the session: wrap its request in the native one

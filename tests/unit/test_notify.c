@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * fsp_fs_notify_inode and fsp_fs_notify_entry through an in-memory
- * transport: the notification the kernel would read, byte for byte, and
- * the cases where nothing is sent at all.
+ * fsp_fs_notify_inode, _entry, _expire, _delete, _store and _retrieve
+ * through an in-memory transport: the notification the kernel would
+ * read, byte for byte, and the cases where nothing is sent at all.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -201,6 +203,144 @@ static void notify_entry(void)
     fsp_fs_delete(fs);
 }
 
+
+/* Expire, delete and store: their bytes, and what is refused. */
+static void notify_expire_delete_store(void)
+{
+    struct fsp_fs *fs = mounted_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    REQUIRE(id > FSP_ROOT_ID);
+
+    CHECK_EQ(fsp_fs_notify_expire(fs, 1, "f"), 0);
+    const struct fsp_notify_inval_entry_out *e = sent_body();
+    CHECK_EQ(sent_header()->error, FSP_NOTIFY_INVAL_ENTRY);
+    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *e + 2);
+    CHECK_EQ(e->parent, FSP_ROOT_ID);
+    CHECK_EQ(e->namelen, 1);
+    CHECK_EQ(e->flags, FSP_EXPIRE_ONLY);
+
+    CHECK_EQ(fsp_fs_notify_delete(fs, 1, 7, "f"), 0);
+    const struct fsp_notify_delete_out *d = sent_body();
+    CHECK_EQ(sent_header()->error, FSP_NOTIFY_DELETE);
+    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *d + 2);
+    CHECK_EQ(d->parent, FSP_ROOT_ID);
+    CHECK_EQ(d->child, id);
+    CHECK_EQ(d->namelen, 1);
+    CHECK(memcmp(d + 1, "f", 2) == 0);
+    /* a child the kernel does not know: the name only */
+    CHECK_EQ(fsp_fs_notify_delete(fs, 1, 999, "g"), 0);
+    CHECK_EQ(d->child, 0);
+
+    CHECK_EQ(fsp_fs_notify_store(fs, 7, 4096, "hello", 5), 0);
+    const struct fsp_notify_store_out *st = sent_body();
+    CHECK_EQ(sent_header()->error, FSP_NOTIFY_STORE);
+    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *st + 5);
+    CHECK_EQ(st->nodeid, id);
+    CHECK_EQ(st->offset, 4096);
+    CHECK_EQ(st->size, 5);
+    CHECK(memcmp(st + 1, "hello", 5) == 0);
+
+    kt.sends = 0;
+    CHECK_EQ(fsp_fs_notify_expire(fs, 1, ""), -EINVAL);
+    CHECK_EQ(fsp_fs_notify_delete(fs, 1, 7, NULL), -EINVAL);
+    CHECK_EQ(fsp_fs_notify_store(fs, 7, 0, NULL, 5), -EINVAL);
+    CHECK_EQ(fsp_fs_notify_store(fs, 7, INT64_MAX, "x", 1), -EINVAL);
+    CHECK_EQ(fsp_fs_notify_store(fs, 12345, 0, "x", 1), -ENOENT);
+    CHECK_EQ(fsp_fs_notify_expire(fs, 12345, "x"), -ENOENT);
+    CHECK_EQ(kt.sends, 0);
+    fsp_fs_delete(fs);
+}
+
+/* A kernel before 7.38 would take expire's flag for padding and drop
+ * the entry; before 7.18 it knows no delete. */
+static void notify_old_kernel(void)
+{
+    struct fsp_fs *fs = mounted_fs();
+    REQUIRE(fs);
+    /* As if INIT had said 7.17. */
+    struct fsp_conn *c = (struct fsp_conn *)fsp_session_conn(fs->se);
+    c->proto_minor = 17;
+    kt.sends = 0;
+    CHECK_EQ(fsp_fs_notify_expire(fs, 1, "f"), -ENOSYS);
+    CHECK_EQ(fsp_fs_notify_delete(fs, 1, 0, "f"), -ENOSYS);
+    CHECK_EQ(kt.sends, 0);
+    CHECK_EQ(fsp_fs_notify_store(fs, 1, 0, "x", 1), 0);
+    fsp_fs_delete(fs);
+}
+
+struct retr {
+    struct fsp_fs *fs;
+    char buf[16];
+    size_t got;
+    int r;
+};
+
+static void *retrieve_main(void *arg)
+{
+    struct retr *t = arg;
+    t->r = fsp_fs_notify_retrieve(t->fs, 7, 100, t->buf, sizeof t->buf,
+                                  5000, &t->got);
+    return NULL;
+}
+
+/* Retrieve: the message, the kernel's answer reaching the waiting
+ * caller (cut to its buffer), an answer nobody waits for, a timeout. */
+static void notify_retrieve(void)
+{
+    struct fsp_fs *fs = mounted_fs();
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    REQUIRE(id > FSP_ROOT_ID);
+    struct retr t = { .fs = fs, .got = 99 };
+    int sends = __atomic_load_n(&kt.sends, __ATOMIC_SEQ_CST);
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, retrieve_main, &t) == 0);
+    for (int i = 0; i < 5000 && __atomic_load_n(&kt.sends, __ATOMIC_SEQ_CST) == sends; i++)
+        usleep(1000);
+    const struct fsp_notify_retrieve_out *o = sent_body();
+    CHECK_EQ(sent_header()->error, FSP_NOTIFY_RETRIEVE);
+    CHECK_EQ(o->nodeid, id);
+    CHECK_EQ(o->offset, 100);
+    CHECK_EQ(o->size, 16);
+    uint64_t nu = o->notify_unique;
+
+    /* The kernel's NOTIFY_REPLY: 20 bytes for a 16-byte buffer. */
+    struct {
+        struct fsp_in_header h;
+        struct fsp_notify_retrieve_in in;
+        char data[20];
+    } rq;
+    memset(&rq, 0, sizeof rq);
+    rq.h.opcode = FSP_OP_NOTIFY_REPLY;
+    rq.h.unique = nu;
+    rq.h.nodeid = id;
+    rq.h.len = sizeof rq;
+    rq.in.offset = 100;
+    rq.in.size = 20;
+    memcpy(rq.data, "0123456789abcdefWXYZ", 20);
+    memcpy(rbuf, &rq, sizeof rq);
+    fsp_session_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
+    pthread_join(th, NULL);
+    CHECK_EQ(t.r, 0);
+    CHECK_EQ(t.got, 16);
+    CHECK(memcmp(t.buf, "0123456789abcdef", 16) == 0);
+    /* Again: nobody waits for that unique any more; it is dropped. */
+    memcpy(rbuf, &rq, sizeof rq);
+    fsp_session_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
+
+    char b[4];
+    size_t got = 7;
+    CHECK_EQ(fsp_fs_notify_retrieve(fs, 7, 0, b, sizeof b, 30, &got), -ETIMEDOUT);
+    CHECK_EQ(got, 0);
+    CHECK_EQ(fsp_fs_notify_retrieve(fs, 7, 0, b, sizeof b, 30, NULL), -EINVAL);
+    CHECK_EQ(fsp_fs_notify_retrieve(fs, 12345, 0, b, sizeof b, 30, &got), -ENOENT);
+    /* The transport refused: no wait at all. */
+    kt.fail = -ENOENT;
+    CHECK_EQ(fsp_fs_notify_retrieve(fs, 7, 0, b, sizeof b, 5000, &got), -ENOENT);
+    fsp_fs_delete(fs);
+}
+
 /* An instance that is not mounted has nobody to tell. */
 static void notify_unmounted(void)
 {
@@ -211,6 +351,12 @@ static void notify_unmounted(void)
     REQUIRE(fsp_fs_new(&vp, &iface, NULL, &fs) == 0);
     CHECK_EQ(fsp_fs_notify_inode(fs, 1, 0, 0), -ENOTCONN);
     CHECK_EQ(fsp_fs_notify_entry(fs, 1, "x"), -ENOTCONN);
+    CHECK_EQ(fsp_fs_notify_expire(fs, 1, "x"), -ENOTCONN);
+    CHECK_EQ(fsp_fs_notify_delete(fs, 1, 2, "x"), -ENOTCONN);
+    CHECK_EQ(fsp_fs_notify_store(fs, 1, 0, "x", 1), -ENOTCONN);
+    size_t got;
+    char b[1];
+    CHECK_EQ(fsp_fs_notify_retrieve(fs, 1, 0, b, 1, 10, &got), -ENOTCONN);
     fsp_fs_delete(fs);
 }
 
@@ -220,6 +366,12 @@ int main(void)
     RUN(notify_inode);
     failed |= check_failed;
     RUN(notify_entry);
+    failed |= check_failed;
+    RUN(notify_expire_delete_store);
+    failed |= check_failed;
+    RUN(notify_old_kernel);
+    failed |= check_failed;
+    RUN(notify_retrieve);
     failed |= check_failed;
     RUN(notify_unmounted);
     failed |= check_failed;
