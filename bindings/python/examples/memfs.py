@@ -8,7 +8,7 @@ O_TMPFILE, and (with -S) reads and writes completed later on worker
 threads.  One lock guards the whole tree: the GIL serializes Python
 anyway, and the lock makes each callback's several steps atomic.
 
-    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-l LABEL]
+    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-A] [-l LABEL]
                      [-o OPTIONS] MOUNTPOINT
 """
 import argparse
@@ -422,6 +422,9 @@ def main(argv=None):
     ap.add_argument("-C", action="store_true", help="no kernel caching")
     ap.add_argument("-S", action="store_true",
                     help="slow I/O: reads and writes complete on workers")
+    ap.add_argument("-A", action="store_true",
+                    help="POSIX ACLs (fsp validates; memfs stores them "
+                    "as the extended attributes they are)")
     ap.add_argument("-l", default="memfs", metavar="LABEL")
     ap.add_argument("-o", action="append", default=[], metavar="OPTIONS")
     ap.add_argument("mountpoint")
@@ -430,7 +433,8 @@ def main(argv=None):
 
     fs = MemFS(label=a.l, stateless=not a.C, slow=a.S)
     params = fsp.VolumeParams(
-        flags=fsp.VOL_DIRECT_IO if a.C else 0,
+        flags=(fsp.VOL_DIRECT_IO if a.C else 0) |
+              (fsp.VOL_POSIX_ACL if a.A else 0),
         file_info_timeout_ms=0 if a.C else 1000,
         volume_serial=time.time_ns() & 0xFFFFFFFF,
         volume_creation_time=time.time_ns(),

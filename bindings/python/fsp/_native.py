@@ -22,12 +22,16 @@ PENDING = -0x10000
 
 
 def _find_library():
-    """FSP_LIBRARY, then the build tree this package sits in (a checkout),
-    then the system's libfsp.so.1 (make install / the Debian package)."""
+    """FSP_LIBRARY, then the copy pip bundled at install (setup.py), then
+    the build tree this package sits in (a checkout), then the system's
+    libfsp.so.1 (make install / the Debian package)."""
     env = os.environ.get("FSP_LIBRARY")
     if env:
         return env
     here = os.path.dirname(os.path.abspath(__file__))
+    bundled = os.path.join(here, "libfsp.so.1")  # see setup.py
+    if os.path.exists(bundled):
+        return bundled
     for up in ("../../../build", "../../build"):
         cand = os.path.normpath(os.path.join(here, up, "libfsp.so.1"))
         if os.path.exists(cand):

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# bindings/python/test.sh [BUILDDIR]: the binding's pytest suite, then
+# fsp-tests against bindings/python/memfs.  PASS:/FAIL:/SKIP: lines.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(realpath -m "${1:-$root/build}")
+export FSP_LIBRARY=$build/libfsp.so.1
+py=/usr/bin/python3
+if [ ! -x $py ]; then
+    echo "SKIP: python_binding: no $py"
+    exit 0
+fi
+
+# pytest: one line per test case, as the suite counts them.
+if $py -c 'import pytest' 2>/dev/null; then
+    out=$(cd "$here" && timeout -k 5 120 $py -m pytest -q -rA -p no:cacheprovider tests 2>&1)
+    # the short summary: "PASSED tests/FILE.py::CASE[PARAM] - why"
+    printf '%s\n' "$out" | sed -n -E \
+        -e 's/^PASSED [^ ]*::([^ ]*).*/PASS: python_pytest_\1/p' \
+        -e 's/^(FAILED|ERROR) [^ ]*::([^ ]*)( - )?(.*)/FAIL: python_pytest_\2: \1 \4/p'
+    printf '%s\n' "$out" | grep -q '^PASSED' ||
+        { echo "FAIL: python_pytest: no test passed"; printf '%s\n' "$out" | tail -20 | sed 's/^/  | /'; }
+else
+    echo "SKIP: python_pytest: no pytest (apt-get install python3-pytest)"
+fi
+
+# fsp-tests against the Python memfs.  Declared unsupported: atime after
+# cached reads (no FUSE file system sees them; C memfs checks it only
+# uncached, with -C) and POSIX ACLs (only with memfs -A, as in C).
+"$root/tests/lib/binding_memfs.sh" python "$build" "$here/memfs" \
+    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE" \
+    -x acl_="POSIX ACLs only with memfs -A"

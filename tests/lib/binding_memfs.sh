@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# fsp-tests against one language binding's memfs, for bindings/*/test.sh:
+#
+#   tests/lib/binding_memfs.sh LANG BUILDDIR MEMFS [-x CASE=REASON]...
+#
+# Mounts `MEMFS -f -o allow_other,default_permissions DIR` (as
+# tests/conformance.sh mounts C memfs), runs BUILDDIR/fsp-tests on it with
+# the given -x declarations (the cases that memfs does not support) and
+# prints each case as PASS:/FAIL:/SKIP: LANG_memfs_CASE.  A declared case
+# SKIPs; any other SKIP fsp-tests reports by itself (no ACLs on the mount,
+# ...) stays a SKIP.  Always unmounts and stops MEMFS, also on failure.
+set -u
+lang=$1 build=$2 memfs=$3
+shift 3
+tmp=$(mktemp -d "/tmp/fsp-binding-$lang.XXXXXX")
+chmod 755 "$tmp"
+mnt=$tmp/mnt
+mkdir "$mnt"
+pid=
+
+mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
+
+# shellcheck disable=SC2317  # invoked by the trap
+cleanup() {
+    cd /
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid"
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    fi
+    while mounted "$mnt"; do umount -l "$mnt" || break; done
+    rm -rf --one-file-system "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+if [ ! -x "$build/fsp-tests" ]; then
+    echo "FAIL: ${lang}_memfs_setup: $build/fsp-tests not found"
+    exit 0
+fi
+"$memfs" -f -o allow_other,default_permissions "$mnt" 2>"$tmp/memfs.err" &
+pid=$!
+for _ in $(seq 1000); do
+    mounted "$mnt" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+done
+if ! mounted "$mnt"; then
+    echo "FAIL: ${lang}_memfs_mount: $memfs did not mount"
+    sed 's/^/  | /' "$tmp/memfs.err" | tail -20
+    exit 0
+fi
+timeout -k 5 600 "$build/fsp-tests" "$@" "$mnt" >"$tmp/out" 2>&1
+rc=$?
+sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_/p" "$tmp/out"
+case $rc in
+    124 | 137) echo "FAIL: ${lang}_memfs_run: fsp-tests timed out" ;;
+esac
+# The memfs must have survived the whole run.
+if ! kill -0 "$pid" 2>/dev/null || ! mounted "$mnt"; then
+    echo "FAIL: ${lang}_memfs_alive: the memfs died during fsp-tests"
+else
+    echo "PASS: ${lang}_memfs_alive"
+fi
+if [ -s "$tmp/memfs.err" ]; then
+    echo "$lang memfs stderr (tail):"
+    tail -n 20 "$tmp/memfs.err" | sed 's/^/  | /'
+fi
+exit 0
