@@ -34,7 +34,7 @@ cleanup() {
     rm -rf --one-file-system "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 if [ ! -x "$build/fsp-tests" ]; then
     echo "FAIL: ${lang}_memfs_setup: $build/fsp-tests not found"
