@@ -5,8 +5,8 @@
 # against BUILDDIR/libfsp.so.1 and byte-compiling it.  Exit 0 with a
 # reason when the toolchain is missing.
 set -u
+build=$(realpath -m "${1:-$(dirname "$0")/../../build}")
 cd "$(dirname "$0")" || exit 1
-build=$(realpath -m "${1:-../../build}")
 py=/usr/bin/python3
 if [ ! -x $py ]; then
     echo "bindings/python: skipped: no $py (apt-get install python3)"
