@@ -119,7 +119,7 @@ def _pack_fi(fi):
 
 
 def _store_fi(ptr, fi):
-    _ct.memmove(ptr, _pack_fi(fi), 144)
+    _n.memcpy(ptr, _pack_fi(fi), 144)
 
 
 class VolumeInfo:
@@ -140,7 +140,7 @@ def _store_vi(ptr, vi):
     label = vi.label.encode()
     if len(label) >= 64:
         raise ValueError("volume label longer than 63 bytes")
-    _ct.memmove(ptr, _n.VOLUME_INFO.pack(vi.total_size, vi.free_size,
+    _n.memcpy(ptr, _n.VOLUME_INFO.pack(vi.total_size, vi.free_size,
                                          vi.total_files, vi.free_files,
                                          label), 96)
 
@@ -306,7 +306,7 @@ class PendingRequest:
             raise ValueError("read returned %d bytes, %d asked"
                              % (len(data), self._len))
         p = self._take()
-        _ct.memmove(self._buf, bytes(data), len(data))
+        _n.memcpy(self._buf, bytes(data), len(data))
         _n.request_complete(p, 0, len(data), None)
 
     def complete_write(self, written, info=None):
@@ -499,7 +499,7 @@ def _build_interface(fs, mount):
             node_out[0] = put(node)
             if file is not None:
                 file_out[0] = put(file)
-            _ct.memmove(fi, raw, 144)
+            _n.memcpy(fi, raw, 144)
             return 0
         except BaseException as e:
             return _error(e, "create")
@@ -543,11 +543,13 @@ def _build_interface(fs, mount):
                 return 0
             if data is not None and data is req._pending:
                 return _n.PENDING
+            if type(data) is not bytes:
+                data = bytes(data)      # bytearray, memoryview; else TypeError
             n = len(data)
             if n > length:
                 raise ValueError("read returned %d bytes, %d asked"
                                  % (n, length))
-            _ct.memmove(buf, data, n)
+            _n.memcpy(buf, data, n)
             bytes_read[0] = n
             rc = 0
         except BaseException as e:
@@ -636,7 +638,7 @@ def _build_interface(fs, mount):
             target = _os.fsencode(fs.get_reparse_point(R(r, mount), get(node)))
             if len(target) + 1 > size:
                 return -_errno.ENAMETOOLONG
-            _ct.memmove(buf, target + b"\0", len(target) + 1)
+            _n.memcpy(buf, target + b"\0", len(target) + 1)
             return 0
         except BaseException as e:
             return _error(e, "get_reparse_point")
@@ -648,7 +650,7 @@ def _build_interface(fs, mount):
             return 0
         if len(data) > size:
             return -_errno.ERANGE
-        _ct.memmove(buf, data, len(data))
+        _n.memcpy(buf, data, len(data))
         return 0
 
     def get_ea(r, node, name, value, size, needed):
@@ -723,10 +725,33 @@ def _build_interface(fs, mount):
     for name, ftype in _n.CALLBACKS:
         if name not in always and not _overridden(fs, name):
             continue
-        cb = ftype(impl[name])
+        cb = ftype(_pinned(impl[name]))
         keep.append(cb)
         setattr(iface, name, cb)
     return iface, keep, objs
+
+
+_pinned_threads = set()
+_get_ident = _threading.get_ident
+_gil_ensure = _ct.pythonapi.PyGILState_Ensure
+_gil_ensure.restype = _ct.c_int
+_gil_ensure.argtypes = []
+
+
+def _pinned(f):
+    """Wrap a callback so that its dispatcher thread keeps a Python thread
+    state.  ctypes gives a thread Python has never seen a fresh thread
+    state for each callback and deletes it afterwards, which costs an mmap
+    and page faults of a new frame stack every time (measured: most of a
+    callback's cost).  One extra PyGILState_Ensure, never released, keeps
+    it: later callbacks on the thread only take the GIL."""
+    def call(*args):
+        ident = _get_ident()
+        if ident not in _pinned_threads:
+            _pinned_threads.add(ident)
+            _gil_ensure()
+        return f(*args)
+    return call
 
 
 def _settle(req, rc):

@@ -40,6 +40,17 @@ def _find_library():
 
 
 lib = ctypes.CDLL(_find_library(), use_errno=True)
+# The same library through PyDLL: calls that keep the GIL.  For the short
+# calls made inside callbacks (request accessors, fsp_dir_buffer_add,
+# copying results into fsp's buffers): releasing the GIL around each would
+# let another dispatcher thread take it and make this one wait to get it
+# back, a convoy that measured slower than the calls themselves.  Anything
+# that may block (run, mount, notify, complete, passthrough, read_fd)
+# stays on `lib`, which releases the GIL.
+plib = ctypes.PyDLL(lib._name)
+memcpy = ctypes.PyDLL(None).memcpy
+memcpy.restype = c_void_p
+memcpy.argtypes = [c_void_p, c_char_p, c_size_t]
 
 
 class Timespec(ctypes.Structure):
@@ -124,8 +135,8 @@ class InterfaceC(ctypes.Structure):
 assert ctypes.sizeof(InterfaceC) == 8 + 27 * 8 + 37 * 8
 
 
-def _decl(name, restype, *argtypes):
-    f = getattr(lib, name)
+def _decl(name, restype, *argtypes, keep_gil=False):
+    f = getattr(plib if keep_gil else lib, name)
     f.restype = restype
     f.argtypes = list(argtypes)
     return f
@@ -147,14 +158,14 @@ fs_notify_inode = _decl("fsp_fs_notify_inode", c_int, c_void_p, c_uint64,
 fs_notify_entry = _decl("fsp_fs_notify_entry", c_int, c_void_p, c_uint64,
                         c_char_p)
 dir_buffer_add = _decl("fsp_dir_buffer_add", c_int, c_void_p, c_char_p,
-                       c_char_p)
-request_uid = _decl("fsp_request_uid", c_uint32, c_void_p)
-request_gid = _decl("fsp_request_gid", c_uint32, c_void_p)
-request_pid = _decl("fsp_request_pid", c_int, c_void_p)
-request_umask = _decl("fsp_request_umask", c_uint32, c_void_p)
-request_interrupted = _decl("fsp_request_interrupted", c_int, c_void_p)
-request_path = _decl("fsp_request_path", c_char_p, c_void_p)
-request_pend = _decl("fsp_request_pend", c_void_p, c_void_p)
+                       c_char_p, keep_gil=True)
+request_uid = _decl("fsp_request_uid", c_uint32, c_void_p, keep_gil=True)
+request_gid = _decl("fsp_request_gid", c_uint32, c_void_p, keep_gil=True)
+request_pid = _decl("fsp_request_pid", c_int, c_void_p, keep_gil=True)
+request_umask = _decl("fsp_request_umask", c_uint32, c_void_p, keep_gil=True)
+request_interrupted = _decl("fsp_request_interrupted", c_int, c_void_p, keep_gil=True)
+request_path = _decl("fsp_request_path", c_char_p, c_void_p, keep_gil=True)
+request_pend = _decl("fsp_request_pend", c_void_p, c_void_p, keep_gil=True)
 request_passthrough = _decl("fsp_request_passthrough", c_int, c_void_p, c_int)
 request_read_fd = _decl("fsp_request_read_fd", c_int, c_void_p, c_int,
                         c_uint64, c_uint32)
