@@ -21,6 +21,7 @@ mkdir -p "$BUILD/bench"
 
 WORK=$(mktemp -d /tmp/fsp-bench-bindings.XXXXXX) || die "mktemp"
 PIDS=() MOUNTS=() BENCH_PID=
+# shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
     trap - EXIT INT TERM HUP
     if [ -n "$BENCH_PID" ]; then
@@ -60,7 +61,7 @@ start() {
 start memfs "$BUILD/memfs"
 for b in bindings/*/; do
     lang=$(basename "$b")
-    [ -x "$b/memfs" ] && [ -x "$b/build.sh" ] || continue
+    if [ ! -x "$b/memfs" ] || [ ! -x "$b/build.sh" ]; then continue; fi
     out=$("$b/build.sh" "$BUILD" 2>&1) || { echo "bench/bindings.sh: $lang does not build: skipped" >&2; continue; }
     case $out in *skipped*) echo "$out" >&2; continue ;; esac
     FSP_BUILD=$PWD/$BUILD FSP_LIBRARY=$PWD/$BUILD/libfsp.so.1 start "memfs_$lang" "$b/memfs"

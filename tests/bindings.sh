@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 build=$(realpath -m "${1:-build}")
 for dir in bindings/*/; do
     lang=$(basename "$dir")
-    [ -x "$dir/build.sh" ] && [ -x "$dir/test.sh" ] || continue
+    if [ ! -x "$dir/build.sh" ] || [ ! -x "$dir/test.sh" ]; then continue; fi
     start=$SECONDS
     if ! out=$("$dir/build.sh" "$build" 2>&1); then
         echo "FAIL: ${lang}_build: $dir/build.sh failed"

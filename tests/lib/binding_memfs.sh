@@ -58,11 +58,31 @@ sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_/p" "$tmp/out"
 case $rc in
     124 | 137) echo "FAIL: ${lang}_memfs_run: fsp-tests timed out" ;;
 esac
-# The memfs must have survived the whole run.
+# The memfs must have survived the whole run, and stop cleanly on SIGTERM
+# (unmounting, exit status 0: no crash on the way out).
 if ! kill -0 "$pid" 2>/dev/null || ! mounted "$mnt"; then
     echo "FAIL: ${lang}_memfs_alive: the memfs died during fsp-tests"
 else
     echo "PASS: ${lang}_memfs_alive"
+    kill -TERM "$pid"
+    status=timeout
+    for _ in $(seq 150); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid"
+            status=$?
+            break
+        fi
+        sleep 0.1
+    done
+    pid_done=$pid
+    pid=
+    if [ "$status" = 0 ] && ! mounted "$mnt"; then
+        echo "PASS: ${lang}_memfs_clean_exit"
+    else
+        echo "FAIL: ${lang}_memfs_clean_exit: exit status $status after SIGTERM" \
+            "(pid $pid_done)$(mounted "$mnt" && echo ', still mounted')"
+        [ -n "$pid_done" ] && kill -KILL "$pid_done" 2>/dev/null
+    fi
 fi
 if [ -s "$tmp/memfs.err" ]; then
     echo "$lang memfs stderr (tail):"

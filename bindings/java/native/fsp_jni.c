@@ -54,12 +54,18 @@ struct jthread {
     int attached;             /* we attached it: detach at thread exit */
 };
 
-/* Only threads we attached are kept: give them back to the JVM. */
+/* Only threads we attached are kept: give them back to the JVM.  The
+ * order of thread-exit destructors is unspecified, so the JVM may have let
+ * go of this thread already (its env is then stale): ask it again. */
 static void thread_exit(void *p)
 {
     struct jthread *t = p;
-    (*t->env)->DeleteGlobalRef(t->env, t->out);
-    (*jvm)->DetachCurrentThread(jvm);
+    void *env = NULL;
+    if ((*jvm)->GetEnv(jvm, &env, JNI_VERSION_1_8) == JNI_OK) {
+        JNIEnv *e = env;
+        (*e)->DeleteGlobalRef(e, t->out);
+        (*jvm)->DetachCurrentThread(jvm);
+    }
     free(t);
 }
 

@@ -439,8 +439,7 @@ def _build_interface(fs, mount):
     get = objs.objs.get
     put = objs.put
     pop = objs.objs.pop
-    fsname = os_fsdecode = _os.fsdecode
-    del fsname
+    os_fsdecode = _os.fsdecode
     R = Request
 
     def obj(h):
