@@ -226,3 +226,55 @@ def test_memfs_notify_and_xattrs(mounted):
 def test_mount_failure_raises():
     with pytest.raises(OSError):
         fsp.Mount(Hello(), "/nonexistent/fsp-pytest")
+
+
+class Passthrough(fsp.FileSystem):
+    """One file whose opens hand their I/O to a backing file."""
+
+    def __init__(self, backing):
+        self.backing = backing
+        self.taken = []
+        self.reads = 0
+
+    def info(self, node):
+        if node == "/":
+            return fsp.FileInfo(index=1, mode=stat.S_IFDIR | 0o755, nlink=2)
+        return fsp.FileInfo(index=2, mode=stat.S_IFREG | 0o644,
+                            size=os.stat(self.backing).st_size)
+
+    def lookup(self, req, parent, name):
+        if parent is None:
+            return "/", self.info("/")
+        if name != "f":
+            raise FileNotFoundError(errno.ENOENT, name)
+        return "f", self.info("f")
+
+    def get_file_info(self, req, node, file):
+        return self.info(node)
+
+    def open(self, req, node, flags):
+        fd = os.open(self.backing, os.O_RDWR)
+        self.taken.append(req.passthrough(fd))
+        return fd, self.info(node)
+
+    def close(self, node, file):
+        if file is not None:
+            os.close(file)
+
+    def read(self, req, node, file, offset, length):
+        self.reads += 1
+        return b"not from the backing file"[offset:offset + length]
+
+
+def test_passthrough(mounted, tmp_path):
+    backing = tmp_path / "backing"
+    backing.write_bytes(b"from the backing file\n")
+    fs = Passthrough(str(backing))
+    try:
+        m = mounted(fs, params=fsp.VolumeParams(flags=fsp.VOL_PASSTHROUGH))
+    except OSError as e:
+        pytest.skip("no passthrough volume here: %s" % e)
+    data = read(m.path("f"))
+    if not fs.taken or not fs.taken[0]:
+        pytest.skip("the kernel did not take the passthrough descriptor")
+    assert data == b"from the backing file\n" and fs.reads == 0
