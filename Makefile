@@ -282,7 +282,7 @@ JDK ?= $(or $(JAVA_HOME),$(patsubst %/bin/javac,%,$(realpath $(shell command -v 
 JNI_LIB := $(BUILD)/bindings/java/libfspjni.so
 .PHONY: bindings
 bindings: all
-	$(Q)for b in bindings/*/build.sh; do "$$b" "$(BUILD)" || exit 1; done
+	+$(Q)for b in bindings/*/build.sh; do "$$b" "$(BUILD)" || exit 1; done
 
 $(JNI_LIB): bindings/java/native/fsp_jni.c $(LIB_SO)
 	@mkdir -p $(dir $@)
