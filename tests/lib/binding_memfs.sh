@@ -7,7 +7,8 @@
 # Mounts `MEMFS -f -o allow_other,default_permissions DIR` (as
 # tests/conformance.sh mounts C memfs), runs BUILDDIR/fsp-tests on it with
 # the given -x declarations (the cases that memfs does not support) and
-# prints each case as PASS:/FAIL:/SKIP: LANG_memfs_CASE.  A declared case
+# prints each case as PASS:/FAIL:/SKIP: LANG_memfs_CASE; then fsp-exerciser
+# (data with mmap, and concurrency) on the same mount.  A declared case
 # SKIPs; any other SKIP fsp-tests reports by itself (no ACLs on the mount,
 # ...) stays a SKIP.  Always unmounts and stops MEMFS, also on failure.
 set -u
@@ -58,6 +59,20 @@ sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_/p" "$tmp/out"
 case $rc in
     124 | 137) echo "FAIL: ${lang}_memfs_run: fsp-tests timed out" ;;
 esac
+# Data and names against fsp-exerciser's model (with mmap), then the
+# concurrency check, as conformance.sh runs them on C memfs (shorter).
+if [ -x "$build/fsp-exerciser" ]; then
+    out=$(timeout -k 5 300 "$build/fsp-exerciser" -n 5000 -S 1 -m "$mnt/exerciser" 2>&1)
+    printf '%s\n' "$out" | sed -n "s/^\(PASS\|FAIL\): /\1: ${lang}_memfs_/p"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): ' ||
+        echo "FAIL: ${lang}_memfs_exerciser: no verdict: $(printf '%s' "$out" | tail -1)"
+    mkdir "$mnt/concurrency"
+    out=$(timeout -k 5 120 "$build/fsp-exerciser" -C 3 -P 4 -S 1 "$mnt/concurrency" 2>&1)
+    printf '%s\n' "$out" | sed -n "s/^\(PASS\|FAIL\): /\1: ${lang}_memfs_/p"
+    printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): ' ||
+        echo "FAIL: ${lang}_memfs_concurrency: no verdict: $(printf '%s' "$out" | tail -1)"
+fi
+
 # The memfs must have survived the whole run, and stop cleanly on SIGTERM
 # (unmounting, exit status 0: no crash on the way out).
 if ! kill -0 "$pid" 2>/dev/null || ! mounted "$mnt"; then
