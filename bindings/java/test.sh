@@ -26,5 +26,6 @@ fi
 # fsp-tests against the Java memfs, with the declarations of the Python
 # one (see bindings/python/test.sh).
 FSP_BUILD=$build "$root/tests/lib/binding_memfs.sh" java "$build" "$here/memfs" \
-    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE" \
-    -x acl_="POSIX ACLs only with memfs -A"
+    --side -C time_atime_relatime --side -A acl_ \
+    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
+    -x acl_="POSIX ACLs only with memfs -A; checked there"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # fsp-tests against one language binding's memfs, for bindings/*/test.sh:
 #
-#   tests/lib/binding_memfs.sh LANG BUILDDIR MEMFS [-x CASE=REASON]...
+#   tests/lib/binding_memfs.sh LANG BUILDDIR MEMFS [--side FLAG FILTER]...
+#                              [-x CASE=REASON]...
 #
 # Mounts `MEMFS -f -o allow_other,default_permissions DIR` (as
 # tests/conformance.sh mounts C memfs), runs BUILDDIR/fsp-tests on it with
@@ -10,10 +11,19 @@
 # prints each case as PASS:/FAIL:/SKIP: LANG_memfs_CASE; then fsp-exerciser
 # (data with mmap, and concurrency) on the same mount.  A declared case
 # SKIPs; any other SKIP fsp-tests reports by itself (no ACLs on the mount,
-# ...) stays a SKIP.  Always unmounts and stops MEMFS, also on failure.
+# ...) stays a SKIP.  Each --side FLAG FILTER runs the cases FILTER on a
+# second mount, `MEMFS -f FLAG` (printed as LANG_memfs_FLAG_CASE), the
+# way tests/conformance.sh takes C memfs's atime verdict from memfs -C and
+# its ACL verdicts from memfs -A: declare them with -x for the main run.
+# Always unmounts and stops MEMFS, also on failure.
 set -u
 lang=$1 build=$2 memfs=$3
 shift 3
+sides=()
+while [ "${1:-}" = --side ]; do
+    sides+=("$2" "$3")
+    shift 3
+done
 tmp=$(mktemp -d "/tmp/fsp-binding-$lang.XXXXXX")
 chmod 755 "$tmp"
 mnt=$tmp/mnt
@@ -31,6 +41,11 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     fi
+    [ -n "${side_pid:-}" ] && kill -TERM "$side_pid" 2>/dev/null
+    for d in "$tmp"/side*; do
+        [ -d "$d" ] || continue
+        while mounted "$d"; do umount -l "$d" || break; done
+    done
     while mounted "$mnt"; do umount -l "$mnt" || break; done
     rm -rf --one-file-system "$tmp"
 }
@@ -59,6 +74,30 @@ sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_/p" "$tmp/out"
 case $rc in
     124 | 137) echo "FAIL: ${lang}_memfs_run: fsp-tests timed out" ;;
 esac
+# The side runs: cases only a memfs started with another flag can show.
+for ((i = 0; i < ${#sides[@]}; i += 2)); do
+    flag=${sides[i]} filter=${sides[i + 1]} dir=$tmp/side$i
+    label=${flag#-}
+    mkdir "$dir"
+    "$memfs" -f "$flag" -o allow_other,default_permissions "$dir" 2>"$dir.err" &
+    side_pid=$!
+    for _ in $(seq 1000); do
+        mounted "$dir" && break
+        kill -0 "$side_pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    if mounted "$dir"; then
+        timeout -k 5 300 "$build/fsp-tests" "$dir" "$filter" 2>&1 |
+            sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_${label}_/p"
+    else
+        echo "FAIL: ${lang}_memfs_${label}_mount: $memfs $flag did not mount"
+    fi
+    kill -TERM "$side_pid" 2>/dev/null
+    wait "$side_pid" 2>/dev/null
+    side_pid=
+    while mounted "$dir"; do umount -l "$dir" || break; done
+done
+
 # Data and names against fsp-exerciser's model (with mmap), then the
 # concurrency check, as conformance.sh runs them on C memfs (shorter).
 if [ -x "$build/fsp-exerciser" ]; then

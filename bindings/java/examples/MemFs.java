@@ -70,6 +70,16 @@ public class MemFs extends FileSystem {
             mtime = ctime = t;
         }
 
+        /** Linux's relatime rule: an access moves atime only when atime
+         * is not newer than mtime or ctime, or is a day old.  Only
+         * accesses that reach memfs count (cached reads do not). */
+        void accessed() {
+            long t = now();
+            if (atime <= mtime || atime <= ctime
+                    || t - atime >= 24L * 3600 * 1_000_000_000L)
+                atime = t;
+        }
+
         int read(ByteBuffer buf, long offset) {
             long end = Math.min(offset + buf.capacity(), length);
             int done = 0;
@@ -150,6 +160,20 @@ public class MemFs extends FileSystem {
         }
     }
 
+    /** One open (without stateless opens): only whether it may move atime. */
+    static final class OpenFile {
+        static final int O_NOATIME = 01000000;
+        final boolean noatime;
+
+        OpenFile(int flags) {
+            noatime = (flags & O_NOATIME) != 0;
+        }
+    }
+
+    static boolean movesAtime(Object file) {
+        return !(file instanceof OpenFile && ((OpenFile) file).noatime);
+    }
+
     private final Node root;
     private long nextIndex = 1;
     private String label;
@@ -228,14 +252,15 @@ public class MemFs extends FileSystem {
             parent.touch(n.ctime);
         }
         n.fill(fi);
-        return new Created(n, null);
+        boolean open = n.pages != null && !statelessOpens;
+        return new Created(n, open ? new OpenFile(cp.flags) : null);
     }
 
     @Override
     public synchronized Object open(Request req, Object node, int flags,
                                     FileInfo fi) {
         ((Node) node).fill(fi);
-        return null;
+        return new OpenFile(flags);
     }
 
     @Override
@@ -320,6 +345,7 @@ public class MemFs extends FileSystem {
                                            Object file, DirBuffer db)
             throws FspException {
         FileInfo fi = new FileInfo();
+        ((Node) node).accessed();
         for (Map.Entry<String, Node> e : ((Node) node).entries.entrySet()) {
             e.getValue().fill(fi);
             if (!db.add(e.getKey(), fi))
@@ -404,6 +430,8 @@ public class MemFs extends FileSystem {
             workers.execute(() -> {
                 int done;
                 synchronized (this) {
+                    if (movesAtime(file))
+                        n.accessed();
                     done = n.read(p.buffer(), offset);
                 }
                 p.completeRead(done);
@@ -411,6 +439,8 @@ public class MemFs extends FileSystem {
             return Request.PENDING;
         }
         synchronized (this) {
+            if (movesAtime(file))
+                n.accessed();
             return n.read(buf, offset);
         }
     }

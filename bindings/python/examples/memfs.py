@@ -62,6 +62,23 @@ class Node:
         """Contents changed: mtime and ctime move."""
         self.mtime = self.ctime = now or time.time_ns()
 
+    def accessed(self):
+        """Linux's relatime rule: an access moves atime only when atime is
+        not newer than mtime or ctime, or is a day old.  Only accesses
+        that reach memfs count (the kernel serves cached reads itself)."""
+        now = time.time_ns()
+        if (self.atime <= self.mtime or self.atime <= self.ctime or
+                now - self.atime >= 24 * 3600 * 10**9):
+            self.atime = now
+
+
+class OpenFile:
+    """One open (without stateless opens): memfs only needs to know
+    whether it may move atime."""
+
+    def __init__(self, flags):
+        self.noatime = bool(flags & os.O_NOATIME)
+
 
 class Directory(Node):
     def __init__(self, *a, **kw):
@@ -215,13 +232,15 @@ class MemFS(fsp.FileSystem):
                 if cls is Directory:
                     parent.subdirs += 1
                 parent.touch(node.ctime)
-            # The open itself is the node: with stateless opens there is
-            # no per-open state to keep.
-            return node, None, node.info()
+            # With stateless opens there is no per-open state to keep.
+            file = None
+            if cls is File and not self.stateless_opens:
+                file = OpenFile(params.flags)
+            return node, file, node.info()
 
     def open(self, req, node, flags):
         with self.lock:
-            return None, node.info()
+            return OpenFile(flags), node.info()
 
     def can_delete(self, req, parent, name, node):
         with self.lock:
@@ -286,6 +305,7 @@ class MemFS(fsp.FileSystem):
 
     def read_directory(self, req, node, file):
         with self.lock:
+            node.accessed()
             return [(name, child.info()) for name, child in
                     node.entries.items()]
 
@@ -345,14 +365,18 @@ class MemFS(fsp.FileSystem):
     def read(self, req, node, file, offset, length):
         if self.workers:
             pending = req.pend()
-            self.workers.submit(self.finish_read, pending, node, offset,
-                                length)
+            self.workers.submit(self.finish_read, pending, node, file,
+                                offset, length)
             return pending
         with self.lock:
+            if not (file and file.noatime):
+                node.accessed()
             return node.read(offset, length)
 
-    def finish_read(self, pending, node, offset, length):
+    def finish_read(self, pending, node, file, offset, length):
         with self.lock:
+            if not (file and file.noatime):
+                node.accessed()
             data = node.read(offset, length)
         pending.complete_read(data)
 
