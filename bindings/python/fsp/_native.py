@@ -45,8 +45,10 @@ lib = ctypes.CDLL(_find_library(), use_errno=True)
 # copying results into fsp's buffers): releasing the GIL around each would
 # let another dispatcher thread take it and make this one wait to get it
 # back, a convoy that measured slower than the calls themselves.  Anything
-# that may block (run, mount, notify, complete, passthrough, read_fd)
-# stays on `lib`, which releases the GIL.
+# that may block or take a lock of fsp's (run, mount, notify, complete,
+# passthrough, read_fd, path and pend) stays on `lib`, which releases the
+# GIL: forget runs with fsp's node table locked and waits for the GIL, so
+# a callback holding the GIL must never wait for that lock (path does).
 plib = ctypes.PyDLL(lib._name)
 memcpy = ctypes.PyDLL(None).memcpy
 memcpy.restype = c_void_p
@@ -164,8 +166,8 @@ request_gid = _decl("fsp_request_gid", c_uint32, c_void_p, keep_gil=True)
 request_pid = _decl("fsp_request_pid", c_int, c_void_p, keep_gil=True)
 request_umask = _decl("fsp_request_umask", c_uint32, c_void_p, keep_gil=True)
 request_interrupted = _decl("fsp_request_interrupted", c_int, c_void_p, keep_gil=True)
-request_path = _decl("fsp_request_path", c_char_p, c_void_p, keep_gil=True)
-request_pend = _decl("fsp_request_pend", c_void_p, c_void_p, keep_gil=True)
+request_path = _decl("fsp_request_path", c_char_p, c_void_p)
+request_pend = _decl("fsp_request_pend", c_void_p, c_void_p)
 request_passthrough = _decl("fsp_request_passthrough", c_int, c_void_p, c_int)
 request_read_fd = _decl("fsp_request_read_fd", c_int, c_void_p, c_int,
                         c_uint64, c_uint32)
