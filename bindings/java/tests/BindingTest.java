@@ -101,9 +101,10 @@ public class BindingTest {
     static final class OpenFile {
         final Node node;
         final int pid, uid;
+        final String path;
 
-        OpenFile(Node node, int pid, int uid) {
-            this.node = node; this.pid = pid; this.uid = uid;
+        OpenFile(Node node, int pid, int uid, String path) {
+            this.node = node; this.pid = pid; this.uid = uid; this.path = path;
         }
     }
 
@@ -161,7 +162,8 @@ public class BindingTest {
                 info("/", fi);
                 return null;
             }
-            OpenFile f = new OpenFile((Node) node, req.pid(), req.uid());
+            OpenFile f = new OpenFile((Node) node, req.pid(), req.uid(),
+                                      req.path());
             opens.add(f);
             info(((Node) node).name, fi);
             return f;
@@ -304,6 +306,8 @@ public class BindingTest {
         OpenFile f = fs.opens.get(fs.opens.size() - 1);
         // the caller's thread id: one of this JVM's threads
         assertTrue(Files.exists(Paths.get("/proc/self/task/" + f.pid)));
+        assertEquals(0, f.uid);
+        assertEquals("/hello", f.path);
         for (int i = 0; i < 100 && fs.closes.isEmpty(); i++)
             Thread.sleep(10);                        // RELEASE is asynchronous
         Object[] closed = fs.closes.get(fs.closes.size() - 1);

@@ -65,7 +65,7 @@ class Tricky(Hello):
         return self.info(node.name)
 
     def open(self, req, node, flags):
-        f = OpenFile(node, req.pid, req.uid)
+        f = OpenFile(node, req.pid, req.uid, req.path)
         self.opens.append(f)
         return f, self.info(node.name)
 
@@ -106,8 +106,8 @@ class Node:
 
 
 class OpenFile:
-    def __init__(self, node, pid, uid):
-        self.node, self.pid, self.uid = node, pid, uid
+    def __init__(self, node, pid, uid, path=None):
+        self.node, self.pid, self.uid, self.path = node, pid, uid, path
 
 
 def read(path):
@@ -175,6 +175,7 @@ def test_contexts_and_identity(mounted):
         f.read()
     opened = fs.opens[-1]
     assert opened.pid == os.getpid() and opened.uid == os.getuid()
+    assert opened.path == "/hello"
     for _ in range(100):            # RELEASE is asynchronous
         if fs.closes:
             break
