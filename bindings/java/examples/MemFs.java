@@ -8,7 +8,7 @@
 // (the MemFs object) guards the whole tree.
 //
 //   java -cp fsp.jar:examples MemFs [-f] [-d] [-t THREADS] [-C] [-S] [-A]
-//                                   [-l LABEL] [-o OPTIONS] MOUNTPOINT
+//                                   [-F MAX_SIZE] [-l LABEL] [-o OPTIONS] MOUNTPOINT
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -508,9 +508,25 @@ public class MemFs extends FileSystem {
     }
 
     // ---- command line --------------------------------------------------------
+    /** A byte count with an optional K, M or G (binary) suffix. */
+    static long size(String s) {
+        int shift = 0;
+        switch (Character.toLowerCase(s.charAt(s.length() - 1))) {
+        case 'k': shift = 10; break;
+        case 'm': shift = 20; break;
+        case 'g': shift = 30; break;
+        default: break;
+        }
+        String digits = shift > 0 ? s.substring(0, s.length() - 1) : s;
+        if (!digits.matches("[0-9]+"))
+            throw new IllegalArgumentException("bad size: " + s);
+        return Long.parseLong(digits) << shift;
+    }
+
     public static void main(String[] args) throws Exception {
         boolean debug = false, nocache = false, slow = false, acl = false;
         int threads = -1;
+        long maxFileSize = 0;
         String label = "memfs", mountpoint = null;
         StringBuilder options = new StringBuilder();
         for (int i = 0; i < args.length; i++) {
@@ -524,6 +540,7 @@ public class MemFs extends FileSystem {
             case "-A": acl = true; break;
             case "-t": threads = Integer.parseInt(args[++i]); break;
             case "-l": label = args[++i]; break;
+            case "-F": maxFileSize = size(args[++i]); break;
             case "-o":
                 if (options.length() > 0)
                     options.append(',');
@@ -532,7 +549,8 @@ public class MemFs extends FileSystem {
             default:
                 if (a.startsWith("-") || mountpoint != null) {
                     System.err.println("usage: memfs [-f] [-d] [-t THREADS] "
-                        + "[-C] [-S] [-A] [-l LABEL] [-o OPTIONS] MOUNTPOINT");
+                        + "[-C] [-S] [-A] [-F MAX_SIZE] [-l LABEL] [-o OPTIONS] "
+                        + "MOUNTPOINT");
                     System.exit(2);
                 }
                 mountpoint = a;
@@ -548,6 +566,7 @@ public class MemFs extends FileSystem {
         vp.fileInfoTimeoutMs = nocache ? 0 : 1000;
         vp.volumeSerial = System.nanoTime() & 0xffffffffL;
         vp.volumeCreationTime = now();
+        vp.maxFileSize = maxFileSize;
         vp.fsname = "memfs.java";
         vp.subtype = "memfs.java";
         MemFs fs = new MemFs(label, !nocache, slow);

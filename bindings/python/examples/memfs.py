@@ -8,7 +8,7 @@ O_TMPFILE, and (with -S) reads and writes completed later on worker
 threads.  One lock guards the whole tree: the GIL serializes Python
 anyway, and the lock makes each callback's several steps atomic.
 
-    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-A] [-l LABEL]
+    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-A] [-F MAX_SIZE] [-l LABEL]
                      [-o OPTIONS] MOUNTPOINT
 """
 import argparse
@@ -436,6 +436,15 @@ def daemonize():
     return w
 
 
+def size(text):
+    """A byte count with an optional K, M or G (binary) suffix."""
+    shift = {"k": 10, "m": 20, "g": 30}.get(text[-1:].lower(), 0)
+    digits = text[:-1] if shift else text
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError("bad size: %r" % text)
+    return int(digits) << shift
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="memfs", description=__doc__.split(
         "\n")[0])
@@ -449,6 +458,8 @@ def main(argv=None):
     ap.add_argument("-A", action="store_true",
                     help="POSIX ACLs (fsp validates; memfs stores them "
                     "as the extended attributes they are)")
+    ap.add_argument("-F", type=size, default=0, metavar="MAX_SIZE",
+                    help="largest file, with K, M or G (EFBIG past it)")
     ap.add_argument("-l", default="memfs", metavar="LABEL")
     ap.add_argument("-o", action="append", default=[], metavar="OPTIONS")
     ap.add_argument("mountpoint")
@@ -462,7 +473,7 @@ def main(argv=None):
         file_info_timeout_ms=0 if a.C else 1000,
         volume_serial=time.time_ns() & 0xFFFFFFFF,
         volume_creation_time=time.time_ns(),
-        fsname="memfs.py", subtype="memfs.py")
+        fsname="memfs.py", subtype="memfs.py", max_file_size=a.F)
     try:
         mount = fsp.Mount(fs, a.mountpoint, ",".join(a.o), params,
                           threads=a.t, debug=a.d)
