@@ -27,5 +27,6 @@ fi
 # one (see bindings/python/test.sh).
 FSP_BUILD=$build "$root/tests/lib/binding_memfs.sh" java "$build" "$here/memfs" \
     --side -C time_atime_relatime --side -A acl_ \
+    --side -S "file_ mmap_ space_" \
     -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
     -x acl_="POSIX ACLs only with memfs -A; checked there"

@@ -29,8 +29,10 @@ fi
 # fsp-tests against the Python memfs.  Declared for the main (cached)
 # mount, and checked on side mounts instead, as tests/conformance.sh does
 # for C memfs: atime (the kernel keeps none for reads it serves from its
-# cache; memfs -C) and POSIX ACLs (memfs -A).
+# cache; memfs -C) and POSIX ACLs (memfs -A).  The data cases run once
+# more on memfs -S, whose reads and writes complete later on workers.
 "$root/tests/lib/binding_memfs.sh" python "$build" "$here/memfs" \
     --side -C time_atime_relatime --side -A acl_ \
+    --side -S "file_ mmap_ space_" \
     -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
     -x acl_="POSIX ACLs only with memfs -A; checked there"

@@ -87,7 +87,8 @@ for ((i = 0; i < ${#sides[@]}; i += 2)); do
         sleep 0.02
     done
     if mounted "$dir"; then
-        timeout -k 5 300 "$build/fsp-tests" "$dir" "$filter" 2>&1 |
+        # shellcheck disable=SC2086  # FILTER: space-separated filters
+        timeout -k 5 300 "$build/fsp-tests" "$dir" $filter 2>&1 |
             sed -n -e "s/^\(PASS\|FAIL\|SKIP\): /\1: ${lang}_memfs_${label}_/p"
     else
         echo "FAIL: ${lang}_memfs_${label}_mount: $memfs $flag did not mount"
