@@ -274,6 +274,23 @@ uninstall-compat:
 clean:
 	rm -rf build build-*
 
+# Language bindings (issue 14, docs/bindings-*.md): `make bindings` runs
+# every bindings/*/build.sh after the C build; each builds its binding when
+# its toolchain is installed and says why not otherwise.  The Java
+# binding's JNI library is C and built here, with the project's warnings.
+JDK ?= $(or $(JAVA_HOME),$(patsubst %/bin/javac,%,$(realpath $(shell command -v javac 2>/dev/null))))
+JNI_LIB := $(BUILD)/bindings/java/libfspjni.so
+.PHONY: bindings
+bindings: all
+	+$(Q)for b in bindings/*/build.sh; do "$$b" "$(BUILD)" || exit 1; done
+
+$(JNI_LIB): bindings/java/native/fsp_jni.c $(LIB_SO)
+	@mkdir -p $(dir $@)
+	$(Q)test -f "$(JDK)/include/jni.h" || { echo "no jni.h under JDK=$(JDK)" >&2; exit 1; }
+	$(Q)$(CC) $(CPPFLAGS) -I"$(JDK)/include" -I"$(JDK)/include/linux" \
+	    $(ALL_CFLAGS) -shared -Wl,-soname,libfspjni.so -Wl,-rpath,'$$ORIGIN/../..' \
+	    -o $@ $< $(LIB_SO) $(LDFLAGS) -lpthread
+
 # libfuse 2 compatibility keeps its own rules next to its sources; they
 # may add to COMPAT_TARGETS, which `all` builds.
 -include src/compat/fuse2/build.mk

@@ -101,6 +101,7 @@ for build in "$@"; do
         run "tests/memfs_memory.sh $build" 120 tests/memfs_memory.sh "$build"
         run "tests/conformance.sh $build" 600 tests/conformance.sh "$build"
         run "tests/conformance_user.sh $build" 600 tests/conformance_user.sh "$build"
+        run "tests/bindings.sh $build" 600 tests/bindings.sh "$build"
         run "tests/access.sh $build" 600 tests/access.sh "$build"
         run "tests/independent.sh $build" 900 tests/independent.sh "$build"
         run "tests/cpython_suite.sh $build" 1500 tests/cpython_suite.sh "$build"

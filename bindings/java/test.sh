@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# bindings/java/test.sh [BUILDDIR]: the binding's JUnit 4 tests (one
+# PASS:/FAIL: line each, through tests/Runner.java), then fsp-tests against
+# bindings/java/memfs.  Needs bindings/java/build.sh to have run.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(realpath -m "${1:-$root/build}")
+out=$build/bindings/java
+if ! command -v java >/dev/null || [ ! -f "$out/fsp.jar" ]; then
+    echo "SKIP: java_binding: not built (no JDK, or run make bindings)"
+    exit 0
+fi
+junit=/usr/share/java/junit4.jar
+if [ -f $junit ] && [ -f "$out/tests/Runner.class" ]; then
+    timeout -k 5 120 java -Dfsp.jni="$out/libfspjni.so" \
+        -cp "$out/fsp.jar:$out/examples.jar:$out/tests:$junit:/usr/share/java/hamcrest-core.jar" \
+        Runner BindingTest 2>"$out/junit.err" | grep -E '^(PASS|FAIL|SKIP): '
+    grep -q . "$out/junit.err" &&
+        grep -E 'FATAL|SIGSEGV|hs_err' "$out/junit.err" | sed 's/^/  | /' | head -5
+else
+    echo "SKIP: java_junit: no $junit (apt-get install junit4)"
+fi
+
+# fsp-tests against the Java memfs, with the declarations of the Python
+# one (see bindings/python/test.sh).
+FSP_BUILD=$build "$root/tests/lib/binding_conformance.sh" java "$build" "$here/memfs" \
+    --side -C time_atime_relatime --side -A acl_ \
+    --side -S "file_ mmap_ space_" \
+    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
+    -x acl_="POSIX ACLs only with memfs -A; checked there"
