@@ -18,6 +18,12 @@
  * counter and are never reused while the mount lives, so a stale id can
  * never reach the wrong file.  The file index (inode number) is the file
  * system's; several lookups of one index share one node.
+ *
+ * On an export volume (the file system has lookup_index) the node id is
+ * the file index instead (the root's swapped with FSP_ROOT_ID), because
+ * a file handle holds only the node id and generation and the kernel
+ * must get the same node id back for it after forgetting the node; the
+ * generation the file system reports tells a reused index apart.
  */
 struct fsp_node {
     uint64_t nodeid;
@@ -37,6 +43,9 @@ struct fsp_node_table {
     struct fsp_node **by_id, **by_index, **by_name;
     size_t nbuckets, count;
     uint64_t next_id;
+    int ids_are_indexes;      /* export volume: see struct fsp_node */
+    int have_root;            /* the first node made is the root */
+    uint64_t root_index;      /* the root's file index */
     uint32_t snap_gen;        /* the last listing snapshot's number */
 };
 
@@ -95,6 +104,9 @@ struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
 /* The node id the kernel knows file index `index` by, or 0 if none.  An
  * id, not the node: the node may go as soon as the table lock does. */
 uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index);
+/* Export volume: the file index node id `nodeid` stands for (the swap of
+ * the root's index with FSP_ROOT_ID undone); 0 before the root is known. */
+uint64_t fsp_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid);
 /* Account one kernel lookup of (ctx, fi) named `name` in `parent`;
  * gives a duplicate ctx straight back to the file system.  NULL: ENOMEM. */
 struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
@@ -161,6 +173,9 @@ void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops);
 
 /* Handlers, one file per area. */
 void fsp_op_lookup(struct fsp_request *req);
+/* LOOKUP of "." or ".." by node id, for exported file handles (export.c). */
+void fsp_op_lookup_export(struct fsp_request *req, struct fsp_node *parent,
+                          const char *name);
 void fsp_op_forget(struct fsp_request *req);
 void fsp_op_batch_forget(struct fsp_request *req);
 void fsp_op_getattr(struct fsp_request *req);
