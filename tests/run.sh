@@ -105,6 +105,8 @@ for build in "$@"; do
         run "tests/cpython_suite.sh $build" 1500 tests/cpython_suite.sh "$build"
         run "tests/passthrough.sh $build" 600 tests/passthrough.sh "$build"
         run "tests/passthrough_escape.sh $build" 120 tests/passthrough_escape.sh "$build"
+        run "tests/export.sh $build" 120 tests/export.sh "$build"
+        run "tests/nfs.sh $build" 300 tests/nfs.sh "$build"
         run "tests/readonly_native.sh $build" 60 tests/readonly_native.sh "$build"
         run "tests/compat/run.sh $build" 600 tests/compat/run.sh "$build"
         run "tests/compat/readonly.sh $build" 180 tests/compat/readonly.sh "$build"
