@@ -52,7 +52,6 @@ need_cmd ganesha.nfsd nfs-ganesha   # tests/nfs.sh, bench/nfs.sh: NFS server
 need_pkg nfs-ganesha-vfs            # its VFS back end (exports a local mount)
 need_cmd rpcbind rpcbind            # ganesha registers with rpcbind
 need_cmd nfs-cp libnfs-utils        # libnfs client tools (nfs-cp, nfs-ls, nfs-cat)
-need_cmd mkfs.ext4 e2fsprogs        # tests/export.sh: an ext4 source reuses inodes
 need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
 need_cmd ruby ruby                  # bindfs's own test suite (upstream_bindfs.sh)
 need_cmd sudo sudo                  # ... which acts as nobody through sudo
