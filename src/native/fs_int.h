@@ -36,6 +36,13 @@ struct fsp_node {
     char *name;
     struct fsp_node *id_next, *index_next, *name_next;   /* hash chains */
     struct fsp_dir_snap *snaps;   /* listings without OPENDIR (ops_dir.c) */
+    /* FUSE passthrough: the kernel takes one backing file per inode
+     * (an open naming another fails with EIO), so the opens of a node
+     * share the first one registered (ops_common.c); the kernel opens
+     * the backing file anew for each open, with that open's flags and
+     * the credentials it was registered with.  Under the table lock. */
+    int backing_id;
+    unsigned backing_users;
 };
 
 struct fsp_node_table {
@@ -120,6 +127,13 @@ void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *node,
 void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *node, uint64_t n);
 void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *node);
 void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *node);
+/* An open of node registered backing file `id`: the id it is to use (the
+ * node's shared one, or id itself, now the node's).  The caller closes
+ * id if the result differs from it. */
+int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *node, int id);
+/* One open of node stopped using its backing: the id to close (the last
+ * user left), or 0. */
+int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *node);
 /* Path bookkeeping after namespace changes. */
 void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
                      const char *name);

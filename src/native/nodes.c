@@ -308,6 +308,28 @@ void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
+int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *n, int id)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->backing_users++ == 0)
+        n->backing_id = id;
+    id = n->backing_id;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return id;
+}
+
+int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *n)
+{
+    int id = 0;
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->backing_users && --n->backing_users == 0) {
+        id = n->backing_id;
+        n->backing_id = 0;
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return id;
+}
+
 /* Table lock held: the child of parent currently named `name`. */
 static struct fsp_node *find_named(struct fsp_node_table *t,
                                    struct fsp_node *parent, const char *name)
