@@ -111,7 +111,7 @@ ganesha_stop() { # ganesha_stop [SIGNAL]
     kill -"${1:-TERM}" "$nfs_ganesha" 2>/dev/null
     for _ in $(seq 100); do kill -0 "$nfs_ganesha" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$nfs_ganesha" 2>/dev/null
-    wait "$nfs_ganesha" 2>/dev/null
+    { wait "$nfs_ganesha"; } 2>/dev/null
     nfs_ganesha=''
 }
 
