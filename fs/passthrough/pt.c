@@ -389,6 +389,36 @@ static int pt_flush(fsp_request *req, void *node, void *file, int datasync)
     return (datasync ? fdatasync(f->fd) : fsync(f->fd)) < 0 ? -errno : 0;
 }
 
+/* fallocate() and lseek(SEEK_DATA/SEEK_HOLE) on the open descriptor: fsp
+ * passes only the modes tmpfs and ext4 share, and the source answers
+ * them as it would locally (EOPNOTSUPP where it has no such thing). */
+static int pt_allocate(fsp_request *req, void *node, void *file,
+                       uint64_t offset, uint64_t length, uint32_t mode,
+                       struct fsp_file_info *fi)
+{
+    (void)node;
+    struct pt_file *f = file;
+    if (!f)
+        return -EBADF;
+    if (fallocate(f->fd, (int)mode, (off_t)offset, (off_t)length) < 0)
+        return -errno;
+    return info_of(pt_of(req), f->fd, fi);
+}
+
+static int pt_seek(fsp_request *req, void *node, void *file, uint64_t offset,
+                   int whence, uint64_t *result)
+{
+    (void)req; (void)node;
+    struct pt_file *f = file;
+    if (!f)
+        return -EBADF;
+    off_t r = lseek(f->fd, (off_t)offset, whence);
+    if (r < 0)
+        return -errno;
+    *result = (uint64_t)r;
+    return 0;
+}
+
 static int pt_set_basic_info(fsp_request *req, void *node, void *file,
                              const struct fsp_basic_info *bi,
                              struct fsp_file_info *fi)
@@ -625,5 +655,7 @@ void pt_interface(struct fsp_fs_interface *iface)
         .remove_ea = pt_remove_ea,
         .link = pt_link,
         .lookup_index = pt_lookup_index,
+        .allocate = pt_allocate,
+        .seek = pt_seek,
     };
 }
