@@ -205,7 +205,16 @@ static int give_to_caller(struct pt_fs *pt, int pathfd, int openfd,
     int r = openfd >= 0 ? fchown(openfd, cp->uid, cp->gid)
                         : fchownat(pathfd, "", cp->uid, cp->gid,
                                    AT_EMPTY_PATH);
-    return r < 0 ? -errno : 0;
+    if (r < 0)
+        return -errno;
+    /* The chown moved ctime past the birth's mtime and atime; a new file
+     * has all three equal, as on the source when a program makes it:
+     * one setattr of "now" sets them together again. */
+    const struct timespec now[2] = { { .tv_nsec = UTIME_NOW },
+                                     { .tv_nsec = UTIME_NOW } };
+    if (utimensat(pathfd, "", now, AT_EMPTY_PATH) < 0)
+        return -errno;
+    return 0;
 }
 
 static int make_object(int dirfd, const char *name,
