@@ -16,22 +16,29 @@
 
 #include "native/ops_common.h"
 
-/* The root is never forgotten while mounted: count one more reference
- * to it and answer with it. */
+/* Answer with the root, counting one more reference to it.  The kernel
+ * holds the root while mounted, but a FORGET of it may come at unmount
+ * (or from a confused kernel): take the reference under the table lock,
+ * and answer ESTALE if the root is gone. */
 static void reply_root(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_file_info fi = { 0 };
-    int r = call_get_file_info(req, fs->root, NULL, &fi);
-    if (r) {
-        fsp_reply_err(req, r);
+    struct fsp_node *root = fsp_node_get_ref(fs, FSP_ROOT_ID);
+    if (!root) {
+        fsp_reply_err(req, -ESTALE);
         return;
     }
-    fsp_node_ref_named(fs, fs->root, NULL, NULL);
+    struct fsp_file_info fi = { 0 };
+    int r = call_get_file_info(req, root, NULL, &fi);
     struct fsp_entry_out e = { 0 };
-    fsp_fill_entry(fs, fs->root, &fi, &e);
-    if (fsp_reply_entry(req, &e))
-        fsp_node_forget(fs, fs->root, 1);
+    if (!r) {
+        fsp_fill_entry(fs, root, &fi, &e);
+        r = fsp_reply_entry(req, &e);
+    } else {
+        fsp_reply_err(req, r);
+    }
+    if (r)
+        fsp_node_forget(fs, root, 1);
 }
 
 /* "." of node id req->nodeid: the file the kernel may have forgotten.
@@ -84,7 +91,7 @@ static void lookup_parent(struct fsp_request *req, struct fsp_node *dir)
         fsp_reply_err(req, -ESTALE);
         return;
     }
-    if (dir == fs->root) {
+    if (dir->nodeid == FSP_ROOT_ID) {
         reply_root(req);
         return;
     }

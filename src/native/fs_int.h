@@ -108,6 +108,9 @@ void fsp_dir_snaps_release(struct fsp_node *n);
 int fsp_nodes_init(struct fsp_node_table *t);
 void fsp_nodes_destroy(struct fsp_fs *fs);
 struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
+/* The node with that id with one more kernel reference counted (under
+ * the table lock, so it cannot go meanwhile), or NULL. */
+struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid);
 /* The node id the kernel knows file index `index` by, or 0 if none.  An
  * id, not the node: the node may go as soon as the table lock does. */
 uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index);

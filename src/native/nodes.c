@@ -149,6 +149,19 @@ struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid)
     return n;
 }
 
+struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid)
+{
+    struct fsp_node_table *t = &fs->nodes;
+    pthread_mutex_lock(&t->lock);
+    struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
+    while (n && n->nodeid != nodeid)
+        n = n->id_next;
+    if (n)
+        n->nlookup++;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
 uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index)
 {
     pthread_mutex_lock(&fs->nodes.lock);
