@@ -8,6 +8,7 @@
 # numbers at once).  Needs root (open_by_handle_at).
 #
 #   tests/export.sh BUILDDIR
+# shellcheck disable=SC2015,SC2317  # A && B || C on purpose; cases run through case_
 set -u
 build=${1:-build}
 build=${build%/}

@@ -11,6 +11,7 @@
 # NFSv4 only reads: libnfs 4.0.0 fails NFSv4 writes above 2 KiB itself.
 #
 #   tests/nfs.sh BUILDDIR
+# shellcheck disable=SC2015,SC2317  # A && B || C on purpose; cases run through case_
 set -u
 build=${1:-build}
 build=${build%/}
@@ -32,7 +33,7 @@ fs_stop() {
 }
 client_stop() {
     [ -n "$cpid" ] || return 0
-    echo quit >&"${CL[1]}" 2>/dev/null
+    echo quit 1>&"${CL[1]}" 2>/dev/null
     kill -TERM "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
     cpid=''
 }

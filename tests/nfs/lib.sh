@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # NFS-Ganesha in a network namespace of its own, for tests/nfs.sh and
 # bench/nfs.sh (sourced).  The caller sets:
@@ -118,7 +119,7 @@ ganesha_stop() { # ganesha_stop [SIGNAL]
 }
 
 nfs_server_down() {
-    ganesha_stop
+    ganesha_stop TERM
     [ -n "$nfs_rpcbind" ] && kill -TERM "$nfs_rpcbind" 2>/dev/null && wait "$nfs_rpcbind" 2>/dev/null
     [ -n "$nfs_holder" ] && kill -TERM "$nfs_holder" 2>/dev/null && wait "$nfs_holder" 2>/dev/null
     nfs_rpcbind='' nfs_holder=''
