@@ -52,6 +52,7 @@ need_cmd ganesha.nfsd nfs-ganesha   # tests/nfs.sh, bench/nfs.sh: NFS server
 need_pkg nfs-ganesha-vfs            # its VFS back end (exports a local mount)
 need_cmd rpcbind rpcbind            # ganesha registers with rpcbind
 need_cmd nfs-cp libnfs-utils        # libnfs client tools (nfs-cp, nfs-ls, nfs-cat)
+need_pkg libnfs-dev                 # tests/nfs/nfsclient.c (held handles, rename, delete)
 need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
 need_cmd ruby ruby                  # bindfs's own test suite (upstream_bindfs.sh)
 need_cmd sudo sudo                  # ... which acts as nobody through sudo
