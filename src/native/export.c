@@ -25,7 +25,7 @@ static void reply_root(struct fsp_request *req)
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *root = fsp_node_get_ref(fs, FSP_ROOT_ID);
     if (!root) {
-        fsp_reply_err(req, -ESTALE);
+        fsp_reply_err(req->s, -ESTALE);
         return;
     }
     struct fsp_file_info fi = { 0 };
@@ -33,28 +33,28 @@ static void reply_root(struct fsp_request *req)
     struct fsp_entry_out e = { 0 };
     if (!r) {
         fsp_fill_entry(fs, root, &fi, &e);
-        r = fsp_reply_entry(req, &e);
+        r = fsp_reply_entry(req->s, &e);
     } else {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     }
     if (r)
         fsp_node_forget(fs, root, 1);
 }
 
-/* "." of node id req->nodeid: the file the kernel may have forgotten.
+/* "." of node id req->s->nodeid: the file the kernel may have forgotten.
  * The node may be on its way out of our table (a FORGET racing with this
  * lookup), so it is not touched: the file system finds the file afresh
  * and the table merges the reference, as for any lookup. */
 static void lookup_self(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    req->ll_node = NULL;
-    uint64_t index = fsp_node_index_of_id(fs, req->nodeid);
+    req->node = NULL;
+    uint64_t index = fsp_node_index_of_id(fs, req->s->nodeid);
     if (index == 0) {
-        fsp_reply_err(req, -ESTALE);
+        fsp_reply_err(req->s, -ESTALE);
         return;
     }
-    if (req->nodeid == FSP_ROOT_ID) {
+    if (req->s->nodeid == FSP_ROOT_ID) {
         reply_root(req);
         return;
     }
@@ -77,7 +77,7 @@ static void lookup_self(struct fsp_request *req)
     if (r == -ENOENT)
         r = -ESTALE;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     reply_new_entry(req, NULL, NULL, ctx, &fi);
@@ -88,7 +88,7 @@ static void lookup_parent(struct fsp_request *req, struct fsp_node *dir)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!dir) {
-        fsp_reply_err(req, -ESTALE);
+        fsp_reply_err(req->s, -ESTALE);
         return;
     }
     if (dir->nodeid == FSP_ROOT_ID) {
@@ -104,7 +104,7 @@ static void lookup_parent(struct fsp_request *req, struct fsp_node *dir)
     if (r == -ENOENT)
         r = -ESTALE; /* the directory was removed */
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     reply_new_entry(req, NULL, NULL, ctx, &fi);

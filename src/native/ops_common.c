@@ -9,8 +9,8 @@
 
 struct fsp_node *req_node(struct fsp_request *req)
 {
-    struct fsp_node *n = fsp_node_get(req_fs(req), req->nodeid);
-    req->ll_node = n;
+    struct fsp_node *n = fsp_node_get(req_fs(req), req->s->nodeid);
+    req->node = n;
     return n;
 }
 
@@ -18,9 +18,9 @@ const void *req_node_arg(struct fsp_request *req, size_t size,
                          struct fsp_node **n)
 {
     *n = req_node(req);
-    const void *in = fsp_req_arg(req, size);
+    const void *in = fsp_req_arg(req->s, size);
     if (!*n || !in) {
-        fsp_reply_err(req, *n ? -EINVAL : -ESTALE);
+        fsp_reply_err(req->s, *n ? -EINVAL : -ESTALE);
         return NULL;
     }
     return in;
@@ -43,10 +43,10 @@ int reply_new_entry(struct fsp_request *req, struct fsp_node *parent,
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, fi);
     if (!n)
-        return fsp_reply_err(req, -ENOMEM);
+        return fsp_reply_err(req->s, -ENOMEM);
     struct fsp_entry_out e = { 0 };
     fsp_fill_entry(fs, n, fi, &e);
-    int r = fsp_reply_entry(req, &e);
+    int r = fsp_reply_entry(req->s, &e);
     if (r)
         fsp_node_forget(fs, n, 1); /* the kernel never saw it */
     return r;
@@ -61,7 +61,7 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
     if (!n) {
         if (fs->fi.close)
             fs->fi.close(fs, ctx, file);
-        return fsp_reply_err(req, -ENOMEM);
+        return fsp_reply_err(req->s, -ENOMEM);
     }
     /* A stateless file system keeps no open: fh 0, and nothing to free
      * whether or not the kernel sends a RELEASE. */
@@ -71,7 +71,7 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
         if (fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
         fsp_node_forget(fs, n, 1);
-        return fsp_reply_err(req, -ENOMEM);
+        return fsp_reply_err(req->s, -ENOMEM);
     }
     struct fsp_entry_out e = { 0 };
     struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
@@ -79,7 +79,7 @@ int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
     if (o)
         take_backing(req, o, &oo);
     fsp_fill_entry(fs, n, fi, &e);
-    int r = fsp_reply_create(req, &e, &oo);
+    int r = fsp_reply_create(req->s, &e, &oo);
     if (r) {
         /* The kernel refused the reply: the open is closed here, once. */
         if (o)
@@ -96,7 +96,7 @@ void take_backing(struct fsp_request *req, struct fsp_open *o,
         return;
     int id = fsp_node_backing_take(req_fs(req), o->node, req->backing_id);
     if (id != req->backing_id)
-        fsp_session_backing_close(req->se, req->backing_id);
+        fsp_session_backing_close(req->s->se, req->backing_id);
     req->backing_id = 0;
     o->backing_id = id;
     /* The kernel serves this open from the backing file: no page cache
