@@ -74,6 +74,9 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # LD_PRELOAD shims of the shell tests (tests/shims).
 SHIMS      := $(patsubst tests/shims/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shims/*.c))
 
+# Small programs the shell tests run (tests/helpers).
+HELPERS    := $(patsubst tests/helpers/%.c,$(BUILD)/tests/%,$(wildcard tests/helpers/*.c))
+
 ITEST_SRCS := $(sort $(wildcard tests/integration/*.c))
 ITEST      := $(BUILD)/tests/fsp-itest
 
@@ -108,7 +111,7 @@ FUZZ_SECONDS ?= 600
 .PHONY: fuzz fuzz-build fuzz-targets
 .PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat \
         arm64 test-arm64 test-arm64-asan
-all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS)
+all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS) $(HELPERS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -162,6 +165,10 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 $(BUILD)/tests/%.so: tests/shims/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
+$(BUILD)/tests/fsp-%: tests/helpers/fsp-%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Fault injection (tests/unit/test_fault_*.c) serves memfs in-process; the
 # allocation test wraps the allocator of everything it links, so it can

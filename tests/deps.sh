@@ -53,6 +53,11 @@ need_pkg python3-fuse         # fuse-python, a C extension on libfuse.so.2
 need_pkg python3-llfuse       # llfuse: libfuse 2 low-level, a loop of its own
 need_cmd zfs-fuse zfs-fuse    # libfuse 2 low-level, many mounts, fuse_chan_recv
 need_cmd archivemount archivemount  # fuse_mount + fuse_chan_fd + fuse_new(ch)
+need_cmd ganesha.nfsd nfs-ganesha   # tests/nfs.sh, bench/nfs.sh: NFS server
+need_pkg nfs-ganesha-vfs            # its VFS back end (exports a local mount)
+need_cmd rpcbind rpcbind            # ganesha registers with rpcbind
+need_cmd nfs-cp libnfs-utils        # libnfs client tools (nfs-cp, nfs-ls, nfs-cat)
+need_pkg libnfs-dev                 # tests/nfs/nfsclient.c (held handles, rename, delete)
 need_pkg libpython3.11-testsuite    # CPython's own tests (cpython_suite.sh)
 need_cmd ruby ruby                  # bindfs's own test suite (upstream_bindfs.sh)
 need_cmd sudo sudo                  # ... which acts as nobody through sudo

@@ -110,6 +110,8 @@ for build in "$@"; do
         run "tests/launcher.sh $build" 120 tests/launcher.sh "$build"
         run "tests/coherence.sh $build" 120 tests/coherence.sh "$build"
         run "tests/smb.sh $build" 300 tests/smb.sh "$build"
+        run "tests/export.sh $build" 120 tests/export.sh "$build"
+        run "tests/nfs.sh $build" 300 tests/nfs.sh "$build"
         run "tests/readonly_native.sh $build" 60 tests/readonly_native.sh "$build"
         run "tests/compat/run.sh $build" 600 tests/compat/run.sh "$build"
         run "tests/compat/readonly.sh $build" 180 tests/compat/readonly.sh "$build"

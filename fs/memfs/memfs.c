@@ -66,12 +66,31 @@ static int lookup(fsp_request *req, void *parent, const char *name,
 
     if (!parent) {
         n = strcmp(name, "/") == 0 ? m->root : NULL;
+    } else if (strcmp(name, "..") == 0) {
+        /* Export asks a directory for its parent (fsp answers for the
+         * root itself).  A removed directory has none any more. */
+        struct node *dir = parent;
+        n = S_ISDIR(dir->type) && dir->names ? dir->parent : NULL;
     } else {
         struct entry *e = dir_find(m, parent, name);
         n = e ? e->node : NULL;
     }
     if (!n)
         return -ENOENT;
+    node_ref(n);
+    node_fill(n, fi);
+    *node = n;
+    return 0;
+}
+
+/* Export: the file with this index now.  Files without names are not
+ * offered (their node may go at any moment on another thread). */
+static int lookup_index(fsp_request *req, uint64_t index, void **node,
+                        struct fsp_file_info *fi)
+{
+    struct node *n = index_find(get_memfs(req), index);
+    if (!n)
+        return -ESTALE;
     node_ref(n);
     node_fill(n, fi);
     *node = n;
@@ -185,6 +204,9 @@ static int create(fsp_request *req, void *parent, const char *name,
         free(f);
         return err;
     }
+    if (S_ISDIR(cp->mode))
+        n->parent = dir;
+    index_publish(m, n);
     dir_changed(dir, S_ISDIR(cp->mode));
     node_fill(n, fi);
     *node = n;
@@ -429,6 +451,10 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
             return -ENOENT;
         src->node = old;
         dst->node = n;
+        if (n_dir)
+            n->parent = ndir;
+        if (old_dir)
+            old->parent = odir;
         dir_changed(odir, odir == ndir ? 0 : old_dir - n_dir);
         dir_changed(ndir, odir == ndir ? 0 : n_dir - old_dir);
         touch_change(old);
@@ -457,6 +483,8 @@ static int rename_(fsp_request *req, void *old_parent, const char *old_name,
     if (err)
         return err;
     dir_remove(m, odir, old_name);
+    if (n_dir)
+        n->parent = ndir;
     dir_changed(odir, -n_dir);
     dir_changed(ndir, n_dir - old_dir);
     if (old)
@@ -483,7 +511,7 @@ static int link_(fsp_request *req, void *node, void *new_parent,
         return -EMLINK;
     if ((err = dir_insert(m, dir, new_name, n)))  /* -EEXIST if taken */
         return err;
-    node_link(n);
+    node_link(m, n);
     dir_changed(dir, 0);
     node_fill(n, fi);
     return 0;
@@ -621,6 +649,7 @@ const struct fsp_fs_interface memfs_interface = {
     .link = link_,
     .allocate = allocate,
     .seek = seek,
+    .lookup_index = lookup_index,
 };
 
 int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
@@ -640,13 +669,16 @@ int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
     m->max_bytes = max_bytes;
     m->max_files = max_files;
     m->cmp = nocase ? fsp_name_compare_nocase : strcmp;
-    m->next_index = 1;
+    index_init(m);
     pthread_mutex_init(&m->lock, NULL);
     if (!(m->root = node_new(m, &root))) {
+        index_destroy(m);
         pthread_mutex_destroy(&m->lock);
         return -ENOMEM;
     }
     m->root->names = 1;  /* the root is never unlinked, so never freed */
+    m->root->parent = m->root;
+    index_publish(m, m->root);
     return 0;
 }
 
@@ -655,5 +687,6 @@ int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,
 void memfs_destroy(struct memfs *m)
 {
     node_destroy_tree(m->root);
+    index_destroy(m);
     pthread_mutex_destroy(&m->lock);
 }

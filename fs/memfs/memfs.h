@@ -61,7 +61,13 @@ struct node {
 
     struct page *pages;         /* regular file: sorted by page number */
     size_t npages, pages_cap;
-    char *target;               /* symlink */
+    union {
+        char *target;           /* symlink */
+        struct node *parent;    /* directory: the one holding its name
+                                   (the root: itself), for lookups of
+                                   ".." by export; valid while it has a
+                                   name (a directory's only name) */
+    };
     struct entry *ents;         /* directory: the root of its entries */
     size_t nents;
     unsigned subdirs;
@@ -69,14 +75,24 @@ struct node {
     size_t neas;
 };
 
+/* The index table (index.c): slot i is file index i + 1. */
+struct memfs_slot {
+    struct node *node;          /* NULL while the file has no name */
+    uint32_t gen;               /* times the slot was used before */
+    uint32_t next_free;         /* free list link */
+};
+
 struct memfs {
     pthread_mutex_t lock;
+    struct memfs_slot *slots;         /* under lock */
+    size_t nslots, slots_cap;
+    uint32_t free_slot;               /* free list head */
+    uint64_t gen_key;                 /* this instance's generations */
     struct node *root;
     int (*cmp)(const char *, const char *);
     uint64_t max_bytes, used_bytes;
     uint64_t freed_since_trim;        /* bytes: see memfs_release */
     uint64_t max_files, used_files;   /* max_files 0: unlimited */
-    uint64_t next_index;
     char label[64];
     int stateless;    /* no opens: fsp calls no open or close (see main.c) */
 };
@@ -100,6 +116,19 @@ void memfs_pages_freed(struct memfs *m, uint64_t bytes);
 /* node.c: nodes.  A node lives while it has a name or a reference. */
 struct timespec memfs_now(void);
 
+/* index.c: file index -> node (see there for the locking). */
+void index_init(struct memfs *m);
+void index_destroy(struct memfs *m);
+/* Give n a free index and its generation; -ENOSPC, -ENOMEM. */
+int index_alloc(struct memfs *m, struct node *n);
+/* n is going: its index may be reused, under a new generation. */
+void index_free(struct memfs *m, struct node *n);
+/* n got its first name, or lost its last (exclusive guard). */
+void index_publish(struct memfs *m, struct node *n);
+void index_hide(struct memfs *m, struct node *n);
+/* The named node with that index, or NULL (shared guard). */
+struct node *index_find(struct memfs *m, uint64_t index);
+
 /* memfs.c: the synchronous read and write (slowio.c calls them later). */
 int memfs_read(fsp_request *req, void *node, void *file, void *buf,
                uint64_t offset, uint32_t length, uint32_t *bytes_read);
@@ -120,7 +149,7 @@ void node_fill(struct node *n, struct fsp_file_info *fi);
 void node_fill_locked(struct node *n, struct fsp_file_info *fi);
 void node_ref(struct node *n);
 void node_release(struct memfs *m, struct node *n);
-void node_link(struct node *n);
+void node_link(struct memfs *m, struct node *n);
 void node_unlink(struct memfs *m, struct node *n);
 void node_destroy_tree(struct node *n);
 

@@ -73,10 +73,12 @@ struct node *node_new(struct memfs *m, const struct fsp_create_params *cp)
         free(n);
         return NULL;
     }
+    if (index_alloc(m, n)) {
+        free(n->target);
+        free(n);
+        return NULL;
+    }
     pthread_mutex_init(&n->lock, NULL);
-    pthread_mutex_lock(&m->lock);
-    n->info.index = m->next_index++;  /* never reused: no stale handles */
-    pthread_mutex_unlock(&m->lock);
     n->type = cp->mode & S_IFMT;
     n->info.mode = cp->mode;
     n->info.attributes = cp->attributes;
@@ -129,7 +131,8 @@ void node_destroy_tree(struct node *n)
     dir_free(n, drop_name);
     ea_free_all(n);
     data_free(n);
-    free(n->target);
+    if (S_ISLNK(n->type))
+        free(n->target);
     pthread_mutex_destroy(&n->lock);
     free(n);
 }
@@ -138,6 +141,7 @@ void node_destroy_tree(struct node *n)
 static void node_free(struct memfs *m, struct node *n)
 {
     uint64_t bytes = data_allocated(n);
+    index_free(m, n);
     node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
     memfs_release(m, 1, bytes);
     memfs_pages_freed(m, bytes);
@@ -153,10 +157,11 @@ void node_release(struct memfs *m, struct node *n)
 }
 
 /* One more name for n: its link count and ctime change. */
-void node_link(struct node *n)
+void node_link(struct memfs *m, struct node *n)
 {
     pthread_mutex_lock(&n->lock);
-    n->names++;
+    if (n->names++ == 0)
+        index_publish(m, n);  /* an unnamed file got a name */
     n->info.change_time = memfs_now();
     pthread_mutex_unlock(&n->lock);
 }
@@ -165,7 +170,8 @@ void node_link(struct node *n)
 void node_unlink(struct memfs *m, struct node *n)
 {
     pthread_mutex_lock(&n->lock);
-    n->names--;
+    if (--n->names == 0)
+        index_hide(m, n);
     n->info.change_time = memfs_now();
     int dead = n->refs == 0 && n->names == 0;
     pthread_mutex_unlock(&n->lock);

@@ -44,7 +44,7 @@ static int name_ok(const char *name)
  * it is a symlink.  openat2 refuses anything that would resolve outside
  * dirfd or through any link; plain openat with O_NOFOLLOW is the same
  * for a single checked name, and covers kernels before 5.6. */
-static int open_entry(int dirfd, const char *name)
+int pt_open_entry(int dirfd, const char *name)
 {
     if (!name_ok(name)) {
         errno = EINVAL;
@@ -96,6 +96,21 @@ static int info_of(struct pt_fs *pt, int fd, struct fsp_file_info *fi)
     return 0;
 }
 
+/* info_of plus the generation, for replies that name a node (lookup,
+ * create, link): a file handle carries it (export.c). */
+static int entry_info_of(struct pt_fs *pt, int fd, struct fsp_file_info *fi)
+{
+    int r = info_of(pt, fd, fi);
+    if (!r) {
+        struct statx_timestamp bt = {
+            .tv_sec = fi->creation_time.tv_sec,
+            .tv_nsec = (uint32_t)fi->creation_time.tv_nsec,
+        };
+        fi->generation = pt_generation(fd, &bt);
+    }
+    return r;
+}
+
 static struct pt_node *node_new(int fd, uint32_t mode)
 {
     struct pt_node *n = malloc(sizeof *n);
@@ -121,11 +136,19 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
                      void **node, struct fsp_file_info *fi)
 {
     struct pt_fs *pt = pt_of(req);
-    int fd = parent ? open_entry(((struct pt_node *)parent)->fd, name)
+    int fd;
+    if (parent && strcmp(name, "..") == 0) {
+        /* export: a directory's parent (fsp never asks the root's) */
+        fd = pt_parent_fd(pt, ((struct pt_node *)parent)->fd);
+        if (fd < 0)
+            return fd;
+    } else {
+        fd = parent ? pt_open_entry(((struct pt_node *)parent)->fd, name)
                     : fcntl(pt->root_fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    int r = info_of(pt, fd, fi);
+        if (fd < 0)
+            return -errno;
+    }
+    int r = entry_info_of(pt, fd, fi);
     struct pt_node *n = r ? NULL : node_new(fd, fi->mode);
     if (r) {
         close(fd);
@@ -135,6 +158,26 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
         return -ENOMEM;
     if (S_ISDIR(fi->mode))
         pt_watch_dir(pt->watch, n->fd, fi->index);
+    *node = n;
+    return 0;
+}
+
+/* export: the object with this index, found in the tree (export.c). */
+static int pt_lookup_index(fsp_request *req, uint64_t index, void **node,
+                           struct fsp_file_info *fi)
+{
+    struct pt_fs *pt = pt_of(req);
+    int fd = pt_find_index(pt, index);
+    if (fd < 0)
+        return fd;
+    int r = entry_info_of(pt, fd, fi);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    struct pt_node *n = node_new(fd, fi->mode);
+    if (!n)
+        return -ENOMEM;
     *node = n;
     return 0;
 }
@@ -164,7 +207,16 @@ static int give_to_caller(struct pt_fs *pt, int pathfd, int openfd,
     int r = openfd >= 0 ? fchown(openfd, cp->uid, cp->gid)
                         : fchownat(pathfd, "", cp->uid, cp->gid,
                                    AT_EMPTY_PATH);
-    return r < 0 ? -errno : 0;
+    if (r < 0)
+        return -errno;
+    /* The chown moved ctime past the birth's mtime and atime; a new file
+     * has all three equal, as on the source when a program makes it:
+     * one setattr of "now" sets them together again. */
+    const struct timespec now[2] = { { .tv_nsec = UTIME_NOW },
+                                     { .tv_nsec = UTIME_NOW } };
+    if (utimensat(pathfd, "", now, AT_EMPTY_PATH) < 0)
+        return -errno;
+    return 0;
 }
 
 static int make_object(int dirfd, const char *name,
@@ -220,7 +272,7 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
         pt_watch_expect_name(pt->watch, dirfd, name);
     int r = name_ok(name) ? make_object(dirfd, name, cp, &openfd) : -EINVAL;
     if (!r)
-        r = (pathfd = open_entry(dirfd, name)) < 0 ? -errno : 0;
+        r = (pathfd = pt_open_entry(dirfd, name)) < 0 ? -errno : 0;
     if (!r)
         r = is_new_object(pathfd, openfd, cp);
     if (!r && pt->as_root)
@@ -228,7 +280,7 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
     if (!r)
         r = give_to_caller(pt, pathfd, openfd, cp);
     if (!r)
-        r = info_of(pt, pathfd, fi);
+        r = entry_info_of(pt, pathfd, fi);
     if (!r && openfd >= 0)
         r = (f = malloc(sizeof *f)) ? 0 : -ENOMEM;
     if (!r) {
@@ -356,6 +408,36 @@ static int pt_flush(fsp_request *req, void *node, void *file, int datasync)
     return (datasync ? fdatasync(f->fd) : fsync(f->fd)) < 0 ? -errno : 0;
 }
 
+/* fallocate() and lseek(SEEK_DATA/SEEK_HOLE) on the open descriptor: fsp
+ * passes only the modes tmpfs and ext4 share, and the source answers
+ * them as it would locally (EOPNOTSUPP where it has no such thing). */
+static int pt_allocate(fsp_request *req, void *node, void *file,
+                       uint64_t offset, uint64_t length, uint32_t mode,
+                       struct fsp_file_info *fi)
+{
+    (void)node;
+    struct pt_file *f = file;
+    if (!f)
+        return -EBADF;
+    if (fallocate(f->fd, (int)mode, (off_t)offset, (off_t)length) < 0)
+        return -errno;
+    return info_of(pt_of(req), f->fd, fi);
+}
+
+static int pt_seek(fsp_request *req, void *node, void *file, uint64_t offset,
+                   int whence, uint64_t *result)
+{
+    (void)req; (void)node;
+    struct pt_file *f = file;
+    if (!f)
+        return -EBADF;
+    off_t r = lseek(f->fd, (off_t)offset, whence);
+    if (r < 0)
+        return -errno;
+    *result = (uint64_t)r;
+    return 0;
+}
+
 static int pt_set_basic_info(fsp_request *req, void *node, void *file,
                              const struct fsp_basic_info *bi,
                              struct fsp_file_info *fi)
@@ -451,7 +533,7 @@ static int pt_link(fsp_request *req, void *node, void *new_parent,
     if (linkat(AT_FDCWD, path, ((struct pt_node *)new_parent)->fd, new_name,
                AT_SYMLINK_FOLLOW) < 0)
         return -errno;
-    return info_of(pt_of(req), n->fd, fi);
+    return entry_info_of(pt_of(req), n->fd, fi);
 }
 
 static int pt_read_directory(fsp_request *req, void *node, void *file,
@@ -605,5 +687,8 @@ void pt_interface(struct fsp_fs_interface *iface)
         .list_ea = pt_list_ea,
         .remove_ea = pt_remove_ea,
         .link = pt_link,
+        .lookup_index = pt_lookup_index,
+        .allocate = pt_allocate,
+        .seek = pt_seek,
     };
 }

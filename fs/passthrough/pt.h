@@ -60,6 +60,21 @@ void pt_watch_stop(struct pt_watch *pw);
  * watcher skips the one event that causes.  pw may be NULL. */
 void pt_watch_expect_name(struct pt_watch *pw, int dirfd, const char *name);
 void pt_watch_expect_inode(struct pt_watch *pw, int fd);
+/* pt.c: an O_PATH descriptor of dirfd's entry `name` (one checked name,
+ * beneath dirfd, no symlink followed), or -1 with errno. */
+int pt_open_entry(int dirfd, const char *name);
+
+/* export.c: export support (see there). */
+struct statx_timestamp;
+/* The generation of the object fd: a hash of its source file handle (of
+ * btime where the source has no handles). */
+uint64_t pt_generation(int fd, const struct statx_timestamp *btime);
+/* An O_PATH descriptor of directory dirfd's parent inside the tree, or
+ * -ESTALE (the root, or moved out of the tree) or another -errno. */
+int pt_parent_fd(struct pt_fs *pt, int dirfd);
+/* An O_PATH descriptor of the object with this index inside the tree,
+ * or -ESTALE. */
+int pt_find_index(struct pt_fs *pt, uint64_t index);
 
 /* The interface passthrough fills (pt.c). */
 void pt_interface(struct fsp_fs_interface *iface);

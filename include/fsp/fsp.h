@@ -150,7 +150,14 @@ struct fsp_file_info {
     uint64_t size;           /* bytes (symlink: target length) */
     uint64_t alloc_size;     /* bytes allocated; st_blocks = alloc_size/512 */
     struct timespec creation_time, access_time, write_time, change_time;
-    uint64_t reserved[4];
+    uint64_t generation;     /* export volumes (lookup_index): tells this
+                                file from every earlier file with the
+                                same index; constant while the file
+                                lives, and different after the index is
+                                reused or the volume restarted without
+                                its files.  The kernel keeps the low 32
+                                bits.  Ignored elsewhere. */
+    uint64_t reserved[3];
 };
 
 /* Volume-wide numbers, reported through statfs(). */
@@ -314,13 +321,14 @@ struct fsp_fs_interface {
                             struct fsp_volume_info *vi);
 
     /* Required.  Find `name` in directory `parent`.  fsp guarantees: the
-     * name length is checked, the name is not "." or "..", and the call
-     * runs under the shared guard.  `parent` NULL and name "/" asks for
+     * name length is checked, the name is not "." or ".." (but see the
+     * end), and the call runs under the shared guard.  `parent` NULL and name "/" asks for
      * the root directory (once, at mount).  The file system returns a
      * node reference in *node and the file info, or -ENOENT.  Each
      * successful lookup hands fsp one reference that it gives back with
      * exactly one forget.  On a case-insensitive volume, match ignoring
-     * case. */
+     * case.  On an export volume (lookup_index set) the name may also be
+     * "..": see lookup_index. */
     int (*lookup)(fsp_request *req, void *parent, const char *name,
                   void **node, struct fsp_file_info *fi);
 
@@ -542,8 +550,39 @@ struct fsp_fs_interface {
     int (*seek)(fsp_request *req, void *node, void *file, uint64_t offset,
                 int whence, uint64_t *result);
 
+    /* Export support (NFS through a user-space server such as
+     * NFS-Ganesha, name_to_handle_at/open_by_handle_at): find the file
+     * whose index is `index`, with no name to go by.  A file handle is
+     * the file's node id and generation; when the kernel has forgotten
+     * the node it asks fsp for it by node id alone, and fsp asks this.
+     * fsp guarantees: index is not 0 and not the root's, and the call
+     * runs under the shared guard.  The file system returns a node
+     * reference in *node and the file info (as lookup does: one forget
+     * per success), including fi->generation, or -ESTALE (-ENOENT is
+     * taken as -ESTALE) when no file has that index now; a file without
+     * names that is still open or referenced may be returned.  The
+     * kernel compares the generation with the handle's, so a reused
+     * index never opens the new file through an old handle: the file
+     * system must report the same generation for a file in every call,
+     * and a new one for each new file that gets an old index (also
+     * after a restart, if the indexes restart).  Handles then stay
+     * valid while the file exists, across the kernel's evictions, and
+     * across restarts of the file system wherever its indexes and
+     * generations persist.
+     *
+     * With this callback set, fsp offers export support to the kernel,
+     * node ids are the file indexes (the root's swapped with 1, the
+     * root's node id by protocol), and lookup is also called with the
+     * name ".." for a directory (never the root: fsp answers that
+     * itself): the file system returns the directory's parent, as a
+     * lookup of a name would.  NULL: no export support; handles work
+     * only while the kernel keeps the node (ESTALE afterwards).
+     * docs/export.md has the whole design. */
+    int (*lookup_index)(fsp_request *req, uint64_t index, void **node,
+                        struct fsp_file_info *fi);
+
     /* Room to grow without changing the struct's size. */
-    void (*reserved[37])(void);
+    void (*reserved[36])(void);
 };
 
 /*
@@ -758,8 +797,8 @@ FSP_ABI_ASSERT(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
-/* size and flags, 27 callbacks, 37 reserved slots */
-FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 27 * 8 + 37 * 8,
+/* size and flags, 28 callbacks, 36 reserved slots */
+FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 28 * 8 + 36 * 8,
                "fsp_fs_interface ABI");
 #undef FSP_ABI_ASSERT
 #endif

@@ -39,8 +39,10 @@ void fsp_fill_entry(const struct fsp_fs *fs, const struct fsp_node *node,
                     const struct fsp_file_info *fi, struct fsp_entry_out *e)
 {
     e->nodeid = node->nodeid;
-    /* Node ids are never reused, so one generation serves them all. */
-    e->generation = 1;
+    /* Counted node ids are never reused, so one generation serves them
+     * all; on an export volume the id is the file index, which the file
+     * system may reuse, and its generation tells the files apart. */
+    e->generation = fs->nodes.ids_are_indexes ? fi->generation : 1;
     fsp_split_timeout(fs->entry_timeout_ns, &e->entry_valid,
                       &e->entry_valid_nsec);
     fsp_split_timeout(fs->attr_timeout_ns, &e->attr_valid,

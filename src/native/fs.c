@@ -52,6 +52,7 @@ int fsp_fs_new(const struct fsp_volume_params *vp,
         free(fs);
         return r;
     }
+    fs->nodes.ids_are_indexes = fs->fi.lookup_index != NULL;
     *out = fs;
     return 0;
 }

@@ -18,6 +18,12 @@
  * counter and are never reused while the mount lives, so a stale id can
  * never reach the wrong file.  The file index (inode number) is the file
  * system's; several lookups of one index share one node.
+ *
+ * On an export volume (the file system has lookup_index) the node id is
+ * the file index instead (the root's swapped with FSP_ROOT_ID), because
+ * a file handle holds only the node id and generation and the kernel
+ * must get the same node id back for it after forgetting the node; the
+ * generation the file system reports tells a reused index apart.
  */
 struct fsp_node {
     uint64_t nodeid;
@@ -30,6 +36,13 @@ struct fsp_node {
     char *name;
     struct fsp_node *id_next, *index_next, *name_next;   /* hash chains */
     struct fsp_dir_snap *snaps;   /* listings without OPENDIR (ops_dir.c) */
+    /* FUSE passthrough: the kernel takes one backing file per inode
+     * (an open naming another fails with EIO), so the opens of a node
+     * share the first one registered (ops_common.c); the kernel opens
+     * the backing file anew for each open, with that open's flags and
+     * the credentials it was registered with.  Under the table lock. */
+    int backing_id;
+    unsigned backing_users;
 };
 
 struct fsp_node_table {
@@ -37,6 +50,9 @@ struct fsp_node_table {
     struct fsp_node **by_id, **by_index, **by_name;
     size_t nbuckets, count;
     uint64_t next_id;
+    int ids_are_indexes;      /* export volume: see struct fsp_node */
+    int have_root;            /* the first node made is the root */
+    uint64_t root_index;      /* the root's file index */
     uint32_t snap_gen;        /* the last listing snapshot's number */
 };
 
@@ -108,9 +124,15 @@ void fsp_dir_snaps_release(struct fsp_node *n);
 int fsp_nodes_init(struct fsp_node_table *t);
 void fsp_nodes_destroy(struct fsp_fs *fs);
 struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid);
+/* The node with that id with one more kernel reference counted (under
+ * the table lock, so it cannot go meanwhile), or NULL. */
+struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid);
 /* The node id the kernel knows file index `index` by, or 0 if none.  An
  * id, not the node: the node may go as soon as the table lock does. */
 uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index);
+/* Export volume: the file index node id `nodeid` stands for (the swap of
+ * the root's index with FSP_ROOT_ID undone); 0 before the root is known. */
+uint64_t fsp_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid);
 /* Account one kernel lookup of (ctx, fi) named `name` in `parent`;
  * gives a duplicate ctx straight back to the file system.  NULL: ENOMEM. */
 struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
@@ -124,6 +146,13 @@ void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *node,
 void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *node, uint64_t n);
 void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *node);
 void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *node);
+/* An open of node registered backing file `id`: the id it is to use (the
+ * node's shared one, or id itself, now the node's).  The caller closes
+ * id if the result differs from it. */
+int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *node, int id);
+/* One open of node stopped using its backing: the id to close (the last
+ * user left), or 0. */
+int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *node);
 /* Path bookkeeping after namespace changes. */
 void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
                      const char *name);
@@ -182,6 +211,9 @@ void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops);
 typedef void (*nat_handler)(struct fsp_request *req);
 
 void fsp_op_lookup(struct fsp_request *req);
+/* LOOKUP of "." or ".." by node id, for exported file handles (export.c). */
+void fsp_op_lookup_export(struct fsp_request *req, struct fsp_node *parent,
+                          const char *name);
 void fsp_op_forget(struct fsp_request *req);
 void fsp_op_batch_forget(struct fsp_request *req);
 void fsp_op_getattr(struct fsp_request *req);

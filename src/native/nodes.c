@@ -110,6 +110,26 @@ static void unlink_node(struct fsp_node_table *t, struct fsp_node *n)
     t->count--;
 }
 
+/* Export volume: the root's index and FSP_ROOT_ID trade places, so the
+ * map is its own inverse and no two files share a node id. */
+static uint64_t id_of_index(const struct fsp_node_table *t, uint64_t index)
+{
+    if (index == t->root_index)
+        return FSP_ROOT_ID;
+    if (index == FSP_ROOT_ID)
+        return t->root_index;
+    return index;
+}
+
+uint64_t fsp_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    uint64_t index = fs->nodes.have_root ? id_of_index(&fs->nodes, nodeid)
+                                         : 0;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return index;
+}
+
 static struct fsp_node *find_index(struct fsp_node_table *t, uint64_t index)
 {
     struct fsp_node *n = t->by_index[hash64(index, t->nbuckets)];
@@ -125,6 +145,19 @@ struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid)
     struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
     while (n && n->nodeid != nodeid)
         n = n->id_next;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid)
+{
+    struct fsp_node_table *t = &fs->nodes;
+    pthread_mutex_lock(&t->lock);
+    struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
+    while (n && n->nodeid != nodeid)
+        n = n->id_next;
+    if (n)
+        n->nlookup++;
     pthread_mutex_unlock(&t->lock);
     return n;
 }
@@ -215,7 +248,13 @@ struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
     } else {
         n = calloc(1, sizeof *n);
         if (n) {
-            n->nodeid = parent ? ++t->next_id : FSP_ROOT_ID;
+            n->nodeid = !t->have_root ? FSP_ROOT_ID
+                        : t->ids_are_indexes ? id_of_index(t, fi->index)
+                                             : ++t->next_id;
+            if (!t->have_root) {
+                t->root_index = fi->index; /* the first node is the root */
+                t->have_root = 1;
+            }
             n->index = fi->index;
             n->ctx = ctx;
             n->type = fi->mode & S_IFMT;
@@ -280,6 +319,28 @@ void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
     n->pins--;
     release_chain_locked(fs, n);
     pthread_mutex_unlock(&fs->nodes.lock);
+}
+
+int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *n, int id)
+{
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->backing_users++ == 0)
+        n->backing_id = id;
+    id = n->backing_id;
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return id;
+}
+
+int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *n)
+{
+    int id = 0;
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->backing_users && --n->backing_users == 0) {
+        id = n->backing_id;
+        n->backing_id = 0;
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    return id;
 }
 
 /* Table lock held: the child of parent currently named `name`. */

@@ -38,9 +38,10 @@ int fsp_check_result(struct fsp_fs *fs, const char *what, int r)
 static void ll_init(void *userdata, struct fsp_conn *conn)
 {
     struct fsp_fs *fs = userdata;
-    /* Export (NFS) needs finding a node by its index alone, which the
-     * native API v1 cannot do yet. */
-    conn->want_flags &= ~(uint64_t)FSP_EXPORT_SUPPORT;
+    /* Export (NFS) needs finding a node by its index alone: only file
+     * systems with lookup_index can (docs/export.md). */
+    if (!fs->fi.lookup_index)
+        conn->want_flags &= ~(uint64_t)FSP_EXPORT_SUPPORT;
     /* Without OPEN (stateless) nobody would truncate for open(O_TRUNC):
      * the kernel leaves it to OPEN under atomic_o_trunc.  Without the
      * flag it truncates through SETATTR itself. */

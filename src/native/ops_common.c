@@ -94,12 +94,15 @@ void take_backing(struct fsp_request *req, struct fsp_open *o,
 {
     if (req->backing_id <= 0)
         return;
-    o->backing_id = req->backing_id;
+    int id = fsp_node_backing_take(req_fs(req), o->node, req->backing_id);
+    if (id != req->backing_id)
+        fsp_session_backing_close(req->s->se, req->backing_id);
     req->backing_id = 0;
+    o->backing_id = id;
     /* The kernel serves this open from the backing file: no page cache
      * of ours to keep or bypass. */
     out->open_flags = FSP_FOPEN_PASSTHROUGH;
-    out->backing_id = o->backing_id;
+    out->backing_id = id;
 }
 
 uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags)

@@ -15,6 +15,11 @@ void fsp_op_lookup(struct fsp_request *req)
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *parent = req_node(req);
     const char *name = fsp_req_name(req->s, 0);
+    if (name && fs->fi.lookup_index &&
+        (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)) {
+        fsp_op_lookup_export(req, parent, name);
+        return;
+    }
     int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
     if (r) {
         fsp_reply_err(req->s, r);

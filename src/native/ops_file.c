@@ -45,8 +45,11 @@ void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close)
         fs->fi.close(fs, o->node->ctx, o->file);
     if (o->dir)
         fsp_dir_buffer_free(o->dir);
-    if (o->backing_id && fs->se)
-        fsp_session_backing_close(fs->se, o->backing_id);
+    if (o->backing_id) {
+        int id = fsp_node_backing_drop(fs, o->node);
+        if (id && fs->se)
+            fsp_session_backing_close(fs->se, id);
+    }
     fsp_node_unpin(fs, o->node);
     free(o);
 }

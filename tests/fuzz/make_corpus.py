@@ -184,6 +184,17 @@ SEEDS = {
         frame("TMPFILE", 0, struct.pack("<IIII", 0o2, 0o100600, 0, 0)
               + name("")),
     ],
+    "export": [
+        # file handles: "." and ".." by node id once the kernel forgot
+        # the nodes (memfs has lookup_index), and ids nobody handed out
+        mkdir(0, "d"), create(1, "f"), frame("LOOKUP", 1, name("..")),
+        frame("FORGET", 2, struct.pack("<Q", 1)),
+        frame("FORGET", 1, struct.pack("<Q", 1)),
+        frame("LOOKUP", 2, name(".")), frame("LOOKUP", 1, name(".")),
+        frame("LOOKUP", 1, name("..")), frame("LOOKUP", 0, name("..")),
+        frame("LOOKUP", 0x3e, name(".")), frame("LOOKUP", 0x3f, name(".")),
+        frame("GETATTR", 2, b"\0" * 16),
+    ],
     "copy": [
         create(0, "src"), write(1, 0, b"0123456789" * 50), create(0, "dst"),
         frame("COPY_FILE_RANGE", 1, struct.pack("<QQQQQQQ", 0, 10, 0, 1, 0,
