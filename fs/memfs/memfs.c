@@ -231,6 +231,9 @@ static void touch_access(struct node *n)
 static void touch_data(struct node *n)
 {
     n->info.write_time = n->info.change_time = memfs_now();
+    /* NTFS marks a file for backup whenever its data changes. */
+    if (S_ISREG(n->type))
+        n->info.attributes |= FSP_ATTR_ARCHIVE;
 }
 
 /* Renames change ctime, as on local Linux file systems. */

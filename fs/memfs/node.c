@@ -127,6 +127,7 @@ static void drop_name(struct node *child)
 void node_destroy_tree(struct node *n)
 {
     dir_free(n, drop_name);
+    streams_destroy(n);
     ea_free_all(n);
     data_free(n);
     free(n->target);
@@ -138,6 +139,7 @@ void node_destroy_tree(struct node *n)
 static void node_free(struct memfs *m, struct node *n)
 {
     uint64_t bytes = data_allocated(n);
+    streams_release(m, n);
     node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
     memfs_release(m, 1, bytes);
     memfs_pages_freed(m, bytes);
