@@ -106,6 +106,7 @@ for build in "$@"; do
         run "tests/passthrough.sh $build" 600 tests/passthrough.sh "$build"
         run "tests/passthrough_escape.sh $build" 120 tests/passthrough_escape.sh "$build"
         run "tests/readonly_native.sh $build" 60 tests/readonly_native.sh "$build"
+        run "tests/windows_meta.sh $build" 120 tests/windows_meta.sh "$build"
         run "tests/compat/run.sh $build" 600 tests/compat/run.sh "$build"
         run "tests/compat/readonly.sh $build" 180 tests/compat/readonly.sh "$build"
         run "tests/compat/squashfuse_hl.sh $build" 300 tests/compat/squashfuse_hl.sh "$build"

@@ -44,6 +44,9 @@
                   FSP_ATTR_ARCHIVE | FSP_ATTR_NORMAL | FSP_ATTR_TEMPORARY | \
                   0x1000u /* offline */ | 0x2000u /* not content indexed */)
 
+static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
+                                 const char *sname, uint64_t stream_index);
+
 enum kind { K_NONE, K_ATTRIB, K_CRTIME, K_REPARSE, K_DOSATTRIB, K_STREAM,
             K_STREAMS, K_SERIAL, K_VCRTIME };
 
@@ -305,7 +308,9 @@ static int set_stream(struct fsp_request *req, struct fsp_node *n,
     if (r)
         return r == -ENOENT ? -ENODATA : r;
     r = win_stream_write_all(req, &so, value, size);
+    uint64_t index = so.fi.index;
     win_stream_close(req_fs(req), &so);
+    forget_stream_caches(req, n, sname, index);
     return r;
 }
 
@@ -364,6 +369,30 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
     }
 }
 
+/* With FILE:STREAM paths the kernel may hold the stream's entry and
+ * pages: after a change through the attribute view, tell it to drop
+ * them.  Neither is locked by this request (it holds the file's inode,
+ * not its directory's or the stream's). */
+static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
+                                 const char *sname, uint64_t stream_index)
+{
+    struct fsp_fs *fs = req_fs(req);
+    if (!fs->stream_paths)
+        return;
+    if (stream_index)
+        fsp_fs_notify_inode(fs, stream_index, 0, 0);
+    char path[520] = "";
+    uint64_t dir = 0;
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->parent && n->name) {
+        dir = n->parent->index;
+        snprintf(path, sizeof path, "%s:%s", n->name, sname);
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    if (dir && strlen(path) < sizeof path - 1)
+        fsp_fs_notify_entry(fs, dir, path);
+}
+
 int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
                      const char *name)
 {
@@ -397,6 +426,8 @@ int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
         r = fsp_check_result(fs, "delete_stream",
                              fs->fi.delete_stream(req, n->ctx, sname));
         fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+        if (!r)
+            forget_stream_caches(req, n, sname, 0);
         return r == -ENOENT ? -ENODATA : r;
     }
     /* Attributes and times always exist: there is nothing to remove. */
