@@ -11,6 +11,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
 memfs=$(realpath "$build/memfs")
+T=$(realpath "$build/fsptool")
 . tests/lib/samba.sh
 
 pass() { echo "PASS: $1"; }
@@ -186,6 +187,27 @@ check volume_serial "the root should show user.fsp.volume_serial (16 hex digits)
     grep -qE '^[0-9a-f]{16}$' <<<"$(getfattr --only-values -n user.fsp.volume_serial .)"
 check volume_crtime "the root should show an 8-byte user.fsp.volume_crtime" \
     test "$(xhex user.fsp.volume_crtime . | wc -c)" = 16
+# ---- fsptool ----
+echo t >t
+echo hi | "$T" streams write t s1
+head -c 100000 /dev/zero | "$T" streams write t big
+check fsptool_streams_list "fsptool streams list should show both with sizes" \
+    test "$("$T" streams list t | sort | tr '\n' ' ')" = "100000 big 3 s1 "
+check fsptool_streams_cat "fsptool streams cat should give the bytes back" \
+    test "$("$T" streams cat t s1)" = hi
+"$T" streams delete t s1
+check fsptool_streams_delete "fsptool streams delete should remove it" test ! -e t:s1
+"$T" attrib t +h +r -a
+check fsptool_attrib "fsptool attrib +h +r -a should give RH" \
+    test "$("$T" attrib t)" = "0x00000003 RH"
+"$T" crtime t 981173106
+check fsptool_crtime "fsptool crtime should set and show the creation time" \
+    grep -q '^2001-02-03 04:05:06' <<<"$("$T" crtime t)"
+"$T" reparse d set 0x80000017 0102
+check fsptool_reparse "fsptool reparse should set and show tag and data" \
+    test "$("$T" reparse d | tr '\n' ' ')" = "tag 0x80000017 data 0102 "
+check fsptool_volume "fsptool volume should show label, serial and creation time" \
+    grep -q '^serial  [0-9a-f]\{16\}$' <<<"$("$T" volume .)"
 cd / || exit 1
 
 # ---- a volume without the Windows set ----
