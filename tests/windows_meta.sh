@@ -232,6 +232,14 @@ if ! command -v smbd >/dev/null || ! command -v smbclient >/dev/null; then
 fi
 S=$work/s
 mount_memfs "$S" -W -i -o streams_interface=windows,allow_other
+# A case-only rename: rename(2) cannot (docs/windows.md), user.fsp.case_name can.
+touch "$S/Foo"
+setfattr -n user.fsp.case_name -v FOO "$S/foo"
+check case_name_rename "user.fsp.case_name should change only the case" \
+    test "$(ls "$S")" = FOO
+check case_name_other_name "user.fsp.case_name with another name should be EINVAL" \
+    grep -q 'Invalid argument' <<<"$(err_of setfattr -n user.fsp.case_name -v bar "$S/FOO")"
+rm "$S/FOO"
 # Not in $(...): samba_start exports what samba_client and samba_stop use.
 if ! samba_start wm "$S" "vfs objects = streams_xattr" \
         "ea support = yes" "store dos attributes = yes" \

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fsp/names.h"
 #include "native/ops_common.h"
 #include "native/wincodec.h"
 #include "native/winmeta.h"
@@ -35,6 +36,7 @@
 #define STREAMS_EA   "user.fsp.streams"
 #define SERIAL_EA    "user.fsp.volume_serial"
 #define VCRTIME_EA   "user.fsp.volume_crtime"
+#define CASENAME_EA  "user.fsp.case_name"
 /* The kernel's limit on one attribute value (XATTR_SIZE_MAX). */
 #define XATTR_MAX    65536u
 
@@ -48,7 +50,7 @@ static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
                                  const char *sname, uint64_t stream_index);
 
 enum kind { K_NONE, K_ATTRIB, K_CRTIME, K_REPARSE, K_DOSATTRIB, K_STREAM,
-            K_STREAMS, K_SERIAL, K_VCRTIME };
+            K_STREAMS, K_SERIAL, K_VCRTIME, K_CASENAME };
 
 /* Which of ours `name` is; a stream name goes to sname. */
 static enum kind kind_of(struct fsp_request *req, struct fsp_node *n,
@@ -66,6 +68,9 @@ static enum kind kind_of(struct fsp_request *req, struct fsp_node *n,
         return K_DOSATTRIB;
     if (strcmp(name, STREAMS_EA) == 0)
         return K_STREAMS;
+    if ((fs->vp.flags & FSP_VOL_CASE_INSENSITIVE) &&
+        strcmp(name, CASENAME_EA) == 0)
+        return K_CASENAME;
     if (n == fs->root && strcmp(name, SERIAL_EA) == 0)
         return K_SERIAL;
     if (n == fs->root && strcmp(name, VCRTIME_EA) == 0)
@@ -210,6 +215,58 @@ static int get_streams_text(struct fsp_request *req, struct fsp_node *n,
     return 0;
 }
 
+/*
+ * user.fsp.case_name on a case-insensitive volume: the name the file was
+ * last seen by, and the way to change only its case.  rename(2) cannot:
+ * the kernel finds both spellings to be one inode and returns success
+ * without asking (docs/windows.md).  Here fsp renames the entry itself
+ * through the file system's rename and then drops the kernel's entries
+ * for both spellings; the request holds the file's inode lock, not its
+ * directory's, which the invalidation takes.
+ */
+static int set_case_name(struct fsp_request *req, struct fsp_node *n,
+                         const char *value, size_t size)
+{
+    struct fsp_fs *fs = req_fs(req);
+    char newname[256], oldname[256] = "";
+    struct fsp_node *parent = NULL;
+    if (size == 0 || size >= sizeof newname || memchr(value, '/', size) ||
+        memchr(value, 0, size))
+        return -EINVAL;
+    memcpy(newname, value, size);
+    newname[size] = 0;
+    int r = check_name(fs, newname);
+    if (r)
+        return r;
+    if (!fs->fi.rename)
+        return -ENOSYS;
+    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    pthread_mutex_lock(&fs->nodes.lock);
+    if (n->parent && n->name && strlen(n->name) < sizeof oldname) {
+        parent = n->parent;   /* pinned while n has this name */
+        strcpy(oldname, n->name);
+    }
+    pthread_mutex_unlock(&fs->nodes.lock);
+    if (!parent)
+        r = -ENOENT;
+    else if (fsp_name_compare_nocase(oldname, newname) != 0)
+        r = -EINVAL;   /* only the case may change */
+    else if (strcmp(oldname, newname) != 0) {
+        r = fsp_check_result(fs, "rename",
+                             fs->fi.rename(req, parent->ctx, oldname,
+                                           parent->ctx, newname, n->ctx, 0));
+        if (!r)
+            fsp_node_rename(fs, parent, oldname, parent, newname, 0);
+    }
+    uint64_t dir = parent ? parent->index : 0;
+    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    if (!r && dir && strcmp(oldname, newname) != 0) {
+        fsp_fs_notify_entry(fs, dir, oldname);
+        fsp_fs_notify_entry(fs, dir, newname);
+    }
+    return r;
+}
+
 int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
                   const char *name, char *buf, size_t room, size_t *needed)
 {
@@ -257,6 +314,10 @@ int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
     case K_VCRTIME:
         win_put64(v, win_nttime_from_timespec(fs->vp.volume_creation_time));
         return give(buf, room, v, 8, needed);
+    case K_CASENAME:
+        /* Write-only: fsp knows the spelling of the last lookup, not the
+         * one stored; a listing shows that. */
+        return -ENODATA;
     default:
         return WIN_PASS;
     }
@@ -329,7 +390,7 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
     struct fsp_basic_info bi = { 0 };
     if (flags & FSP_EA_CREATE) {
         /* These always exist, except reparse data and streams. */
-        if (k != K_REPARSE && k != K_STREAM)
+        if (k != K_REPARSE && k != K_STREAM && k != K_CASENAME)
             return -EEXIST;
     }
     switch (k) {
@@ -363,6 +424,8 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
         return set_reparse(req, n, value, size, flags);
     case K_STREAM:
         return set_stream(req, n, sname, value, size, flags);
+    case K_CASENAME:
+        return set_case_name(req, n, value, size);
     default:
         /* read-only names: the volume's and the listing */
         return -EPERM;
