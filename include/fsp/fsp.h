@@ -36,7 +36,11 @@
  *                telldir()/seekdir() cookies stable per open directory
  *   Reparse points
  *                symbolic links (the first kind): get_reparse_point reads
- *                the target
+ *                the target; any reparse data: get/set/delete_reparse_data
+ *   GetStreamInfo, named streams
+ *                get_stream_info, lookup_stream, create_stream,
+ *                delete_stream (FSP_VOL_NAMED_STREAMS); docs/windows.md
+ *                has how Linux programs and Samba see all of it
  *   EAs          extended attributes (user.*, trusted.*, security.*)
  *
  * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
