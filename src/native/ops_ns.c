@@ -285,6 +285,8 @@ void fsp_op_link(struct fsp_request *req)
         r = -EPERM;  /* POSIX: no hard links to directories */
     if (!r && !fs->fi.link)
         r = -EPERM;  /* what link(2) says on a file system without links */
+    if (!r && win_is_stream_path(fs, name))
+        r = -EINVAL; /* a FILE:STREAM name is no place for a file */
     if (r) {
         fsp_reply_err(req, r);
         return;
