@@ -436,7 +436,8 @@ struct fsp_fs_interface {
      * resolved (offset is the position the kernel chose), no guard is
      * held, and fsp clears set-user/group-ID afterwards when the kernel
      * asks.  The file system grows the file if needed, moves mtime and
-     * ctime to now, sets *bytes_written (short only when the volume is
+     * ctime to now (one that keeps DOS attributes sets FSP_ATTR_ARCHIVE
+     * too, as NTFS does), sets *bytes_written (short only when the volume is
      * full; -ENOSPC when nothing fits) and the new file info.  May return
      * FSP_PENDING. */
     int (*write)(fsp_request *req, void *node, void *file, const void *buf,
