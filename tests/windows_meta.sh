@@ -266,6 +266,9 @@ check smb_setmode_hidden "setmode +h should be FSP_ATTR_HIDDEN in system.ntfs_at
 setfattr -n system.ntfs_crtime -v "0x$le" "$S/a.txt"
 check smb_crtime "allinfo should show the native creation time (2001-02-03)" \
     grep -q 'create_time:.*Feb  3 04:05:06 2001' <<<"$(samba_client -c 'allinfo a.txt' 2>/dev/null)"
+samba_client -c "utimes a.txt 99:02:03-04:05:06 -1 -1 -1" >/dev/null 2>&1
+check smb_crtime_set "a creation time set over SMB should be the native one" \
+    grep -q '^1999-02-03 04:05:06' <<<"$("$T" crtime "$S/a.txt")"
 echo mixed >"$S/MixedCase.TXT"
 rm -f "$work/l3"
 samba_client -c "get mixedcase.txt $work/l3" >/dev/null 2>&1
