@@ -210,7 +210,7 @@ int win_take_mount_options(struct fsp_fs *fs, char *opts, char *err,
         p += len + (end ? 1 : 0);
     }
     *out = 0;
-    if (!r && fs->stream_paths && !(fs->vp.flags & FSP_VOL_NAMED_STREAMS)) {
+    if (!r && fs->stream_paths && !win_streams_on(fs)) {
         snprintf(err, errlen, "streams_interface=windows: this volume has "
                  "no named streams");
         r = -EOPNOTSUPP;
