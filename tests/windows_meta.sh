@@ -115,6 +115,13 @@ check readonly_truncate "truncating a read-only file should fail (EACCES)" \
     grep -q 'Permission denied' <<<"$(truncate -s 0 ro 2>&1)"
 check readonly_unlink "deleting a read-only file should fail (EPERM)" \
     grep -q 'not permitted' <<<"$(rm -f ro 2>&1)"
+setfattr -n system.ntfs_attrib -v 0x20000000 ro
+echo s >ro:s
+setfattr -n system.ntfs_attrib -v 0x01000000 ro
+check readonly_stream_write "a read-only file's stream should refuse writes (EACCES)" \
+    grep -q 'Permission denied' <<<"$( (echo y >>ro:s) 2>&1)"
+check readonly_stream_delete "a read-only file's stream should not be deleted (EPERM)" \
+    grep -q 'not permitted' <<<"$(err_of setfattr -x 'user.DosStream.s:$DATA' ro)"
 echo z >victim
 check readonly_rename_ok "renaming a read-only file should work" mv ro ro2
 check readonly_content "the read-only file should be unchanged" test "$(cat ro2)" = x

@@ -38,8 +38,12 @@ static void stream_sync(struct node *host, struct node *s,
                         struct fsp_file_info *fi)
 {
     uint32_t mode = host->info.mode & 07777, uid = host->info.uid,
-             gid = host->info.gid;
+             gid = host->info.gid,
+             ro = host->info.attributes & FSP_ATTR_READONLY;
     pthread_mutex_lock(&s->lock);
+    /* NTFS keeps attributes per file: a read-only file's streams are
+     * read-only too. */
+    s->info.attributes = (s->info.attributes & ~FSP_ATTR_READONLY) | ro;
     s->info.mode = S_IFREG | mode;
     s->info.uid = uid;
     s->info.gid = gid;

@@ -361,11 +361,14 @@ static int set_stream(struct fsp_request *req, struct fsp_node *n,
      * by hand) is taken whole. */
     if (size && value[size - 1] == 0)
         size--;
+    int r = win_readonly_node(req, n, -EACCES);
+    if (r)
+        return r;
     struct win_sopen so;
     enum win_sopen_how how = (flags & FSP_EA_CREATE) ? WIN_SOPEN_NEW
                        : (flags & FSP_EA_REPLACE) ? WIN_SOPEN_EXISTING
                        : WIN_SOPEN_ANY;
-    int r = win_stream_open(req, n, sname, how, &so);
+    r = win_stream_open(req, n, sname, how, &so);
     if (r)
         return r == -ENOENT ? -ENODATA : r;
     r = win_stream_write_all(req, &so, value, size);
@@ -485,6 +488,8 @@ int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
     if (k == K_STREAM) {
         if (!fs->fi.delete_stream)
             return -EOPNOTSUPP;
+        if ((r = win_readonly_node(req, n, -EPERM)))
+            return r;
         fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
         r = fsp_check_result(fs, "delete_stream",
                              fs->fi.delete_stream(req, n->ctx, sname));

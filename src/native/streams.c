@@ -316,7 +316,13 @@ void win_stream_path_unlink(struct fsp_request *req, struct fsp_node *parent,
     char stream[256];
     void *host = NULL;
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    struct fsp_file_info hfi = { 0 };
     int r = host_of(req, parent, name, &host, stream);
+    /* A read-only file's streams are not deleted (FSP_VOL_READONLY_ATTR). */
+    if (!r && fs->fi.get_file_info &&
+        !(r = fsp_check_result(fs, "get_file_info",
+                               fs->fi.get_file_info(req, host, NULL, &hfi))))
+        r = win_readonly_fi(fs, &hfi, -EPERM);
     if (!r)
         r = !fs->fi.delete_stream ? -EOPNOTSUPP
             : fsp_check_result(fs, "delete_stream",
