@@ -315,9 +315,11 @@ static int set_basic_info(fsp_request *req, void *node, void *file,
         in->uid = bi->uid;
     if (bi->valid & FSP_SET_GID)
         in->gid = bi->gid;
-    if (bi->valid & FSP_SET_ATTRIBUTES)  /* the type's bits are not data */
+    if (bi->valid & FSP_SET_ATTRIBUTES) { /* the type's bits are not data */
         in->attributes = (bi->attributes & ~type_attrs) |
                          (in->attributes & type_attrs);
+        streams_sync_readonly(n);
+    }
     if (bi->valid & FSP_SET_ATIME)
         in->access_time = bi->access_time;
     if (bi->valid & FSP_SET_MTIME)

@@ -195,6 +195,9 @@ void memfs_add_windows_calls(struct fsp_fs_interface *iface);
 /* The node's last name and reference are gone: its streams lose their
  * name (and go unless still referenced). */
 void streams_release(struct memfs *m, struct node *n);
+/* The file's read-only bit changed: its streams follow (file's lock
+ * held). */
+void streams_sync_readonly(struct node *n);
 /* Unmount: free the streams with the node. */
 void streams_destroy(struct node *n);
 

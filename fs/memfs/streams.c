@@ -140,6 +140,17 @@ static int get_stream_info(fsp_request *req, void *node,
     return err;
 }
 
+void streams_sync_readonly(struct node *n)
+{
+    uint32_t ro = n->info.attributes & FSP_ATTR_READONLY;
+    for (size_t i = 0; i < n->nstreams; i++) {
+        struct node *s = n->streams[i].node;
+        pthread_mutex_lock(&s->lock);
+        s->info.attributes = (s->info.attributes & ~FSP_ATTR_READONLY) | ro;
+        pthread_mutex_unlock(&s->lock);
+    }
+}
+
 void streams_release(struct memfs *m, struct node *n)
 {
     pthread_mutex_lock(&n->lock);
