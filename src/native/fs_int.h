@@ -199,7 +199,7 @@ void fsp_op_removexattr(struct fsp_request *req);
 /* The fs of a request. */
 static inline struct fsp_fs *req_fs(const struct fsp_request *req)
 {
-    return fsp_session_userdata(req->se);
+    return fsp_session_userdata(req->s->se);
 }
 
 #endif

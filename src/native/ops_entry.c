@@ -15,13 +15,13 @@ void fsp_op_lookup(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *parent = req_node(req);
-    const char *name = fsp_req_name(req, 0);
+    const char *name = fsp_req_name(req->s, 0);
     int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = name;
+    req->name = name;
     if (win_is_stream_path(fs, name)) {
         win_stream_path_lookup(req, parent, name);
         return;
@@ -37,11 +37,11 @@ void fsp_op_lookup(struct fsp_request *req)
         struct fsp_entry_out e = { 0 };
         fsp_split_timeout(fs->negative_timeout_ns, &e.entry_valid,
                           &e.entry_valid_nsec);
-        fsp_reply_entry(req, &e);
+        fsp_reply_entry(req->s, &e);
         return;
     }
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     reply_new_entry(req, parent, name, ctx, &fi);
@@ -50,18 +50,18 @@ void fsp_op_lookup(struct fsp_request *req)
 void fsp_op_forget(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_forget_in *in = fsp_req_arg(req, sizeof *in);
-    struct fsp_node *n = fsp_node_get(fs, req->nodeid);
+    const struct fsp_forget_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct fsp_node *n = fsp_node_get(fs, req->s->nodeid);
     if (in && n)
         fsp_node_forget(fs, n, in->nlookup);
-    fsp_reply_none(req);
+    fsp_reply_none(req->s);
 }
 
 void fsp_op_batch_forget(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_batch_forget_in *in = fsp_req_arg(req, sizeof *in);
-    if (in && req->arglen - sizeof *in >= (size_t)in->count *
+    const struct fsp_batch_forget_in *in = fsp_req_arg(req->s, sizeof *in);
+    if (in && req->s->arglen - sizeof *in >= (size_t)in->count *
                                           sizeof(struct fsp_forget_one)) {
         const struct fsp_forget_one *one = (const void *)(in + 1);
         for (uint32_t i = 0; i < in->count; i++) {
@@ -70,7 +70,7 @@ void fsp_op_batch_forget(struct fsp_request *req)
                 fsp_node_forget(fs, n, one[i].nlookup);
         }
     }
-    fsp_reply_none(req);
+    fsp_reply_none(req->s);
 }
 
 /* The open context the kernel named with fh, or NULL. */
@@ -87,15 +87,15 @@ static void reply_attr(struct fsp_request *req, const struct fsp_file_info *fi)
     fsp_split_timeout(fs->attr_timeout_ns, &out.attr_valid,
                       &out.attr_valid_nsec);
     fsp_fill_attr(fs, fi, &out.attr);
-    fsp_reply_attr(req, &out);
+    fsp_reply_attr(req->s, &out);
 }
 
 void fsp_op_getattr(struct fsp_request *req)
 {
     struct fsp_node *n = req_node(req);
-    const struct fsp_getattr_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_getattr_in *in = fsp_req_arg(req->s, sizeof *in);
     if (!n) {
-        fsp_reply_err(req, -ESTALE);
+        fsp_reply_err(req->s, -ESTALE);
         return;
     }
     void *file = in && (in->getattr_flags & FSP_GETATTR_FH) ? fh_file(in->fh)
@@ -103,7 +103,7 @@ void fsp_op_getattr(struct fsp_request *req)
     struct fsp_file_info fi = { 0 };
     int r = call_get_file_info(req, n, file, &fi);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_attr(req, &fi);
 }
@@ -119,14 +119,14 @@ void fsp_op_statx(struct fsp_request *req)
     struct fsp_file_info fi = { 0 };
     int r = call_get_file_info(req, n, file, &fi);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_statx_out out = { 0 };
     fsp_split_timeout(fs->attr_timeout_ns, &out.attr_valid,
                       &out.attr_valid_nsec);
     fsp_fill_statx(fs, &fi, &out.stat);
-    fsp_reply_statx(req, &out);
+    fsp_reply_statx(req->s, &out);
 }
 
 static struct timespec now(void)
@@ -186,12 +186,12 @@ void fsp_op_setattr(struct fsp_request *req)
     /* FSP_VOL_READONLY_ATTR: truncating a read-only file is writing it. */
     if ((in->valid & FSP_FATTR_SIZE) &&
         (r = win_readonly_node(req, n, -EACCES))) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     if ((in->valid & FSP_FATTR_SIZE) && fs->vp.max_file_size &&
         in->size > fs->vp.max_file_size) {
-        fsp_reply_err(req, -EFBIG);
+        fsp_reply_err(req->s, -EFBIG);
         return;
     }
     /* chmod on an ACL volume rewrites the access ACL's mask as well: one
@@ -221,7 +221,7 @@ void fsp_op_setattr(struct fsp_request *req)
     if (!r)
         r = call_get_file_info(req, n, file, &fi);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_attr(req, &fi);
 }
@@ -238,7 +238,7 @@ void fsp_op_statfs(struct fsp_request *req)
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
     }
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     uint32_t bs = fs->vp.sector_size;
@@ -252,5 +252,5 @@ void fsp_op_statfs(struct fsp_request *req)
         .frsize = bs,
         .namelen = fs->vp.max_name_length,
     };
-    fsp_reply_statfs(req, &st);
+    fsp_reply_statfs(req->s, &st);
 }

@@ -125,20 +125,20 @@ void fsp_op_open(struct fsp_request *req)
      * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
      * O_TRUNC through SETATTR instead. */
     if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     struct fsp_open *o;
     int err = open_node(req, n, in->flags, 0,
                         in->open_flags & FSP_OPEN_KILL_SUIDGID, &o);
     if (err) {
-        fsp_reply_err(req, err);
+        fsp_reply_err(req->s, err);
         return;
     }
     struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
                                 .open_flags = open_reply_flags(fs, in->flags) };
     take_backing(req, o, &out);
-    if (fsp_reply_open(req, &out))
+    if (fsp_reply_open(req->s, &out))
         fsp_open_free(fs, o, 1);
 }
 
@@ -157,7 +157,7 @@ static void create_params(struct fsp_request *req, struct fsp_node *parent,
         .attributes = attributes,
         .flags = in->flags,
     };
-    req->umask = in->umask;
+    req->s->umask = in->umask;
     new_owner(req, parent, cp);
 }
 
@@ -178,12 +178,12 @@ static void create_open_existing(struct fsp_request *req,
     }
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, &fi);
     if (!n) {
-        fsp_reply_err(req, -ENOMEM);
+        fsp_reply_err(req->s, -ENOMEM);
         return;
     }
     struct fsp_open *o;
@@ -194,7 +194,7 @@ static void create_open_existing(struct fsp_request *req,
         if (o)
             fsp_open_free(fs, o, 1);
         fsp_node_forget(fs, n, 1);
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_entry_out e = { 0 };
@@ -203,7 +203,7 @@ static void create_open_existing(struct fsp_request *req,
     if (o)
         take_backing(req, o, &oo);
     fsp_fill_entry(fs, n, &fi, &e);
-    if (fsp_reply_create(req, &e, &oo)) {
+    if (fsp_reply_create(req->s, &e, &oo)) {
         if (o)
             fsp_open_free(fs, o, 1);
         fsp_node_forget(fs, n, 1);
@@ -217,22 +217,22 @@ void fsp_op_create(struct fsp_request *req)
      * without asking (FMODE_CREATED kept), so a new file costs LOOKUP +
      * MKNOD and its close no RELEASE.  The kernel remembers. */
     if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     struct fsp_node *parent = req_node(req);
-    const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
-    const char *name = fsp_req_name(req, sizeof *in);
+    const struct fsp_create_in *in = fsp_req_arg(req->s, sizeof *in);
+    const char *name = fsp_req_name(req->s, sizeof *in);
     int r = !parent ? -ESTALE : (!in || !name) ? -EINVAL : check_name(fs, name);
     if (!r && !fs->fi.create)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = name;
+    req->name = name;
     if (win_is_stream_path(fs, name)) {
-        req->umask = in->umask;
+        req->s->umask = in->umask;
         win_stream_path_create(req, parent, name, S_IFREG, in->flags, 1);
         return;
     }
@@ -248,7 +248,7 @@ void fsp_op_create(struct fsp_request *req)
     }
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_new_create(req, parent, name, ctx, file, &fi);
 }
@@ -259,7 +259,7 @@ void fsp_op_tmpfile(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *parent = req_node(req);
-    const struct fsp_create_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_create_in *in = fsp_req_arg(req->s, sizeof *in);
     int r = !parent ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && !S_ISREG(in->mode))
         r = -EINVAL;
@@ -267,7 +267,7 @@ void fsp_op_tmpfile(struct fsp_request *req)
     if (!r && (!fs->fi.create || !(fs->fi.flags & FSP_IFACE_UNNAMED_FILES)))
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     struct fsp_create_params cp;
@@ -278,7 +278,7 @@ void fsp_op_tmpfile(struct fsp_request *req)
     r = create_locked(req, parent, NULL, &cp, &ctx, &file, &fi);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_new_create(req, parent, NULL, ctx, file, &fi);
 }
@@ -291,17 +291,17 @@ void fsp_op_read(struct fsp_request *req)
     if (!in)
         return;
     if (!fs->fi.read) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     /* Read into the receive buffer behind the request: no allocation,
      * and big enough for max_read by construction. */
-    size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) &
                   ~(size_t)63;
     uint32_t size = in->size;
-    if (size > req->bufsize - used)
-        size = (uint32_t)(req->bufsize - used);
-    char *data = (char *)req->buf + used;
+    if (size > req->s->bufsize - used)
+        size = (uint32_t)(req->s->bufsize - used);
+    char *data = (char *)req->s->buf + used;
     uint32_t got = 0;
     struct fsp_open *o = open_of(in->fh);
     fsp_guard_enter(fs, FSP_GUARD_NONE);
@@ -309,29 +309,29 @@ void fsp_op_read(struct fsp_request *req)
                              fs->fi.read(req, n->ctx, o ? o->file : NULL,
                                          data, in->offset, size, &got));
     fsp_guard_leave(fs, FSP_GUARD_NONE);
-    if (r == FSP_PENDING && req->detached)
+    if (r == FSP_PENDING && req->s->detached)
         return; /* fsp_request_complete answers */
-    if (req->replied)
+    if (req->s->replied)
         return; /* fsp_request_read_fd sent the data */
     if (r == FSP_PENDING)
         r = -EIO; /* pending without fsp_request_pend: a bug, said once */
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
-        fsp_reply_data(req, data, got > size ? size : got);
+        fsp_reply_data(req->s, data, got > size ? size : got);
 }
 
 void fsp_op_write(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
-    const struct fsp_write_in *in = fsp_req_arg(req, sizeof *in);
-    if (!n || !in || req->arglen - sizeof *in < in->size) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    const struct fsp_write_in *in = fsp_req_arg(req->s, sizeof *in);
+    if (!n || !in || req->s->arglen - sizeof *in < in->size) {
+        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     if (!fs->fi.write) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     /* Past the volume's largest file: nothing at all, or as much as fits
@@ -339,7 +339,7 @@ void fsp_op_write(struct fsp_request *req)
     uint32_t size = in->size;
     uint64_t max = fs->vp.max_file_size;
     if (max && in->offset >= max) {
-        fsp_reply_err(req, -EFBIG);
+        fsp_reply_err(req->s, -EFBIG);
         return;
     }
     if (max && size > max - in->offset)
@@ -349,7 +349,7 @@ void fsp_op_write(struct fsp_request *req)
     /* Without an open (stateless) nothing checked the read-only bit yet. */
     int ro = o ? 0 : win_readonly_node(req, n, -EACCES);
     if (ro) {
-        fsp_reply_err(req, ro);
+        fsp_reply_err(req->s, ro);
         return;
     }
     uint32_t done = 0;
@@ -359,7 +359,7 @@ void fsp_op_write(struct fsp_request *req)
                              fs->fi.write(req, n->ctx, file, in + 1,
                                           in->offset, size, &done, &fi));
     fsp_guard_leave(fs, FSP_GUARD_NONE);
-    if (r == FSP_PENDING && req->detached)
+    if (r == FSP_PENDING && req->s->detached)
         return;
     if (r == FSP_PENDING)
         r = -EIO;
@@ -367,9 +367,9 @@ void fsp_op_write(struct fsp_request *req)
         (fi.mode & (S_ISUID | S_ISGID)))
         r = kill_suidgid(req, n, file);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
-        fsp_reply_write(req, done > size ? size : done);
+        fsp_reply_write(req->s, done > size ? size : done);
 }
 
 void fsp_op_flush(struct fsp_request *req)
@@ -381,7 +381,7 @@ void fsp_op_flush(struct fsp_request *req)
         return;
     /* No cleanup callback: ENOSYS, and the kernel stops sending FLUSH. */
     if (!fs->fi.cleanup) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     struct fsp_open *o = open_of(in->fh);
@@ -389,17 +389,17 @@ void fsp_op_flush(struct fsp_request *req)
     int r = fsp_check_result(fs, "cleanup",
                              fs->fi.cleanup(req, n->ctx, o ? o->file : NULL));
     fsp_guard_leave(fs, FSP_GUARD_SHARED);
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
 
 void fsp_op_release(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_release_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_release_in *in = fsp_req_arg(req->s, sizeof *in);
     struct fsp_open *o = in ? open_of(in->fh) : NULL;
     if (o)
         fsp_open_free(fs, o, 1);
-    fsp_reply_err(req, 0);
+    fsp_reply_err(req->s, 0);
 }
 
 void fsp_op_fsync(struct fsp_request *req)
@@ -412,7 +412,7 @@ void fsp_op_fsync(struct fsp_request *req)
     /* No flush callback: ENOSYS, which the kernel takes as success and
      * stops asking. */
     if (!fs->fi.flush) {
-        fsp_reply_err(req, -ENOSYS);
+        fsp_reply_err(req->s, -ENOSYS);
         return;
     }
     struct fsp_open *o = open_of(in->fh);
@@ -420,5 +420,5 @@ void fsp_op_fsync(struct fsp_request *req)
                              fs->fi.flush(req, n->ctx, o ? o->file : NULL,
                                           in->fsync_flags &
                                               FSP_FSYNC_FDATASYNC));
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }

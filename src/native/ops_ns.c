@@ -25,10 +25,10 @@ static void make_node(struct fsp_request *req, const char *name,
     if (!r && !fs->fi.create)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = name;
+    req->name = name;
     if (win_is_stream_path(fs, name)) {
         win_stream_path_create(req, parent, name, cp->mode, 0, 0);
         return;
@@ -43,7 +43,7 @@ static void make_node(struct fsp_request *req, const char *name,
     r = create_locked(req, parent, name, cp, &ctx, &file, &fi);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     if (S_ISREG(cp->mode) && fs->fi.close &&
@@ -54,34 +54,34 @@ static void make_node(struct fsp_request *req, const char *name,
 
 void fsp_op_mknod(struct fsp_request *req)
 {
-    const struct fsp_mknod_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_mknod_in *in = fsp_req_arg(req->s, sizeof *in);
     if (!in) {
-        fsp_reply_err(req, -EINVAL);
+        fsp_reply_err(req->s, -EINVAL);
         return;
     }
-    req->umask = in->umask;
+    req->s->umask = in->umask;
     struct fsp_create_params cp = { .mode = in->mode, .rdev = in->rdev };
-    make_node(req, fsp_req_name(req, sizeof *in), &cp);
+    make_node(req, fsp_req_name(req->s, sizeof *in), &cp);
 }
 
 void fsp_op_mkdir(struct fsp_request *req)
 {
-    const struct fsp_mkdir_in *in = fsp_req_arg(req, sizeof *in);
+    const struct fsp_mkdir_in *in = fsp_req_arg(req->s, sizeof *in);
     if (!in) {
-        fsp_reply_err(req, -EINVAL);
+        fsp_reply_err(req->s, -EINVAL);
         return;
     }
-    req->umask = in->umask;
+    req->s->umask = in->umask;
     struct fsp_create_params cp = { .mode = S_IFDIR | (in->mode & 07777) };
-    make_node(req, fsp_req_name(req, sizeof *in), &cp);
+    make_node(req, fsp_req_name(req->s, sizeof *in), &cp);
 }
 
 void fsp_op_symlink(struct fsp_request *req)
 {
-    const char *name = fsp_req_name(req, 0);
-    const char *target = name ? fsp_req_name(req, strlen(name) + 1) : NULL;
+    const char *name = fsp_req_name(req->s, 0);
+    const char *target = name ? fsp_req_name(req->s, strlen(name) + 1) : NULL;
     if (!target) {
-        fsp_reply_err(req, -EINVAL);
+        fsp_reply_err(req->s, -EINVAL);
         return;
     }
     struct fsp_create_params cp = { .mode = S_IFLNK | 0777,
@@ -94,15 +94,15 @@ static void remove_name(struct fsp_request *req, int dir)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *parent = req_node(req);
-    const char *name = fsp_req_name(req, 0);
+    const char *name = fsp_req_name(req->s, 0);
     int r = !parent ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
     if (!r && !fs->fi.set_delete)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = name;
+    req->name = name;
     if (!dir && win_is_stream_path(fs, name)) {
         win_stream_path_unlink(req, parent, name);
         return;
@@ -127,7 +127,7 @@ static void remove_name(struct fsp_request *req, int dir)
         fsp_node_unname(fs, parent, name);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     unpeek(fs, ctx);
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
 
 void fsp_op_unlink(struct fsp_request *req) { remove_name(req, 0); }
@@ -180,18 +180,18 @@ void fsp_op_rename(struct fsp_request *req)
     uint64_t newdir = 0;
     uint32_t flags = 0;
     size_t off;
-    if (req->opcode == FSP_OP_RENAME2) {
-        const struct fsp_rename2_in *in = fsp_req_arg(req, sizeof *in);
+    if (req->s->opcode == FSP_OP_RENAME2) {
+        const struct fsp_rename2_in *in = fsp_req_arg(req->s, sizeof *in);
         newdir = in ? in->newdir : 0;
         flags = in ? in->flags : 0;
         off = sizeof *in;
     } else {
-        const struct fsp_rename_in *in = fsp_req_arg(req, sizeof *in);
+        const struct fsp_rename_in *in = fsp_req_arg(req->s, sizeof *in);
         newdir = in ? in->newdir : 0;
         off = sizeof *in;
     }
-    const char *oldname = fsp_req_name(req, off);
-    const char *newname = oldname ? fsp_req_name(req, off + strlen(oldname) + 1)
+    const char *oldname = fsp_req_name(req->s, off);
+    const char *newname = oldname ? fsp_req_name(req->s, off + strlen(oldname) + 1)
                                   : NULL;
     struct fsp_node *newp = fsp_node_get(fs, newdir);
     int r = (!oldp || !newp) ? -ESTALE : !newname ? -EINVAL : 0;
@@ -212,10 +212,10 @@ void fsp_op_rename(struct fsp_request *req)
                win_is_stream_path(fs, newname)))
         r = -EINVAL;
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = oldname;
+    req->name = oldname;
 
     void *src = NULL, *dst = NULL;
     struct fsp_file_info sfi = { 0 }, dfi = { 0 };
@@ -249,7 +249,7 @@ void fsp_op_rename(struct fsp_request *req)
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     unpeek(fs, src);
     unpeek(fs, dst);
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
 
 /* Under the exclusive guard: the checks link() promises the file system,
@@ -277,8 +277,8 @@ void fsp_op_link(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *newp = req_node(req);
-    const struct fsp_link_in *in = fsp_req_arg(req, sizeof *in);
-    const char *name = fsp_req_name(req, sizeof *in);
+    const struct fsp_link_in *in = fsp_req_arg(req->s, sizeof *in);
+    const char *name = fsp_req_name(req->s, sizeof *in);
     struct fsp_node *n = in ? fsp_node_get(fs, in->oldnodeid) : NULL;
     int r = (!newp || !n) ? -ESTALE : !name ? -EINVAL : check_name(fs, name);
     if (!r && S_ISDIR(n->type))
@@ -288,23 +288,23 @@ void fsp_op_link(struct fsp_request *req)
     if (!r && win_is_stream_path(fs, name))
         r = -EINVAL; /* a FILE:STREAM name is no place for a file */
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
-    req->ll_name = name;
+    req->name = name;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
     r = link_locked(req, n, newp, name, &fi);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     if (r) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     /* The kernel counts the entry as one more lookup of the node. */
     fsp_node_ref_named(fs, n, newp, name);
     struct fsp_entry_out e = { 0 };
     fsp_fill_entry(fs, n, &fi, &e);
-    if (fsp_reply_entry(req, &e))
+    if (fsp_reply_entry(req->s, &e))
         fsp_node_forget(fs, n, 1); /* the kernel never saw it */
 }
 
@@ -313,7 +313,7 @@ void fsp_op_readlink(struct fsp_request *req)
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
     if (!n || !fs->fi.get_reparse_point) {
-        fsp_reply_err(req, n ? -ENOSYS : -ESTALE);
+        fsp_reply_err(req->s, n ? -ENOSYS : -ESTALE);
         return;
     }
     char target[PATH_MAX + 1];
@@ -325,7 +325,7 @@ void fsp_op_readlink(struct fsp_request *req)
     fsp_guard_leave(fs, FSP_GUARD_SHARED);
     target[PATH_MAX] = 0;
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
-        fsp_reply_readlink(req, target);
+        fsp_reply_readlink(req->s, target);
 }

@@ -94,7 +94,7 @@ static size_t stats_text(struct fsp_request *req, char *buf, size_t room)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return 0;
-    fsp_session_print_stats(req->se, f);
+    fsp_session_print_stats(req->s->se, f);
     fclose(f);
     memcpy(buf, text, len < room ? len : room);
     free(text);
@@ -106,30 +106,30 @@ static void reply_value(struct fsp_request *req, uint32_t size,
                         const void *buf, size_t needed)
 {
     if (size == 0)
-        fsp_reply_xattr(req, (uint32_t)needed);
+        fsp_reply_xattr(req->s, (uint32_t)needed);
     else if (needed > size)
-        fsp_reply_err(req, -ERANGE);
+        fsp_reply_err(req->s, -ERANGE);
     else
-        fsp_reply_data(req, buf, needed);
+        fsp_reply_data(req->s, buf, needed);
 }
 
 /* Scratch space for a value: the receive buffer behind the request. */
 static char *scratch(struct fsp_request *req, size_t *room)
 {
-    size_t used = (((const struct fsp_in_header *)req->buf)->len + 63) &
+    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) &
                   ~(size_t)63;
-    *room = req->bufsize - used;
-    return (char *)req->buf + used;
+    *room = req->s->bufsize - used;
+    return (char *)req->s->buf + used;
 }
 
 void fsp_op_getxattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
-    const struct fsp_getxattr_in *in = fsp_req_arg(req, sizeof *in);
-    const char *name = fsp_req_name(req, sizeof *in);
+    const struct fsp_getxattr_in *in = fsp_req_arg(req->s, sizeof *in);
+    const char *name = fsp_req_name(req->s, sizeof *in);
     if (!n || !in || !name) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     size_t room;
@@ -165,7 +165,7 @@ void fsp_op_getxattr(struct fsp_request *req)
             r = 0; /* needed tells; reply_value decides */
     }
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_value(req, in->size, buf, needed);
 }
@@ -202,7 +202,7 @@ void fsp_op_listxattr(struct fsp_request *req)
         needed = win_xattr_list(req, n, buf,
                                 (in->size || filter) ? room : 0, needed);
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else
         reply_value(req, in->size, buf, needed);
 }
@@ -213,14 +213,14 @@ void fsp_op_setxattr(struct fsp_request *req)
     struct fsp_node *n = req_node(req);
     /* Without FUSE_SETXATTR_EXT the kernel sends the short header. */
     const struct fsp_setxattr_in *in =
-        fsp_req_arg(req, FSP_COMPAT_SETXATTR_IN_SIZE);
-    const char *name = fsp_req_name(req, FSP_COMPAT_SETXATTR_IN_SIZE);
+        fsp_req_arg(req->s, FSP_COMPAT_SETXATTR_IN_SIZE);
+    const char *name = fsp_req_name(req->s, FSP_COMPAT_SETXATTR_IN_SIZE);
     size_t off = name ? FSP_COMPAT_SETXATTR_IN_SIZE + strlen(name) + 1 : 0;
-    if (!n || !in || !name || req->arglen - off < in->size) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+    if (!n || !in || !name || req->s->arglen - off < in->size) {
+        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
-    const char *value = (const char *)req->arg + off;
+    const char *value = (const char *)req->s->arg + off;
     int r;
     if ((r = win_xattr_set(req, n, name, value, in->size, (int)in->flags)) !=
         WIN_PASS) {
@@ -252,21 +252,21 @@ void fsp_op_setxattr(struct fsp_request *req)
                                            (int)in->flags));
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
     }
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
 
 void fsp_op_removexattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_node *n = req_node(req);
-    const char *name = fsp_req_name(req, 0);
+    const char *name = fsp_req_name(req->s, 0);
     if (!n || !name) {
-        fsp_reply_err(req, n ? -EINVAL : -ESTALE);
+        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     int r = win_xattr_remove(req, n, name);
     if (r != WIN_PASS) {
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
         return;
     }
     r = ea_name_error(fs, name);
@@ -280,5 +280,5 @@ void fsp_op_removexattr(struct fsp_request *req)
                              fs->fi.remove_ea(req, n->ctx, name));
         fsp_guard_leave(fs, FSP_GUARD_SHARED);
     }
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }

@@ -267,7 +267,7 @@ void win_stream_path_lookup(struct fsp_request *req, struct fsp_node *parent,
     unpeek(fs, host);
     /* No negative entry: the stream may appear through an attribute. */
     if (r)
-        fsp_reply_err(req, r == -EINVAL ? -ENOENT : r);
+        fsp_reply_err(req->s, r == -EINVAL ? -ENOENT : r);
     else
         reply_new_entry(req, parent, name, ctx, &fi);
 }
@@ -281,7 +281,7 @@ void win_stream_path_create(struct fsp_request *req, struct fsp_node *parent,
     void *host = NULL, *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     if (!S_ISREG(mode)) {
-        fsp_reply_err(req, -EINVAL);
+        fsp_reply_err(req->s, -EINVAL);
         return;
     }
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
@@ -302,7 +302,7 @@ void win_stream_path_create(struct fsp_request *req, struct fsp_node *parent,
             unpeek(fs, ctx);
     }
     if (r)
-        fsp_reply_err(req, r);
+        fsp_reply_err(req->s, r);
     else if (with_open)
         reply_new_create(req, parent, name, ctx, file, &fi);
     else
@@ -331,5 +331,5 @@ void win_stream_path_unlink(struct fsp_request *req, struct fsp_node *parent,
         fsp_node_unname(fs, parent, name);
     fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
     unpeek(fs, host);
-    fsp_reply_err(req, r);
+    fsp_reply_err(req->s, r);
 }
