@@ -153,6 +153,11 @@ $(MEMFS): $(MEMFS_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 $(PASSTHROUGH): $(PT_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# fsptool's subcommands, one file each (tools/fsptool/).
+FSPTOOL_SUB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard tools/fsptool/*.c)))
+$(BUILD)/fsptool: $(BUILD)/tools/fsptool.o $(FSPTOOL_SUB_OBJS) $(LIB_A)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

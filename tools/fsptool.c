@@ -19,16 +19,28 @@
 
 #include <fsp/fsp.h>
 
+#include "fsptool/sub.h"
+
 static const char usage_text[] =
     "usage: fsptool abort MOUNTPOINT\n"
     "       fsptool unmount MOUNTPOINT\n"
     "       fsptool stats MOUNTPOINT\n"
+    "       fsptool streams list FILE | cat|write|delete FILE NAME\n"
+    "       fsptool attrib FILE [+h -r ...]\n"
+    "       fsptool crtime FILE [SECONDS]\n"
+    "       fsptool reparse FILE [set TAG HEXDATA | delete]\n"
+    "       fsptool volume MOUNTPOINT [label NEW]\n"
     "\n"
     "Operate on fsp mounts from the outside.\n"
     "\n"
     "  abort MOUNTPOINT     fail every pending and future request (ENOTCONN)\n"
     "  unmount MOUNTPOINT   lazily unmount a live or dead mount\n"
     "  stats MOUNTPOINT     per-opcode request counters of a live fsp mount\n"
+    "  streams ...          named streams: list, cat, write (stdin), delete\n"
+    "  attrib FILE [+X -X]  DOS attributes (R H S A T ...), shown or changed\n"
+    "  crtime FILE [SECS]   creation time, shown or set\n"
+    "  reparse FILE ...     reparse data: tag and data, set, delete\n"
+    "  volume MOUNTPOINT    label, serial number, creation time\n"
     "  -h, --help           show this help\n";
 
 static int usage(void)
@@ -50,6 +62,18 @@ int main(int argc, char **argv)
     }
     argc -= optind - 1;
     argv += optind - 1;
+    /* The Windows metadata subcommands (tools/fsptool/). */
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } subs[] = {
+        { "streams", fsptool_streams }, { "attrib", fsptool_attrib },
+        { "crtime", fsptool_crtime },   { "reparse", fsptool_reparse },
+        { "volume", fsptool_volume },
+    };
+    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof *subs; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
     if (argc != 3)
         return usage();
     char err[512] = "";

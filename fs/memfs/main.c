@@ -15,6 +15,7 @@
 
 struct options {
     int foreground, debug, nocase, nocache, slowio, acl;
+    int streams, reparse, readonly_attr;   /* the Windows set (-W) */
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes, max_file_size;
     const char *label, *mountpoint, *source;
@@ -24,8 +25,8 @@ struct options {
 
 static const char usage[] =
     "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]\n"
-    "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-l LABEL] [-o OPTIONS]\n"
-    "             [SOURCE] MOUNTPOINT\n"
+    "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-N] [-P] [-R] [-W]\n"
+    "             [-l LABEL] [-o OPTIONS] [SOURCE] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
     "\n"
@@ -43,6 +44,12 @@ static const char usage[] =
     "                 threads (exercises asynchronous completion)\n"
     "  -A             POSIX ACLs (getfacl/setfacl, inherited defaults), which\n"
     "                 the kernel then checks with the modes\n"
+    "  -N             named streams (user.DosStream.NAME:$DATA attributes;\n"
+    "                 FILE:STREAM paths with -o streams_interface=windows)\n"
+    "  -P             reparse points: any file or directory may carry\n"
+    "                 reparse data (system.ntfs_reparse_data)\n"
+    "  -R             the read-only attribute is enforced as NTFS does\n"
+    "  -W             the whole Windows set: -N -P -R (also -o windows)\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other (the kernel always\n"
     "                 checks permissions: default_permissions is implied);\n"
@@ -83,6 +90,23 @@ static uint64_t parse_number(int opt, const char *s, int suffixes,
     return (uint64_t)v << shift;
 }
 
+/* -W: everything memfs keeps of the Windows set. */
+static void windows_set(struct options *o)
+{
+    o->streams = o->reparse = o->readonly_attr = 1;
+    /* TODO(lead, at merge): also turn on the security-descriptor flag of
+     * the winsec branch here (its memfs option's field), if it exists. */
+}
+
+/* "-o windows" is -W; other -o values go to the mount. */
+static int take_windows_option(struct options *o, const char *arg)
+{
+    if (strcmp(arg, "windows") != 0)
+        return 0;
+    windows_set(o);
+    return 1;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
@@ -93,7 +117,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
     *o = (struct options){ .threads = -1, .label = "memfs" };
     opterr = 0;  /* our own messages, one line each */
-    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:F:iCSAl:o:", longopts,
+    while ((c = getopt_long(argc, argv, "+:hfdt:n:s:F:iCSANPRWl:o:", longopts,
                             NULL)) != -1) {
         switch (c) {
         case 'h':
@@ -105,12 +129,18 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'C': o->nocache = 1; break;
         case 'S': o->slowio = 1; break;
         case 'A': o->acl = 1; break;
+        case 'N': o->streams = 1; break;
+        case 'P': o->reparse = 1; break;
+        case 'R': o->readonly_attr = 1; break;
+        case 'W': windows_set(o); break;
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
         case 'F': o->max_file_size = parse_number(c, optarg, 1, UINT64_MAX); break;
         case 's': o->max_bytes = parse_number(c, optarg, 1, UINT64_MAX); break;
         case 'o': {
+            if (take_windows_option(o, optarg))
+                break;
             size_t len = strlen(o->mount_options);
             /* several -o accumulate, as with mount(8) */
             if (snprintf(o->mount_options + len, sizeof o->mount_options - len,
@@ -172,7 +202,10 @@ int main(int argc, char **argv)
         .size = sizeof vp,
         .flags = (o.nocase ? FSP_VOL_CASE_INSENSITIVE : 0) |
                  (o.nocache ? FSP_VOL_DIRECT_IO : 0) |
-                 (o.acl ? FSP_VOL_POSIX_ACL : 0),
+                 (o.acl ? FSP_VOL_POSIX_ACL : 0) |
+                 (o.streams ? FSP_VOL_NAMED_STREAMS : 0) |
+                 (o.reparse ? FSP_VOL_REPARSE_POINTS : 0) |
+                 (o.readonly_attr ? FSP_VOL_READONLY_ATTR : 0),
         .file_info_timeout_ms = o.nocache ? 0 : 1000,
         .max_file_size = o.max_file_size,
         .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),
@@ -187,6 +220,8 @@ int main(int argc, char **argv)
      * the kernel no OPEN or RELEASE round trip.  An unlinked file stays
      * alive while open either way: the kernel's node reference holds it. */
     struct fsp_fs_interface iface = memfs_interface;
+    if (o.streams || o.reparse)
+        memfs_add_windows_calls(&iface);
     m.stateless = !o.nocache;
     if (m.stateless)
         iface.flags |= FSP_IFACE_STATELESS_OPENS;

@@ -253,6 +253,9 @@ static void touch_access(struct node *n)
 static void touch_data(struct node *n)
 {
     n->info.write_time = n->info.change_time = memfs_now();
+    /* NTFS marks a file for backup whenever its data changes. */
+    if (S_ISREG(n->type))
+        n->info.attributes |= FSP_ATTR_ARCHIVE;
 }
 
 /* Renames change ctime, as on local Linux file systems. */
@@ -334,9 +337,11 @@ static int set_basic_info(fsp_request *req, void *node, void *file,
         in->uid = bi->uid;
     if (bi->valid & FSP_SET_GID)
         in->gid = bi->gid;
-    if (bi->valid & FSP_SET_ATTRIBUTES)  /* the type's bits are not data */
+    if (bi->valid & FSP_SET_ATTRIBUTES) { /* the type's bits are not data */
         in->attributes = (bi->attributes & ~type_attrs) |
                          (in->attributes & type_attrs);
+        streams_sync_readonly(n);
+    }
     if (bi->valid & FSP_SET_ATIME)
         in->access_time = bi->access_time;
     if (bi->valid & FSP_SET_MTIME)

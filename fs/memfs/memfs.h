@@ -52,6 +52,13 @@ struct ea {
     size_t size;
 };
 
+/* One named stream of a file: a regular-file node of its own, counted
+ * as one name (streams.c). */
+struct mstream {
+    char *name;
+    struct node *node;
+};
+
 struct node {
     uint32_t type;              /* S_IFMT bits: immutable, so no lock */
     pthread_mutex_t lock;
@@ -73,6 +80,10 @@ struct node {
     unsigned subdirs;
     struct ea *eas;
     size_t neas;
+    struct mstream *streams;    /* named streams, under lock */
+    size_t nstreams;
+    void *reparse;              /* reparse buffer, under lock */
+    size_t reparse_size;
 };
 
 /* The index table (index.c): slot i is file index i + 1. */
@@ -207,6 +218,17 @@ void dir_iter_start(const struct memfs *m, const struct node *dir,
 const struct entry *dir_iter_next(struct dir_iter *it);
 
 void dir_changed(struct node *dir, int subdirs);
+
+/* streams.c: named streams and reparse data (the Windows set). */
+void memfs_add_windows_calls(struct fsp_fs_interface *iface);
+/* The node's last name and reference are gone: its streams lose their
+ * name (and go unless still referenced). */
+void streams_release(struct memfs *m, struct node *n);
+/* The file's read-only bit changed: its streams follow (file's lock
+ * held). */
+void streams_sync_readonly(struct node *n);
+/* Unmount: free the streams with the node. */
+void streams_destroy(struct node *n);
 
 /* ea.c: under the node's lock. */
 struct ea *ea_find(struct node *n, const char *name);

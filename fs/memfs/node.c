@@ -129,6 +129,7 @@ static void drop_name(struct node *child)
 void node_destroy_tree(struct node *n)
 {
     dir_free(n, drop_name);
+    streams_destroy(n);
     ea_free_all(n);
     data_free(n);
     if (S_ISLNK(n->type))
@@ -141,6 +142,7 @@ void node_destroy_tree(struct node *n)
 static void node_free(struct memfs *m, struct node *n)
 {
     uint64_t bytes = data_allocated(n);
+    streams_release(m, n);
     index_free(m, n);
     node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
     memfs_release(m, 1, bytes);

@@ -36,7 +36,11 @@
  *                telldir()/seekdir() cookies stable per open directory
  *   Reparse points
  *                symbolic links (the first kind): get_reparse_point reads
- *                the target
+ *                the target; any reparse data: get/set/delete_reparse_data
+ *   GetStreamInfo, named streams
+ *                get_stream_info, lookup_stream, create_stream,
+ *                delete_stream (FSP_VOL_NAMED_STREAMS); docs/windows.md
+ *                has how Linux programs and Samba see all of it
  *   EAs          extended attributes (user.*, trusted.*, security.*)
  *
  * A file system that keeps no per-open state sets FSP_IFACE_STATELESS_OPENS:
@@ -218,6 +222,29 @@ struct fsp_volume_info {
                                             inherited ACLs (see create).
                                             Without the flag fsp answers
                                             EOPNOTSUPP for ACL names. */
+#define FSP_VOL_NAMED_STREAMS    0x0100u /* named streams (alternate data
+                                            streams): lookup_stream and
+                                            friends; seen from Linux as
+                                            user.DosStream.NAME:$DATA
+                                            attributes and, with -o
+                                            streams_interface=windows, as
+                                            FILE:NAME paths.  Without it
+                                            fsp never calls the stream
+                                            callbacks (docs/windows.md). */
+#define FSP_VOL_READONLY_ATTR    0x0200u /* FSP_ATTR_READONLY is enforced
+                                            as NTFS does: opening for
+                                            writing, writes and truncation
+                                            get EACCES, unlink, rmdir and
+                                            being replaced by rename get
+                                            EPERM; renaming the file and
+                                            changing its attributes, times,
+                                            mode and owner still work */
+#define FSP_VOL_REPARSE_POINTS   0x0400u /* reparse data can be set on any
+                                            file or directory
+                                            (set_reparse_data); without it
+                                            system.ntfs_reparse_data only
+                                            shows the data fsp makes up for
+                                            symlinks and special files */
 
 /* Parameters fixed when the file system is created. */
 struct fsp_volume_params {
@@ -294,6 +321,15 @@ struct fsp_create_params {
 
 /* A directory listing under construction; opaque, owned by fsp. */
 struct fsp_dir_buffer;
+/* A list of named streams under construction (get_stream_info);
+ * opaque, owned by fsp. */
+struct fsp_stream_buffer;
+
+/* Reparse tags fsp itself knows (Windows' IO_REPARSE_TAG_*), and the
+ * largest reparse buffer (header included) Windows allows. */
+#define FSP_REPARSE_TAG_SYMLINK 0xA000000Cu
+#define FSP_REPARSE_TAG_NFS     0x80000014u
+#define FSP_REPARSE_MAX_SIZE    16384u
 
 /*
  * The contract between fsp and a file system.  Set `size` to
@@ -408,7 +444,8 @@ struct fsp_fs_interface {
      * resolved (offset is the position the kernel chose), no guard is
      * held, and fsp clears set-user/group-ID afterwards when the kernel
      * asks.  The file system grows the file if needed, moves mtime and
-     * ctime to now, sets *bytes_written (short only when the volume is
+     * ctime to now (one that keeps DOS attributes sets FSP_ATTR_ARCHIVE
+     * too, as NTFS does), sets *bytes_written (short only when the volume is
      * full; -ENOSPC when nothing fits) and the new file info.  May return
      * FSP_PENDING. */
     int (*write)(fsp_request *req, void *node, void *file, const void *buf,
@@ -581,8 +618,65 @@ struct fsp_fs_interface {
     int (*lookup_index)(fsp_request *req, uint64_t index, void **node,
                         struct fsp_file_info *fi);
 
+    /*
+     * Named streams (WinFsp's streams, NTFS's alternate data streams),
+     * called only on FSP_VOL_NAMED_STREAMS volumes.  A stream is a node
+     * of its own: lookup_stream and create_stream hand fsp a stream node
+     * reference (given back with forget, as any node), with its own
+     * file index (unique on the volume, never one of a file), and fsp
+     * then calls open, close, read, write, overwrite, set_file_size,
+     * flush and get_file_info on the stream node as on a regular file.
+     * The file system reports a stream as a regular file whose owner,
+     * group and permission bits are its file's (the kernel checks access
+     * to a stream with them).  Streams belong to the file, not to a
+     * name: they keep their file across rename and link, and go when
+     * the file goes.  Stream names reach the file system checked: not
+     * empty, no '/', ':' or NUL, within the volume's name length, and
+     * without the ":$DATA" suffix.  Shared guard, except delete_stream
+     * and create_stream, which run under the exclusive guard.
+     */
+    /* Find stream `name` of file or directory `node`: a stream node
+     * reference in *stream and its info, or -ENOENT. */
+    int (*lookup_stream)(fsp_request *req, void *node, const char *name,
+                         void **stream, struct fsp_file_info *fi);
+    /* Make an empty stream `name` of `node` (-EEXIST if it exists) and
+     * return its node reference as lookup_stream does.  The file's
+     * ctime moves. */
+    int (*create_stream)(fsp_request *req, void *node, const char *name,
+                         void **stream, struct fsp_file_info *fi);
+    /* Remove stream `name` of `node` (-ENOENT if none).  A stream node
+     * still referenced stays readable until forgotten, as a deleted
+     * file does.  The file's ctime moves. */
+    int (*delete_stream)(fsp_request *req, void *node, const char *name);
+    /* List the streams of `node`: fsp_stream_buffer_add for each, in
+     * any order (the unnamed main stream is not listed). */
+    int (*get_stream_info)(fsp_request *req, void *node,
+                           struct fsp_stream_buffer *sb);
+
+    /*
+     * Reparse data of any file or directory (FSCTL_GET/SET/DELETE_
+     * REPARSE_POINT), in Windows' REPARSE_DATA_BUFFER layout: tag (u32
+     * little-endian), data length (u16), reserved (u16), then exactly
+     * that many bytes of data.  fsp has checked the layout and the size
+     * (at most FSP_REPARSE_MAX_SIZE) before set_reparse_data; the file
+     * system stores the buffer as it is and reports FSP_ATTR_REPARSE_
+     * POINT in the file's attributes while it has one.  Separate from
+     * get_reparse_point, which stays readlink().  Shared guard.
+     */
+    /* Copy the buffer into buf if it fits in `size` bytes; *needed is
+     * its length (size 0: the length only).  -ENODATA when the file has
+     * none; -ERANGE when it does not fit. */
+    int (*get_reparse_data)(fsp_request *req, void *node, void *buf,
+                            size_t size, size_t *needed);
+    /* Store the buffer, replacing one of the same tag; -EEXIST when the
+     * file has one of another tag (Windows' rule: delete it first). */
+    int (*set_reparse_data)(fsp_request *req, void *node, const void *buf,
+                            size_t size);
+    /* Remove the file's reparse data; -ENODATA when it has none. */
+    int (*delete_reparse_data)(fsp_request *req, void *node);
+
     /* Room to grow without changing the struct's size. */
-    void (*reserved[36])(void);
+    void (*reserved[29])(void);
 };
 
 /*
@@ -593,6 +687,14 @@ struct fsp_fs_interface {
  */
 int fsp_dir_buffer_add(struct fsp_dir_buffer *db, const char *name,
                        const struct fsp_file_info *fi);
+
+/*
+ * Add one stream to a stream listing: its name (without ":$DATA") and
+ * size in bytes.  Copies name.  Returns 1 when added, 0 when fsp ran out
+ * of memory (stop adding).  Callback thread only, during get_stream_info.
+ */
+int fsp_stream_buffer_add(struct fsp_stream_buffer *sb, const char *name,
+                          uint64_t size);
 
 /* Create a file system instance.  Copies *vp and *iface (their `size`
  * tells fsp which members exist).  `context` is the file system's own,
@@ -797,8 +899,8 @@ FSP_ABI_ASSERT(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
-/* size and flags, 28 callbacks, 36 reserved slots */
-FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 28 * 8 + 36 * 8,
+/* size and flags, 35 callbacks, 29 reserved slots */
+FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 35 * 8 + 29 * 8,
                "fsp_fs_interface ABI");
 #undef FSP_ABI_ASSERT
 #endif

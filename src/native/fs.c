@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "native/fs_int.h"
+#include "native/winmeta.h"
 
 int fsp_fs_new(const struct fsp_volume_params *vp,
                const struct fsp_fs_interface *iface, void *context,
@@ -92,8 +93,13 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
 {
     struct fsp_mount_opts *o = &fs->mopts;
     int r = 0;
-    if (options && *options)
-        r = fsp_mount_opts_parse(o, options, err, errlen);
+    char *opts = strdup(options ? options : "");
+    if (!opts)
+        return -ENOMEM;
+    r = win_take_mount_options(fs, opts, err, errlen);
+    if (!r && *opts)
+        r = fsp_mount_opts_parse(o, opts, err, errlen);
+    free(opts);
     if (r)
         return r;
     if (fs->vp.flags & FSP_VOL_READ_ONLY)

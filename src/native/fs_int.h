@@ -101,6 +101,9 @@ struct fsp_fs {
     /* FSP_VOL_POSIX_ACL and the kernel granted FUSE_POSIX_ACL: the ACL
      * attributes reach the file system and acl.c keeps their rules. */
     int posix_acl;
+    /* -o streams_interface=windows: "file:stream" names are streams
+     * (streams.c). */
+    int stream_paths;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
 
     /* fsp_fs_notify_retrieve calls waiting for the kernel's NOTIFY_REPLY

@@ -9,6 +9,7 @@
 
 #include "native/acl.h"
 #include "native/ops_common.h"
+#include "native/winmeta.h"
 
 void fsp_op_lookup(struct fsp_request *req)
 {
@@ -26,6 +27,10 @@ void fsp_op_lookup(struct fsp_request *req)
         return;
     }
     req->name = name;
+    if (win_is_stream_path(fs, name)) {
+        win_stream_path_lookup(req, parent, name);
+        return;
+    }
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_SHARED);
@@ -183,6 +188,12 @@ void fsp_op_setattr(struct fsp_request *req)
     struct fsp_basic_info bi = { 0 };
     uint32_t basic = basic_from_setattr(in, &bi);
     int r = 0;
+    /* FSP_VOL_READONLY_ATTR: truncating a read-only file is writing it. */
+    if ((in->valid & FSP_FATTR_SIZE) &&
+        (r = win_readonly_node(req, n, -EACCES))) {
+        fsp_reply_err(req->s, r);
+        return;
+    }
     if ((in->valid & FSP_FATTR_SIZE) && fs->vp.max_file_size &&
         in->size > fs->vp.max_file_size) {
         fsp_reply_err(req->s, -EFBIG);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "native/ops_common.h"
+#include "native/winmeta.h"
 
 struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
                               void *file, int is_dir)
@@ -74,6 +75,11 @@ static int open_node(struct fsp_request *req, struct fsp_node *n,
     int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
     int r = 0;
 
+    /* FSP_VOL_READONLY_ATTR: NTFS refuses opening a read-only file for
+     * writing (and so, here, for truncation). */
+    if (!is_dir && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
+        (r = win_readonly_node(req, n, -EACCES)))
+        return r;
     if (!stateless && fs->fi.open) {
         fsp_guard_enter(fs, FSP_GUARD_SHARED);
         r = fsp_check_result(fs, "open",
@@ -228,6 +234,11 @@ void fsp_op_create(struct fsp_request *req)
         return;
     }
     req->name = name;
+    if (win_is_stream_path(fs, name)) {
+        req->s->umask = in->umask;
+        win_stream_path_create(req, parent, name, S_IFREG, in->flags, 1);
+        return;
+    }
     struct fsp_create_params cp;
     create_params(req, parent, in, FSP_ATTR_ARCHIVE, &cp);
     void *ctx = NULL, *file = NULL;
@@ -338,6 +349,12 @@ void fsp_op_write(struct fsp_request *req)
         size = (uint32_t)(max - in->offset);
     struct fsp_open *o = open_of(in->fh);
     void *file = o ? o->file : NULL;
+    /* Without an open (stateless) nothing checked the read-only bit yet. */
+    int ro = o ? 0 : win_readonly_node(req, n, -EACCES);
+    if (ro) {
+        fsp_reply_err(req->s, ro);
+        return;
+    }
     uint32_t done = 0;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_NONE);

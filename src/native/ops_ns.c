@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "native/ops_common.h"
+#include "native/winmeta.h"
 
 /* Create name in the request's directory as described by cp and answer
  * with the entry.  An open context from a regular-file create is closed
@@ -28,6 +29,10 @@ static void make_node(struct fsp_request *req, const char *name,
         return;
     }
     req->name = name;
+    if (win_is_stream_path(fs, name)) {
+        win_stream_path_create(req, parent, name, cp->mode, 0, 0);
+        return;
+    }
     new_owner(req, parent, cp);
     if (!cp->attributes)
         cp->attributes = S_ISDIR(cp->mode) ? FSP_ATTR_DIRECTORY
@@ -98,10 +103,16 @@ static void remove_name(struct fsp_request *req, int dir)
         return;
     }
     req->name = name;
+    if (!dir && win_is_stream_path(fs, name)) {
+        win_stream_path_unlink(req, parent, name);
+        return;
+    }
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
     fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
     r = peek_child(req, parent, name, &ctx, &fi);
+    if (!r)
+        r = win_readonly_fi(fs, &fi, -EPERM);
     if (!r && dir && !S_ISDIR(fi.mode))
         r = -ENOTDIR;
     if (!r && !dir && S_ISDIR(fi.mode))
@@ -130,6 +141,9 @@ static int check_replace(struct fsp_request *req, struct fsp_node *newp,
     struct fsp_fs *fs = req_fs(req);
     if (src->index == dst->index)
         return 0; /* the same file: a case change, or a hard link */
+    int r = win_readonly_fi(fs, dst, -EPERM);
+    if (r)
+        return r;
     if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
         return -ENOTDIR;
     if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
@@ -193,6 +207,10 @@ void fsp_op_rename(struct fsp_request *req)
         r = -EINVAL;
     if (!r && !fs->fi.rename)
         r = -ENOSYS;
+    /* Streams are renamed with their file, not by FILE:STREAM paths. */
+    if (!r && (win_is_stream_path(fs, oldname) ||
+               win_is_stream_path(fs, newname)))
+        r = -EINVAL;
     if (r) {
         fsp_reply_err(req->s, r);
         return;
@@ -267,6 +285,8 @@ void fsp_op_link(struct fsp_request *req)
         r = -EPERM;  /* POSIX: no hard links to directories */
     if (!r && !fs->fi.link)
         r = -EPERM;  /* what link(2) says on a file system without links */
+    if (!r && win_is_stream_path(fs, name))
+        r = -EINVAL; /* a FILE:STREAM name is no place for a file */
     if (r) {
         fsp_reply_err(req->s, r);
         return;

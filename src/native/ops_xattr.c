@@ -17,6 +17,7 @@
 
 #include "native/acl.h"
 #include "native/ops_common.h"
+#include "native/winmeta.h"
 
 #define LABEL_EA "user.fsp.volume_label"
 /* Read-only: the per-opcode request counters as text, so tools outside
@@ -137,7 +138,9 @@ void fsp_op_getxattr(struct fsp_request *req)
         room = in->size;
     size_t needed = 0;
     int r;
-    if ((r = ea_name_error(fs, name))) {
+    if ((r = win_xattr_get(req, n, name, buf, room, &needed)) != WIN_PASS) {
+        /* a Windows metadata name (ops_win.c) */
+    } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
     } else if (is_stats(req, n, name)) {
         r = 0;
@@ -195,6 +198,9 @@ void fsp_op_listxattr(struct fsp_request *req)
     }
     if (!r && filter)
         needed = hide_trusted(buf, needed);
+    if (!r)
+        needed = win_xattr_list(req, n, buf,
+                                (in->size || filter) ? room : 0, needed);
     if (r)
         fsp_reply_err(req->s, r);
     else
@@ -216,7 +222,10 @@ void fsp_op_setxattr(struct fsp_request *req)
     }
     const char *value = (const char *)req->s->arg + off;
     int r;
-    if (is_stats(req, n, name)) {
+    if ((r = win_xattr_set(req, n, name, value, in->size, (int)in->flags)) !=
+        WIN_PASS) {
+        /* a Windows metadata name (ops_win.c) */
+    } else if (is_stats(req, n, name)) {
         r = -EOPNOTSUPP;
     } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
@@ -255,7 +264,12 @@ void fsp_op_removexattr(struct fsp_request *req)
         fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
-    int r = ea_name_error(fs, name);
+    int r = win_xattr_remove(req, n, name);
+    if (r != WIN_PASS) {
+        fsp_reply_err(req->s, r);
+        return;
+    }
+    r = ea_name_error(fs, name);
     if (!r && !fs->fi.remove_ea)
         r = -ENOTSUP;
     if (!r && is_acl(name)) {

@@ -9,7 +9,9 @@
  * Mode bits (byte 0): 0 INIT first; 1 stateless opens (no OPEN/RELEASE,
  * READDIR with fh 0: listing snapshots); 2 case-insensitive; 3 POSIX
  * ACLs; 4 default_permissions (the kernel checks modes); 5 an older
- * kernel's INIT (7.31) instead of 7.45.
+ * kernel's INIT (7.31) instead of 7.45; 6 the Windows set (named
+ * streams with FILE:STREAM names, reparse data, the read-only attribute
+ * enforced).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -64,7 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .size = sizeof vp,
         .flags = (mode & 4 ? FSP_VOL_CASE_INSENSITIVE : 0) |
                  (mode & 8 ? FSP_VOL_POSIX_ACL : 0) |
-                 (mode & 16 ? FSP_VOL_DEFAULT_PERMS : 0),
+                 (mode & 16 ? FSP_VOL_DEFAULT_PERMS : 0) |
+                 /* the Windows set: streams, reparse data, read-only */
+                 (mode & 64 ? FSP_VOL_NAMED_STREAMS | FSP_VOL_REPARSE_POINTS |
+                              FSP_VOL_READONLY_ATTR : 0),
         .file_info_timeout_ms = 1000,
         .max_file_size = 64u << 20,
         .fsname = "memfs",
@@ -73,9 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     m.stateless = (mode & 2) != 0;
     if (m.stateless)
         iface.flags |= FSP_IFACE_STATELESS_OPENS;
+    if (mode & 64)
+        memfs_add_windows_calls(&iface);
     struct fsp_fs *fs;
     if (fsp_fs_new(&vp, &iface, &m, &fs))
         abort();
+    /* FILE:STREAM names too, as -o streams_interface=windows gives. */
+    fs->stream_paths = (mode & 64) != 0;
     fs->mopts.default_permissions = (mode & 16) != 0;
     struct fsp_ll_ops ops;
     fsp_native_ll_ops(&ops);

@@ -209,6 +209,27 @@ SEEDS = {
 }
 
 
+# The Windows set (fuzz_native mode bit 6): FILE:STREAM names, the stream,
+# attribute and reparse names of docs/windows.md.
+WINDOWS = [
+    create(0, "w"), write(1, 0, b"data"),
+    mknod(0, "w:s1"), frame("LOOKUP", 0, name("w:s1")),
+    write(3, 0, b"stream"), read("READ", 3, 0, 100),
+    setxattr(1, "user.DosStream.s2:$DATA", b"abc\0"),
+    getxattr("GETXATTR", 1, "user.DosStream.s2:$DATA", 4096),
+    getxattr("LISTXATTR", 1, None, 4096),
+    getxattr("GETXATTR", 1, "user.fsp.streams", 4096),
+    getxattr("GETXATTR", 1, "user.DOSATTRIB", 4096),
+    setxattr(1, "system.ntfs_attrib", struct.pack("<I", 1)),
+    setattr(1, 8, size=0),
+    setxattr(1, "system.ntfs_reparse_data",
+             struct.pack("<IHH", 0x80000017, 2, 0) + b"\1\2"),
+    getxattr("GETXATTR", 1, "system.ntfs_reparse_data", 4096),
+    frame("REMOVEXATTR", 1, name("system.ntfs_reparse_data")),
+    frame("UNLINK", 0, name("w:s1")), frame("UNLINK", 0, name("w")),
+]
+
+
 def main():
     top = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -220,6 +241,10 @@ def main():
             for mode in modes:
                 with open(os.path.join(d, "%s-%02x" % (seed, mode)), "wb") as f:
                     f.write(bytes([mode]) + b"".join(frames))
+    d = os.path.join(top, "fuzz_native")
+    for mode in (0x41, 0x43, 0x45):
+        with open(os.path.join(d, "windows-%02x" % mode), "wb") as f:
+            f.write(bytes([mode]) + b"".join(WINDOWS))
 
 
 if __name__ == "__main__":

@@ -68,6 +68,14 @@ samba_smbd_kill() {
     pids=$(ps -eo pid=,sid= | awk -v s="$sid" '$2 == s { print $1 }')
     for p in $pids; do kill -KILL "$p" 2>/dev/null; done
     SAMBA_PID=
+    # smbd starts samba-dcerpcd and its workers in sessions of their own;
+    # they are ours when their command line names our config.
+    for p in /proc/[0-9]*; do
+        if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null |
+                grep -qF -- "$SAMBA_DIR/smb.conf"; then
+            kill -KILL "${p#/proc/}" 2>/dev/null
+        fi
+    done
 }
 
 samba_start() {
