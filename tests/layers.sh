@@ -48,10 +48,10 @@ def unit_of(path):
         if d == u or d.startswith(u + '/'):
             return u
     parts = d.split('/')
-    if parts[0] in ('fs', 'tools', 'bindings', 'services') and len(parts) >= 2:
-        return '/'.join(parts[:2])
     if parts[0] == 'tools':
-        return 'tools'
+        return 'tools'      # tools/bench and tools/fsptool are the tools'
+    if parts[0] in ('fs', 'bindings', 'services') and len(parts) >= 2:
+        return '/'.join(parts[:2])
     return None
 
 def allowed(u):
