@@ -21,6 +21,8 @@
 struct ll_args {
     int debug;
     int deny_others;
+    int uring;
+    unsigned uring_q_depth;
 };
 
 #define LL_OPT(t, p, v) { t, offsetof(struct ll_args, p), v }
@@ -29,6 +31,11 @@ static const struct fuse_opt ll_opts[] = {
     LL_OPT("-d", debug, 1),
     LL_OPT("--debug", debug, 1),
     LL_OPT("allow_root", deny_others, 1),
+#if FSP_FUSE_ABI >= 318
+    /* 3.18: FUSE over io_uring, on fsp's io_uring transport */
+    LL_OPT("io_uring", uring, 1),
+    LL_OPT("io_uring_q_depth=%u", uring_q_depth, 0),
+#endif
     FUSE_OPT_END
 };
 
@@ -192,6 +199,10 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
     free(ma.ms_words);
     se->debug = la.debug;
     se->deny_others = la.deny_others;
+#if FSP_FUSE_ABI >= 318
+    se->uring = la.uring;
+    se->uring_q_depth = la.uring_q_depth;
+#endif
     if (se->debug)
         fuse_log(FUSE_LOG_DEBUG, "FUSE library version: %s\n",
                  FSP_FUSE3_PKGVERSION);
@@ -359,3 +370,18 @@ void fuse_session_destroy(struct fuse_session *se)
     pthread_mutex_destroy(&se->lock);
     free(se);
 }
+
+#if FSP_FUSE_ABI >= 318
+/* 3.17's entry point: the same, knowing the program's libfuse version
+ * (kept for fuse_get_feature_flag's want/want_ext rules, conn.c). */
+struct fuse_session *
+fuse_session_new_versioned(struct fuse_args *args,
+                           const struct fuse_lowlevel_ops *op, size_t op_size,
+                           struct libfuse_version *version, void *userdata)
+{
+    struct fuse_session *se = fuse_session_new(args, op, op_size, userdata);
+    if (se && version)
+        se->version = *version;
+    return se;
+}
+#endif
