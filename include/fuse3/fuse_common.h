@@ -264,11 +264,19 @@ struct libfuse_version {
 #endif
 
 /* A one-buffer vector of size__ bytes, memory not yet set. */
+#if FSP_FUSE_ABI >= 318
+#define FUSE_BUFVEC_INIT(size__)					\
+	((struct fuse_bufvec) {						\
+		1, 0, 0,						\
+		{ { (size__), (enum fuse_buf_flags) 0, NULL, -1, 0, 0 } } \
+	})
+#else
 #define FUSE_BUFVEC_INIT(size__)					\
 	((struct fuse_bufvec) {						\
 		1, 0, 0,						\
 		{ { (size__), (enum fuse_buf_flags) 0, NULL, -1, 0 } }	\
 	})
+#endif
 
 /* Bytes in the vector. */
 size_t fuse_buf_size(const struct fuse_bufvec *bufv);
