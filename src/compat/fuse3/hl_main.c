@@ -304,15 +304,6 @@ int fuse_invalidate_path(struct fuse *f, const char *path)
     return fuse_lowlevel_notify_inval_inode(f->se, id, 0, 0);
 }
 
-int fuse_open_channel(const char *mountpoint, const char *options)
-{
-    /* A bare descriptor without a session would leave fsp's watchdog
-     * without an owner to unmount for; not offered. */
-    (void)options;
-    fuse_log(FUSE_LOG_ERR, "fuse: fuse_open_channel(%s) is not supported "
-             "by fsp\n", mountpoint);
-    return -1;
-}
 
 static int main_real(int argc, char *argv[], const struct fuse_operations *op,
                      size_t op_size, void *private_data,

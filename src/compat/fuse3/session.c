@@ -306,6 +306,31 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint)
     return 0;
 }
 
+/* libfuse's: mount with these options and hand back the descriptor, for
+ * a program to serve as /dev/fd/N (mount.fuse3 -o drop_privileges does
+ * this, then drops its privileges and execs the program).  No watchdog:
+ * its pipe would close at that exec and unmount at once; as with libfuse
+ * here, the mount stays until someone unmounts it. */
+int fuse_open_channel(const char *mountpoint, const char *options)
+{
+    struct fuse_session *tmp = calloc(1, sizeof *tmp);
+    if (!tmp)
+        return -1;
+    tmp->fd = -1;
+    int fd = -1;
+    if (fsp_fuse_session_mount_opts(tmp, options) == 0) {
+        tmp->mo.auto_unmount = 0;
+        struct fsp_mount m;
+        char err[512];
+        if (fsp_mount(&m, mountpoint, &tmp->mo, err, sizeof err) == 0)
+            fd = m.fd;
+        else
+            fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
+    }
+    free(tmp);
+    return fd;
+}
+
 int fuse_session_fd(struct fuse_session *se)
 {
     return se->fd;
