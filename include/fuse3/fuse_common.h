@@ -13,6 +13,11 @@
 #ifndef FUSE_COMMON_H_
 #define FUSE_COMMON_H_
 
+/* libfuse's own examples and tests are built with this (their build's
+ * HAVE_* settings), as libfuse 3.17's header does. */
+#ifdef HAVE_LIBFUSE_PRIVATE_CONFIG_H
+#include "fuse_config.h"
+#endif
 #include "libfuse_config.h"
 #include "fuse_opt.h"
 #include "fuse_log.h"

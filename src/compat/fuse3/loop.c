@@ -158,6 +158,40 @@ int fuse_session_custom_io(struct fuse_session *se,
 
 /* ---- Starting and running -------------------------------------------- */
 
+/* -d through the libfuse layers prints libfuse's trace, which test
+ * harnesses and scripts parse (fsp's own format stays for the native
+ * API).  3.17 put "dev " before the request line ("cqe " over io_uring). */
+/* libfuse's name, "???" for one it does not know. */
+static const char *op_name(uint32_t opcode)
+{
+    const char *n = fsp_opcode_name(opcode);
+    return strcmp(n, "UNKNOWN") ? n : "???";
+}
+
+static void lib_trace(void *userdata, const struct fsp_request *r, int reply,
+                      int error, size_t size)
+{
+    (void)userdata;
+    if (!reply) {
+#if FSP_FUSE_ABI >= 318
+        const char *src = fsp_session_transport_buf ? "cqe " : "dev ";
+#else
+        const char *src = "";
+#endif
+        fuse_log(FUSE_LOG_DEBUG, "%sunique: %llu, opcode: %s (%u), "
+                 "nodeid: %llu, insize: %zu, pid: %u\n", src,
+                 (unsigned long long)r->unique, op_name(r->opcode),
+                 r->opcode, (unsigned long long)r->nodeid, size, r->pid);
+    } else if (error) {
+        fuse_log(FUSE_LOG_DEBUG, "   unique: %llu, error: %i (%s), "
+                 "outsize: %zu\n", (unsigned long long)r->unique, error,
+                 strerror(-error), size);
+    } else {
+        fuse_log(FUSE_LOG_DEBUG, "   unique: %llu, success, outsize: %zu\n",
+                 (unsigned long long)r->unique, size);
+    }
+}
+
 int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
                            unsigned max_threads)
 {
@@ -204,6 +238,7 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
         .max_threads = max_threads,
         .debug = se->debug,
         .io_uring = uring,
+        .trace = lib_trace,
     };
     int r = fsp_session_new(t, &ops, se, &p, &se->fse);
     if (r) {
