@@ -113,6 +113,7 @@ for build in "$@"; do
         run "tests/compat/upstream_bindfs.sh $build" 900 tests/compat/upstream_bindfs.sh "$build"
         run "tests/compat/abi318.sh $build" 180 tests/compat/abi318.sh "$build"
         run "tests/compat/trixie.sh $build" 900 tests/compat/trixie.sh "$build"
+        run "tests/compat/gaps.sh $build" 180 tests/compat/gaps.sh "$build"
         run "tests/chaos.sh $build" 600 tests/chaos.sh "$build"
         run "tests/uring.sh $build" 1800 tests/uring.sh "$build"
         run "tests/uring_fallback.sh $build" 120 tests/uring_fallback.sh "$build"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "compat/fuse3/compat.h"
@@ -129,6 +130,16 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
         fsp_mount_opts_parse(o, ma->ms_words, err, sizeof err) < 0) {
         fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
         return -1;
+    }
+    /* Without root, fusermount3 ignores suid and dev (with a message) and
+     * mounts nosuid,nodev, as libfuse programs expect: mount(8) passes
+     * "dev,suid" to mount.fuse3 -o setuid=USER's program by default. */
+    if (geteuid() != 0 &&
+        (!(o->ms_flags & MS_NOSUID) || !(o->ms_flags & MS_NODEV))) {
+        fuse_log(FUSE_LOG_ERR, "fusermount3: unsafe option%s%s ignored\n",
+                 (o->ms_flags & MS_NOSUID) ? "" : " suid",
+                 (o->ms_flags & MS_NODEV) ? "" : " dev");
+        o->ms_flags |= MS_NOSUID | MS_NODEV;
     }
     /* libfuse 3 mounts over non-empty directories. */
     o->nonempty = 1;
