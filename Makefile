@@ -111,7 +111,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 
 .PHONY: fuzz fuzz-build fuzz-targets
-.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat \
+.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat test-libfuse318 \
         arm64 test-arm64 test-arm64-asan
 all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(LIBFUSE3_4) $(FUSE3_PC) $(SHIMS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
@@ -260,6 +260,12 @@ test-tsan: deps
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+# libfuse 3.17's and 3.18's own examples and test_syscalls, from Debian's
+# source packages, built against fsp's headers on libfuse3.so.4 (issue 13;
+# fetches once into /var/cache/fsp-test; a few minutes the first time).
+test-libfuse318: all
+	tests/compat/libfuse_src.sh $(BUILD)
 
 # Load and chaos for CHAOS_SECONDS per configuration (default 120).
 CHAOS_SECONDS ?= 120
