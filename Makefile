@@ -261,7 +261,7 @@ test-tsan: deps
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
 
-# libfuse 3.17's and 3.18's own examples and test_syscalls, from Debian's
+# libfuse 3.14's, 3.17's and 3.18's own examples and test_syscalls, from Debian's
 # source packages, built against fsp's headers on libfuse3.so.4 (issue 13;
 # fetches once into /var/cache/fsp-test; a few minutes the first time).
 test-libfuse318: all

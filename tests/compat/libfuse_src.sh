@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # libfuse's own example programs and its test_syscalls, from Debian's
 # source packages of libfuse 3.17 (trixie) and 3.18 (sid), built against
-# fsp's headers (fuse3.pc) and run on fsp's libfuse3.so.4 (issue 13).
+# fsp's headers (fuse3.pc) and run on fsp's libfuse3.so.4, and those of
+# libfuse 3.14 (bookworm) with fuse3-314.pc on libfuse3.so.3 (issue 13).
 # `make test-libfuse318`; not in the default suite (fetches and builds).
 #
 # Usage: tests/compat/libfuse_src.sh [BUILDDIR]    (as root)
@@ -87,7 +88,6 @@ cat >"$T/fuse_config.h" <<'EOC'
 #define HAVE_CLOSEFROM 1
 EOC
 export PKG_CONFIG_PATH=$BUILD/pkgconfig
-LIB=$BUILD/compat/libfuse3.so.4
 
 wait_mounted() {
     local i
@@ -100,7 +100,10 @@ wait_gone() {
     return 1
 }
 
-for suite in trixie sid; do
+for suite in bookworm trixie sid; do
+    # bookworm's 3.14 examples: the 3.14 ABI, on libfuse3.so.3
+    if [ $suite = bookworm ]; then PC=fuse3-314 LIB=$BUILD/compat/libfuse3.so.3
+    else PC=fuse3 LIB=$BUILD/compat/libfuse3.so.4; fi
     if ! fetch "$suite"; then
         skip "libfuse examples ($suite)" "apt-get source fuse3 failed: $(tail -2 "$T/apt.log" | tr '\n' ' ')"
         continue
@@ -113,7 +116,7 @@ for suite in trixie sid; do
         [ -f "$S/example/$ex.c" ] || continue
         # shellcheck disable=SC2046
         if cc -D_GNU_SOURCE -DHAVE_LIBFUSE_PRIVATE_CONFIG_H -I"$T" -I"$S/example" \
-               -w -o "$B/$ex" "$S/example/$ex.c" $(pkg-config --cflags --libs fuse3) \
+               -w -o "$B/$ex" "$S/example/$ex.c" $(pkg-config --cflags --libs $PC) \
                -lpthread 2>"$B/$ex.cc"; then :
         else
             fail "$ver example $ex builds against fsp's headers" "$(grep -m2 error "$B/$ex.cc" | tr '\n' ' ')"
@@ -130,7 +133,7 @@ for suite in trixie sid; do
         P=$!; PIDS="$PIDS $P"
         if wait_mounted "$M" && [ "$(cat "$M/hello")" = "Hello World!" ] &&
            grep -q "$LIB" "/proc/$P/maps"; then
-            pass "$ver $ex: reads Hello World! through fsp's libfuse3.so.4"
+            pass "$ver $ex: reads Hello World! through fsp's $(basename "$LIB")"
         else
             fail "$ver $ex" "$(head -2 "$B/$ex.err" | tr '\n' ' ')"
         fi
