@@ -212,7 +212,7 @@ static int detach_dead(const char *path, int via_fusermount, char *err,
  * such a mount is dead is decided by kmount_probe_dead() in a child.
  */
 /* *type gets the mount point's file type: FUSE mounts on directories and,
- * as libfuse allows, on regular files (the root is then a file). */
+ * with o->file_root (libfuse allows it), on regular files. */
 static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
                             int via_fusermount, mode_t *type, char *err,
                             size_t errlen)
@@ -256,9 +256,8 @@ static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
             return rc;
     }
 
-    if (!S_ISDIR(stx.stx_mode) && !S_ISREG(stx.stx_mode)) {
-        kmount_errf(err, errlen, "not a directory or regular file: %s",
-                    path);
+    if (!S_ISDIR(stx.stx_mode) && !(o->file_root && S_ISREG(stx.stx_mode))) {
+        kmount_errf(err, errlen, "not a directory: %s", path);
         return -ENOTDIR;
     }
     *type = stx.stx_mode & S_IFMT;

@@ -141,8 +141,10 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
                  (o->ms_flags & MS_NODEV) ? "" : " dev");
         o->ms_flags |= MS_NOSUID | MS_NODEV;
     }
-    /* libfuse 3 mounts over non-empty directories. */
+    /* libfuse 3 mounts over non-empty directories, and on regular files
+     * (its null example does). */
     o->nonempty = 1;
+    o->file_root = 1;
     /* fsp's watchdog unmounts after a crash whether or not auto_unmount
      * was given: a dead mount is never left behind. */
     o->auto_unmount = 1;
