@@ -183,6 +183,8 @@ for v in $VARIANTS; do
     M=$T/mf_$v; mkdir -p "$M"
     # mount.fuse3 itself on this variant's library too (fuse_open_channel)
     if [ "$v" = fsp3 ]; then pre=(env LD_LIBRARY_PATH="$BUILD/compat"); else pre=(env); fi
+    # Debian's mount.fuse3 on a sanitizer build of the library needs the runtime first
+    [ -n "$SANFLAGS" ] && [ "$v" = fsp3 ] && pre+=(LD_PRELOAD="$(cc -print-file-name=libasan.so)")
     "${pre[@]}" mount.fuse3 "$T/pt_$v#$SRC" "$M" -o drop_privileges >"$T/mf.err" 2>&1
     if mounted_pt "$v" "$M" "mount.fuse3 drop_privileges"; then
         if caps_zero "$P" && grep -q " $M fuse\." /proc/mounts; then
