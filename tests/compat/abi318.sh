@@ -234,6 +234,24 @@ else
     fail "ll318 -o io_uring: mounts" "$(head -3 "$M.err" | tr '\n' ' ')"
 fi
 
+M=$T/m3
+mkdir -p "$M"
+LL318_CUSTOM_IO=1 LD_LIBRARY_PATH=$BUILD/compat "$T/ll318" "$M" "$T/backing" 2>"$M.err" &
+P=$!; PIDS="$PIDS $P"
+if wait_mounted "$M"; then
+    [ "$(cat "$M/f")" = "hello from libfuse 3.18's API" ] && cat "$M/stats" >"$T/stats3"
+    r=$(field "$T/stats3" io_reads); w=$(field "$T/stats3" io_writes)
+    if [ "${r:-0}" -ge 3 ] && [ "${w:-0}" -ge 3 ]; then
+        pass "ll318: fuse_open_channel + fuse_session_custom_io (3.17, op_size): served through the program's read/writev ($r reads, $w writes)"
+    else
+        fail "ll318: custom_io" "$(cat "$T/stats3" 2>/dev/null) $(head -2 "$M.err")"
+    fi
+    umount "$M"
+    wait_gone "$P" || fail "ll318 custom_io: exits after umount" "still running"
+else
+    fail "ll318: fuse_open_channel + custom_io mounts" "$(head -3 "$M.err" | tr '\n' ' ')"
+fi
+
 # ---- the high-level examples, built for 3.18 ------------------------------------
 for ex in hello memfs_hl; do
     # shellcheck disable=SC2046,SC2086

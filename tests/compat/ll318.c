@@ -14,10 +14,16 @@
  *   3.14-style conn->want, so it must be gone from want_ext too)
  *   set_pt= (fuse_set_feature_flag(FUSE_CAP_PASSTHROUGH)) get_pt=
  *   reads_f= reads_p= statx= uring= epoch= (fuse_req_is_uring, and
- *   fuse_lowlevel_notify_increment_epoch's result)
+ *   fuse_lowlevel_notify_increment_epoch's result) io_reads= io_writes=
+ *
+ * With LL318_CUSTOM_IO=1 in the environment it mounts with
+ * fuse_open_channel and serves that descriptor through 3.17's
+ * fuse_session_custom_io (read and writev of its own, counted in
+ * io_reads= and io_writes=) instead of fuse_session_mount.
  */
 #define _GNU_SOURCE
 #define FUSE_USE_VERSION 318
+#include <fuse.h>          /* fuse_open_channel */
 #include <fuse_lowlevel.h>
 
 #include <errno.h>
@@ -27,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const char f_text[] = "hello from libfuse 3.18's API\n";
@@ -35,6 +42,26 @@ static struct fuse_session *the_se;
 static struct fuse_conn_info *the_conn;
 static int set_pt;
 static atomic_int reads_f, reads_p, n_statx, n_uring, epoch_res = 1;
+static atomic_int io_reads, io_writes;
+
+static ssize_t io_writev(int fd, struct iovec *iov, int count, void *ud)
+{
+    (void)ud;
+    atomic_fetch_add(&io_writes, 1);
+    return writev(fd, iov, count);
+}
+
+static ssize_t io_read(int fd, void *buf, size_t len, void *ud)
+{
+    (void)ud;
+    atomic_fetch_add(&io_reads, 1);
+    return read(fd, buf, len);
+}
+
+static const struct fuse_custom_io custom_io = {
+    .writev = io_writev,
+    .read = io_read,
+};
 
 enum { INO_F = 2, INO_P, INO_STATS };
 
@@ -187,13 +214,14 @@ static void ll_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         len = (size_t)snprintf(buf, sizeof buf,
                  "capable_ext=%#llx want_ext=%#llx want=%#x set_pt=%d "
                  "get_pt=%d reads_f=%d reads_p=%d statx=%d uring=%d "
-                 "epoch=%d\n",
+                 "epoch=%d io_reads=%d io_writes=%d\n",
                  (unsigned long long)the_conn->capable_ext,
                  (unsigned long long)the_conn->want_ext, the_conn->want,
                  set_pt, fuse_get_feature_flag(the_conn, FUSE_CAP_PASSTHROUGH),
                  atomic_load(&reads_f), atomic_load(&reads_p),
                  atomic_load(&n_statx), atomic_load(&n_uring),
-                 atomic_load(&epoch_res));
+                 atomic_load(&epoch_res), atomic_load(&io_reads),
+                 atomic_load(&io_writes));
     }
     if ((size_t)off >= len) {
         fuse_reply_buf(req, NULL, 0);
@@ -255,7 +283,16 @@ int main(int argc, char *argv[])
     int ret = 1;
     if (fuse_set_signal_handlers(se) == 0 &&
         fuse_set_fail_signal_handlers(se) == 0) {
-        if (fuse_session_mount(se, mnt) == 0) {
+        int mounted;
+        if (getenv("LL318_CUSTOM_IO")) {
+            int fd = fuse_open_channel(mnt, "fsname=ll318");
+            mounted = fd >= 0 &&
+                      fuse_session_custom_io(se, &custom_io, sizeof custom_io,
+                                             fd) == 0;
+        } else {
+            mounted = fuse_session_mount(se, mnt) == 0;
+        }
+        if (mounted) {
             struct fuse_loop_config *cfg = fuse_loop_cfg_create();
             fuse_loop_cfg_set_max_threads(cfg, 4);
             ret = fuse_session_loop_mt(se, cfg) ? 1 : 0;
