@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: 0BSD */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A high-level file system whose root is a regular file: mounted on a
  * file (FUSE allows it; libfuse's own "null" example does it), the file
