@@ -14,12 +14,12 @@
 
 #include "session/session_int.h"
 
-const void *fsp_req_arg(const struct fsp_request *req, size_t size)
+const void *fsp_req_arg(const struct ses_request *req, size_t size)
 {
     return req->arglen >= size ? req->arg : NULL;
 }
 
-const char *fsp_req_name(const struct fsp_request *req, size_t off)
+const char *fsp_req_name(const struct ses_request *req, size_t off)
 {
     if (off >= req->arglen)
         return NULL;
@@ -27,7 +27,7 @@ const char *fsp_req_name(const struct fsp_request *req, size_t off)
     return memchr(s, 0, req->arglen - off) ? s : NULL;
 }
 
-static void inflight_add(struct fsp_request *req)
+static void inflight_add(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     pthread_mutex_lock(&se->inflight_lock);
@@ -39,7 +39,7 @@ static void inflight_add(struct fsp_request *req)
     pthread_mutex_unlock(&se->inflight_lock);
 }
 
-void fsp_inflight_remove(struct fsp_request *req)
+void fsp_inflight_remove(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     pthread_mutex_lock(&se->inflight_lock);
@@ -58,7 +58,7 @@ void fsp_inflight_remove(struct fsp_request *req)
  * above if it asked to be told, and send no reply.  If it is not here
  * yet, answer EAGAIN: the kernel then queues the interrupt again, by
  * which time the request has arrived or ended. */
-static void do_interrupt(struct fsp_request *req)
+static void do_interrupt(struct ses_request *req)
 {
     const struct fsp_interrupt_in *in = fsp_req_arg(req, sizeof *in);
     if (!in) {
@@ -70,7 +70,7 @@ static void do_interrupt(struct fsp_request *req)
     void *data = NULL;
     int found = 0;
     pthread_mutex_lock(&se->inflight_lock);
-    for (struct fsp_request *r = se->inflight; r; r = r->inflight_next)
+    for (struct ses_request *r = se->inflight; r; r = r->inflight_next)
         if (r->unique == in->unique) {
             atomic_store(&r->interrupted, 1);
             found = 1;
@@ -91,7 +91,7 @@ static void do_interrupt(struct fsp_request *req)
         hook->notify(data);
 }
 
-int fsp_req_on_interrupt(struct fsp_request *req,
+int fsp_req_on_interrupt(struct ses_request *req,
                          const struct fsp_interrupt_hook *hook, void *data)
 {
     struct fsp_session *se = req->se;
@@ -105,7 +105,7 @@ int fsp_req_on_interrupt(struct fsp_request *req,
 
 /* DESTROY comes for fuseblk mounts, whose unmount waits for the answer:
  * a layer with work to finish first answers it from op[FSP_OP_DESTROY]. */
-static void do_destroy(struct fsp_request *req)
+static void do_destroy(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     if (atomic_load(&se->initialized) && se->ops.op[FSP_OP_DESTROY])
@@ -123,7 +123,7 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
         return 0; /* the kernel never sends this; nothing to answer */
 
     size_t ext = (size_t)in->total_extlen * 8;
-    struct fsp_request req = {
+    struct ses_request req = {
         .se = se,
         .unique = in->unique,
         .nodeid = in->nodeid,
@@ -191,9 +191,9 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
 
 _Thread_local int fsp_session_transport_buf;
 
-struct fsp_request *fsp_req_detach(struct fsp_request *req)
+struct ses_request *fsp_req_detach(struct ses_request *req)
 {
-    struct fsp_request *copy = malloc(sizeof *copy);
+    struct ses_request *copy = malloc(sizeof *copy);
     if (!copy)
         return NULL;
     struct fsp_session *se = req->se;

@@ -23,7 +23,7 @@
      FSP_AUTO_INVAL_DATA | FSP_ASYNC_DIO | FSP_INIT_EXT |                  \
      FSP_EXPORT_SUPPORT | FSP_DIRECT_IO_ALLOW_MMAP)
 
-void fsp_session_do_init(struct fsp_request *req)
+void fsp_session_do_init(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     const struct fsp_init_in *in = fsp_req_arg(req, 16);

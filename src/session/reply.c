@@ -15,7 +15,7 @@
 /* finish's outlen when nothing was sent (reply_none, a dropped reply). */
 #define NO_MESSAGE ((size_t)-1)
 
-static void finish(struct fsp_request *req, int error, size_t outlen)
+static void finish(struct ses_request *req, int error, size_t outlen)
 {
     struct fsp_session *se = req->se;
     if (req->opcode < FSP_OPCODE_SLOTS) {
@@ -56,7 +56,7 @@ static void finish(struct fsp_request *req, int error, size_t outlen)
  * and nothing is sent (the transport's descriptors are closed, their
  * numbers maybe reused).  Returns 1 when the reply may be sent, after
  * which late_end must follow; 0 when the request was dropped. */
-static int late_begin(struct fsp_request *req, int error)
+static int late_begin(struct ses_request *req, int error)
 {
     if (!req->heap || !fsp_session_enter(req->se))
         return 1;
@@ -87,7 +87,7 @@ static int send_framed(struct fsp_session *se, uint64_t unique, int error,
 }
 
 /* iov[0] is reserved for the out-header. */
-static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
+static int send_reply(struct ses_request *req, int error, struct iovec *iov,
                       int cnt)
 {
     struct fsp_session *se = req->se;
@@ -103,7 +103,7 @@ static int send_reply(struct fsp_request *req, int error, struct iovec *iov,
     return r;
 }
 
-int fsp_reply_err(struct fsp_request *req, int err)
+int fsp_reply_err(struct ses_request *req, int err)
 {
     struct iovec iov[1];
     if (err > 0 || err < -4095)
@@ -111,7 +111,7 @@ int fsp_reply_err(struct fsp_request *req, int err)
     return send_reply(req, err, iov, 1);
 }
 
-int fsp_reply_none(struct fsp_request *req)
+int fsp_reply_none(struct ses_request *req)
 {
     struct fsp_session *se = req->se;
     int heap = req->heap;
@@ -122,7 +122,7 @@ int fsp_reply_none(struct fsp_request *req)
     return 0;
 }
 
-int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt)
+int fsp_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt)
 {
     struct iovec v[8];
     if (cnt > 7)
@@ -131,33 +131,33 @@ int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt)
     return send_reply(req, 0, v, cnt + 1);
 }
 
-int fsp_reply_buf(struct fsp_request *req, const void *buf, size_t size)
+int fsp_reply_buf(struct ses_request *req, const void *buf, size_t size)
 {
     struct iovec v[2] = { { 0 }, { (void *)buf, size } };
     return send_reply(req, 0, v, size ? 2 : 1);
 }
 
-int fsp_reply_entry(struct fsp_request *req, const struct fsp_entry_out *e)
+int fsp_reply_entry(struct ses_request *req, const struct fsp_entry_out *e)
 {
     return fsp_reply_buf(req, e, sizeof *e);
 }
 
-int fsp_reply_attr(struct fsp_request *req, const struct fsp_attr_out *a)
+int fsp_reply_attr(struct ses_request *req, const struct fsp_attr_out *a)
 {
     return fsp_reply_buf(req, a, sizeof *a);
 }
 
-int fsp_reply_statx(struct fsp_request *req, const struct fsp_statx_out *s)
+int fsp_reply_statx(struct ses_request *req, const struct fsp_statx_out *s)
 {
     return fsp_reply_buf(req, s, sizeof *s);
 }
 
-int fsp_reply_open(struct fsp_request *req, const struct fsp_open_out *o)
+int fsp_reply_open(struct ses_request *req, const struct fsp_open_out *o)
 {
     return fsp_reply_buf(req, o, sizeof *o);
 }
 
-int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
+int fsp_reply_create(struct ses_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o)
 {
     struct iovec v[3] = { { 0 }, { (void *)e, sizeof *e },
@@ -165,13 +165,13 @@ int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
     return send_reply(req, 0, v, 3);
 }
 
-int fsp_reply_write(struct fsp_request *req, uint32_t size)
+int fsp_reply_write(struct ses_request *req, uint32_t size)
 {
     struct fsp_write_out o = { .size = size };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
+int fsp_reply_data(struct ses_request *req, const void *buf, size_t size)
 {
     return fsp_reply_buf(req, buf, size);
 }
@@ -180,7 +180,7 @@ int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size)
  * writev) cost more than the copy it saves. */
 #define SPLICE_MIN_BYTES (32u << 10)
 
-int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
                       uint32_t len)
 {
     struct fsp_transport *t = req->se->t;
@@ -198,19 +198,19 @@ int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
     return r;
 }
 
-int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st)
+int fsp_reply_statfs(struct ses_request *req, const struct fsp_kstatfs *st)
 {
     struct fsp_statfs_out o = { .st = *st };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_xattr(struct fsp_request *req, uint32_t size)
+int fsp_reply_xattr(struct ses_request *req, uint32_t size)
 {
     struct fsp_getxattr_out o = { .size = size };
     return fsp_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_readlink(struct fsp_request *req, const char *target)
+int fsp_reply_readlink(struct ses_request *req, const char *target)
 {
     return fsp_reply_buf(req, target, strlen(target));
 }

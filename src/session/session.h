@@ -119,7 +119,7 @@ struct fsp_conn {
 
 /* One request in flight.  Lives in the receiving thread's buffer unless
  * detached for asynchronous completion. */
-struct fsp_request {
+struct ses_request {
     struct fsp_session *se;
     uint64_t unique;
     uint64_t nodeid;
@@ -135,7 +135,7 @@ struct fsp_request {
     const struct fsp_interrupt_hook *intr_hook;
     void *intr_data;
     uint64_t start_ns;
-    struct fsp_request *inflight_next, *inflight_prev;
+    struct ses_request *inflight_next, *inflight_prev;
     /* Scratch space of the layer above (the native API). */
     void *ll_node;            /* the node the request is about */
     const char *ll_name;      /* and the name in it, for new names */
@@ -149,7 +149,7 @@ struct fsp_request {
     int heap;                 /* this is that copy: freed after its reply */
 };
 
-typedef void (*fsp_ll_handler)(struct fsp_request *req);
+typedef void (*fsp_ll_handler)(struct ses_request *req);
 
 #define FSP_LL_OPS_MAX 64
 
@@ -190,7 +190,7 @@ struct fsp_session_params {
      * header included) and reply 1 for each answer sent (error, size:
      * the bytes sent, header included); not for a request answered with
      * no message (FORGET).  Any thread; calls may interleave. */
-    void (*trace)(void *userdata, const struct fsp_request *req, int reply,
+    void (*trace)(void *userdata, const struct ses_request *req, int reply,
                   int error, size_t size);
 };
 
@@ -260,9 +260,9 @@ const struct fsp_op_stats *fsp_session_stats(const struct fsp_session *se,
 void fsp_session_print_stats(const struct fsp_session *se, void *file);
 
 /* Body access with bounds checks: NULL when the body is too short. */
-const void *fsp_req_arg(const struct fsp_request *req, size_t size);
+const void *fsp_req_arg(const struct ses_request *req, size_t size);
 /* The NUL-terminated name at byte `off` of the body, or NULL. */
-const char *fsp_req_name(const struct fsp_request *req, size_t off);
+const char *fsp_req_name(const struct ses_request *req, size_t off);
 
 /*
  * How the layer above hears of an INTERRUPT the moment it arrives, for a
@@ -288,39 +288,39 @@ struct fsp_interrupt_hook {
  * handler and not yet replied to.  Returns 1 if req was interrupted
  * already (that INTERRUPT will not reach the hook), else 0; the check
  * and the setting are one step against a concurrent INTERRUPT. */
-int fsp_req_on_interrupt(struct fsp_request *req,
+int fsp_req_on_interrupt(struct ses_request *req,
                          const struct fsp_interrupt_hook *hook, void *data);
 
 /* Detach a request so it can outlive its handler (asynchronous
  * completion): the copy keeps the receive buffer, which the dispatcher
  * thread replaces, and a reference on the session (and so on the
  * transport), dropped by its one reply.  Returns the heap copy or NULL. */
-struct fsp_request *fsp_req_detach(struct fsp_request *req);
+struct ses_request *fsp_req_detach(struct ses_request *req);
 
 /* Replies, each named after what it answers.  Return 0 or the
  * transport's -errno (-ENOENT: the kernel no longer waits for it). */
-int fsp_reply_err(struct fsp_request *req, int err);
-int fsp_reply_none(struct fsp_request *req);
-int fsp_reply_buf(struct fsp_request *req, const void *buf, size_t size);
-int fsp_reply_iov(struct fsp_request *req, const struct iovec *iov, int cnt);
-int fsp_reply_entry(struct fsp_request *req, const struct fsp_entry_out *e);
-int fsp_reply_attr(struct fsp_request *req, const struct fsp_attr_out *a);
-int fsp_reply_statx(struct fsp_request *req, const struct fsp_statx_out *s);
-int fsp_reply_open(struct fsp_request *req, const struct fsp_open_out *o);
-int fsp_reply_create(struct fsp_request *req, const struct fsp_entry_out *e,
+int fsp_reply_err(struct ses_request *req, int err);
+int fsp_reply_none(struct ses_request *req);
+int fsp_reply_buf(struct ses_request *req, const void *buf, size_t size);
+int fsp_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt);
+int fsp_reply_entry(struct ses_request *req, const struct fsp_entry_out *e);
+int fsp_reply_attr(struct ses_request *req, const struct fsp_attr_out *a);
+int fsp_reply_statx(struct ses_request *req, const struct fsp_statx_out *s);
+int fsp_reply_open(struct ses_request *req, const struct fsp_open_out *o);
+int fsp_reply_create(struct ses_request *req, const struct fsp_entry_out *e,
                      const struct fsp_open_out *o);
-int fsp_reply_write(struct fsp_request *req, uint32_t size);
-int fsp_reply_data(struct fsp_request *req, const void *buf, size_t size);
+int fsp_reply_write(struct ses_request *req, uint32_t size);
+int fsp_reply_data(struct ses_request *req, const void *buf, size_t size);
 /* Answer a READ with up to len bytes of fd at off, moved by the kernel
  * (splice) where the transport can and the read is large enough to pay
  * (32 KiB); returns 0 once answered, or -errno with the request still
  * unanswered (-EOPNOTSUPP: not here or not worth it; -EINVAL: not an
  * unanswered READ). */
-int fsp_reply_data_fd(struct fsp_request *req, int fd, uint64_t off,
+int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
                       uint32_t len);
-int fsp_reply_statfs(struct fsp_request *req, const struct fsp_kstatfs *st);
-int fsp_reply_xattr(struct fsp_request *req, uint32_t size);
-int fsp_reply_readlink(struct fsp_request *req, const char *target);
+int fsp_reply_statfs(struct ses_request *req, const struct fsp_kstatfs *st);
+int fsp_reply_xattr(struct ses_request *req, uint32_t size);
+int fsp_reply_readlink(struct ses_request *req, const char *target);
 
 /* Notifications to the kernel (unique 0). */
 int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,

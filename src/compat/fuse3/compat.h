@@ -96,7 +96,7 @@ struct fuse_session {
  * pending reply and an INTERRUPT being delivered (req.c).
  */
 struct fuse_req {
-    struct fsp_request *r;
+    struct ses_request *r;
     struct fuse_session *se;
     struct fuse_ctx ctx;
     pthread_mutex_t lock;
@@ -118,11 +118,11 @@ struct fuse_pollhandle {
 
 /* Request lifetime (req.c). */
 struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
-                                    struct fsp_request *r);
+                                    struct ses_request *r);
 void fsp_fuse_req_end(struct fuse_req *req);
 /* Take the request for its one reply: the fsp request to answer, with
  * req->lock held, or NULL (already answered: logged). */
-struct fsp_request *fsp_fuse_req_take(struct fuse_req *req);
+struct ses_request *fsp_fuse_req_take(struct fuse_req *req);
 /* After the fsp reply: drop the lock and the reply's reference. */
 void fsp_fuse_req_done(struct fuse_req *req);
 

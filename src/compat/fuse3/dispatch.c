@@ -14,7 +14,7 @@
 
 #include "compat/fuse3/compat.h"
 
-static struct fuse_session *session_of(struct fsp_request *r)
+static struct fuse_session *session_of(struct ses_request *r)
 {
     return fsp_session_userdata(r->se);
 }
@@ -31,7 +31,7 @@ static struct fuse_file_info file_info(uint64_t fh)
 
 /* allow_root: like libfuse, others than the mounting user and root may
  * still use open files, but nothing else. */
-static int denied(const struct fuse_session *se, const struct fsp_request *r)
+static int denied(const struct fuse_session *se, const struct ses_request *r)
 {
     if (!se->deny_others || r->uid == se->owner || r->uid == 0)
         return 0;
@@ -46,7 +46,7 @@ static int denied(const struct fuse_session *se, const struct fsp_request *r)
     }
 }
 
-static struct fuse_req *begin(struct fuse_session *se, struct fsp_request *r)
+static struct fuse_req *begin(struct fuse_session *se, struct ses_request *r)
 {
     if (denied(se, r)) {
         fsp_reply_err(r, -EACCES);
@@ -92,7 +92,7 @@ static struct fuse_req *begin(struct fuse_session *se, struct fsp_request *r)
         return;                                                  \
     }
 
-static void ll_lookup(struct fsp_request *r)
+static void ll_lookup(struct ses_request *r)
 {
     NAME(name, r, 0);
     CALL(lookup, r, r->nodeid, name);
@@ -106,7 +106,7 @@ static void ll_lookup(struct fsp_request *r)
         return;                                                  \
     }
 
-static void ll_forget(struct fsp_request *r)
+static void ll_forget(struct ses_request *r)
 {
     FORGET_ARG(fsp_forget_in, in, r);
     if (!session_of(r)->op.forget) {
@@ -116,7 +116,7 @@ static void ll_forget(struct fsp_request *r)
     CALL(forget, r, r->nodeid, in->nlookup);
 }
 
-static void ll_batch_forget(struct fsp_request *r)
+static void ll_batch_forget(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
     FORGET_ARG(fsp_batch_forget_in, in, r);
@@ -145,7 +145,7 @@ static void ll_batch_forget(struct fsp_request *r)
     fsp_reply_none(r);
 }
 
-static void ll_getattr(struct fsp_request *r)
+static void ll_getattr(struct ses_request *r)
 {
     ARG(fsp_getattr_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -153,7 +153,7 @@ static void ll_getattr(struct fsp_request *r)
     CALL(getattr, r, r->nodeid, fip);
 }
 
-static void ll_setattr(struct fsp_request *r)
+static void ll_setattr(struct ses_request *r)
 {
     ARG(fsp_setattr_in, in, r);
     struct stat st;
@@ -181,12 +181,12 @@ static void ll_setattr(struct fsp_request *r)
     CALL(setattr, r, r->nodeid, &st, valid, fip);
 }
 
-static void ll_readlink(struct fsp_request *r)
+static void ll_readlink(struct ses_request *r)
 {
     CALL(readlink, r, r->nodeid);
 }
 
-static void ll_mknod(struct fsp_request *r)
+static void ll_mknod(struct ses_request *r)
 {
     ARG(fsp_mknod_in, in, r);
     NAME(name, r, sizeof *in);
@@ -194,33 +194,33 @@ static void ll_mknod(struct fsp_request *r)
           in->mode, in->rdev);
 }
 
-static void ll_mkdir(struct fsp_request *r)
+static void ll_mkdir(struct ses_request *r)
 {
     ARG(fsp_mkdir_in, in, r);
     NAME(name, r, sizeof *in);
     CALLX(mkdir, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode);
 }
 
-static void ll_unlink(struct fsp_request *r)
+static void ll_unlink(struct ses_request *r)
 {
     NAME(name, r, 0);
     CALL(unlink, r, r->nodeid, name);
 }
 
-static void ll_rmdir(struct fsp_request *r)
+static void ll_rmdir(struct ses_request *r)
 {
     NAME(name, r, 0);
     CALL(rmdir, r, r->nodeid, name);
 }
 
-static void ll_symlink(struct fsp_request *r)
+static void ll_symlink(struct ses_request *r)
 {
     NAME(name, r, 0);
     NAME(target, r, strlen(name) + 1);
     CALL(symlink, r, target, r->nodeid, name);
 }
 
-static void ll_rename(struct fsp_request *r)
+static void ll_rename(struct ses_request *r)
 {
     ARG(fsp_rename_in, in, r);
     NAME(oldname, r, sizeof *in);
@@ -228,7 +228,7 @@ static void ll_rename(struct fsp_request *r)
     CALL(rename, r, r->nodeid, oldname, in->newdir, newname, 0);
 }
 
-static void ll_rename2(struct fsp_request *r)
+static void ll_rename2(struct ses_request *r)
 {
     ARG(fsp_rename2_in, in, r);
     NAME(oldname, r, sizeof *in);
@@ -236,7 +236,7 @@ static void ll_rename2(struct fsp_request *r)
     CALL(rename, r, r->nodeid, oldname, in->newdir, newname, in->flags);
 }
 
-static void ll_link(struct fsp_request *r)
+static void ll_link(struct ses_request *r)
 {
     ARG(fsp_link_in, in, r);
     NAME(name, r, sizeof *in);
@@ -244,7 +244,7 @@ static void ll_link(struct fsp_request *r)
 }
 
 /* open and opendir without a handler succeed with fh 0, as in libfuse. */
-static void open_common(struct fsp_request *r, int dir)
+static void open_common(struct ses_request *r, int dir)
 {
     ARG(fsp_open_in, in, r);
     struct fuse_session *se = session_of(r);
@@ -262,10 +262,10 @@ static void open_common(struct fsp_request *r, int dir)
     fsp_fuse_req_end(req);
 }
 
-static void ll_open(struct fsp_request *r) { open_common(r, 0); }
-static void ll_opendir(struct fsp_request *r) { open_common(r, 1); }
+static void ll_open(struct ses_request *r) { open_common(r, 0); }
+static void ll_opendir(struct ses_request *r) { open_common(r, 1); }
 
-static void ll_read(struct fsp_request *r)
+static void ll_read(struct ses_request *r)
 {
     ARG(fsp_read_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -275,7 +275,7 @@ static void ll_read(struct fsp_request *r)
     CALL(read, r, r->nodeid, in->size, (off_t)in->offset, &fi);
 }
 
-static void ll_write(struct fsp_request *r)
+static void ll_write(struct ses_request *r)
 {
     ARG(fsp_write_in, in, r);
     struct fuse_session *se = session_of(r);
@@ -298,7 +298,7 @@ static void ll_write(struct fsp_request *r)
     CALL(write, r, r->nodeid, data, in->size, (off_t)in->offset, &fi);
 }
 
-static void ll_flush(struct fsp_request *r)
+static void ll_flush(struct ses_request *r)
 {
     ARG(fsp_flush_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -308,7 +308,7 @@ static void ll_flush(struct fsp_request *r)
 }
 
 /* release and releasedir without a handler succeed, as in libfuse. */
-static void release_common(struct fsp_request *r, int dir)
+static void release_common(struct ses_request *r, int dir)
 {
     ARG(fsp_release_in, in, r);
     struct fuse_session *se = session_of(r);
@@ -330,10 +330,10 @@ static void release_common(struct fsp_request *r, int dir)
     fsp_fuse_req_end(req);
 }
 
-static void ll_release(struct fsp_request *r) { release_common(r, 0); }
-static void ll_releasedir(struct fsp_request *r) { release_common(r, 1); }
+static void ll_release(struct ses_request *r) { release_common(r, 0); }
+static void ll_releasedir(struct ses_request *r) { release_common(r, 1); }
 
-static void ll_fsync(struct fsp_request *r)
+static void ll_fsync(struct ses_request *r)
 {
     ARG(fsp_fsync_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -344,7 +344,7 @@ static void ll_fsync(struct fsp_request *r)
         CALL(fsync, r, r->nodeid, datasync, &fi);
 }
 
-static void ll_readdir(struct fsp_request *r)
+static void ll_readdir(struct ses_request *r)
 {
     ARG(fsp_read_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -354,7 +354,7 @@ static void ll_readdir(struct fsp_request *r)
         CALL(readdir, r, r->nodeid, in->size, (off_t)in->offset, &fi);
 }
 
-static void ll_statfs(struct fsp_request *r)
+static void ll_statfs(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
     if (!se->op.statfs && !denied(se, r)) {
@@ -366,7 +366,7 @@ static void ll_statfs(struct fsp_request *r)
     CALL(statfs, r, r->nodeid);
 }
 
-static void ll_setxattr(struct fsp_request *r)
+static void ll_setxattr(struct ses_request *r)
 {
     /* The header is 16 bytes only when SETXATTR_EXT was agreed, which
      * the compat layer never asks for; follow the conn anyway. */
@@ -389,32 +389,32 @@ static void ll_setxattr(struct fsp_request *r)
     CALL(setxattr, r, r->nodeid, name, value, in->size, (int)in->flags);
 }
 
-static void ll_getxattr(struct fsp_request *r)
+static void ll_getxattr(struct ses_request *r)
 {
     ARG(fsp_getxattr_in, in, r);
     NAME(name, r, sizeof *in);
     CALL(getxattr, r, r->nodeid, name, in->size);
 }
 
-static void ll_listxattr(struct fsp_request *r)
+static void ll_listxattr(struct ses_request *r)
 {
     ARG(fsp_getxattr_in, in, r);
     CALL(listxattr, r, r->nodeid, in->size);
 }
 
-static void ll_removexattr(struct fsp_request *r)
+static void ll_removexattr(struct ses_request *r)
 {
     NAME(name, r, 0);
     CALL(removexattr, r, r->nodeid, name);
 }
 
-static void ll_access(struct fsp_request *r)
+static void ll_access(struct ses_request *r)
 {
     ARG(fsp_access_in, in, r);
     CALL(access, r, r->nodeid, (int)in->mask);
 }
 
-static void ll_create(struct fsp_request *r)
+static void ll_create(struct ses_request *r)
 {
     ARG(fsp_create_in, in, r);
     NAME(name, r, sizeof *in);
@@ -435,7 +435,7 @@ static void to_flock(struct flock *fl, const struct fsp_file_lock *lk)
     fl->l_pid = (pid_t)lk->pid;
 }
 
-static void ll_getlk(struct fsp_request *r)
+static void ll_getlk(struct ses_request *r)
 {
     ARG(fsp_lk_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -445,7 +445,7 @@ static void ll_getlk(struct fsp_request *r)
     CALL(getlk, r, r->nodeid, &fi, &fl);
 }
 
-static void ll_setlk(struct fsp_request *r)
+static void ll_setlk(struct ses_request *r)
 {
     ARG(fsp_lk_in, in, r);
     int sleep = r->opcode == FSP_OP_SETLKW;
@@ -469,13 +469,13 @@ static void ll_setlk(struct fsp_request *r)
     CALL(setlk, r, r->nodeid, &fi, &fl, sleep);
 }
 
-static void ll_bmap(struct fsp_request *r)
+static void ll_bmap(struct ses_request *r)
 {
     ARG(fsp_bmap_in, in, r);
     CALL(bmap, r, r->nodeid, in->blocksize, in->block);
 }
 
-static void ll_ioctl(struct fsp_request *r)
+static void ll_ioctl(struct ses_request *r)
 {
     ARG(fsp_ioctl_in, in, r);
     struct fuse_session *se = session_of(r);
@@ -493,7 +493,7 @@ static void ll_ioctl(struct fsp_request *r)
          in->flags, in_buf, in->in_size, in->out_size);
 }
 
-static void ll_poll(struct fsp_request *r)
+static void ll_poll(struct ses_request *r)
 {
     ARG(fsp_poll_in, in, r);
     struct fuse_session *se = session_of(r);
@@ -523,7 +523,7 @@ static void ll_poll(struct fsp_request *r)
     fsp_fuse_req_end(req);
 }
 
-static void ll_fallocate(struct fsp_request *r)
+static void ll_fallocate(struct ses_request *r)
 {
     ARG(fsp_fallocate_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -531,7 +531,7 @@ static void ll_fallocate(struct fsp_request *r)
          (off_t)in->length, &fi);
 }
 
-static void ll_copy_file_range(struct fsp_request *r)
+static void ll_copy_file_range(struct ses_request *r)
 {
     ARG(fsp_copy_file_range_in, in, r);
     struct fuse_file_info fi_in = file_info(in->fh_in);
@@ -541,7 +541,7 @@ static void ll_copy_file_range(struct fsp_request *r)
          (int)in->flags);
 }
 
-static void ll_lseek(struct fsp_request *r)
+static void ll_lseek(struct ses_request *r)
 {
     ARG(fsp_lseek_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -551,7 +551,7 @@ static void ll_lseek(struct fsp_request *r)
 #if FSP_FUSE_ABI >= 318
 /* statx(2) (3.18): the kernel sends STATX only when the file system has
  * the handler; answered with fuse_reply_statx (statx.c). */
-static void ll_statx(struct fsp_request *r)
+static void ll_statx(struct ses_request *r)
 {
     ARG(fsp_statx_in, in, r);
     struct fuse_file_info fi = file_info(in->fh);
@@ -560,7 +560,7 @@ static void ll_statx(struct fsp_request *r)
 }
 
 /* open(dir, O_TMPFILE) (3.18's tmpfile): a create without a name. */
-static void ll_tmpfile(struct fsp_request *r)
+static void ll_tmpfile(struct ses_request *r)
 {
     ARG(fsp_create_in, in, r);
     struct fuse_file_info fi = file_info(0);
@@ -570,7 +570,7 @@ static void ll_tmpfile(struct fsp_request *r)
 #endif
 
 /* The kernel's answer to a RETRIEVE notification: data for the cookie. */
-static void ll_notify_reply(struct fsp_request *r)
+static void ll_notify_reply(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
     const struct fsp_notify_retrieve_in *in = fsp_req_arg(r, sizeof *in);
@@ -590,7 +590,7 @@ static void ll_notify_reply(struct fsp_request *r)
  * waits for the answer: the program's destroy runs first, as in libfuse,
  * so what it writes last (exfat-fuse closes the volume) is done when
  * umount returns. */
-static void ll_destroy(struct fsp_request *r)
+static void ll_destroy(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
     if (atomic_load(&se->got_init) && !se->got_destroy && se->op.destroy) {

@@ -168,7 +168,7 @@ static const char *op_name(uint32_t opcode)
     return strcmp(n, "UNKNOWN") ? n : "???";
 }
 
-static void lib_trace(void *userdata, const struct fsp_request *r, int reply,
+static void lib_trace(void *userdata, const struct ses_request *r, int reply,
                       int error, size_t size)
 {
     (void)userdata;

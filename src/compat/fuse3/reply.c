@@ -93,7 +93,7 @@ static void fill_open(struct fsp_open_out *o, const struct fuse_file_info *fi)
 
 /* Take the request or return from the reply function. */
 #define TAKE(req, r)                                   \
-    struct fsp_request *r = fsp_fuse_req_take(req);    \
+    struct ses_request *r = fsp_fuse_req_take(req);    \
     if (!r)                                            \
         return -EINVAL
 
@@ -117,7 +117,7 @@ int fuse_reply_err(fuse_req_t req, int err)
 
 void fuse_reply_none(fuse_req_t req)
 {
-    struct fsp_request *r = fsp_fuse_req_take(req);
+    struct ses_request *r = fsp_fuse_req_take(req);
     if (r)
         done(req, fsp_reply_none(r));
 }
@@ -180,7 +180,7 @@ int fuse_reply_buf(fuse_req_t req, const char *buf, size_t size)
 }
 
 /* The session sends at most 7 pieces at once; more are gathered. */
-static int reply_iov(struct fsp_request *r, const struct iovec *iov, int cnt)
+static int reply_iov(struct ses_request *r, const struct iovec *iov, int cnt)
 {
     if (cnt <= 7)
         return fsp_reply_iov(r, iov, cnt);

@@ -44,7 +44,7 @@ static void req_unlock(struct fuse_req *req)
 }
 
 struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
-                                    struct fsp_request *r)
+                                    struct ses_request *r)
 {
     struct fuse_req *req = calloc(1, sizeof *req);
     if (!req)
@@ -78,7 +78,7 @@ void fsp_fuse_req_end(struct fuse_req *req)
 {
     req_lock(req);
     if (!req->replied && !req->dummy) {
-        struct fsp_request *copy = fsp_req_detach(req->r);
+        struct ses_request *copy = fsp_req_detach(req->r);
         if (copy) {
             req->r = copy;
         } else {
@@ -92,7 +92,7 @@ void fsp_fuse_req_end(struct fuse_req *req)
     put(req);
 }
 
-struct fsp_request *fsp_fuse_req_take(struct fuse_req *req)
+struct ses_request *fsp_fuse_req_take(struct fuse_req *req)
 {
     req_lock(req);
     if (req->dummy && !req->replied) {

@@ -47,7 +47,7 @@ static void fill_statx(struct fsp_statx *o, const struct statx *s)
 int fuse_reply_statx(fuse_req_t req, int flags, struct statx *statx,
                      double attr_timeout)
 {
-    struct fsp_request *r = fsp_fuse_req_take(req);
+    struct ses_request *r = fsp_fuse_req_take(req);
     if (!r)
         return -EINVAL;
     struct fsp_statx_out o;
