@@ -97,7 +97,12 @@ CHAOS      := $(if $(CHAOS_SRCS),$(BUILD)/fsp-chaos)
 COMPAT3_SRCS := $(sort $(wildcard src/compat/fuse3/*.c))
 COMPAT3_OBJS := $(COMPAT3_SRCS:%.c=$(BUILD)/%.o)
 LIBFUSE3     := $(if $(COMPAT3_SRCS),$(BUILD)/compat/libfuse3.so.3)
-FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc)
+FUSE3_PC     := $(if $(COMPAT3_SRCS),$(BUILD)/pkgconfig/fuse3.pc $(BUILD)/pkgconfig/fuse3-314.pc)
+# The same sources once more with libfuse 3.18's ABI (issue 13):
+# libfuse3.so.4, what fuse3.pc gives new builds.  fuse3-314.pc builds
+# against the 3.14 ABI (libfuse3.so.3).
+COMPAT318_OBJS := $(COMPAT3_SRCS:%.c=$(BUILD)/compat318/%.o)
+LIBFUSE3_4   := $(if $(COMPAT3_SRCS),$(BUILD)/compat/libfuse3.so.4)
 
 PC         := $(BUILD)/pkgconfig/fsp.pc
 
@@ -109,9 +114,9 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 
 .PHONY: fuzz fuzz-build fuzz-targets
-.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat \
+.PHONY: all lib run test test-fast test-asan test-tsan soak chaos deps clean install-compat uninstall-compat test-libfuse318 \
         arm64 test-arm64 test-arm64-asan
-all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(FUSE3_PC) $(SHIMS) $(HELPERS)
+all: lib $(MEMFS) $(PASSTHROUGH) $(TOOLS) $(UNIT_BINS) $(ITEST) $(CONF) $(BENCH) $(CHAOS) $(LIBFUSE3) $(LIBFUSE3_4) $(FUSE3_PC) $(SHIMS) $(HELPERS)
 lib: $(LIB_A) $(LIB_SO) $(PC)
 
 $(BUILD)/%.o: %.c
@@ -120,17 +125,32 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/src/compat/fuse3/%.o: src/compat/fuse3/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) -Iinclude/fuse3 -DFSP_FUSE_ABI=314 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/compat318/src/compat/fuse3/%.o: src/compat/fuse3/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -Iinclude/fuse3 -DFSP_FUSE_ABI=318 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBFUSE3): $(COMPAT3_OBJS) $(LIB_OBJS) src/compat/fuse3/fuse3.map
-	@mkdir -p $(dir $@)
+	@mkdir -p $(dir $@) $(dir $@)abi314
 	$(Q)$(CC) -shared -o $@ $(COMPAT3_OBJS) $(LIB_OBJS) $(LDFLAGS) \
 	    -Wl,-soname,libfuse3.so.3 -Wl,--version-script=src/compat/fuse3/fuse3.map $(LDLIBS)
-	$(Q)ln -sf libfuse3.so.3 $(BUILD)/compat/libfuse3.so
+	$(Q)ln -sf ../libfuse3.so.3 $(BUILD)/compat/abi314/libfuse3.so
 
-$(FUSE3_PC): Makefile
+$(LIBFUSE3_4): $(COMPAT318_OBJS) $(LIB_OBJS) src/compat/fuse3/fuse3_318.map
 	@mkdir -p $(dir $@)
-	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp\nVersion: 3.14.0\nCflags: -I$${includedir}/fuse3\nLibs: -L$${libdir} -lfuse3 -lpthread\n' \
+	$(Q)$(CC) -shared -o $@ $(COMPAT318_OBJS) $(LIB_OBJS) $(LDFLAGS) \
+	    -Wl,-soname,libfuse3.so.4 -Wl,--version-script=src/compat/fuse3/fuse3_318.map $(LDLIBS)
+	$(Q)ln -sf libfuse3.so.4 $(BUILD)/compat/libfuse3.so
+
+$(BUILD)/pkgconfig/fuse3.pc: Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp (libfuse 3.18 ABI, libfuse3.so.4)\nVersion: 3.18.3\nCflags: -I$${includedir}/fuse3\nLibs: -L$${libdir} -lfuse3 -lpthread\n' \
+	    "$(CURDIR)" "$(BUILD)" > $@
+
+$(BUILD)/pkgconfig/fuse3-314.pc: Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/%s/compat\n\nName: fuse3\nDescription: libfuse 3 API on fsp (libfuse 3.14 ABI, libfuse3.so.3)\nVersion: 3.14.0\nCflags: -I$${includedir}/fuse3 -DFSP_FUSE_ABI=314\nLibs: -L$${libdir}/abi314 -lfuse3 -lpthread\n' \
 	    "$(CURDIR)" "$(BUILD)" > $@
 
 $(LIB_A): $(LIB_OBJS)
@@ -209,7 +229,7 @@ $(BUILD)/fsp-chaos: $(CHAOS_SRCS:%.c=$(BUILD)/%.o)
 
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -Iinclude/fuse3 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) -Iinclude/fuse3 -DFSP_FUSE_ABI=314 $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -252,6 +272,12 @@ test-tsan: deps
 
 soak: all
 	FSP_SOAK=1 tests/run.sh $(BUILD)
+
+# libfuse 3.14's, 3.17's and 3.18's own examples and test_syscalls, from Debian's
+# source packages, built against fsp's headers on libfuse3.so.4 (issue 13;
+# fetches once into /var/cache/fsp-test; a few minutes the first time).
+test-libfuse318: all
+	tests/compat/libfuse_src.sh $(BUILD)
 
 # Load and chaos for CHAOS_SECONDS per configuration (default 120).
 CHAOS_SECONDS ?= 120

@@ -242,7 +242,7 @@ if [ ! -f /usr/include/fuse3/fuse.h ] || [ -z "$deblib" ] ||
    [ ! -f "$build/pkgconfig/fuse3.pc" ]; then
     echo "SKIP: access_libfuse3: libfuse3-dev or fsp's libfuse3 missing"
 elif ! cc -o "$tmp/pt_hl" examples/passthrough_hl.c \
-          $(PKG_CONFIG_PATH=$build/pkgconfig pkg-config --cflags --libs fuse3); then
+          $(PKG_CONFIG_PATH=$build/pkgconfig pkg-config --cflags --libs fuse3-314); then
     echo "FAIL: access_libfuse3: examples/passthrough_hl.c does not build"
 else
     # one binary: fsp's libfuse3.so.3 or Debian's, by LD_LIBRARY_PATH

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Put fsp's libfuse3.so.3 and libfuse.so.2 in front of Debian's for every
+# Put fsp's libfuse3.so.3, libfuse3.so.4 and libfuse.so.2 in front of Debian's for every
 # program on this machine, and take them away again.  The build never
 # does this; it is this explicit, reversible step (issue 4).
 #
@@ -8,7 +8,7 @@
 #   tools/compat-install.sh uninstall
 #   tools/compat-install.sh status
 #
-# install copies the two libraries into /usr/local/lib/fsp-libfuse and
+# install copies the libraries into /usr/local/lib/fsp-libfuse and
 # names that directory in /etc/ld.so.conf.d/00-fsp-libfuse.conf, so the
 # dynamic loader's cache (ldconfig) lists it before Debian's directories.
 # Debian's packages are left untouched: uninstall removes the directory
@@ -18,7 +18,7 @@ set -eu
 
 DIR=/usr/local/lib/fsp-libfuse
 CONF=/etc/ld.so.conf.d/00-fsp-libfuse.conf
-LIBS="libfuse3.so.3 libfuse.so.2"
+LIBS="libfuse3.so.3 libfuse3.so.4 libfuse.so.2"
 
 die() { echo "compat-install.sh: $*" >&2; exit 1; }
 

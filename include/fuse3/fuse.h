@@ -5,10 +5,11 @@
  * The file system names files by path; the library keeps the inode
  * numbers the kernel uses, builds the paths, and turns each callback's
  * return value into the reply: 0 or a count for success, -errno for an
- * error.  Names, values and layouts are libfuse 3.14's (binary
- * compatibility needs them); the text is fsp's.
+ * error.  Names, values and layouts are libfuse 3.18's (3.14's with
+ * FSP_FUSE_ABI 314, see libfuse_config.h): binary compatibility needs
+ * them; the text is fsp's.
  *
- * Define FUSE_USE_VERSION (30 to 314) before including this file.
+ * Define FUSE_USE_VERSION (30 to 318) before including this file.
  */
 #ifndef FUSE_H_
 #define FUSE_H_
@@ -28,9 +29,15 @@ extern "C" {
 
 /* One mounted high-level file system (opaque). */
 struct fuse;
+#if FSP_FUSE_ABI >= 318
+struct statx;
+#endif
 
 /* What readdir is asked for. */
 enum fuse_readdir_flags {
+#if FSP_FUSE_ABI >= 318
+	FUSE_READDIR_DEFAULTS = 0,
+#endif
 	/* Readdirplus: give each entry's whole stat to the filler (with
 	 * FUSE_FILL_DIR_PLUS), so the kernel need not look them up. */
 	FUSE_READDIR_PLUS = (1 << 0)
@@ -38,6 +45,9 @@ enum fuse_readdir_flags {
 
 /* What the filler is told about one entry. */
 enum fuse_fill_dir_flags {
+#if FSP_FUSE_ABI >= 318
+	FUSE_FILL_DIR_DEFAULTS = 0,
+#endif
 	/* All of stbuf is valid, not just the type and inode number. */
 	FUSE_FILL_DIR_PLUS = (1 << 1)
 };
@@ -86,8 +96,10 @@ struct fuse_config {
 	int kernel_cache;
 	/* Keep it only if mtime and size did not change */
 	int auto_cache;
+#if FSP_FUSE_ABI < 318
 	/* No flush for read-only opens */
 	int no_rofd_flush;
+#endif
 	/* ac_attr_timeout: how old the attributes auto_cache trusts may be */
 	int ac_attr_timeout_set;
 	double ac_attr_timeout;
@@ -97,6 +109,18 @@ struct fuse_config {
 	int show_help;
 	char *modules;
 	int debug;
+#if FSP_FUSE_ABI >= 318
+	/* fmask=M, dmask=M: umask for files and for directories only */
+	unsigned int fmask;
+	unsigned int dmask;
+	/* No flush for read-only opens (moved here in 3.17) */
+	int no_rofd_flush;
+	/* Allow parallel direct writes to a file */
+	int parallel_direct_writes;
+	/* For the library's own use */
+	unsigned int flags;
+	uint64_t reserved[48];
+#endif
 };
 
 /*
@@ -196,6 +220,11 @@ struct fuse_operations {
 	/* The new offset (SEEK_DATA, SEEK_HOLE) */
 	off_t (*lseek) (const char *, off_t off, int whence,
 			struct fuse_file_info *);
+#if FSP_FUSE_ABI >= 318
+	/* statx(2); fi is set when the kernel names an open file */
+	int (*statx) (const char *path, int flags, int mask,
+		      struct statx *stxbuf, struct fuse_file_info *fi);
+#endif
 };
 
 /* Who made the request being served (fuse_get_context). */
@@ -217,8 +246,36 @@ struct fuse_context {
  * the loop configuration failed, 8 when the loop ended with an error or
  * a signal (libfuse 3.14's codes).
  */
+#if FSP_FUSE_ABI >= 318
+/* The 3.17 entry points; fuse_main() and fuse_new() pass the program's
+ * libfuse version.  Do not call them directly. */
+int fuse_main_real_versioned(int argc, char *argv[],
+			     const struct fuse_operations *op, size_t op_size,
+			     struct libfuse_version *version, void *user_data);
+struct fuse *_fuse_new_30(struct fuse_args *args,
+			  const struct fuse_operations *op, size_t op_size,
+			  struct libfuse_version *version, void *user_data);
+struct fuse *_fuse_new_31(struct fuse_args *args,
+			  const struct fuse_operations *op, size_t op_size,
+			  struct libfuse_version *version, void *user_data);
+#endif
+#if FSP_FUSE_ABI >= 318 && !defined(FSP_FUSE_LIB)
+static inline int fuse_main_fn(int argc, char *argv[],
+			       const struct fuse_operations *op,
+			       void *user_data)
+{
+	struct libfuse_version version = {
+		FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION, FUSE_HOTFIX_VERSION, 0
+	};
+	return fuse_main_real_versioned(argc, argv, op, sizeof(*(op)),
+					&version, user_data);
+}
+#define fuse_main(argc, argv, op, user_data) \
+	fuse_main_fn(argc, argv, op, user_data)
+#else
 #define fuse_main(argc, argv, op, private_data)				\
 	fuse_main_real(argc, argv, op, sizeof(*(op)), private_data)
+#endif
 
 /* Print the library's -o options. */
 void fuse_lib_help(struct fuse_args *args);
@@ -228,7 +285,22 @@ void fuse_lib_help(struct fuse_args *args);
  * is accepted) and the options in args.  NULL, after a message, on a
  * bad option.  The 3.0 variant also answers -h itself.
  */
+#if FSP_FUSE_ABI >= 318 && !defined(FSP_FUSE_LIB)
+static inline struct fuse *fuse_new_fn(struct fuse_args *args,
+				       const struct fuse_operations *op,
+				       size_t op_size, void *user_data)
+{
+	struct libfuse_version version = {
+		FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION, FUSE_HOTFIX_VERSION, 0
+	};
 #if FUSE_USE_VERSION == 30
+	return _fuse_new_30(args, op, op_size, &version, user_data);
+#else
+	return _fuse_new_31(args, op, op_size, &version, user_data);
+#endif
+}
+#define fuse_new(args, op, size, data) fuse_new_fn(args, op, size, data)
+#elif FUSE_USE_VERSION == 30
 struct fuse *fuse_new_30(struct fuse_args *args,
 			 const struct fuse_operations *op,
 			 size_t op_size, void *private_data);
@@ -281,8 +353,22 @@ int fuse_interrupted(void);
 /* Drop the kernel's cached name and data of path; 0 or -errno. */
 int fuse_invalidate_path(struct fuse *f, const char *path);
 
+#if FSP_FUSE_ABI >= 318 && !defined(FSP_FUSE_LIB)
+/* Kept for binaries built against older libfuse; use fuse_main(). */
+static inline int fuse_main_real(int argc, char *argv[],
+				 const struct fuse_operations *op,
+				 size_t op_size, void *user_data)
+{
+	struct libfuse_version version = {
+		FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION, FUSE_HOTFIX_VERSION, 0
+	};
+	return fuse_main_real_versioned(argc, argv, op, op_size, &version,
+					user_data);
+}
+#else
 int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op,
 		   size_t op_size, void *private_data);
+#endif
 
 /* With -o remember: a thread that forgets old inodes; 0 or -errno. */
 int fuse_start_cleanup_thread(struct fuse *fuse);
@@ -382,6 +468,10 @@ ssize_t fuse_fs_copy_file_range(struct fuse_fs *fs, const char *path_in,
 				size_t len, int flags);
 off_t fuse_fs_lseek(struct fuse_fs *fs, const char *path, off_t off,
 		    int whence, struct fuse_file_info *fi);
+#if FSP_FUSE_ABI >= 318
+int fuse_fs_statx(struct fuse_fs *fs, const char *path, int flags, int mask,
+		  struct statx *stxbuf, struct fuse_file_info *fi);
+#endif
 void fuse_fs_init(struct fuse_fs *fs, struct fuse_conn_info *conn,
 		  struct fuse_config *cfg);
 void fuse_fs_destroy(struct fuse_fs *fs);
@@ -414,9 +504,15 @@ int fuse_open_channel(const char *mountpoint, const char *options);
  * tests/arm64.sh compare every offset with Debian's headers. */
 #if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__) && \
     !defined(__cplusplus)
+#if FSP_FUSE_ABI >= 318
+_Static_assert(sizeof(struct fuse_operations) == 43 * sizeof(void (*)(void)),
+	       "fuse_operations ABI: 43 callbacks");
+_Static_assert(sizeof(struct fuse_config) == 520, "fuse_config ABI");
+#else
 _Static_assert(sizeof(struct fuse_operations) == 42 * sizeof(void (*)(void)),
 	       "fuse_operations ABI: 42 callbacks");
 _Static_assert(sizeof(struct fuse_config) == 128, "fuse_config ABI");
+#endif
 _Static_assert(sizeof(struct fuse_context) == 40, "fuse_context ABI");
 #endif
 

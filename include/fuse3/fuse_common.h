@@ -13,15 +13,29 @@
 #ifndef FUSE_COMMON_H_
 #define FUSE_COMMON_H_
 
+/* libfuse's own examples and tests are built with this (their build's
+ * HAVE_* settings), as libfuse 3.17's header does. */
+#ifdef HAVE_LIBFUSE_PRIVATE_CONFIG_H
+#include "fuse_config.h"
+#endif
 #include "libfuse_config.h"
 #include "fuse_opt.h"
 #include "fuse_log.h"
 #include <stdint.h>
 #include <sys/types.h>
+#if FSP_FUSE_ABI >= 318
+#include <stdbool.h>
+#endif
 
-/* The libfuse version whose API and ABI this is. */
+/* The libfuse version whose API and ABI this is (libfuse_config.h). */
 #define FUSE_MAJOR_VERSION 3
+#if FSP_FUSE_ABI >= 318
+#define FUSE_MINOR_VERSION 18
+#define FUSE_HOTFIX_VERSION 3
+#else
 #define FUSE_MINOR_VERSION 14
+#define FUSE_HOTFIX_VERSION 0
+#endif
 
 #define FUSE_MAKE_VERSION(maj, min)  ((maj) * 100 + (min))
 #define FUSE_VERSION FUSE_MAKE_VERSION(FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION)
@@ -32,8 +46,10 @@ extern "C" {
 
 /*
  * Per-open-file state passed to open, read, write, release and friends.
- * The flags word is 8 one-bit fields and 24 bits of padding, then 32
- * more bits of padding: 8 bytes before fh, as in libfuse.
+ * 3.14: the flags word is 8 one-bit fields and 24 bits of padding, then
+ * 32 more bits of padding: 8 bytes before fh (40 bytes in all).  3.18:
+ * two more flags, one more padding word, and a backing id, compatibility
+ * flags and two reserved words after poll_events (64 bytes).
  */
 struct fuse_file_info {
 	/* open(2) flags; in open, create, release and the I/O calls */
@@ -55,8 +71,18 @@ struct fuse_file_info {
 	unsigned int cache_readdir : 1;
 	/* Set by open: no FLUSH on close */
 	unsigned int noflush : 1;
+#if FSP_FUSE_ABI >= 318
+	/* Set by open: concurrent direct writes to this file are fine */
+	unsigned int parallel_direct_writes : 1;
+	/* In create, open, write: the kernel wants set-user/group-ID gone */
+	unsigned int kill_suidgid : 1;
+	unsigned int padding : 22;
+	unsigned int padding2 : 32;
+	unsigned int padding3 : 32;
+#else
 	unsigned int padding : 24;
 	unsigned int padding2 : 32;
+#endif
 
 	/* The file system's handle, set by open/create/opendir */
 	uint64_t fh;
@@ -64,6 +90,13 @@ struct fuse_file_info {
 	uint64_t lock_owner;
 	/* Events asked for, in poll */
 	uint32_t poll_events;
+#if FSP_FUSE_ABI >= 318
+	/* Set by open: the id fuse_passthrough_open() returned */
+	int32_t backing_id;
+	/* For the library's own use */
+	uint64_t compat_flags;
+	uint64_t reserved[2];
+#endif
 };
 
 /*
@@ -108,6 +141,14 @@ struct fuse_loop_config_v1 {
 #define FUSE_CAP_NO_OPENDIR_SUPPORT	(1 << 24)
 #define FUSE_CAP_EXPLICIT_INVAL_DATA	(1 << 25)
 #define FUSE_CAP_EXPIRE_ONLY		(1 << 26)
+#if FSP_FUSE_ABI >= 318
+#define FUSE_CAP_HANDLE_KILLPRIV_V2	(1UL << 21)
+#define FUSE_CAP_SETXATTR_EXT		(1UL << 27)
+#define FUSE_CAP_DIRECT_IO_ALLOW_MMAP	(1UL << 28)
+#define FUSE_CAP_PASSTHROUGH		(1UL << 29)
+#define FUSE_CAP_NO_EXPORT_SUPPORT	(1UL << 30)
+#define FUSE_CAP_OVER_IO_URING		(1UL << 31)
+#endif
 
 /* ioctl flags as the ioctl handler sees them */
 #define FUSE_IOCTL_COMPAT	(1 << 0)
@@ -132,8 +173,25 @@ struct fuse_conn_info {
 	unsigned max_background;
 	unsigned congestion_threshold;
 	unsigned time_gran;
+#if FSP_FUSE_ABI >= 318
+#define FUSE_BACKING_STACKED_UNDER	(0)
+#define FUSE_BACKING_STACKED_OVER	(1)
+	/* How deep backing (passthrough) files may stack */
+	uint32_t max_backing_stack_depth;
+	/* Set by init: never send INTERRUPT */
+	uint32_t no_interrupt : 1;
+	uint32_t padding : 31;
+	/* All capabilities, 64 bits: capable/want are their low 32 bits */
+	uint64_t capable_ext;
+	uint64_t want_ext;
+	/* Set by init: seconds after which the kernel aborts a request
+	 * the file system has not answered (0: never) */
+	uint16_t request_timeout;
+	uint16_t reserved[31];
+#else
 	/* Room for later fields without changing the size */
 	unsigned reserved[22];
+#endif
 };
 
 struct fuse_session;
@@ -184,6 +242,10 @@ struct fuse_buf {
 	void *mem;
 	int fd;
 	off_t pos;
+#if FSP_FUSE_ABI >= 318
+	/* Bytes allocated at mem (the library's receive buffers) */
+	size_t mem_size;
+#endif
 };
 
 /* A list of buffers and a cursor (buffer idx, byte off) into it.  The
@@ -195,12 +257,31 @@ struct fuse_bufvec {
 	struct fuse_buf buf[1];
 };
 
+#if FSP_FUSE_ABI >= 318
+/* The libfuse version a program was built with (fuse_session_new(),
+ * fuse_new() and fuse_main() pass it). */
+struct libfuse_version {
+	uint32_t major;
+	uint32_t minor;
+	uint32_t hotfix;
+	uint32_t padding;
+};
+#endif
+
 /* A one-buffer vector of size__ bytes, memory not yet set. */
+#if FSP_FUSE_ABI >= 318
+#define FUSE_BUFVEC_INIT(size__)					\
+	((struct fuse_bufvec) {						\
+		1, 0, 0,						\
+		{ { (size__), (enum fuse_buf_flags) 0, NULL, -1, 0, 0 } } \
+	})
+#else
 #define FUSE_BUFVEC_INIT(size__)					\
 	((struct fuse_bufvec) {						\
 		1, 0, 0,						\
 		{ { (size__), (enum fuse_buf_flags) 0, NULL, -1, 0 } }	\
 	})
+#endif
 
 /* Bytes in the vector. */
 size_t fuse_buf_size(const struct fuse_bufvec *bufv);
@@ -214,6 +295,11 @@ ssize_t fuse_buf_copy(struct fuse_bufvec *dst, struct fuse_bufvec *src,
 /* SIGINT, SIGTERM, SIGHUP end se's loop; SIGPIPE is ignored.  0 or -1. */
 int fuse_set_signal_handlers(struct fuse_session *se);
 void fuse_remove_signal_handlers(struct fuse_session *se);
+#if FSP_FUSE_ABI >= 318
+/* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT: print a backtrace and exit,
+ * where they are at their default action.  0 or -1. */
+int fuse_set_fail_signal_handlers(struct fuse_session *se);
+#endif
 
 /* ---- Loop configuration (API 3.12) -------------------------------- */
 
@@ -229,6 +315,19 @@ void fuse_loop_cfg_set_clone_fd(struct fuse_loop_config *config,
 void fuse_loop_cfg_convert(struct fuse_loop_config *config,
 			   struct fuse_loop_config_v1 *v1_conf);
 
+#if FSP_FUSE_ABI >= 318
+/* ---- 64-bit capabilities (want_ext) ---------------------------------- */
+
+/* Ask for flag (a FUSE_CAP_*) if the kernel offers it: true if it does. */
+bool fuse_set_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
+void fuse_unset_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
+/* Whether flag is asked for. */
+bool fuse_get_feature_flag(struct fuse_conn_info *conn, uint64_t flag);
+/* Fold a program's changes to the 32-bit want into want_ext; 0, or -EINVAL
+ * when want_ext's low half was changed as well.  For libfuse's tests. */
+int fuse_convert_to_conn_want_ext(struct fuse_conn_info *conn);
+#endif
+
 #if !defined(FUSE_USE_VERSION) || FUSE_USE_VERSION < 30
 #error only API version 30 or greater is supported
 #endif
@@ -242,15 +341,23 @@ void fuse_loop_cfg_convert(struct fuse_loop_config *config,
 _Static_assert(sizeof(off_t) == 8, "fuse: off_t must be 64bit");
 #endif
 
-/* libfuse 3.14's sizes on x86_64 and aarch64 (both LP64, the same
- * alignment rules): a mismatch is an ABI break.  tests/compat/run.sh and
- * tests/arm64.sh compare every offset with Debian's headers. */
+/* libfuse's sizes on x86_64 and aarch64 (both LP64, the same alignment
+ * rules): a mismatch is an ABI break.  tests/compat/run.sh and
+ * tests/arm64.sh compare every offset with Debian's headers (3.14), and
+ * tests/compat/abi318.sh with libfuse 3.18's. */
 #if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__) && \
     !defined(__cplusplus)
+#if FSP_FUSE_ABI >= 318
+_Static_assert(sizeof(struct fuse_file_info) == 64, "fuse_file_info ABI");
+_Static_assert(sizeof(struct fuse_buf) == 48, "fuse_buf ABI");
+_Static_assert(sizeof(struct fuse_bufvec) == 72, "fuse_bufvec ABI");
+_Static_assert(sizeof(struct libfuse_version) == 16, "libfuse_version ABI");
+#else
 _Static_assert(sizeof(struct fuse_file_info) == 40, "fuse_file_info ABI");
-_Static_assert(sizeof(struct fuse_conn_info) == 128, "fuse_conn_info ABI");
 _Static_assert(sizeof(struct fuse_buf) == 40, "fuse_buf ABI");
 _Static_assert(sizeof(struct fuse_bufvec) == 64, "fuse_bufvec ABI");
+#endif
+_Static_assert(sizeof(struct fuse_conn_info) == 128, "fuse_conn_info ABI");
 _Static_assert(sizeof(struct fuse_args) == 24, "fuse_args ABI");
 _Static_assert(sizeof(struct fuse_opt) == 24, "fuse_opt ABI");
 #if FUSE_USE_VERSION < FUSE_MAKE_VERSION(3, 12)

@@ -11,6 +11,8 @@
 
 #include <stdarg.h>
 
+#include "libfuse_config.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,6 +38,15 @@ void fuse_set_log_func(fuse_log_func_t func);
 /* Log one message through the current handler. */
 void fuse_log(enum fuse_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+#if FSP_FUSE_ABI >= 318
+/* Send the library's messages (and the program's fuse_log calls) to
+ * syslog, opened with openlog(ident, option, facility), instead of
+ * stderr; a handler set by fuse_set_log_func() is replaced. */
+void fuse_log_enable_syslog(const char *ident, int option, int facility);
+/* Back to stderr, closing syslog. */
+void fuse_log_close_syslog(void);
+#endif
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
  * once with a fuse_reply_* call (forget and forget_multi with
  * fuse_reply_none), from any thread and at any later time.
  *
- * Names, values and layouts are libfuse 3.14's; the text is fsp's.
- * Define FUSE_USE_VERSION (30 to 314) before including this file.
+ * Names, values and layouts are libfuse 3.18's (or 3.14's with
+ * FSP_FUSE_ABI 314, see libfuse_config.h); the text is fsp's.
+ * Define FUSE_USE_VERSION (30 to 318) before including this file.
  */
 #ifndef FUSE_LOWLEVEL_H_
 #define FUSE_LOWLEVEL_H_
@@ -21,6 +22,7 @@
 #include "fuse_common.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -40,6 +42,9 @@ typedef uint64_t fuse_ino_t;
 typedef struct fuse_req *fuse_req_t;
 
 struct fuse_session;
+#if FSP_FUSE_ABI >= 318
+struct statx;
+#endif
 
 /* Answer to lookup, mknod, mkdir, symlink, link and create. */
 struct fuse_entry_param {
@@ -79,12 +84,24 @@ struct fuse_custom_io {
 	ssize_t (*splice_send)(int fdin, off_t *offin, int fdout,
 			       off_t *offout, size_t len,
 			       unsigned int flags, void *userdata);
+#if FSP_FUSE_ABI >= 318
+	/* A descriptor for another worker thread (clone_fd); optional */
+	int (*clone_fd)(int master_fd);
+#endif
 };
 
+#if FSP_FUSE_ABI >= 318
+enum fuse_notify_entry_flags {
+	FUSE_LL_INVALIDATE	= 0,
+	/* Expire the entry but keep it (children stay reachable) */
+	FUSE_LL_EXPIRE_ONLY	= (1 << 0),
+};
+#else
 enum fuse_expire_flags {
 	/* Expire the entry but keep it (children stay reachable) */
 	FUSE_LL_EXPIRE_ONLY	= (1 << 0),
 };
+#endif
 
 /* setattr's to_set: which fields of attr to apply. */
 #define FUSE_SET_ATTR_MODE	(1 << 0)
@@ -214,7 +231,24 @@ struct fuse_lowlevel_ops {
 				 int flags);
 	void (*lseek) (fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
 		       struct fuse_file_info *fi);
+#if FSP_FUSE_ABI >= 318
+	/* O_TMPFILE in parent: answer with fuse_reply_create */
+	void (*tmpfile) (fuse_req_t req, fuse_ino_t parent, mode_t mode,
+			 struct fuse_file_info *fi);
+	/* statx(2): answer with fuse_reply_statx (fi may be NULL) */
+	void (*statx) (fuse_req_t req, fuse_ino_t ino, int flags, int mask,
+		       struct fuse_file_info *fi);
+#endif
 };
+
+#if FSP_FUSE_ABI >= 318
+/* In open or create: let the kernel do the file's I/O on fd (FUSE
+ * passthrough, FUSE_CAP_PASSTHROUGH).  Returns a backing id (> 0) to put
+ * in fi->backing_id, or 0 with errno set.  The fs keeps fd open. */
+int fuse_passthrough_open(fuse_req_t req, int fd);
+/* Release a backing id; 0 or -errno. */
+int fuse_passthrough_close(fuse_req_t req, int backing_id);
+#endif
 
 /* ---- Replies: each returns 0 or -errno (the kernel refused it) ----- */
 
@@ -237,6 +271,11 @@ int fuse_reply_statfs(fuse_req_t req, const struct statvfs *stbuf);
 int fuse_reply_xattr(fuse_req_t req, size_t count);
 int fuse_reply_lock(fuse_req_t req, const struct flock *lock);
 int fuse_reply_bmap(fuse_req_t req, uint64_t idx);
+#if FSP_FUSE_ABI >= 318
+/* Answer statx with statx (only the fields in its stx_mask count). */
+int fuse_reply_statx(fuse_req_t req, int flags, struct statx *statx,
+		     double attr_timeout);
+#endif
 
 /* ---- Directory buffers ---------------------------------------------- */
 
@@ -271,9 +310,17 @@ int fuse_lowlevel_notify_inval_inode(struct fuse_session *se, fuse_ino_t ino,
 				     off_t off, off_t len);
 int fuse_lowlevel_notify_inval_entry(struct fuse_session *se, fuse_ino_t parent,
 				     const char *name, size_t namelen);
+#if FSP_FUSE_ABI >= 318
+/* Expire the entry (keep it for its children; needs FUSE_CAP_EXPIRE_ONLY) */
+int fuse_lowlevel_notify_expire_entry(struct fuse_session *se, fuse_ino_t parent,
+				      const char *name, size_t namelen);
+/* Make every cached entry and attribute of the mount stale at once. */
+int fuse_lowlevel_notify_increment_epoch(struct fuse_session *se);
+#else
 int fuse_lowlevel_notify_expire_entry(struct fuse_session *se, fuse_ino_t parent,
 				      const char *name, size_t namelen,
 				      enum fuse_expire_flags flags);
+#endif
 int fuse_lowlevel_notify_delete(struct fuse_session *se,
 				fuse_ino_t parent, fuse_ino_t child,
 				const char *name, size_t namelen);
@@ -301,6 +348,14 @@ typedef void (*fuse_interrupt_func_t)(fuse_req_t req, void *data);
 void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
 			     void *data);
 int fuse_req_interrupted(fuse_req_t req);
+#if FSP_FUSE_ABI >= 318
+/* Whether req came over FUSE-over-io_uring. */
+bool fuse_req_is_uring(fuse_req_t req);
+/* The payload of an io_uring request, to read or write in place; 0, or
+ * -ENOTSUP for a request from /dev/fuse. */
+int fuse_req_get_payload(fuse_req_t req, char **payload, size_t *payload_sz,
+			 void **mr);
+#endif
 
 /* ---- Help and version ---------------------------------------------- */
 
@@ -341,11 +396,54 @@ int fuse_parse_cmdline_312(struct fuse_args *args,
 
 /* A session with op (op_size bytes of it) and the options in args; NULL
  * (after a message) on an unknown option or error. */
+#if FSP_FUSE_ABI >= 318
+/* The 3.17 entry point: fuse_session_new() passes the program's libfuse
+ * version (the library builds itself with FSP_FUSE_LIB and gets the
+ * plain declarations). */
+struct fuse_session *
+fuse_session_new_versioned(struct fuse_args *args,
+			   const struct fuse_lowlevel_ops *op, size_t op_size,
+			   struct libfuse_version *version, void *userdata);
+int fuse_session_custom_io_317(struct fuse_session *se,
+			       const struct fuse_custom_io *io, size_t op_size,
+			       int fd);
+#endif
+#if FSP_FUSE_ABI >= 318 && !defined(FSP_FUSE_LIB)
+static inline struct fuse_session *
+fuse_session_new_fn(struct fuse_args *args, const struct fuse_lowlevel_ops *op,
+		    size_t op_size, void *userdata)
+{
+	struct libfuse_version version = {
+		FUSE_MAJOR_VERSION, FUSE_MINOR_VERSION, FUSE_HOTFIX_VERSION, 0
+	};
+	return fuse_session_new_versioned(args, op, op_size, &version,
+					  userdata);
+}
+#define fuse_session_new(args, op, op_size, userdata) \
+	fuse_session_new_fn(args, op, op_size, userdata)
+#if FUSE_USE_VERSION >= FUSE_MAKE_VERSION(3, 17)
+static inline int fuse_session_custom_io(struct fuse_session *se,
+					 const struct fuse_custom_io *io,
+					 size_t op_size, int fd)
+{
+	return fuse_session_custom_io_317(se, io, op_size, fd);
+}
+#else
+static inline int fuse_session_custom_io(struct fuse_session *se,
+					 const struct fuse_custom_io *io,
+					 int fd)
+{
+	return fuse_session_custom_io_317(se, io,
+				offsetof(struct fuse_custom_io, clone_fd), fd);
+}
+#endif
+#else
 struct fuse_session *fuse_session_new(struct fuse_args *args,
 				      const struct fuse_lowlevel_ops *op,
 				      size_t op_size, void *userdata);
 int fuse_session_custom_io(struct fuse_session *se,
 			   const struct fuse_custom_io *io, int fd);
+#endif
 /* 0 or -1. */
 int fuse_session_mount(struct fuse_session *se, const char *mountpoint);
 /* Until unmounted or exited: 0, -errno, or the signal that ended it. */
@@ -399,10 +497,16 @@ _Static_assert(sizeof(struct fuse_entry_param) == 160, "fuse_entry_param ABI");
 #endif
 _Static_assert(sizeof(struct fuse_ctx) == 16, "fuse_ctx ABI");
 _Static_assert(sizeof(struct fuse_forget_data) == 16, "fuse_forget_data ABI");
-_Static_assert(sizeof(struct fuse_custom_io) == 32, "fuse_custom_io ABI");
 _Static_assert(sizeof(struct fuse_cmdline_opts) == 48, "fuse_cmdline_opts ABI");
+#if FSP_FUSE_ABI >= 318
+_Static_assert(sizeof(struct fuse_custom_io) == 40, "fuse_custom_io ABI");
+_Static_assert(sizeof(struct fuse_lowlevel_ops) == 46 * sizeof(void (*)(void)),
+	       "fuse_lowlevel_ops ABI: 46 handlers");
+#else
+_Static_assert(sizeof(struct fuse_custom_io) == 32, "fuse_custom_io ABI");
 _Static_assert(sizeof(struct fuse_lowlevel_ops) == 44 * sizeof(void (*)(void)),
 	       "fuse_lowlevel_ops ABI: 44 handlers");
+#endif
 #endif
 
 #endif /* FUSE_LOWLEVEL_H_ */

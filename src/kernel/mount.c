@@ -211,8 +211,11 @@ static int detach_dead(const char *path, int via_fusermount, char *err,
  * server is alive but not answering, a plain stat would hang us.  Whether
  * such a mount is dead is decided by kmount_probe_dead() in a child.
  */
+/* *type gets the mount point's file type: FUSE mounts on directories and,
+ * with o->file_root (libfuse allows it), on regular files. */
 static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
-                            int via_fusermount, char *err, size_t errlen)
+                            int via_fusermount, mode_t *type, char *err,
+                            size_t errlen)
 {
     struct statx stx;
     char fstype[64];
@@ -253,15 +256,16 @@ static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
             return rc;
     }
 
-    if (!S_ISDIR(stx.stx_mode)) {
+    if (!S_ISDIR(stx.stx_mode) && !(o->file_root && S_ISREG(stx.stx_mode))) {
         kmount_errf(err, errlen, "not a directory: %s", path);
         return -ENOTDIR;
     }
+    *type = stx.stx_mode & S_IFMT;
     if (root) {
         kmount_errf(err, errlen, "already a mount point: %s", path);
         return -EBUSY;
     }
-    if (!o->nonempty) {
+    if (S_ISDIR(stx.stx_mode) && !o->nonempty) {
         rc = dir_is_empty(path, err, errlen);
         if (rc < 0)
             return rc;
@@ -284,7 +288,7 @@ static const char *default_fsname(const struct fsp_mount_opts *o)
 
 /* Root: open /dev/fuse ourselves and call mount(2). */
 static int mount_direct(const char *path, const struct fsp_mount_opts *o,
-                        int *fd_out, char *err, size_t errlen)
+                        mode_t type, int *fd_out, char *err, size_t errlen)
 {
     char data[256], fstype[80];
     unsigned long flags = o->ms_flags;
@@ -305,10 +309,10 @@ static int mount_direct(const char *path, const struct fsp_mount_opts *o,
         return -e;
     }
 
-    /* rootmode only tells the kernel the root is a directory; the real
-     * attributes come from the server's first GETATTR. */
+    /* rootmode only tells the kernel the root's type (the mount point's);
+     * the real attributes come from the server's first GETATTR. */
     snprintf(data, sizeof(data), "fd=%d,rootmode=%o,user_id=%u,group_id=%u%s%s",
-             fd, (unsigned)S_IFDIR, (unsigned)getuid(), (unsigned)getgid(),
+             fd, (unsigned)type, (unsigned)getuid(), (unsigned)getgid(),
              o->allow_other ? ",allow_other" : "",
              o->default_permissions ? ",default_permissions" : "");
     if (o->max_read) {
@@ -483,7 +487,8 @@ int fsp_mount(struct fsp_mount *m, const char *mountpoint,
         goto out;
     }
 
-    rc = check_mountpoint(canon, o, via_fusermount, err, errlen);
+    mode_t type = S_IFDIR;
+    rc = check_mountpoint(canon, o, via_fusermount, &type, err, errlen);
     if (rc < 0)
         goto out;
     /* fusermount3 refuses blkdev to anyone but root, and so do we. */
@@ -496,7 +501,7 @@ int fsp_mount(struct fsp_mount *m, const char *mountpoint,
     if (via_fusermount)
         rc = mount_fusermount(canon, o, &fd, err, errlen);
     else
-        rc = mount_direct(canon, o, &fd, err, errlen);
+        rc = mount_direct(canon, o, type, &fd, err, errlen);
     if (rc < 0)
         goto out;
     mounted = 1;

@@ -49,6 +49,9 @@ struct fsp_mount_opts {
                                  device the file system serves (root only) */
     uint32_t blksize;         /* blksize=N for a fuseblk mount, 0 = the
                                  kernel's default */
+    int file_root;            /* a regular file may be the mount point
+                                 (libfuse's rule; its root is then a
+                                 file); otherwise it must be a directory */
 };
 
 /* Initialise *o with the defaults (auto_unmount on, everything else off). */

@@ -142,7 +142,9 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
     if (in->opcode < FSP_OPCODE_SLOTS)
         atomic_fetch_add_explicit(&se->stats[in->opcode].count, 1,
                                   memory_order_relaxed);
-    if (se->p.debug)
+    if (se->p.debug && se->p.trace)
+        se->p.trace(se->userdata, &req, 0, 0, len);
+    else if (se->p.debug)
         fsp_trace_request(se, &req);
 
     switch (in->opcode) {

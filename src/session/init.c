@@ -115,7 +115,8 @@ void fsp_session_do_init(struct ses_request *req)
             fsp_session_fail(se, r);
         }
     }
-    if (se->p.debug)
+    /* (A layer with a trace of its own prints its own INIT lines.) */
+    if (se->p.debug && !se->p.trace)
         fprintf(stderr,
                 "fsp: INIT kernel %u.%u, flags 0x%llx of 0x%llx, "
                 "max_write %u, request_timeout %u\n",

@@ -12,6 +12,9 @@
 
 #include "session/session_int.h"
 
+/* finish's outlen when nothing was sent (reply_none, a dropped reply). */
+#define NO_MESSAGE ((size_t)-1)
+
 static void finish(struct ses_request *req, int error, size_t outlen)
 {
     struct fsp_session *se = req->se;
@@ -22,8 +25,13 @@ static void finish(struct ses_request *req, int error, size_t outlen)
         atomic_fetch_add_explicit(&s->total_ns, fsp_now_ns() - req->start_ns,
                                   memory_order_relaxed);
     }
-    if (se->p.debug)
-        fsp_trace_reply(se, req, error, outlen);
+    if (se->p.debug && se->p.trace) {
+        if (outlen != NO_MESSAGE)
+            se->p.trace(se->userdata, req, 1, error,
+                        sizeof(struct fsp_out_header) + outlen);
+    } else if (se->p.debug) {
+        fsp_trace_reply(se, req, error, outlen == NO_MESSAGE ? 0 : outlen);
+    }
     fsp_inflight_remove(req);
     req->replied = 1;
     /* The layer above lets go of its part (for the native API: a path
@@ -51,7 +59,7 @@ static int late_begin(struct ses_request *req, int error)
 {
     if (!req->heap || !fsp_session_enter(req->se))
         return 1;
-    finish(req, error, 0);
+    finish(req, error, NO_MESSAGE);
     return 0;
 }
 
@@ -108,7 +116,7 @@ int fsp_reply_none(struct ses_request *req)
     int heap = req->heap;
     if (!late_begin(req, 0))
         return -ENOTCONN;
-    finish(req, 0, 0);
+    finish(req, 0, NO_MESSAGE);
     late_end(se, heap);
     return 0;
 }

@@ -189,6 +189,14 @@ struct fsp_session_params {
     int debug;
     uint16_t request_timeout; /* seconds; asked of the kernel in INIT */
     int io_uring;             /* ask for FUSE over io_uring */
+    /* Optional, with debug: print the trace through this instead of
+     * fsp's own lines on stderr (the libfuse layers print libfuse's
+     * format).  Called with reply 0 for each request (size: its bytes,
+     * header included) and reply 1 for each answer sent (error, size:
+     * the bytes sent, header included); not for a request answered with
+     * no message (FORGET).  Any thread; calls may interleave. */
+    void (*trace)(void *userdata, const struct ses_request *req, int reply,
+                  int error, size_t size);
 };
 
 /* Create a session serving `t` with handlers `ops`.  Takes ownership of

@@ -6,6 +6,10 @@
  * outputs: any difference is a binary-compatibility break.
  */
 #define FUSE_USE_VERSION 314
+/* fsp's headers: the libfuse3.so.3 layouts (Debian's ignore this). */
+#ifndef FSP_FUSE_ABI
+#define FSP_FUSE_ABI 314
+#endif
 #include <fuse_lowlevel.h>
 #include <stddef.h>
 #include <stdio.h>

@@ -181,7 +181,7 @@ build() {
 # shellcheck disable=SC2086
 if [ ! -f "$LIB3" ]; then
     echo "FAIL: intr_ll [fsp3] ($LIB3 missing)"; NFAIL=$((NFAIL + 1))
-elif build fsp3 "$BUILD/pkgconfig" fuse3 $SANFLAGS; then
+elif build fsp3 "$BUILD/pkgconfig" fuse3-314 $SANFLAGS; then
     run fsp3 "$T/fsp3" fsp
 fi
 # shellcheck disable=SC2086
@@ -204,7 +204,7 @@ fi
 # The high-level path: fuse_interrupted() on fsp's and Debian's libfuse 3.
 SRC=intr_hl.c
 # shellcheck disable=SC2086
-if [ -f "$LIB3" ] && build fsp3-hl "$BUILD/pkgconfig" fuse3 $SANFLAGS; then
+if [ -f "$LIB3" ] && build fsp3-hl "$BUILD/pkgconfig" fuse3-314 $SANFLAGS; then
     hl fsp3-hl "$T/fsp3-hl" fsp
 fi
 if [ -f /usr/include/fuse3/fuse.h ]; then

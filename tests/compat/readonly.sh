@@ -49,7 +49,7 @@ cc -Wall -Wextra -Werror -o "$T/ro_probe" "$ROOT/tests/compat/ro_probe.c" ||
 HAVE3=0; HAVE2=0
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -o "$T/ro_fs3" "$ROOT/tests/compat/ro_fs.c" \
-    $(pkg-config --cflags --libs fuse3) 2>"$T/cc3.err" && HAVE3=1
+    $(pkg-config --cflags --libs fuse3-314) 2>"$T/cc3.err" && HAVE3=1
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -DRO_FUSE2 -o "$T/ro_fs2" \
     "$ROOT/tests/compat/ro_fs.c" $(pkg-config --cflags --libs fuse) \

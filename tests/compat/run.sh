@@ -60,7 +60,9 @@ if ldd "$LIB" | grep -q libasan; then
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 fi
 export PKG_CONFIG_PATH=$BUILD/pkgconfig
-FUSE_CFLAGS=$(pkg-config --cflags --libs fuse3 2>/dev/null)
+# The 3.14 ABI (libfuse3.so.3): what this script and fsptests.sh check;
+# abi318.sh builds against fuse3.pc (libfuse3.so.4).
+FUSE_CFLAGS=$(pkg-config --cflags --libs fuse3-314 2>/dev/null)
 
 # The process must have fsp's library mapped and no libfuse from /usr.
 maps_ok() {
@@ -129,7 +131,7 @@ fi
 
 # ---- struct layouts against Debian's headers ---------------------------
 
-cc -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/abi_fsp" \
+cc -Wall -Wextra -I"$ROOT/include/fuse3" -DFSP_FUSE_ABI=314 -o "$T/abi_fsp" \
     "$ROOT/tests/compat/abi_layout.c" && "$T/abi_fsp" > "$T/abi_fsp.txt"
 if [ -f /usr/include/fuse3/fuse_lowlevel.h ]; then
     cc -Wall -Wextra -I/usr/include/fuse3 -o "$T/abi_deb" \
@@ -142,19 +144,19 @@ fi
 for v in 30 31 32 35 312 314; do
     printf '#include <fuse_lowlevel.h>\nint main(void){return 0;}\n' |
         cc -std=c11 -Wall -Wextra -Werror -DFUSE_USE_VERSION=$v \
-            -I"$ROOT/include/fuse3" -x c -fsyntax-only - ||
+            -I"$ROOT/include/fuse3" -DFSP_FUSE_ABI=314 -x c -fsyntax-only - ||
         fail "headers compile with FUSE_USE_VERSION=$v"
 done
 pass "headers compile with FUSE_USE_VERSION 30..314"
 
 # ---- fuse_opt and fuse_parse_cmdline, differential ----------------------
 
-if cc $SANFLAGS -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/opt_fsp" \
+if cc $SANFLAGS -Wall -Wextra -I"$ROOT/include/fuse3" -DFSP_FUSE_ABI=314 -o "$T/opt_fsp" \
        "$ROOT/tests/compat/opt_test.c" -L"$BUILD/compat" \
        -Wl,-rpath,"$BUILD/compat" -l:libfuse3.so.3; then
     (cd "$T" && ./opt_fsp > opt_fsp.txt 2>&1)
     if [ -f "$DEBLIB" ] && [ -z "$SANFLAGS" ]; then
-        cc -Wall -Wextra -I"$ROOT/include/fuse3" -o "$T/opt_deb" \
+        cc -Wall -Wextra -I"$ROOT/include/fuse3" -DFSP_FUSE_ABI=314 -o "$T/opt_deb" \
             "$ROOT/tests/compat/opt_test.c" "$DEBLIB"
         (cd "$T" && ./opt_deb > opt_deb.txt 2>&1)
         if cmp -s "$T/opt_fsp.txt" "$T/opt_deb.txt"; then
@@ -283,7 +285,7 @@ check "objdump: fuse_loop_mt@FUSE_3.0, @FUSE_3.2, @@FUSE_3.12" sh -c \
 for v in 30 31 32 35 312 314; do
     printf '#include <fuse.h>\nint main(void){return 0;}\n' |
         cc -std=c11 -Wall -Wextra -Werror -DFUSE_USE_VERSION=$v \
-            -I"$ROOT/include/fuse3" -x c -fsyntax-only - ||
+            -I"$ROOT/include/fuse3" -DFSP_FUSE_ABI=314 -x c -fsyntax-only - ||
         fail "fuse.h compiles with FUSE_USE_VERSION=$v"
 done
 pass "fuse.h compiles with FUSE_USE_VERSION 30..314"

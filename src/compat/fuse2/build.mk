@@ -18,7 +18,7 @@ F2_F3_OBJS  := $(COMPAT3_SRCS:src/compat/fuse3/%.c=$(BUILD)/compat2/fuse3/%.o) \
                $(F2_F3_SIDE:$(F2_DIR)/%.c=$(BUILD)/compat2/%.o)
 LIBFUSE2    := $(BUILD)/compat/libfuse.so.2
 FUSE2_PC    := $(BUILD)/pkgconfig/fuse.pc
-F2_F3_FLAGS := -Iinclude/fuse3 -include $(F2_DIR)/fuse3_renames.h
+F2_F3_FLAGS := -Iinclude/fuse3 -DFSP_FUSE_ABI=314 -include $(F2_DIR)/fuse3_renames.h
 OBJCOPY     ?= objcopy
 
 COMPAT_TARGETS += $(LIBFUSE2) $(FUSE2_PC)

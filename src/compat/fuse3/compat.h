@@ -12,6 +12,16 @@
 #ifndef FSP_COMPAT_FUSE3_H
 #define FSP_COMPAT_FUSE3_H
 
+/* Which ABI this build of the sources has: 314 (libfuse3.so.3, and the
+ * copies libfuse.so.2 and the fuzz targets build) or 318 (libfuse3.so.4);
+ * the Makefile says.  The library sees the plain declarations of the
+ * entry points 3.17's headers wrap (FSP_FUSE_LIB). */
+#ifndef FSP_FUSE_ABI
+#define FSP_FUSE_ABI 314
+#endif
+#ifndef FSP_FUSE_LIB
+#define FSP_FUSE_LIB 1
+#endif
 #define FUSE_USE_VERSION 314
 #include <fuse_lowlevel.h>
 
@@ -22,7 +32,11 @@
 #include "session/session.h"
 
 /* The package version fuse_pkgversion() reports. */
+#if FSP_FUSE_ABI >= 318
+#define FSP_FUSE3_PKGVERSION "3.18.3-fsp"
+#else
 #define FSP_FUSE3_PKGVERSION "3.14.0-fsp"
+#endif
 
 /* A notify_retrieve waiting for the kernel's NOTIFY_REPLY. */
 struct retrieve_cookie {
@@ -50,8 +64,17 @@ struct fuse_session {
     /* The fsp session and its transport (owned by it). */
     struct fsp_session *fse;
     struct fsp_transport *t;
-    const struct fuse_custom_io *io;
+    const struct fuse_custom_io *io;  /* &io_copy once set, else NULL */
+    struct fuse_custom_io io_copy;    /* op_size bytes of the program's */
     void *io_userdata;
+#if FSP_FUSE_ABI >= 318
+    int uring;                   /* -o io_uring: serve over io_uring */
+    unsigned uring_q_depth;      /* -o io_uring_q_depth=N (fsp's default) */
+    struct libfuse_version version;  /* the program's, 0.0 if unknown */
+    /* want and want_ext as the library last set them (features.c) */
+    unsigned conn_want;
+    uint64_t conn_want_ext;
+#endif
 
     atomic_int exited;
     atomic_int error;            /* a signal number, or -errno */
@@ -84,6 +107,7 @@ struct fuse_req {
     void *idata;
     int hooked;                  /* fsp tells us of INTERRUPT (req.c) */
     int intr_seen;               /* and it did */
+    int uring;                   /* came over io_uring (fuse_req_is_uring) */
 };
 
 /* What a poll handler may keep to wake the poller later. */

@@ -16,7 +16,7 @@
 
 /* libfuse capability bit <-> kernel bit, where they differ or not. */
 static const struct {
-    unsigned cap;
+    uint64_t cap;
     uint64_t kernel;
 } cap_map[] = {
     { FUSE_CAP_ASYNC_READ, FSP_ASYNC_READ },
@@ -39,10 +39,26 @@ static const struct {
     { FUSE_CAP_NO_OPENDIR_SUPPORT, FSP_NO_OPENDIR_SUPPORT },
     { FUSE_CAP_EXPLICIT_INVAL_DATA, FSP_EXPLICIT_INVAL_DATA },
     { FUSE_CAP_EXPIRE_ONLY, FSP_HAS_EXPIRE_ONLY },
+#if FSP_FUSE_ABI >= 318
+    { FUSE_CAP_HANDLE_KILLPRIV_V2, FSP_HANDLE_KILLPRIV_V2 },
+    { FUSE_CAP_SETXATTR_EXT, FSP_SETXATTR_EXT },
+    { FUSE_CAP_DIRECT_IO_ALLOW_MMAP, FSP_DIRECT_IO_ALLOW_MMAP },
+    /* Backing files are registered through fsp's session
+     * (fuse_passthrough_open, passthrough.c). */
+    { FUSE_CAP_PASSTHROUGH, FSP_PASSTHROUGH },
+    { FUSE_CAP_NO_EXPORT_SUPPORT, FSP_NO_EXPORT_SUPPORT },
+#endif
     /* The splice capabilities are never offered: fsp does not splice. */
 };
 
 #define N_CAPS (sizeof cap_map / sizeof cap_map[0])
+
+/* The capabilities as libfuse numbers them: 64 bits from 3.17 on. */
+#if FSP_FUSE_ABI >= 318
+typedef uint64_t caps_t;
+#else
+typedef unsigned caps_t;
+#endif
 
 void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
 {
@@ -51,9 +67,19 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
     memset(conn, 0, sizeof *conn);
     conn->proto_major = c->proto_major;
     conn->proto_minor = c->proto_minor;
+    caps_t capable = 0;
     for (size_t i = 0; i < N_CAPS; i++)
         if (c->kernel_flags & cap_map[i].kernel)
-            conn->capable |= cap_map[i].cap;
+            capable |= (caps_t)cap_map[i].cap;
+#if FSP_FUSE_ABI >= 318
+    /* Offered when the kernel does and -o io_uring asked for it; the
+     * transport is fsp's, negotiated by its session after this hook. */
+    if (se->uring && (c->kernel_flags & FSP_OVER_IO_URING))
+        capable |= FUSE_CAP_OVER_IO_URING;
+    conn->capable_ext = capable;
+    conn->max_backing_stack_depth = 1;
+#endif
+    conn->capable = (unsigned)capable;
     conn->max_write = c->max_write;
     conn->max_read = se->mo.max_read;
     conn->max_readahead = c->max_readahead;
@@ -69,9 +95,9 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
      * and chown.  Asking for it by default made every program that does
      * not clear them (the high-level layer never does) keep set-user-ID
      * across a write by another user. */
-    unsigned def = FUSE_CAP_ASYNC_READ | FUSE_CAP_PARALLEL_DIROPS |
-                   FUSE_CAP_AUTO_INVAL_DATA | FUSE_CAP_ASYNC_DIO |
-                   FUSE_CAP_IOCTL_DIR | FUSE_CAP_ATOMIC_O_TRUNC;
+    caps_t def = FUSE_CAP_ASYNC_READ | FUSE_CAP_PARALLEL_DIROPS |
+                 FUSE_CAP_AUTO_INVAL_DATA | FUSE_CAP_ASYNC_DIO |
+                 FUSE_CAP_IOCTL_DIR | FUSE_CAP_ATOMIC_O_TRUNC;
     if (se->op.getlk && se->op.setlk)
         def |= FUSE_CAP_POSIX_LOCKS;
     if (se->op.flock)
@@ -80,32 +106,68 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
         def |= FUSE_CAP_READDIRPLUS;
     if (se->op.readdirplus && se->op.readdir)
         def |= FUSE_CAP_READDIRPLUS_AUTO;
-    conn->want = def & conn->capable;
+#if FSP_FUSE_ABI >= 318
+    if (capable & FUSE_CAP_OVER_IO_URING)
+        def |= FUSE_CAP_OVER_IO_URING;
+#endif
+    caps_t want = def & capable;
+    conn->want = (unsigned)want;
+#if FSP_FUSE_ABI >= 318
+    conn->want_ext = want;
+    se->conn_want = (unsigned)want;
+    se->conn_want_ext = want;
+#endif
 
     if (se->op.init)
         se->op.init(se->userdata, conn);
 
+#if FSP_FUSE_ABI >= 318
+    /* A program that changed the 32-bit want (written for 3.14) has it
+     * folded into want_ext, as libfuse does after init. */
+    if (fuse_convert_to_conn_want_ext(conn) < 0)
+        fuse_log(FUSE_LOG_ERR, "fuse: init changed both want and want_ext; "
+                 "using want_ext\n");
+    want = conn->want_ext;
+#else
+    want = conn->want;
+#endif
     /* Splicing is an optimisation fsp does not do: drop it quietly. */
-    conn->want &= ~(unsigned)(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
-                              FUSE_CAP_SPLICE_MOVE);
-    unsigned extra = conn->want & ~conn->capable;
+    want &= ~(caps_t)(FUSE_CAP_SPLICE_READ | FUSE_CAP_SPLICE_WRITE |
+                      FUSE_CAP_SPLICE_MOVE);
+    caps_t extra = want & ~capable;
     if (extra) {
         /* libfuse refuses the mount here; fsp's INIT hook cannot fail,
          * so the unsupported wishes are dropped and said so. */
         fuse_log(FUSE_LOG_ERR, "fuse: error: filesystem requested "
-                 "capabilities 0x%x that are not supported by kernel; "
-                 "ignoring them\n", extra);
-        conn->want &= conn->capable;
+                 "capabilities 0x%llx that are not supported by kernel; "
+                 "ignoring them\n", (unsigned long long)extra);
+        want &= capable;
     }
+    conn->want = (unsigned)want;
+#if FSP_FUSE_ABI >= 318
+    conn->want_ext = want;
+#endif
 
     /* What fsp itself needs stays: the extended INIT flags, big writes
      * and max_pages (for max_write), and a request timeout asked for. */
-    uint64_t want = c->want_flags & (FSP_INIT_EXT | FSP_BIG_WRITES |
-                                     FSP_MAX_PAGES | FSP_REQUEST_TIMEOUT);
+    uint64_t kwant = c->want_flags & (FSP_INIT_EXT | FSP_BIG_WRITES |
+                                      FSP_MAX_PAGES | FSP_REQUEST_TIMEOUT);
     for (size_t i = 0; i < N_CAPS; i++)
-        if (conn->want & cap_map[i].cap)
-            want |= cap_map[i].kernel;
-    c->want_flags = want;
+        if (want & cap_map[i].cap)
+            kwant |= cap_map[i].kernel;
+#if FSP_FUSE_ABI >= 318
+    /* 3.17's request timeout, set by init: the kernel aborts requests
+     * left unanswered that long (fsp's FUSE_REQUEST_TIMEOUT). */
+    if (conn->request_timeout &&
+        (c->kernel_flags & FSP_REQUEST_TIMEOUT)) {
+        kwant |= FSP_REQUEST_TIMEOUT;
+        c->request_timeout = conn->request_timeout;
+    }
+    if (want & FUSE_CAP_PASSTHROUGH)
+        c->max_stack_depth = conn->max_backing_stack_depth
+                                 ? conn->max_backing_stack_depth : 1;
+#endif
+    c->want_flags = kwant;
 
     if (conn->max_write && conn->max_write < c->max_write)
         c->max_write = conn->max_write;

@@ -548,6 +548,27 @@ static void ll_lseek(struct ses_request *r)
     CALL(lseek, r, r->nodeid, (off_t)in->offset, (int)in->whence, &fi);
 }
 
+#if FSP_FUSE_ABI >= 318
+/* statx(2) (3.18): the kernel sends STATX only when the file system has
+ * the handler; answered with fuse_reply_statx (statx.c). */
+static void ll_statx(struct ses_request *r)
+{
+    ARG(fsp_statx_in, in, r);
+    struct fuse_file_info fi = file_info(in->fh);
+    struct fuse_file_info *fip = (in->getattr_flags & FSP_GETATTR_FH) ? &fi : NULL;
+    CALL(statx, r, r->nodeid, (int)in->sx_flags, (int)in->sx_mask, fip);
+}
+
+/* open(dir, O_TMPFILE) (3.18's tmpfile): a create without a name. */
+static void ll_tmpfile(struct ses_request *r)
+{
+    ARG(fsp_create_in, in, r);
+    struct fuse_file_info fi = file_info(0);
+    fi.flags = (int)in->flags;
+    CALLX(tmpfile, r, req->ctx.umask = in->umask, r->nodeid, in->mode, &fi);
+}
+#endif
+
 /* The kernel's answer to a RETRIEVE notification: data for the cookie. */
 static void ll_notify_reply(struct ses_request *r)
 {
@@ -630,4 +651,8 @@ void fsp_fuse_ll_ops(struct fsp_ll_ops *ops)
      * kernel falls back to it when COPY_FILE_RANGE_64 gets ENOSYS. */
     op[FSP_OP_COPY_FILE_RANGE] = ll_copy_file_range;
     op[FSP_OP_NOTIFY_REPLY] = ll_notify_reply;
+#if FSP_FUSE_ABI >= 318
+    op[FSP_OP_STATX] = ll_statx;
+    op[FSP_OP_TMPFILE] = ll_tmpfile;
+#endif
 }

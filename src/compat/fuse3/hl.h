@@ -20,6 +20,9 @@
 #ifndef FSP_COMPAT_FUSE3_HL_H
 #define FSP_COMPAT_FUSE3_HL_H
 
+#ifndef FSP_FUSE_LIB
+#define FSP_FUSE_LIB 1
+#endif
 #define FUSE_USE_VERSION 314
 #include <fuse.h>
 #include <fuse_lowlevel.h>
@@ -183,6 +186,10 @@ void hl_ll_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
                 const char *newname);
 
 void hl_ll_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+#if FSP_FUSE_ABI >= 318
+void hl_ll_statx(fuse_req_t req, fuse_ino_t ino, int flags, int mask,
+                 struct fuse_file_info *fi);  /* statx.c */
+#endif
 void hl_ll_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
                    int to_set, struct fuse_file_info *fi);
 void hl_ll_readlink(fuse_req_t req, fuse_ino_t ino);

@@ -18,8 +18,18 @@ void hl_fix_stat(struct fuse *f, uint64_t nodeid, struct stat *st)
      * that it is stable and unique whatever the file system reports. */
     if (!f->conf.use_ino)
         st->st_ino = (ino_t)nodeid;
-    if (f->conf.set_mode)
-        st->st_mode = (st->st_mode & S_IFMT) | (0777 & ~f->conf.umask);
+    if (f->conf.set_mode) {
+        mode_t mask = f->conf.umask;
+#if FSP_FUSE_ABI >= 318
+        /* libfuse 3.17: dmask for directories, fmask for the rest, each
+         * only when given; umask otherwise */
+        if (f->conf.dmask && S_ISDIR(st->st_mode))
+            mask = f->conf.dmask;
+        else if (f->conf.fmask)
+            mask = f->conf.fmask;
+#endif
+        st->st_mode = (st->st_mode & S_IFMT) | (0777 & ~mask);
+    }
     if (f->conf.set_uid)
         st->st_uid = f->conf.uid;
     if (f->conf.set_gid)

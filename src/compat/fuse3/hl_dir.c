@@ -221,7 +221,13 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
         }
         if (res == 0 && c.error && !c.len)
             res = c.error;
-        if (res == 0 && !c.streaming)
+        /* Only a listing (entries with offset 0) fills the handle.  A
+         * call that gave no entry at all (a file system that pages,
+         * asked at its end) says nothing about the mode: marking the
+         * handle filled then made every later readdir, after a seekdir
+         * back (libfuse's passthrough_fh, test_syscalls' seekdir),
+         * answer from an empty list. */
+        if (res == 0 && c.listing)
             d->filled = 1;
     }
     if (res == 0 && !c.streaming) {

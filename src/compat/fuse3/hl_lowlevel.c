@@ -89,4 +89,8 @@ void hl_lowlevel_ops(struct fuse *f, struct fuse_lowlevel_ops *op)
     op->fallocate = hl_ll_fallocate;
     op->copy_file_range = hl_ll_copy_file_range;
     op->lseek = hl_ll_lseek;
+#if FSP_FUSE_ABI >= 318
+    if (fo->statx)
+        op->statx = hl_ll_statx;
+#endif
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compat/fuse3/compat.h"
 #include "compat/fuse3/hl.h"
 
 /* The session loops of the low-level layer (loop.c). */
@@ -98,7 +99,34 @@ struct fuse *fuse_new_30(struct fuse_args *args,
 }
 
 __asm__(".symver fuse_new_30,fuse_new@FUSE_3.0");
+#if FSP_FUSE_ABI >= 318
+/* 3.17 moved programs to _fuse_new_31 (its headers' fuse_new() is an
+ * inline wrapper): fuse_new@FUSE_3.1 stays for older binaries, without
+ * a default version, as in libfuse 3.18. */
+__asm__(".symver fuse_new_31,fuse_new@FUSE_3.1");
+
+struct fuse *_fuse_new_31(struct fuse_args *args,
+                          const struct fuse_operations *op, size_t op_size,
+                          struct libfuse_version *version, void *user_data)
+{
+    struct fuse *f = fuse_new_31(args, op, op_size, user_data);
+    if (f && version)
+        f->se->version = *version;
+    return f;
+}
+
+struct fuse *_fuse_new_30(struct fuse_args *args,
+                          const struct fuse_operations *op, size_t op_size,
+                          struct libfuse_version *version, void *user_data)
+{
+    struct fuse *f = fuse_new_30(args, op, op_size, user_data);
+    if (f && version)
+        f->se->version = *version;
+    return f;
+}
+#else
 __asm__(".symver fuse_new_31,fuse_new@@FUSE_3.1");
+#endif
 
 int fuse_mount(struct fuse *f, const char *mountpoint)
 {
@@ -276,18 +304,30 @@ int fuse_invalidate_path(struct fuse *f, const char *path)
     return fuse_lowlevel_notify_inval_inode(f->se, id, 0, 0);
 }
 
-int fuse_open_channel(const char *mountpoint, const char *options)
-{
-    /* A bare descriptor without a session would leave fsp's watchdog
-     * without an owner to unmount for; not offered. */
-    (void)options;
-    fuse_log(FUSE_LOG_ERR, "fuse: fuse_open_channel(%s) is not supported "
-             "by fsp\n", mountpoint);
-    return -1;
-}
+
+static int main_real(int argc, char *argv[], const struct fuse_operations *op,
+                     size_t op_size, void *private_data,
+                     const void *version);
 
 int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op,
                    size_t op_size, void *private_data)
+{
+    return main_real(argc, argv, op, op_size, private_data, NULL);
+}
+
+#if FSP_FUSE_ABI >= 318
+int fuse_main_real_versioned(int argc, char *argv[],
+                             const struct fuse_operations *op, size_t op_size,
+                             struct libfuse_version *version, void *user_data)
+{
+    return main_real(argc, argv, op, op_size, user_data, version);
+}
+#endif
+
+/* version: the program's struct libfuse_version (3.17 on), or NULL. */
+static int main_real(int argc, char *argv[], const struct fuse_operations *op,
+                     size_t op_size, void *private_data,
+                     const void *version)
 {
     struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
     struct fuse_cmdline_opts opts;
@@ -319,6 +359,12 @@ int fuse_main_real(int argc, char *argv[], const struct fuse_operations *op,
         res = 3;
         goto out;
     }
+#if FSP_FUSE_ABI >= 318
+    if (version)
+        memcpy(&f->se->version, version, sizeof f->se->version);
+#else
+    (void)version;
+#endif
     if (fuse_mount(f, opts.mountpoint) != 0) {
         res = 4;
         goto destroy;

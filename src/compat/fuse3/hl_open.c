@@ -103,6 +103,10 @@ static void apply_cache_opts(struct fuse *f, uint64_t nodeid,
 {
     if (f->conf.direct_io)
         fi->direct_io = 1;
+#if FSP_FUSE_ABI >= 318
+    if (fi->direct_io && f->conf.parallel_direct_writes)
+        fi->parallel_direct_writes = 1;
+#endif
     if (f->conf.kernel_cache)
         fi->keep_cache = 1;
     if (f->conf.auto_cache)
@@ -187,6 +191,10 @@ void hl_ll_create(fuse_req_t req, fuse_ino_t parent, const char *name,
         /* create needs no auto_cache check: the file is new. */
         if (f->conf.direct_io)
             fi->direct_io = 1;
+#if FSP_FUSE_ABI >= 318
+        if (fi->direct_io && f->conf.parallel_direct_writes)
+            fi->parallel_direct_writes = 1;
+#endif
         if (f->conf.kernel_cache)
             fi->keep_cache = 1;
         opened(f, e.ino);

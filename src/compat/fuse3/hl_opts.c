@@ -30,6 +30,15 @@ static const struct fuse_opt lib_opts[] = {
     CFG("no_rofd_flush", no_rofd_flush, 1),
     CFG("umask=", set_mode, 1),
     CFG("umask=%o", umask, 0),
+#if FSP_FUSE_ABI >= 318
+    /* 3.17: separate masks for files and directories, and parallel
+     * direct writes for files opened with direct_io */
+    CFG("fmask=", set_mode, 1),
+    CFG("fmask=%o", fmask, 0),
+    CFG("dmask=", set_mode, 1),
+    CFG("dmask=%o", dmask, 0),
+    CFG("parallel_direct_write=%d", parallel_direct_writes, 0),
+#endif
     CFG("uid=", set_uid, 1),
     CFG("uid=%u", uid, 0),
     CFG("gid=", set_gid, 1),
@@ -97,6 +106,11 @@ void fuse_lib_help(struct fuse_args *args)
            "    -o no_rofd_flush       no flush for read-only opens\n"
            "    -o umask=M             permissions 0777 & ~M for every "
            "file\n"
+#if FSP_FUSE_ABI >= 318
+           "    -o fmask=M             the same for files only\n"
+           "    -o dmask=M             the same for directories only\n"
+           "    -o parallel_direct_write=1  allow parallel direct writes\n"
+#endif
            "    -o uid=N               owner of every file\n"
            "    -o gid=N               group of every file\n"
            "    -o entry_timeout=T     cache names T seconds (1)\n"

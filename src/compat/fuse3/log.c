@@ -5,14 +5,21 @@
  * sees all of them, as with libfuse.
  */
 #include <stdio.h>
+#include <syslog.h>
 
 #include "compat/fuse3/compat.h"
+
+/* 3.17's fuse_log_enable_syslog: the default handler writes to syslog
+ * instead of stderr (the levels are syslog's).  Set once at start. */
+static int to_syslog;
 
 static void default_log(enum fuse_log_level level, const char *fmt,
                         va_list ap)
 {
-    (void)level;
-    vfprintf(stderr, fmt, ap);
+    if (to_syslog)
+        vsyslog((int)level, fmt, ap);
+    else
+        vfprintf(stderr, fmt, ap);
 }
 
 /* Read and written without a lock, like libfuse: programs set it once
@@ -31,6 +38,21 @@ void fuse_log(enum fuse_log_level level, const char *fmt, ...)
     log_func(level, fmt, ap);
     va_end(ap);
 }
+
+#if FSP_FUSE_ABI >= 318
+void fuse_log_enable_syslog(const char *ident, int option, int facility)
+{
+    to_syslog = 1;
+    openlog(ident, option, facility);
+}
+
+/* As in libfuse 3.18: closes the log; the handler keeps syslog (which
+ * reopens it on the next message). */
+void fuse_log_close_syslog(void)
+{
+    closelog();
+}
+#endif
 
 int fuse_version(void)
 {

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,8 +105,10 @@ static void custom_destroy(struct fsp_transport *t)
     free(t);
 }
 
-int fuse_session_custom_io(struct fuse_session *se,
-                           const struct fuse_custom_io *io, int fd)
+/* op_size: how much of struct fuse_custom_io the program knows (3.17
+ * added clone_fd); the rest stays NULL. */
+static int custom_io(struct fuse_session *se, const struct fuse_custom_io *io,
+                     size_t op_size, int fd)
 {
     if (fd < 0) {
         fuse_log(FUSE_LOG_ERR, "Invalid file descriptor value %d passed "
@@ -117,12 +120,77 @@ int fuse_session_custom_io(struct fuse_session *se,
                  "are required\n");
         return -EINVAL;
     }
-    se->io = io;
+    if (op_size > sizeof se->io_copy)
+        op_size = sizeof se->io_copy;
+    memset(&se->io_copy, 0, sizeof se->io_copy);
+    memcpy(&se->io_copy, io, op_size);
+    se->io = &se->io_copy;
     se->fd = fd;
     return 0;
 }
 
+#if FSP_FUSE_ABI >= 318
+int fuse_session_custom_io_317(struct fuse_session *se,
+                               const struct fuse_custom_io *io,
+                               size_t op_size, int fd)
+{
+    return custom_io(se, io, op_size, fd);
+}
+
+/* What binaries built against 3.12 to 3.16 call (three arguments). */
+int fuse_session_custom_io_30(struct fuse_session *se,
+                              const struct fuse_custom_io *io, int fd);
+int fuse_session_custom_io_30(struct fuse_session *se,
+                              const struct fuse_custom_io *io, int fd)
+{
+    return custom_io(se, io, offsetof(struct fuse_custom_io, clone_fd), fd);
+}
+__asm__(".symver fuse_session_custom_io_30,fuse_session_custom_io@FUSE_3.0");
+__asm__(".symver fuse_session_custom_io_317,"
+        "fuse_session_custom_io@@FUSE_3.17");
+#else
+int fuse_session_custom_io(struct fuse_session *se,
+                           const struct fuse_custom_io *io, int fd)
+{
+    return custom_io(se, io, sizeof *io, fd);
+}
+#endif
+
 /* ---- Starting and running -------------------------------------------- */
+
+/* -d through the libfuse layers prints libfuse's trace, which test
+ * harnesses and scripts parse (fsp's own format stays for the native
+ * API).  3.17 put "dev " before the request line ("cqe " over io_uring). */
+/* libfuse's name, "???" for one it does not know. */
+static const char *op_name(uint32_t opcode)
+{
+    const char *n = fsp_opcode_name(opcode);
+    return strcmp(n, "UNKNOWN") ? n : "???";
+}
+
+static void lib_trace(void *userdata, const struct ses_request *r, int reply,
+                      int error, size_t size)
+{
+    (void)userdata;
+    if (!reply) {
+#if FSP_FUSE_ABI >= 318
+        const char *src = fsp_session_transport_buf ? "cqe " : "dev ";
+#else
+        const char *src = "";
+#endif
+        fuse_log(FUSE_LOG_DEBUG, "%sunique: %llu, opcode: %s (%u), "
+                 "nodeid: %llu, insize: %zu, pid: %u\n", src,
+                 (unsigned long long)r->unique, op_name(r->opcode),
+                 r->opcode, (unsigned long long)r->nodeid, size, r->pid);
+    } else if (error) {
+        fuse_log(FUSE_LOG_DEBUG, "   unique: %llu, error: %i (%s), "
+                 "outsize: %zu\n", (unsigned long long)r->unique, error,
+                 strerror(-error), size);
+    } else {
+        fuse_log(FUSE_LOG_DEBUG, "   unique: %llu, success, outsize: %zu\n",
+                 (unsigned long long)r->unique, size);
+    }
+}
 
 int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
                            unsigned max_threads)
@@ -149,12 +217,28 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
         if (!t)
             return -ENOMEM;
     }
+    int uring = 0;
+#if FSP_FUSE_ABI >= 318
+    /* -o io_uring (3.18): fsp's io_uring transport, which falls back to
+     * /dev/fuse by itself when the kernel does not offer it.  Only for
+     * the multi-threaded loop: the single-threaded one reads the device
+     * in the caller's thread. */
+    if (se->uring && !se->io && max_threads > 1) {
+        struct fsp_transport *u = fsp_uring_transport_new(t, se->fd);
+        if (u) {
+            t = u; /* it owns the /dev/fuse transport now */
+            uring = 1;
+        }
+    }
+#endif
     struct fsp_ll_ops ops;
     fsp_fuse_ll_ops(&ops);
     struct fsp_session_params p = {
         .threads = threads,
         .max_threads = max_threads,
         .debug = se->debug,
+        .io_uring = uring,
+        .trace = lib_trace,
     };
     int r = fsp_session_new(t, &ops, se, &p, &se->fse);
     if (r) {

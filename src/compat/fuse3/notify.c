@@ -62,6 +62,29 @@ int fuse_lowlevel_notify_inval_entry(struct fuse_session *se,
     return inval_entry(se, parent, name, namelen, 0);
 }
 
+#if FSP_FUSE_ABI >= 318
+/* 3.18: always expire-only, which needs the kernel's support (without
+ * it the kernel would invalidate instead, which is not what was asked). */
+int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
+                                      fuse_ino_t parent, const char *name,
+                                      size_t namelen)
+{
+    if (!(se->conn.capable & FUSE_CAP_EXPIRE_ONLY))
+        return -ENOSYS;
+    return inval_entry(se, parent, name, namelen, FSP_EXPIRE_ONLY);
+}
+
+/* Every dentry the kernel cached for this mount becomes stale (Linux
+ * 6.16's FUSE_NOTIFY_INC_EPOCH; older kernels answer -ENOSYS). */
+int fuse_lowlevel_notify_increment_epoch(struct fuse_session *se)
+{
+    int r = ready(se);
+    if (r)
+        return r;
+    struct iovec iov[1] = { { 0 } };
+    return fsp_notify_iov(se->fse, FSP_NOTIFY_INC_EPOCH, iov, 1);
+}
+#else
 int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
                                       fuse_ino_t parent, const char *name,
                                       size_t namelen,
@@ -75,6 +98,7 @@ int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
     return inval_entry(se, parent, name, namelen,
                        (flags & FUSE_LL_EXPIRE_ONLY) ? FSP_EXPIRE_ONLY : 0);
 }
+#endif
 
 int fuse_lowlevel_notify_delete(struct fuse_session *se, fuse_ino_t parent,
                                 fuse_ino_t child, const char *name,

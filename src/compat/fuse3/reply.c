@@ -79,6 +79,16 @@ static void fill_open(struct fsp_open_out *o, const struct fuse_file_info *fi)
         o->open_flags |= FSP_FOPEN_CACHE_DIR;
     if (fi->noflush)
         o->open_flags |= FSP_FOPEN_NOFLUSH;
+#if FSP_FUSE_ABI >= 318
+    if (fi->parallel_direct_writes)
+        o->open_flags |= FSP_FOPEN_PARALLEL_DIRECT_WRITES;
+    /* A backing file from fuse_passthrough_open: the kernel does the
+     * I/O on it (passthrough.c). */
+    if (fi->backing_id > 0) {
+        o->open_flags |= FSP_FOPEN_PASSTHROUGH;
+        o->backing_id = fi->backing_id;
+    }
+#endif
 }
 
 /* Take the request or return from the reply function. */

@@ -54,6 +54,8 @@ struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
     req->ctx.uid = r->uid;
     req->ctx.gid = r->gid;
     req->ctx.pid = (pid_t)r->pid;
+    /* io_uring queue threads own their buffers; /dev/fuse readers not */
+    req->uring = fsp_session_transport_buf;
     atomic_init(&req->refs, 2); /* the handler's and the reply's */
     pthread_mutex_init(&req->lock, NULL);
     return req;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "compat/fuse3/compat.h"
@@ -21,6 +22,8 @@
 struct ll_args {
     int debug;
     int deny_others;
+    int uring;
+    unsigned uring_q_depth;
 };
 
 #define LL_OPT(t, p, v) { t, offsetof(struct ll_args, p), v }
@@ -29,6 +32,11 @@ static const struct fuse_opt ll_opts[] = {
     LL_OPT("-d", debug, 1),
     LL_OPT("--debug", debug, 1),
     LL_OPT("allow_root", deny_others, 1),
+#if FSP_FUSE_ABI >= 318
+    /* 3.18: FUSE over io_uring, on fsp's io_uring transport */
+    LL_OPT("io_uring", uring, 1),
+    LL_OPT("io_uring_q_depth=%u", uring_q_depth, 0),
+#endif
     FUSE_OPT_END
 };
 
@@ -123,8 +131,20 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
         fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
         return -1;
     }
-    /* libfuse 3 mounts over non-empty directories. */
+    /* Without root, fusermount3 ignores suid and dev (with a message) and
+     * mounts nosuid,nodev, as libfuse programs expect: mount(8) passes
+     * "dev,suid" to mount.fuse3 -o setuid=USER's program by default. */
+    if (geteuid() != 0 &&
+        (!(o->ms_flags & MS_NOSUID) || !(o->ms_flags & MS_NODEV))) {
+        fuse_log(FUSE_LOG_ERR, "fusermount3: unsafe option%s%s ignored\n",
+                 (o->ms_flags & MS_NOSUID) ? "" : " suid",
+                 (o->ms_flags & MS_NODEV) ? "" : " dev");
+        o->ms_flags |= MS_NOSUID | MS_NODEV;
+    }
+    /* libfuse 3 mounts over non-empty directories, and on regular files
+     * (its null example does). */
     o->nonempty = 1;
+    o->file_root = 1;
     /* fsp's watchdog unmounts after a crash whether or not auto_unmount
      * was given: a dead mount is never left behind. */
     o->auto_unmount = 1;
@@ -192,6 +212,10 @@ struct fuse_session *fuse_session_new(struct fuse_args *args,
     free(ma.ms_words);
     se->debug = la.debug;
     se->deny_others = la.deny_others;
+#if FSP_FUSE_ABI >= 318
+    se->uring = la.uring;
+    se->uring_q_depth = la.uring_q_depth;
+#endif
     if (se->debug)
         fuse_log(FUSE_LOG_DEBUG, "FUSE library version: %s\n",
                  FSP_FUSE3_PKGVERSION);
@@ -295,6 +319,31 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint)
     return 0;
 }
 
+/* libfuse's: mount with these options and hand back the descriptor, for
+ * a program to serve as /dev/fd/N (mount.fuse3 -o drop_privileges does
+ * this, then drops its privileges and execs the program).  No watchdog:
+ * its pipe would close at that exec and unmount at once; as with libfuse
+ * here, the mount stays until someone unmounts it. */
+int fuse_open_channel(const char *mountpoint, const char *options)
+{
+    struct fuse_session *tmp = calloc(1, sizeof *tmp);
+    if (!tmp)
+        return -1;
+    tmp->fd = -1;
+    int fd = -1;
+    if (fsp_fuse_session_mount_opts(tmp, options) == 0) {
+        tmp->mo.auto_unmount = 0;
+        struct fsp_mount m;
+        char err[512];
+        if (fsp_mount(&m, mountpoint, &tmp->mo, err, sizeof err) == 0)
+            fd = m.fd;
+        else
+            fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
+    }
+    free(tmp);
+    return fd;
+}
+
 int fuse_session_fd(struct fuse_session *se)
 {
     return se->fd;
@@ -359,3 +408,18 @@ void fuse_session_destroy(struct fuse_session *se)
     pthread_mutex_destroy(&se->lock);
     free(se);
 }
+
+#if FSP_FUSE_ABI >= 318
+/* 3.17's entry point: the same, knowing the program's libfuse version
+ * (kept for fuse_get_feature_flag's want/want_ext rules, conn.c). */
+struct fuse_session *
+fuse_session_new_versioned(struct fuse_args *args,
+                           const struct fuse_lowlevel_ops *op, size_t op_size,
+                           struct libfuse_version *version, void *userdata)
+{
+    struct fuse_session *se = fuse_session_new(args, op, op_size, userdata);
+    if (se && version)
+        se->version = *version;
+    return se;
+}
+#endif
