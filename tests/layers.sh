@@ -141,7 +141,7 @@ for so in "$build"/compat/libfuse3.so.* "$build"/compat/libfuse.so.*; do
     name=compat_exports_libfuse_only_$(basename "$so")
     # Version nodes are absolute symbols named after themselves.
     stray=$(nm -D --defined-only "$so" | awk '{ print $3 }' |
-        grep -v -E '^(fuse|cuse)_|^FUSE_[0-9.]+$')
+        grep -v -E '^_?(fuse|cuse)_|^FUSE_[0-9.]+$')
     nodes=$(nm -D --defined-only "$so" | awk '{ print $3 }' | grep -c -E '^FUSE_[0-9.]+$')
     if [ -z "$stray" ] && [ "$nodes" -gt 0 ]; then
         pass "$name ($nodes version nodes)"
