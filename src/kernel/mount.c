@@ -213,7 +213,7 @@ static int detach_dead(const char *path, int via_fusermount, char *err,
  */
 /* *type gets the mount point's file type: FUSE mounts on directories and,
  * with o->file_root (libfuse allows it), on regular files. */
-static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
+static int check_mountpoint(const char *path, const struct kmount_opts *o,
                             int via_fusermount, mode_t *type, char *err,
                             size_t errlen)
 {
@@ -277,7 +277,7 @@ static int check_mountpoint(const char *path, const struct fsp_mount_opts *o,
     return 0;
 }
 
-static const char *default_fsname(const struct fsp_mount_opts *o)
+static const char *default_fsname(const struct kmount_opts *o)
 {
     if (o->fsname[0])
         return o->fsname;
@@ -287,7 +287,7 @@ static const char *default_fsname(const struct fsp_mount_opts *o)
 }
 
 /* Root: open /dev/fuse ourselves and call mount(2). */
-static int mount_direct(const char *path, const struct fsp_mount_opts *o,
+static int mount_direct(const char *path, const struct kmount_opts *o,
                         mode_t type, int *fd_out, char *err, size_t errlen)
 {
     char data[256], fstype[80];
@@ -378,7 +378,7 @@ static int append_escaped(char *buf, size_t len, const char *name,
 }
 
 /* Not root: let the setuid fusermount3 mount and hand us the fd. */
-static int mount_fusermount(const char *path, const struct fsp_mount_opts *o,
+static int mount_fusermount(const char *path, const struct kmount_opts *o,
                             int *fd_out, char *err, size_t errlen)
 {
     char opts[1024];
@@ -440,10 +440,10 @@ static int start_watchdog(const char *path, dev_t dev, int fd,
     return rc;
 }
 
-int fsp_mount(struct fsp_mount *m, const char *mountpoint,
-              const struct fsp_mount_opts *o, char *err, size_t errlen)
+int kmount_mount(struct kmount *m, const char *mountpoint,
+              const struct kmount_opts *o, char *err, size_t errlen)
 {
-    struct fsp_mount_opts defaults;
+    struct kmount_opts defaults;
     char canon[PATH_MAX];
     int via_fusermount = geteuid() != 0;
     int fd = -1, wfd = -1, mounted = 0, rc;
@@ -454,12 +454,12 @@ int fsp_mount(struct fsp_mount *m, const char *mountpoint,
         err[0] = '\0';
     if (!m)
         return -EINVAL;
-    /* A failed fsp_mount leaves a struct that fsp_unmount ignores. */
+    /* A failed kmount_mount leaves a struct that kmount_unmount ignores. */
     memset(m, 0, sizeof(*m));
     m->fd = -1;
     m->watchdog_fd = -1;
     if (!o) {
-        fsp_mount_opts_init(&defaults);
+        kmount_opts_init(&defaults);
         o = &defaults;
     }
     if (!mountpoint || !mountpoint[0]) {
@@ -586,15 +586,15 @@ static void *serve_destroy(void *arg)
             continue;  /* taken by the loop, or withdrawn by the kernel */
         if (n < 0)
             break;
-        if ((size_t)n < sizeof(struct fsp_in_header))
+        if ((size_t)n < sizeof(struct wire_in_header))
             continue;
-        const struct fsp_in_header *in = (const void *)buf;
-        if (in->opcode == FSP_OP_FORGET || in->opcode == FSP_OP_BATCH_FORGET
-            || in->opcode == FSP_OP_INTERRUPT)
+        const struct wire_in_header *in = (const void *)buf;
+        if (in->opcode == WIRE_OP_FORGET || in->opcode == WIRE_OP_BATCH_FORGET
+            || in->opcode == WIRE_OP_INTERRUPT)
             continue;
-        struct fsp_out_header out = {
+        struct wire_out_header out = {
             .len = sizeof out,
-            .error = in->opcode == FSP_OP_DESTROY ? 0 : -ENODEV,
+            .error = in->opcode == WIRE_OP_DESTROY ? 0 : -ENODEV,
             .unique = in->unique,
         };
         if (write(ds->fd, &out, sizeof out) < 0) {
@@ -636,7 +636,7 @@ static void destroy_server_stop(struct destroy_server *ds)
     close(ds->stopfd);
 }
 
-int fsp_unmount(struct fsp_mount *m)
+int kmount_unmount(struct kmount *m)
 {
     char fstype[64];
     dev_t now;
@@ -687,7 +687,7 @@ int fsp_unmount(struct fsp_mount *m)
     return rc;
 }
 
-int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen)
+int kmount_abort(const char *mountpoint, char *err, size_t errlen)
 {
     char canon[PATH_MAX], fstype[64];
     dev_t dev;
@@ -736,7 +736,7 @@ int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen)
     return kmount_fusectl_abort(dev, err, errlen);
 }
 
-int fsp_mount_abort_conn(const struct fsp_mount *m, char *err, size_t errlen)
+int kmount_abort_conn(const struct kmount *m, char *err, size_t errlen)
 {
     if (!m->dev_minor) {
         kmount_errf(err, errlen, "no connection known");

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 /* Mount options as users write them after -o. */
-struct fsp_mount_opts {
+struct kmount_opts {
     int allow_other;          /* allow_other */
     int default_permissions;  /* default_permissions: kernel checks modes */
     int read_only;            /* ro */
@@ -55,7 +55,7 @@ struct fsp_mount_opts {
 };
 
 /* Initialise *o with the defaults (auto_unmount on, everything else off). */
-void fsp_mount_opts_init(struct fsp_mount_opts *o);
+void kmount_opts_init(struct kmount_opts *o);
 
 /*
  * Parse one -o argument ("ro,allow_other,fsname=x") into *o.  Options are
@@ -63,20 +63,20 @@ void fsp_mount_opts_init(struct fsp_mount_opts *o);
  * a one-line message in err (e.g. "unknown option 'foo'", "bad value for
  * max_read: 'abc'").  May be called several times to accumulate.
  */
-int fsp_mount_opts_parse(struct fsp_mount_opts *o, const char *arg,
+int kmount_opts_parse(struct kmount_opts *o, const char *arg,
                          char *err, size_t errlen);
 
-/* State of one live mount; owned by the caller, filled by fsp_mount(). */
-struct fsp_mount {
+/* State of one live mount; owned by the caller, filled by kmount_mount(). */
+struct kmount {
     char mountpoint[4096];    /* absolute, canonical path */
     int fd;                   /* /dev/fuse descriptor, O_CLOEXEC */
     int via_fusermount;       /* mounted through fusermount3 */
     int watchdog_fd;          /* write end of the watchdog pipe; -1 if none */
     int watchdog_pid;         /* watchdog process, 0 if none */
     unsigned dev_minor;       /* minor of the mount's st_dev: the fusectl connection id */
-    int mounted;              /* set by fsp_mount(), cleared by fsp_unmount(); lets a
+    int mounted;              /* set by kmount_mount(), cleared by kmount_unmount(); lets a
                                  zeroed or failed struct be unmounted harmlessly */
-    int blkdev;               /* a fuseblk mount (see fsp_unmount) */
+    int blkdev;               /* a fuseblk mount (see kmount_unmount) */
 };
 
 /*
@@ -91,15 +91,15 @@ struct fsp_mount {
  * "mount not permitted: ...", "mountpoint is not empty: /x" (unless
  * nonempty).  Any thread; not async-signal-safe.
  */
-int fsp_mount(struct fsp_mount *m, const char *mountpoint,
-              const struct fsp_mount_opts *o, char *err, size_t errlen);
+int kmount_mount(struct kmount *m, const char *mountpoint,
+              const struct kmount_opts *o, char *err, size_t errlen);
 
 /*
  * Unmount and close the descriptor.  Safe to call twice and on a mount
  * whose kernel side is already gone.  Stops the watchdog.  Returns 0 or a
  * negative errno.
  */
-int fsp_unmount(struct fsp_mount *m);
+int kmount_unmount(struct kmount *m);
 
 /*
  * Abort the FUSE connection of a mountpoint through fusectl
@@ -108,13 +108,13 @@ int fsp_unmount(struct fsp_mount *m);
  * ENOTCONN; this is the "cut off a stuck file system" command.  Returns 0
  * or a negative errno with a message in err.
  */
-int fsp_mount_abort(const char *mountpoint, char *err, size_t errlen);
+int kmount_abort(const char *mountpoint, char *err, size_t errlen);
 
 /*
- * The same for the connection of m, after fsp_unmount too (dev_minor
+ * The same for the connection of m, after kmount_unmount too (dev_minor
  * stays): for ending requests a server can no longer answer.  Returns 0
  * or a negative errno with a message in err.
  */
-int fsp_mount_abort_conn(const struct fsp_mount *m, char *err, size_t errlen);
+int kmount_abort_conn(const struct kmount *m, char *err, size_t errlen);
 
 #endif

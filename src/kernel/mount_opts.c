@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Parsing of -o mount options into struct fsp_mount_opts.
+ * Parsing of -o mount options into struct kmount_opts.
  *
  * The accepted set is deliberately small: only options that change what
- * fsp_mount() does.  Anything else is an error rather than silently
+ * kmount_mount() does.  Anything else is an error rather than silently
  * ignored, because a typo in "allow_other" should not produce a mount
  * that quietly behaves differently from what the user asked for.
  */
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-void fsp_mount_opts_init(struct fsp_mount_opts *o)
+void kmount_opts_init(struct kmount_opts *o)
 {
     memset(o, 0, sizeof(*o));
     /* A dead file system left mounted hangs or fails every client, so
@@ -44,7 +44,7 @@ static const struct {
 };
 
 /* Apply `item` if it is one of ms_opts; 1 if it was, else 0. */
-static int apply_ms_flag(struct fsp_mount_opts *o, const char *item)
+static int apply_ms_flag(struct kmount_opts *o, const char *item)
 {
     for (size_t i = 0; i < sizeof(ms_opts) / sizeof(ms_opts[0]); i++) {
         if (strcmp(item, ms_opts[i].name) != 0)
@@ -113,7 +113,7 @@ static const struct {
     { "writeback_cache", F_WRITEBACK_CACHE },
 };
 
-static void set_flag(struct fsp_mount_opts *o, enum flag_opt what)
+static void set_flag(struct kmount_opts *o, enum flag_opt what)
 {
     switch (what) {
     case F_ALLOW_OTHER: o->allow_other = 1; break;
@@ -129,7 +129,7 @@ static void set_flag(struct fsp_mount_opts *o, enum flag_opt what)
 }
 
 /* Apply one unescaped option ("key" or "key=value") to *o. */
-static int apply_one(struct fsp_mount_opts *o, char *item, char *err,
+static int apply_one(struct kmount_opts *o, char *item, char *err,
                      size_t errlen)
 {
     char *eq = strchr(item, '=');
@@ -210,10 +210,10 @@ bad_value:
     return -EINVAL;
 }
 
-int fsp_mount_opts_parse(struct fsp_mount_opts *o, const char *arg,
+int kmount_opts_parse(struct kmount_opts *o, const char *arg,
                          char *err, size_t errlen)
 {
-    struct fsp_mount_opts tmp;
+    struct kmount_opts tmp;
     const char *p = arg;
     char *item = NULL;
     int rc = 0;

@@ -4,15 +4,15 @@
  * 7.45 (the level Linux 6.18 speaks).
  *
  * Shape of the conversation on /dev/fuse: every request the kernel hands
- * us is one read(2) holding a struct fsp_in_header followed by a body
+ * us is one read(2) holding a struct wire_in_header followed by a body
  * whose layout depends on in_header.opcode (often a fixed struct, then
  * zero or more NUL-terminated names or raw data).  in_header.unique
  * identifies the request; the reply is one write(2) of a struct
- * fsp_out_header carrying the same unique, the total length, and error =
+ * wire_out_header carrying the same unique, the total length, and error =
  * 0 followed by the opcode's reply body, or error = a negative errno with
  * no body.  FORGET and BATCH_FORGET get no reply at all.  The server may
  * also write unsolicited notifications: those have unique = 0 and carry
- * the notify code (enum fsp_notify_code) in the error field, followed by
+ * the notify code (enum wire_notify_code) in the error field, followed by
  * the matching *_out struct.  The kernel answers a RETRIEVE notification
  * with a NOTIFY_REPLY request.
  *
@@ -39,272 +39,272 @@
  * both use the smaller minor.  If the kernel's major is larger we answer
  * with ours and wait for a fresh INIT.
  */
-#define FSP_KERNEL_VERSION        7
-#define FSP_KERNEL_MINOR_VERSION  45
+#define WIRE_KERNEL_VERSION        7
+#define WIRE_KERNEL_MINOR_VERSION  45
 
 /* Node id the kernel uses for the mount's root directory. */
-#define FSP_ROOT_ID 1
+#define WIRE_ROOT_ID 1
 
 /* A read on /dev/fuse with a smaller buffer fails with EINVAL. */
-#define FSP_MIN_READ_BUFFER 8192
+#define WIRE_MIN_READ_BUFFER 8192
 
 /* Reply sizes older minors expect; trim replies to these for them. */
-#define FSP_COMPAT_ENTRY_OUT_SIZE     120  /* before 7.9 (no blksize) */
-#define FSP_COMPAT_ATTR_OUT_SIZE      96   /* before 7.9 */
-#define FSP_COMPAT_MKNOD_IN_SIZE      8    /* before 7.12 (no umask) */
-#define FSP_COMPAT_WRITE_IN_SIZE      24   /* before 7.9 */
-#define FSP_COMPAT_STATFS_SIZE        48   /* before 7.4 (no frsize) */
-#define FSP_COMPAT_SETXATTR_IN_SIZE   8    /* without FSP_SETXATTR_EXT */
-#define FSP_COMPAT_INIT_OUT_SIZE      8    /* before 7.5 */
-#define FSP_COMPAT_22_INIT_OUT_SIZE   24   /* before 7.23 */
+#define WIRE_COMPAT_ENTRY_OUT_SIZE     120  /* before 7.9 (no blksize) */
+#define WIRE_COMPAT_ATTR_OUT_SIZE      96   /* before 7.9 */
+#define WIRE_COMPAT_MKNOD_IN_SIZE      8    /* before 7.12 (no umask) */
+#define WIRE_COMPAT_WRITE_IN_SIZE      24   /* before 7.9 */
+#define WIRE_COMPAT_STATFS_SIZE        48   /* before 7.4 (no frsize) */
+#define WIRE_COMPAT_SETXATTR_IN_SIZE   8    /* without WIRE_SETXATTR_EXT */
+#define WIRE_COMPAT_INIT_OUT_SIZE      8    /* before 7.5 */
+#define WIRE_COMPAT_22_INIT_OUT_SIZE   24   /* before 7.23 */
 
 /* ------------------------------------------------------------------ */
 /* Flag bits                                                           */
 /* ------------------------------------------------------------------ */
 
-/* fsp_setattr_in.valid: which fields of the request are meaningful. */
-#define FSP_FATTR_MODE          (1 << 0)
-#define FSP_FATTR_UID           (1 << 1)
-#define FSP_FATTR_GID           (1 << 2)
-#define FSP_FATTR_SIZE          (1 << 3)
-#define FSP_FATTR_ATIME         (1 << 4)
-#define FSP_FATTR_MTIME         (1 << 5)
-#define FSP_FATTR_FH            (1 << 6)
-#define FSP_FATTR_ATIME_NOW     (1 << 7)
-#define FSP_FATTR_MTIME_NOW     (1 << 8)
-#define FSP_FATTR_LOCKOWNER     (1 << 9)
-#define FSP_FATTR_CTIME         (1 << 10)
-#define FSP_FATTR_KILL_SUIDGID  (1 << 11)
+/* wire_setattr_in.valid: which fields of the request are meaningful. */
+#define WIRE_FATTR_MODE          (1 << 0)
+#define WIRE_FATTR_UID           (1 << 1)
+#define WIRE_FATTR_GID           (1 << 2)
+#define WIRE_FATTR_SIZE          (1 << 3)
+#define WIRE_FATTR_ATIME         (1 << 4)
+#define WIRE_FATTR_MTIME         (1 << 5)
+#define WIRE_FATTR_FH            (1 << 6)
+#define WIRE_FATTR_ATIME_NOW     (1 << 7)
+#define WIRE_FATTR_MTIME_NOW     (1 << 8)
+#define WIRE_FATTR_LOCKOWNER     (1 << 9)
+#define WIRE_FATTR_CTIME         (1 << 10)
+#define WIRE_FATTR_KILL_SUIDGID  (1 << 11)
 
-/* fsp_open_out.open_flags: how the kernel should treat the open file. */
-#define FSP_FOPEN_DIRECT_IO              (1 << 0)
-#define FSP_FOPEN_KEEP_CACHE             (1 << 1)
-#define FSP_FOPEN_NONSEEKABLE            (1 << 2)
-#define FSP_FOPEN_CACHE_DIR              (1 << 3)
-#define FSP_FOPEN_STREAM                 (1 << 4)
-#define FSP_FOPEN_NOFLUSH                (1 << 5)
-#define FSP_FOPEN_PARALLEL_DIRECT_WRITES (1 << 6)
-#define FSP_FOPEN_PASSTHROUGH            (1 << 7)   /* needs backing_id */
+/* wire_open_out.open_flags: how the kernel should treat the open file. */
+#define WIRE_FOPEN_DIRECT_IO              (1 << 0)
+#define WIRE_FOPEN_KEEP_CACHE             (1 << 1)
+#define WIRE_FOPEN_NONSEEKABLE            (1 << 2)
+#define WIRE_FOPEN_CACHE_DIR              (1 << 3)
+#define WIRE_FOPEN_STREAM                 (1 << 4)
+#define WIRE_FOPEN_NOFLUSH                (1 << 5)
+#define WIRE_FOPEN_PARALLEL_DIRECT_WRITES (1 << 6)
+#define WIRE_FOPEN_PASSTHROUGH            (1 << 7)   /* needs backing_id */
 
 /*
  * INIT capability bits.  Bits 0..31 travel in init_in/out.flags; bits
  * 32..63 travel in flags2 (shifted down by 32) and are only looked at
- * when FSP_INIT_EXT is set.  Written as one 64-bit space so callers can
+ * when WIRE_INIT_EXT is set.  Written as one 64-bit space so callers can
  * combine flags | (uint64_t)flags2 << 32.
  */
-#define FSP_ASYNC_READ            (1 << 0)
-#define FSP_POSIX_LOCKS           (1 << 1)
-#define FSP_FILE_OPS              (1 << 2)
-#define FSP_ATOMIC_O_TRUNC        (1 << 3)
-#define FSP_EXPORT_SUPPORT        (1 << 4)
-#define FSP_BIG_WRITES            (1 << 5)
-#define FSP_DONT_MASK             (1 << 6)
-#define FSP_SPLICE_WRITE          (1 << 7)
-#define FSP_SPLICE_MOVE           (1 << 8)
-#define FSP_SPLICE_READ           (1 << 9)
-#define FSP_FLOCK_LOCKS           (1 << 10)
-#define FSP_HAS_IOCTL_DIR         (1 << 11)
-#define FSP_AUTO_INVAL_DATA       (1 << 12)
-#define FSP_DO_READDIRPLUS        (1 << 13)
-#define FSP_READDIRPLUS_AUTO      (1 << 14)
-#define FSP_ASYNC_DIO             (1 << 15)
-#define FSP_WRITEBACK_CACHE       (1 << 16)
-#define FSP_NO_OPEN_SUPPORT       (1 << 17)
-#define FSP_PARALLEL_DIROPS       (1 << 18)
-#define FSP_HANDLE_KILLPRIV       (1 << 19)
-#define FSP_POSIX_ACL             (1 << 20)
-#define FSP_ABORT_ERROR           (1 << 21)
-#define FSP_MAX_PAGES             (1 << 22)
-#define FSP_CACHE_SYMLINKS        (1 << 23)
-#define FSP_NO_OPENDIR_SUPPORT    (1 << 24)
-#define FSP_EXPLICIT_INVAL_DATA   (1 << 25)
-#define FSP_MAP_ALIGNMENT         (1 << 26)
-#define FSP_SUBMOUNTS             (1 << 27)
-#define FSP_HANDLE_KILLPRIV_V2    (1 << 28)
-#define FSP_SETXATTR_EXT          (1 << 29)
-#define FSP_INIT_EXT              (1 << 30)
+#define WIRE_ASYNC_READ            (1 << 0)
+#define WIRE_POSIX_LOCKS           (1 << 1)
+#define WIRE_FILE_OPS              (1 << 2)
+#define WIRE_ATOMIC_O_TRUNC        (1 << 3)
+#define WIRE_EXPORT_SUPPORT        (1 << 4)
+#define WIRE_BIG_WRITES            (1 << 5)
+#define WIRE_DONT_MASK             (1 << 6)
+#define WIRE_SPLICE_WRITE          (1 << 7)
+#define WIRE_SPLICE_MOVE           (1 << 8)
+#define WIRE_SPLICE_READ           (1 << 9)
+#define WIRE_FLOCK_LOCKS           (1 << 10)
+#define WIRE_HAS_IOCTL_DIR         (1 << 11)
+#define WIRE_AUTO_INVAL_DATA       (1 << 12)
+#define WIRE_DO_READDIRPLUS        (1 << 13)
+#define WIRE_READDIRPLUS_AUTO      (1 << 14)
+#define WIRE_ASYNC_DIO             (1 << 15)
+#define WIRE_WRITEBACK_CACHE       (1 << 16)
+#define WIRE_NO_OPEN_SUPPORT       (1 << 17)
+#define WIRE_PARALLEL_DIROPS       (1 << 18)
+#define WIRE_HANDLE_KILLPRIV       (1 << 19)
+#define WIRE_POSIX_ACL             (1 << 20)
+#define WIRE_ABORT_ERROR           (1 << 21)
+#define WIRE_MAX_PAGES             (1 << 22)
+#define WIRE_CACHE_SYMLINKS        (1 << 23)
+#define WIRE_NO_OPENDIR_SUPPORT    (1 << 24)
+#define WIRE_EXPLICIT_INVAL_DATA   (1 << 25)
+#define WIRE_MAP_ALIGNMENT         (1 << 26)
+#define WIRE_SUBMOUNTS             (1 << 27)
+#define WIRE_HANDLE_KILLPRIV_V2    (1 << 28)
+#define WIRE_SETXATTR_EXT          (1 << 29)
+#define WIRE_INIT_EXT              (1 << 30)
 /* Same bit as the kernel's (1 << 31); unsigned here to stay defined C. */
-#define FSP_INIT_RESERVED         (1U << 31)
-#define FSP_SECURITY_CTX          (1ULL << 32)
-#define FSP_HAS_INODE_DAX         (1ULL << 33)
-#define FSP_CREATE_SUPP_GROUP     (1ULL << 34)
-#define FSP_HAS_EXPIRE_ONLY       (1ULL << 35)
-#define FSP_DIRECT_IO_ALLOW_MMAP  (1ULL << 36)
-#define FSP_PASSTHROUGH           (1ULL << 37)
-#define FSP_NO_EXPORT_SUPPORT     (1ULL << 38)
-#define FSP_HAS_RESEND            (1ULL << 39)
-#define FSP_ALLOW_IDMAP           (1ULL << 40)
-#define FSP_OVER_IO_URING         (1ULL << 41)
-#define FSP_REQUEST_TIMEOUT       (1ULL << 42)
+#define WIRE_INIT_RESERVED         (1U << 31)
+#define WIRE_SECURITY_CTX          (1ULL << 32)
+#define WIRE_HAS_INODE_DAX         (1ULL << 33)
+#define WIRE_CREATE_SUPP_GROUP     (1ULL << 34)
+#define WIRE_HAS_EXPIRE_ONLY       (1ULL << 35)
+#define WIRE_DIRECT_IO_ALLOW_MMAP  (1ULL << 36)
+#define WIRE_PASSTHROUGH           (1ULL << 37)
+#define WIRE_NO_EXPORT_SUPPORT     (1ULL << 38)
+#define WIRE_HAS_RESEND            (1ULL << 39)
+#define WIRE_ALLOW_IDMAP           (1ULL << 40)
+#define WIRE_OVER_IO_URING         (1ULL << 41)
+#define WIRE_REQUEST_TIMEOUT       (1ULL << 42)
 
 /* Older spelling the kernel still keeps for bit 36. */
-#define FSP_DIRECT_IO_RELAX       FSP_DIRECT_IO_ALLOW_MMAP
+#define WIRE_DIRECT_IO_RELAX       WIRE_DIRECT_IO_ALLOW_MMAP
 
 /* CUSE_INIT capability bits. */
-#define FSP_CUSE_UNRESTRICTED_IOCTL (1 << 0)
+#define WIRE_CUSE_UNRESTRICTED_IOCTL (1 << 0)
 
-/* fsp_release_in.release_flags */
-#define FSP_RELEASE_FLUSH         (1 << 0)
-#define FSP_RELEASE_FLOCK_UNLOCK  (1 << 1)
+/* wire_release_in.release_flags */
+#define WIRE_RELEASE_FLUSH         (1 << 0)
+#define WIRE_RELEASE_FLOCK_UNLOCK  (1 << 1)
 
-/* fsp_getattr_in.getattr_flags: fh is valid. */
-#define FSP_GETATTR_FH            (1 << 0)
+/* wire_getattr_in.getattr_flags: fh is valid. */
+#define WIRE_GETATTR_FH            (1 << 0)
 
-/* fsp_lk_in.lk_flags: the lock is a flock(2) lock, not POSIX. */
-#define FSP_LK_FLOCK              (1 << 0)
+/* wire_lk_in.lk_flags: the lock is a flock(2) lock, not POSIX. */
+#define WIRE_LK_FLOCK              (1 << 0)
 
-/* fsp_write_in.write_flags */
-#define FSP_WRITE_CACHE           (1 << 0)   /* writeback; fh is a guess */
-#define FSP_WRITE_LOCKOWNER       (1 << 1)
-#define FSP_WRITE_KILL_SUIDGID    (1 << 2)
-#define FSP_WRITE_KILL_PRIV       FSP_WRITE_KILL_SUIDGID  /* old name */
+/* wire_write_in.write_flags */
+#define WIRE_WRITE_CACHE           (1 << 0)   /* writeback; fh is a guess */
+#define WIRE_WRITE_LOCKOWNER       (1 << 1)
+#define WIRE_WRITE_KILL_SUIDGID    (1 << 2)
+#define WIRE_WRITE_KILL_PRIV       WIRE_WRITE_KILL_SUIDGID  /* old name */
 
-/* fsp_read_in.read_flags */
-#define FSP_READ_LOCKOWNER        (1 << 1)
+/* wire_read_in.read_flags */
+#define WIRE_READ_LOCKOWNER        (1 << 1)
 
-/* fsp_ioctl_in.flags / fsp_ioctl_out.flags */
-#define FSP_IOCTL_COMPAT          (1 << 0)
-#define FSP_IOCTL_UNRESTRICTED    (1 << 1)
-#define FSP_IOCTL_RETRY           (1 << 2)
-#define FSP_IOCTL_32BIT           (1 << 3)
-#define FSP_IOCTL_DIR             (1 << 4)
-#define FSP_IOCTL_COMPAT_X32      (1 << 5)
+/* wire_ioctl_in.flags / wire_ioctl_out.flags */
+#define WIRE_IOCTL_COMPAT          (1 << 0)
+#define WIRE_IOCTL_UNRESTRICTED    (1 << 1)
+#define WIRE_IOCTL_RETRY           (1 << 2)
+#define WIRE_IOCTL_32BIT           (1 << 3)
+#define WIRE_IOCTL_DIR             (1 << 4)
+#define WIRE_IOCTL_COMPAT_X32      (1 << 5)
 
 /* Limit on in_iovs + out_iovs in a retried unrestricted ioctl. */
-#define FSP_IOCTL_MAX_IOV         256
+#define WIRE_IOCTL_MAX_IOV         256
 
-/* fsp_poll_in.flags: the kernel wants a NOTIFY_POLL wakeup later. */
-#define FSP_POLL_SCHEDULE_NOTIFY  (1 << 0)
+/* wire_poll_in.flags: the kernel wants a NOTIFY_POLL wakeup later. */
+#define WIRE_POLL_SCHEDULE_NOTIFY  (1 << 0)
 
-/* fsp_fsync_in.fsync_flags */
-#define FSP_FSYNC_FDATASYNC       (1 << 0)
+/* wire_fsync_in.fsync_flags */
+#define WIRE_FSYNC_FDATASYNC       (1 << 0)
 
-/* fsp_attr.flags */
-#define FSP_ATTR_SUBMOUNT         (1 << 0)
-#define FSP_ATTR_DAX              (1 << 1)
+/* wire_attr.flags */
+#define WIRE_ATTR_SUBMOUNT         (1 << 0)
+#define WIRE_ATTR_DAX              (1 << 1)
 
-/* fsp_open_in.open_flags / fsp_create_in.open_flags */
-#define FSP_OPEN_KILL_SUIDGID     (1 << 0)
+/* wire_open_in.open_flags / wire_create_in.open_flags */
+#define WIRE_OPEN_KILL_SUIDGID     (1 << 0)
 
-/* fsp_setxattr_in.setxattr_flags */
-#define FSP_SETXATTR_ACL_KILL_SGID (1 << 0)
+/* wire_setxattr_in.setxattr_flags */
+#define WIRE_SETXATTR_ACL_KILL_SGID (1 << 0)
 
-/* fsp_notify_inval_entry_out.flags: only expire the dentry, keep it. */
-#define FSP_EXPIRE_ONLY           (1 << 0)
+/* wire_notify_inval_entry_out.flags: only expire the dentry, keep it. */
+#define WIRE_EXPIRE_ONLY           (1 << 0)
 
 /* Top bit of in_header.unique marks a request the kernel re-sent. */
-#define FSP_UNIQUE_RESEND         (1ULL << 63)
+#define WIRE_UNIQUE_RESEND         (1ULL << 63)
 
 /* in_header.uid/gid when an idmapped mount cannot map the caller. */
-#define FSP_INVALID_UIDGID        ((uint32_t)(-1))
+#define WIRE_INVALID_UIDGID        ((uint32_t)(-1))
 
 /* DAX window mapping (virtiofs); kept for completeness. */
-#define FSP_SETUPMAPPING_FLAG_WRITE (1ULL << 0)
-#define FSP_SETUPMAPPING_FLAG_READ  (1ULL << 1)
+#define WIRE_SETUPMAPPING_FLAG_WRITE (1ULL << 0)
+#define WIRE_SETUPMAPPING_FLAG_READ  (1ULL << 1)
 
 /* Largest CUSE device-info string accepted after cuse_init_out. */
-#define FSP_CUSE_INIT_INFO_MAX    4096
+#define WIRE_CUSE_INIT_INFO_MAX    4096
 
 /* ------------------------------------------------------------------ */
 /* Opcodes and notification codes                                     */
 /* ------------------------------------------------------------------ */
 
 /* in_header.opcode.  Gaps (7, 19) are numbers retired long ago. */
-enum fsp_opcode {
-    FSP_OP_LOOKUP           = 1,
-    FSP_OP_FORGET           = 2,   /* never answered */
-    FSP_OP_GETATTR          = 3,
-    FSP_OP_SETATTR          = 4,
-    FSP_OP_READLINK         = 5,
-    FSP_OP_SYMLINK          = 6,
-    FSP_OP_MKNOD            = 8,
-    FSP_OP_MKDIR            = 9,
-    FSP_OP_UNLINK           = 10,
-    FSP_OP_RMDIR            = 11,
-    FSP_OP_RENAME           = 12,
-    FSP_OP_LINK             = 13,
-    FSP_OP_OPEN             = 14,
-    FSP_OP_READ             = 15,
-    FSP_OP_WRITE            = 16,
-    FSP_OP_STATFS           = 17,
-    FSP_OP_RELEASE          = 18,
-    FSP_OP_FSYNC            = 20,
-    FSP_OP_SETXATTR         = 21,
-    FSP_OP_GETXATTR         = 22,
-    FSP_OP_LISTXATTR        = 23,
-    FSP_OP_REMOVEXATTR      = 24,
-    FSP_OP_FLUSH            = 25,
-    FSP_OP_INIT             = 26,
-    FSP_OP_OPENDIR          = 27,
-    FSP_OP_READDIR          = 28,
-    FSP_OP_RELEASEDIR       = 29,
-    FSP_OP_FSYNCDIR         = 30,
-    FSP_OP_GETLK            = 31,
-    FSP_OP_SETLK            = 32,
-    FSP_OP_SETLKW           = 33,
-    FSP_OP_ACCESS           = 34,
-    FSP_OP_CREATE           = 35,
-    FSP_OP_INTERRUPT        = 36,
-    FSP_OP_BMAP             = 37,
-    FSP_OP_DESTROY          = 38,
-    FSP_OP_IOCTL            = 39,
-    FSP_OP_POLL             = 40,
-    FSP_OP_NOTIFY_REPLY     = 41,  /* answer to NOTIFY_RETRIEVE */
-    FSP_OP_BATCH_FORGET     = 42,  /* never answered */
-    FSP_OP_FALLOCATE        = 43,
-    FSP_OP_READDIRPLUS      = 44,
-    FSP_OP_RENAME2          = 45,
-    FSP_OP_LSEEK            = 46,
-    FSP_OP_COPY_FILE_RANGE  = 47,
-    FSP_OP_SETUPMAPPING     = 48,
-    FSP_OP_REMOVEMAPPING    = 49,
-    FSP_OP_SYNCFS           = 50,
-    FSP_OP_TMPFILE          = 51,
-    FSP_OP_STATX            = 52,
-    FSP_OP_COPY_FILE_RANGE_64 = 53,
+enum wire_opcode {
+    WIRE_OP_LOOKUP           = 1,
+    WIRE_OP_FORGET           = 2,   /* never answered */
+    WIRE_OP_GETATTR          = 3,
+    WIRE_OP_SETATTR          = 4,
+    WIRE_OP_READLINK         = 5,
+    WIRE_OP_SYMLINK          = 6,
+    WIRE_OP_MKNOD            = 8,
+    WIRE_OP_MKDIR            = 9,
+    WIRE_OP_UNLINK           = 10,
+    WIRE_OP_RMDIR            = 11,
+    WIRE_OP_RENAME           = 12,
+    WIRE_OP_LINK             = 13,
+    WIRE_OP_OPEN             = 14,
+    WIRE_OP_READ             = 15,
+    WIRE_OP_WRITE            = 16,
+    WIRE_OP_STATFS           = 17,
+    WIRE_OP_RELEASE          = 18,
+    WIRE_OP_FSYNC            = 20,
+    WIRE_OP_SETXATTR         = 21,
+    WIRE_OP_GETXATTR         = 22,
+    WIRE_OP_LISTXATTR        = 23,
+    WIRE_OP_REMOVEXATTR      = 24,
+    WIRE_OP_FLUSH            = 25,
+    WIRE_OP_INIT             = 26,
+    WIRE_OP_OPENDIR          = 27,
+    WIRE_OP_READDIR          = 28,
+    WIRE_OP_RELEASEDIR       = 29,
+    WIRE_OP_FSYNCDIR         = 30,
+    WIRE_OP_GETLK            = 31,
+    WIRE_OP_SETLK            = 32,
+    WIRE_OP_SETLKW           = 33,
+    WIRE_OP_ACCESS           = 34,
+    WIRE_OP_CREATE           = 35,
+    WIRE_OP_INTERRUPT        = 36,
+    WIRE_OP_BMAP             = 37,
+    WIRE_OP_DESTROY          = 38,
+    WIRE_OP_IOCTL            = 39,
+    WIRE_OP_POLL             = 40,
+    WIRE_OP_NOTIFY_REPLY     = 41,  /* answer to NOTIFY_RETRIEVE */
+    WIRE_OP_BATCH_FORGET     = 42,  /* never answered */
+    WIRE_OP_FALLOCATE        = 43,
+    WIRE_OP_READDIRPLUS      = 44,
+    WIRE_OP_RENAME2          = 45,
+    WIRE_OP_LSEEK            = 46,
+    WIRE_OP_COPY_FILE_RANGE  = 47,
+    WIRE_OP_SETUPMAPPING     = 48,
+    WIRE_OP_REMOVEMAPPING    = 49,
+    WIRE_OP_SYNCFS           = 50,
+    WIRE_OP_TMPFILE          = 51,
+    WIRE_OP_STATX            = 52,
+    WIRE_OP_COPY_FILE_RANGE_64 = 53,
 
-    FSP_OP_CUSE_INIT        = 4096,
+    WIRE_OP_CUSE_INIT        = 4096,
 
     /*
      * Never sent: INIT and CUSE_INIT as they would read with the wrong
      * byte order, reserved so a byte-swapped peer can be recognised.
      */
-    FSP_OP_CUSE_INIT_BSWAP_RESERVED = 1048576,    /* CUSE_INIT << 8 */
-    FSP_OP_INIT_BSWAP_RESERVED      = 436207616,  /* INIT << 24 */
+    WIRE_OP_CUSE_INIT_BSWAP_RESERVED = 1048576,    /* CUSE_INIT << 8 */
+    WIRE_OP_INIT_BSWAP_RESERVED      = 436207616,  /* INIT << 24 */
 };
 
 /*
  * Notification codes, carried in out_header.error with unique == 0.
  * The kernel dropped its NOTIFY_CODE_MAX sentinel at 7.45; so do we.
  */
-enum fsp_notify_code {
-    FSP_NOTIFY_POLL         = 1,
-    FSP_NOTIFY_INVAL_INODE  = 2,
-    FSP_NOTIFY_INVAL_ENTRY  = 3,
-    FSP_NOTIFY_STORE        = 4,
-    FSP_NOTIFY_RETRIEVE     = 5,
-    FSP_NOTIFY_DELETE       = 6,
-    FSP_NOTIFY_RESEND       = 7,   /* no body: re-queue pending requests */
-    FSP_NOTIFY_INC_EPOCH    = 8,   /* no body: stale all cached dentries */
-    FSP_NOTIFY_PRUNE        = 9,
+enum wire_notify_code {
+    WIRE_NOTIFY_POLL         = 1,
+    WIRE_NOTIFY_INVAL_INODE  = 2,
+    WIRE_NOTIFY_INVAL_ENTRY  = 3,
+    WIRE_NOTIFY_STORE        = 4,
+    WIRE_NOTIFY_RETRIEVE     = 5,
+    WIRE_NOTIFY_DELETE       = 6,
+    WIRE_NOTIFY_RESEND       = 7,   /* no body: re-queue pending requests */
+    WIRE_NOTIFY_INC_EPOCH    = 8,   /* no body: stale all cached dentries */
+    WIRE_NOTIFY_PRUNE        = 9,
 };
 
 /*
  * Types of the request extensions that may trail a request body (their
  * total length is in_header.total_extlen * 8).  Values up to
- * FSP_MAX_NR_SECCTX are taken by the security-context block, whose
+ * WIRE_MAX_NR_SECCTX are taken by the security-context block, whose
  * header's second word is a count rather than a type.
  */
-enum fsp_ext_type {
-    FSP_MAX_NR_SECCTX       = 31,
-    FSP_EXT_GROUPS          = 32,
+enum wire_ext_type {
+    WIRE_MAX_NR_SECCTX       = 31,
+    WIRE_EXT_GROUPS          = 32,
 };
 
 /* ------------------------------------------------------------------ */
 /* Common pieces                                                       */
 /* ------------------------------------------------------------------ */
 
-struct fsp_attr {
+struct wire_attr {
     uint64_t ino;
     uint64_t size;
     uint64_t blocks;
@@ -320,18 +320,18 @@ struct fsp_attr {
     uint32_t gid;
     uint32_t rdev;
     uint32_t blksize;
-    uint32_t flags;          /* FSP_ATTR_* */
+    uint32_t flags;          /* WIRE_ATTR_* */
 };
 
 /* Mirrors struct statx_timestamp bit for bit. */
-struct fsp_sx_time {
+struct wire_sx_time {
     int64_t  tv_sec;
     uint32_t tv_nsec;
     int32_t  __reserved;
 };
 
 /* Mirrors struct statx bit for bit. */
-struct fsp_statx {
+struct wire_statx {
     uint32_t mask;
     uint32_t blksize;
     uint64_t attributes;
@@ -344,10 +344,10 @@ struct fsp_statx {
     uint64_t size;
     uint64_t blocks;
     uint64_t attributes_mask;
-    struct fsp_sx_time atime;
-    struct fsp_sx_time btime;
-    struct fsp_sx_time ctime;
-    struct fsp_sx_time mtime;
+    struct wire_sx_time atime;
+    struct wire_sx_time btime;
+    struct wire_sx_time ctime;
+    struct wire_sx_time mtime;
     uint32_t rdev_major;
     uint32_t rdev_minor;
     uint32_t dev_major;
@@ -355,7 +355,7 @@ struct fsp_statx {
     uint64_t __spare2[14];
 };
 
-struct fsp_kstatfs {
+struct wire_kstatfs {
     uint64_t blocks;
     uint64_t bfree;
     uint64_t bavail;
@@ -368,7 +368,7 @@ struct fsp_kstatfs {
     uint32_t spare[6];
 };
 
-struct fsp_file_lock {
+struct wire_file_lock {
     uint64_t start;
     uint64_t end;
     uint32_t type;
@@ -379,9 +379,9 @@ struct fsp_file_lock {
 /* Headers                                                             */
 /* ------------------------------------------------------------------ */
 
-struct fsp_in_header {
+struct wire_in_header {
     uint32_t len;            /* whole request, header included */
-    uint32_t opcode;         /* enum fsp_opcode */
+    uint32_t opcode;         /* enum wire_opcode */
     uint64_t unique;
     uint64_t nodeid;
     uint32_t uid;
@@ -391,7 +391,7 @@ struct fsp_in_header {
     uint16_t padding;
 };
 
-struct fsp_out_header {
+struct wire_out_header {
     uint32_t len;            /* whole reply, header included */
     int32_t  error;          /* 0, -errno, or a notify code */
     uint64_t unique;         /* request's unique; 0 for notifications */
@@ -402,45 +402,45 @@ struct fsp_out_header {
 /* ------------------------------------------------------------------ */
 
 /* Reply to LOOKUP, MKNOD, MKDIR, SYMLINK, LINK (and part of CREATE). */
-struct fsp_entry_out {
+struct wire_entry_out {
     uint64_t nodeid;
     uint64_t generation;     /* nodeid+generation unique for fs lifetime */
     uint64_t entry_valid;    /* seconds the name may be cached */
     uint64_t attr_valid;     /* seconds the attributes may be cached */
     uint32_t entry_valid_nsec;
     uint32_t attr_valid_nsec;
-    struct fsp_attr attr;
+    struct wire_attr attr;
 };
 
-struct fsp_forget_in {
+struct wire_forget_in {
     uint64_t nlookup;
 };
 
-struct fsp_forget_one {
+struct wire_forget_one {
     uint64_t nodeid;
     uint64_t nlookup;
 };
 
-/* Followed by count struct fsp_forget_one. */
-struct fsp_batch_forget_in {
+/* Followed by count struct wire_forget_one. */
+struct wire_batch_forget_in {
     uint32_t count;
     uint32_t dummy;
 };
 
-struct fsp_getattr_in {
-    uint32_t getattr_flags;  /* FSP_GETATTR_* */
+struct wire_getattr_in {
+    uint32_t getattr_flags;  /* WIRE_GETATTR_* */
     uint32_t dummy;
     uint64_t fh;
 };
 
-struct fsp_attr_out {
+struct wire_attr_out {
     uint64_t attr_valid;
     uint32_t attr_valid_nsec;
     uint32_t dummy;
-    struct fsp_attr attr;
+    struct wire_attr attr;
 };
 
-struct fsp_statx_in {
+struct wire_statx_in {
     uint32_t getattr_flags;
     uint32_t reserved;
     uint64_t fh;
@@ -448,16 +448,16 @@ struct fsp_statx_in {
     uint32_t sx_mask;        /* STATX_* fields the caller asked for */
 };
 
-struct fsp_statx_out {
+struct wire_statx_out {
     uint64_t attr_valid;
     uint32_t attr_valid_nsec;
     uint32_t flags;
     uint64_t spare[2];
-    struct fsp_statx stat;
+    struct wire_statx stat;
 };
 
 /* Followed by the new name. */
-struct fsp_mknod_in {
+struct wire_mknod_in {
     uint32_t mode;
     uint32_t rdev;
     uint32_t umask;
@@ -465,30 +465,30 @@ struct fsp_mknod_in {
 };
 
 /* Followed by the new name. */
-struct fsp_mkdir_in {
+struct wire_mkdir_in {
     uint32_t mode;
     uint32_t umask;
 };
 
 /* Followed by old name and new name. */
-struct fsp_rename_in {
+struct wire_rename_in {
     uint64_t newdir;
 };
 
 /* Followed by old name and new name; flags are RENAME_* of renameat2. */
-struct fsp_rename2_in {
+struct wire_rename2_in {
     uint64_t newdir;
     uint32_t flags;
     uint32_t padding;
 };
 
 /* Followed by the new name; nodeid in the header is the new parent. */
-struct fsp_link_in {
+struct wire_link_in {
     uint64_t oldnodeid;
 };
 
-struct fsp_setattr_in {
-    uint32_t valid;          /* FSP_FATTR_* */
+struct wire_setattr_in {
+    uint32_t valid;          /* WIRE_FATTR_* */
     uint32_t padding;
     uint64_t fh;
     uint64_t size;
@@ -506,115 +506,115 @@ struct fsp_setattr_in {
     uint32_t unused5;
 };
 
-struct fsp_open_in {
+struct wire_open_in {
     uint32_t flags;          /* open(2) flags */
-    uint32_t open_flags;     /* FSP_OPEN_* */
+    uint32_t open_flags;     /* WIRE_OPEN_* */
 };
 
 /* Followed by the new name. */
-struct fsp_create_in {
+struct wire_create_in {
     uint32_t flags;
     uint32_t mode;
     uint32_t umask;
-    uint32_t open_flags;     /* FSP_OPEN_* */
+    uint32_t open_flags;     /* WIRE_OPEN_* */
 };
 
-struct fsp_open_out {
+struct wire_open_out {
     uint64_t fh;
-    uint32_t open_flags;     /* FSP_FOPEN_* */
-    int32_t  backing_id;     /* with FSP_FOPEN_PASSTHROUGH */
+    uint32_t open_flags;     /* WIRE_FOPEN_* */
+    int32_t  backing_id;     /* with WIRE_FOPEN_PASSTHROUGH */
 };
 
-struct fsp_release_in {
+struct wire_release_in {
     uint64_t fh;
     uint32_t flags;
-    uint32_t release_flags;  /* FSP_RELEASE_* */
+    uint32_t release_flags;  /* WIRE_RELEASE_* */
     uint64_t lock_owner;
 };
 
-struct fsp_flush_in {
+struct wire_flush_in {
     uint64_t fh;
     uint32_t unused;
     uint32_t padding;
     uint64_t lock_owner;
 };
 
-struct fsp_read_in {
+struct wire_read_in {
     uint64_t fh;
     uint64_t offset;
     uint32_t size;
-    uint32_t read_flags;     /* FSP_READ_* */
+    uint32_t read_flags;     /* WIRE_READ_* */
     uint64_t lock_owner;
     uint32_t flags;
     uint32_t padding;
 };
 
 /* Followed by size bytes of data. */
-struct fsp_write_in {
+struct wire_write_in {
     uint64_t fh;
     uint64_t offset;
     uint32_t size;
-    uint32_t write_flags;    /* FSP_WRITE_* */
+    uint32_t write_flags;    /* WIRE_WRITE_* */
     uint64_t lock_owner;
     uint32_t flags;
     uint32_t padding;
 };
 
 /* Reply to WRITE and (32-bit) COPY_FILE_RANGE. */
-struct fsp_write_out {
+struct wire_write_out {
     uint32_t size;
     uint32_t padding;
 };
 
-struct fsp_statfs_out {
-    struct fsp_kstatfs st;
+struct wire_statfs_out {
+    struct wire_kstatfs st;
 };
 
-struct fsp_fsync_in {
+struct wire_fsync_in {
     uint64_t fh;
-    uint32_t fsync_flags;    /* FSP_FSYNC_* */
+    uint32_t fsync_flags;    /* WIRE_FSYNC_* */
     uint32_t padding;
 };
 
-/* Followed by name and value; only 8 bytes without FSP_SETXATTR_EXT. */
-struct fsp_setxattr_in {
+/* Followed by name and value; only 8 bytes without WIRE_SETXATTR_EXT. */
+struct wire_setxattr_in {
     uint32_t size;
     uint32_t flags;
-    uint32_t setxattr_flags; /* FSP_SETXATTR_* */
+    uint32_t setxattr_flags; /* WIRE_SETXATTR_* */
     uint32_t padding;
 };
 
 /* For GETXATTR followed by the name; also LISTXATTR's whole body. */
-struct fsp_getxattr_in {
+struct wire_getxattr_in {
     uint32_t size;
     uint32_t padding;
 };
 
 /* Reply when getxattr_in.size was 0: the size the value needs. */
-struct fsp_getxattr_out {
+struct wire_getxattr_out {
     uint32_t size;
     uint32_t padding;
 };
 
-struct fsp_lk_in {
+struct wire_lk_in {
     uint64_t fh;
     uint64_t owner;
-    struct fsp_file_lock lk;
-    uint32_t lk_flags;       /* FSP_LK_* */
+    struct wire_file_lock lk;
+    uint32_t lk_flags;       /* WIRE_LK_* */
     uint32_t padding;
 };
 
-struct fsp_lk_out {
-    struct fsp_file_lock lk;
+struct wire_lk_out {
+    struct wire_file_lock lk;
 };
 
-struct fsp_access_in {
+struct wire_access_in {
     uint32_t mask;
     uint32_t padding;
 };
 
-/* The kernel sends all 64 bytes only when it sets FSP_INIT_EXT. */
-struct fsp_init_in {
+/* The kernel sends all 64 bytes only when it sets WIRE_INIT_EXT. */
+struct wire_init_in {
     uint32_t major;
     uint32_t minor;
     uint32_t max_readahead;
@@ -623,7 +623,7 @@ struct fsp_init_in {
     uint32_t unused[11];
 };
 
-struct fsp_init_out {
+struct wire_init_out {
     uint32_t major;
     uint32_t minor;
     uint32_t max_readahead;
@@ -632,15 +632,15 @@ struct fsp_init_out {
     uint16_t congestion_threshold;
     uint32_t max_write;
     uint32_t time_gran;      /* timestamp granularity in ns */
-    uint16_t max_pages;      /* with FSP_MAX_PAGES */
-    uint16_t map_alignment;  /* log2, with FSP_MAP_ALIGNMENT */
+    uint16_t max_pages;      /* with WIRE_MAX_PAGES */
+    uint16_t map_alignment;  /* log2, with WIRE_MAP_ALIGNMENT */
     uint32_t flags2;         /* capability bits 32..63 */
-    uint32_t max_stack_depth;   /* with FSP_PASSTHROUGH */
-    uint16_t request_timeout;   /* seconds, with FSP_REQUEST_TIMEOUT */
+    uint32_t max_stack_depth;   /* with WIRE_PASSTHROUGH */
+    uint16_t request_timeout;   /* seconds, with WIRE_REQUEST_TIMEOUT */
     uint16_t unused[11];
 };
 
-struct fsp_cuse_init_in {
+struct wire_cuse_init_in {
     uint32_t major;
     uint32_t minor;
     uint32_t unused;
@@ -648,7 +648,7 @@ struct fsp_cuse_init_in {
 };
 
 /* Followed by the device info string ("DEVNAME=..."), NUL-separated. */
-struct fsp_cuse_init_out {
+struct wire_cuse_init_out {
     uint32_t major;
     uint32_t minor;
     uint32_t unused;
@@ -660,54 +660,54 @@ struct fsp_cuse_init_out {
     uint32_t spare[10];
 };
 
-struct fsp_interrupt_in {
+struct wire_interrupt_in {
     uint64_t unique;         /* the request to interrupt */
 };
 
-struct fsp_bmap_in {
+struct wire_bmap_in {
     uint64_t block;
     uint32_t blocksize;
     uint32_t padding;
 };
 
-struct fsp_bmap_out {
+struct wire_bmap_out {
     uint64_t block;
 };
 
-struct fsp_ioctl_in {
+struct wire_ioctl_in {
     uint64_t fh;
-    uint32_t flags;          /* FSP_IOCTL_* */
+    uint32_t flags;          /* WIRE_IOCTL_* */
     uint32_t cmd;
     uint64_t arg;
     uint32_t in_size;
     uint32_t out_size;
 };
 
-struct fsp_ioctl_iovec {
+struct wire_ioctl_iovec {
     uint64_t base;
     uint64_t len;
 };
 
-struct fsp_ioctl_out {
+struct wire_ioctl_out {
     int32_t  result;
     uint32_t flags;
     uint32_t in_iovs;
     uint32_t out_iovs;
 };
 
-struct fsp_poll_in {
+struct wire_poll_in {
     uint64_t fh;
     uint64_t kh;             /* handle to quote in NOTIFY_POLL */
-    uint32_t flags;          /* FSP_POLL_* */
+    uint32_t flags;          /* WIRE_POLL_* */
     uint32_t events;
 };
 
-struct fsp_poll_out {
+struct wire_poll_out {
     uint32_t revents;
     uint32_t padding;
 };
 
-struct fsp_fallocate_in {
+struct wire_fallocate_in {
     uint64_t fh;
     uint64_t offset;
     uint64_t length;
@@ -715,19 +715,19 @@ struct fsp_fallocate_in {
     uint32_t padding;
 };
 
-struct fsp_lseek_in {
+struct wire_lseek_in {
     uint64_t fh;
     uint64_t offset;
     uint32_t whence;
     uint32_t padding;
 };
 
-struct fsp_lseek_out {
+struct wire_lseek_out {
     uint64_t offset;
 };
 
 /* Body of COPY_FILE_RANGE and COPY_FILE_RANGE_64. */
-struct fsp_copy_file_range_in {
+struct wire_copy_file_range_in {
     uint64_t fh_in;
     uint64_t off_in;
     uint64_t nodeid_out;
@@ -737,34 +737,34 @@ struct fsp_copy_file_range_in {
     uint64_t flags;
 };
 
-/* Reply to COPY_FILE_RANGE_64 (the old opcode answers fsp_write_out). */
-struct fsp_copy_file_range_out {
+/* Reply to COPY_FILE_RANGE_64 (the old opcode answers wire_write_out). */
+struct wire_copy_file_range_out {
     uint64_t bytes_copied;
 };
 
-struct fsp_setupmapping_in {
+struct wire_setupmapping_in {
     uint64_t fh;
     uint64_t foffset;
     uint64_t len;
-    uint64_t flags;          /* FSP_SETUPMAPPING_FLAG_* */
+    uint64_t flags;          /* WIRE_SETUPMAPPING_FLAG_* */
     uint64_t moffset;
 };
 
 /*
- * Followed by count struct fsp_removemapping_one.  Really only 4 bytes.
+ * Followed by count struct wire_removemapping_one.  Really only 4 bytes.
  * The kernel's REMOVEMAPPING_MAX_ENTRY depends on its PAGE_SIZE and is
  * not reproduced here.
  */
-struct fsp_removemapping_in {
+struct wire_removemapping_in {
     uint32_t count;
 };
 
-struct fsp_removemapping_one {
+struct wire_removemapping_one {
     uint64_t moffset;
     uint64_t len;
 };
 
-struct fsp_syncfs_in {
+struct wire_syncfs_in {
     uint64_t padding;
 };
 
@@ -773,7 +773,7 @@ struct fsp_syncfs_in {
 /* ------------------------------------------------------------------ */
 
 /* One READDIR record; records are padded to 8 bytes. */
-struct fsp_dirent {
+struct wire_dirent {
     uint64_t ino;
     uint64_t off;            /* cookie for the next readdir */
     uint32_t namelen;
@@ -786,46 +786,46 @@ struct fsp_dirent {
  * struct that ends in a flexible array is a GNU/Clang extension (only
  * -pedantic objects); the kernel's layout needs it, so we keep it.
  */
-struct fsp_direntplus {
-    struct fsp_entry_out entry_out;
-    struct fsp_dirent    dirent;
+struct wire_direntplus {
+    struct wire_entry_out entry_out;
+    struct wire_dirent    dirent;
 };
 
-#define FSP_REC_ALIGN(x) \
+#define WIRE_REC_ALIGN(x) \
     (((x) + sizeof(uint64_t) - 1) & ~(sizeof(uint64_t) - 1))
-#define FSP_DIRENT_ALIGN(x)         FSP_REC_ALIGN(x)
-#define FSP_NAME_OFFSET             offsetof(struct fsp_dirent, name)
-#define FSP_DIRENT_SIZE(d) \
-    FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + (d)->namelen)
-#define FSP_NAME_OFFSET_DIRENTPLUS \
-    offsetof(struct fsp_direntplus, dirent.name)
-#define FSP_DIRENTPLUS_SIZE(d) \
-    FSP_DIRENT_ALIGN(FSP_NAME_OFFSET_DIRENTPLUS + (d)->dirent.namelen)
+#define WIRE_DIRENT_ALIGN(x)         WIRE_REC_ALIGN(x)
+#define WIRE_NAME_OFFSET             offsetof(struct wire_dirent, name)
+#define WIRE_DIRENT_SIZE(d) \
+    WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET + (d)->namelen)
+#define WIRE_NAME_OFFSET_DIRENTPLUS \
+    offsetof(struct wire_direntplus, dirent.name)
+#define WIRE_DIRENTPLUS_SIZE(d) \
+    WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET_DIRENTPLUS + (d)->dirent.namelen)
 
 /* ------------------------------------------------------------------ */
 /* Notifications (server to kernel, unique == 0)                       */
 /* ------------------------------------------------------------------ */
 
-struct fsp_notify_poll_wakeup_out {
+struct wire_notify_poll_wakeup_out {
     uint64_t kh;
 };
 
 /* off < 0: attributes only; len <= 0: to end of file. */
-struct fsp_notify_inval_inode_out {
+struct wire_notify_inval_inode_out {
     uint64_t ino;
     int64_t  off;
     int64_t  len;
 };
 
 /* Followed by the name and its NUL. */
-struct fsp_notify_inval_entry_out {
+struct wire_notify_inval_entry_out {
     uint64_t parent;
     uint32_t namelen;
-    uint32_t flags;          /* FSP_EXPIRE_ONLY */
+    uint32_t flags;          /* WIRE_EXPIRE_ONLY */
 };
 
 /* Followed by the name and its NUL. */
-struct fsp_notify_delete_out {
+struct wire_notify_delete_out {
     uint64_t parent;
     uint64_t child;
     uint32_t namelen;
@@ -833,14 +833,14 @@ struct fsp_notify_delete_out {
 };
 
 /* Followed by size bytes to place in the page cache. */
-struct fsp_notify_store_out {
+struct wire_notify_store_out {
     uint64_t nodeid;
     uint64_t offset;
     uint32_t size;
     uint32_t padding;
 };
 
-struct fsp_notify_retrieve_out {
+struct wire_notify_retrieve_out {
     uint64_t notify_unique;  /* echoed back as NOTIFY_REPLY's unique */
     uint64_t nodeid;
     uint64_t offset;
@@ -848,8 +848,8 @@ struct fsp_notify_retrieve_out {
     uint32_t padding;
 };
 
-/* NOTIFY_REPLY's body; same size as fsp_write_in, data follows. */
-struct fsp_notify_retrieve_in {
+/* NOTIFY_REPLY's body; same size as wire_write_in, data follows. */
+struct wire_notify_retrieve_in {
     uint64_t dummy1;
     uint64_t offset;
     uint32_t size;
@@ -859,7 +859,7 @@ struct fsp_notify_retrieve_in {
 };
 
 /* Followed by count uint64_t node ids whose dentries to drop. */
-struct fsp_notify_prune_out {
+struct wire_notify_prune_out {
     uint32_t count;
     uint32_t padding;
     uint64_t spare;
@@ -870,25 +870,25 @@ struct fsp_notify_prune_out {
 /* ------------------------------------------------------------------ */
 
 /* Each security context: this, then the xattr name, then the label. */
-struct fsp_secctx {
+struct wire_secctx {
     uint32_t size;
     uint32_t padding;
 };
 
 /* Leads the security-context block; size includes this header. */
-struct fsp_secctx_header {
+struct wire_secctx_header {
     uint32_t size;
     uint32_t nr_secctx;
 };
 
 /* Generic extension header; size includes the header itself. */
-struct fsp_ext_header {
+struct wire_ext_header {
     uint32_t size;
-    uint32_t type;           /* enum fsp_ext_type */
+    uint32_t type;           /* enum wire_ext_type */
 };
 
-/* Body of an FSP_EXT_GROUPS extension. */
-struct fsp_supp_groups {
+/* Body of an WIRE_EXT_GROUPS extension. */
+struct wire_supp_groups {
     uint32_t nr_groups;
     uint32_t groups[];
 };
@@ -898,29 +898,29 @@ struct fsp_supp_groups {
 /* ------------------------------------------------------------------ */
 
 /* Argument of BACKING_OPEN; the ioctl returns a backing id. */
-struct fsp_backing_map {
+struct wire_backing_map {
     int32_t  fd;
     uint32_t flags;
     uint64_t padding;
 };
 
-#define FSP_DEV_IOC_MAGIC          229
+#define WIRE_DEV_IOC_MAGIC          229
 /* Attach this fd to the session whose /dev/fuse fd is the argument. */
-#define FSP_DEV_IOC_CLONE          _IOR(FSP_DEV_IOC_MAGIC, 0, uint32_t)
-#define FSP_DEV_IOC_BACKING_OPEN   _IOW(FSP_DEV_IOC_MAGIC, 1, \
-                                        struct fsp_backing_map)
-#define FSP_DEV_IOC_BACKING_CLOSE  _IOW(FSP_DEV_IOC_MAGIC, 2, uint32_t)
+#define WIRE_DEV_IOC_CLONE          _IOR(WIRE_DEV_IOC_MAGIC, 0, uint32_t)
+#define WIRE_DEV_IOC_BACKING_OPEN   _IOW(WIRE_DEV_IOC_MAGIC, 1, \
+                                        struct wire_backing_map)
+#define WIRE_DEV_IOC_BACKING_CLOSE  _IOW(WIRE_DEV_IOC_MAGIC, 2, uint32_t)
 /* 6.18: ask for INIT to be served synchronously during mount(2). */
-#define FSP_DEV_IOC_SYNC_INIT      _IO(FSP_DEV_IOC_MAGIC, 3)
+#define WIRE_DEV_IOC_SYNC_INIT      _IO(WIRE_DEV_IOC_MAGIC, 3)
 
 /* ------------------------------------------------------------------ */
 /* io_uring transport (7.42)                                           */
 /* ------------------------------------------------------------------ */
 
-#define FSP_URING_IN_OUT_HEADER_SZ 128
-#define FSP_URING_OP_IN_OUT_SZ     128
+#define WIRE_URING_IN_OUT_HEADER_SZ 128
+#define WIRE_URING_OP_IN_OUT_SZ     128
 
-struct fsp_uring_ent_in_out {
+struct wire_uring_ent_in_out {
     uint64_t flags;
     uint64_t commit_id;      /* quote in the COMMIT_AND_FETCH for this */
     uint32_t payload_sz;     /* bytes of payload in the entry's buffer */
@@ -929,20 +929,20 @@ struct fsp_uring_ent_in_out {
 };
 
 /* Fixed header area shared with the kernel for each ring entry. */
-struct fsp_uring_req_header {
-    char in_out[FSP_URING_IN_OUT_HEADER_SZ];  /* in or out header */
-    char op_in[FSP_URING_OP_IN_OUT_SZ];       /* opcode's fixed struct */
-    struct fsp_uring_ent_in_out ring_ent_in_out;
+struct wire_uring_req_header {
+    char in_out[WIRE_URING_IN_OUT_HEADER_SZ];  /* in or out header */
+    char op_in[WIRE_URING_OP_IN_OUT_SZ];       /* opcode's fixed struct */
+    struct wire_uring_ent_in_out ring_ent_in_out;
 };
 
-enum fsp_uring_cmd {
-    FSP_IO_URING_CMD_INVALID          = 0,
-    FSP_IO_URING_CMD_REGISTER         = 1,  /* hand a buffer, await work */
-    FSP_IO_URING_CMD_COMMIT_AND_FETCH = 2,  /* answer one, await next */
+enum wire_uring_cmd {
+    WIRE_IO_URING_CMD_INVALID          = 0,
+    WIRE_IO_URING_CMD_REGISTER         = 1,  /* hand a buffer, await work */
+    WIRE_IO_URING_CMD_COMMIT_AND_FETCH = 2,  /* answer one, await next */
 };
 
 /* Lives in the SQE's 80-byte command area. */
-struct fsp_uring_cmd_req {
+struct wire_uring_cmd_req {
     uint64_t flags;
     uint64_t commit_id;
     uint16_t qid;
@@ -953,119 +953,119 @@ struct fsp_uring_cmd_req {
 /* Layout checks: any mismatch with the kernel ABI fails the build.    */
 /* ------------------------------------------------------------------ */
 
-#define FSP_WIRE_SIZE(s, n) \
+#define WIRE_WIRE_SIZE(s, n) \
     _Static_assert(sizeof(struct s) == (n), #s " must be " #n " bytes")
 
-FSP_WIRE_SIZE(fsp_attr, 88);
-FSP_WIRE_SIZE(fsp_sx_time, 16);
-FSP_WIRE_SIZE(fsp_statx, 256);
-FSP_WIRE_SIZE(fsp_kstatfs, 80);
-FSP_WIRE_SIZE(fsp_file_lock, 24);
-FSP_WIRE_SIZE(fsp_in_header, 40);
-FSP_WIRE_SIZE(fsp_out_header, 16);
-FSP_WIRE_SIZE(fsp_entry_out, 128);
-FSP_WIRE_SIZE(fsp_forget_in, 8);
-FSP_WIRE_SIZE(fsp_forget_one, 16);
-FSP_WIRE_SIZE(fsp_batch_forget_in, 8);
-FSP_WIRE_SIZE(fsp_getattr_in, 16);
-FSP_WIRE_SIZE(fsp_attr_out, 104);
-FSP_WIRE_SIZE(fsp_statx_in, 24);
-FSP_WIRE_SIZE(fsp_statx_out, 288);
-FSP_WIRE_SIZE(fsp_mknod_in, 16);
-FSP_WIRE_SIZE(fsp_mkdir_in, 8);
-FSP_WIRE_SIZE(fsp_rename_in, 8);
-FSP_WIRE_SIZE(fsp_rename2_in, 16);
-FSP_WIRE_SIZE(fsp_link_in, 8);
-FSP_WIRE_SIZE(fsp_setattr_in, 88);
-FSP_WIRE_SIZE(fsp_open_in, 8);
-FSP_WIRE_SIZE(fsp_create_in, 16);
-FSP_WIRE_SIZE(fsp_open_out, 16);
-FSP_WIRE_SIZE(fsp_release_in, 24);
-FSP_WIRE_SIZE(fsp_flush_in, 24);
-FSP_WIRE_SIZE(fsp_read_in, 40);
-FSP_WIRE_SIZE(fsp_write_in, 40);
-FSP_WIRE_SIZE(fsp_write_out, 8);
-FSP_WIRE_SIZE(fsp_statfs_out, 80);
-FSP_WIRE_SIZE(fsp_fsync_in, 16);
-FSP_WIRE_SIZE(fsp_setxattr_in, 16);
-FSP_WIRE_SIZE(fsp_getxattr_in, 8);
-FSP_WIRE_SIZE(fsp_getxattr_out, 8);
-FSP_WIRE_SIZE(fsp_lk_in, 48);
-FSP_WIRE_SIZE(fsp_lk_out, 24);
-FSP_WIRE_SIZE(fsp_access_in, 8);
-FSP_WIRE_SIZE(fsp_init_in, 64);
-FSP_WIRE_SIZE(fsp_init_out, 64);
-FSP_WIRE_SIZE(fsp_cuse_init_in, 16);
-FSP_WIRE_SIZE(fsp_cuse_init_out, 72);
-FSP_WIRE_SIZE(fsp_interrupt_in, 8);
-FSP_WIRE_SIZE(fsp_bmap_in, 16);
-FSP_WIRE_SIZE(fsp_bmap_out, 8);
-FSP_WIRE_SIZE(fsp_ioctl_in, 32);
-FSP_WIRE_SIZE(fsp_ioctl_iovec, 16);
-FSP_WIRE_SIZE(fsp_ioctl_out, 16);
-FSP_WIRE_SIZE(fsp_poll_in, 24);
-FSP_WIRE_SIZE(fsp_poll_out, 8);
-FSP_WIRE_SIZE(fsp_fallocate_in, 32);
-FSP_WIRE_SIZE(fsp_lseek_in, 24);
-FSP_WIRE_SIZE(fsp_lseek_out, 8);
-FSP_WIRE_SIZE(fsp_copy_file_range_in, 56);
-FSP_WIRE_SIZE(fsp_copy_file_range_out, 8);
-FSP_WIRE_SIZE(fsp_setupmapping_in, 40);
-FSP_WIRE_SIZE(fsp_removemapping_in, 4);
-FSP_WIRE_SIZE(fsp_removemapping_one, 16);
-FSP_WIRE_SIZE(fsp_syncfs_in, 8);
-FSP_WIRE_SIZE(fsp_dirent, 24);
-FSP_WIRE_SIZE(fsp_direntplus, 152);
-FSP_WIRE_SIZE(fsp_notify_poll_wakeup_out, 8);
-FSP_WIRE_SIZE(fsp_notify_inval_inode_out, 24);
-FSP_WIRE_SIZE(fsp_notify_inval_entry_out, 16);
-FSP_WIRE_SIZE(fsp_notify_delete_out, 24);
-FSP_WIRE_SIZE(fsp_notify_store_out, 24);
-FSP_WIRE_SIZE(fsp_notify_retrieve_out, 32);
-FSP_WIRE_SIZE(fsp_notify_retrieve_in, 40);
-FSP_WIRE_SIZE(fsp_notify_prune_out, 16);
-FSP_WIRE_SIZE(fsp_secctx, 8);
-FSP_WIRE_SIZE(fsp_secctx_header, 8);
-FSP_WIRE_SIZE(fsp_ext_header, 8);
-FSP_WIRE_SIZE(fsp_supp_groups, 4);
-FSP_WIRE_SIZE(fsp_backing_map, 16);
-FSP_WIRE_SIZE(fsp_uring_ent_in_out, 32);
-FSP_WIRE_SIZE(fsp_uring_req_header, 288);
-FSP_WIRE_SIZE(fsp_uring_cmd_req, 24);
+WIRE_WIRE_SIZE(wire_attr, 88);
+WIRE_WIRE_SIZE(wire_sx_time, 16);
+WIRE_WIRE_SIZE(wire_statx, 256);
+WIRE_WIRE_SIZE(wire_kstatfs, 80);
+WIRE_WIRE_SIZE(wire_file_lock, 24);
+WIRE_WIRE_SIZE(wire_in_header, 40);
+WIRE_WIRE_SIZE(wire_out_header, 16);
+WIRE_WIRE_SIZE(wire_entry_out, 128);
+WIRE_WIRE_SIZE(wire_forget_in, 8);
+WIRE_WIRE_SIZE(wire_forget_one, 16);
+WIRE_WIRE_SIZE(wire_batch_forget_in, 8);
+WIRE_WIRE_SIZE(wire_getattr_in, 16);
+WIRE_WIRE_SIZE(wire_attr_out, 104);
+WIRE_WIRE_SIZE(wire_statx_in, 24);
+WIRE_WIRE_SIZE(wire_statx_out, 288);
+WIRE_WIRE_SIZE(wire_mknod_in, 16);
+WIRE_WIRE_SIZE(wire_mkdir_in, 8);
+WIRE_WIRE_SIZE(wire_rename_in, 8);
+WIRE_WIRE_SIZE(wire_rename2_in, 16);
+WIRE_WIRE_SIZE(wire_link_in, 8);
+WIRE_WIRE_SIZE(wire_setattr_in, 88);
+WIRE_WIRE_SIZE(wire_open_in, 8);
+WIRE_WIRE_SIZE(wire_create_in, 16);
+WIRE_WIRE_SIZE(wire_open_out, 16);
+WIRE_WIRE_SIZE(wire_release_in, 24);
+WIRE_WIRE_SIZE(wire_flush_in, 24);
+WIRE_WIRE_SIZE(wire_read_in, 40);
+WIRE_WIRE_SIZE(wire_write_in, 40);
+WIRE_WIRE_SIZE(wire_write_out, 8);
+WIRE_WIRE_SIZE(wire_statfs_out, 80);
+WIRE_WIRE_SIZE(wire_fsync_in, 16);
+WIRE_WIRE_SIZE(wire_setxattr_in, 16);
+WIRE_WIRE_SIZE(wire_getxattr_in, 8);
+WIRE_WIRE_SIZE(wire_getxattr_out, 8);
+WIRE_WIRE_SIZE(wire_lk_in, 48);
+WIRE_WIRE_SIZE(wire_lk_out, 24);
+WIRE_WIRE_SIZE(wire_access_in, 8);
+WIRE_WIRE_SIZE(wire_init_in, 64);
+WIRE_WIRE_SIZE(wire_init_out, 64);
+WIRE_WIRE_SIZE(wire_cuse_init_in, 16);
+WIRE_WIRE_SIZE(wire_cuse_init_out, 72);
+WIRE_WIRE_SIZE(wire_interrupt_in, 8);
+WIRE_WIRE_SIZE(wire_bmap_in, 16);
+WIRE_WIRE_SIZE(wire_bmap_out, 8);
+WIRE_WIRE_SIZE(wire_ioctl_in, 32);
+WIRE_WIRE_SIZE(wire_ioctl_iovec, 16);
+WIRE_WIRE_SIZE(wire_ioctl_out, 16);
+WIRE_WIRE_SIZE(wire_poll_in, 24);
+WIRE_WIRE_SIZE(wire_poll_out, 8);
+WIRE_WIRE_SIZE(wire_fallocate_in, 32);
+WIRE_WIRE_SIZE(wire_lseek_in, 24);
+WIRE_WIRE_SIZE(wire_lseek_out, 8);
+WIRE_WIRE_SIZE(wire_copy_file_range_in, 56);
+WIRE_WIRE_SIZE(wire_copy_file_range_out, 8);
+WIRE_WIRE_SIZE(wire_setupmapping_in, 40);
+WIRE_WIRE_SIZE(wire_removemapping_in, 4);
+WIRE_WIRE_SIZE(wire_removemapping_one, 16);
+WIRE_WIRE_SIZE(wire_syncfs_in, 8);
+WIRE_WIRE_SIZE(wire_dirent, 24);
+WIRE_WIRE_SIZE(wire_direntplus, 152);
+WIRE_WIRE_SIZE(wire_notify_poll_wakeup_out, 8);
+WIRE_WIRE_SIZE(wire_notify_inval_inode_out, 24);
+WIRE_WIRE_SIZE(wire_notify_inval_entry_out, 16);
+WIRE_WIRE_SIZE(wire_notify_delete_out, 24);
+WIRE_WIRE_SIZE(wire_notify_store_out, 24);
+WIRE_WIRE_SIZE(wire_notify_retrieve_out, 32);
+WIRE_WIRE_SIZE(wire_notify_retrieve_in, 40);
+WIRE_WIRE_SIZE(wire_notify_prune_out, 16);
+WIRE_WIRE_SIZE(wire_secctx, 8);
+WIRE_WIRE_SIZE(wire_secctx_header, 8);
+WIRE_WIRE_SIZE(wire_ext_header, 8);
+WIRE_WIRE_SIZE(wire_supp_groups, 4);
+WIRE_WIRE_SIZE(wire_backing_map, 16);
+WIRE_WIRE_SIZE(wire_uring_ent_in_out, 32);
+WIRE_WIRE_SIZE(wire_uring_req_header, 288);
+WIRE_WIRE_SIZE(wire_uring_cmd_req, 24);
 
 /* Offsets a reader of the raw byte stream depends on. */
-_Static_assert(offsetof(struct fsp_in_header, opcode) == 4, "opcode");
-_Static_assert(offsetof(struct fsp_in_header, unique) == 8, "unique");
-_Static_assert(offsetof(struct fsp_in_header, nodeid) == 16, "nodeid");
-_Static_assert(offsetof(struct fsp_in_header, total_extlen) == 36,
+_Static_assert(offsetof(struct wire_in_header, opcode) == 4, "opcode");
+_Static_assert(offsetof(struct wire_in_header, unique) == 8, "unique");
+_Static_assert(offsetof(struct wire_in_header, nodeid) == 16, "nodeid");
+_Static_assert(offsetof(struct wire_in_header, total_extlen) == 36,
                "total_extlen");
-_Static_assert(offsetof(struct fsp_out_header, unique) == 8, "out unique");
-_Static_assert(offsetof(struct fsp_entry_out, attr) == 40, "entry attr");
-_Static_assert(offsetof(struct fsp_attr_out, attr) == 16, "attr_out attr");
-_Static_assert(offsetof(struct fsp_statx_out, stat) == 32, "statx stat");
-_Static_assert(offsetof(struct fsp_init_out, max_stack_depth) == 36,
+_Static_assert(offsetof(struct wire_out_header, unique) == 8, "out unique");
+_Static_assert(offsetof(struct wire_entry_out, attr) == 40, "entry attr");
+_Static_assert(offsetof(struct wire_attr_out, attr) == 16, "attr_out attr");
+_Static_assert(offsetof(struct wire_statx_out, stat) == 32, "statx stat");
+_Static_assert(offsetof(struct wire_init_out, max_stack_depth) == 36,
                "max_stack_depth");
-_Static_assert(offsetof(struct fsp_init_out, request_timeout) == 40,
+_Static_assert(offsetof(struct wire_init_out, request_timeout) == 40,
                "request_timeout");
-_Static_assert(offsetof(struct fsp_open_out, backing_id) == 12,
+_Static_assert(offsetof(struct wire_open_out, backing_id) == 12,
                "backing_id");
-_Static_assert(offsetof(struct fsp_dirent, name) == 24, "dirent name");
-_Static_assert(offsetof(struct fsp_direntplus, dirent.name) == 152,
+_Static_assert(offsetof(struct wire_dirent, name) == 24, "dirent name");
+_Static_assert(offsetof(struct wire_direntplus, dirent.name) == 152,
                "direntplus name");
-_Static_assert(offsetof(struct fsp_uring_req_header, ring_ent_in_out)
+_Static_assert(offsetof(struct wire_uring_req_header, ring_ent_in_out)
                == 256, "ring_ent_in_out");
-_Static_assert(FSP_COMPAT_ENTRY_OUT_SIZE ==
-               offsetof(struct fsp_entry_out, attr) +
-               offsetof(struct fsp_attr, blksize), "compat entry_out");
-_Static_assert(FSP_COMPAT_ATTR_OUT_SIZE ==
-               offsetof(struct fsp_attr_out, attr) +
-               offsetof(struct fsp_attr, blksize), "compat attr_out");
+_Static_assert(WIRE_COMPAT_ENTRY_OUT_SIZE ==
+               offsetof(struct wire_entry_out, attr) +
+               offsetof(struct wire_attr, blksize), "compat entry_out");
+_Static_assert(WIRE_COMPAT_ATTR_OUT_SIZE ==
+               offsetof(struct wire_attr_out, attr) +
+               offsetof(struct wire_attr, blksize), "compat attr_out");
 
-#undef FSP_WIRE_SIZE
+#undef WIRE_WIRE_SIZE
 
 /* ------------------------------------------------------------------ */
 
 /* "LOOKUP", "GETATTR", ... for log lines; "UNKNOWN" for anything else. */
-const char *fsp_opcode_name(uint32_t opcode);
+const char *wire_opcode_name(uint32_t opcode);
 
 #endif /* FSP_KERNEL_WIRE_H */

@@ -58,7 +58,7 @@ static void put_le(unsigned char *p, uint32_t v, int bytes)
         p[i] = (unsigned char)v;
 }
 
-int acl_is_name(const char *name)
+int nat_acl_is_name(const char *name)
 {
     return strcmp(name, ACL_ACCESS_EA) == 0 ||
            strcmp(name, ACL_DEFAULT_EA) == 0;
@@ -217,7 +217,7 @@ static int file_info(struct fsp_request *req, void *ctx,
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.get_file_info)
         return -ENOSYS;
-    return fsp_check_result(fs, "get_file_info",
+    return nat_check_result(fs, "get_file_info",
                             fs->fi.get_file_info(req, ctx, NULL, fi));
 }
 
@@ -229,7 +229,7 @@ static int set_mode(struct fsp_request *req, void *ctx, void *file,
     struct fsp_file_info fi = { 0 };
     if (!fs->fi.set_basic_info)
         return -ENOSYS;
-    return fsp_check_result(fs, "set_basic_info",
+    return nat_check_result(fs, "set_basic_info",
                             fs->fi.set_basic_info(req, ctx, file, &bi, &fi));
 }
 
@@ -239,7 +239,7 @@ static int set_ea(struct fsp_request *req, void *ctx, const char *name,
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.set_ea)
         return -ENOTSUP;
-    return fsp_check_result(fs, "set_ea",
+    return nat_check_result(fs, "set_ea",
                             fs->fi.set_ea(req, ctx, name, value, size, 0));
 }
 
@@ -249,7 +249,7 @@ static int remove_ea(struct fsp_request *req, void *ctx, const char *name)
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.remove_ea)
         return -ENOTSUP;
-    int r = fsp_check_result(fs, "remove_ea",
+    int r = nat_check_result(fs, "remove_ea",
                              fs->fi.remove_ea(req, ctx, name));
     return r == -ENODATA ? 0 : r;
 }
@@ -265,7 +265,7 @@ static int get_ea_alloc(struct fsp_request *req, void *ctx, const char *name,
     /* Another thread may grow it between probe and read: try again. */
     for (int tries = 0; tries < 4; tries++) {
         size_t needed = 0, got = 0;
-        int r = fsp_check_result(fs, "get_ea",
+        int r = nat_check_result(fs, "get_ea",
                                  fs->fi.get_ea(req, ctx, name, NULL, 0,
                                                &needed));
         if (r && r != -ERANGE)
@@ -273,7 +273,7 @@ static int get_ea_alloc(struct fsp_request *req, void *ctx, const char *name,
         void *buf = malloc(needed ? needed : 1);
         if (!buf)
             return -ENOMEM;
-        r = fsp_check_result(fs, "get_ea",
+        r = nat_check_result(fs, "get_ea",
                              fs->fi.get_ea(req, ctx, name, buf, needed, &got));
         if (!r && got <= needed) {
             *value = buf;
@@ -321,14 +321,14 @@ static int load_acl(struct fsp_request *req, void *ctx, const char *name,
  * posix_acl_update_mode does: an ACL the mode says all of is kept as the
  * mode alone, and set-group-ID goes unless the caller is root or in the
  * file's group. */
-static int set_access_locked(struct fsp_request *req, struct fsp_node *n,
+static int set_access_locked(struct fsp_request *req, struct nat_node *n,
                              const struct fsp_file_info *fi,
                              const struct acl *a)
 {
     uint32_t bits;
     int extended = acl_mode(a, &bits);
     uint32_t mode = (fi->mode & 07000) | bits;
-    if (req->s->uid != 0 && !caller_in_group(req, fi->gid))
+    if (req->s->uid != 0 && !nat_caller_in_group(req, fi->gid))
         mode &= ~(uint32_t)S_ISGID;
     int r;
     if (extended) {
@@ -344,7 +344,7 @@ static int set_access_locked(struct fsp_request *req, struct fsp_node *n,
     return r;
 }
 
-static int set_locked(struct fsp_request *req, struct fsp_node *n,
+static int set_locked(struct fsp_request *req, struct nat_node *n,
                       const char *name, const struct acl *a)
 {
     struct fsp_file_info fi = { 0 };
@@ -364,7 +364,7 @@ static int set_locked(struct fsp_request *req, struct fsp_node *n,
     return r;
 }
 
-int acl_set(struct fsp_request *req, struct fsp_node *n, const char *name,
+int nat_acl_set(struct fsp_request *req, struct nat_node *n, const char *name,
             const void *value, size_t size, int flags)
 {
     (void)flags;  /* an ACL is always replaced: vfs_set_acl has no flags */
@@ -375,24 +375,24 @@ int acl_set(struct fsp_request *req, struct fsp_node *n, const char *name,
     if (!r)
         r = acl_valid(&a);
     if (!r) {
-        fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+        nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
         r = set_locked(req, n, name, &a);
-        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+        nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     }
     free(a.e);
     return r;
 }
 
-int acl_remove(struct fsp_request *req, struct fsp_node *n, const char *name)
+int nat_acl_remove(struct fsp_request *req, struct nat_node *n, const char *name)
 {
     struct fsp_fs *fs = req_fs(req);
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     int r = remove_ea(req, n->ctx, name);
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     return r;
 }
 
-int acl_chmod(struct fsp_request *req, struct fsp_node *n, void *file,
+int nat_acl_chmod(struct fsp_request *req, struct nat_node *n, void *file,
               uint32_t mode)
 {
     (void)file;
@@ -413,7 +413,7 @@ int acl_chmod(struct fsp_request *req, struct fsp_node *n, void *file,
     return r;
 }
 
-int acl_create_prepare(struct fsp_request *req, struct fsp_node *parent,
+int nat_acl_create_prepare(struct fsp_request *req, struct nat_node *parent,
                        struct fsp_create_params *cp, struct acl_inherit *ih)
 {
     memset(ih, 0, sizeof *ih);
@@ -444,13 +444,13 @@ int acl_create_prepare(struct fsp_request *req, struct fsp_node *parent,
     }
     free(a.e);
     if (r)
-        acl_inherit_free(ih);
+        nat_acl_inherit_free(ih);
     else
         cp->mode = mode;
     return r;
 }
 
-int acl_create_finish(struct fsp_request *req, void *ctx,
+int nat_acl_create_finish(struct fsp_request *req, void *ctx,
                       const struct acl_inherit *ih)
 {
     int r = 0;
@@ -461,19 +461,19 @@ int acl_create_finish(struct fsp_request *req, void *ctx,
     return r;
 }
 
-void acl_inherit_free(struct acl_inherit *ih)
+void nat_acl_inherit_free(struct acl_inherit *ih)
 {
     free(ih->access);
     free(ih->dflt);
     memset(ih, 0, sizeof *ih);
 }
 
-int acl_create_apply(struct fsp_request *req, struct fsp_node *parent,
+int nat_acl_create_apply(struct fsp_request *req, struct nat_node *parent,
                      const char *name, void *ctx, void *file, uint32_t mode,
                      const struct acl_inherit *ih)
 {
     struct fsp_fs *fs = req_fs(req);
-    int r = acl_create_finish(req, ctx, ih);
+    int r = nat_acl_create_finish(req, ctx, ih);
     if (!r)
         return 0;
     /* A file without the ACL it should have had may grant what the ACL
@@ -483,6 +483,6 @@ int acl_create_apply(struct fsp_request *req, struct fsp_node *parent,
     if (S_ISREG(mode) && fs->fi.close &&
         !(fs->fi.flags & FSP_IFACE_STATELESS_OPENS))
         fs->fi.close(fs, ctx, file);
-    unpeek(fs, ctx);
+    nat_unpeek(fs, ctx);
     return r;
 }

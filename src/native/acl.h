@@ -24,35 +24,35 @@ struct acl_inherit {
 };
 
 /* Is name one of the two ACL attributes? */
-int acl_is_name(const char *name);
+int nat_acl_is_name(const char *name);
 
 /* setxattr of an ACL on node n: validate, store it (or, for an access
  * ACL equivalent to the mode, remove it) and update the mode.  Takes the
  * exclusive guard. */
-int acl_set(struct fsp_request *req, struct fsp_node *n, const char *name,
+int nat_acl_set(struct fsp_request *req, struct nat_node *n, const char *name,
             const void *value, size_t size, int flags);
 
 /* removexattr of an ACL: removing one that is not there succeeds, as on
  * tmpfs.  Takes the exclusive guard. */
-int acl_remove(struct fsp_request *req, struct fsp_node *n, const char *name);
+int nat_acl_remove(struct fsp_request *req, struct nat_node *n, const char *name);
 
 /* After chmod to `mode`: the access ACL's mask (or group) entry follows.
  * Caller holds the exclusive guard. */
-int acl_chmod(struct fsp_request *req, struct fsp_node *n, void *file,
+int nat_acl_chmod(struct fsp_request *req, struct nat_node *n, void *file,
               uint32_t mode);
 
 /* Before create under the exclusive guard: apply the parent's default
  * ACL to cp->mode, or the request's umask when it has none. */
-int acl_create_prepare(struct fsp_request *req, struct fsp_node *parent,
+int nat_acl_create_prepare(struct fsp_request *req, struct nat_node *parent,
                        struct fsp_create_params *cp, struct acl_inherit *ih);
 /* After a successful create of node ctx: store the inherited ACLs. */
-int acl_create_finish(struct fsp_request *req, void *ctx,
+int nat_acl_create_finish(struct fsp_request *req, void *ctx,
                       const struct acl_inherit *ih);
-void acl_inherit_free(struct acl_inherit *ih);
-/* acl_create_finish, and when it fails take the create back (remove the
+void nat_acl_inherit_free(struct acl_inherit *ih);
+/* nat_acl_create_finish, and when it fails take the create back (remove the
  * name, close the open of a regular file, give the reference back) and
  * return the error.  Caller holds the exclusive guard. */
-int acl_create_apply(struct fsp_request *req, struct fsp_node *parent,
+int nat_acl_create_apply(struct fsp_request *req, struct nat_node *parent,
                      const char *name, void *ctx, void *file, uint32_t mode,
                      const struct acl_inherit *ih);
 

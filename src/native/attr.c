@@ -8,14 +8,14 @@
 
 #include "native/fs_int.h"
 
-void fsp_split_timeout(uint64_t ns, uint64_t *sec, uint32_t *nsec)
+void nat_split_timeout(uint64_t ns, uint64_t *sec, uint32_t *nsec)
 {
     *sec = ns / 1000000000u;
     *nsec = (uint32_t)(ns % 1000000000u);
 }
 
-void fsp_fill_attr(const struct fsp_fs *fs, const struct fsp_file_info *fi,
-                   struct fsp_attr *a)
+void nat_fill_attr(const struct fsp_fs *fs, const struct fsp_file_info *fi,
+                   struct wire_attr *a)
 {
     a->ino = fi->index;
     a->size = fi->size;
@@ -35,29 +35,29 @@ void fsp_fill_attr(const struct fsp_fs *fs, const struct fsp_file_info *fi,
     a->flags = 0;
 }
 
-void fsp_fill_entry(const struct fsp_fs *fs, const struct fsp_node *node,
-                    const struct fsp_file_info *fi, struct fsp_entry_out *e)
+void nat_fill_entry(const struct fsp_fs *fs, const struct nat_node *node,
+                    const struct fsp_file_info *fi, struct wire_entry_out *e)
 {
     e->nodeid = node->nodeid;
     /* Counted node ids are never reused, so one generation serves them
      * all; on an export volume the id is the file index, which the file
      * system may reuse, and its generation tells the files apart. */
     e->generation = fs->nodes.ids_are_indexes ? fi->generation : 1;
-    fsp_split_timeout(fs->entry_timeout_ns, &e->entry_valid,
+    nat_split_timeout(fs->entry_timeout_ns, &e->entry_valid,
                       &e->entry_valid_nsec);
-    fsp_split_timeout(fs->attr_timeout_ns, &e->attr_valid,
+    nat_split_timeout(fs->attr_timeout_ns, &e->attr_valid,
                       &e->attr_valid_nsec);
-    fsp_fill_attr(fs, fi, &e->attr);
+    nat_fill_attr(fs, fi, &e->attr);
 }
 
-static void sx_time(struct fsp_sx_time *t, const struct timespec *ts)
+static void sx_time(struct wire_sx_time *t, const struct timespec *ts)
 {
     t->tv_sec = ts->tv_sec;
     t->tv_nsec = (uint32_t)ts->tv_nsec;
 }
 
-void fsp_fill_statx(const struct fsp_fs *fs, const struct fsp_file_info *fi,
-                    struct fsp_statx *sx)
+void nat_fill_statx(const struct fsp_fs *fs, const struct fsp_file_info *fi,
+                    struct wire_statx *sx)
 {
     sx->mask = STATX_BASIC_STATS | STATX_BTIME;
     sx->blksize = fs->vp.sector_size;

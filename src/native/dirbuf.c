@@ -13,17 +13,17 @@
 #include "native/fs_int.h"
 
 struct fsp_dir_buffer {
-    struct fsp_dir_entry *entries;
+    struct nat_dir_entry *entries;
     size_t count, cap;
     int error;
 };
 
-struct fsp_dir_buffer *fsp_dir_buffer_new(void)
+struct fsp_dir_buffer *nat_dir_buffer_new(void)
 {
     return calloc(1, sizeof(struct fsp_dir_buffer));
 }
 
-void fsp_dir_buffer_free(struct fsp_dir_buffer *db)
+void nat_dir_buffer_free(struct fsp_dir_buffer *db)
 {
     if (!db)
         return;
@@ -38,7 +38,7 @@ int fsp_dir_buffer_add(struct fsp_dir_buffer *db, const char *name,
 {
     if (db->count == db->cap) {
         size_t cap = db->cap ? db->cap * 2 : 64;
-        struct fsp_dir_entry *e = realloc(db->entries, cap * sizeof *e);
+        struct nat_dir_entry *e = realloc(db->entries, cap * sizeof *e);
         if (!e) {
             db->error = -ENOMEM;
             return 0;
@@ -51,23 +51,23 @@ int fsp_dir_buffer_add(struct fsp_dir_buffer *db, const char *name,
         db->error = -ENOMEM;
         return 0;
     }
-    db->entries[db->count++] = (struct fsp_dir_entry){
+    db->entries[db->count++] = (struct nat_dir_entry){
         .name = copy, .index = fi->index, .mode = fi->mode };
     return 1;
 }
 
-size_t fsp_dir_buffer_count(const struct fsp_dir_buffer *db)
+size_t nat_dir_buffer_count(const struct fsp_dir_buffer *db)
 {
     return db->count;
 }
 
-const struct fsp_dir_entry *fsp_dir_buffer_entry(const struct fsp_dir_buffer *db,
+const struct nat_dir_entry *nat_dir_buffer_entry(const struct fsp_dir_buffer *db,
                                                  size_t i)
 {
     return i < db->count ? &db->entries[i] : NULL;
 }
 
-int fsp_dir_buffer_error(const struct fsp_dir_buffer *db)
+int nat_dir_buffer_error(const struct fsp_dir_buffer *db)
 {
     return db->error;
 }

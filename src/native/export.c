@@ -23,22 +23,22 @@
 static void reply_root(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *root = fsp_node_get_ref(fs, FSP_ROOT_ID);
+    struct nat_node *root = nat_node_get_ref(fs, WIRE_ROOT_ID);
     if (!root) {
-        fsp_reply_err(req->s, -ESTALE);
+        ses_reply_err(req->s, -ESTALE);
         return;
     }
     struct fsp_file_info fi = { 0 };
-    int r = call_get_file_info(req, root, NULL, &fi);
-    struct fsp_entry_out e = { 0 };
+    int r = nat_call_get_file_info(req, root, NULL, &fi);
+    struct wire_entry_out e = { 0 };
     if (!r) {
-        fsp_fill_entry(fs, root, &fi, &e);
-        r = fsp_reply_entry(req->s, &e);
+        nat_fill_entry(fs, root, &fi, &e);
+        r = ses_reply_entry(req->s, &e);
     } else {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     }
     if (r)
-        fsp_node_forget(fs, root, 1);
+        nat_node_forget(fs, root, 1);
 }
 
 /* "." of node id req->s->nodeid: the file the kernel may have forgotten.
@@ -49,21 +49,21 @@ static void lookup_self(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     req->node = NULL;
-    uint64_t index = fsp_node_index_of_id(fs, req->s->nodeid);
+    uint64_t index = nat_node_index_of_id(fs, req->s->nodeid);
     if (index == 0) {
-        fsp_reply_err(req->s, -ESTALE);
+        ses_reply_err(req->s, -ESTALE);
         return;
     }
-    if (req->s->nodeid == FSP_ROOT_ID) {
+    if (req->s->nodeid == WIRE_ROOT_ID) {
         reply_root(req);
         return;
     }
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "lookup_index",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "lookup_index",
                              fs->fi.lookup_index(req, index, &ctx, &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     if (r == 0 && fi.index != index) {
         /* Another file under this node id would be exactly what a file
          * handle must never reach. */
@@ -77,40 +77,40 @@ static void lookup_self(struct fsp_request *req)
     if (r == -ENOENT)
         r = -ESTALE;
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    reply_new_entry(req, NULL, NULL, ctx, &fi);
+    nat_reply_new_entry(req, NULL, NULL, ctx, &fi);
 }
 
 /* ".." of directory node `dir`, which the kernel holds. */
-static void lookup_parent(struct fsp_request *req, struct fsp_node *dir)
+static void lookup_parent(struct fsp_request *req, struct nat_node *dir)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!dir) {
-        fsp_reply_err(req->s, -ESTALE);
+        ses_reply_err(req->s, -ESTALE);
         return;
     }
-    if (dir->nodeid == FSP_ROOT_ID) {
+    if (dir->nodeid == WIRE_ROOT_ID) {
         reply_root(req);
         return;
     }
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "lookup",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "lookup",
                              fs->fi.lookup(req, dir->ctx, "..", &ctx, &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     if (r == -ENOENT)
         r = -ESTALE; /* the directory was removed */
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    reply_new_entry(req, NULL, NULL, ctx, &fi);
+    nat_reply_new_entry(req, NULL, NULL, ctx, &fi);
 }
 
-void fsp_op_lookup_export(struct fsp_request *req, struct fsp_node *node,
+void nat_op_lookup_export(struct fsp_request *req, struct nat_node *node,
                           const char *name)
 {
     if (strcmp(name, ".") == 0)

@@ -43,13 +43,13 @@ int fsp_fs_new(const struct fsp_volume_params *vp,
     int nocase = fs->vp.flags & FSP_VOL_CASE_INSENSITIVE;
     fs->entry_timeout_ns = nocase ? 0 : t;
     fs->negative_timeout_ns = nocase ? 0 : t;
-    fsp_mount_opts_init(&fs->mopts);
+    kmount_opts_init(&fs->mopts);
     pthread_mutex_init(&fs->open_lock, NULL);
     pthread_rwlock_init(&fs->guard, NULL);
-    fsp_retrieve_init(fs);
-    int r = fsp_nodes_init(&fs->nodes);
+    nat_retrieve_init(fs);
+    int r = nat_nodes_init(&fs->nodes);
     if (r) {
-        fsp_retrieve_destroy(fs);
+        nat_retrieve_destroy(fs);
         free(fs);
         return r;
     }
@@ -75,7 +75,7 @@ static int load_root(struct fsp_fs *fs)
     struct fsp_request req = { .s = &sr, .fs = fs };
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
-    int r = fsp_check_result(fs, "lookup",
+    int r = nat_check_result(fs, "lookup",
                              fs->fi.lookup(&req, NULL, "/", &ctx, &fi));
     if (r)
         return r;
@@ -84,21 +84,21 @@ static int load_root(struct fsp_fs *fs)
             fs->fi.forget(fs, ctx);
         return -ENOTDIR;
     }
-    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    fs->root = nat_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
     return fs->root ? 0 : -ENOMEM;
 }
 
 int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
                  char *err, size_t errlen)
 {
-    struct fsp_mount_opts *o = &fs->mopts;
+    struct kmount_opts *o = &fs->mopts;
     int r = 0;
     char *opts = strdup(options ? options : "");
     if (!opts)
         return -ENOMEM;
-    r = win_take_mount_options(fs, opts, err, errlen);
+    r = nat_win_take_mount_options(fs, opts, err, errlen);
     if (!r && *opts)
-        r = fsp_mount_opts_parse(o, opts, err, errlen);
+        r = kmount_opts_parse(o, opts, err, errlen);
     free(opts);
     if (r)
         return r;
@@ -115,31 +115,31 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
     if (!o->subtype[0] && fs->vp.subtype[0])
         snprintf(o->subtype, sizeof o->subtype, "%s", fs->vp.subtype);
 
-    r = fsp_mount(&fs->mnt, mountpoint, o, err, errlen);
+    r = kmount_mount(&fs->mnt, mountpoint, o, err, errlen);
     if (r)
         return r;
     fs->mounted = 1;
 
-    struct fsp_ll_ops ops;
-    fsp_native_ll_ops(&ops);
+    struct ses_ll_ops ops;
+    nat_ll_ops(&ops);
     if (o->read_only)
-        fsp_native_ll_ops_read_only(&ops);
-    struct fsp_session_params sp = {
+        nat_ll_ops_read_only(&ops);
+    struct ses_params sp = {
         .threads = fs->threads,
         .max_threads = fs->max_threads,
         .debug = fs->debug,
         .request_timeout = (uint16_t)o->request_timeout,
         .io_uring = o->io_uring,
     };
-    struct fsp_transport *t = fsp_dev_transport_new(fs->mnt.fd);
+    struct ses_transport *t = ses_dev_transport_new(fs->mnt.fd);
     if (t)
-        fsp_dev_transport_busy_poll(t, o->busy_poll_us);
+        ses_dev_transport_busy_poll(t, o->busy_poll_us);
     if (t && o->io_uring) {
-        struct fsp_transport *u = fsp_uring_transport_new(t, fs->mnt.fd);
+        struct ses_transport *u = ses_uring_transport_new(t, fs->mnt.fd);
         if (u)
             t = u; /* it owns the /dev/fuse transport now */
     }
-    r = t ? fsp_session_new(t, &ops, fs, &sp, &fs->se) : -ENOMEM;
+    r = t ? ses_new(t, &ops, fs, &sp, &fs->se) : -ENOMEM;
     if (r && t)
         t->destroy(t);
     if (!r)
@@ -147,9 +147,9 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
     if (r) {
         snprintf(err, errlen, "cannot start the file system: %s",
                  strerror(-r));
-        fsp_unmount(&fs->mnt);
+        kmount_unmount(&fs->mnt);
         fs->mounted = 0;
-        fsp_session_delete(fs->se);
+        ses_delete(fs->se);
         fs->se = NULL;
     }
     return r;
@@ -161,15 +161,15 @@ int fsp_fs_run(fsp_fs *fs)
         return -EINVAL;
     atomic_store(&fs->stoppable, fs->se);
     if (atomic_load(&fs->stop_requested))
-        fsp_session_exit(fs->se);
-    int r = fsp_session_loop(fs->se);
+        ses_exit(fs->se);
+    int r = ses_loop(fs->se);
     /* Unmount while the threads still answer, so clients never wait on a
      * session that stopped listening; then join them. */
     if (fs->mounted) {
-        fsp_unmount(&fs->mnt);
+        kmount_unmount(&fs->mnt);
         fs->mounted = 0;
     }
-    int jr = fsp_session_join(fs->se);
+    int jr = ses_join(fs->se);
     if (!r)
         r = jr;
     /* Requests the file system still holds get no answer from us now.
@@ -177,15 +177,15 @@ int fsp_fs_run(fsp_fs *fs)
      * (6.18) does not end one that a ring entry holds when the rings
      * close: its caller would wait forever.  Aborting the connection ends
      * them all, with ENOTCONN. */
-    if (fsp_session_pending(fs->se) > 0) {
+    if (ses_pending(fs->se) > 0) {
         char err[256];
-        if (fsp_mount_abort_conn(&fs->mnt, err, sizeof err) < 0)
+        if (kmount_abort_conn(&fs->mnt, err, sizeof err) < 0)
             fprintf(stderr, "fsp: cannot abort the connection of its "
                     "pending requests: %s\n", err);
     }
-    fsp_opens_close_all(fs);
+    nat_opens_close_all(fs);
     if (fs->debug)
-        fsp_session_print_stats(fs->se, stderr);
+        ses_print_stats(fs->se, stderr);
     /* No fsp_fs_stop nor notification may still be using the session
      * we free. */
     atomic_store(&fs->run_ended, 1);
@@ -194,7 +194,7 @@ int fsp_fs_run(fsp_fs *fs)
         sched_yield();
     /* Closing the session's descriptor ends the connection: clients of a
      * mount that was busy at unmount now get ENOTCONN, not a wait. */
-    fsp_session_delete(fs->se);
+    ses_delete(fs->se);
     fs->se = NULL;
     return r;
 }
@@ -206,9 +206,9 @@ void fsp_fs_stop(fsp_fs *fs)
      * and then waits for `stopping` to drop to 0 before it frees the
      * session, so what we load here stays alive until we leave. */
     atomic_fetch_add(&fs->stopping, 1);
-    struct fsp_session *se = atomic_load(&fs->stoppable);
+    struct ses_session *se = atomic_load(&fs->stoppable);
     if (se)
-        fsp_session_exit(se);
+        ses_exit(se);
     atomic_fetch_sub(&fs->stopping, 1);
 }
 
@@ -240,17 +240,17 @@ void fsp_fs_delete(fsp_fs *fs)
     if (signal_fs == fs)
         signal_fs = NULL;
     if (fs->mounted)
-        fsp_unmount(&fs->mnt);
-    fsp_opens_close_all(fs);
-    fsp_nodes_destroy(fs);
-    fsp_session_delete(fs->se);
+        kmount_unmount(&fs->mnt);
+    nat_opens_close_all(fs);
+    nat_nodes_destroy(fs);
+    ses_delete(fs->se);
     pthread_mutex_destroy(&fs->open_lock);
-    fsp_retrieve_destroy(fs);
+    nat_retrieve_destroy(fs);
     pthread_rwlock_destroy(&fs->guard);
     free(fs);
 }
 
 int fsp_abort_connection(const char *mountpoint, char *err, size_t errlen)
 {
-    return fsp_mount_abort(mountpoint, err, errlen);
+    return kmount_abort(mountpoint, err, errlen);
 }

@@ -21,7 +21,7 @@
 static size_t hash64(uint64_t x, size_t nbuckets);
 
 /* Bucket of the name `name` in directory node `parent`. */
-static size_t hash_name(const struct fsp_node *parent, const char *name,
+static size_t hash_name(const struct nat_node *parent, const char *name,
                         size_t nbuckets)
 {
     uint64_t h = 1469598103934665603ULL ^ parent->nodeid;
@@ -38,7 +38,7 @@ static size_t hash64(uint64_t x, size_t nbuckets)
     return (size_t)x & (nbuckets - 1);
 }
 
-int fsp_nodes_init(struct fsp_node_table *t)
+int nat_nodes_init(struct nat_node_table *t)
 {
     t->nbuckets = 1024;
     t->by_id = calloc(t->nbuckets, sizeof *t->by_id);
@@ -50,18 +50,18 @@ int fsp_nodes_init(struct fsp_node_table *t)
         free(t->by_name);
         return -ENOMEM;
     }
-    t->next_id = FSP_ROOT_ID;
+    t->next_id = WIRE_ROOT_ID;
     pthread_mutex_init(&t->lock, NULL);
     return 0;
 }
 
 /* Double the buckets when the table gets crowded; keep going on failure. */
-static void grow(struct fsp_node_table *t)
+static void grow(struct nat_node_table *t)
 {
     size_t n = t->nbuckets * 2;
-    struct fsp_node **id = calloc(n, sizeof *id);
-    struct fsp_node **ix = calloc(n, sizeof *ix);
-    struct fsp_node **nm = calloc(n, sizeof *nm);
+    struct nat_node **id = calloc(n, sizeof *id);
+    struct nat_node **ix = calloc(n, sizeof *ix);
+    struct nat_node **nm = calloc(n, sizeof *nm);
     if (!id || !ix || !nm) {
         free(id);
         free(ix);
@@ -69,19 +69,19 @@ static void grow(struct fsp_node_table *t)
         return;
     }
     for (size_t b = 0; b < t->nbuckets; b++) {
-        for (struct fsp_node *x = t->by_id[b], *next; x; x = next) {
+        for (struct nat_node *x = t->by_id[b], *next; x; x = next) {
             next = x->id_next;
             size_t h = hash64(x->nodeid, n);
             x->id_next = id[h];
             id[h] = x;
         }
-        for (struct fsp_node *x = t->by_index[b], *next; x; x = next) {
+        for (struct nat_node *x = t->by_index[b], *next; x; x = next) {
             next = x->index_next;
             size_t h = hash64(x->index, n);
             x->index_next = ix[h];
             ix[h] = x;
         }
-        for (struct fsp_node *x = t->by_name[b], *next; x; x = next) {
+        for (struct nat_node *x = t->by_name[b], *next; x; x = next) {
             next = x->name_next;
             size_t h = hash_name(x->parent, x->name, n);
             x->name_next = nm[h];
@@ -97,9 +97,9 @@ static void grow(struct fsp_node_table *t)
     t->nbuckets = n;
 }
 
-static void unlink_node(struct fsp_node_table *t, struct fsp_node *n)
+static void unlink_node(struct nat_node_table *t, struct nat_node *n)
 {
-    struct fsp_node **p = &t->by_id[hash64(n->nodeid, t->nbuckets)];
+    struct nat_node **p = &t->by_id[hash64(n->nodeid, t->nbuckets)];
     while (*p != n)
         p = &(*p)->id_next;
     *p = n->id_next;
@@ -110,18 +110,18 @@ static void unlink_node(struct fsp_node_table *t, struct fsp_node *n)
     t->count--;
 }
 
-/* Export volume: the root's index and FSP_ROOT_ID trade places, so the
+/* Export volume: the root's index and WIRE_ROOT_ID trade places, so the
  * map is its own inverse and no two files share a node id. */
-static uint64_t id_of_index(const struct fsp_node_table *t, uint64_t index)
+static uint64_t id_of_index(const struct nat_node_table *t, uint64_t index)
 {
     if (index == t->root_index)
-        return FSP_ROOT_ID;
-    if (index == FSP_ROOT_ID)
+        return WIRE_ROOT_ID;
+    if (index == WIRE_ROOT_ID)
         return t->root_index;
     return index;
 }
 
-uint64_t fsp_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid)
+uint64_t nat_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     uint64_t index = fs->nodes.have_root ? id_of_index(&fs->nodes, nodeid)
@@ -130,30 +130,30 @@ uint64_t fsp_node_index_of_id(struct fsp_fs *fs, uint64_t nodeid)
     return index;
 }
 
-static struct fsp_node *find_index(struct fsp_node_table *t, uint64_t index)
+static struct nat_node *find_index(struct nat_node_table *t, uint64_t index)
 {
-    struct fsp_node *n = t->by_index[hash64(index, t->nbuckets)];
+    struct nat_node *n = t->by_index[hash64(index, t->nbuckets)];
     while (n && n->index != index)
         n = n->index_next;
     return n;
 }
 
-struct fsp_node *fsp_node_get(struct fsp_fs *fs, uint64_t nodeid)
+struct nat_node *nat_node_get(struct fsp_fs *fs, uint64_t nodeid)
 {
-    struct fsp_node_table *t = &fs->nodes;
+    struct nat_node_table *t = &fs->nodes;
     pthread_mutex_lock(&t->lock);
-    struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
+    struct nat_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
     while (n && n->nodeid != nodeid)
         n = n->id_next;
     pthread_mutex_unlock(&t->lock);
     return n;
 }
 
-struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid)
+struct nat_node *nat_node_get_ref(struct fsp_fs *fs, uint64_t nodeid)
 {
-    struct fsp_node_table *t = &fs->nodes;
+    struct nat_node_table *t = &fs->nodes;
     pthread_mutex_lock(&t->lock);
-    struct fsp_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
+    struct nat_node *n = t->by_id[hash64(nodeid, t->nbuckets)];
     while (n && n->nodeid != nodeid)
         n = n->id_next;
     if (n)
@@ -162,20 +162,20 @@ struct fsp_node *fsp_node_get_ref(struct fsp_fs *fs, uint64_t nodeid)
     return n;
 }
 
-uint64_t fsp_node_id_of_index(struct fsp_fs *fs, uint64_t index)
+uint64_t nat_node_id_of_index(struct fsp_fs *fs, uint64_t index)
 {
     pthread_mutex_lock(&fs->nodes.lock);
-    struct fsp_node *n = find_index(&fs->nodes, index);
+    struct nat_node *n = find_index(&fs->nodes, index);
     uint64_t id = n ? n->nodeid : 0;
     pthread_mutex_unlock(&fs->nodes.lock);
     return id;
 }
 
-static void name_unhash(struct fsp_node_table *t, struct fsp_node *n)
+static void name_unhash(struct nat_node_table *t, struct nat_node *n)
 {
     if (!n->parent)
         return;
-    struct fsp_node **p = &t->by_name[hash_name(n->parent, n->name,
+    struct nat_node **p = &t->by_name[hash_name(n->parent, n->name,
                                                 t->nbuckets)];
     while (*p != n)
         p = &(*p)->name_next;
@@ -186,13 +186,13 @@ static void name_unhash(struct fsp_node_table *t, struct fsp_node *n)
  * parent is pinned here; the old one is returned for the caller to
  * unpin (after it is done with the nodes it holds, since that may free
  * some). */
-static struct fsp_node *set_name(struct fsp_node_table *t, struct fsp_node *n,
-                                 struct fsp_node *parent, const char *name)
+static struct nat_node *set_name(struct nat_node_table *t, struct nat_node *n,
+                                 struct nat_node *parent, const char *name)
 {
     char *copy = name ? strdup(name) : NULL;
     if (name && !copy)
         return NULL; /* keep the old name: paths are best effort */
-    struct fsp_node *old = n->parent;
+    struct nat_node *old = n->parent;
     name_unhash(t, n);
     free(n->name);
     n->name = copy;
@@ -212,15 +212,15 @@ static struct fsp_node *set_name(struct fsp_node_table *t, struct fsp_node *n,
  * gone another thread may free it, so nothing here may look at a node
  * after letting go of the lock.  The file system's forget runs under our
  * lock; it gets no request and must not call back into fsp. */
-static void release_chain_locked(struct fsp_fs *fs, struct fsp_node *n)
+static void release_chain_locked(struct fsp_fs *fs, struct nat_node *n)
 {
     while (n && n->nlookup == 0 && n->pins == 0) {
-        struct fsp_node *parent = n->parent;
+        struct nat_node *parent = n->parent;
         name_unhash(&fs->nodes, n);
         unlink_node(&fs->nodes, n);
         if (fs->fi.forget)
             fs->fi.forget(fs, n->ctx);
-        fsp_dir_snaps_release(n);
+        nat_dir_snaps_release(n);
         free(n->name);
         free(n);
         if (parent)
@@ -229,16 +229,16 @@ static void release_chain_locked(struct fsp_fs *fs, struct fsp_node *n)
     }
 }
 
-struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
+struct nat_node *nat_node_lookup_ref(struct fsp_fs *fs, struct nat_node *parent,
                                      const char *name, void *ctx,
                                      const struct fsp_file_info *fi)
 {
-    struct fsp_node_table *t = &fs->nodes;
+    struct nat_node_table *t = &fs->nodes;
     void *dup = NULL;
-    struct fsp_node *old_parent = NULL;
+    struct nat_node *old_parent = NULL;
 
     pthread_mutex_lock(&t->lock);
-    struct fsp_node *n = find_index(t, fi->index);
+    struct nat_node *n = find_index(t, fi->index);
     if (n) {
         n->nlookup++;
         dup = ctx; /* we hold one reference per node: the first */
@@ -248,7 +248,7 @@ struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
     } else {
         n = calloc(1, sizeof *n);
         if (n) {
-            n->nodeid = !t->have_root ? FSP_ROOT_ID
+            n->nodeid = !t->have_root ? WIRE_ROOT_ID
                         : t->ids_are_indexes ? id_of_index(t, fi->index)
                                              : ++t->next_id;
             if (!t->have_root) {
@@ -284,13 +284,13 @@ struct fsp_node *fsp_node_lookup_ref(struct fsp_fs *fs, struct fsp_node *parent,
     return n;
 }
 
-void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *n,
-                        struct fsp_node *parent, const char *name)
+void nat_node_ref_named(struct fsp_fs *fs, struct nat_node *n,
+                        struct nat_node *parent, const char *name)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->nlookup++;
     /* The newest name becomes the path: any of a file's names will do. */
-    struct fsp_node *old = set_name(&fs->nodes, n, parent, name);
+    struct nat_node *old = set_name(&fs->nodes, n, parent, name);
     if (old) {
         old->pins--;
         release_chain_locked(fs, old);
@@ -298,7 +298,7 @@ void fsp_node_ref_named(struct fsp_fs *fs, struct fsp_node *n,
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *n, uint64_t count)
+void nat_node_forget(struct fsp_fs *fs, struct nat_node *n, uint64_t count)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->nlookup = count > n->nlookup ? 0 : n->nlookup - count;
@@ -306,14 +306,14 @@ void fsp_node_forget(struct fsp_fs *fs, struct fsp_node *n, uint64_t count)
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-void fsp_node_pin(struct fsp_fs *fs, struct fsp_node *n)
+void nat_node_pin(struct fsp_fs *fs, struct nat_node *n)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->pins++;
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
+void nat_node_unpin(struct fsp_fs *fs, struct nat_node *n)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     n->pins--;
@@ -321,7 +321,7 @@ void fsp_node_unpin(struct fsp_fs *fs, struct fsp_node *n)
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *n, int id)
+int nat_node_backing_take(struct fsp_fs *fs, struct nat_node *n, int id)
 {
     pthread_mutex_lock(&fs->nodes.lock);
     if (n->backing_users++ == 0)
@@ -331,7 +331,7 @@ int fsp_node_backing_take(struct fsp_fs *fs, struct fsp_node *n, int id)
     return id;
 }
 
-int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *n)
+int nat_node_backing_drop(struct fsp_fs *fs, struct nat_node *n)
 {
     int id = 0;
     pthread_mutex_lock(&fs->nodes.lock);
@@ -344,21 +344,21 @@ int fsp_node_backing_drop(struct fsp_fs *fs, struct fsp_node *n)
 }
 
 /* Table lock held: the child of parent currently named `name`. */
-static struct fsp_node *find_named(struct fsp_node_table *t,
-                                   struct fsp_node *parent, const char *name)
+static struct nat_node *find_named(struct nat_node_table *t,
+                                   struct nat_node *parent, const char *name)
 {
-    struct fsp_node *n = t->by_name[hash_name(parent, name, t->nbuckets)];
+    struct nat_node *n = t->by_name[hash_name(parent, name, t->nbuckets)];
     while (n && !(n->parent == parent && strcmp(n->name, name) == 0))
         n = n->name_next;
     return n;
 }
 
-void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
+void nat_node_unname(struct fsp_fs *fs, struct nat_node *parent,
                      const char *name)
 {
     pthread_mutex_lock(&fs->nodes.lock);
-    struct fsp_node *n = find_named(&fs->nodes, parent, name);
-    struct fsp_node *old = n ? set_name(&fs->nodes, n, NULL, NULL) : NULL;
+    struct nat_node *n = find_named(&fs->nodes, parent, name);
+    struct nat_node *old = n ? set_name(&fs->nodes, n, NULL, NULL) : NULL;
     if (old) {
         old->pins--;
         release_chain_locked(fs, old);
@@ -366,14 +366,14 @@ void fsp_node_unname(struct fsp_fs *fs, struct fsp_node *parent,
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
-                     const char *oldname, struct fsp_node *newp,
+void nat_node_rename(struct fsp_fs *fs, struct nat_node *oldp,
+                     const char *oldname, struct nat_node *newp,
                      const char *newname, uint32_t flags)
 {
-    struct fsp_node *unpin[2] = { NULL, NULL };
+    struct nat_node *unpin[2] = { NULL, NULL };
     pthread_mutex_lock(&fs->nodes.lock);
-    struct fsp_node *src = find_named(&fs->nodes, oldp, oldname);
-    struct fsp_node *dst = find_named(&fs->nodes, newp, newname);
+    struct nat_node *src = find_named(&fs->nodes, oldp, oldname);
+    struct nat_node *dst = find_named(&fs->nodes, newp, newname);
     if (dst && dst != src)
         unpin[0] = (flags & FSP_RENAME_EXCHANGE)
                        ? set_name(&fs->nodes, dst, oldp, oldname)
@@ -388,15 +388,15 @@ void fsp_node_rename(struct fsp_fs *fs, struct fsp_node *oldp,
     pthread_mutex_unlock(&fs->nodes.lock);
 }
 
-char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name)
+char *nat_node_path(struct fsp_fs *fs, struct nat_node *node, const char *name)
 {
     char *path = NULL;
     size_t len = name ? strlen(name) + 1 : 0;
     pthread_mutex_lock(&fs->nodes.lock);
-    for (struct fsp_node *n = node; n && n->parent; n = n->parent)
+    for (struct nat_node *n = node; n && n->parent; n = n->parent)
         len += strlen(n->name) + 1;
     int reachable = node == fs->root;
-    for (struct fsp_node *n = node; n; n = n->parent)
+    for (struct nat_node *n = node; n; n = n->parent)
         if (n == fs->root)
             reachable = 1;
     if (reachable && (path = malloc(len + 2)) != NULL) {
@@ -407,7 +407,7 @@ char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name)
             memcpy(path + pos, name, strlen(name));
             path[--pos] = '/';
         }
-        for (struct fsp_node *n = node; n && n->parent; n = n->parent) {
+        for (struct nat_node *n = node; n && n->parent; n = n->parent) {
             size_t l = strlen(n->name);
             pos -= l;
             memcpy(path + pos, n->name, l);
@@ -420,18 +420,18 @@ char *fsp_node_path(struct fsp_fs *fs, struct fsp_node *node, const char *name)
     return path;
 }
 
-void fsp_nodes_destroy(struct fsp_fs *fs)
+void nat_nodes_destroy(struct fsp_fs *fs)
 {
-    struct fsp_node_table *t = &fs->nodes;
+    struct nat_node_table *t = &fs->nodes;
     if (!t->by_id)
         return;
     /* At unmount every remaining reference goes back at once. */
     for (size_t b = 0; b < t->nbuckets; b++) {
-        for (struct fsp_node *n = t->by_id[b], *next; n; n = next) {
+        for (struct nat_node *n = t->by_id[b], *next; n; n = next) {
             next = n->id_next;
             if (fs->fi.forget)
                 fs->fi.forget(fs, n->ctx);
-            fsp_dir_snaps_release(n);
+            nat_dir_snaps_release(n);
             free(n->name);
             free(n);
         }

@@ -14,12 +14,12 @@
 /* The session for a notification from any thread, or NULL once
  * fsp_fs_run has ended it (or before a mount).  While a caller is
  * between enter and leave, fsp_fs_run does not free the session. */
-static struct fsp_session *session_enter(fsp_fs *fs)
+static struct ses_session *session_enter(fsp_fs *fs)
 {
     atomic_fetch_add(&fs->stopping, 1);
     if (atomic_load(&fs->run_ended))
         return NULL;
-    struct fsp_session *se = atomic_load(&fs->stoppable);
+    struct ses_session *se = atomic_load(&fs->stoppable);
     return se ? se : fs->se;   /* before fsp_fs_run: the mount's */
 }
 
@@ -28,18 +28,18 @@ static void session_leave(fsp_fs *fs)
     atomic_fetch_sub(&fs->stopping, 1);
 }
 
-static int do_inode(fsp_fs *fs, struct fsp_session *se,
+static int do_inode(fsp_fs *fs, struct ses_session *se,
                      uint64_t index, int64_t off, int64_t len)
 {
     if (!se)
         return -ENOTCONN;
-    uint64_t nodeid = fsp_node_id_of_index(fs, index);
+    uint64_t nodeid = nat_node_id_of_index(fs, index);
     if (!nodeid)
         return -ENOENT;  /* the kernel knows nothing of it: nothing cached */
-    return fsp_notify_inval_inode(se, nodeid, off, len);
+    return ses_notify_inval_inode(se, nodeid, off, len);
 }
 
-static int do_entry(fsp_fs *fs, struct fsp_session *se,
+static int do_entry(fsp_fs *fs, struct ses_session *se,
                      uint64_t parent_index, const char *name)
 {
     if (!se)
@@ -49,24 +49,24 @@ static int do_entry(fsp_fs *fs, struct fsp_session *se,
     size_t len = strlen(name);
     if (len > fs->vp.max_name_length)
         return -ENAMETOOLONG;
-    uint64_t nodeid = fsp_node_id_of_index(fs, parent_index);
+    uint64_t nodeid = nat_node_id_of_index(fs, parent_index);
     if (!nodeid)
         return -ENOENT;
-    return fsp_notify_inval_entry(se, nodeid, name, len);
+    return ses_notify_inval_entry(se, nodeid, name, len);
 }
 
 /* The rest of the protocol's notifications: they need the kernel to
  * know the request codes (store and retrieve 7.15, delete 7.18, expire
  * 7.38); an older kernel would misread them, so say -ENOSYS instead. */
-static int need_minor(struct fsp_session *se, uint32_t minor)
+static int need_minor(struct ses_session *se, uint32_t minor)
 {
     if (!se)
         return -ENOTCONN;
-    const struct fsp_conn *c = fsp_session_conn(se);
+    const struct ses_conn *c = ses_conn(se);
     return c && c->proto_minor >= minor ? 0 : -ENOSYS;
 }
 
-static int check_name(const fsp_fs *fs, const char *name, size_t *len)
+static int nat_check_name(const fsp_fs *fs, const char *name, size_t *len)
 {
     if (!name || !*name)
         return -EINVAL;
@@ -74,44 +74,44 @@ static int check_name(const fsp_fs *fs, const char *name, size_t *len)
     return *len > fs->vp.max_name_length ? -ENAMETOOLONG : 0;
 }
 
-static int do_expire(fsp_fs *fs, struct fsp_session *se,
+static int do_expire(fsp_fs *fs, struct ses_session *se,
                      uint64_t parent_index, const char *name)
 {
     size_t len;
     int r = need_minor(se, 38);
-    if (r || (r = check_name(fs, name, &len)))
+    if (r || (r = nat_check_name(fs, name, &len)))
         return r;
-    uint64_t nodeid = fsp_node_id_of_index(fs, parent_index);
+    uint64_t nodeid = nat_node_id_of_index(fs, parent_index);
     if (!nodeid)
         return -ENOENT;
-    struct fsp_notify_inval_entry_out o = { .parent = nodeid,
+    struct wire_notify_inval_entry_out o = { .parent = nodeid,
                                             .namelen = (uint32_t)len,
-                                            .flags = FSP_EXPIRE_ONLY };
+                                            .flags = WIRE_EXPIRE_ONLY };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)name, len + 1 } };
-    return fsp_notify_iov(se, FSP_NOTIFY_INVAL_ENTRY, v, 3);
+    return ses_notify_iov(se, WIRE_NOTIFY_INVAL_ENTRY, v, 3);
 }
 
-static int do_delete(fsp_fs *fs, struct fsp_session *se,
+static int do_delete(fsp_fs *fs, struct ses_session *se,
                      uint64_t parent_index,
                          uint64_t child_index, const char *name)
 {
     size_t len;
     int r = need_minor(se, 18);
-    if (r || (r = check_name(fs, name, &len)))
+    if (r || (r = nat_check_name(fs, name, &len)))
         return r;
-    uint64_t parent = fsp_node_id_of_index(fs, parent_index);
+    uint64_t parent = nat_node_id_of_index(fs, parent_index);
     if (!parent)
         return -ENOENT;
     /* A child the kernel does not know: the name alone goes (the kernel
      * then only drops the dentry, as an entry invalidation would). */
-    uint64_t child = child_index ? fsp_node_id_of_index(fs, child_index) : 0;
-    struct fsp_notify_delete_out o = { .parent = parent, .child = child,
+    uint64_t child = child_index ? nat_node_id_of_index(fs, child_index) : 0;
+    struct wire_notify_delete_out o = { .parent = parent, .child = child,
                                        .namelen = (uint32_t)len };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)name, len + 1 } };
-    return fsp_notify_iov(se, FSP_NOTIFY_DELETE, v, 3);
+    return ses_notify_iov(se, WIRE_NOTIFY_DELETE, v, 3);
 }
 
-static int do_store(fsp_fs *fs, struct fsp_session *se,
+static int do_store(fsp_fs *fs, struct ses_session *se,
                      uint64_t index, uint64_t off,
                         const void *buf, size_t size)
 {
@@ -120,13 +120,13 @@ static int do_store(fsp_fs *fs, struct fsp_session *se,
         return r;
     if ((!buf && size) || size > UINT32_MAX || off > INT64_MAX - size)
         return -EINVAL;
-    uint64_t nodeid = fsp_node_id_of_index(fs, index);
+    uint64_t nodeid = nat_node_id_of_index(fs, index);
     if (!nodeid)
         return -ENOENT;
-    struct fsp_notify_store_out o = { .nodeid = nodeid, .offset = off,
+    struct wire_notify_store_out o = { .nodeid = nodeid, .offset = off,
                                       .size = (uint32_t)size };
     struct iovec v[3] = { { 0 }, { &o, sizeof o }, { (void *)buf, size } };
-    return fsp_notify_iov(se, FSP_NOTIFY_STORE, v, size ? 3 : 2);
+    return ses_notify_iov(se, WIRE_NOTIFY_STORE, v, size ? 3 : 2);
 }
 
 /*
@@ -141,8 +141,8 @@ static int do_store(fsp_fs *fs, struct fsp_session *se,
  * and a waiter that timed out unlinks itself under the same lock first,
  * so a late reply finds nobody and is dropped.
  */
-struct fsp_retrieve_wait {
-    struct fsp_retrieve_wait *next;
+struct nat_retrieve_wait {
+    struct nat_retrieve_wait *next;
     uint64_t unique;
     void *buf;
     size_t size;
@@ -150,7 +150,7 @@ struct fsp_retrieve_wait {
     int done;
 };
 
-void fsp_retrieve_init(struct fsp_fs *fs)
+void nat_retrieve_init(struct fsp_fs *fs)
 {
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -160,21 +160,21 @@ void fsp_retrieve_init(struct fsp_fs *fs)
     pthread_mutex_init(&fs->retrieve_lock, NULL);
 }
 
-void fsp_retrieve_destroy(struct fsp_fs *fs)
+void nat_retrieve_destroy(struct fsp_fs *fs)
 {
     pthread_cond_destroy(&fs->retrieve_cond);
     pthread_mutex_destroy(&fs->retrieve_lock);
 }
 
-void fsp_op_notify_reply(struct fsp_request *req)
+void nat_op_notify_reply(struct fsp_request *req)
 {
-    struct fsp_fs *fs = fsp_session_userdata(req->s->se);
-    const struct fsp_notify_retrieve_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct fsp_fs *fs = ses_userdata(req->s->se);
+    const struct wire_notify_retrieve_in *in = ses_req_arg(req->s, sizeof *in);
     if (in && req->s->arglen >= sizeof *in + in->size) {
         pthread_mutex_lock(&fs->retrieve_lock);
-        for (struct fsp_retrieve_wait **p = &fs->retrieves; *p;
+        for (struct nat_retrieve_wait **p = &fs->retrieves; *p;
              p = &(*p)->next) {
-            struct fsp_retrieve_wait *w = *p;
+            struct nat_retrieve_wait *w = *p;
             if (w->unique != req->s->unique)
                 continue;
             size_t n = in->size < w->size ? in->size : w->size;
@@ -187,7 +187,7 @@ void fsp_op_notify_reply(struct fsp_request *req)
         }
         pthread_mutex_unlock(&fs->retrieve_lock);
     }
-    fsp_reply_none(req->s);
+    ses_reply_none(req->s);
 }
 
 int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
@@ -198,7 +198,7 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
         return -ENOTCONN;
     /* The session only while sending: the wait must not hold up the end
      * of fsp_fs_run. */
-    struct fsp_session *se = session_enter(fs);
+    struct ses_session *se = session_enter(fs);
     int r = need_minor(se, 15);
     if (r) {
         session_leave(fs);
@@ -206,25 +206,25 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
     }
     if (r)
         return r;
-    uint64_t nodeid = fsp_node_id_of_index(fs, index);
+    uint64_t nodeid = nat_node_id_of_index(fs, index);
     if (!got || (!buf && size) || size > UINT32_MAX || timeout_ms < 0 ||
         !nodeid) {
         session_leave(fs);
         return nodeid ? -EINVAL : -ENOENT;
     }
     *got = 0;
-    struct fsp_retrieve_wait w = { .buf = buf, .size = size };
+    struct nat_retrieve_wait w = { .buf = buf, .size = size };
     pthread_mutex_lock(&fs->retrieve_lock);
     w.unique = ++fs->retrieve_ctr;
     w.next = fs->retrieves;
     fs->retrieves = &w;
     pthread_mutex_unlock(&fs->retrieve_lock);
 
-    struct fsp_notify_retrieve_out o = { .notify_unique = w.unique,
+    struct wire_notify_retrieve_out o = { .notify_unique = w.unique,
                                          .nodeid = nodeid, .offset = off,
                                          .size = (uint32_t)size };
     struct iovec v[2] = { { 0 }, { &o, sizeof o } };
-    r = fsp_notify_iov(se, FSP_NOTIFY_RETRIEVE, v, 2);
+    r = ses_notify_iov(se, WIRE_NOTIFY_RETRIEVE, v, 2);
     session_leave(fs);
 
     struct timespec until;
@@ -241,7 +241,7 @@ int fsp_fs_notify_retrieve(fsp_fs *fs, uint64_t index, uint64_t off,
                                    &until) == ETIMEDOUT && !w.done)
             r = -ETIMEDOUT;
     if (!w.done)     /* not answered (or never sent): nobody may find it */
-        for (struct fsp_retrieve_wait **p = &fs->retrieves; *p;
+        for (struct nat_retrieve_wait **p = &fs->retrieves; *p;
              p = &(*p)->next)
             if (*p == &w) {
                 *p = w.next;

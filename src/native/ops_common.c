@@ -7,26 +7,26 @@
 #include "native/acl.h"
 #include "native/ops_common.h"
 
-struct fsp_node *req_node(struct fsp_request *req)
+struct nat_node *nat_req_node(struct fsp_request *req)
 {
-    struct fsp_node *n = fsp_node_get(req_fs(req), req->s->nodeid);
+    struct nat_node *n = nat_node_get(req_fs(req), req->s->nodeid);
     req->node = n;
     return n;
 }
 
-const void *req_node_arg(struct fsp_request *req, size_t size,
-                         struct fsp_node **n)
+const void *nat_req_node_arg(struct fsp_request *req, size_t size,
+                         struct nat_node **n)
 {
-    *n = req_node(req);
-    const void *in = fsp_req_arg(req->s, size);
+    *n = nat_req_node(req);
+    const void *in = ses_req_arg(req->s, size);
     if (!*n || !in) {
-        fsp_reply_err(req->s, *n ? -EINVAL : -ESTALE);
+        ses_reply_err(req->s, *n ? -EINVAL : -ESTALE);
         return NULL;
     }
     return in;
 }
 
-int check_name(const struct fsp_fs *fs, const char *name)
+int nat_check_name(const struct fsp_fs *fs, const char *name)
 {
     size_t len = strlen(name);
     if (len > fs->vp.max_name_length)
@@ -36,100 +36,100 @@ int check_name(const struct fsp_fs *fs, const char *name)
     return 0;
 }
 
-int reply_new_entry(struct fsp_request *req, struct fsp_node *parent,
+int nat_reply_new_entry(struct fsp_request *req, struct nat_node *parent,
                     const char *name, void *ctx,
                     const struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, fi);
+    struct nat_node *n = nat_node_lookup_ref(fs, parent, name, ctx, fi);
     if (!n)
-        return fsp_reply_err(req->s, -ENOMEM);
-    struct fsp_entry_out e = { 0 };
-    fsp_fill_entry(fs, n, fi, &e);
-    int r = fsp_reply_entry(req->s, &e);
+        return ses_reply_err(req->s, -ENOMEM);
+    struct wire_entry_out e = { 0 };
+    nat_fill_entry(fs, n, fi, &e);
+    int r = ses_reply_entry(req->s, &e);
     if (r)
-        fsp_node_forget(fs, n, 1); /* the kernel never saw it */
+        nat_node_forget(fs, n, 1); /* the kernel never saw it */
     return r;
 }
 
-int reply_new_create(struct fsp_request *req, struct fsp_node *parent,
+int nat_reply_new_create(struct fsp_request *req, struct nat_node *parent,
                      const char *name, void *ctx, void *file,
                      const struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, fi);
+    struct nat_node *n = nat_node_lookup_ref(fs, parent, name, ctx, fi);
     if (!n) {
         if (fs->fi.close)
             fs->fi.close(fs, ctx, file);
-        return fsp_reply_err(req->s, -ENOMEM);
+        return ses_reply_err(req->s, -ENOMEM);
     }
     /* A stateless file system keeps no open: fh 0, and nothing to free
      * whether or not the kernel sends a RELEASE. */
     int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
-    struct fsp_open *o = stateless ? NULL : fsp_open_new(fs, n, file, 0);
+    struct nat_open *o = stateless ? NULL : nat_open_new(fs, n, file, 0);
     if (!o && !stateless) {
         if (fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
-        fsp_node_forget(fs, n, 1);
-        return fsp_reply_err(req->s, -ENOMEM);
+        nat_node_forget(fs, n, 1);
+        return ses_reply_err(req->s, -ENOMEM);
     }
-    struct fsp_entry_out e = { 0 };
-    struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
-                               .open_flags = open_reply_flags(fs, 0) };
+    struct wire_entry_out e = { 0 };
+    struct wire_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
+                               .open_flags = nat_open_reply_flags(fs, 0) };
     if (o)
-        take_backing(req, o, &oo);
-    fsp_fill_entry(fs, n, fi, &e);
-    int r = fsp_reply_create(req->s, &e, &oo);
+        nat_take_backing(req, o, &oo);
+    nat_fill_entry(fs, n, fi, &e);
+    int r = ses_reply_create(req->s, &e, &oo);
     if (r) {
         /* The kernel refused the reply: the open is closed here, once. */
         if (o)
-            fsp_open_free(fs, o, 1);
-        fsp_node_forget(fs, n, 1);
+            nat_open_free(fs, o, 1);
+        nat_node_forget(fs, n, 1);
     }
     return r;
 }
 
-void take_backing(struct fsp_request *req, struct fsp_open *o,
-                  struct fsp_open_out *out)
+void nat_take_backing(struct fsp_request *req, struct nat_open *o,
+                  struct wire_open_out *out)
 {
     if (req->backing_id <= 0)
         return;
-    int id = fsp_node_backing_take(req_fs(req), o->node, req->backing_id);
+    int id = nat_node_backing_take(req_fs(req), o->node, req->backing_id);
     if (id != req->backing_id)
-        fsp_session_backing_close(req->s->se, req->backing_id);
+        ses_backing_close(req->s->se, req->backing_id);
     req->backing_id = 0;
     o->backing_id = id;
     /* The kernel serves this open from the backing file: no page cache
      * of ours to keep or bypass. */
-    out->open_flags = FSP_FOPEN_PASSTHROUGH;
+    out->open_flags = WIRE_FOPEN_PASSTHROUGH;
     out->backing_id = id;
 }
 
-uint32_t open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags)
+uint32_t nat_open_reply_flags(const struct fsp_fs *fs, uint32_t open_flags)
 {
     if ((fs->vp.flags & FSP_VOL_DIRECT_IO) || (open_flags & O_DIRECT))
-        return FSP_FOPEN_DIRECT_IO;
-    return FSP_FOPEN_KEEP_CACHE;
+        return WIRE_FOPEN_DIRECT_IO;
+    return WIRE_FOPEN_KEEP_CACHE;
 }
 
-int call_get_file_info(struct fsp_request *req, struct fsp_node *n,
+int nat_call_get_file_info(struct fsp_request *req, struct nat_node *n,
                        void *file, struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.get_file_info)
         return -ENOSYS;
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "get_file_info",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "get_file_info",
                              fs->fi.get_file_info(req, n->ctx, file, fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     return r;
 }
 
-int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file)
+int nat_kill_suidgid(struct fsp_request *req, struct nat_node *n, void *file)
 {
     struct fsp_fs *fs = req_fs(req);
     struct fsp_file_info fi = { 0 };
-    int r = call_get_file_info(req, n, file, &fi);
+    int r = nat_call_get_file_info(req, n, file, &fi);
     if (r)
         return r;
     uint32_t kill = S_ISUID;
@@ -137,29 +137,29 @@ int kill_suidgid(struct fsp_request *req, struct fsp_node *n, void *file)
      * stays for a writer in the file's group and goes for one outside it,
      * as the kernel's own file systems do (setattr_should_drop_sgid). */
     if ((fi.mode & S_IXGRP) ||
-        ((fi.mode & S_ISGID) && !caller_in_group(req, fi.gid)))
+        ((fi.mode & S_ISGID) && !nat_caller_in_group(req, fi.gid)))
         kill |= S_ISGID;
     if (!(fi.mode & kill) || !fs->fi.set_basic_info)
         return 0;
     struct fsp_basic_info bi = { .valid = FSP_SET_MODE,
                                  .mode = fi.mode & 07777 & ~kill };
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    r = fsp_check_result(fs, "set_basic_info",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    r = nat_check_result(fs, "set_basic_info",
                          fs->fi.set_basic_info(req, n->ctx, file, &bi, &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     return r;
 }
 
-int peek_child(struct fsp_request *req, struct fsp_node *parent,
+int nat_peek_child(struct fsp_request *req, struct nat_node *parent,
                const char *name, void **ctx, struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
     *ctx = NULL;
-    return fsp_check_result(fs, "lookup",
+    return nat_check_result(fs, "lookup",
                             fs->fi.lookup(req, parent->ctx, name, ctx, fi));
 }
 
-void unpeek(struct fsp_fs *fs, void *ctx)
+void nat_unpeek(struct fsp_fs *fs, void *ctx)
 {
     if (ctx && fs->fi.forget)
         fs->fi.forget(fs, ctx);
@@ -167,19 +167,19 @@ void unpeek(struct fsp_fs *fs, void *ctx)
 
 /* The file system's create under the exclusive guard, with the parent's
  * default ACL (or the umask) applied on an ACL volume. */
-int create_locked(struct fsp_request *req, struct fsp_node *parent,
+int nat_create_locked(struct fsp_request *req, struct nat_node *parent,
                   const char *name, struct fsp_create_params *cp,
                   void **ctx, void **file, struct fsp_file_info *fi)
 {
     struct fsp_fs *fs = req_fs(req);
     struct acl_inherit ih = { 0 };
-    int r = fs->posix_acl ? acl_create_prepare(req, parent, cp, &ih) : 0;
+    int r = fs->posix_acl ? nat_acl_create_prepare(req, parent, cp, &ih) : 0;
     if (!r)
-        r = fsp_check_result(fs, "create",
+        r = nat_check_result(fs, "create",
                              fs->fi.create(req, parent->ctx, name, cp, ctx,
                                            file, fi));
     if (!r && fs->posix_acl)
-        r = acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
-    acl_inherit_free(&ih);
+        r = nat_acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
+    nat_acl_inherit_free(&ih);
     return r;
 }

@@ -25,11 +25,11 @@
  * dropped meanwhile continues, by position, in a fresh one. */
 #define SNAPS_PER_DIR 4
 
-struct fsp_dir_snap {
+struct nat_dir_snap {
     struct fsp_dir_buffer *db;
     uint32_t gen;                 /* 1..INT32_MAX, so offsets stay positive */
     unsigned refs;                /* the node's list, and each READDIR */
-    struct fsp_dir_snap *next;    /* the node's list, newest first */
+    struct nat_dir_snap *next;    /* the node's list, newest first */
 };
 
 /*
@@ -45,7 +45,7 @@ static uint32_t opendir_reply_flags(const struct fsp_fs *fs)
 {
     if (fs->vp.file_info_timeout_ms == 0 || (fs->vp.flags & FSP_VOL_DIRECT_IO))
         return 0;
-    return FSP_FOPEN_CACHE_DIR | FSP_FOPEN_KEEP_CACHE;
+    return WIRE_FOPEN_CACHE_DIR | WIRE_FOPEN_KEEP_CACHE;
 }
 
 /* No OPENDIR: the kernel then opens directories with exactly the flags
@@ -59,11 +59,11 @@ static int openless_dirs(const struct fsp_fs *fs)
 /* Free snapshots chained through next (ones that left their node's list
  * with their last reference).  Called without the table lock: a big
  * directory's copy takes a while to free, and every lookup needs it. */
-static void snaps_free(struct fsp_dir_snap *s)
+static void snaps_free(struct nat_dir_snap *s)
 {
     while (s) {
-        struct fsp_dir_snap *next = s->next;
-        fsp_dir_buffer_free(s->db);
+        struct nat_dir_snap *next = s->next;
+        nat_dir_buffer_free(s->db);
         free(s);
         s = next;
     }
@@ -71,7 +71,7 @@ static void snaps_free(struct fsp_dir_snap *s)
 
 /* Table lock held: drop one reference of s, which is off its node's
  * list; with the last one, chain it on *dead for snaps_free. */
-static void snap_unref_locked(struct fsp_dir_snap *s, struct fsp_dir_snap **dead)
+static void snap_unref_locked(struct nat_dir_snap *s, struct nat_dir_snap **dead)
 {
     if (--s->refs == 0) {
         s->next = *dead;
@@ -81,11 +81,11 @@ static void snap_unref_locked(struct fsp_dir_snap *s, struct fsp_dir_snap **dead
 
 /* From the node table, which frees n under its lock, so the snapshots
  * go there too; a listing still using one keeps it until snap_put. */
-void fsp_dir_snaps_release(struct fsp_node *n)
+void nat_dir_snaps_release(struct nat_node *n)
 {
-    struct fsp_dir_snap *dead = NULL;
+    struct nat_dir_snap *dead = NULL;
     while (n->snaps) {
-        struct fsp_dir_snap *s = n->snaps;
+        struct nat_dir_snap *s = n->snaps;
         n->snaps = s->next;
         snap_unref_locked(s, &dead);
     }
@@ -93,11 +93,11 @@ void fsp_dir_snaps_release(struct fsp_node *n)
 }
 
 /* Node n's snapshot number gen, referenced, or NULL. */
-static struct fsp_dir_snap *snap_get(struct fsp_fs *fs, struct fsp_node *n,
+static struct nat_dir_snap *snap_get(struct fsp_fs *fs, struct nat_node *n,
                                      uint32_t gen)
 {
     pthread_mutex_lock(&fs->nodes.lock);
-    struct fsp_dir_snap *s = n->snaps;
+    struct nat_dir_snap *s = n->snaps;
     while (s && s->gen != gen)
         s = s->next;
     if (s)
@@ -109,30 +109,30 @@ static struct fsp_dir_snap *snap_get(struct fsp_fs *fs, struct fsp_node *n,
 /* Number db, put it first on n's list (dropping the oldest beyond
  * SNAPS_PER_DIR) and return it referenced; NULL (db freed) without
  * memory. */
-static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
+static struct nat_dir_snap *snap_add(struct fsp_fs *fs, struct nat_node *n,
                                      struct fsp_dir_buffer *db)
 {
-    struct fsp_dir_snap *s = calloc(1, sizeof *s);
+    struct nat_dir_snap *s = calloc(1, sizeof *s);
     if (!s) {
-        fsp_dir_buffer_free(db);
+        nat_dir_buffer_free(db);
         return NULL;
     }
     s->db = db;
     s->refs = 2;
-    struct fsp_dir_snap *dead = NULL;
+    struct nat_dir_snap *dead = NULL;
     pthread_mutex_lock(&fs->nodes.lock);
     uint32_t gen = fs->nodes.snap_gen + 1;
     fs->nodes.snap_gen = gen > INT32_MAX ? 1 : gen;
     s->gen = fs->nodes.snap_gen;
     s->next = n->snaps;
     n->snaps = s;
-    struct fsp_dir_snap *last = s;
+    struct nat_dir_snap *last = s;
     for (int kept = 1; kept < SNAPS_PER_DIR && last->next; kept++)
         last = last->next;
-    struct fsp_dir_snap *cut = last->next;
+    struct nat_dir_snap *cut = last->next;
     last->next = NULL;
     while (cut) {
-        struct fsp_dir_snap *next = cut->next;
+        struct nat_dir_snap *next = cut->next;
         snap_unref_locked(cut, &dead);
         cut = next;
     }
@@ -144,12 +144,12 @@ static struct fsp_dir_snap *snap_add(struct fsp_fs *fs, struct fsp_node *n,
 /* Drop a READDIR's reference; done: the listing reached its end, so take
  * the snapshot off n's list too (a big directory's copy should not stay
  * for as long as the kernel keeps the directory). */
-static void snap_put(struct fsp_fs *fs, struct fsp_node *n,
-                     struct fsp_dir_snap *s, int done)
+static void snap_put(struct fsp_fs *fs, struct nat_node *n,
+                     struct nat_dir_snap *s, int done)
 {
-    struct fsp_dir_snap *dead = NULL;
+    struct nat_dir_snap *dead = NULL;
     pthread_mutex_lock(&fs->nodes.lock);
-    for (struct fsp_dir_snap **link = &n->snaps; done && *link;
+    for (struct nat_dir_snap **link = &n->snaps; done && *link;
          link = &(*link)->next)
         if (*link == s) {
             *link = s->next;
@@ -161,56 +161,56 @@ static void snap_put(struct fsp_fs *fs, struct fsp_node *n,
     snaps_free(dead);
 }
 
-void fsp_op_opendir(struct fsp_request *req)
+void nat_op_opendir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_open_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_open_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     /* The kernel remembers, and never sends OPENDIR or RELEASEDIR again. */
     if (openless_dirs(fs)) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
     void *file = NULL;
     struct fsp_file_info fi = { 0 };
     int r = 0;
     if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.open) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "open",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "open",
                              fs->fi.open(req, n->ctx, in->flags, &file, &fi));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
     }
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_open *o = fsp_open_new(fs, n, file, 1);
+    struct nat_open *o = nat_open_new(fs, n, file, 1);
     if (!o) {
         if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
-        fsp_reply_err(req->s, -ENOMEM);
+        ses_reply_err(req->s, -ENOMEM);
         return;
     }
-    struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
+    struct wire_open_out out = { .fh = (uint64_t)(uintptr_t)o,
                                 .open_flags = opendir_reply_flags(fs) };
-    if (fsp_reply_open(req->s, &out))
-        fsp_open_free(fs, o, 1);
+    if (ses_reply_open(req->s, &out))
+        nat_open_free(fs, o, 1);
 }
 
-void fsp_op_releasedir(struct fsp_request *req)
+void nat_op_releasedir(struct fsp_request *req)
 {
-    fsp_op_release(req);
+    nat_op_release(req);
 }
 
 /* A fresh snapshot of directory n (open as file, NULL if stateless):
  * ".", "..", then what the file system lists. */
-static int snapshot(struct fsp_request *req, struct fsp_node *n, void *file,
+static int snapshot(struct fsp_request *req, struct nat_node *n, void *file,
                     struct fsp_dir_buffer **out)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_dir_buffer *db = fsp_dir_buffer_new();
+    struct fsp_dir_buffer *db = nat_dir_buffer_new();
     if (!db)
         return -ENOMEM;
     struct fsp_file_info dot = { .index = n->index, .mode = S_IFDIR };
@@ -226,18 +226,18 @@ static int snapshot(struct fsp_request *req, struct fsp_node *n, void *file,
      * marker protocol is there for file systems that page themselves. */
     int r = -ENOSYS;
     if (fs->fi.read_directory) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "read_directory",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "read_directory",
                              fs->fi.read_directory(req, n->ctx, file,
                                                    NULL, db));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r == FSP_PENDING)
             r = -EIO; /* not offered for directories in version 1 */
         if (!r)
-            r = fsp_dir_buffer_error(db);
+            r = nat_dir_buffer_error(db);
     }
     if (r) {
-        fsp_dir_buffer_free(db);
+        nat_dir_buffer_free(db);
         return r;
     }
     *out = db;
@@ -245,51 +245,51 @@ static int snapshot(struct fsp_request *req, struct fsp_node *n, void *file,
 }
 
 /* Put one dirent at buf if it fits in room; returns its size or 0. */
-static size_t put_dirent(char *buf, size_t room, const struct fsp_dir_entry *e,
+static size_t put_dirent(char *buf, size_t room, const struct nat_dir_entry *e,
                          uint64_t off)
 {
     size_t namelen = strlen(e->name);
-    size_t len = FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + namelen);
+    size_t len = WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET + namelen);
     if (len > room)
         return 0;
-    struct fsp_dirent *d = (struct fsp_dirent *)buf;
+    struct wire_dirent *d = (struct wire_dirent *)buf;
     d->ino = e->index;
     d->off = off;
     d->namelen = (uint32_t)namelen;
     d->type = (e->mode & S_IFMT) >> 12;
     memcpy(d->name, e->name, namelen);
-    memset(d->name + namelen, 0, len - FSP_NAME_OFFSET - namelen);
+    memset(d->name + namelen, 0, len - WIRE_NAME_OFFSET - namelen);
     return len;
 }
 
 /* One direntplus.  The entry is looked up through the file system so the
  * kernel can cache it; "." and ".." and entries that vanished meanwhile
  * go with node id 0, which the kernel takes as "no attributes". */
-static size_t put_direntplus(struct fsp_request *req, struct fsp_node *dir,
+static size_t put_direntplus(struct fsp_request *req, struct nat_node *dir,
                              char *buf, size_t room,
-                             const struct fsp_dir_entry *e, uint64_t off,
-                             struct fsp_node **ref)
+                             const struct nat_dir_entry *e, uint64_t off,
+                             struct nat_node **ref)
 {
     struct fsp_fs *fs = req_fs(req);
     size_t namelen = strlen(e->name);
-    size_t len = FSP_DIRENT_ALIGN(FSP_NAME_OFFSET_DIRENTPLUS + namelen);
+    size_t len = WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET_DIRENTPLUS + namelen);
     *ref = NULL;
     if (len > room)
         return 0;
-    struct fsp_direntplus *d = (struct fsp_direntplus *)buf;
+    struct wire_direntplus *d = (struct wire_direntplus *)buf;
     memset(d, 0, len);
     if ((uint32_t)off > 2) {
         void *ctx = NULL;
         struct fsp_file_info fi = { 0 };
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        int r = peek_child(req, dir, e->name, &ctx, &fi);
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        int r = nat_peek_child(req, dir, e->name, &ctx, &fi);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (!r)
-            *ref = fsp_node_lookup_ref(fs, dir, e->name, ctx, &fi);
+            *ref = nat_node_lookup_ref(fs, dir, e->name, ctx, &fi);
         if (*ref)
-            fsp_fill_entry(fs, *ref, &fi, &d->entry_out);
+            nat_fill_entry(fs, *ref, &fi, &d->entry_out);
     }
-    put_dirent((char *)&d->dirent, len - offsetof(struct fsp_direntplus, dirent),
+    put_dirent((char *)&d->dirent, len - offsetof(struct wire_direntplus, dirent),
                e, off);
     return len;
 }
@@ -297,13 +297,13 @@ static size_t put_direntplus(struct fsp_request *req, struct fsp_node *dir,
 /* The snapshot a READDIR pages through, and where: *db and *start, and
  * the base its offsets carry (open-less listings: the snapshot's number
  * in the upper half).  *snap is set when there is a reference to drop. */
-static int listing_of(struct fsp_request *req, struct fsp_node *n,
-                      const struct fsp_read_in *in, struct fsp_dir_buffer **db,
+static int listing_of(struct fsp_request *req, struct nat_node *n,
+                      const struct wire_read_in *in, struct fsp_dir_buffer **db,
                       uint64_t *start, uint64_t *base,
-                      struct fsp_dir_snap **snap)
+                      struct nat_dir_snap **snap)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_open *o = open_of(in->fh);
+    struct nat_open *o = open_of(in->fh);
     *snap = NULL;
     *base = 0;
     *start = in->offset;
@@ -313,7 +313,7 @@ static int listing_of(struct fsp_request *req, struct fsp_node *n,
             int r = snapshot(req, n, o->file, &fresh);
             if (r)
                 return r;
-            fsp_dir_buffer_free(o->dir);
+            nat_dir_buffer_free(o->dir);
             o->dir = fresh;
         }
         *db = o->dir;
@@ -338,39 +338,39 @@ static int listing_of(struct fsp_request *req, struct fsp_node *n,
     return 0;
 }
 
-void fsp_op_readdir(struct fsp_request *req)
+void nat_op_readdir(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_read_in *in = fsp_req_arg(req->s, sizeof *in);
-    struct fsp_node *dir = in ? req_node(req) : NULL;
+    const struct wire_read_in *in = ses_req_arg(req->s, sizeof *in);
+    struct nat_node *dir = in ? nat_req_node(req) : NULL;
     if (!dir) {
-        fsp_reply_err(req->s, -EBADF);
+        ses_reply_err(req->s, -EBADF);
         return;
     }
     struct fsp_dir_buffer *db;
-    struct fsp_dir_snap *snap;
+    struct nat_dir_snap *snap;
     uint64_t start, base;
     int r = listing_of(req, dir, in, &db, &start, &base, &snap);
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    int plus = req->s->opcode == FSP_OP_READDIRPLUS;
-    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) & ~(size_t)63;
+    int plus = req->s->opcode == WIRE_OP_READDIRPLUS;
+    size_t used = (((const struct wire_in_header *)req->s->buf)->len + 63) & ~(size_t)63;
     size_t room = in->size;
     if (room > req->s->bufsize - used)
         room = req->s->bufsize - used;
     char *buf = (char *)req->s->buf + used;
     size_t len = 0;
-    size_t count = fsp_dir_buffer_count(db);
+    size_t count = nat_dir_buffer_count(db);
     /* Node references handed out in this reply, undone if it is lost. */
-    struct fsp_node *refs[256];
+    struct nat_node *refs[256];
     size_t nrefs = 0;
     for (size_t i = start; i < count && nrefs < 256; i++) {
-        const struct fsp_dir_entry *e = fsp_dir_buffer_entry(db, i);
+        const struct nat_dir_entry *e = nat_dir_buffer_entry(db, i);
         size_t n;
         if (plus) {
-            struct fsp_node *ref;
+            struct nat_node *ref;
             n = put_direntplus(req, dir, buf + len, room - len, e,
                                base | (i + 1), &ref);
             if (ref)
@@ -386,7 +386,7 @@ void fsp_op_readdir(struct fsp_request *req)
      * directory and forget the node. */
     if (snap)
         snap_put(fs, dir, snap, start >= count);
-    if (fsp_reply_data(req->s, buf, len))
+    if (ses_reply_data(req->s, buf, len))
         for (size_t i = 0; i < nrefs; i++)
-            fsp_node_forget(fs, refs[i], 1);
+            nat_node_forget(fs, refs[i], 1);
 }

@@ -12,16 +12,16 @@
 #include "native/ops_common.h"
 #include "native/winmeta.h"
 
-struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
+struct nat_open *nat_open_new(struct fsp_fs *fs, struct nat_node *node,
                               void *file, int is_dir)
 {
-    struct fsp_open *o = calloc(1, sizeof *o);
+    struct nat_open *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->node = node;
     o->file = file;
     o->is_dir = is_dir;
-    fsp_node_pin(fs, node);
+    nat_node_pin(fs, node);
     pthread_mutex_lock(&fs->open_lock);
     o->next = fs->opens;
     if (fs->opens)
@@ -31,7 +31,7 @@ struct fsp_open *fsp_open_new(struct fsp_fs *fs, struct fsp_node *node,
     return o;
 }
 
-void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close)
+void nat_open_free(struct fsp_fs *fs, struct nat_open *o, int call_close)
 {
     pthread_mutex_lock(&fs->open_lock);
     if (o->prev)
@@ -45,29 +45,29 @@ void fsp_open_free(struct fsp_fs *fs, struct fsp_open *o, int call_close)
         !(fs->fi.flags & FSP_IFACE_STATELESS_OPENS))
         fs->fi.close(fs, o->node->ctx, o->file);
     if (o->dir)
-        fsp_dir_buffer_free(o->dir);
+        nat_dir_buffer_free(o->dir);
     if (o->backing_id) {
-        int id = fsp_node_backing_drop(fs, o->node);
+        int id = nat_node_backing_drop(fs, o->node);
         if (id && fs->se)
-            fsp_session_backing_close(fs->se, id);
+            ses_backing_close(fs->se, id);
     }
-    fsp_node_unpin(fs, o->node);
+    nat_node_unpin(fs, o->node);
     free(o);
 }
 
-void fsp_opens_close_all(struct fsp_fs *fs)
+void nat_opens_close_all(struct fsp_fs *fs)
 {
     while (fs->opens)
-        fsp_open_free(fs, fs->opens, 1);
+        nat_open_free(fs, fs->opens, 1);
 }
 
 /* Open node for the kernel: the file system's open (unless stateless),
  * then overwrite for O_TRUNC.  Returns 0 with the new fsp_open in *out
  * (NULL for a file of a stateless file system: it has no state, and the
  * kernel may or may not send a RELEASE that would free one), or -errno. */
-static int open_node(struct fsp_request *req, struct fsp_node *n,
+static int open_node(struct fsp_request *req, struct nat_node *n,
                      uint32_t flags, int is_dir, int kill_priv,
-                     struct fsp_open **out)
+                     struct nat_open **out)
 {
     struct fsp_fs *fs = req_fs(req);
     void *file = NULL;
@@ -78,37 +78,37 @@ static int open_node(struct fsp_request *req, struct fsp_node *n,
     /* FSP_VOL_READONLY_ATTR: NTFS refuses opening a read-only file for
      * writing (and so, here, for truncation). */
     if (!is_dir && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
-        (r = win_readonly_node(req, n, -EACCES)))
+        (r = nat_win_readonly_node(req, n, -EACCES)))
         return r;
     if (!stateless && fs->fi.open) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "open",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "open",
                              fs->fi.open(req, n->ctx, flags, &file, &fi));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
     }
     if (!r && !is_dir && (flags & O_TRUNC)) {
         if (fs->fi.overwrite) {
-            fsp_guard_enter(fs, FSP_GUARD_SHARED);
-            r = fsp_check_result(fs, "overwrite",
+            nat_guard_enter(fs, NAT_GUARD_SHARED);
+            r = nat_check_result(fs, "overwrite",
                                  fs->fi.overwrite(req, n->ctx, file, &fi));
-            fsp_guard_leave(fs, FSP_GUARD_SHARED);
+            nat_guard_leave(fs, NAT_GUARD_SHARED);
         } else if (fs->fi.set_file_size) {
             /* The same guard as every other set_file_size call. */
-            fsp_guard_enter(fs, FSP_GUARD_SHARED);
-            r = fsp_check_result(fs, "set_file_size",
+            nat_guard_enter(fs, NAT_GUARD_SHARED);
+            r = nat_check_result(fs, "set_file_size",
                                  fs->fi.set_file_size(req, n->ctx, file, 0,
                                                       &fi));
-            fsp_guard_leave(fs, FSP_GUARD_SHARED);
+            nat_guard_leave(fs, NAT_GUARD_SHARED);
         }
         if (!r && kill_priv)
-            r = kill_suidgid(req, n, file);
+            r = nat_kill_suidgid(req, n, file);
         if (r && !stateless && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
     }
     *out = NULL;
     if (r || (stateless && !is_dir))
         return r;
-    *out = fsp_open_new(fs, n, file, is_dir);
+    *out = nat_open_new(fs, n, file, is_dir);
     if (!*out) {
         if (!stateless && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
@@ -117,38 +117,38 @@ static int open_node(struct fsp_request *req, struct fsp_node *n,
     return 0;
 }
 
-void fsp_op_open(struct fsp_request *req)
+void nat_op_open(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_open_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_open_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     /* Stateless: ENOSYS makes the kernel stop sending OPEN and RELEASE
      * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
      * O_TRUNC through SETATTR instead. */
     if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
-    struct fsp_open *o;
+    struct nat_open *o;
     int err = open_node(req, n, in->flags, 0,
-                        in->open_flags & FSP_OPEN_KILL_SUIDGID, &o);
+                        in->open_flags & WIRE_OPEN_KILL_SUIDGID, &o);
     if (err) {
-        fsp_reply_err(req->s, err);
+        ses_reply_err(req->s, err);
         return;
     }
-    struct fsp_open_out out = { .fh = (uint64_t)(uintptr_t)o,
-                                .open_flags = open_reply_flags(fs, in->flags) };
-    take_backing(req, o, &out);
-    if (fsp_reply_open(req->s, &out))
-        fsp_open_free(fs, o, 1);
+    struct wire_open_out out = { .fh = (uint64_t)(uintptr_t)o,
+                                .open_flags = nat_open_reply_flags(fs, in->flags) };
+    nat_take_backing(req, o, &out);
+    if (ses_reply_open(req->s, &out))
+        nat_open_free(fs, o, 1);
 }
 
 /* What a CREATE or TMPFILE asks for, as create parameters: the owner
  * (and umask) the new file gets from the caller and the parent. */
-static void create_params(struct fsp_request *req, struct fsp_node *parent,
-                          const struct fsp_create_in *in, uint32_t attributes,
+static void create_params(struct fsp_request *req, struct nat_node *parent,
+                          const struct wire_create_in *in, uint32_t attributes,
                           struct fsp_create_params *cp)
 {
     /* CREATE and TMPFILE make regular files, whatever type bits a request
@@ -161,108 +161,108 @@ static void create_params(struct fsp_request *req, struct fsp_node *parent,
         .flags = in->flags,
     };
     req->s->umask = in->umask;
-    new_owner(req, parent, cp);
+    nat_new_owner(req, parent, cp);
 }
 
 /* CREATE found the name taken (someone made it between the kernel's
  * lookup and our create): open what is there, as open(O_CREAT) without
  * O_EXCL must.  Called under the exclusive guard; leaves it. */
 static void create_open_existing(struct fsp_request *req,
-                                 struct fsp_node *parent, const char *name,
+                                 struct nat_node *parent, const char *name,
                                  uint32_t flags)
 {
     struct fsp_fs *fs = req_fs(req);
     void *ctx = NULL;
     struct fsp_file_info fi = { 0 };
-    int r = peek_child(req, parent, name, &ctx, &fi);
+    int r = nat_peek_child(req, parent, name, &ctx, &fi);
     if (!r && S_ISDIR(fi.mode)) {
-        unpeek(fs, ctx);
+        nat_unpeek(fs, ctx);
         r = -EISDIR;
     }
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_node *n = fsp_node_lookup_ref(fs, parent, name, ctx, &fi);
+    struct nat_node *n = nat_node_lookup_ref(fs, parent, name, ctx, &fi);
     if (!n) {
-        fsp_reply_err(req->s, -ENOMEM);
+        ses_reply_err(req->s, -ENOMEM);
         return;
     }
-    struct fsp_open *o;
+    struct nat_open *o;
     r = open_node(req, n, flags, 0, 0, &o);
     if (!r)
-        r = call_get_file_info(req, n, o ? o->file : NULL, &fi);
+        r = nat_call_get_file_info(req, n, o ? o->file : NULL, &fi);
     if (r) {
         if (o)
-            fsp_open_free(fs, o, 1);
-        fsp_node_forget(fs, n, 1);
-        fsp_reply_err(req->s, r);
+            nat_open_free(fs, o, 1);
+        nat_node_forget(fs, n, 1);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_entry_out e = { 0 };
-    struct fsp_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
-                               .open_flags = open_reply_flags(fs, flags) };
+    struct wire_entry_out e = { 0 };
+    struct wire_open_out oo = { .fh = (uint64_t)(uintptr_t)o,
+                               .open_flags = nat_open_reply_flags(fs, flags) };
     if (o)
-        take_backing(req, o, &oo);
-    fsp_fill_entry(fs, n, &fi, &e);
-    if (fsp_reply_create(req->s, &e, &oo)) {
+        nat_take_backing(req, o, &oo);
+    nat_fill_entry(fs, n, &fi, &e);
+    if (ses_reply_create(req->s, &e, &oo)) {
         if (o)
-            fsp_open_free(fs, o, 1);
-        fsp_node_forget(fs, n, 1);
+            nat_open_free(fs, o, 1);
+        nat_node_forget(fs, n, 1);
     }
 }
 
-void fsp_op_create(struct fsp_request *req)
+void nat_op_create(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
     /* Stateless: ENOSYS makes the kernel create with MKNOD and open
      * without asking (FMODE_CREATED kept), so a new file costs LOOKUP +
      * MKNOD and its close no RELEASE.  The kernel remembers. */
     if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
-    struct fsp_node *parent = req_node(req);
-    const struct fsp_create_in *in = fsp_req_arg(req->s, sizeof *in);
-    const char *name = fsp_req_name(req->s, sizeof *in);
-    int r = !parent ? -ESTALE : (!in || !name) ? -EINVAL : check_name(fs, name);
+    struct nat_node *parent = nat_req_node(req);
+    const struct wire_create_in *in = ses_req_arg(req->s, sizeof *in);
+    const char *name = ses_req_name(req->s, sizeof *in);
+    int r = !parent ? -ESTALE : (!in || !name) ? -EINVAL : nat_check_name(fs, name);
     if (!r && !fs->fi.create)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
     req->name = name;
-    if (win_is_stream_path(fs, name)) {
+    if (nat_win_is_stream_path(fs, name)) {
         req->s->umask = in->umask;
-        win_stream_path_create(req, parent, name, S_IFREG, in->flags, 1);
+        nat_win_stream_path_create(req, parent, name, S_IFREG, in->flags, 1);
         return;
     }
     struct fsp_create_params cp;
     create_params(req, parent, in, FSP_ATTR_ARCHIVE, &cp);
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = create_locked(req, parent, name, &cp, &ctx, &file, &fi);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
+    r = nat_create_locked(req, parent, name, &cp, &ctx, &file, &fi);
     if (r == -EEXIST && !(in->flags & O_EXCL)) {
         create_open_existing(req, parent, name, in->flags);
         return;
     }
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
-        reply_new_create(req, parent, name, ctx, file, &fi);
+        nat_reply_new_create(req, parent, name, ctx, file, &fi);
 }
 
 /* open(dir, O_TMPFILE): create with no name, if the file system takes
  * unnamed files; the kernel sends CREATE's body with a placeholder name. */
-void fsp_op_tmpfile(struct fsp_request *req)
+void nat_op_tmpfile(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *parent = req_node(req);
-    const struct fsp_create_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct nat_node *parent = nat_req_node(req);
+    const struct wire_create_in *in = ses_req_arg(req->s, sizeof *in);
     int r = !parent ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && !S_ISREG(in->mode))
         r = -EINVAL;
@@ -270,48 +270,48 @@ void fsp_op_tmpfile(struct fsp_request *req)
     if (!r && (!fs->fi.create || !(fs->fi.flags & FSP_IFACE_UNNAMED_FILES)))
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
     struct fsp_create_params cp;
     create_params(req, parent, in, FSP_ATTR_ARCHIVE | FSP_ATTR_TEMPORARY, &cp);
     void *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = create_locked(req, parent, NULL, &cp, &ctx, &file, &fi);
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
+    r = nat_create_locked(req, parent, NULL, &cp, &ctx, &file, &fi);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
-        reply_new_create(req, parent, NULL, ctx, file, &fi);
+        nat_reply_new_create(req, parent, NULL, ctx, file, &fi);
 }
 
-void fsp_op_read(struct fsp_request *req)
+void nat_op_read(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_read_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_read_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     if (!fs->fi.read) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
     /* Read into the receive buffer behind the request: no allocation,
      * and big enough for max_read by construction. */
-    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) &
+    size_t used = (((const struct wire_in_header *)req->s->buf)->len + 63) &
                   ~(size_t)63;
     uint32_t size = in->size;
     if (size > req->s->bufsize - used)
         size = (uint32_t)(req->s->bufsize - used);
     char *data = (char *)req->s->buf + used;
     uint32_t got = 0;
-    struct fsp_open *o = open_of(in->fh);
-    fsp_guard_enter(fs, FSP_GUARD_NONE);
-    int r = fsp_check_result(fs, "read",
+    struct nat_open *o = open_of(in->fh);
+    nat_guard_enter(fs, NAT_GUARD_NONE);
+    int r = nat_check_result(fs, "read",
                              fs->fi.read(req, n->ctx, o ? o->file : NULL,
                                          data, in->offset, size, &got));
-    fsp_guard_leave(fs, FSP_GUARD_NONE);
+    nat_guard_leave(fs, NAT_GUARD_NONE);
     if (r == FSP_PENDING && req->s->detached)
         return; /* fsp_request_complete answers */
     if (req->s->replied)
@@ -319,22 +319,22 @@ void fsp_op_read(struct fsp_request *req)
     if (r == FSP_PENDING)
         r = -EIO; /* pending without fsp_request_pend: a bug, said once */
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
-        fsp_reply_data(req->s, data, got > size ? size : got);
+        ses_reply_data(req->s, data, got > size ? size : got);
 }
 
-void fsp_op_write(struct fsp_request *req)
+void nat_op_write(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_write_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct nat_node *n = nat_req_node(req);
+    const struct wire_write_in *in = ses_req_arg(req->s, sizeof *in);
     if (!n || !in || req->s->arglen - sizeof *in < in->size) {
-        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
+        ses_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     if (!fs->fi.write) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
     /* Past the volume's largest file: nothing at all, or as much as fits
@@ -342,86 +342,86 @@ void fsp_op_write(struct fsp_request *req)
     uint32_t size = in->size;
     uint64_t max = fs->vp.max_file_size;
     if (max && in->offset >= max) {
-        fsp_reply_err(req->s, -EFBIG);
+        ses_reply_err(req->s, -EFBIG);
         return;
     }
     if (max && size > max - in->offset)
         size = (uint32_t)(max - in->offset);
-    struct fsp_open *o = open_of(in->fh);
+    struct nat_open *o = open_of(in->fh);
     void *file = o ? o->file : NULL;
     /* Without an open (stateless) nothing checked the read-only bit yet. */
-    int ro = o ? 0 : win_readonly_node(req, n, -EACCES);
+    int ro = o ? 0 : nat_win_readonly_node(req, n, -EACCES);
     if (ro) {
-        fsp_reply_err(req->s, ro);
+        ses_reply_err(req->s, ro);
         return;
     }
     uint32_t done = 0;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_NONE);
-    int r = fsp_check_result(fs, "write",
+    nat_guard_enter(fs, NAT_GUARD_NONE);
+    int r = nat_check_result(fs, "write",
                              fs->fi.write(req, n->ctx, file, in + 1,
                                           in->offset, size, &done, &fi));
-    fsp_guard_leave(fs, FSP_GUARD_NONE);
+    nat_guard_leave(fs, NAT_GUARD_NONE);
     if (r == FSP_PENDING && req->s->detached)
         return;
     if (r == FSP_PENDING)
         r = -EIO;
-    if (!r && (in->write_flags & FSP_WRITE_KILL_SUIDGID) &&
+    if (!r && (in->write_flags & WIRE_WRITE_KILL_SUIDGID) &&
         (fi.mode & (S_ISUID | S_ISGID)))
-        r = kill_suidgid(req, n, file);
+        r = nat_kill_suidgid(req, n, file);
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
-        fsp_reply_write(req->s, done > size ? size : done);
+        ses_reply_write(req->s, done > size ? size : done);
 }
 
-void fsp_op_flush(struct fsp_request *req)
+void nat_op_flush(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_flush_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_flush_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     /* No cleanup callback: ENOSYS, and the kernel stops sending FLUSH. */
     if (!fs->fi.cleanup) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
-    struct fsp_open *o = open_of(in->fh);
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "cleanup",
+    struct nat_open *o = open_of(in->fh);
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "cleanup",
                              fs->fi.cleanup(req, n->ctx, o ? o->file : NULL));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
-    fsp_reply_err(req->s, r);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
+    ses_reply_err(req->s, r);
 }
 
-void fsp_op_release(struct fsp_request *req)
+void nat_op_release(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    const struct fsp_release_in *in = fsp_req_arg(req->s, sizeof *in);
-    struct fsp_open *o = in ? open_of(in->fh) : NULL;
+    const struct wire_release_in *in = ses_req_arg(req->s, sizeof *in);
+    struct nat_open *o = in ? open_of(in->fh) : NULL;
     if (o)
-        fsp_open_free(fs, o, 1);
-    fsp_reply_err(req->s, 0);
+        nat_open_free(fs, o, 1);
+    ses_reply_err(req->s, 0);
 }
 
-void fsp_op_fsync(struct fsp_request *req)
+void nat_op_fsync(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_fsync_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_fsync_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     /* No flush callback: ENOSYS, which the kernel takes as success and
      * stops asking. */
     if (!fs->fi.flush) {
-        fsp_reply_err(req->s, -ENOSYS);
+        ses_reply_err(req->s, -ENOSYS);
         return;
     }
-    struct fsp_open *o = open_of(in->fh);
-    int r = fsp_check_result(fs, "flush",
+    struct nat_open *o = open_of(in->fh);
+    int r = nat_check_result(fs, "flush",
                              fs->fi.flush(req, n->ctx, o ? o->file : NULL,
                                           in->fsync_flags &
-                                              FSP_FSYNC_FDATASYNC));
-    fsp_reply_err(req->s, r);
+                                              WIRE_FSYNC_FDATASYNC));
+    ses_reply_err(req->s, r);
 }

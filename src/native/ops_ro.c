@@ -12,32 +12,32 @@
 
 static void op_erofs(struct ses_request *req)
 {
-    fsp_reply_err(req, -EROFS);
+    ses_reply_err(req, -EROFS);
 }
 
 /* Opens for reading only go on; anything that could write is refused
  * before the file system sees it. */
 static void op_open_ro(struct ses_request *req)
 {
-    const struct fsp_open_in *in = fsp_req_arg(req, sizeof *in);
+    const struct wire_open_in *in = ses_req_arg(req, sizeof *in);
     if (in && ((in->flags & O_ACCMODE) != O_RDONLY ||
                (in->flags & O_TRUNC))) {
-        fsp_reply_err(req, -EROFS);
+        ses_reply_err(req, -EROFS);
         return;
     }
-    fsp_native_dispatch(req);
+    nat_dispatch(req);
 }
 
-void fsp_native_ll_ops_read_only(struct fsp_ll_ops *ops)
+void nat_ll_ops_read_only(struct ses_ll_ops *ops)
 {
     static const unsigned changes[] = {
-        FSP_OP_SETATTR, FSP_OP_CREATE, FSP_OP_TMPFILE, FSP_OP_WRITE,
-        FSP_OP_MKNOD, FSP_OP_MKDIR, FSP_OP_SYMLINK, FSP_OP_UNLINK,
-        FSP_OP_RMDIR, FSP_OP_RENAME, FSP_OP_RENAME2, FSP_OP_LINK,
-        FSP_OP_FALLOCATE, FSP_OP_SETXATTR, FSP_OP_REMOVEXATTR,
+        WIRE_OP_SETATTR, WIRE_OP_CREATE, WIRE_OP_TMPFILE, WIRE_OP_WRITE,
+        WIRE_OP_MKNOD, WIRE_OP_MKDIR, WIRE_OP_SYMLINK, WIRE_OP_UNLINK,
+        WIRE_OP_RMDIR, WIRE_OP_RENAME, WIRE_OP_RENAME2, WIRE_OP_LINK,
+        WIRE_OP_FALLOCATE, WIRE_OP_SETXATTR, WIRE_OP_REMOVEXATTR,
     };
     for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
         if (ops->op[changes[i]])
             ops->op[changes[i]] = op_erofs;
-    ops->op[FSP_OP_OPEN] = op_open_ro;
+    ops->op[WIRE_OP_OPEN] = op_open_ro;
 }

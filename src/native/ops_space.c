@@ -16,11 +16,11 @@ static int alloc_mode_ok(uint32_t mode)
            mode == (FSP_ALLOC_PUNCH_HOLE | FSP_ALLOC_KEEP_SIZE);
 }
 
-void fsp_op_fallocate(struct fsp_request *req)
+void nat_op_fallocate(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_fallocate_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct nat_node *n = nat_req_node(req);
+    const struct wire_fallocate_in *in = ses_req_arg(req->s, sizeof *in);
     int r = !n ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && !alloc_mode_ok(in->mode))
         r = -EOPNOTSUPP;
@@ -35,25 +35,25 @@ void fsp_op_fallocate(struct fsp_request *req)
     if (!r && !fs->fi.allocate)
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_open *o = open_of(in->fh);
+    struct nat_open *o = open_of(in->fh);
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    r = fsp_check_result(fs, "allocate",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    r = nat_check_result(fs, "allocate",
                          fs->fi.allocate(req, n->ctx, o ? o->file : NULL,
                                          in->offset, in->length, in->mode,
                                          &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
-    fsp_reply_err(req->s, r);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
+    ses_reply_err(req->s, r);
 }
 
-void fsp_op_lseek(struct fsp_request *req)
+void nat_op_lseek(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_lseek_in *in = fsp_req_arg(req->s, sizeof *in);
+    struct nat_node *n = nat_req_node(req);
+    const struct wire_lseek_in *in = ses_req_arg(req->s, sizeof *in);
     int r = !n ? -ESTALE : !in ? -EINVAL : 0;
     if (!r && in->whence != FSP_SEEK_DATA && in->whence != FSP_SEEK_HOLE)
         r = -EINVAL;
@@ -62,24 +62,24 @@ void fsp_op_lseek(struct fsp_request *req)
      * dirty pages it holds, so the file system's map of data and holes
      * (and its size) can be stale, and "all data up to the kernel's
      * size" is the answer that is always true. */
-    if (!r && (!fs->fi.seek || (fsp_session_conn(req->s->se)->want_flags &
-                                FSP_WRITEBACK_CACHE)))
+    if (!r && (!fs->fi.seek || (ses_conn(req->s->se)->want_flags &
+                                WIRE_WRITEBACK_CACHE)))
         r = -ENOSYS;
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_open *o = open_of(in->fh);
+    struct nat_open *o = open_of(in->fh);
     uint64_t result = 0;
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    r = fsp_check_result(fs, "seek",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    r = nat_check_result(fs, "seek",
                          fs->fi.seek(req, n->ctx, o ? o->file : NULL,
                                      in->offset, (int)in->whence, &result));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     if (r) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
-    struct fsp_lseek_out out = { .offset = result };
-    fsp_reply_buf(req->s, &out, sizeof out);
+    struct wire_lseek_out out = { .offset = result };
+    ses_reply_buf(req->s, &out, sizeof out);
 }

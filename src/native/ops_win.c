@@ -46,14 +46,14 @@
                   FSP_ATTR_ARCHIVE | FSP_ATTR_NORMAL | FSP_ATTR_TEMPORARY | \
                   0x1000u /* offline */ | 0x2000u /* not content indexed */)
 
-static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
+static void forget_stream_caches(struct fsp_request *req, struct nat_node *n,
                                  const char *sname, uint64_t stream_index);
 
 enum kind { K_NONE, K_ATTRIB, K_CRTIME, K_REPARSE, K_DOSATTRIB, K_STREAM,
             K_STREAMS, K_SERIAL, K_VCRTIME, K_CASENAME };
 
 /* Which of ours `name` is; a stream name goes to sname. */
-static enum kind kind_of(struct fsp_request *req, struct fsp_node *n,
+static enum kind kind_of(struct fsp_request *req, struct nat_node *n,
                          const char *name, char *sname, int *bad)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -79,11 +79,11 @@ static enum kind kind_of(struct fsp_request *req, struct fsp_node *n,
     size_t len = strlen(name);
     /* Without streams these are ordinary attributes, as Samba keeps them
      * on any Linux file system. */
-    if (win_streams_on(fs) && len > plen + slen &&
+    if (nat_win_streams_on(fs) && len > plen + slen &&
         strncmp(name, STREAM_PREFIX, plen) == 0 &&
         strcmp(name + len - slen, STREAM_SUFFIX) == 0) {
         uint32_t max = fs->vp.max_name_length ? fs->vp.max_name_length : 255;
-        *bad = win_stream_name(name + plen, len - plen, max, sname, 256);
+        *bad = nat_win_stream_name(name + plen, len - plen, max, sname, 256);
         return K_STREAM;
     }
     return K_NONE;
@@ -92,27 +92,27 @@ static enum kind kind_of(struct fsp_request *req, struct fsp_node *n,
 static int may_change(struct fsp_request *req, const struct fsp_file_info *fi)
 {
     return fsp_request_uid(req) == fi->uid ||
-           caller_capable(req, CAP_FOWNER) ? 0 : -EPERM;
+           nat_caller_capable(req, CAP_FOWNER) ? 0 : -EPERM;
 }
 
-static int set_basic(struct fsp_request *req, struct fsp_node *n,
+static int set_basic(struct fsp_request *req, struct nat_node *n,
                      struct fsp_basic_info *bi)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.set_basic_info)
         return -EOPNOTSUPP;
     struct fsp_file_info fi = { 0 };
-    int r = call_get_file_info(req, n, NULL, &fi);
+    int r = nat_call_get_file_info(req, n, NULL, &fi);
     if (!r)
         r = may_change(req, &fi);
     if (!r && (bi->valid & FSP_SET_ATTRIBUTES))
         bi->attributes = (bi->attributes & SETTABLE) | (fi.attributes & ~SETTABLE);
     if (r)
         return r;
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    r = fsp_check_result(fs, "set_basic_info",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    r = nat_check_result(fs, "set_basic_info",
                          fs->fi.set_basic_info(req, n->ctx, NULL, bi, &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     return r;
 }
 
@@ -126,17 +126,17 @@ static int give(char *buf, size_t room, const void *src, size_t len,
     return 0;
 }
 
-static int get_reparse(struct fsp_request *req, struct fsp_node *n, char *buf,
+static int get_reparse(struct fsp_request *req, struct nat_node *n, char *buf,
                        size_t room, size_t *needed)
 {
     struct fsp_fs *fs = req_fs(req);
     int r = -ENODATA;
     if (fs->fi.get_reparse_data) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "get_reparse_data",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "get_reparse_data",
                              fs->fi.get_reparse_data(req, n->ctx, buf, room,
                                                      needed));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r == -ERANGE)
             r = 0;
         if (r != -ENODATA && r != -ENOSYS)
@@ -144,24 +144,24 @@ static int get_reparse(struct fsp_request *req, struct fsp_node *n, char *buf,
     }
     /* None stored: what WinFsp's FUSE layer shows for special files. */
     struct fsp_file_info fi = { 0 };
-    if ((r = call_get_file_info(req, n, NULL, &fi)))
+    if ((r = nat_call_get_file_info(req, n, NULL, &fi)))
         return r;
     char *target = NULL;
     if (S_ISLNK(fi.mode)) {
         if (!fs->fi.get_reparse_point || !(target = malloc(PATH_MAX + 1)))
             return fs->fi.get_reparse_point ? -ENOMEM : -ENODATA;
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "get_reparse_point",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "get_reparse_point",
                              fs->fi.get_reparse_point(req, n->ctx, target,
                                                       PATH_MAX + 1));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r) {
             free(target);
             return r;
         }
         target[PATH_MAX] = 0;
     }
-    size_t len = win_reparse_special(fi.mode, fi.rdev, target,
+    size_t len = nat_win_reparse_special(fi.mode, fi.rdev, target,
                                      (uint8_t *)buf, room);
     free(target);
     if (!len)
@@ -170,12 +170,12 @@ static int get_reparse(struct fsp_request *req, struct fsp_node *n, char *buf,
     return 0;
 }
 
-static int get_stream(struct fsp_request *req, struct fsp_node *n,
+static int get_stream(struct fsp_request *req, struct nat_node *n,
                       const char *sname, char *buf, size_t room,
                       size_t *needed)
 {
-    struct win_sopen so;
-    int r = win_stream_open(req, n, sname, WIN_SOPEN_EXISTING, &so);
+    struct nat_win_sopen so;
+    int r = nat_win_stream_open(req, n, sname, WIN_SOPEN_EXISTING, &so);
     if (r)
         return r == -ENOENT ? -ENODATA : r;
     /* Samba's convention: the bytes, then one NUL. */
@@ -184,20 +184,20 @@ static int get_stream(struct fsp_request *req, struct fsp_node *n,
     } else {
         *needed = (size_t)so.fi.size + 1;
         if (*needed <= room) {
-            r = win_stream_read_all(req, &so, buf, so.fi.size);
+            r = nat_win_stream_read_all(req, &so, buf, so.fi.size);
             buf[so.fi.size] = 0;
         }
     }
-    win_stream_close(req_fs(req), &so);
+    nat_win_stream_close(req_fs(req), &so);
     return r;
 }
 
 /* "SIZE NAME\n" per stream, any size. */
-static int get_streams_text(struct fsp_request *req, struct fsp_node *n,
+static int get_streams_text(struct fsp_request *req, struct nat_node *n,
                             char *buf, size_t room, size_t *needed)
 {
     struct fsp_stream_buffer sb;
-    int r = win_stream_list(req, n, &sb);
+    int r = nat_win_stream_list(req, n, &sb);
     if (r)
         return r;
     size_t len = 0;
@@ -210,7 +210,7 @@ static int get_streams_text(struct fsp_request *req, struct fsp_node *n,
             memcpy(buf + len, line, (size_t)l);
         len += l > 0 ? (size_t)l : 0;
     }
-    win_stream_buffer_clear(&sb);
+    nat_win_stream_buffer_clear(&sb);
     *needed = len;
     return 0;
 }
@@ -224,23 +224,23 @@ static int get_streams_text(struct fsp_request *req, struct fsp_node *n,
  * for both spellings; the request holds the file's inode lock, not its
  * directory's, which the invalidation takes.
  */
-static int set_case_name(struct fsp_request *req, struct fsp_node *n,
+static int set_case_name(struct fsp_request *req, struct nat_node *n,
                          const char *value, size_t size)
 {
     struct fsp_fs *fs = req_fs(req);
     char newname[256], oldname[256] = "";
-    struct fsp_node *parent = NULL;
+    struct nat_node *parent = NULL;
     if (size == 0 || size >= sizeof newname || memchr(value, '/', size) ||
         memchr(value, 0, size))
         return -EINVAL;
     memcpy(newname, value, size);
     newname[size] = 0;
-    int r = check_name(fs, newname);
+    int r = nat_check_name(fs, newname);
     if (r)
         return r;
     if (!fs->fi.rename)
         return -ENOSYS;
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     pthread_mutex_lock(&fs->nodes.lock);
     if (n->parent && n->name && strlen(n->name) < sizeof oldname) {
         parent = n->parent;   /* pinned while n has this name */
@@ -252,14 +252,14 @@ static int set_case_name(struct fsp_request *req, struct fsp_node *n,
     else if (fsp_name_compare_nocase(oldname, newname) != 0)
         r = -EINVAL;   /* only the case may change */
     else if (strcmp(oldname, newname) != 0) {
-        r = fsp_check_result(fs, "rename",
+        r = nat_check_result(fs, "rename",
                              fs->fi.rename(req, parent->ctx, oldname,
                                            parent->ctx, newname, n->ctx, 0));
         if (!r)
-            fsp_node_rename(fs, parent, oldname, parent, newname, 0);
+            nat_node_rename(fs, parent, oldname, parent, newname, 0);
     }
     uint64_t dir = parent ? parent->index : 0;
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     if (!r && dir && strcmp(oldname, newname) != 0) {
         fsp_fs_notify_entry(fs, dir, oldname);
         fsp_fs_notify_entry(fs, dir, newname);
@@ -267,7 +267,7 @@ static int set_case_name(struct fsp_request *req, struct fsp_node *n,
     return r;
 }
 
-int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
+int nat_win_xattr_get(struct fsp_request *req, struct nat_node *n,
                   const char *name, char *buf, size_t room, size_t *needed)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -285,19 +285,19 @@ int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
     case K_ATTRIB:
     case K_CRTIME:
     case K_DOSATTRIB:
-        if ((r = call_get_file_info(req, n, NULL, &fi)))
+        if ((r = nat_call_get_file_info(req, n, NULL, &fi)))
             return r;
         if (k == K_ATTRIB) {
-            win_put32(v, fi.attributes);
+            nat_win_put32(v, fi.attributes);
             return give(buf, room, v, 4, needed);
         }
         if (k == K_CRTIME) {
-            win_put64(v, win_nttime_from_timespec(fi.creation_time));
+            nat_win_put64(v, nat_win_nttime_from_timespec(fi.creation_time));
             return give(buf, room, v, 8, needed);
         }
         return give(buf, room, v,
-                    win_dosattrib_encode(fi.attributes,
-                        win_nttime_from_timespec(fi.creation_time), v),
+                    nat_win_dosattrib_encode(fi.attributes,
+                        nat_win_nttime_from_timespec(fi.creation_time), v),
                     needed);
     case K_REPARSE:
         return get_reparse(req, n, buf, room, needed);
@@ -312,7 +312,7 @@ int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
         return give(buf, room, text, (size_t)l, needed);
     }
     case K_VCRTIME:
-        win_put64(v, win_nttime_from_timespec(fs->vp.volume_creation_time));
+        nat_win_put64(v, nat_win_nttime_from_timespec(fs->vp.volume_creation_time));
         return give(buf, room, v, 8, needed);
     case K_CASENAME:
         /* Write-only: fsp knows the spelling of the last lookup, not the
@@ -323,17 +323,17 @@ int win_xattr_get(struct fsp_request *req, struct fsp_node *n,
     }
 }
 
-static int set_reparse(struct fsp_request *req, struct fsp_node *n,
+static int set_reparse(struct fsp_request *req, struct nat_node *n,
                        const void *value, size_t size, int flags)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!(fs->vp.flags & FSP_VOL_REPARSE_POINTS) || !fs->fi.set_reparse_data)
         return -EOPNOTSUPP;
-    int r = win_reparse_check(value, size, NULL);
+    int r = nat_win_reparse_check(value, size, NULL);
     if (r)
         return r == -E2BIG ? -EINVAL : r;
     struct fsp_file_info fi = { 0 };
-    if ((r = call_get_file_info(req, n, NULL, &fi)) || (r = may_change(req, &fi)))
+    if ((r = nat_call_get_file_info(req, n, NULL, &fi)) || (r = may_change(req, &fi)))
         return r;
     if (flags) {
         size_t needed = 0;
@@ -346,14 +346,14 @@ static int set_reparse(struct fsp_request *req, struct fsp_node *n,
         if ((flags & FSP_EA_REPLACE) && !exists)
             return -ENODATA;
     }
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    r = fsp_check_result(fs, "set_reparse_data",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    r = nat_check_result(fs, "set_reparse_data",
                          fs->fi.set_reparse_data(req, n->ctx, value, size));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     return r;
 }
 
-static int set_stream(struct fsp_request *req, struct fsp_node *n,
+static int set_stream(struct fsp_request *req, struct nat_node *n,
                       const char *sname, const char *value, size_t size,
                       int flags)
 {
@@ -361,24 +361,24 @@ static int set_stream(struct fsp_request *req, struct fsp_node *n,
      * by hand) is taken whole. */
     if (size && value[size - 1] == 0)
         size--;
-    int r = win_readonly_node(req, n, -EACCES);
+    int r = nat_win_readonly_node(req, n, -EACCES);
     if (r)
         return r;
-    struct win_sopen so;
-    enum win_sopen_how how = (flags & FSP_EA_CREATE) ? WIN_SOPEN_NEW
+    struct nat_win_sopen so;
+    enum nat_win_sopen_how how = (flags & FSP_EA_CREATE) ? WIN_SOPEN_NEW
                        : (flags & FSP_EA_REPLACE) ? WIN_SOPEN_EXISTING
                        : WIN_SOPEN_ANY;
-    r = win_stream_open(req, n, sname, how, &so);
+    r = nat_win_stream_open(req, n, sname, how, &so);
     if (r)
         return r == -ENOENT ? -ENODATA : r;
-    r = win_stream_write_all(req, &so, value, size);
+    r = nat_win_stream_write_all(req, &so, value, size);
     uint64_t index = so.fi.index;
-    win_stream_close(req_fs(req), &so);
+    nat_win_stream_close(req_fs(req), &so);
     forget_stream_caches(req, n, sname, index);
     return r;
 }
 
-int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
+int nat_win_xattr_set(struct fsp_request *req, struct nat_node *n,
                   const char *name, const void *value, size_t size,
                   int flags)
 {
@@ -401,17 +401,17 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
         if (size != 4)
             return -EINVAL;
         bi.valid = FSP_SET_ATTRIBUTES;
-        bi.attributes = win_get32(v);
+        bi.attributes = nat_win_get32(v);
         return set_basic(req, n, &bi);
     case K_CRTIME:
         if (size != 8)
             return -EINVAL;
         bi.valid = FSP_SET_CRTIME;
-        bi.creation_time = win_nttime_to_timespec(win_get64(v));
+        bi.creation_time = nat_win_nttime_to_timespec(nat_win_get64(v));
         return set_basic(req, n, &bi);
     case K_DOSATTRIB: {
-        struct win_dosattrib d;
-        if (win_dosattrib_decode(value, size, &d))
+        struct nat_win_dosattrib d;
+        if (nat_win_dosattrib_decode(value, size, &d))
             return -EINVAL;
         if (d.has_attrib) {
             bi.valid |= FSP_SET_ATTRIBUTES;
@@ -419,7 +419,7 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
         }
         if (d.has_create_time && d.create_time) {
             bi.valid |= FSP_SET_CRTIME;
-            bi.creation_time = win_nttime_to_timespec(d.create_time);
+            bi.creation_time = nat_win_nttime_to_timespec(d.create_time);
         }
         return bi.valid ? set_basic(req, n, &bi) : 0;
     }
@@ -439,7 +439,7 @@ int win_xattr_set(struct fsp_request *req, struct fsp_node *n,
  * pages: after a change through the attribute view, tell it to drop
  * them.  Neither is locked by this request (it holds the file's inode,
  * not its directory's or the stream's). */
-static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
+static void forget_stream_caches(struct fsp_request *req, struct nat_node *n,
                                  const char *sname, uint64_t stream_index)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -459,7 +459,7 @@ static void forget_stream_caches(struct fsp_request *req, struct fsp_node *n,
         fsp_fs_notify_entry(fs, dir, path);
 }
 
-int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
+int nat_win_xattr_remove(struct fsp_request *req, struct nat_node *n,
                      const char *name)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -476,24 +476,24 @@ int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
             !fs->fi.delete_reparse_data)
             return -EOPNOTSUPP;
         struct fsp_file_info fi = { 0 };
-        if ((r = call_get_file_info(req, n, NULL, &fi)) ||
+        if ((r = nat_call_get_file_info(req, n, NULL, &fi)) ||
             (r = may_change(req, &fi)))
             return r;
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "delete_reparse_data",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "delete_reparse_data",
                              fs->fi.delete_reparse_data(req, n->ctx));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         return r;
     }
     if (k == K_STREAM) {
         if (!fs->fi.delete_stream)
             return -EOPNOTSUPP;
-        if ((r = win_readonly_node(req, n, -EPERM)))
+        if ((r = nat_win_readonly_node(req, n, -EPERM)))
             return r;
-        fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-        r = fsp_check_result(fs, "delete_stream",
+        nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
+        r = nat_check_result(fs, "delete_stream",
                              fs->fi.delete_stream(req, n->ctx, sname));
-        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+        nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
         if (!r)
             forget_stream_caches(req, n, sname, 0);
         return r == -ENOENT ? -ENODATA : r;
@@ -502,11 +502,11 @@ int win_xattr_remove(struct fsp_request *req, struct fsp_node *n,
     return -EOPNOTSUPP;
 }
 
-size_t win_xattr_list(struct fsp_request *req, struct fsp_node *n, char *buf,
+size_t nat_win_xattr_list(struct fsp_request *req, struct nat_node *n, char *buf,
                       size_t room, size_t len)
 {
     struct fsp_stream_buffer sb;
-    if (!win_streams_on(req_fs(req)) || win_stream_list(req, n, &sb))
+    if (!nat_win_streams_on(req_fs(req)) || nat_win_stream_list(req, n, &sb))
         return len;
     for (size_t i = 0; i < sb.count; i++) {
         /* Only what getxattr can return: value (bytes + NUL) in 64 KiB. */
@@ -521,11 +521,11 @@ size_t win_xattr_list(struct fsp_request *req, struct fsp_node *n, char *buf,
             memcpy(buf + len, ea, (size_t)l + 1);
         len += (size_t)l + 1;
     }
-    win_stream_buffer_clear(&sb);
+    nat_win_stream_buffer_clear(&sb);
     return len;
 }
 
-int win_readonly_fi(const struct fsp_fs *fs, const struct fsp_file_info *fi,
+int nat_win_readonly_fi(const struct fsp_fs *fs, const struct fsp_file_info *fi,
                     int err)
 {
     if (!(fs->vp.flags & FSP_VOL_READONLY_ATTR) ||
@@ -537,12 +537,12 @@ int win_readonly_fi(const struct fsp_fs *fs, const struct fsp_file_info *fi,
     return err;
 }
 
-int win_readonly_node(struct fsp_request *req, struct fsp_node *n, int err)
+int nat_win_readonly_node(struct fsp_request *req, struct nat_node *n, int err)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!(fs->vp.flags & FSP_VOL_READONLY_ATTR))
         return 0;
     struct fsp_file_info fi = { 0 };
-    int r = call_get_file_info(req, n, NULL, &fi);
-    return r ? r : win_readonly_fi(fs, &fi, err);
+    int r = nat_call_get_file_info(req, n, NULL, &fi);
+    return r ? r : nat_win_readonly_fi(fs, &fi, err);
 }

@@ -53,7 +53,7 @@ static int check_ea_name(const char *name)
 static int ea_name_error(const struct fsp_fs *fs, const char *name)
 {
     if (is_acl(name))
-        return fs->posix_acl && acl_is_name(name) ? 0 : -EOPNOTSUPP;
+        return fs->posix_acl && nat_acl_is_name(name) ? 0 : -EOPNOTSUPP;
     return check_ea_name(name);
 }
 
@@ -74,13 +74,13 @@ static size_t hide_trusted(char *list, size_t len)
     return out;
 }
 
-static int is_label(struct fsp_request *req, struct fsp_node *n,
+static int is_label(struct fsp_request *req, struct nat_node *n,
                     const char *name)
 {
     return n == req_fs(req)->root && strcmp(name, LABEL_EA) == 0;
 }
 
-static int is_stats(struct fsp_request *req, struct fsp_node *n,
+static int is_stats(struct fsp_request *req, struct nat_node *n,
                     const char *name)
 {
     return n == req_fs(req)->root && strcmp(name, STATS_EA) == 0;
@@ -94,7 +94,7 @@ static size_t stats_text(struct fsp_request *req, char *buf, size_t room)
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return 0;
-    fsp_session_print_stats(req->s->se, f);
+    ses_print_stats(req->s->se, f);
     fclose(f);
     memcpy(buf, text, len < room ? len : room);
     free(text);
@@ -106,30 +106,30 @@ static void reply_value(struct fsp_request *req, uint32_t size,
                         const void *buf, size_t needed)
 {
     if (size == 0)
-        fsp_reply_xattr(req->s, (uint32_t)needed);
+        ses_reply_xattr(req->s, (uint32_t)needed);
     else if (needed > size)
-        fsp_reply_err(req->s, -ERANGE);
+        ses_reply_err(req->s, -ERANGE);
     else
-        fsp_reply_data(req->s, buf, needed);
+        ses_reply_data(req->s, buf, needed);
 }
 
 /* Scratch space for a value: the receive buffer behind the request. */
 static char *scratch(struct fsp_request *req, size_t *room)
 {
-    size_t used = (((const struct fsp_in_header *)req->s->buf)->len + 63) &
+    size_t used = (((const struct wire_in_header *)req->s->buf)->len + 63) &
                   ~(size_t)63;
     *room = req->s->bufsize - used;
     return (char *)req->s->buf + used;
 }
 
-void fsp_op_getxattr(struct fsp_request *req)
+void nat_op_getxattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const struct fsp_getxattr_in *in = fsp_req_arg(req->s, sizeof *in);
-    const char *name = fsp_req_name(req->s, sizeof *in);
+    struct nat_node *n = nat_req_node(req);
+    const struct wire_getxattr_in *in = ses_req_arg(req->s, sizeof *in);
+    const char *name = ses_req_name(req->s, sizeof *in);
     if (!n || !in || !name) {
-        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
+        ses_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     size_t room;
@@ -138,7 +138,7 @@ void fsp_op_getxattr(struct fsp_request *req)
         room = in->size;
     size_t needed = 0;
     int r;
-    if ((r = win_xattr_get(req, n, name, buf, room, &needed)) != WIN_PASS) {
+    if ((r = nat_win_xattr_get(req, n, name, buf, room, &needed)) != WIN_PASS) {
         /* a Windows metadata name (ops_win.c) */
     } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
@@ -148,7 +148,7 @@ void fsp_op_getxattr(struct fsp_request *req)
     } else if (is_label(req, n, name)) {
         struct fsp_volume_info vi = { 0 };
         r = fs->fi.get_volume_info
-                ? fsp_check_result(fs, "get_volume_info",
+                ? nat_check_result(fs, "get_volume_info",
                                    fs->fi.get_volume_info(req, &vi))
                 : 0;
         needed = strnlen(vi.label, sizeof vi.label);
@@ -156,73 +156,73 @@ void fsp_op_getxattr(struct fsp_request *req)
     } else if (!fs->fi.get_ea) {
         r = -ENOTSUP;
     } else {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "get_ea",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "get_ea",
                              fs->fi.get_ea(req, n->ctx, name, buf,
                                            in->size ? room : 0, &needed));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r == -ERANGE)
             r = 0; /* needed tells; reply_value decides */
     }
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
         reply_value(req, in->size, buf, needed);
 }
 
-void fsp_op_listxattr(struct fsp_request *req)
+void nat_op_listxattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n;
-    const struct fsp_getxattr_in *in = req_node_arg(req, sizeof *in, &n);
+    struct nat_node *n;
+    const struct wire_getxattr_in *in = nat_req_node_arg(req, sizeof *in, &n);
     if (!in)
         return;
     size_t room;
     char *buf = scratch(req, &room);
     /* A caller without CAP_SYS_ADMIN sees a filtered list, whose length
      * is known only after fetching the whole one, even for a size probe. */
-    int filter = !caller_capable(req, CAP_SYS_ADMIN);
+    int filter = !nat_caller_capable(req, CAP_SYS_ADMIN);
     if (!filter && room > in->size && in->size)
         room = in->size;
     size_t needed = 0;
     int r = 0;
     if (fs->fi.list_ea) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "list_ea",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "list_ea",
                              fs->fi.list_ea(req, n->ctx, buf,
                                             (in->size || filter) ? room : 0,
                                             &needed));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r == -ERANGE)
             r = filter ? -E2BIG : 0;
     }
     if (!r && filter)
         needed = hide_trusted(buf, needed);
     if (!r)
-        needed = win_xattr_list(req, n, buf,
+        needed = nat_win_xattr_list(req, n, buf,
                                 (in->size || filter) ? room : 0, needed);
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else
         reply_value(req, in->size, buf, needed);
 }
 
-void fsp_op_setxattr(struct fsp_request *req)
+void nat_op_setxattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
+    struct nat_node *n = nat_req_node(req);
     /* Without FUSE_SETXATTR_EXT the kernel sends the short header. */
-    const struct fsp_setxattr_in *in =
-        fsp_req_arg(req->s, FSP_COMPAT_SETXATTR_IN_SIZE);
-    const char *name = fsp_req_name(req->s, FSP_COMPAT_SETXATTR_IN_SIZE);
-    size_t off = name ? FSP_COMPAT_SETXATTR_IN_SIZE + strlen(name) + 1 : 0;
+    const struct wire_setxattr_in *in =
+        ses_req_arg(req->s, WIRE_COMPAT_SETXATTR_IN_SIZE);
+    const char *name = ses_req_name(req->s, WIRE_COMPAT_SETXATTR_IN_SIZE);
+    size_t off = name ? WIRE_COMPAT_SETXATTR_IN_SIZE + strlen(name) + 1 : 0;
     if (!n || !in || !name || req->s->arglen - off < in->size) {
-        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
+        ses_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
     const char *value = (const char *)req->s->arg + off;
     int r;
-    if ((r = win_xattr_set(req, n, name, value, in->size, (int)in->flags)) !=
+    if ((r = nat_win_xattr_set(req, n, name, value, in->size, (int)in->flags)) !=
         WIN_PASS) {
         /* a Windows metadata name (ops_win.c) */
     } else if (is_stats(req, n, name)) {
@@ -230,55 +230,55 @@ void fsp_op_setxattr(struct fsp_request *req)
     } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
     } else if (is_acl(name)) {
-        r = acl_set(req, n, name, value, in->size, (int)in->flags);
+        r = nat_acl_set(req, n, name, value, in->size, (int)in->flags);
     } else if (is_label(req, n, name)) {
         char label[64];
         size_t len = in->size < sizeof label - 1 ? in->size : sizeof label - 1;
         memcpy(label, value, len);
         label[len] = 0;
         struct fsp_volume_info vi = { 0 };
-        fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+        nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
         r = !fs->fi.set_volume_label ? -ENOTSUP
             : in->size >= sizeof label ? -ERANGE
-            : fsp_check_result(fs, "set_volume_label",
+            : nat_check_result(fs, "set_volume_label",
                                fs->fi.set_volume_label(req, label, &vi));
-        fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+        nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     } else if (!fs->fi.set_ea) {
         r = -ENOTSUP;
     } else {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "set_ea",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "set_ea",
                              fs->fi.set_ea(req, n->ctx, name, value, in->size,
                                            (int)in->flags));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
     }
-    fsp_reply_err(req->s, r);
+    ses_reply_err(req->s, r);
 }
 
-void fsp_op_removexattr(struct fsp_request *req)
+void nat_op_removexattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
-    struct fsp_node *n = req_node(req);
-    const char *name = fsp_req_name(req->s, 0);
+    struct nat_node *n = nat_req_node(req);
+    const char *name = ses_req_name(req->s, 0);
     if (!n || !name) {
-        fsp_reply_err(req->s, n ? -EINVAL : -ESTALE);
+        ses_reply_err(req->s, n ? -EINVAL : -ESTALE);
         return;
     }
-    int r = win_xattr_remove(req, n, name);
+    int r = nat_win_xattr_remove(req, n, name);
     if (r != WIN_PASS) {
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
         return;
     }
     r = ea_name_error(fs, name);
     if (!r && !fs->fi.remove_ea)
         r = -ENOTSUP;
     if (!r && is_acl(name)) {
-        r = acl_remove(req, n, name);
+        r = nat_acl_remove(req, n, name);
     } else if (!r) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "remove_ea",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "remove_ea",
                              fs->fi.remove_ea(req, n->ctx, name));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
     }
-    fsp_reply_err(req->s, r);
+    ses_reply_err(req->s, r);
 }

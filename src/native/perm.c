@@ -59,12 +59,12 @@ static int proc_has_group(uint32_t pid, uint32_t gid)
     }
 }
 
-int caller_in_group(const struct fsp_request *req, uint32_t gid)
+int nat_caller_in_group(const struct fsp_request *req, uint32_t gid)
 {
     return req->s->gid == gid || (req->s->pid && proc_has_group(req->s->pid, gid));
 }
 
-int caller_capable(const struct fsp_request *req, unsigned cap)
+int nat_caller_capable(const struct fsp_request *req, unsigned cap)
 {
     char line[128];
     if (!req->s->pid || cap > 63 ||
@@ -74,13 +74,13 @@ int caller_capable(const struct fsp_request *req, unsigned cap)
     return (int)((set >> cap) & 1);
 }
 
-void new_owner(struct fsp_request *req, struct fsp_node *parent,
+void nat_new_owner(struct fsp_request *req, struct nat_node *parent,
                struct fsp_create_params *cp)
 {
     cp->uid = req->s->uid;
     cp->gid = req->s->gid;
     struct fsp_file_info pfi = { 0 };
-    if (call_get_file_info(req, parent, NULL, &pfi) != 0)
+    if (nat_call_get_file_info(req, parent, NULL, &pfi) != 0)
         return;  /* the create itself will tell what is wrong */
     if (!(pfi.mode & S_ISGID))
         return;

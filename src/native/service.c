@@ -69,7 +69,7 @@ int fsp_service_new(const char *name, unsigned flags, fsp_service **out)
     snprintf(svc->name, sizeof svc->name, "%s", name);
     svc->flags = flags;
     svc->parent_fd = -1;
-    int err = fsp_service_notify_init(svc);
+    int err = nat_service_notify_init(svc);
     if (err) {
         free(svc);
         return err;
@@ -147,7 +147,7 @@ int fsp_service_delete(fsp_service *svc, int exit_status)
         fsp_service_notify(svc, msg);
         tell_parent(svc, exit_status ? exit_status : 1);
     }
-    fsp_service_notify_close(svc);
+    nat_service_notify_close(svc);
     if (svc->use_syslog)
         closelog();
     free(svc);

@@ -22,7 +22,7 @@ struct fsp_service {
 /* Read $NOTIFY_SOCKET into svc (and take it out of the environment).
  * 0 with notify_fd -1 when unset; -EINVAL for an address that is not a
  * Unix socket path or abstract name. */
-int fsp_service_notify_init(struct fsp_service *svc);
-void fsp_service_notify_close(struct fsp_service *svc);
+int nat_service_notify_init(struct fsp_service *svc);
+void nat_service_notify_close(struct fsp_service *svc);
 
 #endif

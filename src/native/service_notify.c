@@ -13,7 +13,7 @@
 
 #include "service_int.h"
 
-int fsp_service_notify_init(struct fsp_service *svc)
+int nat_service_notify_init(struct fsp_service *svc)
 {
     const char *env = getenv("NOTIFY_SOCKET");
     svc->notify_fd = -1;
@@ -37,7 +37,7 @@ int fsp_service_notify_init(struct fsp_service *svc)
     return 0;
 }
 
-void fsp_service_notify_close(struct fsp_service *svc)
+void nat_service_notify_close(struct fsp_service *svc)
 {
     if (svc->notify_fd >= 0)
         close(svc->notify_fd);

@@ -23,7 +23,7 @@ int fsp_stream_buffer_add(struct fsp_stream_buffer *sb, const char *name,
 {
     if (sb->count == sb->cap) {
         size_t cap = sb->cap ? sb->cap * 2 : 8;
-        struct win_stream_entry *e = realloc(sb->entries, cap * sizeof *e);
+        struct nat_win_stream_entry *e = realloc(sb->entries, cap * sizeof *e);
         if (!e) {
             sb->error = -ENOMEM;
             return 0;
@@ -36,11 +36,11 @@ int fsp_stream_buffer_add(struct fsp_stream_buffer *sb, const char *name,
         sb->error = -ENOMEM;
         return 0;
     }
-    sb->entries[sb->count++] = (struct win_stream_entry){ copy, size };
+    sb->entries[sb->count++] = (struct nat_win_stream_entry){ copy, size };
     return 1;
 }
 
-void win_stream_buffer_clear(struct fsp_stream_buffer *sb)
+void nat_win_stream_buffer_clear(struct fsp_stream_buffer *sb)
 {
     for (size_t i = 0; i < sb->count; i++)
         free(sb->entries[i].name);
@@ -48,63 +48,63 @@ void win_stream_buffer_clear(struct fsp_stream_buffer *sb)
     memset(sb, 0, sizeof *sb);
 }
 
-int win_streams_on(const struct fsp_fs *fs)
+int nat_win_streams_on(const struct fsp_fs *fs)
 {
     return (fs->vp.flags & FSP_VOL_NAMED_STREAMS) && fs->fi.lookup_stream;
 }
 
-int win_stream_list(struct fsp_request *req, struct fsp_node *n,
+int nat_win_stream_list(struct fsp_request *req, struct nat_node *n,
                     struct fsp_stream_buffer *sb)
 {
     struct fsp_fs *fs = req_fs(req);
     memset(sb, 0, sizeof *sb);
-    if (!win_streams_on(fs) || !fs->fi.get_stream_info)
+    if (!nat_win_streams_on(fs) || !fs->fi.get_stream_info)
         return -EOPNOTSUPP;
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "get_stream_info",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "get_stream_info",
                              fs->fi.get_stream_info(req, n->ctx, sb));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     if (!r)
         r = sb->error;
     if (r)
-        win_stream_buffer_clear(sb);
+        nat_win_stream_buffer_clear(sb);
     return r;
 }
 
-int win_stream_open(struct fsp_request *req, struct fsp_node *n,
-                    const char *name, enum win_sopen_how how,
-                    struct win_sopen *so)
+int nat_win_stream_open(struct fsp_request *req, struct nat_node *n,
+                    const char *name, enum nat_win_sopen_how how,
+                    struct nat_win_sopen *so)
 {
     struct fsp_fs *fs = req_fs(req);
     memset(so, 0, sizeof *so);
-    if (!win_streams_on(fs))
+    if (!nat_win_streams_on(fs))
         return -EOPNOTSUPP;
     int r;
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
-    r = fsp_check_result(fs, "lookup_stream",
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
+    r = nat_check_result(fs, "lookup_stream",
                          fs->fi.lookup_stream(req, n->ctx, name, &so->ctx,
                                               &so->fi));
     if (r == 0 && how == WIN_SOPEN_NEW) {
-        unpeek(fs, so->ctx);
+        nat_unpeek(fs, so->ctx);
         so->ctx = NULL;
         r = -EEXIST;
     } else if (r == -ENOENT && how != WIN_SOPEN_EXISTING) {
         r = !fs->fi.create_stream ? -EOPNOTSUPP
-            : fsp_check_result(fs, "create_stream",
+            : nat_check_result(fs, "create_stream",
                                fs->fi.create_stream(req, n->ctx, name,
                                                     &so->ctx, &so->fi));
     }
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
     if (r)
         return r;
     if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.open) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "open",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "open",
                              fs->fi.open(req, so->ctx, O_RDWR, &so->file,
                                          &so->fi));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r) {
-            unpeek(fs, so->ctx);
+            nat_unpeek(fs, so->ctx);
             return r;
         }
         so->opened = 1;
@@ -112,18 +112,18 @@ int win_stream_open(struct fsp_request *req, struct fsp_node *n,
     return 0;
 }
 
-void win_stream_close(struct fsp_fs *fs, struct win_sopen *so)
+void nat_win_stream_close(struct fsp_fs *fs, struct nat_win_sopen *so)
 {
     if (so->opened && fs->fi.close)
         fs->fi.close(fs, so->ctx, so->file);
-    unpeek(fs, so->ctx);
+    nat_unpeek(fs, so->ctx);
     memset(so, 0, sizeof *so);
 }
 
 /* Whole-stream I/O runs in the attribute request's callback, so a read
  * or write the file system pends (FSP_PENDING) cannot be waited for:
  * it counts as EIO here (docs/windows.md). */
-int win_stream_read_all(struct fsp_request *req, struct win_sopen *so,
+int nat_win_stream_read_all(struct fsp_request *req, struct nat_win_sopen *so,
                         char *buf, uint64_t size)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -133,7 +133,7 @@ int win_stream_read_all(struct fsp_request *req, struct win_sopen *so,
         uint32_t want = size - off > (1u << 20) ? 1u << 20
                                                 : (uint32_t)(size - off);
         uint32_t got = 0;
-        int r = fsp_check_result(fs, "read",
+        int r = nat_check_result(fs, "read",
                                  fs->fi.read(req, so->ctx, so->file, buf + off,
                                              off, want, &got));
         if (r == FSP_PENDING)
@@ -149,23 +149,23 @@ int win_stream_read_all(struct fsp_request *req, struct win_sopen *so,
     return 0;
 }
 
-int win_stream_write_all(struct fsp_request *req, struct win_sopen *so,
+int nat_win_stream_write_all(struct fsp_request *req, struct nat_win_sopen *so,
                          const char *data, size_t len)
 {
     struct fsp_fs *fs = req_fs(req);
     if (!fs->fi.write || !fs->fi.set_file_size)
         return -ENOSYS;
     struct fsp_file_info fi;
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
-    int r = fsp_check_result(fs, "set_file_size",
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
+    int r = nat_check_result(fs, "set_file_size",
                              fs->fi.set_file_size(req, so->ctx, so->file, 0,
                                                   &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
     for (size_t off = 0; !r && off < len;) {
         uint32_t want = len - off > (1u << 20) ? 1u << 20
                                                : (uint32_t)(len - off);
         uint32_t done = 0;
-        r = fsp_check_result(fs, "write",
+        r = nat_check_result(fs, "write",
                              fs->fi.write(req, so->ctx, so->file, data + off,
                                           off, want, &done, &fi));
         if (r == FSP_PENDING)
@@ -179,7 +179,7 @@ int win_stream_write_all(struct fsp_request *req, struct win_sopen *so,
 
 /* ---- FILE:STREAM paths ---- */
 
-int win_take_mount_options(struct fsp_fs *fs, char *opts, char *err,
+int nat_win_take_mount_options(struct fsp_fs *fs, char *opts, char *err,
                            size_t errlen)
 {
     static const char key[] = "streams_interface=";
@@ -210,7 +210,7 @@ int win_take_mount_options(struct fsp_fs *fs, char *opts, char *err,
         p += len + (end ? 1 : 0);
     }
     *out = 0;
-    if (!r && fs->stream_paths && !win_streams_on(fs)) {
+    if (!r && fs->stream_paths && !nat_win_streams_on(fs)) {
         snprintf(err, errlen, "streams_interface=windows: this volume has "
                  "no named streams");
         r = -EOPNOTSUPP;
@@ -218,7 +218,7 @@ int win_take_mount_options(struct fsp_fs *fs, char *opts, char *err,
     return r;
 }
 
-int win_is_stream_path(const struct fsp_fs *fs, const char *name)
+int nat_win_is_stream_path(const struct fsp_fs *fs, const char *name)
 {
     return fs->stream_paths && strchr(name, ':') != NULL;
 }
@@ -234,11 +234,11 @@ static int split_path(const struct fsp_fs *fs, const char *name, char *file,
     memcpy(file, name, flen);
     file[flen] = 0;
     uint32_t max = fs->vp.max_name_length ? fs->vp.max_name_length : 255;
-    return win_stream_name(colon + 1, strlen(colon + 1), max, stream, 256);
+    return nat_win_stream_name(colon + 1, strlen(colon + 1), max, stream, 256);
 }
 
 /* The stream's file, looked up without keeping it. */
-static int host_of(struct fsp_request *req, struct fsp_node *parent,
+static int host_of(struct fsp_request *req, struct nat_node *parent,
                    const char *name, void **host, char *stream)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -247,32 +247,32 @@ static int host_of(struct fsp_request *req, struct fsp_node *parent,
     int r = split_path(fs, name, file, stream);
     if (r)
         return r;
-    return peek_child(req, parent, file, host, &fi);
+    return nat_peek_child(req, parent, file, host, &fi);
 }
 
-void win_stream_path_lookup(struct fsp_request *req, struct fsp_node *parent,
+void nat_win_stream_path_lookup(struct fsp_request *req, struct nat_node *parent,
                             const char *name)
 {
     struct fsp_fs *fs = req_fs(req);
     char stream[256];
     void *host = NULL, *ctx = NULL;
     struct fsp_file_info fi = { 0 };
-    fsp_guard_enter(fs, FSP_GUARD_SHARED);
+    nat_guard_enter(fs, NAT_GUARD_SHARED);
     int r = host_of(req, parent, name, &host, stream);
     if (!r)
-        r = fsp_check_result(fs, "lookup_stream",
+        r = nat_check_result(fs, "lookup_stream",
                              fs->fi.lookup_stream(req, host, stream, &ctx,
                                                   &fi));
-    fsp_guard_leave(fs, FSP_GUARD_SHARED);
-    unpeek(fs, host);
+    nat_guard_leave(fs, NAT_GUARD_SHARED);
+    nat_unpeek(fs, host);
     /* No negative entry: the stream may appear through an attribute. */
     if (r)
-        fsp_reply_err(req->s, r == -EINVAL ? -ENOENT : r);
+        ses_reply_err(req->s, r == -EINVAL ? -ENOENT : r);
     else
-        reply_new_entry(req, parent, name, ctx, &fi);
+        nat_reply_new_entry(req, parent, name, ctx, &fi);
 }
 
-void win_stream_path_create(struct fsp_request *req, struct fsp_node *parent,
+void nat_win_stream_path_create(struct fsp_request *req, struct nat_node *parent,
                             const char *name, uint32_t mode, uint32_t flags,
                             int with_open)
 {
@@ -281,55 +281,55 @@ void win_stream_path_create(struct fsp_request *req, struct fsp_node *parent,
     void *host = NULL, *ctx = NULL, *file = NULL;
     struct fsp_file_info fi = { 0 };
     if (!S_ISREG(mode)) {
-        fsp_reply_err(req->s, -EINVAL);
+        ses_reply_err(req->s, -EINVAL);
         return;
     }
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     int r = host_of(req, parent, name, &host, stream);
     if (!r)
         r = !fs->fi.create_stream ? -EOPNOTSUPP
-            : fsp_check_result(fs, "create_stream",
+            : nat_check_result(fs, "create_stream",
                                fs->fi.create_stream(req, host, stream, &ctx,
                                                     &fi));
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
-    unpeek(fs, host);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
+    nat_unpeek(fs, host);
     if (!r && with_open && fs->fi.open) {
-        fsp_guard_enter(fs, FSP_GUARD_SHARED);
-        r = fsp_check_result(fs, "open",
+        nat_guard_enter(fs, NAT_GUARD_SHARED);
+        r = nat_check_result(fs, "open",
                              fs->fi.open(req, ctx, flags, &file, &fi));
-        fsp_guard_leave(fs, FSP_GUARD_SHARED);
+        nat_guard_leave(fs, NAT_GUARD_SHARED);
         if (r)
-            unpeek(fs, ctx);
+            nat_unpeek(fs, ctx);
     }
     if (r)
-        fsp_reply_err(req->s, r);
+        ses_reply_err(req->s, r);
     else if (with_open)
-        reply_new_create(req, parent, name, ctx, file, &fi);
+        nat_reply_new_create(req, parent, name, ctx, file, &fi);
     else
-        reply_new_entry(req, parent, name, ctx, &fi);
+        nat_reply_new_entry(req, parent, name, ctx, &fi);
 }
 
-void win_stream_path_unlink(struct fsp_request *req, struct fsp_node *parent,
+void nat_win_stream_path_unlink(struct fsp_request *req, struct nat_node *parent,
                             const char *name)
 {
     struct fsp_fs *fs = req_fs(req);
     char stream[256];
     void *host = NULL;
-    fsp_guard_enter(fs, FSP_GUARD_EXCLUSIVE);
+    nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     struct fsp_file_info hfi = { 0 };
     int r = host_of(req, parent, name, &host, stream);
     /* A read-only file's streams are not deleted (FSP_VOL_READONLY_ATTR). */
     if (!r && fs->fi.get_file_info &&
-        !(r = fsp_check_result(fs, "get_file_info",
+        !(r = nat_check_result(fs, "get_file_info",
                                fs->fi.get_file_info(req, host, NULL, &hfi))))
-        r = win_readonly_fi(fs, &hfi, -EPERM);
+        r = nat_win_readonly_fi(fs, &hfi, -EPERM);
     if (!r)
         r = !fs->fi.delete_stream ? -EOPNOTSUPP
-            : fsp_check_result(fs, "delete_stream",
+            : nat_check_result(fs, "delete_stream",
                                fs->fi.delete_stream(req, host, stream));
     if (!r)
-        fsp_node_unname(fs, parent, name);
-    fsp_guard_leave(fs, FSP_GUARD_EXCLUSIVE);
-    unpeek(fs, host);
-    fsp_reply_err(req->s, r);
+        nat_node_unname(fs, parent, name);
+    nat_guard_leave(fs, NAT_GUARD_EXCLUSIVE);
+    nat_unpeek(fs, host);
+    ses_reply_err(req->s, r);
 }

@@ -14,7 +14,7 @@
 
 #define NT_EPOCH_DIFF 11644473600ll   /* seconds from 1601 to 1970 */
 
-uint64_t win_nttime_from_timespec(struct timespec ts)
+uint64_t nat_win_nttime_from_timespec(struct timespec ts)
 {
     if (ts.tv_sec < -NT_EPOCH_DIFF)
         return 0;
@@ -22,7 +22,7 @@ uint64_t win_nttime_from_timespec(struct timespec ts)
            (uint64_t)ts.tv_nsec / 100;
 }
 
-struct timespec win_nttime_to_timespec(uint64_t nt)
+struct timespec nat_win_nttime_to_timespec(uint64_t nt)
 {
     struct timespec ts = {
         .tv_sec = (time_t)(nt / 10000000u) - (time_t)NT_EPOCH_DIFF,
@@ -64,14 +64,14 @@ static uint16_t ndr_u16(struct ndr *n)
 static uint32_t ndr_u32(struct ndr *n)
 {
     const uint8_t *p = ndr_take(n, 4, 4);
-    return p ? win_get32(p) : 0;
+    return p ? nat_win_get32(p) : 0;
 }
 
 /* udlong and NTTIME: two 32-bit halves, aligned to 4 in NDR. */
 static uint64_t ndr_u64(struct ndr *n)
 {
     const uint8_t *p = ndr_take(n, 8, 4);
-    return p ? win_get64(p) : 0;
+    return p ? nat_win_get64(p) : 0;
 }
 
 #define DOSINFO_ATTRIB      0x01u
@@ -96,8 +96,8 @@ static int parse_hex(const char *s, uint32_t *v)
     return 0;
 }
 
-int win_dosattrib_decode(const void *buf, size_t len,
-                         struct win_dosattrib *out)
+int nat_win_dosattrib_decode(const void *buf, size_t len,
+                         struct nat_win_dosattrib *out)
 {
     memset(out, 0, sizeof *out);
     const uint8_t *b = buf;
@@ -173,7 +173,7 @@ int win_dosattrib_decode(const void *buf, size_t len,
     return 0;
 }
 
-size_t win_dosattrib_encode(uint32_t attrib, uint64_t create_time,
+size_t nat_win_dosattrib_encode(uint32_t attrib, uint64_t create_time,
                             uint8_t out[WIN_DOSATTRIB_MAX])
 {
     static const char digits[] = "0123456789abcdef";
@@ -190,23 +190,23 @@ size_t win_dosattrib_encode(uint32_t attrib, uint64_t create_time,
     memset(out, 0, WIN_DOSATTRIB_MAX);
     memcpy(out, hex, h);
     size_t off = (h + 1) & ~(size_t)1;
-    win_put16(out + off, 5);        /* version */
-    win_put16(out + off + 2, 5);    /* union level */
+    nat_win_put16(out + off, 5);        /* version */
+    nat_win_put16(out + off + 2, 5);    /* union level */
     off = (off + 4 + 3) & ~(size_t)3;
-    win_put32(out + off, DOSINFO_ATTRIB | DOSINFO_CREATE_TIME);
-    win_put32(out + off + 4, attrib);
-    win_put64(out + off + 8, create_time);
+    nat_win_put32(out + off, DOSINFO_ATTRIB | DOSINFO_CREATE_TIME);
+    nat_win_put32(out + off + 4, attrib);
+    nat_win_put64(out + off + 8, create_time);
     return off + 16;
 }
 
-int win_reparse_check(const void *buf, size_t len, uint32_t *tag)
+int nat_win_reparse_check(const void *buf, size_t len, uint32_t *tag)
 {
     const uint8_t *b = buf;
     if (len > FSP_REPARSE_MAX_SIZE)
         return -E2BIG;
     if (len < 8)
         return -EINVAL;
-    uint32_t t = win_get32(b);
+    uint32_t t = nat_win_get32(b);
     size_t data = (size_t)(b[4] | b[5] << 8);
     /* Microsoft's tags (high bit) have an 8-byte header; everyone else's
      * carry a GUID after it (REPARSE_GUID_DATA_BUFFER). */
@@ -256,7 +256,7 @@ static size_t utf16_path(const char *s, uint8_t *out, size_t room)
         }
         for (int i = 0; i < nu; i++, o += 2)
             if (o + 2 <= room)
-                win_put16(out + o, u[i]);
+                nat_win_put16(out + o, u[i]);
     }
     return o;
 }
@@ -266,7 +266,7 @@ static size_t utf16_path(const char *s, uint8_t *out, size_t room)
 #define NFS_SPECFILE_FIFO 0x000000004F464946ull
 #define NFS_SPECFILE_SOCK 0x000000004B434F53ull
 
-size_t win_reparse_special(uint32_t mode, uint32_t rdev, const char *target,
+size_t nat_win_reparse_special(uint32_t mode, uint32_t rdev, const char *target,
                            uint8_t *out, size_t room)
 {
     uint8_t hdr[24] = { 0 };
@@ -280,13 +280,13 @@ size_t win_reparse_special(uint32_t mode, uint32_t rdev, const char *target,
         if (n > 0xffff / 2 - 20)
             return 0;
         len = 20 + 2 * n;
-        win_put32(hdr, FSP_REPARSE_TAG_SYMLINK);
-        win_put16(hdr + 4, (uint16_t)(len - 8));
-        win_put16(hdr + 8, 0);                   /* substitute offset */
-        win_put16(hdr + 10, (uint16_t)n);        /* substitute length */
-        win_put16(hdr + 12, (uint16_t)n);        /* print offset */
-        win_put16(hdr + 14, (uint16_t)n);        /* print length */
-        win_put32(hdr + 16, target[0] == '/' ? 0 : 1);
+        nat_win_put32(hdr, FSP_REPARSE_TAG_SYMLINK);
+        nat_win_put16(hdr + 4, (uint16_t)(len - 8));
+        nat_win_put16(hdr + 8, 0);                   /* substitute offset */
+        nat_win_put16(hdr + 10, (uint16_t)n);        /* substitute length */
+        nat_win_put16(hdr + 12, (uint16_t)n);        /* print offset */
+        nat_win_put16(hdr + 14, (uint16_t)n);        /* print length */
+        nat_win_put32(hdr + 16, target[0] == '/' ? 0 : 1);
         if (len <= room) {
             memcpy(out, hdr, 20);
             utf16_path(target, out + 20, n);
@@ -302,19 +302,19 @@ size_t win_reparse_special(uint32_t mode, uint32_t rdev, const char *target,
         return 0;
     int dev = S_ISCHR(mode) || S_ISBLK(mode);
     len = 16 + (dev ? 8 : 0);
-    win_put32(hdr, FSP_REPARSE_TAG_NFS);
-    win_put16(hdr + 4, (uint16_t)(len - 8));
-    win_put64(hdr + 8, type);
+    nat_win_put32(hdr, FSP_REPARSE_TAG_NFS);
+    nat_win_put16(hdr + 4, (uint16_t)(len - 8));
+    nat_win_put64(hdr + 8, type);
     if (dev) {
-        win_put32(hdr + 16, major(rdev));
-        win_put32(hdr + 20, minor(rdev));
+        nat_win_put32(hdr + 16, major(rdev));
+        nat_win_put32(hdr + 20, minor(rdev));
     }
     if (len <= room)
         memcpy(out, hdr, len);
     return len;
 }
 
-int win_stream_name(const char *in, size_t len, size_t max, char *out,
+int nat_win_stream_name(const char *in, size_t len, size_t max, char *out,
                     size_t outsz)
 {
     const char *colon = memchr(in, ':', len);

@@ -36,7 +36,7 @@ struct splice_pipes {
 static _Thread_local struct splice_pipes tl_pipes = {
     { -1, -1 }, { -1, -1 }, 0, 0 };
 
-void fsp_splice_thread_exit(void)
+void ses_splice_thread_exit(void)
 {
     for (int i = 0; i < 2; i++) {
         if (tl_pipes.data[i] >= 0)
@@ -90,7 +90,7 @@ static struct splice_pipes *pipes_for(size_t len)
     if (p->room == 0 &&
         (pipe2(p->data, O_CLOEXEC | O_NONBLOCK) < 0 ||
          pipe2(p->msg, O_CLOEXEC | O_NONBLOCK) < 0)) {
-        fsp_splice_thread_exit();
+        ses_splice_thread_exit();
         return NULL;
     }
     size_t a = grow(p->data[1], want), b = grow(p->msg[1], want);
@@ -111,7 +111,7 @@ static int move_all(int from, int to, size_t n)
     return 0;
 }
 
-int fsp_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
+int ses_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
                      uint32_t len, uint32_t *sent)
 {
     struct splice_pipes *p = pipes_for(len);
@@ -131,7 +131,7 @@ int fsp_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
         }
         n += (size_t)m;
     }
-    struct fsp_out_header oh = { .len = (uint32_t)(sizeof oh + n),
+    struct wire_out_header oh = { .len = (uint32_t)(sizeof oh + n),
                                  .unique = unique };
     if (!r && write(p->msg[1], &oh, sizeof oh) != (ssize_t)sizeof oh)
         r = -EIO;
@@ -140,12 +140,12 @@ int fsp_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
     if (r) {
         /* Nothing went to the kernel; whatever sits in the pipes is
          * garbage now: start over with new ones. */
-        fsp_splice_thread_exit();
+        ses_splice_thread_exit();
         return r;
     }
     ssize_t w = splice(p->msg[0], NULL, devfd, NULL, sizeof oh + n, 0);
     if (w != (ssize_t)(sizeof oh + n))
-        fsp_splice_thread_exit(); /* the kernel refused it (interrupted
+        ses_splice_thread_exit(); /* the kernel refused it (interrupted
                                      request): the reply is over anyway */
     *sent = (uint32_t)n;
     return 0;

@@ -10,10 +10,10 @@
  * 0 once the reply went (or the kernel refused it, as a writev can be
  * refused), or -errno with nothing sent: then the caller answers the
  * ordinary way.  Dispatcher threads only (per-thread pipes). */
-int fsp_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
+int ses_splice_reply(int devfd, uint64_t unique, int fd, uint64_t off,
                      uint32_t len, uint32_t *sent);
 
 /* Close this thread's pipes. */
-void fsp_splice_thread_exit(void);
+void ses_splice_thread_exit(void);
 
 #endif

@@ -74,7 +74,7 @@ void __tsan_release(void *addr);
 #endif
 
 struct dev_transport {
-    struct fsp_transport base;
+    struct ses_transport base;
     int fd;
     int stopfd;
     _Atomic int64_t poll_ns; /* busy-poll budget before sleeping, 0 = none */
@@ -112,7 +112,7 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
         errno = EAGAIN;
         return -1;
     }
-    uint64_t end = fsp_now_ns() + (uint64_t)budget;
+    uint64_t end = ses_now_ns() + (uint64_t)budget;
     ssize_t n;
     do {
         n = read(d->fd, buf, size);
@@ -121,7 +121,7 @@ static ssize_t poll_read(struct dev_transport *d, void *buf, size_t size)
         /* Let a runnable client on this CPU go first: on a busy machine
          * the request we wait for may be waiting for our CPU. */
         sched_yield();
-    } while (fsp_now_ns() < end);
+    } while (ses_now_ns() < end);
     int saved = errno;
     if (n >= 0) {
         d->miss = 0;
@@ -254,7 +254,7 @@ static ssize_t side_receive(struct dev_transport *d, void *buf, size_t size)
     return n;
 }
 
-static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
+static ssize_t dev_receive(struct ses_transport *t, void *buf, size_t size)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     if (atomic_load_explicit(&d->side, memory_order_relaxed))
@@ -289,7 +289,7 @@ static ssize_t dev_receive(struct fsp_transport *t, void *buf, size_t size)
     }
 }
 
-static int dev_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int dev_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     ssize_t n;
@@ -300,7 +300,7 @@ static int dev_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
     return n < 0 ? -errno : 0;
 }
 
-static void dev_wake(struct fsp_transport *t)
+static void dev_wake(struct ses_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     uint64_t one = 1;
@@ -316,8 +316,8 @@ static void close_fd(int *fd)
 }
 
 /* The descriptors go at once (ending the connection); the memory may
- * wait for requests still out (see fsp_session_delete). */
-static void dev_close(struct fsp_transport *t)
+ * wait for requests still out (see ses_delete). */
+static void dev_close(struct ses_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     if (tl_dev.owner == d->serial)
@@ -329,34 +329,34 @@ static void dev_close(struct fsp_transport *t)
     close_fd(&d->fd);
 }
 
-static void dev_destroy(struct fsp_transport *t)
+static void dev_destroy(struct ses_transport *t)
 {
     dev_close(t);
     free(t);
 }
 
-static int dev_fd(struct fsp_transport *t)
+static int dev_fd(struct ses_transport *t)
 {
     return ((struct dev_transport *)t)->fd;
 }
 
-static int dev_send_fd(struct fsp_transport *t, uint64_t unique, int fd,
+static int dev_send_fd(struct ses_transport *t, uint64_t unique, int fd,
                        uint64_t off, uint32_t len, uint32_t *sent)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     kernel_ordered_release(d);
-    return fsp_splice_reply(d->fd, unique, fd, off, len, sent);
+    return ses_splice_reply(d->fd, unique, fd, off, len, sent);
 }
 
-static void dev_thread_exit(struct fsp_transport *t)
+static void dev_thread_exit(struct ses_transport *t)
 {
     (void)t;
-    fsp_splice_thread_exit();
+    ses_splice_thread_exit();
     thread_set_close(&tl_dev);
     thread_set_close(&tl_side);
 }
 
-struct fsp_transport *fsp_dev_transport_new(int fd)
+struct ses_transport *ses_dev_transport_new(int fd)
 {
     struct dev_transport *d = calloc(1, sizeof *d);
     if (!d)
@@ -388,11 +388,11 @@ struct fsp_transport *fsp_dev_transport_new(int fd)
     d->base.dev_fd = dev_fd;
     d->base.close = dev_close;
     d->base.destroy = dev_destroy;
-    fsp_dev_transport_busy_poll(&d->base, -1);
+    ses_dev_transport_busy_poll(&d->base, -1);
     return &d->base;
 }
 
-void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us)
+void ses_dev_transport_busy_poll(struct ses_transport *t, int us)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     if (us < 0)
@@ -401,7 +401,7 @@ void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us)
                           memory_order_relaxed);
 }
 
-int64_t fsp_dev_transport_side_channel(struct fsp_transport *t)
+int64_t ses_dev_transport_side_channel(struct ses_transport *t)
 {
     struct dev_transport *d = (struct dev_transport *)t;
     atomic_store_explicit(&d->side, 1, memory_order_relaxed);

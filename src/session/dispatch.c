@@ -14,12 +14,12 @@
 
 #include "session/session_int.h"
 
-const void *fsp_req_arg(const struct ses_request *req, size_t size)
+const void *ses_req_arg(const struct ses_request *req, size_t size)
 {
     return req->arglen >= size ? req->arg : NULL;
 }
 
-const char *fsp_req_name(const struct ses_request *req, size_t off)
+const char *ses_req_name(const struct ses_request *req, size_t off)
 {
     if (off >= req->arglen)
         return NULL;
@@ -29,7 +29,7 @@ const char *fsp_req_name(const struct ses_request *req, size_t off)
 
 static void inflight_add(struct ses_request *req)
 {
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     pthread_mutex_lock(&se->inflight_lock);
     req->inflight_prev = NULL;
     req->inflight_next = se->inflight;
@@ -39,9 +39,9 @@ static void inflight_add(struct ses_request *req)
     pthread_mutex_unlock(&se->inflight_lock);
 }
 
-void fsp_inflight_remove(struct ses_request *req)
+void ses_inflight_remove(struct ses_request *req)
 {
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     pthread_mutex_lock(&se->inflight_lock);
     if (req->inflight_prev)
         req->inflight_prev->inflight_next = req->inflight_next;
@@ -60,13 +60,13 @@ void fsp_inflight_remove(struct ses_request *req)
  * which time the request has arrived or ended. */
 static void do_interrupt(struct ses_request *req)
 {
-    const struct fsp_interrupt_in *in = fsp_req_arg(req, sizeof *in);
+    const struct wire_interrupt_in *in = ses_req_arg(req, sizeof *in);
     if (!in) {
-        fsp_reply_err(req, -EINVAL);
+        ses_reply_err(req, -EINVAL);
         return;
     }
-    struct fsp_session *se = req->se;
-    const struct fsp_interrupt_hook *hook = NULL;
+    struct ses_session *se = req->se;
+    const struct ses_interrupt_hook *hook = NULL;
     void *data = NULL;
     int found = 0;
     pthread_mutex_lock(&se->inflight_lock);
@@ -84,17 +84,17 @@ static void do_interrupt(struct ses_request *req)
         }
     pthread_mutex_unlock(&se->inflight_lock);
     if (found)
-        fsp_reply_none(req);
+        ses_reply_none(req);
     else
-        fsp_reply_err(req, -EAGAIN);
+        ses_reply_err(req, -EAGAIN);
     if (hook)
         hook->notify(data);
 }
 
-int fsp_req_on_interrupt(struct ses_request *req,
-                         const struct fsp_interrupt_hook *hook, void *data)
+int ses_req_on_interrupt(struct ses_request *req,
+                         const struct ses_interrupt_hook *hook, void *data)
 {
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     pthread_mutex_lock(&se->inflight_lock);
     req->intr_hook = hook;
     req->intr_data = hook ? data : NULL;
@@ -104,21 +104,21 @@ int fsp_req_on_interrupt(struct ses_request *req,
 }
 
 /* DESTROY comes for fuseblk mounts, whose unmount waits for the answer:
- * a layer with work to finish first answers it from op[FSP_OP_DESTROY]. */
+ * a layer with work to finish first answers it from op[WIRE_OP_DESTROY]. */
 static void do_destroy(struct ses_request *req)
 {
-    struct fsp_session *se = req->se;
-    if (atomic_load(&se->initialized) && se->ops.op[FSP_OP_DESTROY])
-        se->ops.op[FSP_OP_DESTROY](req);
+    struct ses_session *se = req->se;
+    if (atomic_load(&se->initialized) && se->ops.op[WIRE_OP_DESTROY])
+        se->ops.op[WIRE_OP_DESTROY](req);
     else
-        fsp_reply_err(req, 0);
-    fsp_session_exit(se);
+        ses_reply_err(req, 0);
+    ses_exit(se);
 }
 
-int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
+int ses_process(struct ses_session *se, void *buf, size_t len,
                         size_t bufsize)
 {
-    const struct fsp_in_header *in = buf;
+    const struct wire_in_header *in = buf;
     if (len < sizeof *in || in->len != len)
         return 0; /* the kernel never sends this; nothing to answer */
 
@@ -133,49 +133,49 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
         .pid = in->pid,
         .arg = (const char *)buf + sizeof *in,
         .arglen = len - sizeof *in >= ext ? len - sizeof *in - ext : 0,
-        .start_ns = fsp_now_ns(),
+        .start_ns = ses_now_ns(),
         .buf = buf,
         .bufsize = bufsize,
     };
     atomic_init(&req.interrupted, 0);
 
-    if (in->opcode < FSP_OPCODE_SLOTS)
+    if (in->opcode < SES_OPCODE_SLOTS)
         atomic_fetch_add_explicit(&se->stats[in->opcode].count, 1,
                                   memory_order_relaxed);
     if (se->p.debug && se->p.trace)
         se->p.trace(se->userdata, &req, 0, 0, len);
     else if (se->p.debug)
-        fsp_trace_request(se, &req);
+        ses_trace_request(se, &req);
 
     switch (in->opcode) {
-    case FSP_OP_INIT:
-        fsp_session_do_init(&req);
+    case WIRE_OP_INIT:
+        ses_do_init(&req);
         break;
-    case FSP_OP_INTERRUPT:
+    case WIRE_OP_INTERRUPT:
         do_interrupt(&req);
         break;
-    case FSP_OP_DESTROY:
+    case WIRE_OP_DESTROY:
         do_destroy(&req);
         break;
-    case FSP_OP_NOTIFY_REPLY:
+    case WIRE_OP_NOTIFY_REPLY:
         /* Answers a RETRIEVE the layer above sent, if it sends any. */
-        if (atomic_load(&se->initialized) && se->ops.op[FSP_OP_NOTIFY_REPLY])
-            se->ops.op[FSP_OP_NOTIFY_REPLY](&req);
+        if (atomic_load(&se->initialized) && se->ops.op[WIRE_OP_NOTIFY_REPLY])
+            se->ops.op[WIRE_OP_NOTIFY_REPLY](&req);
         else
-            fsp_reply_none(&req);
+            ses_reply_none(&req);
         break;
     default:
         if (!atomic_load(&se->initialized)) {
             /* Forgets are never answered, not even this way. */
-            if (in->opcode == FSP_OP_FORGET ||
-                in->opcode == FSP_OP_BATCH_FORGET)
-                fsp_reply_none(&req);
+            if (in->opcode == WIRE_OP_FORGET ||
+                in->opcode == WIRE_OP_BATCH_FORGET)
+                ses_reply_none(&req);
             else
-                fsp_reply_err(&req, -EIO);
+                ses_reply_err(&req, -EIO);
             break;
         }
-        if (in->opcode >= FSP_LL_OPS_MAX || !se->ops.op[in->opcode]) {
-            fsp_reply_err(&req, -ENOSYS);
+        if (in->opcode >= SES_LL_OPS_MAX || !se->ops.op[in->opcode]) {
+            ses_reply_err(&req, -ENOSYS);
             break;
         }
         inflight_add(&req);
@@ -185,18 +185,18 @@ int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
     /* A handler that detached the request replies later; otherwise the
      * request must have been answered by now. */
     if (!req.replied && !req.detached)
-        fsp_reply_err(&req, -EIO);
+        ses_reply_err(&req, -EIO);
     return req.buf_taken;
 }
 
-_Thread_local int fsp_session_transport_buf;
+_Thread_local int ses_transport_buf;
 
-struct ses_request *fsp_req_detach(struct ses_request *req)
+struct ses_request *ses_req_detach(struct ses_request *req)
 {
     struct ses_request *copy = malloc(sizeof *copy);
     if (!copy)
         return NULL;
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     /* The copy takes the original's place in the in-flight table in one
      * step, so an INTERRUPT arriving meanwhile finds one of the two, with
      * the hook and flag that are current (both change under this lock). */
@@ -220,9 +220,9 @@ struct ses_request *fsp_req_detach(struct ses_request *req)
     req->release = NULL;
     /* The body stays where it is: the copy takes the whole buffer. */
     copy->arg = req->arg;
-    copy->owned = fsp_session_transport_buf ? NULL : req->buf;
+    copy->owned = ses_transport_buf ? NULL : req->buf;
     req->buf_taken = 1;
-    /* The copy may outlive the session's owner: see fsp_session_delete. */
+    /* The copy may outlive the session's owner: see ses_delete. */
     atomic_fetch_add(&se->refs, 1);
     atomic_fetch_add(&se->ndetached, 1);
     atomic_fetch_add(&se->detached_total, 1);

@@ -17,22 +17,22 @@
 
 static void finish(struct ses_request *req, int error, size_t outlen)
 {
-    struct fsp_session *se = req->se;
-    if (req->opcode < FSP_OPCODE_SLOTS) {
-        struct fsp_op_stats *s = &se->stats[req->opcode];
+    struct ses_session *se = req->se;
+    if (req->opcode < SES_OPCODE_SLOTS) {
+        struct ses_op_stats *s = &se->stats[req->opcode];
         if (error)
             atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed);
-        atomic_fetch_add_explicit(&s->total_ns, fsp_now_ns() - req->start_ns,
+        atomic_fetch_add_explicit(&s->total_ns, ses_now_ns() - req->start_ns,
                                   memory_order_relaxed);
     }
     if (se->p.debug && se->p.trace) {
         if (outlen != NO_MESSAGE)
             se->p.trace(se->userdata, req, 1, error,
-                        sizeof(struct fsp_out_header) + outlen);
+                        sizeof(struct wire_out_header) + outlen);
     } else if (se->p.debug) {
-        fsp_trace_reply(se, req, error, outlen == NO_MESSAGE ? 0 : outlen);
+        ses_trace_reply(se, req, error, outlen == NO_MESSAGE ? 0 : outlen);
     }
-    fsp_inflight_remove(req);
+    ses_inflight_remove(req);
     req->replied = 1;
     /* The layer above lets go of its part (for the native API: a path
      * it computed, a backing file registered for an open that failed). */
@@ -46,7 +46,7 @@ static void finish(struct ses_request *req, int error, size_t outlen)
     if (req->heap) {
         atomic_fetch_sub(&se->ndetached, 1);
         free(req);
-        fsp_session_put(se); /* the request's reference: may free se */
+        ses_put(se); /* the request's reference: may free se */
     }
 }
 
@@ -57,25 +57,25 @@ static void finish(struct ses_request *req, int error, size_t outlen)
  * which late_end must follow; 0 when the request was dropped. */
 static int late_begin(struct ses_request *req, int error)
 {
-    if (!req->heap || !fsp_session_enter(req->se))
+    if (!req->heap || !ses_enter(req->se))
         return 1;
     finish(req, error, NO_MESSAGE);
     return 0;
 }
 
-static void late_end(struct fsp_session *se, int heap)
+static void late_end(struct ses_session *se, int heap)
 {
     if (heap)
-        fsp_session_leave(se);
+        ses_leave(se);
 }
 
 /* Frame iov[1..cnt) with an out-header in iov[0] and send it; *len gets
  * the body length.  Replies carry the request's unique; notifications
  * carry 0 and their code in the error field. */
-static int send_framed(struct fsp_session *se, uint64_t unique, int error,
+static int send_framed(struct ses_session *se, uint64_t unique, int error,
                        struct iovec *iov, int cnt, size_t *len)
 {
-    struct fsp_out_header out = { .unique = unique, .error = error };
+    struct wire_out_header out = { .unique = unique, .error = error };
     *len = 0;
     for (int i = 1; i < cnt; i++)
         *len += iov[i].iov_len;
@@ -89,7 +89,7 @@ static int send_framed(struct fsp_session *se, uint64_t unique, int error,
 static int send_reply(struct ses_request *req, int error, struct iovec *iov,
                       int cnt)
 {
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     int heap = req->heap;
     size_t len;
     if (!late_begin(req, error))
@@ -102,7 +102,7 @@ static int send_reply(struct ses_request *req, int error, struct iovec *iov,
     return r;
 }
 
-int fsp_reply_err(struct ses_request *req, int err)
+int ses_reply_err(struct ses_request *req, int err)
 {
     struct iovec iov[1];
     if (err > 0 || err < -4095)
@@ -110,9 +110,9 @@ int fsp_reply_err(struct ses_request *req, int err)
     return send_reply(req, err, iov, 1);
 }
 
-int fsp_reply_none(struct ses_request *req)
+int ses_reply_none(struct ses_request *req)
 {
-    struct fsp_session *se = req->se;
+    struct ses_session *se = req->se;
     int heap = req->heap;
     if (!late_begin(req, 0))
         return -ENOTCONN;
@@ -121,70 +121,70 @@ int fsp_reply_none(struct ses_request *req)
     return 0;
 }
 
-int fsp_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt)
+int ses_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt)
 {
     struct iovec v[8];
     if (cnt > 7)
-        return fsp_reply_err(req, -EIO);
+        return ses_reply_err(req, -EIO);
     memcpy(v + 1, iov, (size_t)cnt * sizeof *iov);
     return send_reply(req, 0, v, cnt + 1);
 }
 
-int fsp_reply_buf(struct ses_request *req, const void *buf, size_t size)
+int ses_reply_buf(struct ses_request *req, const void *buf, size_t size)
 {
     struct iovec v[2] = { { 0 }, { (void *)buf, size } };
     return send_reply(req, 0, v, size ? 2 : 1);
 }
 
-int fsp_reply_entry(struct ses_request *req, const struct fsp_entry_out *e)
+int ses_reply_entry(struct ses_request *req, const struct wire_entry_out *e)
 {
-    return fsp_reply_buf(req, e, sizeof *e);
+    return ses_reply_buf(req, e, sizeof *e);
 }
 
-int fsp_reply_attr(struct ses_request *req, const struct fsp_attr_out *a)
+int ses_reply_attr(struct ses_request *req, const struct wire_attr_out *a)
 {
-    return fsp_reply_buf(req, a, sizeof *a);
+    return ses_reply_buf(req, a, sizeof *a);
 }
 
-int fsp_reply_statx(struct ses_request *req, const struct fsp_statx_out *s)
+int ses_reply_statx(struct ses_request *req, const struct wire_statx_out *s)
 {
-    return fsp_reply_buf(req, s, sizeof *s);
+    return ses_reply_buf(req, s, sizeof *s);
 }
 
-int fsp_reply_open(struct ses_request *req, const struct fsp_open_out *o)
+int ses_reply_open(struct ses_request *req, const struct wire_open_out *o)
 {
-    return fsp_reply_buf(req, o, sizeof *o);
+    return ses_reply_buf(req, o, sizeof *o);
 }
 
-int fsp_reply_create(struct ses_request *req, const struct fsp_entry_out *e,
-                     const struct fsp_open_out *o)
+int ses_reply_create(struct ses_request *req, const struct wire_entry_out *e,
+                     const struct wire_open_out *o)
 {
     struct iovec v[3] = { { 0 }, { (void *)e, sizeof *e },
                           { (void *)o, sizeof *o } };
     return send_reply(req, 0, v, 3);
 }
 
-int fsp_reply_write(struct ses_request *req, uint32_t size)
+int ses_reply_write(struct ses_request *req, uint32_t size)
 {
-    struct fsp_write_out o = { .size = size };
-    return fsp_reply_buf(req, &o, sizeof o);
+    struct wire_write_out o = { .size = size };
+    return ses_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_data(struct ses_request *req, const void *buf, size_t size)
+int ses_reply_data(struct ses_request *req, const void *buf, size_t size)
 {
-    return fsp_reply_buf(req, buf, size);
+    return ses_reply_buf(req, buf, size);
 }
 
 /* Below this a splice's extra system calls (four, against pread and
  * writev) cost more than the copy it saves. */
 #define SPLICE_MIN_BYTES (32u << 10)
 
-int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
+int ses_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
                       uint32_t len)
 {
-    struct fsp_transport *t = req->se->t;
+    struct ses_transport *t = req->se->t;
     uint32_t sent = 0;
-    if (req->opcode != FSP_OP_READ || req->replied)
+    if (req->opcode != WIRE_OP_READ || req->replied)
         return -EINVAL;
     if (!t->send_fd || len < SPLICE_MIN_BYTES)
         return -EOPNOTSUPP;
@@ -197,50 +197,50 @@ int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
     return r;
 }
 
-int fsp_reply_statfs(struct ses_request *req, const struct fsp_kstatfs *st)
+int ses_reply_statfs(struct ses_request *req, const struct wire_kstatfs *st)
 {
-    struct fsp_statfs_out o = { .st = *st };
-    return fsp_reply_buf(req, &o, sizeof o);
+    struct wire_statfs_out o = { .st = *st };
+    return ses_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_xattr(struct ses_request *req, uint32_t size)
+int ses_reply_xattr(struct ses_request *req, uint32_t size)
 {
-    struct fsp_getxattr_out o = { .size = size };
-    return fsp_reply_buf(req, &o, sizeof o);
+    struct wire_getxattr_out o = { .size = size };
+    return ses_reply_buf(req, &o, sizeof o);
 }
 
-int fsp_reply_readlink(struct ses_request *req, const char *target)
+int ses_reply_readlink(struct ses_request *req, const char *target)
 {
-    return fsp_reply_buf(req, target, strlen(target));
+    return ses_reply_buf(req, target, strlen(target));
 }
 
-static int notify(struct fsp_session *se, int code, struct iovec *iov, int cnt)
+static int notify(struct ses_session *se, int code, struct iovec *iov, int cnt)
 {
     size_t len;
     return send_framed(se, 0, code, iov, cnt, &len);
 }
 
-int fsp_notify_iov(struct fsp_session *se, int code, struct iovec *iov,
+int ses_notify_iov(struct ses_session *se, int code, struct iovec *iov,
                    int cnt)
 {
     return notify(se, code, iov, cnt);
 }
 
-int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
+int ses_notify_inval_inode(struct ses_session *se, uint64_t nodeid,
                            int64_t off, int64_t len)
 {
-    struct fsp_notify_inval_inode_out o = { .ino = nodeid, .off = off,
+    struct wire_notify_inval_inode_out o = { .ino = nodeid, .off = off,
                                             .len = len };
     struct iovec v[2] = { { 0 }, { &o, sizeof o } };
-    return notify(se, FSP_NOTIFY_INVAL_INODE, v, 2);
+    return notify(se, WIRE_NOTIFY_INVAL_INODE, v, 2);
 }
 
-int fsp_notify_inval_entry(struct fsp_session *se, uint64_t parent,
+int ses_notify_inval_entry(struct ses_session *se, uint64_t parent,
                            const char *name, size_t namelen)
 {
-    struct fsp_notify_inval_entry_out o = { .parent = parent,
+    struct wire_notify_inval_entry_out o = { .parent = parent,
                                             .namelen = (uint32_t)namelen };
     struct iovec v[3] = { { 0 }, { &o, sizeof o },
                           { (void *)name, namelen + 1 } };
-    return notify(se, FSP_NOTIFY_INVAL_ENTRY, v, 3);
+    return notify(se, WIRE_NOTIFY_INVAL_ENTRY, v, 3);
 }

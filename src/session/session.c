@@ -23,24 +23,24 @@
 
 #include "session/session_int.h"
 
-struct fsp_worker {
-    struct fsp_worker *next;
-    struct fsp_session *se;
+struct ses_worker {
+    struct ses_worker *next;
+    struct ses_session *se;
     pthread_t thread;
 };
 
-uint64_t fsp_now_ns(void)
+uint64_t ses_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
-                    void *userdata, const struct fsp_session_params *p,
-                    struct fsp_session **out)
+int ses_new(struct ses_transport *t, const struct ses_ll_ops *ops,
+                    void *userdata, const struct ses_params *p,
+                    struct ses_session **out)
 {
-    struct fsp_session *se = calloc(1, sizeof *se);
+    struct ses_session *se = calloc(1, sizeof *se);
     if (!se)
         return -ENOMEM;
     se->t = t;
@@ -71,7 +71,7 @@ int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
     return 0;
 }
 
-void fsp_session_put(struct fsp_session *se)
+void ses_put(struct ses_session *se)
 {
     if (atomic_fetch_sub(&se->refs, 1) != 1)
         return;
@@ -89,7 +89,7 @@ void fsp_session_put(struct fsp_session *se)
 /* enter and delete each write their flag and then read the other's
  * (sequentially consistent): a late answer either sees `closed`, or the
  * closer sees it busy and waits for it. */
-int fsp_session_enter(struct fsp_session *se)
+int ses_enter(struct ses_session *se)
 {
     atomic_fetch_add(&se->late_busy, 1);
     if (atomic_load(&se->closed)) {
@@ -99,12 +99,12 @@ int fsp_session_enter(struct fsp_session *se)
     return 0;
 }
 
-void fsp_session_leave(struct fsp_session *se)
+void ses_leave(struct ses_session *se)
 {
     atomic_fetch_sub(&se->late_busy, 1);
 }
 
-void fsp_session_delete(struct fsp_session *se)
+void ses_delete(struct ses_session *se)
 {
     if (!se)
         return;
@@ -116,15 +116,15 @@ void fsp_session_delete(struct fsp_session *se)
      * nowhere.  The memory goes with the last reference. */
     if (se->t && se->t->close)
         se->t->close(se->t);
-    fsp_session_put(se);
+    ses_put(se);
 }
 
-void *fsp_session_userdata(const struct fsp_session *se) { return se->userdata; }
-const struct fsp_conn *fsp_session_conn(const struct fsp_session *se) { return &se->conn; }
-int fsp_session_debug(const struct fsp_session *se) { return se->p.debug; }
-int fsp_session_exited(const struct fsp_session *se) { return atomic_load(&se->exited); }
+void *ses_userdata(const struct ses_session *se) { return se->userdata; }
+const struct ses_conn *ses_conn(const struct ses_session *se) { return &se->conn; }
+int ses_debug(const struct ses_session *se) { return se->p.debug; }
+int ses_exited(const struct ses_session *se) { return atomic_load(&se->exited); }
 
-void fsp_session_exit(struct fsp_session *se)
+void ses_exit(struct ses_session *se)
 {
     atomic_store(&se->exited, 1);
     char c = 0;
@@ -133,21 +133,21 @@ void fsp_session_exit(struct fsp_session *se)
     se->t->wake(se->t);
 }
 
-void fsp_session_fail(struct fsp_session *se, int err)
+void ses_fail(struct ses_session *se, int err)
 {
     pthread_mutex_lock(&se->pool_lock);
     if (!se->error)
         se->error = err;
     pthread_mutex_unlock(&se->pool_lock);
-    fsp_session_exit(se);
+    ses_exit(se);
 }
 
-static int spawn_worker(struct fsp_session *se);
+static int spawn_worker(struct ses_session *se);
 
 /* Called with a request in hand: grow the pool if nobody else is idle.
  * The count is atomic so the common case takes no lock; only growing,
  * rare and bounded, takes pool_lock and checks again under it. */
-static void note_busy(struct fsp_session *se)
+static void note_busy(struct ses_session *se)
 {
     unsigned busy = atomic_fetch_add(&se->nbusy, 1) + 1;
     if (busy < atomic_load(&se->nthreads) ||
@@ -161,15 +161,15 @@ static void note_busy(struct fsp_session *se)
     pthread_mutex_unlock(&se->pool_lock);
 }
 
-static void note_idle(struct fsp_session *se)
+static void note_idle(struct ses_session *se)
 {
     atomic_fetch_sub(&se->nbusy, 1);
 }
 
 static void *worker_main(void *arg)
 {
-    struct fsp_worker *w = arg;
-    struct fsp_session *se = w->se;
+    struct ses_worker *w = arg;
+    struct ses_session *se = w->se;
     void *buf = malloc(se->bufsize);
     int err = buf ? 0 : -ENOMEM;
 
@@ -186,7 +186,7 @@ static void *worker_main(void *arg)
             break;
         }
         note_busy(se);
-        if (fsp_session_process(se, buf, (size_t)n, se->bufsize)) {
+        if (ses_process(se, buf, (size_t)n, se->bufsize)) {
             buf = malloc(se->bufsize);
             if (!buf)
                 err = -ENOMEM;
@@ -204,14 +204,14 @@ static void *worker_main(void *arg)
     pthread_cond_broadcast(&se->pool_cond);
     pthread_mutex_unlock(&se->pool_lock);
     /* One thread ending ends them all: the connection is shared. */
-    fsp_session_exit(se);
+    ses_exit(se);
     return NULL;
 }
 
 /* pool_lock held. */
-static int spawn_worker(struct fsp_session *se)
+static int spawn_worker(struct ses_session *se)
 {
-    struct fsp_worker *w = calloc(1, sizeof *w);
+    struct ses_worker *w = calloc(1, sizeof *w);
     if (!w)
         return -ENOMEM;
     w->se = se;
@@ -232,7 +232,7 @@ static int spawn_worker(struct fsp_session *se)
     return 0;
 }
 
-int fsp_session_loop(struct fsp_session *se)
+int ses_loop(struct ses_session *se)
 {
     int err = 0;
     pthread_mutex_lock(&se->pool_lock);
@@ -240,9 +240,9 @@ int fsp_session_loop(struct fsp_session *se)
         err = spawn_worker(se);
     pthread_mutex_unlock(&se->pool_lock);
     if (err)
-        fsp_session_exit(se);
+        ses_exit(se);
     /* Wait on a pipe, not a condition variable, so that a signal handler
-     * calling fsp_session_exit can wake us. */
+     * calling ses_exit can wake us. */
     while (!atomic_load(&se->exited)) {
         char c;
         ssize_t r = read(se->exit_pipe[0], &c, 1);
@@ -252,42 +252,42 @@ int fsp_session_loop(struct fsp_session *se)
 }
 
 /* Wake and join every dispatcher thread; returns why the loop ended. */
-int fsp_session_backing_open(struct fsp_session *se, int fd)
+int ses_backing_open(struct ses_session *se, int fd)
 {
     int dev = se->t->dev_fd ? se->t->dev_fd(se->t) : -1;
     if (dev < 0)
         return -ENOTSUP;
-    struct fsp_backing_map map = { .fd = fd };
-    int id = ioctl(dev, FSP_DEV_IOC_BACKING_OPEN, &map);
+    struct wire_backing_map map = { .fd = fd };
+    int id = ioctl(dev, WIRE_DEV_IOC_BACKING_OPEN, &map);
     return id < 0 ? -errno : id;
 }
 
-void fsp_session_backing_close(struct fsp_session *se, int id)
+void ses_backing_close(struct ses_session *se, int id)
 {
     /* Once the connection is closed the kernel dropped it already. */
     if (atomic_load(&se->closed))
         return;
     int dev = se->t->dev_fd ? se->t->dev_fd(se->t) : -1;
     uint32_t u = (uint32_t)id;
-    if (dev >= 0 && id > 0 && ioctl(dev, FSP_DEV_IOC_BACKING_CLOSE, &u) < 0)
+    if (dev >= 0 && id > 0 && ioctl(dev, WIRE_DEV_IOC_BACKING_CLOSE, &u) < 0)
         fprintf(stderr, "fsp: closing backing file %d: %s\n", id,
                 strerror(errno));
 }
 
-int fsp_session_pending(struct fsp_session *se)
+int ses_pending(struct ses_session *se)
 {
     return atomic_load(&se->ndetached);
 }
 
-int fsp_session_join(struct fsp_session *se)
+int ses_join(struct ses_session *se)
 {
-    fsp_session_exit(se);
+    ses_exit(se);
     pthread_mutex_lock(&se->pool_lock);
-    struct fsp_worker *w = se->workers;
+    struct ses_worker *w = se->workers;
     se->workers = NULL;
     pthread_mutex_unlock(&se->pool_lock);
     while (w) {
-        struct fsp_worker *next = w->next;
+        struct ses_worker *next = w->next;
         pthread_join(w->thread, NULL);
         free(w);
         w = next;
@@ -297,9 +297,9 @@ int fsp_session_join(struct fsp_session *se)
     /* Clients of a lazily unmounted file system may still wait for
      * requests the file system pended: give it time to answer them.
      * Later answers are safe (each request holds a reference on what it
-     * points into) but dropped, see fsp_session_delete. */
-    uint64_t end = fsp_now_ns() + 10000000000u; /* 10 s, however loaded */
-    while (atomic_load(&se->ndetached) > 0 && fsp_now_ns() < end)
+     * points into) but dropped, see ses_delete. */
+    uint64_t end = ses_now_ns() + 10000000000u; /* 10 s, however loaded */
+    while (atomic_load(&se->ndetached) > 0 && ses_now_ns() < end)
         usleep(1000);
     if (atomic_load(&se->ndetached) > 0)
         fprintf(stderr, "fsp: %d pending requests not completed by "

@@ -4,12 +4,12 @@
  * through a transport, decodes their headers, keeps per-opcode counters,
  * the debug trace and the interrupt table, runs the dispatcher threads,
  * and encodes replies.  What a request means is the business of the
- * low-level handlers registered in struct fsp_ll_ops (layer 3), which the
+ * low-level handlers registered in struct ses_ll_ops (layer 3), which the
  * native API (layer 4) implements.
  *
  * Rule: every request gets exactly one reply (FORGET and BATCH_FORGET get
  * none, and INTERRUPT only when the interrupted request is not found).
- * Every fsp_reply_* call is that one reply; it may be made from any
+ * Every ses_reply_* call is that one reply; it may be made from any
  * thread, which is what lets a request complete asynchronously.
  */
 #ifndef FSP_SESSION_SESSION_H
@@ -24,72 +24,72 @@
 
 #include "kernel/wire.h"
 
-struct fsp_session;
-struct fsp_conn;
+struct ses_session;
+struct ses_conn;
 
 /*
  * Transport: how requests come in and replies go out.  The /dev/fuse
  * transport reads and writes the device; FUSE-over-io_uring and tests
  * plug in here without touching the layers above.
  */
-struct fsp_transport {
+struct ses_transport {
     /* Block until one request is in buf; return its length or -errno
      * (-ENODEV: the connection is gone; -EINTR: woken by stop). */
-    ssize_t (*receive)(struct fsp_transport *t, void *buf, size_t size);
+    ssize_t (*receive)(struct ses_transport *t, void *buf, size_t size);
     /* Send one reply or notification (header first); 0 or -errno. */
-    int (*send)(struct fsp_transport *t, const struct iovec *iov, int cnt);
+    int (*send)(struct ses_transport *t, const struct iovec *iov, int cnt);
     /* Make every receive return -EINTR promptly; async-signal-safe. */
-    void (*wake)(struct fsp_transport *t);
+    void (*wake)(struct ses_transport *t);
     /* A dispatcher thread is about to exit: drop its per-thread state. */
-    void (*thread_exit)(struct fsp_transport *t);
+    void (*thread_exit)(struct ses_transport *t);
     /* Free the transport (closing first what close would); called when
      * the last request that may point into it is gone. */
-    void (*destroy)(struct fsp_transport *t);
+    void (*destroy)(struct ses_transport *t);
 
     /* Optional, for transports with threads of their own (io_uring).
      * prepare: during INIT, before the reply; nonzero means "do not ask
      * the kernel for this transport".  start: right after the INIT reply
      * when the kernel agreed.  join: stop and join those threads.
      * describe: one line for the counters. */
-    int (*prepare)(struct fsp_transport *t, const struct fsp_conn *c);
+    int (*prepare)(struct ses_transport *t, const struct ses_conn *c);
     /* The connection's /dev/fuse descriptor, for its ioctls (backing
      * files); -1 when there is none. */
-    int (*dev_fd)(struct fsp_transport *t);
-    int (*start)(struct fsp_transport *t, struct fsp_session *se);
-    void (*join)(struct fsp_transport *t);
-    void (*describe)(struct fsp_transport *t, FILE *f);
+    int (*dev_fd)(struct ses_transport *t);
+    int (*start)(struct ses_transport *t, struct ses_session *se);
+    void (*join)(struct ses_transport *t);
+    void (*describe)(struct ses_transport *t, FILE *f);
     /* Optional: answer request `unique` with up to len bytes of fd at
      * off without copying them through user space (splice); *sent gets
      * the bytes.  0 once answered, or -errno with nothing sent. */
-    int (*send_fd)(struct fsp_transport *t, uint64_t unique, int fd,
+    int (*send_fd)(struct ses_transport *t, uint64_t unique, int fd,
                    uint64_t off, uint32_t len, uint32_t *sent);
     /* Optional: end the connection (close every descriptor, stop and
      * join the transport's threads) but keep the memory requests may
      * still point into (io_uring entries) until destroy.  Called once,
      * when the session's owner deletes it; nothing is sent afterwards.
      * (Last, so that transports initialized by position still work.) */
-    void (*close)(struct fsp_transport *t);
+    void (*close)(struct ses_transport *t);
 };
 
 /* FUSE over io_uring, wrapping the /dev/fuse transport `dev` (taken over)
  * for what still travels there; fd is the connection's /dev/fuse. */
-struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
+struct ses_transport *ses_uring_transport_new(struct ses_transport *dev,
                                               int fd);
 
 /* Set on threads whose receive buffers belong to the transport (io_uring
  * queue threads): a request detached there keeps its buffer until it is
  * answered, and the session never frees it. */
-extern _Thread_local int fsp_session_transport_buf;
+extern _Thread_local int ses_transport_buf;
 
 /* The /dev/fuse transport over a duplicate of fd (the caller keeps and
  * closes fd; the transport closes its duplicate when destroyed). */
-struct fsp_transport *fsp_dev_transport_new(int fd);
+struct ses_transport *ses_dev_transport_new(int fd);
 
 /* How long (microseconds) a /dev/fuse transport t keeps reading an empty
  * device before it sleeps; -1 picks the default (50 with more than one
  * CPU online, else 0), 0 turns busy polling off.  Any thread, any time
  * (the io_uring transport turns it off once its queues serve). */
-void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us);
+void ses_dev_transport_busy_poll(struct ses_transport *t, int us);
 
 /* Tell a /dev/fuse transport that another transport (io_uring) now
  * serves the requests, so only FORGET, INTERRUPT and notification replies
@@ -97,10 +97,10 @@ void fsp_dev_transport_busy_poll(struct fsp_transport *t, int us);
  * that sending those costs the kernel's clients no wakeup (see
  * dev_transport.c).  Returns the busy-poll budget (ns) it had, for the
  * transport taking over.  Any thread, once; there is no way back. */
-int64_t fsp_dev_transport_side_channel(struct fsp_transport *t);
+int64_t ses_dev_transport_side_channel(struct ses_transport *t);
 
 /* What INIT settled; readable by handlers after init. */
-struct fsp_conn {
+struct ses_conn {
     uint32_t proto_major, proto_minor;   /* the kernel's */
     uint64_t kernel_flags;               /* what the kernel offered */
     uint64_t want_flags;                 /* what we asked for (and got) */
@@ -109,7 +109,7 @@ struct fsp_conn {
     uint16_t max_pages;
     uint16_t request_timeout;            /* seconds, 0 = none */
     uint32_t time_gran;
-    uint32_t max_stack_depth;            /* with FSP_PASSTHROUGH */
+    uint32_t max_stack_depth;            /* with WIRE_PASSTHROUGH */
     /* Background requests the kernel may queue, and where it starts
      * throttling; init may change them (libfuse's conn info does). */
     uint16_t max_background;
@@ -125,7 +125,7 @@ struct fsp_conn {
  * forget, when the handler returns without an answer).
  */
 struct ses_request {
-    struct fsp_session *se;
+    struct ses_session *se;
     uint64_t unique;
     uint64_t nodeid;
     uint32_t opcode;
@@ -135,9 +135,9 @@ struct ses_request {
     size_t arglen;
     atomic_int interrupted;
     int replied;
-    /* The layer above's interrupt hook (fsp_req_on_interrupt); read and
+    /* The layer above's interrupt hook (ses_req_on_interrupt); read and
      * written under the session's in-flight lock. */
-    const struct fsp_interrupt_hook *intr_hook;
+    const struct ses_interrupt_hook *intr_hook;
     void *intr_data;
     uint64_t start_ns;
     struct ses_request *inflight_next, *inflight_prev;
@@ -154,36 +154,36 @@ struct ses_request {
     int heap;                 /* this is that copy: freed after its reply */
 };
 
-typedef void (*fsp_ll_handler)(struct ses_request *req);
+typedef void (*ses_ll_handler)(struct ses_request *req);
 
-#define FSP_LL_OPS_MAX 64
+#define SES_LL_OPS_MAX 64
 
 /* The low-level handlers: one per opcode, called with the decoded
  * header; each must reply exactly once (except forgets). */
-struct fsp_ll_ops {
+struct ses_ll_ops {
     /* After the kernel's INIT is read and before the reply: adjust
      * conn->want_flags and limits.  May be NULL. */
-    void (*init)(void *userdata, struct fsp_conn *conn);
+    void (*init)(void *userdata, struct ses_conn *conn);
     /* When the session ends (DESTROY or unmount).  May be NULL. */
     void (*destroy)(void *userdata);
-    fsp_ll_handler op[FSP_LL_OPS_MAX];
-    /* FSP_OP_BATCH_FORGET and friends above 63 are routed by session.
-     * op[FSP_OP_NOTIFY_REPLY], if set, gets the kernel's answers to
+    ses_ll_handler op[SES_LL_OPS_MAX];
+    /* WIRE_OP_BATCH_FORGET and friends above 63 are routed by session.
+     * op[WIRE_OP_NOTIFY_REPLY], if set, gets the kernel's answers to
      * RETRIEVE notifications (and must reply none); unset, they are
-     * dropped.  op[FSP_OP_DESTROY], if set, answers DESTROY (sent for
+     * dropped.  op[WIRE_OP_DESTROY], if set, answers DESTROY (sent for
      * fuseblk mounts, whose unmount waits for the answer) after work
      * that must be done by then; unset, the session answers at once.
      * The session ends after a DESTROY either way. */
 };
 
 /* Per-opcode counters, from the start of the session. */
-struct fsp_op_stats {
+struct ses_op_stats {
     atomic_uint_fast64_t count;
     atomic_uint_fast64_t errors;
     atomic_uint_fast64_t total_ns;
 };
 
-struct fsp_session_params {
+struct ses_params {
     unsigned threads;         /* 0: one per CPU, at least 2 */
     unsigned max_threads;     /* 0: 4 x threads */
     int debug;
@@ -201,73 +201,73 @@ struct fsp_session_params {
 
 /* Create a session serving `t` with handlers `ops`.  Takes ownership of
  * t.  userdata is passed to init/destroy and kept for handlers. */
-int fsp_session_new(struct fsp_transport *t, const struct fsp_ll_ops *ops,
-                    void *userdata, const struct fsp_session_params *p,
-                    struct fsp_session **out);
+int ses_new(struct ses_transport *t, const struct ses_ll_ops *ops,
+                    void *userdata, const struct ses_params *p,
+                    struct ses_session **out);
 /*
- * The owner's end of the session (after fsp_session_join, or if the loop
+ * The owner's end of the session (after ses_join, or if the loop
  * never ran): closes the connection and drops the owner's reference.
  * Requests detached and not yet answered hold references of their own,
  * so the memory they point into (the session, the transport, an io_uring
  * entry's buffer) lives until the last of them is answered; answering
  * one now touches nothing but that memory: the reply is dropped
- * (fsp_reply_* returns -ENOTCONN).  The owner may free userdata once this
- * returns: see fsp_session_enter.
+ * (ses_reply_* returns -ENOTCONN).  The owner may free userdata once this
+ * returns: see ses_enter.
  */
-void fsp_session_delete(struct fsp_session *se);
+void ses_delete(struct ses_session *se);
 /*
  * A thread answering a detached request late, which wants to touch the
  * layer above's state (userdata) as well, brackets that work with these:
- * enter returns 0, and fsp_session_delete then waits until leave before
+ * enter returns 0, and ses_delete then waits until leave before
  * it returns, so userdata cannot be freed under the caller; or -ENOTCONN
  * when the session was deleted already: the caller must touch nothing
- * of the layer above and just drop the request (any fsp_reply_*).
+ * of the layer above and just drop the request (any ses_reply_*).
  * Nests; any thread holding a reference (a detached request).
  */
-int fsp_session_enter(struct fsp_session *se);
-void fsp_session_leave(struct fsp_session *se);
-void *fsp_session_userdata(const struct fsp_session *se);
-const struct fsp_conn *fsp_session_conn(const struct fsp_session *se);
-int fsp_session_debug(const struct fsp_session *se);
+int ses_enter(struct ses_session *se);
+void ses_leave(struct ses_session *se);
+void *ses_userdata(const struct ses_session *se);
+const struct ses_conn *ses_conn(const struct ses_session *se);
+int ses_debug(const struct ses_session *se);
 
 /* Run the dispatcher threads until the connection ends or
- * fsp_session_exit; returns 0 or -errno.  One caller. */
-int fsp_session_loop(struct fsp_session *se);
+ * ses_exit; returns 0 or -errno.  One caller. */
+int ses_loop(struct ses_session *se);
 /* Ask the loop to finish.  Async-signal-safe. */
-void fsp_session_exit(struct fsp_session *se);
+void ses_exit(struct ses_session *se);
 /* Make the loop finish with error err (-errno; the first error given
  * wins): for a transport that can no longer serve.  Any thread but a
  * signal handler. */
-void fsp_session_fail(struct fsp_session *se, int err);
-int fsp_session_exited(const struct fsp_session *se);
+void ses_fail(struct ses_session *se, int err);
+int ses_exited(const struct ses_session *se);
 
 /* Handle one received request of `len` bytes in buf (bufsize long; what
  * each dispatcher thread does).  Returns 1 when a detached request kept
  * the buffer, so the caller must get a new one. */
-int fsp_session_process(struct fsp_session *se, void *buf, size_t len,
+int ses_process(struct ses_session *se, void *buf, size_t len,
                         size_t bufsize);
 /* Wake and join the dispatcher threads after the loop returned; returns
  * why the session ended (0 or -errno).  Calls ops->destroy. */
-int fsp_session_join(struct fsp_session *se);
+int ses_join(struct ses_session *se);
 /* How many requests a file system pended and has not completed yet.  Any
  * thread. */
-int fsp_session_pending(struct fsp_session *se);
+int ses_pending(struct ses_session *se);
 
 /* Register fd as a backing file (FUSE passthrough); returns the backing
- * id (> 0) or -errno.  fsp_session_backing_close releases an id. */
-int fsp_session_backing_open(struct fsp_session *se, int fd);
-void fsp_session_backing_close(struct fsp_session *se, int id);
+ * id (> 0) or -errno.  ses_backing_close releases an id. */
+int ses_backing_open(struct ses_session *se, int fd);
+void ses_backing_close(struct ses_session *se, int id);
 
 /* Counters of one opcode, NULL for an unknown one. */
-const struct fsp_op_stats *fsp_session_stats(const struct fsp_session *se,
+const struct ses_op_stats *ses_stats(const struct ses_session *se,
                                              uint32_t opcode);
 /* Print the non-zero counters to f, one opcode a line. */
-void fsp_session_print_stats(const struct fsp_session *se, void *file);
+void ses_print_stats(const struct ses_session *se, void *file);
 
 /* Body access with bounds checks: NULL when the body is too short. */
-const void *fsp_req_arg(const struct ses_request *req, size_t size);
+const void *ses_req_arg(const struct ses_request *req, size_t size);
 /* The NUL-terminated name at byte `off` of the body, or NULL. */
-const char *fsp_req_name(const struct ses_request *req, size_t off);
+const char *ses_req_name(const struct ses_request *req, size_t off);
 
 /*
  * How the layer above hears of an INTERRUPT the moment it arrives, for a
@@ -281,10 +281,10 @@ const char *fsp_req_name(const struct ses_request *req, size_t off);
  * another thread.  Then, with no session lock held and from the thread
  * that read the INTERRUPT, it calls notify(data), which owns that
  * reference and may reply to the request.  A request leaves the table
- * when it is replied to (before fsp_reply_* returns), so hold is never
+ * when it is replied to (before ses_reply_* returns), so hold is never
  * called after that; a detached request takes its hook along.
  */
-struct fsp_interrupt_hook {
+struct ses_interrupt_hook {
     void (*hold)(void *data);
     void (*notify)(void *data);
 };
@@ -293,52 +293,52 @@ struct fsp_interrupt_hook {
  * handler and not yet replied to.  Returns 1 if req was interrupted
  * already (that INTERRUPT will not reach the hook), else 0; the check
  * and the setting are one step against a concurrent INTERRUPT. */
-int fsp_req_on_interrupt(struct ses_request *req,
-                         const struct fsp_interrupt_hook *hook, void *data);
+int ses_req_on_interrupt(struct ses_request *req,
+                         const struct ses_interrupt_hook *hook, void *data);
 
 /* Detach a request so it can outlive its handler (asynchronous
  * completion): the copy keeps the receive buffer, which the dispatcher
  * thread replaces, and a reference on the session (and so on the
  * transport), dropped by its one reply.  Returns the heap copy or NULL. */
-struct ses_request *fsp_req_detach(struct ses_request *req);
+struct ses_request *ses_req_detach(struct ses_request *req);
 
 /* Replies, each named after what it answers.  Return 0 or the
  * transport's -errno (-ENOENT: the kernel no longer waits for it). */
-int fsp_reply_err(struct ses_request *req, int err);
-int fsp_reply_none(struct ses_request *req);
-int fsp_reply_buf(struct ses_request *req, const void *buf, size_t size);
-int fsp_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt);
-int fsp_reply_entry(struct ses_request *req, const struct fsp_entry_out *e);
-int fsp_reply_attr(struct ses_request *req, const struct fsp_attr_out *a);
-int fsp_reply_statx(struct ses_request *req, const struct fsp_statx_out *s);
-int fsp_reply_open(struct ses_request *req, const struct fsp_open_out *o);
-int fsp_reply_create(struct ses_request *req, const struct fsp_entry_out *e,
-                     const struct fsp_open_out *o);
-int fsp_reply_write(struct ses_request *req, uint32_t size);
-int fsp_reply_data(struct ses_request *req, const void *buf, size_t size);
+int ses_reply_err(struct ses_request *req, int err);
+int ses_reply_none(struct ses_request *req);
+int ses_reply_buf(struct ses_request *req, const void *buf, size_t size);
+int ses_reply_iov(struct ses_request *req, const struct iovec *iov, int cnt);
+int ses_reply_entry(struct ses_request *req, const struct wire_entry_out *e);
+int ses_reply_attr(struct ses_request *req, const struct wire_attr_out *a);
+int ses_reply_statx(struct ses_request *req, const struct wire_statx_out *s);
+int ses_reply_open(struct ses_request *req, const struct wire_open_out *o);
+int ses_reply_create(struct ses_request *req, const struct wire_entry_out *e,
+                     const struct wire_open_out *o);
+int ses_reply_write(struct ses_request *req, uint32_t size);
+int ses_reply_data(struct ses_request *req, const void *buf, size_t size);
 /* Answer a READ with up to len bytes of fd at off, moved by the kernel
  * (splice) where the transport can and the read is large enough to pay
  * (32 KiB); returns 0 once answered, or -errno with the request still
  * unanswered (-EOPNOTSUPP: not here or not worth it; -EINVAL: not an
  * unanswered READ). */
-int fsp_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
+int ses_reply_data_fd(struct ses_request *req, int fd, uint64_t off,
                       uint32_t len);
-int fsp_reply_statfs(struct ses_request *req, const struct fsp_kstatfs *st);
-int fsp_reply_xattr(struct ses_request *req, uint32_t size);
-int fsp_reply_readlink(struct ses_request *req, const char *target);
+int ses_reply_statfs(struct ses_request *req, const struct wire_kstatfs *st);
+int ses_reply_xattr(struct ses_request *req, uint32_t size);
+int ses_reply_readlink(struct ses_request *req, const char *target);
 
 /* Notifications to the kernel (unique 0). */
-int fsp_notify_inval_inode(struct fsp_session *se, uint64_t nodeid,
+int ses_notify_inval_inode(struct ses_session *se, uint64_t nodeid,
                            int64_t off, int64_t len);
-int fsp_notify_inval_entry(struct fsp_session *se, uint64_t parent,
+int ses_notify_inval_entry(struct ses_session *se, uint64_t parent,
                            const char *name, size_t namelen);
 /* Any notification: iov[0] is left for the out-header, iov[1..cnt) is
  * the body (the layer above builds it: delete, store, retrieve, poll,
  * expire).  0 or the transport's -errno. */
-int fsp_notify_iov(struct fsp_session *se, int code, struct iovec *iov,
+int ses_notify_iov(struct ses_session *se, int code, struct iovec *iov,
                    int cnt);
 
 /* Monotonic nanoseconds, for counters and the trace. */
-uint64_t fsp_now_ns(void);
+uint64_t ses_now_ns(void);
 
 #endif

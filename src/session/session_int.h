@@ -8,20 +8,20 @@
 
 #include "session/session.h"
 
-#define FSP_OPCODE_SLOTS 64   /* counters for opcodes 0..63; CUSE_INIT aside */
+#define SES_OPCODE_SLOTS 64   /* counters for opcodes 0..63; CUSE_INIT aside */
 
-struct fsp_session {
-    struct fsp_transport *t;
-    struct fsp_ll_ops ops;
+struct ses_session {
+    struct ses_transport *t;
+    struct ses_ll_ops ops;
     void *userdata;
-    struct fsp_session_params p;
-    struct fsp_conn conn;
+    struct ses_params p;
+    struct ses_conn conn;
     atomic_int initialized;
     atomic_int exited;
-    /* Lifetime (see fsp_session_delete): the owner holds one reference
+    /* Lifetime (see ses_delete): the owner holds one reference
      * and every detached request one more; the last one frees.  Once
      * `closed`, the connection is gone and late answers are dropped;
-     * `late_busy` counts threads between fsp_session_enter and _leave,
+     * `late_busy` counts threads between ses_enter and _leave,
      * which the closer waits out. */
     atomic_uint refs;
     atomic_int closed;
@@ -29,7 +29,7 @@ struct fsp_session {
     atomic_int ndetached;            /* requests answered later, still out */
     atomic_uint_fast64_t detached_total;   /* and how many ever were */
     atomic_uint_fast64_t spliced_total;    /* READs answered by splice */
-    int exit_pipe[2];                /* wakes fsp_session_loop, signal-safe */
+    int exit_pipe[2];                /* wakes ses_loop, signal-safe */
     int error;                       /* why the loop ended, -errno or 0 */
     size_t bufsize;
 
@@ -42,21 +42,21 @@ struct fsp_session {
     pthread_cond_t pool_cond;
     atomic_uint nthreads, nbusy;     /* nthreads changes under pool_lock */
     unsigned nexited;
-    struct fsp_worker *workers;
+    struct ses_worker *workers;
 
-    struct fsp_op_stats stats[FSP_OPCODE_SLOTS];
+    struct ses_op_stats stats[SES_OPCODE_SLOTS];
     pthread_mutex_t trace_lock;
 };
 
 /* INIT negotiation (init.c). */
-void fsp_session_do_init(struct ses_request *req);
+void ses_do_init(struct ses_request *req);
 /* Debug trace (trace.c). */
-void fsp_trace_request(struct fsp_session *se, const struct ses_request *req);
-void fsp_trace_reply(struct fsp_session *se, const struct ses_request *req,
+void ses_trace_request(struct ses_session *se, const struct ses_request *req);
+void ses_trace_reply(struct ses_session *se, const struct ses_request *req,
                      int error, size_t outlen);
 /* Drop one reference; the last one frees the session (session.c). */
-void fsp_session_put(struct fsp_session *se);
+void ses_put(struct ses_session *se);
 /* Interrupt table (dispatch.c). */
-void fsp_inflight_remove(struct ses_request *req);
+void ses_inflight_remove(struct ses_request *req);
 
 #endif

@@ -64,7 +64,7 @@ struct uring_queue;
 
 struct uring_ent {
     struct uring_queue *q;
-    struct fsp_uring_req_header hdr;
+    struct wire_uring_req_header hdr;
     char *mem;                   /* FRONT_ROOM + payload + slack */
     char *payload;
     struct iovec iov[2];
@@ -91,9 +91,9 @@ struct uring_queue {
 };
 
 struct uring_transport {
-    struct fsp_transport base;
-    struct fsp_transport *dev;   /* /dev/fuse: everything not from a ring */
-    struct fsp_session *se;
+    struct ses_transport base;
+    struct ses_transport *dev;   /* /dev/fuse: everything not from a ring */
+    struct ses_session *se;
     int fd;
     int stopfd;
     unsigned nqueues;
@@ -109,19 +109,19 @@ struct uring_transport {
 /* The entry whose request this thread is serving. */
 static _Thread_local struct uring_ent *tl_ent;
 
-static ssize_t ur_receive(struct fsp_transport *t, void *buf, size_t size)
+static ssize_t ur_receive(struct ses_transport *t, void *buf, size_t size)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     return ut->dev->receive(ut->dev, buf, size);
 }
 
-static int ur_dev_fd(struct fsp_transport *t)
+static int ur_dev_fd(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     return ut->dev->dev_fd(ut->dev);
 }
 
-static void ur_thread_exit(struct fsp_transport *t)
+static void ur_thread_exit(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     if (ut->dev->thread_exit)
@@ -137,7 +137,7 @@ static struct io_uring_sqe *cmd_sqe(struct uring_ent *e, uint32_t cmd)
     sqe->opcode = IORING_OP_URING_CMD;
     sqe->fd = e->q->ut->fd;
     sqe->cmd_op = cmd;
-    struct fsp_uring_cmd_req *req = (void *)sqe->cmd;
+    struct wire_uring_cmd_req *req = (void *)sqe->cmd;
     req->qid = (uint16_t)e->q->qid;
     io_uring_sqe_set_data(sqe, e);
     return sqe;
@@ -148,10 +148,10 @@ static struct io_uring_sqe *cmd_sqe(struct uring_ent *e, uint32_t cmd)
  * request costs one system call. */
 static int commit_and_fetch(struct uring_ent *e)
 {
-    struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_COMMIT_AND_FETCH);
+    struct io_uring_sqe *sqe = cmd_sqe(e, WIRE_IO_URING_CMD_COMMIT_AND_FETCH);
     if (!sqe)
         return -EBUSY;
-    ((struct fsp_uring_cmd_req *)(void *)sqe->cmd)->commit_id =
+    ((struct wire_uring_cmd_req *)(void *)sqe->cmd)->commit_id =
         atomic_load(&e->unique);
     atomic_store(&e->unique, 0);
     return 0;
@@ -168,7 +168,7 @@ static int fill_reply(struct uring_ent *e, const struct iovec *iov, int cnt)
         memmove(e->payload + off, iov[i].iov_base, iov[i].iov_len);
         off += iov[i].iov_len;
     }
-    memcpy(e->hdr.in_out, iov[0].iov_base, sizeof(struct fsp_out_header));
+    memcpy(e->hdr.in_out, iov[0].iov_base, sizeof(struct wire_out_header));
     e->hdr.ring_ent_in_out.payload_sz = (uint32_t)off;
     return 0;
 }
@@ -227,10 +227,10 @@ static void commit_done(struct uring_queue *q)
     arm_done_poll(q);
 }
 
-static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int ur_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
-    const struct fsp_out_header *oh = iov[0].iov_base;
+    const struct wire_out_header *oh = iov[0].iov_base;
     struct uring_ent *e = tl_ent;
     if (e && oh->unique && oh->unique == atomic_load(&e->unique)) {
         int r = fill_reply(e, iov, cnt);
@@ -248,14 +248,14 @@ static int ur_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
 /* Rebuild the request in front of its payload and process it. */
 static void serve_entry(struct uring_transport *ut, struct uring_ent *e)
 {
-    struct fsp_in_header in;
+    struct wire_in_header in;
     memcpy(&in, e->hdr.in_out, sizeof in);
     uint32_t payload = e->hdr.ring_ent_in_out.payload_sz;
     size_t fixed = in.len >= sizeof in + payload ? in.len - sizeof in - payload
                                                  : SIZE_MAX;
-    if (fixed > FSP_URING_OP_IN_OUT_SZ || payload > ut->payload_size) {
+    if (fixed > WIRE_URING_OP_IN_OUT_SZ || payload > ut->payload_size) {
         /* Nothing the kernel sends; answer EIO rather than hang it. */
-        struct fsp_out_header oh = { .len = sizeof oh, .error = -EIO,
+        struct wire_out_header oh = { .len = sizeof oh, .error = -EIO,
                                      .unique = in.unique };
         atomic_store(&e->unique, in.unique);
         memcpy(e->hdr.in_out, &oh, sizeof oh);
@@ -272,13 +272,13 @@ static void serve_entry(struct uring_transport *ut, struct uring_ent *e)
      * ready, and then never to /dev/fuse again. */
     if (atomic_fetch_add_explicit(&ut->requests, 1, memory_order_relaxed) == 0)
         atomic_store_explicit(&ut->poll_ns,
-                              fsp_dev_transport_side_channel(ut->dev),
+                              ses_dev_transport_side_channel(ut->dev),
                               memory_order_relaxed);
-    e->q->last_ns = fsp_now_ns();
+    e->q->last_ns = ses_now_ns();
     atomic_store_explicit(&ut->last_ns, e->q->last_ns, memory_order_relaxed);
     size_t room = (size_t)(e->mem + FRONT_ROOM + ut->payload_size +
                            FRONT_ROOM - start);
-    fsp_session_process(ut->se, start, in.len, room);
+    ses_process(ut->se, start, in.len, room);
     tl_ent = NULL;
 }
 
@@ -296,7 +296,7 @@ static int ring_poll(struct uring_queue *q, struct io_uring_cqe **cqe)
     if (io_uring_sq_ready(&q->ring) && io_uring_submit(&q->ring) < 0)
         return 0;
     for (;;) {
-        uint64_t now = fsp_now_ns();
+        uint64_t now = ses_now_ns();
         if (now - q->last_ns > budget) {
             uint64_t any = atomic_load_explicit(&ut->last_ns,
                                                 memory_order_relaxed);
@@ -330,12 +330,12 @@ static void *queue_main(void *arg)
      * there.  Best effort; a refused affinity changes nothing else. */
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     /* Requests detached here keep the entry's buffer until answered. */
-    fsp_session_transport_buf = 1;
+    ses_transport_buf = 1;
 
     int live = 0;
     for (unsigned i = 0; i < QUEUE_DEPTH; i++) {
         struct uring_ent *e = &q->ents[i];
-        struct io_uring_sqe *sqe = cmd_sqe(e, FSP_IO_URING_CMD_REGISTER);
+        struct io_uring_sqe *sqe = cmd_sqe(e, WIRE_IO_URING_CMD_REGISTER);
         if (!sqe)
             break;
         sqe->addr = (uintptr_t)e->iov;
@@ -395,12 +395,12 @@ static void *queue_main(void *arg)
          * forever.  End the session rather than leave a hung mount. */
         fprintf(stderr, "fsp: io_uring queue %u: %s; ending the session\n",
                 q->qid, strerror(-failed));
-        fsp_session_fail(ut->se, failed);
+        ses_fail(ut->se, failed);
     }
     return NULL;
 }
 
-static int ur_start(struct fsp_transport *t, struct fsp_session *se)
+static int ur_start(struct ses_transport *t, struct ses_session *se)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ut->se = se;
@@ -415,7 +415,7 @@ static int ur_start(struct fsp_transport *t, struct fsp_session *se)
     return 0;
 }
 
-static void ur_wake(struct fsp_transport *t)
+static void ur_wake(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     uint64_t one = 1;
@@ -424,7 +424,7 @@ static void ur_wake(struct fsp_transport *t)
     ut->dev->wake(ut->dev);
 }
 
-static void ur_join(struct fsp_transport *t)
+static void ur_join(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_wake(t);
@@ -435,7 +435,7 @@ static void ur_join(struct fsp_transport *t)
         }
 }
 
-static void ur_describe(struct fsp_transport *t, FILE *f)
+static void ur_describe(struct ses_transport *t, FILE *f)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     if (!ut->queues) {
@@ -490,7 +490,7 @@ static void free_queues(struct uring_transport *ut)
 /* End the connection: a request pended from a ring keeps pointing into
  * its entry's buffer, which stays until ur_destroy (the session's last
  * reference); its late reply is never sent here after this. */
-static void ur_close(struct fsp_transport *t)
+static void ur_close(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_join(t);
@@ -501,7 +501,7 @@ static void ur_close(struct fsp_transport *t)
         ut->dev->close(ut->dev);
 }
 
-static void ur_destroy(struct fsp_transport *t)
+static void ur_destroy(struct ses_transport *t)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ur_close(t);
@@ -537,7 +537,7 @@ static int probe_ring(struct io_uring *ring)
 
 /* Rings and buffers, made before INIT is answered so that a failure here
  * just means not asking the kernel for io_uring. */
-static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
+static int ur_prepare(struct ses_transport *t, const struct ses_conn *c)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     /* The kernel wants room for the largest write or read it may send,
@@ -589,7 +589,7 @@ static int ur_prepare(struct fsp_transport *t, const struct fsp_conn *c)
     return 0;
 }
 
-struct fsp_transport *fsp_uring_transport_new(struct fsp_transport *dev,
+struct ses_transport *ses_uring_transport_new(struct ses_transport *dev,
                                               int fd)
 {
     struct uring_transport *ut = calloc(1, sizeof *ut);

@@ -109,12 +109,12 @@ static void fz_check_dirents(const char *p, size_t len, int plus)
 {
     size_t off = 0;
     while (off < len) {
-        size_t fixed = plus ? FSP_NAME_OFFSET_DIRENTPLUS : FSP_NAME_OFFSET;
+        size_t fixed = plus ? WIRE_NAME_OFFSET_DIRENTPLUS : WIRE_NAME_OFFSET;
         FZ_ASSERT(len - off >= fixed, "dirent header cut at %zu/%zu", off,
                   len);
-        const struct fsp_dirent *d;
+        const struct wire_dirent *d;
         if (plus) {
-            const struct fsp_direntplus *dp = (const void *)(p + off);
+            const struct wire_direntplus *dp = (const void *)(p + off);
             d = &dp->dirent;
             fz_add_node(dp->entry_out.nodeid);
         } else {
@@ -122,7 +122,7 @@ static void fz_check_dirents(const char *p, size_t len, int plus)
         }
         FZ_ASSERT(d->namelen > 0 && d->namelen <= 1024, "namelen %u",
                   d->namelen);
-        size_t rec = FSP_DIRENT_ALIGN(fixed + d->namelen);
+        size_t rec = WIRE_DIRENT_ALIGN(fixed + d->namelen);
         FZ_ASSERT(rec <= len - off, "dirent of %zu at %zu/%zu", rec, off,
                   len);
         off += rec;
@@ -132,7 +132,7 @@ static void fz_check_dirents(const char *p, size_t len, int plus)
 /* The transport's send: check one reply and learn ids from it. */
 static int fz_check_send(const struct iovec *iov, int cnt)
 {
-    FZ_ASSERT(cnt >= 1 && iov[0].iov_len >= sizeof(struct fsp_out_header),
+    FZ_ASSERT(cnt >= 1 && iov[0].iov_len >= sizeof(struct wire_out_header),
               "cnt %d", cnt);
     static char body[FZ_BUFSIZE];
     size_t total = 0;
@@ -142,7 +142,7 @@ static int fz_check_send(const struct iovec *iov, int cnt)
             memcpy(body + total, iov[i].iov_base, iov[i].iov_len);
         total += iov[i].iov_len;
     }
-    const struct fsp_out_header *oh = (const void *)body;
+    const struct wire_out_header *oh = (const void *)body;
     FZ_ASSERT(oh->len == total, "len %u, sent %zu", oh->len, total);
     if (oh->unique == 0) {
         /* a notification: error holds its code */
@@ -171,41 +171,41 @@ static int fz_check_send(const struct iovec *iov, int cnt)
     const char *b = body + sizeof *oh;
     size_t blen = total - sizeof *oh;
     switch (fz.cur_opcode) {
-    case FSP_OP_LOOKUP: case FSP_OP_MKNOD: case FSP_OP_MKDIR:
-    case FSP_OP_SYMLINK: case FSP_OP_LINK: case FSP_OP_TMPFILE:
-    case FSP_OP_CREATE:
-        FZ_ASSERT(blen >= sizeof(struct fsp_entry_out),
+    case WIRE_OP_LOOKUP: case WIRE_OP_MKNOD: case WIRE_OP_MKDIR:
+    case WIRE_OP_SYMLINK: case WIRE_OP_LINK: case WIRE_OP_TMPFILE:
+    case WIRE_OP_CREATE:
+        FZ_ASSERT(blen >= sizeof(struct wire_entry_out),
                   "entry reply of %zu", blen);
         {
-            const struct fsp_entry_out *e = (const void *)b;
+            const struct wire_entry_out *e = (const void *)b;
             fz_add_node(e->nodeid);
-            if (fz.cur_opcode == FSP_OP_CREATE || fz.cur_opcode == FSP_OP_TMPFILE) {
-                FZ_ASSERT(blen == sizeof *e + sizeof(struct fsp_open_out),
+            if (fz.cur_opcode == WIRE_OP_CREATE || fz.cur_opcode == WIRE_OP_TMPFILE) {
+                FZ_ASSERT(blen == sizeof *e + sizeof(struct wire_open_out),
                           "create reply of %zu", blen);
-                const struct fsp_open_out *o = (const void *)(b + sizeof *e);
+                const struct wire_open_out *o = (const void *)(b + sizeof *e);
                 fz_add_fh(o->fh, e->nodeid, 0);
             }
         }
         break;
-    case FSP_OP_OPEN: case FSP_OP_OPENDIR:
-        FZ_ASSERT(blen == sizeof(struct fsp_open_out), "open reply %zu", blen);
-        fz_add_fh(((const struct fsp_open_out *)b)->fh, fz.cur_nodeid,
-                  fz.cur_opcode == FSP_OP_OPENDIR);
+    case WIRE_OP_OPEN: case WIRE_OP_OPENDIR:
+        FZ_ASSERT(blen == sizeof(struct wire_open_out), "open reply %zu", blen);
+        fz_add_fh(((const struct wire_open_out *)b)->fh, fz.cur_nodeid,
+                  fz.cur_opcode == WIRE_OP_OPENDIR);
         break;
-    case FSP_OP_GETATTR: case FSP_OP_SETATTR:
-        FZ_ASSERT(blen == sizeof(struct fsp_attr_out), "attr reply %zu", blen);
+    case WIRE_OP_GETATTR: case WIRE_OP_SETATTR:
+        FZ_ASSERT(blen == sizeof(struct wire_attr_out), "attr reply %zu", blen);
         break;
-    case FSP_OP_READDIR:
+    case WIRE_OP_READDIR:
         fz_check_dirents(b, blen, 0);
         break;
-    case FSP_OP_READDIRPLUS:
+    case WIRE_OP_READDIRPLUS:
         fz_check_dirents(b, blen, 1);
         break;
-    case FSP_OP_WRITE:
-        FZ_ASSERT(blen == sizeof(struct fsp_write_out), "write reply %zu", blen);
+    case WIRE_OP_WRITE:
+        FZ_ASSERT(blen == sizeof(struct wire_write_out), "write reply %zu", blen);
         break;
-    case FSP_OP_STATFS:
-        FZ_ASSERT(blen == sizeof(struct fsp_statfs_out), "statfs %zu", blen);
+    case WIRE_OP_STATFS:
+        FZ_ASSERT(blen == sizeof(struct wire_statfs_out), "statfs %zu", blen);
         break;
     default:
         break;
@@ -242,7 +242,7 @@ static void fz_drop_fh(uint64_t fh)
 
 /* Put a kernel-given handle (or 0) in the u64 at `off` of the body and
  * make the request's node id that handle's. */
-static void fz_patch_fh(struct fsp_in_header *h, size_t off, int dir, int any)
+static void fz_patch_fh(struct wire_in_header *h, size_t off, int dir, int any)
 {
     char *body = (char *)(h + 1);
     size_t blen = h->len - sizeof *h;
@@ -259,54 +259,54 @@ static void fz_patch_fh(struct fsp_in_header *h, size_t off, int dir, int any)
 
 /* The kernel's side of file handles, by opcode.  Returns the fh being
  * released (so it is dropped once sent), else 0. */
-static uint64_t fz_kernel_fh(struct fsp_in_header *h)
+static uint64_t fz_kernel_fh(struct wire_in_header *h)
 {
     size_t blen = h->len - sizeof *h;
     char *body = (char *)(h + 1);
     uint64_t v = 0;
     switch (h->opcode) {
-    case FSP_OP_GETATTR:
-        fz_patch_fh(h, offsetof(struct fsp_getattr_in, fh), 0, 1);
+    case WIRE_OP_GETATTR:
+        fz_patch_fh(h, offsetof(struct wire_getattr_in, fh), 0, 1);
         break;
-    case FSP_OP_STATX:
-        fz_patch_fh(h, offsetof(struct fsp_statx_in, fh), 0, 1);
+    case WIRE_OP_STATX:
+        fz_patch_fh(h, offsetof(struct wire_statx_in, fh), 0, 1);
         break;
-    case FSP_OP_SETATTR:
-        fz_patch_fh(h, offsetof(struct fsp_setattr_in, fh), 0, 0);
+    case WIRE_OP_SETATTR:
+        fz_patch_fh(h, offsetof(struct wire_setattr_in, fh), 0, 0);
         break;
-    case FSP_OP_READ: case FSP_OP_WRITE: case FSP_OP_FLUSH:
-    case FSP_OP_FSYNC: case FSP_OP_GETLK: case FSP_OP_SETLK:
-    case FSP_OP_SETLKW: case FSP_OP_IOCTL: case FSP_OP_POLL:
-    case FSP_OP_FALLOCATE: case FSP_OP_LSEEK:
+    case WIRE_OP_READ: case WIRE_OP_WRITE: case WIRE_OP_FLUSH:
+    case WIRE_OP_FSYNC: case WIRE_OP_GETLK: case WIRE_OP_SETLK:
+    case WIRE_OP_SETLKW: case WIRE_OP_IOCTL: case WIRE_OP_POLL:
+    case WIRE_OP_FALLOCATE: case WIRE_OP_LSEEK:
         fz_patch_fh(h, 0, 0, 0);
         break;
-    case FSP_OP_RELEASE:
+    case WIRE_OP_RELEASE:
         fz_patch_fh(h, 0, 0, 0);
         if (blen >= 8)
             memcpy(&v, body, 8);
         break;
-    case FSP_OP_READDIR: case FSP_OP_READDIRPLUS: case FSP_OP_FSYNCDIR:
+    case WIRE_OP_READDIR: case WIRE_OP_READDIRPLUS: case WIRE_OP_FSYNCDIR:
         fz_patch_fh(h, 0, 1, 0);
         break;
-    case FSP_OP_RELEASEDIR:
+    case WIRE_OP_RELEASEDIR:
         fz_patch_fh(h, 0, 1, 0);
         if (blen >= 8)
             memcpy(&v, body, 8);
         break;
-    case FSP_OP_COPY_FILE_RANGE: case FSP_OP_COPY_FILE_RANGE_64: {
-        fz_patch_fh(h, offsetof(struct fsp_copy_file_range_in, fh_out), 0, 0);
-        if (blen >= sizeof(struct fsp_copy_file_range_in)) {
+    case WIRE_OP_COPY_FILE_RANGE: case WIRE_OP_COPY_FILE_RANGE_64: {
+        fz_patch_fh(h, offsetof(struct wire_copy_file_range_in, fh_out), 0, 0);
+        if (blen >= sizeof(struct wire_copy_file_range_in)) {
             /* the output side's node goes in the body */
             uint64_t out_fh, out_node = h->nodeid;
-            memcpy(&out_fh, body + offsetof(struct fsp_copy_file_range_in,
+            memcpy(&out_fh, body + offsetof(struct wire_copy_file_range_in,
                                             fh_out), 8);
             for (int i = 0; i < fz.nfhs; i++)
                 if (fz.fhs[i].fh == out_fh)
                     out_node = fz.fhs[i].nodeid;
-            memcpy(body + offsetof(struct fsp_copy_file_range_in, nodeid_out),
+            memcpy(body + offsetof(struct wire_copy_file_range_in, nodeid_out),
                    &out_node, 8);
         }
-        fz_patch_fh(h, offsetof(struct fsp_copy_file_range_in, fh_in), 0, 0);
+        fz_patch_fh(h, offsetof(struct wire_copy_file_range_in, fh_in), 0, 0);
         break;
     }
     default:
@@ -340,7 +340,7 @@ static void fz_run_frames(const uint8_t *data, size_t size,
         pos += 4;
         if (len > size - pos)
             len = size - pos;
-        struct fsp_in_header *h = (struct fsp_in_header *)buf;
+        struct wire_in_header *h = (struct wire_in_header *)buf;
         size_t n;
         if (op == 0xff) {
             if (len < sizeof *h)
@@ -376,12 +376,12 @@ static void fz_run_frames(const uint8_t *data, size_t size,
         FZ_ASSERT(!kept, "opcode %u kept the buffer", h->opcode);
         /* The in-header is the caller's again: it was not consumed. */
         switch (fz.cur_opcode) {
-        case FSP_OP_FORGET: case FSP_OP_BATCH_FORGET:
-        case FSP_OP_NOTIFY_REPLY:
+        case WIRE_OP_FORGET: case WIRE_OP_BATCH_FORGET:
+        case WIRE_OP_NOTIFY_REPLY:
             FZ_ASSERT(fz.cur_replies == 0, "%d replies to a forget",
                       fz.cur_replies);
             break;
-        case FSP_OP_INTERRUPT:
+        case WIRE_OP_INTERRUPT:
             FZ_ASSERT(fz.cur_replies <= 1, "INTERRUPT: %d", fz.cur_replies);
             break;
         default:
@@ -391,7 +391,7 @@ static void fz_run_frames(const uint8_t *data, size_t size,
         }
         if (released)
             fz_drop_fh(released);
-        if (fz.cur_opcode == FSP_OP_DESTROY)
+        if (fz.cur_opcode == WIRE_OP_DESTROY)
             fz.ended = 1;
     }
 }
@@ -400,12 +400,12 @@ static void fz_run_frames(const uint8_t *data, size_t size,
 static void fz_init(int (*process)(void *buf, size_t len), uint32_t minor)
 {
     char *ib = fz_buffer();
-    size_t n = sizeof(struct fsp_in_header) + sizeof(struct fsp_init_in);
-    struct fsp_in_header *h = (struct fsp_in_header *)ib;
-    struct fsp_init_in *in = (struct fsp_init_in *)(h + 1);
+    size_t n = sizeof(struct wire_in_header) + sizeof(struct wire_init_in);
+    struct wire_in_header *h = (struct wire_in_header *)ib;
+    struct wire_init_in *in = (struct wire_init_in *)(h + 1);
     memset(ib, 0, n);
     h->len = (uint32_t)n;
-    h->opcode = FSP_OP_INIT;
+    h->opcode = WIRE_OP_INIT;
     h->unique = 1;
     in->major = 7;
     in->minor = minor;
@@ -413,7 +413,7 @@ static void fz_init(int (*process)(void *buf, size_t len), uint32_t minor)
     in->flags = 0xffffffffu;
     in->flags2 = 0xffffffffu;
     fz.cur_unique = 1;
-    fz.cur_opcode = FSP_OP_INIT;
+    fz.cur_opcode = WIRE_OP_INIT;
     fz.cur_replies = 0;
     process(ib, n);
     FZ_ASSERT(fz.cur_replies == 1, "INIT: %d replies", fz.cur_replies);

@@ -40,10 +40,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!err)
         abort();
     memset(err, 'x', errlen + 1);
-    struct fsp_mount_opts o;
-    fsp_mount_opts_init(&o);
+    struct kmount_opts o;
+    kmount_opts_init(&o);
     for (int i = 1; i < argc; i++) {
-        int r = fsp_mount_opts_parse(&o, argv[i], errlen ? err : NULL,
+        int r = kmount_opts_parse(&o, argv[i], errlen ? err : NULL,
                                      errlen);
         CHECK(r == 0 || r == -EINVAL);
         CHECK(err[errlen] == 'x');

@@ -25,22 +25,22 @@
 #include "session/session.h"
 #include "../../fs/memfs/memfs.h"
 
-static ssize_t t_receive(struct fsp_transport *t, void *b, size_t s)
+static ssize_t t_receive(struct ses_transport *t, void *b, size_t s)
 {
     (void)t; (void)b; (void)s;
     return -ENODEV;
 }
 
-static int t_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int t_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     (void)t;
     return fz_check_send(iov, cnt);
 }
 
-static void t_wake(struct fsp_transport *t) { (void)t; }
-static void t_destroy(struct fsp_transport *t) { (void)t; }
+static void t_wake(struct ses_transport *t) { (void)t; }
+static void t_destroy(struct ses_transport *t) { (void)t; }
 
-static struct fsp_transport transport = {
+static struct ses_transport transport = {
     .receive = t_receive, .send = t_send, .wake = t_wake,
     .destroy = t_destroy,
 };
@@ -49,7 +49,7 @@ static struct fsp_fs *cur_fs;
 
 static int process(void *buf, size_t len)
 {
-    return fsp_session_process(cur_fs->se, buf, len, FZ_BUFSIZE);
+    return ses_process(cur_fs->se, buf, len, FZ_BUFSIZE);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,9 +86,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* FILE:STREAM names too, as -o streams_interface=windows gives. */
     fs->stream_paths = (mode & 64) != 0;
     fs->mopts.default_permissions = (mode & 16) != 0;
-    struct fsp_ll_ops ops;
-    fsp_native_ll_ops(&ops);
-    if (fsp_session_new(&transport, &ops, fs, NULL, &fs->se))
+    struct ses_ll_ops ops;
+    nat_ll_ops(&ops);
+    if (ses_new(&transport, &ops, fs, NULL, &fs->se))
         abort();
     /* What fsp_fs_mount does once mounted: the root becomes node 1. */
     struct ses_request sr = { .se = fs->se };
@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct fsp_file_info fi = { 0 };
     if (fs->fi.lookup(&req, NULL, "/", &ctx, &fi))
         abort();
-    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    fs->root = nat_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
     if (!fs->root)
         abort();
     cur_fs = fs;

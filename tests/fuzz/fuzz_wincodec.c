@@ -41,26 +41,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(in, data + 1, size - 1);
     size_t len = size - 1;
     if (which == 0) {
-        struct win_dosattrib d;
-        int r = win_dosattrib_decode(in, len, &d);
+        struct nat_win_dosattrib d;
+        int r = nat_win_dosattrib_decode(in, len, &d);
         CHECK(r == 0 || r == -EINVAL);
         if (r == 0) {
             uint8_t out[WIN_DOSATTRIB_MAX];
-            size_t n = win_dosattrib_encode(d.attrib, d.create_time, out);
-            struct win_dosattrib e;
+            size_t n = nat_win_dosattrib_encode(d.attrib, d.create_time, out);
+            struct nat_win_dosattrib e;
             CHECK(n <= sizeof out);
-            CHECK(win_dosattrib_decode(out, n, &e) == 0);
+            CHECK(nat_win_dosattrib_decode(out, n, &e) == 0);
             CHECK(e.attrib == d.attrib && e.create_time == d.create_time);
         }
     } else if (which == 1) {
         uint32_t tag = 0;
-        int r = win_reparse_check(in, len, &tag);
+        int r = nat_win_reparse_check(in, len, &tag);
         CHECK(r == 0 || r == -EINVAL || r == -E2BIG);
         if (r == 0)
             CHECK(len >= 8 && len <= FSP_REPARSE_MAX_SIZE && tag > 1);
     } else {
         char out[256];
-        int r = win_stream_name((const char *)in, len, 255, out, sizeof out);
+        int r = nat_win_stream_name((const char *)in, len, 255, out, sizeof out);
         CHECK(r == 0 || r == -EINVAL || r == -ENAMETOOLONG);
         if (r == 0)
             CHECK(out[0] && !strchr(out, '/') && !strchr(out, ':'));

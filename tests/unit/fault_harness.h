@@ -40,13 +40,13 @@ static void fh_bad(const char *why)
         snprintf(fh_reply.bad, sizeof fh_reply.bad, "%s", why);
 }
 
-static ssize_t fh_receive(struct fsp_transport *t, void *b, size_t s)
+static ssize_t fh_receive(struct ses_transport *t, void *b, size_t s)
 {
     (void)t; (void)b; (void)s;
     return -ENODEV;
 }
 
-static int fh_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int fh_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     (void)t;
     static char tmp[FH_BUFSIZE];
@@ -59,7 +59,7 @@ static int fh_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
         memcpy(tmp + total, iov[i].iov_base, iov[i].iov_len);
         total += iov[i].iov_len;
     }
-    const struct fsp_out_header *oh = (const void *)tmp;
+    const struct wire_out_header *oh = (const void *)tmp;
     if (total < sizeof *oh || oh->len != total) {
         fh_bad("out-header len is not the bytes sent");
         return 0;
@@ -79,9 +79,9 @@ static int fh_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
     return 0;
 }
 
-static void fh_noop(struct fsp_transport *t) { (void)t; }
+static void fh_noop(struct ses_transport *t) { (void)t; }
 
-static struct fsp_transport fh_transport = {
+static struct ses_transport fh_transport = {
     .receive = fh_receive, .send = fh_send, .wake = fh_noop,
     .destroy = fh_noop,
 };
@@ -111,7 +111,7 @@ static int fh_req(struct fh_ctx *c, uint32_t opcode, uint64_t node,
                   const void *a, size_t alen, const void *b, size_t blen,
                   const void *d, size_t dlen)
 {
-    struct fsp_in_header *h = (struct fsp_in_header *)fh_rbuf;
+    struct wire_in_header *h = (struct wire_in_header *)fh_rbuf;
     memset(h, 0, sizeof *h);
     h->opcode = opcode;
     h->unique = ++fh_unique;
@@ -125,7 +125,7 @@ static int fh_req(struct fh_ctx *c, uint32_t opcode, uint64_t node,
     fh_reply.replies = 0;
     fh_reply.error = 0;
     fh_reply.len = 0;
-    if (fsp_session_process(c->fs->se, fh_rbuf, h->len, FH_BUFSIZE))
+    if (ses_process(c->fs->se, fh_rbuf, h->len, FH_BUFSIZE))
         fh_bad("a request kept its buffer");
     if (getenv("FSP_FAULT_TRACE")) {
         char shown[25] = "";
@@ -140,7 +140,7 @@ static int fh_req(struct fh_ctx *c, uint32_t opcode, uint64_t node,
                (unsigned long long)node, (unsigned long long)first, shown,
                fh_reply.error);
     }
-    int want = opcode == FSP_OP_FORGET || opcode == FSP_OP_BATCH_FORGET ? 0 : 1;
+    int want = opcode == WIRE_OP_FORGET || opcode == WIRE_OP_BATCH_FORGET ? 0 : 1;
     if (fh_reply.replies != want) {
         char why[64];
         snprintf(why, sizeof why, "opcode %u got %d replies", opcode,
@@ -166,9 +166,9 @@ static int fh_new(struct fh_ctx *c, const struct fsp_fs_interface *iface)
     r = fsp_fs_new(&vp, iface, &c->m, &c->fs);
     if (r)
         return r;
-    struct fsp_ll_ops ops;
-    fsp_native_ll_ops(&ops);
-    r = fsp_session_new(&fh_transport, &ops, c->fs, NULL, &c->fs->se);
+    struct ses_ll_ops ops;
+    nat_ll_ops(&ops);
+    r = ses_new(&fh_transport, &ops, c->fs, NULL, &c->fs->se);
     if (r)
         return r;
     struct ses_request sr = { .se = c->fs->se };
@@ -178,13 +178,13 @@ static int fh_new(struct fh_ctx *c, const struct fsp_fs_interface *iface)
     r = c->fs->fi.lookup(&req, NULL, "/", &ctx, &fi);
     if (r)
         return r;
-    c->fs->root = fsp_node_lookup_ref(c->fs, NULL, NULL, ctx, &fi);
+    c->fs->root = nat_node_lookup_ref(c->fs, NULL, NULL, ctx, &fi);
     if (!c->fs->root)
         return -ENOMEM;
-    struct fsp_init_in in = { .major = 7, .minor = 45,
+    struct wire_init_in in = { .major = 7, .minor = 45,
                               .max_readahead = 131072,
                               .flags = 0xffffffffu, .flags2 = 0xffffffffu };
-    return fh_req(c, FSP_OP_INIT, 0, &in, sizeof in, NULL, 0, NULL, 0);
+    return fh_req(c, WIRE_OP_INIT, 0, &in, sizeof in, NULL, 0, NULL, 0);
 }
 
 static void fh_delete(struct fh_ctx *c)

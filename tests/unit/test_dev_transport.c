@@ -27,7 +27,7 @@
 CHECK_DEFINE_GLOBALS;
 
 struct recv_job {
-    struct fsp_transport *t;
+    struct ses_transport *t;
     ssize_t got;
 };
 
@@ -42,7 +42,7 @@ static void feed_later(int fd)
 
 /* The same thread receives on each transport in turn, as a program's
  * loop thread would on a session it made again. */
-static struct fsp_transport *next_t;
+static struct ses_transport *next_t;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int turn, done;
@@ -56,7 +56,7 @@ static void *receiver(void *arg)
         pthread_mutex_lock(&lock);
         while (turn != i + 1)
             pthread_cond_wait(&cond, &lock);
-        struct fsp_transport *t = next_t;
+        struct ses_transport *t = next_t;
         pthread_mutex_unlock(&lock);
         got[i] = t->receive(t, buf, sizeof buf);
         pthread_mutex_lock(&lock);
@@ -68,7 +68,7 @@ static void *receiver(void *arg)
 }
 
 /* Hand t to the receiver as round `round`, feed it, wait up to 3 s. */
-static int serve_round(struct fsp_transport *t, int wfd, int round)
+static int serve_round(struct ses_transport *t, int wfd, int round)
 {
     pthread_mutex_lock(&lock);
     next_t = t;
@@ -94,9 +94,9 @@ static void thread_set_survives_transport(void)
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, receiver, NULL) == 0);
 
-    struct fsp_transport *a = fsp_dev_transport_new(p1[0]);
+    struct ses_transport *a = ses_dev_transport_new(p1[0]);
     REQUIRE(a);
-    fsp_dev_transport_busy_poll(a, 0); /* wait in epoll, not in a poll */
+    ses_dev_transport_busy_poll(a, 0); /* wait in epoll, not in a poll */
     CHECK(serve_round(a, p1[1], 1));
     CHECK_EQ(got[0], 1);
     /* Destroyed from this thread, not the one that waited in it.  glibc's
@@ -111,9 +111,9 @@ static void thread_set_survives_transport(void)
         free(fill[i]);
     a->destroy(a);
 
-    struct fsp_transport *b = fsp_dev_transport_new(p2[0]);
+    struct ses_transport *b = ses_dev_transport_new(p2[0]);
     REQUIRE(b);
-    fsp_dev_transport_busy_poll(b, 0);
+    ses_dev_transport_busy_poll(b, 0);
     if (b != a)
         printf("  (the new transport is elsewhere: the case is weaker)\n");
     int ok = serve_round(b, p2[1], 2);

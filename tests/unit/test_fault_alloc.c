@@ -88,22 +88,22 @@ struct wl {
 
 static uint64_t entry_id(void)
 {
-    return fh_reply.len >= sizeof(struct fsp_entry_out)
-               ? ((const struct fsp_entry_out *)fh_reply.body)->nodeid : 0;
+    return fh_reply.len >= sizeof(struct wire_entry_out)
+               ? ((const struct wire_entry_out *)fh_reply.body)->nodeid : 0;
 }
 
 static uint64_t create_fh(void)
 {
-    const size_t e = sizeof(struct fsp_entry_out);
-    return fh_reply.len >= e + sizeof(struct fsp_open_out)
-               ? ((const struct fsp_open_out *)(fh_reply.body + e))->fh : 0;
+    const size_t e = sizeof(struct wire_entry_out);
+    return fh_reply.len >= e + sizeof(struct wire_open_out)
+               ? ((const struct wire_open_out *)(fh_reply.body + e))->fh : 0;
 }
 
 static int do_create(struct fh_ctx *c, uint64_t parent, const char *name,
                      uint64_t *id, uint64_t *fh)
 {
-    struct fsp_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
-    int r = fh_req(c, FSP_OP_CREATE, parent, &ci, sizeof ci, name,
+    struct wire_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
+    int r = fh_req(c, WIRE_OP_CREATE, parent, &ci, sizeof ci, name,
                    strlen(name) + 1, NULL, 0);
     if (!r) {
         *id = entry_id();
@@ -115,8 +115,8 @@ static int do_create(struct fh_ctx *c, uint64_t parent, const char *name,
 static int do_mkdir(struct fh_ctx *c, uint64_t parent, const char *name,
                     uint64_t *id)
 {
-    struct fsp_mkdir_in mi = { .mode = 0755 };
-    int r = fh_req(c, FSP_OP_MKDIR, parent, &mi, sizeof mi, name,
+    struct wire_mkdir_in mi = { .mode = 0755 };
+    int r = fh_req(c, WIRE_OP_MKDIR, parent, &mi, sizeof mi, name,
                    strlen(name) + 1, NULL, 0);
     if (!r && id)
         *id = entry_id();
@@ -128,30 +128,30 @@ static char pattern[20000];
 static int do_write(struct fh_ctx *c, uint64_t node, uint64_t fh,
                     uint64_t off, size_t len)
 {
-    struct fsp_write_in wi = { .fh = fh, .offset = off, .size = (uint32_t)len };
-    return fh_req(c, FSP_OP_WRITE, node, &wi, sizeof wi, pattern, len, NULL, 0);
+    struct wire_write_in wi = { .fh = fh, .offset = off, .size = (uint32_t)len };
+    return fh_req(c, WIRE_OP_WRITE, node, &wi, sizeof wi, pattern, len, NULL, 0);
 }
 
 static int do_read(struct fh_ctx *c, uint64_t node, uint64_t fh,
                    uint64_t off, uint32_t len)
 {
-    struct fsp_read_in ri = { .fh = fh, .offset = off, .size = len };
-    return fh_req(c, FSP_OP_READ, node, &ri, sizeof ri, NULL, 0, NULL, 0);
+    struct wire_read_in ri = { .fh = fh, .offset = off, .size = len };
+    return fh_req(c, WIRE_OP_READ, node, &ri, sizeof ri, NULL, 0, NULL, 0);
 }
 
 static int do_setxattr(struct fh_ctx *c, uint64_t node, const char *name,
                        size_t size)
 {
     /* the short header: fsp asks for no SETXATTR_EXT */
-    struct fsp_setxattr_in si = { .size = (uint32_t)size };
-    return fh_req(c, FSP_OP_SETXATTR, node, &si, FSP_COMPAT_SETXATTR_IN_SIZE,
+    struct wire_setxattr_in si = { .size = (uint32_t)size };
+    return fh_req(c, WIRE_OP_SETXATTR, node, &si, WIRE_COMPAT_SETXATTR_IN_SIZE,
                   name, strlen(name) + 1, pattern, size);
 }
 
 static int do_getxattr(struct fh_ctx *c, uint32_t op, uint64_t node,
                        const char *name)
 {
-    struct fsp_getxattr_in gi = { .size = 4096 };
+    struct wire_getxattr_in gi = { .size = 4096 };
     return fh_req(c, op, node, &gi, sizeof gi, name, name ? strlen(name) + 1 : 0,
                   NULL, 0);
 }
@@ -170,26 +170,26 @@ static int do_rename(struct fh_ctx *c, uint64_t from, const char *a,
     memcpy(names, a, la);
     memcpy(names + la, b, lb);
     if (!flags) {
-        struct fsp_rename_in ri = { .newdir = to };
-        return fh_req(c, FSP_OP_RENAME, from, &ri, sizeof ri, names, la + lb,
+        struct wire_rename_in ri = { .newdir = to };
+        return fh_req(c, WIRE_OP_RENAME, from, &ri, sizeof ri, names, la + lb,
                       NULL, 0);
     }
-    struct fsp_rename2_in ri = { .newdir = to, .flags = flags };
-    return fh_req(c, FSP_OP_RENAME2, from, &ri, sizeof ri, names, la + lb,
+    struct wire_rename2_in ri = { .newdir = to, .flags = flags };
+    return fh_req(c, WIRE_OP_RENAME2, from, &ri, sizeof ri, names, la + lb,
                   NULL, 0);
 }
 
 static int do_readdir(struct fh_ctx *c, uint32_t op, uint64_t node,
                       uint64_t fh)
 {
-    struct fsp_read_in ri = { .fh = fh, .size = 65536 };
+    struct wire_read_in ri = { .fh = fh, .size = 65536 };
     return fh_req(c, op, node, &ri, sizeof ri, NULL, 0, NULL, 0);
 }
 
 static int do_release(struct fh_ctx *c, uint32_t op, uint64_t node,
                       uint64_t fh)
 {
-    struct fsp_release_in ri = { .fh = fh };
+    struct wire_release_in ri = { .fh = fh };
     return fh_req(c, op, node, &ri, sizeof ri, NULL, 0, NULL, 0);
 }
 
@@ -200,17 +200,17 @@ static void dir_names(int plus, char *out, size_t outlen)
     size_t off = 0, used = 0;
     out[0] = 0;
     while (off < fh_reply.len) {
-        const struct fsp_dirent *d;
-        size_t fixed = plus ? FSP_NAME_OFFSET_DIRENTPLUS : FSP_NAME_OFFSET;
+        const struct wire_dirent *d;
+        size_t fixed = plus ? WIRE_NAME_OFFSET_DIRENTPLUS : WIRE_NAME_OFFSET;
         if (plus)
-            d = &((const struct fsp_direntplus *)(fh_reply.body + off))->dirent;
+            d = &((const struct wire_direntplus *)(fh_reply.body + off))->dirent;
         else
             d = (const void *)(fh_reply.body + off);
         int n = snprintf(out + used, outlen - used, "%.*s/", (int)d->namelen,
                          d->name);
         if (n > 0 && (size_t)n < outlen - used)
             used += (size_t)n;
-        off += FSP_DIRENT_ALIGN(fixed + d->namelen);
+        off += WIRE_DIRENT_ALIGN(fixed + d->namelen);
     }
 }
 
@@ -220,10 +220,10 @@ static char step_digest[8192];
 
 static int step(struct fh_ctx *c, struct wl *w, int i)
 {
-    struct fsp_setattr_in sa = { .valid = FSP_FATTR_SIZE, .size = 3000 };
-    struct fsp_link_in li;
-    struct fsp_open_in oi = { 0 };
-    struct fsp_forget_in fi = { .nlookup = 1 };
+    struct wire_setattr_in sa = { .valid = WIRE_FATTR_SIZE, .size = 3000 };
+    struct wire_link_in li;
+    struct wire_open_in oi = { 0 };
+    struct wire_forget_in fi = { .nlookup = 1 };
     int r;
     step_digest[0] = 0;
     switch (i) {
@@ -240,55 +240,55 @@ static int step(struct fh_ctx *c, struct wl *w, int i)
     case 6: return do_setxattr(c, w->f, "user.a", 6);
     case 7: return do_setxattr(c, w->f, "user.b", 100);
     case 8:
-        r = do_getxattr(c, FSP_OP_LISTXATTR, w->f, NULL);
+        r = do_getxattr(c, WIRE_OP_LISTXATTR, w->f, NULL);
         if (!r)
             snprintf(step_digest, sizeof step_digest, "%zu", fh_reply.len);
         return r;
     case 9:
-        r = do_getxattr(c, FSP_OP_GETXATTR, w->f, "user.a");
+        r = do_getxattr(c, WIRE_OP_GETXATTR, w->f, "user.a");
         if (!r)
             snprintf(step_digest, sizeof step_digest, "%.*s",
                      (int)fh_reply.len, fh_reply.body);
         return r;
-    case 10: return do_name(c, FSP_OP_REMOVEXATTR, w->f, "user.b");
+    case 10: return do_name(c, WIRE_OP_REMOVEXATTR, w->f, "user.b");
     case 11: return do_rename(c, 1, "f", w->d, "h", 0);
     case 12:
         li.oldnodeid = w->f;
-        return fh_req(c, FSP_OP_LINK, 1, &li, sizeof li, "l", 2, NULL, 0);
+        return fh_req(c, WIRE_OP_LINK, 1, &li, sizeof li, "l", 2, NULL, 0);
     case 13:
-        return fh_req(c, FSP_OP_SYMLINK, 1, "s", 2, "/some/target", 13,
+        return fh_req(c, WIRE_OP_SYMLINK, 1, "s", 2, "/some/target", 13,
                       NULL, 0);
     case 14:
-        r = fh_req(c, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0, NULL, 0);
+        r = fh_req(c, WIRE_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0, NULL, 0);
         if (!r)
-            w->dirfh = ((const struct fsp_open_out *)fh_reply.body)->fh;
+            w->dirfh = ((const struct wire_open_out *)fh_reply.body)->fh;
         return r;
     case 15:
-        r = do_readdir(c, FSP_OP_READDIR, 1, w->dirfh);
+        r = do_readdir(c, WIRE_OP_READDIR, 1, w->dirfh);
         if (!r)
             dir_names(0, step_digest, sizeof step_digest);
         return r;
     case 16:
-        r = do_readdir(c, FSP_OP_READDIRPLUS, 1, w->dirfh);
+        r = do_readdir(c, WIRE_OP_READDIRPLUS, 1, w->dirfh);
         if (!r)
             dir_names(1, step_digest, sizeof step_digest);
         return r;
-    case 17: return do_release(c, FSP_OP_RELEASEDIR, 1, w->dirfh);
+    case 17: return do_release(c, WIRE_OP_RELEASEDIR, 1, w->dirfh);
     case 18:
         sa.fh = w->fh_f;
-        return fh_req(c, FSP_OP_SETATTR, w->f, &sa, sizeof sa, NULL, 0, NULL, 0);
-    case 19: return do_name(c, FSP_OP_UNLINK, 1, "l");
+        return fh_req(c, WIRE_OP_SETATTR, w->f, &sa, sizeof sa, NULL, 0, NULL, 0);
+    case 19: return do_name(c, WIRE_OP_UNLINK, 1, "l");
     case 20: return do_mkdir(c, 1, "e", NULL);
-    case 21: return do_name(c, FSP_OP_RMDIR, 1, "e");
-    case 22: return do_name(c, FSP_OP_LOOKUP, w->d, "h");
-    case 23: return do_release(c, FSP_OP_RELEASE, w->f, w->fh_f);
-    case 24: return do_release(c, FSP_OP_RELEASE, w->g, w->fh_g);
-    case 25: return do_name(c, FSP_OP_UNLINK, w->d, "g");
+    case 21: return do_name(c, WIRE_OP_RMDIR, 1, "e");
+    case 22: return do_name(c, WIRE_OP_LOOKUP, w->d, "h");
+    case 23: return do_release(c, WIRE_OP_RELEASE, w->f, w->fh_f);
+    case 24: return do_release(c, WIRE_OP_RELEASE, w->g, w->fh_g);
+    case 25: return do_name(c, WIRE_OP_UNLINK, w->d, "g");
     case 26:
-        return fh_req(c, FSP_OP_FORGET, w->g, &fi, sizeof fi, NULL, 0, NULL, 0);
+        return fh_req(c, WIRE_OP_FORGET, w->g, &fi, sizeof fi, NULL, 0, NULL, 0);
     case 27: return do_rename(c, w->d, "h", 1, "h2", FSP_RENAME_NOREPLACE);
     case 28:
-        r = fh_req(c, FSP_OP_STATFS, 1, NULL, 0, NULL, 0, NULL, 0);
+        r = fh_req(c, WIRE_OP_STATFS, 1, NULL, 0, NULL, 0, NULL, 0);
         if (!r)
             memcpy(step_digest, fh_reply.body, fh_reply.len);
         return r;
@@ -310,21 +310,21 @@ static int long_step(struct fh_ctx *c, struct wl *w, int i)
     int k = i / 6;
     step_digest[0] = 0;
     if (k >= 12) {
-        struct fsp_open_in oi = { 0 };
+        struct wire_open_in oi = { 0 };
         int r;
         switch (i - 12 * 6) {
         case 0:
-            r = fh_req(c, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0, NULL, 0);
+            r = fh_req(c, WIRE_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0, NULL, 0);
             if (!r)
-                w->dirfh = ((const struct fsp_open_out *)fh_reply.body)->fh;
+                w->dirfh = ((const struct wire_open_out *)fh_reply.body)->fh;
             return r;
         case 1:
-            r = do_readdir(c, FSP_OP_READDIRPLUS, 1, w->dirfh);
+            r = do_readdir(c, WIRE_OP_READDIRPLUS, 1, w->dirfh);
             if (!r)
                 dir_names(1, step_digest, sizeof step_digest);
             return r;
         case 2:
-            return do_release(c, FSP_OP_RELEASEDIR, 1, w->dirfh);
+            return do_release(c, WIRE_OP_RELEASEDIR, 1, w->dirfh);
         }
         return 1;
     }
@@ -334,9 +334,9 @@ static int long_step(struct fh_ctx *c, struct wl *w, int i)
     case 0: return do_create(c, 1, a, &w->f, &w->fh_f);
     case 1: return do_write(c, w->f, w->fh_f, (uint64_t)k * 3000, 5000);
     case 2: return do_setxattr(c, w->f, "user.x", (size_t)k * 10);
-    case 3: return do_release(c, FSP_OP_RELEASE, w->f, w->fh_f);
+    case 3: return do_release(c, WIRE_OP_RELEASE, w->f, w->fh_f);
     case 4: return do_rename(c, 1, a, 1, b, 0);
-    case 5: return k % 3 ? 0 : do_name(c, FSP_OP_UNLINK, 1, b);
+    case 5: return k % 3 ? 0 : do_name(c, WIRE_OP_UNLINK, 1, b);
     }
     (void)id; (void)fh;
     return 1;

@@ -153,15 +153,15 @@ static char pattern[70000];
 
 static void learn_entry(int create)
 {
-    if (fh_reply.error || fh_reply.len < sizeof(struct fsp_entry_out))
+    if (fh_reply.error || fh_reply.len < sizeof(struct wire_entry_out))
         return;
-    const struct fsp_entry_out *e = (const void *)fh_reply.body;
+    const struct wire_entry_out *e = (const void *)fh_reply.body;
     if (e->nodeid && nids < MAXN)
         ids[nids++] = e->nodeid;
-    if (create && fh_reply.len >= sizeof *e + sizeof(struct fsp_open_out) &&
+    if (create && fh_reply.len >= sizeof *e + sizeof(struct wire_open_out) &&
         nfhs < MAXN)
         fhs[nfhs++] = (struct open_fh){
-            ((const struct fsp_open_out *)(fh_reply.body + sizeof *e))->fh,
+            ((const struct wire_open_out *)(fh_reply.body + sizeof *e))->fh,
             e->nodeid, 0 };
 }
 
@@ -189,23 +189,23 @@ static void random_request(struct fh_ctx *c)
     size_t nl = strlen(n) + 1;
     switch (what) {
     case 0: {
-        struct fsp_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
-        fh_req(c, FSP_OP_CREATE, node, &ci, sizeof ci, n, nl, NULL, 0);
+        struct wire_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
+        fh_req(c, WIRE_OP_CREATE, node, &ci, sizeof ci, n, nl, NULL, 0);
         learn_entry(1);
         break;
     }
     case 1: {
-        struct fsp_mkdir_in mi = { .mode = 0755 };
-        fh_req(c, FSP_OP_MKDIR, node, &mi, sizeof mi, n, nl, NULL, 0);
+        struct wire_mkdir_in mi = { .mode = 0755 };
+        fh_req(c, WIRE_OP_MKDIR, node, &mi, sizeof mi, n, nl, NULL, 0);
         learn_entry(0);
         break;
     }
     case 2:
-        fh_req(c, FSP_OP_LOOKUP, node, n, nl, NULL, 0, NULL, 0);
+        fh_req(c, WIRE_OP_LOOKUP, node, n, nl, NULL, 0, NULL, 0);
         learn_entry(0);
         break;
     case 3: case 4: {
-        struct fsp_write_in wi = { .offset = pick(100000),
+        struct wire_write_in wi = { .offset = pick(100000),
                                    .size = pick(sizeof pattern) };
         if (nfhs) {
             struct open_fh *o = &fhs[pick((unsigned)nfhs)];
@@ -214,12 +214,12 @@ static void random_request(struct fh_ctx *c)
             wi.fh = o->fh;
             node = o->node;
         }
-        fh_req(c, FSP_OP_WRITE, node, &wi, sizeof wi, pattern, wi.size, NULL,
+        fh_req(c, WIRE_OP_WRITE, node, &wi, sizeof wi, pattern, wi.size, NULL,
                0);
         break;
     }
     case 5: {
-        struct fsp_read_in ri = { .offset = pick(100000), .size = pick(70000) };
+        struct wire_read_in ri = { .offset = pick(100000), .size = pick(70000) };
         if (nfhs) {
             struct open_fh *o = &fhs[pick((unsigned)nfhs)];
             if (o->dir)
@@ -227,60 +227,60 @@ static void random_request(struct fh_ctx *c)
             ri.fh = o->fh;
             node = o->node;
         }
-        fh_req(c, FSP_OP_READ, node, &ri, sizeof ri, NULL, 0, NULL, 0);
+        fh_req(c, WIRE_OP_READ, node, &ri, sizeof ri, NULL, 0, NULL, 0);
         break;
     }
     case 6: {
-        struct fsp_setattr_in sa = { .valid = FSP_FATTR_SIZE | FSP_FATTR_MODE,
+        struct wire_setattr_in sa = { .valid = WIRE_FATTR_SIZE | WIRE_FATTR_MODE,
                                      .size = pick(50000), .mode = 0600 };
-        fh_req(c, FSP_OP_SETATTR, node, &sa, sizeof sa, NULL, 0, NULL, 0);
+        fh_req(c, WIRE_OP_SETATTR, node, &sa, sizeof sa, NULL, 0, NULL, 0);
         break;
     }
     case 7: {
-        struct fsp_setxattr_in si = { .size = pick(200) };
-        fh_req(c, FSP_OP_SETXATTR, node, &si, FSP_COMPAT_SETXATTR_IN_SIZE,
+        struct wire_setxattr_in si = { .size = pick(200) };
+        fh_req(c, WIRE_OP_SETXATTR, node, &si, WIRE_COMPAT_SETXATTR_IN_SIZE,
                pick(2) ? "user.one" : "user.two", 9, pattern, si.size);
         break;
     }
     case 8: {
-        struct fsp_getxattr_in gi = { .size = pick(2) ? 4096 : 0 };
+        struct wire_getxattr_in gi = { .size = pick(2) ? 4096 : 0 };
         if (pick(2))
-            fh_req(c, FSP_OP_LISTXATTR, node, &gi, sizeof gi, NULL, 0, NULL, 0);
+            fh_req(c, WIRE_OP_LISTXATTR, node, &gi, sizeof gi, NULL, 0, NULL, 0);
         else
-            fh_req(c, FSP_OP_GETXATTR, node, &gi, sizeof gi, "user.one", 9,
+            fh_req(c, WIRE_OP_GETXATTR, node, &gi, sizeof gi, "user.one", 9,
                    NULL, 0);
         break;
     }
     case 9:
-        fh_req(c, FSP_OP_REMOVEXATTR, node, "user.two", 9, NULL, 0, NULL, 0);
+        fh_req(c, WIRE_OP_REMOVEXATTR, node, "user.two", 9, NULL, 0, NULL, 0);
         break;
     case 10: {
-        struct fsp_rename2_in ri = { .newdir = any_node(), .flags = pick(3) };
+        struct wire_rename2_in ri = { .newdir = any_node(), .flags = pick(3) };
         const char *to = file_name();
         size_t tl = strlen(to) + 1;
         memcpy(buf, n, nl);
         memcpy(buf + nl, to, tl);
-        fh_req(c, FSP_OP_RENAME2, node, &ri, sizeof ri, buf, nl + tl, NULL, 0);
+        fh_req(c, WIRE_OP_RENAME2, node, &ri, sizeof ri, buf, nl + tl, NULL, 0);
         break;
     }
     case 11: {
-        struct fsp_link_in li = { .oldnodeid = any_node() };
-        fh_req(c, FSP_OP_LINK, node, &li, sizeof li, n, nl, NULL, 0);
+        struct wire_link_in li = { .oldnodeid = any_node() };
+        fh_req(c, WIRE_OP_LINK, node, &li, sizeof li, n, nl, NULL, 0);
         learn_entry(0);
         break;
     }
     case 12:
-        fh_req(c, pick(2) ? FSP_OP_UNLINK : FSP_OP_RMDIR, node, n, nl, NULL, 0,
+        fh_req(c, pick(2) ? WIRE_OP_UNLINK : WIRE_OP_RMDIR, node, n, nl, NULL, 0,
                NULL, 0);
         break;
     case 13: {
-        struct fsp_open_in oi = { .flags = pick(2) ? 02 : 01000 | 02 };
+        struct wire_open_in oi = { .flags = pick(2) ? 02 : 01000 | 02 };
         int dir = pick(2);
-        fh_req(c, dir ? FSP_OP_OPENDIR : FSP_OP_OPEN, node, &oi, sizeof oi,
+        fh_req(c, dir ? WIRE_OP_OPENDIR : WIRE_OP_OPEN, node, &oi, sizeof oi,
                NULL, 0, NULL, 0);
         if (!fh_reply.error && nfhs < MAXN)
             fhs[nfhs++] = (struct open_fh){
-                ((const struct fsp_open_out *)fh_reply.body)->fh, node, dir };
+                ((const struct wire_open_out *)fh_reply.body)->fh, node, dir };
         break;
     }
     case 14: {
@@ -288,9 +288,9 @@ static void random_request(struct fh_ctx *c)
         for (int i = 0; i < nfhs; i++) {
             if (!fhs[i].dir)
                 continue;
-            struct fsp_read_in ri = { .fh = fhs[i].fh, .offset = pick(4),
+            struct wire_read_in ri = { .fh = fhs[i].fh, .offset = pick(4),
                                       .size = 200 + pick(4000) };
-            fh_req(c, pick(2) ? FSP_OP_READDIRPLUS : FSP_OP_READDIR,
+            fh_req(c, pick(2) ? WIRE_OP_READDIRPLUS : WIRE_OP_READDIR,
                    fhs[i].node, &ri, sizeof ri, NULL, 0, NULL, 0);
             break;
         }
@@ -299,24 +299,24 @@ static void random_request(struct fh_ctx *c)
     case 15:
         if (nfhs) {
             int i = (int)pick((unsigned)nfhs);
-            struct fsp_release_in rl = { .fh = fhs[i].fh };
-            fh_req(c, fhs[i].dir ? FSP_OP_RELEASEDIR : FSP_OP_RELEASE,
+            struct wire_release_in rl = { .fh = fhs[i].fh };
+            fh_req(c, fhs[i].dir ? WIRE_OP_RELEASEDIR : WIRE_OP_RELEASE,
                    fhs[i].node, &rl, sizeof rl, NULL, 0, NULL, 0);
             fhs[i] = fhs[--nfhs];
         }
         break;
     case 16:
-        fh_req(c, FSP_OP_SYMLINK, node, n, nl, "target", 7, NULL, 0);
+        fh_req(c, WIRE_OP_SYMLINK, node, n, nl, "target", 7, NULL, 0);
         learn_entry(0);
         break;
     case 17:
-        fh_req(c, pick(2) ? FSP_OP_READLINK : FSP_OP_STATFS, node, NULL, 0,
+        fh_req(c, pick(2) ? WIRE_OP_READLINK : WIRE_OP_STATFS, node, NULL, 0,
                NULL, 0, NULL, 0);
         break;
     case 18: {
-        struct fsp_fallocate_in fa = { .offset = pick(20000),
+        struct wire_fallocate_in fa = { .offset = pick(20000),
                                        .length = 1 + pick(20000) };
-        fh_req(c, FSP_OP_FALLOCATE, node, &fa, sizeof fa, NULL, 0, NULL, 0);
+        fh_req(c, WIRE_OP_FALLOCATE, node, &fa, sizeof fa, NULL, 0, NULL, 0);
         break;
     }
     case 19: {
@@ -324,8 +324,8 @@ static void random_request(struct fh_ctx *c)
          * and each at most once, so it never forgets more than it got. */
         if (nids > 1) {
             int i = 1 + (int)pick((unsigned)nids - 1);
-            struct fsp_forget_in fi = { .nlookup = 1 };
-            fh_req(c, FSP_OP_FORGET, ids[i], &fi, sizeof fi, NULL, 0, NULL, 0);
+            struct wire_forget_in fi = { .nlookup = 1 };
+            fh_req(c, WIRE_OP_FORGET, ids[i], &fi, sizeof fi, NULL, 0, NULL, 0);
             ids[i] = ids[--nids];
         }
         break;
@@ -406,23 +406,23 @@ static long lost_nodes(struct fh_ctx *c)
 {
     static const struct node *path[64];
     int cyc = cycle(&c->m, c->m.root, path, 0);
-    struct fsp_node_table *t = &c->fs->nodes;
+    struct nat_node_table *t = &c->fs->nodes;
     for (size_t b = 0; b < t->nbuckets; b++)
-        for (struct fsp_node *n = t->by_id[b]; n; n = n->id_next)
+        for (struct nat_node *n = t->by_id[b]; n; n = n->id_next)
             if (n->ctx && cycle(&c->m, n->ctx, path, 0))
                 cyc = 1;
     if (cyc)
         printf("    cycle in the tree\n");
     for (size_t b = 0; b < t->nbuckets; b++)
-        for (struct fsp_node *n = t->by_id[b]; n; n = n->id_next) {
+        for (struct nat_node *n = t->by_id[b]; n; n = n->id_next) {
             int d = 0;
-            for (struct fsp_node *p = n; p && d < 1000; p = p->parent)
+            for (struct nat_node *p = n; p && d < 1000; p = p->parent)
                 d++;
             if (d == 1000) {
                 printf("    fsp's parents of node %llu loop:",
                        (unsigned long long)n->nodeid);
                 d = 0;
-                for (struct fsp_node *p = n; p && d < 8; p = p->parent, d++)
+                for (struct nat_node *p = n; p && d < 8; p = p->parent, d++)
                     printf(" %llu(%s,idx %llu)", (unsigned long long)p->nodeid,
                            p->name ? p->name : "-",
                            (unsigned long long)p->index);
@@ -433,7 +433,7 @@ static long lost_nodes(struct fh_ctx *c)
     size_t count = 0;
     collect(&c->m, c->m.root, seen, &count, 4096);
     for (size_t b = 0; b < t->nbuckets; b++)
-        for (struct fsp_node *n = t->by_id[b]; n; n = n->id_next)
+        for (struct nat_node *n = t->by_id[b]; n; n = n->id_next)
             if (n->ctx)
                 collect(&c->m, n->ctx, seen, &count, 4096);
     /* And memfs's reference counts: one per node fsp holds, one per open. */
@@ -441,9 +441,9 @@ static long lost_nodes(struct fh_ctx *c)
         const struct node *n = seen[i];
         unsigned want = 0;
         for (size_t b = 0; b < t->nbuckets; b++)
-            for (struct fsp_node *x = t->by_id[b]; x; x = x->id_next)
+            for (struct nat_node *x = t->by_id[b]; x; x = x->id_next)
                 want += x->ctx == n;
-        for (struct fsp_open *o = c->fs->opens; o; o = o->next)
+        for (struct nat_open *o = c->fs->opens; o; o = o->next)
             want += o->node->ctx == n && o->file != NULL;
         if (want != n->refs)
             printf("    refs of %p: %u, expected %u\n", (const void *)n,
@@ -455,23 +455,23 @@ static long lost_nodes(struct fh_ctx *c)
 /* With faults off: create, write, read back, remove. */
 static int still_serves(struct fh_ctx *c)
 {
-    struct fsp_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
-    if (fh_req(c, FSP_OP_CREATE, 1, &ci, sizeof ci, "final", 6, NULL, 0))
+    struct wire_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
+    if (fh_req(c, WIRE_OP_CREATE, 1, &ci, sizeof ci, "final", 6, NULL, 0))
         return 0;
-    const struct fsp_entry_out *e = (const void *)fh_reply.body;
+    const struct wire_entry_out *e = (const void *)fh_reply.body;
     uint64_t id = e->nodeid;
-    uint64_t fh = ((const struct fsp_open_out *)(fh_reply.body +
+    uint64_t fh = ((const struct wire_open_out *)(fh_reply.body +
                                                  sizeof *e))->fh;
-    struct fsp_write_in wi = { .fh = fh, .size = 5000 };
-    if (fh_req(c, FSP_OP_WRITE, id, &wi, sizeof wi, pattern, 5000, NULL, 0))
+    struct wire_write_in wi = { .fh = fh, .size = 5000 };
+    if (fh_req(c, WIRE_OP_WRITE, id, &wi, sizeof wi, pattern, 5000, NULL, 0))
         return 0;
-    struct fsp_read_in ri = { .fh = fh, .size = 5000 };
-    if (fh_req(c, FSP_OP_READ, id, &ri, sizeof ri, NULL, 0, NULL, 0) ||
+    struct wire_read_in ri = { .fh = fh, .size = 5000 };
+    if (fh_req(c, WIRE_OP_READ, id, &ri, sizeof ri, NULL, 0, NULL, 0) ||
         fh_reply.len != 5000 || memcmp(fh_reply.body, pattern, 5000) != 0)
         return 0;
-    struct fsp_release_in rl = { .fh = fh };
-    fh_req(c, FSP_OP_RELEASE, id, &rl, sizeof rl, NULL, 0, NULL, 0);
-    return fh_req(c, FSP_OP_UNLINK, 1, "final", 6, NULL, 0, NULL, 0) == 0;
+    struct wire_release_in rl = { .fh = fh };
+    fh_req(c, WIRE_OP_RELEASE, id, &rl, sizeof rl, NULL, 0, NULL, 0);
+    return fh_req(c, WIRE_OP_UNLINK, 1, "final", 6, NULL, 0, NULL, 0) == 0;
 }
 
 static int one_seed(uint64_t seed, int requests)
@@ -567,45 +567,45 @@ static void rename_checks(void)
     struct fh_ctx c;
     fh_reply.bad[0] = 0;
     REQUIRE(fh_new(&c, &iface) == 0);
-    struct fsp_mkdir_in mi = { .mode = 0755 };
-    REQUIRE(fh_req(&c, FSP_OP_MKDIR, 1, &mi, sizeof mi, "a", 2, NULL, 0) == 0);
-    uint64_t a = ((const struct fsp_entry_out *)fh_reply.body)->nodeid;
-    REQUIRE(fh_req(&c, FSP_OP_MKDIR, a, &mi, sizeof mi, "b", 2, NULL, 0) == 0);
-    uint64_t b = ((const struct fsp_entry_out *)fh_reply.body)->nodeid;
+    struct wire_mkdir_in mi = { .mode = 0755 };
+    REQUIRE(fh_req(&c, WIRE_OP_MKDIR, 1, &mi, sizeof mi, "a", 2, NULL, 0) == 0);
+    uint64_t a = ((const struct wire_entry_out *)fh_reply.body)->nodeid;
+    REQUIRE(fh_req(&c, WIRE_OP_MKDIR, a, &mi, sizeof mi, "b", 2, NULL, 0) == 0);
+    uint64_t b = ((const struct wire_entry_out *)fh_reply.body)->nodeid;
     /* a into a/b, and a into itself: EINVAL, as rename(2) */
-    struct fsp_rename_in ri = { .newdir = b };
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "a\0x", 4, NULL, 0),
+    struct wire_rename_in ri = { .newdir = b };
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, 1, &ri, sizeof ri, "a\0x", 4, NULL, 0),
              -EINVAL);
     ri.newdir = a;
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "a\0y", 4, NULL, 0),
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, 1, &ri, sizeof ri, "a\0y", 4, NULL, 0),
              -EINVAL);
     /* exchanging a/b/c with a would put a below itself too */
-    REQUIRE(fh_req(&c, FSP_OP_MKDIR, b, &mi, sizeof mi, "c", 2, NULL, 0) == 0);
-    struct fsp_rename2_in r2 = { .newdir = 1, .flags = FSP_RENAME_EXCHANGE };
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME2, b, &r2, sizeof r2, "c\0a", 4, NULL,
+    REQUIRE(fh_req(&c, WIRE_OP_MKDIR, b, &mi, sizeof mi, "c", 2, NULL, 0) == 0);
+    struct wire_rename2_in r2 = { .newdir = 1, .flags = FSP_RENAME_EXCHANGE };
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME2, b, &r2, sizeof r2, "c\0a", 4, NULL,
                     0), -EINVAL);
     /* into a file, or from one: ENOTDIR, and the file gets no entries */
-    struct fsp_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
-    REQUIRE(fh_req(&c, FSP_OP_CREATE, 1, &ci, sizeof ci, "f", 2, NULL, 0) == 0);
-    uint64_t f = ((const struct fsp_entry_out *)fh_reply.body)->nodeid;
+    struct wire_create_in ci = { .flags = 02 | 0100, .mode = S_IFREG | 0644 };
+    REQUIRE(fh_req(&c, WIRE_OP_CREATE, 1, &ci, sizeof ci, "f", 2, NULL, 0) == 0);
+    uint64_t f = ((const struct wire_entry_out *)fh_reply.body)->nodeid;
     ri.newdir = f;
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "a\0z", 4, NULL, 0),
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, 1, &ri, sizeof ri, "a\0z", 4, NULL, 0),
              -ENOTDIR);
     ri.newdir = 1;
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, f, &ri, sizeof ri, "a\0z", 4, NULL, 0),
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, f, &ri, sizeof ri, "a\0z", 4, NULL, 0),
              -ENOTDIR);
     /* into a directory already removed (but still known): ENOENT, or
      * the removed directory would free a name still in use at unmount */
-    REQUIRE(fh_req(&c, FSP_OP_MKDIR, 1, &mi, sizeof mi, "gone", 5, NULL, 0) == 0);
-    uint64_t gone = ((const struct fsp_entry_out *)fh_reply.body)->nodeid;
-    REQUIRE(fh_req(&c, FSP_OP_RMDIR, 1, "gone", 5, NULL, 0, NULL, 0) == 0);
+    REQUIRE(fh_req(&c, WIRE_OP_MKDIR, 1, &mi, sizeof mi, "gone", 5, NULL, 0) == 0);
+    uint64_t gone = ((const struct wire_entry_out *)fh_reply.body)->nodeid;
+    REQUIRE(fh_req(&c, WIRE_OP_RMDIR, 1, "gone", 5, NULL, 0, NULL, 0) == 0);
     ri.newdir = gone;
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "f\0f", 4, NULL, 0),
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, 1, &ri, sizeof ri, "f\0f", 4, NULL, 0),
              -ENOENT);
     /* a sibling move still works */
-    REQUIRE(fh_req(&c, FSP_OP_MKDIR, 1, &mi, sizeof mi, "d", 2, NULL, 0) == 0);
+    REQUIRE(fh_req(&c, WIRE_OP_MKDIR, 1, &mi, sizeof mi, "d", 2, NULL, 0) == 0);
     ri.newdir = b;
-    CHECK_EQ(fh_req(&c, FSP_OP_RENAME, 1, &ri, sizeof ri, "d\0d", 4, NULL, 0),
+    CHECK_EQ(fh_req(&c, WIRE_OP_RENAME, 1, &ri, sizeof ri, "d\0d", 4, NULL, 0),
              0);
     CHECK(!fh_reply.bad[0]);
     struct fh_text t = fh_dump(&c);

@@ -229,19 +229,19 @@ static int is_cloexec(int fd)
 static void test_mount_basic(void)
 {
     const char *dir = new_dir("basic");
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     struct mi mi;
     char err[512];
     unsigned long long ign = 0;
     int fds_before = count_fds(), wd_clean = 0, i;
     pid_t wd;
 
-    fsp_mount_opts_init(&o);
-    REQUIRE(fsp_mount_opts_parse(&o, "fsname=fsp-test-src,subtype=fsptest",
+    kmount_opts_init(&o);
+    REQUIRE(kmount_opts_parse(&o, "fsname=fsp-test-src,subtype=fsptest",
                                  err, sizeof(err)) == 0);
-    if (fsp_mount(&m, dir, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount: %s\n", err);
+    if (kmount_mount(&m, dir, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount: %s\n", err);
         check_failed = 1;
         return;
     }
@@ -284,13 +284,13 @@ static void test_mount_basic(void)
     usleep(50000);
     CHECK_EQ(kill(wd, 0), 0);  /* still there */
 
-    CHECK_EQ(fsp_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
     CHECK_EQ(mountinfo(dir).count, 0);
     CHECK_EQ(m.fd, -1);
     CHECK_EQ(m.watchdog_fd, -1);
     CHECK_EQ(m.watchdog_pid, 0);
     CHECK(kill(wd, 0) < 0 && errno == ESRCH);  /* reaped */
-    CHECK_EQ(fsp_unmount(&m), 0);  /* idempotent */
+    CHECK_EQ(kmount_unmount(&m), 0);  /* idempotent */
     CHECK_EQ(count_fds(), fds_before);
     force_unmount(dir);
 }
@@ -298,17 +298,17 @@ static void test_mount_basic(void)
 static void test_mount_options(void)
 {
     const char *dir = new_dir("options");
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     struct mi mi;
     char err[512];
 
-    fsp_mount_opts_init(&o);
-    REQUIRE(fsp_mount_opts_parse(&o, "ro,allow_other,default_permissions,"
+    kmount_opts_init(&o);
+    REQUIRE(kmount_opts_parse(&o, "ro,allow_other,default_permissions,"
                                  "max_read=65536,noauto_unmount", err,
                                  sizeof(err)) == 0);
-    if (fsp_mount(&m, dir, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount: %s\n", err);
+    if (kmount_mount(&m, dir, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount: %s\n", err);
         check_failed = 1;
         return;
     }
@@ -323,7 +323,7 @@ static void test_mount_options(void)
     CHECK(has_opt(mi.superopts, "allow_other"));
     CHECK(has_opt(mi.superopts, "default_permissions"));
     CHECK(has_opt(mi.superopts, "max_read=65536"));
-    CHECK_EQ(fsp_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
     CHECK_EQ(mountinfo(dir).count, 0);
     force_unmount(dir);
 }
@@ -332,42 +332,42 @@ static void test_errors(void)
 {
     char missing[PATH_MAX + 16], file[PATH_MAX + 16], sub[PATH_MAX + 32], err[512];
     const char *full = new_dir("full");
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     int fd;
 
-    fsp_mount_opts_init(&o);
+    kmount_opts_init(&o);
 
     snprintf(missing, sizeof(missing), "%s/missing", base);
-    CHECK_EQ(fsp_mount(&m, missing, &o, err, sizeof(err)), -ENOENT);
+    CHECK_EQ(kmount_mount(&m, missing, &o, err, sizeof(err)), -ENOENT);
     {
         char want[PATH_MAX + 64];
         snprintf(want, sizeof(want), "mountpoint does not exist: %s",
                  missing);
         CHECK_STR(err, want);
     }
-    CHECK_EQ(fsp_unmount(&m), 0);  /* a failed mount unmounts as a no-op */
+    CHECK_EQ(kmount_unmount(&m), 0);  /* a failed mount unmounts as a no-op */
 
     snprintf(file, sizeof(file), "%s/plainfile", base);
     snprintf(dirs[ndirs++], sizeof(dirs[0]), "%s", file);
     fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
     REQUIRE(fd >= 0);
     close(fd);
-    CHECK_EQ(fsp_mount(&m, file, &o, err, sizeof(err)), -ENOTDIR);
+    CHECK_EQ(kmount_mount(&m, file, &o, err, sizeof(err)), -ENOTDIR);
     {
         char want[PATH_MAX + 64];
         snprintf(want, sizeof(want), "not a directory: %s", file);
         CHECK_STR(err, want);
     }
     snprintf(sub, sizeof(sub), "%s/sub", file);
-    CHECK_EQ(fsp_mount(&m, sub, &o, err, sizeof(err)), -ENOTDIR);
+    CHECK_EQ(kmount_mount(&m, sub, &o, err, sizeof(err)), -ENOTDIR);
     CHECK(strncmp(err, "not a directory: ", 17) == 0);
 
     snprintf(sub, sizeof(sub), "%s/file", full);
     fd = open(sub, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
     REQUIRE(fd >= 0);
     close(fd);
-    CHECK_EQ(fsp_mount(&m, full, &o, err, sizeof(err)), -ENOTEMPTY);
+    CHECK_EQ(kmount_mount(&m, full, &o, err, sizeof(err)), -ENOTEMPTY);
     {
         char want[PATH_MAX + 64];
         snprintf(want, sizeof(want), "mountpoint is not empty: %s", full);
@@ -377,19 +377,19 @@ static void test_errors(void)
 
     /* ...unless nonempty */
     o.nonempty = 1;
-    if (fsp_mount(&m, full, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount nonempty: %s\n", err);
+    if (kmount_mount(&m, full, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount nonempty: %s\n", err);
         check_failed = 1;
     } else {
         CHECK_EQ(mountinfo(full).count, 1);
-        CHECK_EQ(fsp_unmount(&m), 0);
+        CHECK_EQ(kmount_unmount(&m), 0);
     }
     CHECK_EQ(mountinfo(full).count, 0);
     force_unmount(full);
 
     /* "/" is a mount point (and checked before emptiness). */
     o.nonempty = 0;
-    CHECK_EQ(fsp_mount(&m, "/", &o, err, sizeof(err)), -EBUSY);
+    CHECK_EQ(kmount_mount(&m, "/", &o, err, sizeof(err)), -EBUSY);
     CHECK_STR(err, "already a mount point: /");
 }
 
@@ -398,35 +398,35 @@ static void test_errors(void)
 static void test_double_mount(void)
 {
     const char *dir = new_dir("double");
-    struct fsp_mount_opts o;
-    struct fsp_mount m1, m2;
+    struct kmount_opts o;
+    struct kmount m1, m2;
     char err[512], want[PATH_MAX + 64];
     long long t0;
     int rc;
 
-    fsp_mount_opts_init(&o);
-    if (fsp_mount(&m1, dir, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount: %s\n", err);
+    kmount_opts_init(&o);
+    if (kmount_mount(&m1, dir, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount: %s\n", err);
         check_failed = 1;
         return;
     }
     t0 = now_ms();
-    rc = fsp_mount(&m2, dir, &o, err, sizeof(err));
+    rc = kmount_mount(&m2, dir, &o, err, sizeof(err));
     CHECK_EQ(rc, -EBUSY);
     CHECK(now_ms() - t0 < 3000);
     snprintf(want, sizeof(want), "already a mount point: %s", dir);
     CHECK_STR(err, want);
     CHECK_EQ(mountinfo(dir).count, 1);
     if (rc == 0)
-        fsp_unmount(&m2);
-    CHECK_EQ(fsp_unmount(&m1), 0);
+        kmount_unmount(&m2);
+    CHECK_EQ(kmount_unmount(&m1), 0);
     CHECK_EQ(mountinfo(dir).count, 0);
     force_unmount(dir);
 }
 
 /*
  * Mount in a child that then dies without unmounting; report through a
- * pipe.  Returns the child's fsp_mount() result (or -999).
+ * pipe.  Returns the child's kmount_mount() result (or -999).
  */
 static int mount_in_dying_child(const char *dir, const char *opts)
 {
@@ -438,19 +438,19 @@ static int mount_in_dying_child(const char *dir, const char *opts)
     fflush(stdout);
     pid = fork();
     if (pid == 0) {
-        struct fsp_mount_opts o;
-        struct fsp_mount m;
+        struct kmount_opts o;
+        struct kmount m;
         char err[512];
         int r;
 
         close(p[0]);
-        fsp_mount_opts_init(&o);
-        r = fsp_mount_opts_parse(&o, opts, err, sizeof(err));
+        kmount_opts_init(&o);
+        r = kmount_opts_parse(&o, opts, err, sizeof(err));
         if (r == 0)
-            r = fsp_mount(&m, dir, &o, err, sizeof(err));
+            r = kmount_mount(&m, dir, &o, err, sizeof(err));
         if (write(p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
             _exit(2);
-        _exit(0);  /* no fsp_unmount: this is the crash */
+        _exit(0);  /* no kmount_unmount: this is the crash */
     }
     close(p[1]);
     if (pid < 0) {
@@ -482,8 +482,8 @@ static void test_detach_dead_mount(void)
 {
     const char *dir = new_dir("dead");
     char path[PATH_MAX + 16], out[1024], want[PATH_MAX + 64], err[512];
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     struct stat st;
     int rc, saved, cap;
     ssize_t n;
@@ -498,15 +498,15 @@ static void test_detach_dead_mount(void)
     errno = 0;
     CHECK(stat(dir, &st) < 0 && errno == ENOTCONN);
 
-    /* Capture stderr around fsp_mount to see it say what it did. */
+    /* Capture stderr around kmount_mount to see it say what it did. */
     snprintf(path, sizeof(path), "%s/stderr.txt", base);
     cap = open(path, O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
     REQUIRE(cap >= 0);
     saved = fcntl(2, F_DUPFD_CLOEXEC, 3);
     fflush(stderr);
     dup2(cap, 2);
-    fsp_mount_opts_init(&o);
-    rc = fsp_mount(&m, dir, &o, err, sizeof(err));
+    kmount_opts_init(&o);
+    rc = kmount_mount(&m, dir, &o, err, sizeof(err));
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -517,7 +517,7 @@ static void test_detach_dead_mount(void)
 
     CHECK_EQ(rc, 0);
     if (rc != 0)
-        printf("  fsp_mount: %s\n", err);
+        printf("  kmount_mount: %s\n", err);
     snprintf(want, sizeof(want), "fsp: detached dead FUSE mount at %s\n",
              dir);
     CHECK_STR(out, want);
@@ -525,7 +525,7 @@ static void test_detach_dead_mount(void)
         struct mi mi = mountinfo(dir);
         CHECK_EQ(mi.count, 1);  /* the new one only */
         CHECK_EQ(mi.minor, m.dev_minor);
-        CHECK_EQ(fsp_unmount(&m), 0);
+        CHECK_EQ(kmount_unmount(&m), 0);
     }
     CHECK_EQ(mountinfo(dir).count, 0);
     force_unmount(dir);
@@ -534,35 +534,35 @@ static void test_detach_dead_mount(void)
 static void test_abort(void)
 {
     const char *dir = new_dir("abort");
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     struct statfs sfs;
     struct stat st;
     char err[512], want[PATH_MAX + 64];
     int rc;
 
-    fsp_mount_opts_init(&o);
-    if (fsp_mount(&m, dir, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount: %s\n", err);
+    kmount_opts_init(&o);
+    if (kmount_mount(&m, dir, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount: %s\n", err);
         check_failed = 1;
         return;
     }
-    rc = fsp_mount_abort(dir, err, sizeof(err));
+    rc = kmount_abort(dir, err, sizeof(err));
     CHECK_EQ(rc, 0);
     if (rc != 0)
-        printf("  fsp_mount_abort: %s\n", err);
+        printf("  kmount_abort: %s\n", err);
     CHECK(statfs("/sys/fs/fuse/connections", &sfs) == 0
           && sfs.f_type == 0x65735543);
     if (rc == 0) {
         errno = 0;
         CHECK(stat(dir, &st) < 0 && errno == ENOTCONN);
     }
-    CHECK_EQ(fsp_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
     CHECK_EQ(mountinfo(dir).count, 0);
     force_unmount(dir);
 
     /* not mounted any more */
-    CHECK_EQ(fsp_mount_abort(dir, err, sizeof(err)), -EINVAL);
+    CHECK_EQ(kmount_abort(dir, err, sizeof(err)), -EINVAL);
     snprintf(want, sizeof(want), "not a mount point: %s", dir);
     CHECK_STR(err, want);
 }
@@ -572,31 +572,31 @@ static void test_abort(void)
 static void test_unmount_tolerant(void)
 {
     const char *dir = new_dir("gone");
-    struct fsp_mount_opts o;
-    struct fsp_mount m;
+    struct kmount_opts o;
+    struct kmount m;
     char err[512];
     int stdin_open = fcntl(0, F_GETFD) >= 0;
 
     memset(&m, 0, sizeof(m));
-    CHECK_EQ(fsp_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
     CHECK_EQ(fcntl(0, F_GETFD) >= 0, stdin_open);
 
-    fsp_mount_opts_init(&o);
-    if (fsp_mount(&m, dir, &o, err, sizeof(err)) != 0) {
-        printf("  fsp_mount: %s\n", err);
+    kmount_opts_init(&o);
+    if (kmount_mount(&m, dir, &o, err, sizeof(err)) != 0) {
+        printf("  kmount_mount: %s\n", err);
         check_failed = 1;
         return;
     }
     CHECK_EQ(umount2(dir, MNT_DETACH), 0);
-    CHECK_EQ(fsp_unmount(&m), 0);
-    CHECK_EQ(fsp_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
+    CHECK_EQ(kmount_unmount(&m), 0);
     CHECK_EQ(mountinfo(dir).count, 0);
     force_unmount(dir);
 }
 
 
 /*
- * Run fsp_mount in a child after setup(), which may break the
+ * Run kmount_mount in a child after setup(), which may break the
  * environment (drop a capability, hide /dev/fuse); return its result and
  * message.  The child unmounts whatever it might have mounted.
  */
@@ -612,16 +612,16 @@ static int mount_in_crippled_child(const char *dir, int (*setup)(void),
     fflush(stdout);
     pid = fork();
     if (pid == 0) {
-        struct fsp_mount_opts o;
-        struct fsp_mount m;
+        struct kmount_opts o;
+        struct kmount m;
 
         close(p[0]);
         if (setup() < 0) {
             snprintf(res.err, sizeof(res.err), "setup: %s", strerror(errno));
         } else {
-            fsp_mount_opts_init(&o);
-            res.rc = fsp_mount(&m, dir, &o, res.err, sizeof(res.err));
-            fsp_unmount(&m);
+            kmount_opts_init(&o);
+            res.rc = kmount_mount(&m, dir, &o, res.err, sizeof(res.err));
+            kmount_unmount(&m);
         }
         if (write(p[1], &res, sizeof(res)) != (ssize_t)sizeof(res))
             _exit(2);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Unit tests for fsp_mount_opts_parse: defaults, every option, escapes,
+ * Unit tests for kmount_opts_parse: defaults, every option, escapes,
  * accumulation, and the exact error texts users see.
  */
 #include "kernel/mount.h"
@@ -13,21 +13,21 @@
 
 CHECK_DEFINE_GLOBALS;
 
-static struct fsp_mount_opts o;
+static struct kmount_opts o;
 static char err[256];
 
 /* Parse into fresh defaults. */
 static int parse(const char *arg)
 {
-    fsp_mount_opts_init(&o);
+    kmount_opts_init(&o);
     memset(err, 'x', sizeof(err));
     err[sizeof(err) - 1] = '\0';
-    return fsp_mount_opts_parse(&o, arg, err, sizeof(err));
+    return kmount_opts_parse(&o, arg, err, sizeof(err));
 }
 
 static void test_defaults(void)
 {
-    fsp_mount_opts_init(&o);
+    kmount_opts_init(&o);
     CHECK_EQ(o.allow_other, 0);
     CHECK_EQ(o.default_permissions, 0);
     CHECK_EQ(o.read_only, 0);
@@ -71,7 +71,7 @@ static void test_flags(void)
 /* The generic mount flags: nosuid,nodev unless root asks otherwise. */
 static void test_ms_flags(void)
 {
-    fsp_mount_opts_init(&o);
+    kmount_opts_init(&o);
     CHECK_EQ(o.ms_flags, MS_NOSUID | MS_NODEV);
     CHECK_EQ(parse("dev"), 0);
     CHECK_EQ(o.ms_flags, MS_NOSUID);
@@ -201,18 +201,18 @@ static void test_unknown(void)
 /* A failing call leaves earlier results alone; calls accumulate. */
 static void test_accumulate_and_atomic(void)
 {
-    fsp_mount_opts_init(&o);
-    CHECK_EQ(fsp_mount_opts_parse(&o, "ro,fsname=one", err, sizeof(err)), 0);
-    CHECK_EQ(fsp_mount_opts_parse(&o, "allow_other", err, sizeof(err)), 0);
+    kmount_opts_init(&o);
+    CHECK_EQ(kmount_opts_parse(&o, "ro,fsname=one", err, sizeof(err)), 0);
+    CHECK_EQ(kmount_opts_parse(&o, "allow_other", err, sizeof(err)), 0);
     CHECK_EQ(o.read_only, 1);
     CHECK_EQ(o.allow_other, 1);
     CHECK(strcmp(o.fsname, "one") == 0);
-    CHECK_EQ(fsp_mount_opts_parse(&o, "rw,fsname=two,bogus", err,
+    CHECK_EQ(kmount_opts_parse(&o, "rw,fsname=two,bogus", err,
                                   sizeof(err)), -EINVAL);
     CHECK_EQ(o.read_only, 1);
     CHECK(strcmp(o.fsname, "one") == 0);
     /* err may be NULL */
-    CHECK_EQ(fsp_mount_opts_parse(&o, "bogus", NULL, 0), -EINVAL);
+    CHECK_EQ(kmount_opts_parse(&o, "bogus", NULL, 0), -EINVAL);
 }
 
 int main(void)

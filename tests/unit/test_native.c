@@ -21,20 +21,20 @@ CHECK_DEFINE_GLOBALS;
 /* ---- an in-memory transport that keeps the last reply ---- */
 
 struct mem_transport {
-    struct fsp_transport base;
+    struct ses_transport base;
     char last[8192];
     size_t last_len;
     int sends;
     int fail_next;     /* answer the next send with this -errno */
 };
 
-static ssize_t mem_receive(struct fsp_transport *t, void *b, size_t s)
+static ssize_t mem_receive(struct ses_transport *t, void *b, size_t s)
 {
     (void)t; (void)b; (void)s;
     return -ENODEV;
 }
 
-static int mem_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int mem_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     struct mem_transport *m = (struct mem_transport *)t;
     m->sends++;
@@ -51,15 +51,15 @@ static int mem_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
     return 0;
 }
 
-static void mem_wake(struct fsp_transport *t) { (void)t; }
-static void mem_destroy(struct fsp_transport *t) { (void)t; }
+static void mem_wake(struct ses_transport *t) { (void)t; }
+static void mem_destroy(struct ses_transport *t) { (void)t; }
 
 static struct mem_transport mt = {
     .base = { mem_receive, mem_send, mem_wake, NULL, mem_destroy } };
 
-static const struct fsp_out_header *last_out(void)
+static const struct wire_out_header *last_out(void)
 {
-    return (const struct fsp_out_header *)mt.last;
+    return (const struct wire_out_header *)mt.last;
 }
 
 /* ---- building requests ---- */
@@ -68,10 +68,10 @@ static char rbuf[1 << 21];
 static uint64_t next_unique = 1;
 
 /* Put a request with body parts into rbuf and process it. */
-static void send_req(struct fsp_session *se, uint32_t opcode, uint64_t node,
+static void send_req(struct ses_session *se, uint32_t opcode, uint64_t node,
                      const void *a, size_t alen, const void *b, size_t blen)
 {
-    struct fsp_in_header *h = (struct fsp_in_header *)rbuf;
+    struct wire_in_header *h = (struct wire_in_header *)rbuf;
     memset(h, 0, sizeof *h);
     h->opcode = opcode;
     h->unique = next_unique++;
@@ -82,15 +82,15 @@ static void send_req(struct fsp_session *se, uint32_t opcode, uint64_t node,
         memcpy(rbuf + sizeof *h + alen, b, blen);
     h->len = (uint32_t)(sizeof *h + alen + blen);
     mt.last_len = 0;
-    fsp_session_process(se, rbuf, h->len, sizeof rbuf);
+    ses_process(se, rbuf, h->len, sizeof rbuf);
 }
 
-static void do_init(struct fsp_session *se)
+static void do_init(struct ses_session *se)
 {
-    struct fsp_init_in in = { .major = 7, .minor = 45,
+    struct wire_init_in in = { .major = 7, .minor = 45,
                               .max_readahead = 131072,
                               .flags = 0xffffffffu, .flags2 = 0xffffffffu };
-    send_req(se, FSP_OP_INIT, 0, &in, sizeof in, NULL, 0);
+    send_req(se, WIRE_OP_INIT, 0, &in, sizeof in, NULL, 0);
 }
 
 /* ---- a session with a tiny handler table ---- */
@@ -99,58 +99,58 @@ static void silent_handler(struct ses_request *req) { (void)req; }
 
 static void session_rules(void)
 {
-    struct fsp_ll_ops ops = { 0 };
-    ops.op[FSP_OP_GETATTR] = silent_handler;
-    struct fsp_session *se;
-    REQUIRE(fsp_session_new(&mt.base, &ops, NULL, NULL, &se) == 0);
+    struct ses_ll_ops ops = { 0 };
+    ops.op[WIRE_OP_GETATTR] = silent_handler;
+    struct ses_session *se;
+    REQUIRE(ses_new(&mt.base, &ops, NULL, NULL, &se) == 0);
 
     /* Before INIT nothing else is served. */
-    send_req(se, FSP_OP_GETATTR, 1, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16,
+    send_req(se, WIRE_OP_GETATTR, 1, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16,
              NULL, 0);
     CHECK_EQ(last_out()->error, -EIO);
     /* ... but a FORGET still gets no reply (found by fuzz_native). */
     mt.sends = 0;
-    struct fsp_forget_in fgi = { .nlookup = 1 };
-    send_req(se, FSP_OP_FORGET, 1, &fgi, sizeof fgi, NULL, 0);
+    struct wire_forget_in fgi = { .nlookup = 1 };
+    send_req(se, WIRE_OP_FORGET, 1, &fgi, sizeof fgi, NULL, 0);
     CHECK_EQ(mt.sends, 0);
 
     do_init(se);
-    const struct fsp_init_out *io =
-        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    const struct wire_init_out *io =
+        (const void *)(mt.last + sizeof(struct wire_out_header));
     CHECK_EQ(last_out()->error, 0);
-    CHECK_EQ(last_out()->len, sizeof(struct fsp_out_header) + sizeof *io);
+    CHECK_EQ(last_out()->len, sizeof(struct wire_out_header) + sizeof *io);
     CHECK_EQ(io->major, 7);
-    CHECK_EQ(io->minor, FSP_KERNEL_MINOR_VERSION);
+    CHECK_EQ(io->minor, WIRE_KERNEL_MINOR_VERSION);
     CHECK_EQ(io->max_write, 1u << 20);
     CHECK_EQ(io->max_pages, 256);
-    CHECK(io->flags & FSP_ASYNC_READ);
-    CHECK(io->flags & FSP_DO_READDIRPLUS);
-    CHECK(io->flags & FSP_PARALLEL_DIROPS);
-    CHECK(io->flags & FSP_HANDLE_KILLPRIV_V2);
-    CHECK(io->flags & FSP_ATOMIC_O_TRUNC);
+    CHECK(io->flags & WIRE_ASYNC_READ);
+    CHECK(io->flags & WIRE_DO_READDIRPLUS);
+    CHECK(io->flags & WIRE_PARALLEL_DIROPS);
+    CHECK(io->flags & WIRE_HANDLE_KILLPRIV_V2);
+    CHECK(io->flags & WIRE_ATOMIC_O_TRUNC);
     /* No lock callbacks: locks stay in the kernel. */
-    CHECK(!(io->flags & FSP_POSIX_LOCKS));
-    CHECK(!(io->flags & FSP_FLOCK_LOCKS));
+    CHECK(!(io->flags & WIRE_POSIX_LOCKS));
+    CHECK(!(io->flags & WIRE_FLOCK_LOCKS));
 
     /* Unknown opcode and opcode without handler: ENOSYS. */
     send_req(se, 99, 1, NULL, 0, NULL, 0);
     CHECK_EQ(last_out()->error, -ENOSYS);
-    send_req(se, FSP_OP_FALLOCATE, 1, NULL, 0, NULL, 0);
+    send_req(se, WIRE_OP_FALLOCATE, 1, NULL, 0, NULL, 0);
     CHECK_EQ(last_out()->error, -ENOSYS);
 
     /* A handler that never answers: the session answers EIO for it. */
-    send_req(se, FSP_OP_GETATTR, 1, NULL, 0, NULL, 0);
+    send_req(se, WIRE_OP_GETATTR, 1, NULL, 0, NULL, 0);
     CHECK_EQ(last_out()->error, -EIO);
 
     /* Interrupt of a request that is not here: EAGAIN (kernel retries). */
-    struct fsp_interrupt_in ii = { .unique = 12345 };
-    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    struct wire_interrupt_in ii = { .unique = 12345 };
+    send_req(se, WIRE_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
     CHECK_EQ(last_out()->error, -EAGAIN);
 
     /* Counters saw all of it. */
-    CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->count), 2);
-    CHECK_EQ(atomic_load(&fsp_session_stats(se, FSP_OP_GETATTR)->errors), 2);
-    fsp_session_delete(se);
+    CHECK_EQ(atomic_load(&ses_stats(se, WIRE_OP_GETATTR)->count), 2);
+    CHECK_EQ(atomic_load(&ses_stats(se, WIRE_OP_GETATTR)->errors), 2);
+    ses_delete(se);
 }
 
 /* ---- the interrupt hook of the layer above ---- */
@@ -172,44 +172,44 @@ static void t_notify(void *data)
     notify_saw_hold = holds;
     notifies++;
     REQUIRE(held_req);
-    fsp_reply_err(held_req, -EINTR);
+    ses_reply_err(held_req, -EINTR);
     held_req = NULL;
 }
 
-static const struct fsp_interrupt_hook t_hook = { t_hold, t_notify };
+static const struct ses_interrupt_hook t_hook = { t_hold, t_notify };
 
 /* GETATTR: hook, then detach (answered later); READLINK: detach only. */
 static void hooked_handler(struct ses_request *req)
 {
-    CHECK_EQ(fsp_req_on_interrupt(req, &t_hook, (void *)hook_data), 0);
-    held_req = fsp_req_detach(req);
+    CHECK_EQ(ses_req_on_interrupt(req, &t_hook, (void *)hook_data), 0);
+    held_req = ses_req_detach(req);
 }
 
 static void unhooked_handler(struct ses_request *req)
 {
-    held_req = fsp_req_detach(req);
+    held_req = ses_req_detach(req);
 }
 
 static void session_interrupt_hook(void)
 {
-    struct fsp_ll_ops ops = { 0 };
-    ops.op[FSP_OP_GETATTR] = hooked_handler;
-    ops.op[FSP_OP_READLINK] = unhooked_handler;
-    struct fsp_session *se;
-    REQUIRE(fsp_session_new(&mt.base, &ops, NULL, NULL, &se) == 0);
+    struct ses_ll_ops ops = { 0 };
+    ops.op[WIRE_OP_GETATTR] = hooked_handler;
+    ops.op[WIRE_OP_READLINK] = unhooked_handler;
+    struct ses_session *se;
+    REQUIRE(ses_new(&mt.base, &ops, NULL, NULL, &se) == 0);
     do_init(se);
     /* rbuf is static: detached requests must not take it over. */
-    fsp_session_transport_buf = 1;
+    ses_transport_buf = 1;
 
     /* The hook travels with the detached copy: INTERRUPT finds it, holds
      * under the lock, then notifies, and sends nothing itself. */
     uint64_t u = next_unique;
-    send_req(se, FSP_OP_GETATTR, 1, NULL, 0, NULL, 0);
+    send_req(se, WIRE_OP_GETATTR, 1, NULL, 0, NULL, 0);
     REQUIRE(held_req);
     CHECK(held_req->heap);
     mt.sends = 0;
-    struct fsp_interrupt_in ii = { .unique = u };
-    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    struct wire_interrupt_in ii = { .unique = u };
+    send_req(se, WIRE_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
     CHECK_EQ(holds, 1);
     CHECK_EQ(notifies, 1);
     CHECK_EQ(notify_saw_hold, 1);
@@ -218,30 +218,30 @@ static void session_interrupt_hook(void)
     CHECK_EQ(last_out()->unique, u);
     CHECK_EQ(last_out()->error, -EINTR);
     /* Answered: a second INTERRUPT finds nothing and no hook. */
-    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    send_req(se, WIRE_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
     CHECK_EQ(last_out()->error, -EAGAIN);
     CHECK_EQ(holds, 1);
     CHECK_EQ(notifies, 1);
 
     /* No hook: INTERRUPT only flags; a hook set afterwards learns of it
-     * from fsp_req_on_interrupt and is never called for it. */
+     * from ses_req_on_interrupt and is never called for it. */
     u = next_unique;
-    send_req(se, FSP_OP_READLINK, 1, NULL, 0, NULL, 0);
+    send_req(se, WIRE_OP_READLINK, 1, NULL, 0, NULL, 0);
     REQUIRE(held_req);
     ii.unique = u;
     mt.sends = 0;
-    send_req(se, FSP_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
+    send_req(se, WIRE_OP_INTERRUPT, 0, &ii, sizeof ii, NULL, 0);
     CHECK_EQ(mt.sends, 0);
     CHECK_EQ(atomic_load(&held_req->interrupted), 1);
-    CHECK_EQ(fsp_req_on_interrupt(held_req, &t_hook, (void *)hook_data), 1);
+    CHECK_EQ(ses_req_on_interrupt(held_req, &t_hook, (void *)hook_data), 1);
     CHECK_EQ(holds, 1);
     CHECK_EQ(notifies, 1);
-    fsp_reply_err(held_req, -EINTR);
+    ses_reply_err(held_req, -EINTR);
     held_req = NULL;
     CHECK_EQ(last_out()->unique, u);
     CHECK_EQ(last_out()->error, -EINTR);
-    fsp_session_transport_buf = 0;
-    fsp_session_delete(se);
+    ses_transport_buf = 0;
+    ses_delete(se);
 }
 
 /* ---- a tiny native file system: root plus one file "f" ---- */
@@ -347,15 +347,15 @@ static struct fsp_fs *native_fs_with(const struct fsp_fs_interface *iface)
     struct fsp_fs *fs = NULL;
     if (fsp_fs_new(&vp, iface, NULL, &fs))
         return NULL;
-    struct fsp_ll_ops ops;
-    fsp_native_ll_ops(&ops);
-    if (fsp_session_new(&mt.base, &ops, fs, NULL, &fs->se))
+    struct ses_ll_ops ops;
+    nat_ll_ops(&ops);
+    if (ses_new(&mt.base, &ops, fs, NULL, &fs->se))
         return NULL;
     /* What fsp_fs_mount does after mounting: the root is node 1. */
     void *ctx;
     struct fsp_file_info fi = { 0 };
     t_lookup(NULL, NULL, "/", &ctx, &fi);
-    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    fs->root = nat_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
     do_init(fs->se);
     return fs;
 }
@@ -369,11 +369,11 @@ static struct fsp_fs *native_fs(void)
 
 static uint64_t lookup_f(struct fsp_fs *fs)
 {
-    send_req(fs->se, FSP_OP_LOOKUP, 1, "f", 2, NULL, 0);
+    send_req(fs->se, WIRE_OP_LOOKUP, 1, "f", 2, NULL, 0);
     if (last_out()->error)
         return 0;
-    const struct fsp_entry_out *e =
-        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    const struct wire_entry_out *e =
+        (const void *)(mt.last + sizeof(struct wire_out_header));
     return e->nodeid;
 }
 
@@ -383,8 +383,8 @@ static void native_lookup_and_ids(void)
     REQUIRE(fs);
     uint64_t id = lookup_f(fs);
     CHECK(id > 1);
-    const struct fsp_entry_out *e =
-        (const void *)(mt.last + sizeof(struct fsp_out_header));
+    const struct wire_entry_out *e =
+        (const void *)(mt.last + sizeof(struct wire_out_header));
     CHECK_EQ(e->attr.ino, 2);
     CHECK_EQ(e->attr.size, 5);
     CHECK_EQ(e->entry_valid, 1);
@@ -394,23 +394,23 @@ static void native_lookup_and_ids(void)
     CHECK_EQ(lookup_f(fs), id);
     CHECK_EQ(forgets, before + 1);
     /* A miss is cached negatively: node id 0, no error. */
-    send_req(fs->se, FSP_OP_LOOKUP, 1, "nope", 5, NULL, 0);
+    send_req(fs->se, WIRE_OP_LOOKUP, 1, "nope", 5, NULL, 0);
     CHECK_EQ(last_out()->error, 0);
-    CHECK_EQ(((const struct fsp_entry_out *)(mt.last + 16))->nodeid, 0);
+    CHECK_EQ(((const struct wire_entry_out *)(mt.last + 16))->nodeid, 0);
     /* An over-long name never reaches the file system. */
     char longname[300];
     memset(longname, 'x', 299);
     longname[299] = 0;
-    send_req(fs->se, FSP_OP_LOOKUP, 1, longname, 300, NULL, 0);
+    send_req(fs->se, WIRE_OP_LOOKUP, 1, longname, 300, NULL, 0);
     CHECK_EQ(last_out()->error, -ENAMETOOLONG);
     /* Forget both references: the node goes, the file system hears. */
     before = forgets;
-    struct fsp_forget_in fin = { .nlookup = 2 };
+    struct wire_forget_in fin = { .nlookup = 2 };
     mt.sends = 0;
-    send_req(fs->se, FSP_OP_FORGET, id, &fin, sizeof fin, NULL, 0);
+    send_req(fs->se, WIRE_OP_FORGET, id, &fin, sizeof fin, NULL, 0);
     CHECK_EQ(mt.sends, 0); /* FORGET is never answered */
     CHECK_EQ(forgets, before + 1);
-    CHECK(fsp_node_get(fs, id) == NULL);
+    CHECK(nat_node_get(fs, id) == NULL);
     /* A new lookup gets a new id: ids are never reused. */
     uint64_t id2 = lookup_f(fs);
     CHECK(id2 > id);
@@ -423,8 +423,8 @@ static void native_bad_result_is_eio(void)
     REQUIRE(fs);
     uint64_t id = lookup_f(fs);
     bad_result = 1;
-    struct fsp_getattr_in gi = { 0 };
-    send_req(fs->se, FSP_OP_GETATTR, id, &gi, sizeof gi, NULL, 0);
+    struct wire_getattr_in gi = { 0 };
+    send_req(fs->se, WIRE_OP_GETATTR, id, &gi, sizeof gi, NULL, 0);
     bad_result = 0;
     CHECK_EQ(last_out()->error, -EIO);
     fsp_fs_delete(fs);
@@ -436,24 +436,24 @@ static void native_one_close_per_open(void)
     REQUIRE(fs);
     uint64_t id = lookup_f(fs);
     opens = closes = 0;
-    struct fsp_open_in oi = { .flags = 0 };
+    struct wire_open_in oi = { .flags = 0 };
     /* The kernel refuses the open's reply (the caller was interrupted):
      * fsp closes the open itself. */
     mt.fail_next = -ENOENT;
-    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    send_req(fs->se, WIRE_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(opens, 1);
     CHECK_EQ(closes, 1);
     /* A normal open and release: one close. */
-    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    send_req(fs->se, WIRE_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(last_out()->error, 0);
-    const struct fsp_open_out *oo = (const void *)(mt.last + 16);
-    struct fsp_release_in ri = { .fh = oo->fh };
-    send_req(fs->se, FSP_OP_RELEASE, id, &ri, sizeof ri, NULL, 0);
+    const struct wire_open_out *oo = (const void *)(mt.last + 16);
+    struct wire_release_in ri = { .fh = oo->fh };
+    send_req(fs->se, WIRE_OP_RELEASE, id, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(closes, 2);
     /* An open still live at unmount is closed then, once. */
-    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    send_req(fs->se, WIRE_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(opens, 3);
-    fsp_opens_close_all(fs);
+    nat_opens_close_all(fs);
     CHECK_EQ(closes, 3);
     fsp_fs_delete(fs);
     CHECK_EQ(closes, 3);
@@ -463,38 +463,38 @@ static void native_readdir_pages(void)
 {
     struct fsp_fs *fs = native_fs();
     REQUIRE(fs);
-    struct fsp_open_in oi = { 0 };
-    send_req(fs->se, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
+    struct wire_open_in oi = { 0 };
+    send_req(fs->se, WIRE_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
     REQUIRE(last_out()->error == 0);
-    uint64_t fh = ((const struct fsp_open_out *)(mt.last + 16))->fh;
-    struct fsp_read_in ri = { .fh = fh, .offset = 0, .size = 4096 };
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    uint64_t fh = ((const struct wire_open_out *)(mt.last + 16))->fh;
+    struct wire_read_in ri = { .fh = fh, .offset = 0, .size = 4096 };
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(last_out()->error, 0);
     /* ".", "..", "f", each with the next entry's cookie. */
     const char *p = mt.last + 16, *end = mt.last + mt.last_len;
     const char *names[3] = { ".", "..", "f" };
     int n = 0;
     while (p < end && n < 3) {
-        const struct fsp_dirent *d = (const void *)p;
+        const struct wire_dirent *d = (const void *)p;
         CHECK_EQ(d->off, n + 1);
         CHECK(d->namelen == strlen(names[n]) &&
               memcmp(d->name, names[n], d->namelen) == 0);
-        p += FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + d->namelen);
+        p += WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET + d->namelen);
         n++;
     }
     CHECK_EQ(n, 3);
     CHECK(p == end);
     /* Resuming from cookie 2 gives "f" alone. */
     ri.offset = 2;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
-    const struct fsp_dirent *d = (const void *)(mt.last + 16);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    const struct wire_dirent *d = (const void *)(mt.last + 16);
     CHECK(d->namelen == 1 && d->name[0] == 'f');
     /* Past the end: an empty reply. */
     ri.offset = 3;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(mt.last_len, 16);
-    struct fsp_release_in rl = { .fh = fh };
-    send_req(fs->se, FSP_OP_RELEASEDIR, 1, &rl, sizeof rl, NULL, 0);
+    struct wire_release_in rl = { .fh = fh };
+    send_req(fs->se, WIRE_OP_RELEASEDIR, 1, &rl, sizeof rl, NULL, 0);
     fsp_fs_delete(fs);
 }
 
@@ -508,12 +508,12 @@ static void native_stateless_opens(void)
     uint64_t id = lookup_f(fs);
     opens = closes = 0;
     /* ENOSYS to OPEN is how the kernel learns to send no OPEN/RELEASE. */
-    struct fsp_open_in oi = { 0 };
-    send_req(fs->se, FSP_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    struct wire_open_in oi = { 0 };
+    send_req(fs->se, WIRE_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(last_out()->error, -ENOSYS);
     CHECK_EQ(opens, 0);
     /* A cached volume's directories need no OPENDIR either. */
-    send_req(fs->se, FSP_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
+    send_req(fs->se, WIRE_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
     CHECK_EQ(last_out()->error, -ENOSYS);
     CHECK_EQ(opens, 0);
     CHECK_EQ(closes, 0);
@@ -526,10 +526,10 @@ static int dirents(const char **names, uint64_t *offs, int max)
     const char *p = mt.last + 16, *end = mt.last + mt.last_len;
     int n = 0;
     while (p < end && n < max) {
-        const struct fsp_dirent *d = (const void *)p;
+        const struct wire_dirent *d = (const void *)p;
         names[n] = d->name;
         offs[n] = d->off;
-        p += FSP_DIRENT_ALIGN(FSP_NAME_OFFSET + d->namelen);
+        p += WIRE_DIRENT_ALIGN(WIRE_NAME_OFFSET + d->namelen);
         n++;
     }
     return n;
@@ -545,8 +545,8 @@ static void native_openless_readdir(void)
     iface.flags = FSP_IFACE_STATELESS_OPENS;
     struct fsp_fs *fs = native_fs_with(&iface);
     REQUIRE(fs);
-    struct fsp_read_in ri = { .fh = 0, .offset = 0, .size = 4096 };
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    struct wire_read_in ri = { .fh = 0, .offset = 0, .size = 4096 };
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(last_out()->error, 0);
     const char *names[4];
     uint64_t offs[4];
@@ -558,26 +558,26 @@ static void native_openless_readdir(void)
     CHECK(strncmp(names[2], "f", 1) == 0);
     listings = 0;
     /* A second listing from the start gets its own snapshot. */
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 3);
     CHECK((offs[0] >> 32) != gen);
     /* The first one resumes in its own: "f" alone, then the end. */
     ri.offset = gen << 32 | 2;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 1);
     CHECK_EQ(offs[0], gen << 32 | 3);
     CHECK_EQ(listings, 1);
     ri.offset = gen << 32 | 3;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(mt.last_len, 16);
     /* Reaching its end let that snapshot go: resuming now lists again. */
     ri.offset = gen << 32 | 2;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 1);
     CHECK_EQ(listings, 2);
     /* A snapshot number nobody has: a fresh snapshot, same position. */
     ri.offset = (uint64_t)0x7ffffff0 << 32 | 2;
-    send_req(fs->se, FSP_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
     CHECK_EQ(dirents(names, offs, 4), 1);
     CHECK(strncmp(names[0], "f", 1) == 0);
     fsp_fs_delete(fs);
@@ -593,17 +593,17 @@ static void native_pending_read(void)
     size_t bufsize = 1 << 21;
     char *buf = malloc(bufsize);
     REQUIRE(buf);
-    struct fsp_in_header *h = (struct fsp_in_header *)buf;
-    struct fsp_read_in ri = { .fh = 0, .offset = 0, .size = 5 };
+    struct wire_in_header *h = (struct wire_in_header *)buf;
+    struct wire_read_in ri = { .fh = 0, .offset = 0, .size = 5 };
     memset(h, 0, sizeof *h);
-    h->opcode = FSP_OP_READ;
+    h->opcode = WIRE_OP_READ;
     h->unique = 4242;
     h->nodeid = id;
     h->len = sizeof *h + sizeof ri;
     memcpy(h + 1, &ri, sizeof ri);
     mt.sends = 0;
     pended = NULL;
-    int taken = fsp_session_process(fs->se, buf, h->len, bufsize);
+    int taken = ses_process(fs->se, buf, h->len, bufsize);
     CHECK_EQ(taken, 1);     /* the buffer went with the request */
     CHECK_EQ(mt.sends, 0);  /* no reply yet */
     REQUIRE(pended);

@@ -20,20 +20,20 @@ CHECK_DEFINE_GLOBALS;
 /* ---- a transport that keeps what was sent last ---- */
 
 struct keep_transport {
-    struct fsp_transport base;
+    struct ses_transport base;
     char last[4096];
     size_t len;
     int sends;
     int fail;          /* the next send returns this -errno */
 };
 
-static ssize_t kt_receive(struct fsp_transport *t, void *b, size_t s)
+static ssize_t kt_receive(struct ses_transport *t, void *b, size_t s)
 {
     (void)t; (void)b; (void)s;
     return -ENODEV;
 }
 
-static int kt_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
+static int kt_send(struct ses_transport *t, const struct iovec *iov, int cnt)
 {
     struct keep_transport *k = (struct keep_transport *)t;
     k->sends++;
@@ -50,19 +50,19 @@ static int kt_send(struct fsp_transport *t, const struct iovec *iov, int cnt)
     return 0;
 }
 
-static void kt_nop(struct fsp_transport *t) { (void)t; }
+static void kt_nop(struct ses_transport *t) { (void)t; }
 
 static struct keep_transport kt = {
     .base = { kt_receive, kt_send, kt_nop, NULL, kt_nop } };
 
-static const struct fsp_out_header *sent_header(void)
+static const struct wire_out_header *sent_header(void)
 {
-    return (const struct fsp_out_header *)kt.last;
+    return (const struct wire_out_header *)kt.last;
 }
 
 static const void *sent_body(void)
 {
-    return kt.last + sizeof(struct fsp_out_header);
+    return kt.last + sizeof(struct wire_out_header);
 }
 
 /* ---- requests ---- */
@@ -70,17 +70,17 @@ static const void *sent_body(void)
 static char rbuf[1 << 20];
 static uint64_t unique = 1;
 
-static void request(struct fsp_session *se, uint32_t opcode, uint64_t node,
+static void request(struct ses_session *se, uint32_t opcode, uint64_t node,
                     const void *body, size_t len)
 {
-    struct fsp_in_header *h = (struct fsp_in_header *)rbuf;
+    struct wire_in_header *h = (struct wire_in_header *)rbuf;
     memset(h, 0, sizeof *h);
     h->opcode = opcode;
     h->unique = unique++;
     h->nodeid = node;
     h->len = (uint32_t)(sizeof *h + len);
     memcpy(rbuf + sizeof *h, body, len);
-    fsp_session_process(se, rbuf, h->len, sizeof rbuf);
+    ses_process(se, rbuf, h->len, sizeof rbuf);
 }
 
 /* ---- a file system of a root (index 1) with "f" (index 7) ---- */
@@ -112,25 +112,25 @@ static struct fsp_fs *mounted_fs(void)
     struct fsp_fs *fs = NULL;
     if (fsp_fs_new(&vp, &iface, NULL, &fs))
         return NULL;
-    struct fsp_ll_ops ops;
-    fsp_native_ll_ops(&ops);
-    if (fsp_session_new(&kt.base, &ops, fs, NULL, &fs->se))
+    struct ses_ll_ops ops;
+    nat_ll_ops(&ops);
+    if (ses_new(&kt.base, &ops, fs, NULL, &fs->se))
         return NULL;
     /* The root as fsp_fs_mount loads it, then the kernel's INIT. */
     void *ctx;
     struct fsp_file_info fi;
     n_lookup(NULL, NULL, "/", &ctx, &fi);
-    fs->root = fsp_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
-    struct fsp_init_in in = { .major = 7, .minor = 45,
+    fs->root = nat_node_lookup_ref(fs, NULL, NULL, ctx, &fi);
+    struct wire_init_in in = { .major = 7, .minor = 45,
                               .max_readahead = 131072 };
-    request(fs->se, FSP_OP_INIT, 0, &in, sizeof in);
+    request(fs->se, WIRE_OP_INIT, 0, &in, sizeof in);
     return fs;
 }
 
 static uint64_t lookup_f(struct fsp_fs *fs)
 {
-    request(fs->se, FSP_OP_LOOKUP, FSP_ROOT_ID, "f", 2);
-    const struct fsp_entry_out *e = sent_body();
+    request(fs->se, WIRE_OP_LOOKUP, WIRE_ROOT_ID, "f", 2);
+    const struct wire_entry_out *e = sent_body();
     return sent_header()->error ? 0 : e->nodeid;
 }
 
@@ -144,13 +144,13 @@ static void notify_inode(void)
     CHECK_EQ(kt.sends, 0);
 
     uint64_t id = lookup_f(fs);
-    REQUIRE(id > FSP_ROOT_ID);
+    REQUIRE(id > WIRE_ROOT_ID);
     CHECK_EQ(fsp_fs_notify_inode(fs, 7, 4096, 8192), 0);
-    const struct fsp_notify_inval_inode_out *o = sent_body();
-    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *o);
+    const struct wire_notify_inval_inode_out *o = sent_body();
+    CHECK_EQ(kt.len, sizeof(struct wire_out_header) + sizeof *o);
     CHECK_EQ(sent_header()->len, kt.len);
     CHECK_EQ(sent_header()->unique, 0);
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_INVAL_INODE);
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_INVAL_INODE);
     CHECK_EQ(o->ino, id);
     CHECK_EQ(o->off, 4096);
     CHECK_EQ(o->len, 8192);
@@ -159,15 +159,15 @@ static void notify_inode(void)
     CHECK_EQ(o->off, -1);
     /* the root by its index */
     CHECK_EQ(fsp_fs_notify_inode(fs, 1, 0, 0), 0);
-    CHECK_EQ(o->ino, FSP_ROOT_ID);
+    CHECK_EQ(o->ino, WIRE_ROOT_ID);
     /* the transport's answer is the caller's (the kernel's ENOENT for an
      * inode it already dropped) */
     kt.fail = -ENOENT;
     CHECK_EQ(fsp_fs_notify_inode(fs, 7, 0, 0), -ENOENT);
 
     /* once the kernel forgets the file, nothing is sent for it */
-    struct fsp_forget_in fin = { .nlookup = 1 };
-    request(fs->se, FSP_OP_FORGET, id, &fin, sizeof fin);
+    struct wire_forget_in fin = { .nlookup = 1 };
+    request(fs->se, WIRE_OP_FORGET, id, &fin, sizeof fin);
     kt.sends = 0;
     CHECK_EQ(fsp_fs_notify_inode(fs, 7, 0, 0), -ENOENT);
     CHECK_EQ(kt.sends, 0);
@@ -179,12 +179,12 @@ static void notify_entry(void)
     struct fsp_fs *fs = mounted_fs();
     REQUIRE(fs);
     CHECK_EQ(fsp_fs_notify_entry(fs, 1, "newname"), 0);
-    const struct fsp_notify_inval_entry_out *o = sent_body();
-    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *o + 8);
+    const struct wire_notify_inval_entry_out *o = sent_body();
+    CHECK_EQ(kt.len, sizeof(struct wire_out_header) + sizeof *o + 8);
     CHECK_EQ(sent_header()->len, kt.len);
     CHECK_EQ(sent_header()->unique, 0);
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_INVAL_ENTRY);
-    CHECK_EQ(o->parent, FSP_ROOT_ID);
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_INVAL_ENTRY);
+    CHECK_EQ(o->parent, WIRE_ROOT_ID);
     CHECK_EQ(o->namelen, 7);
     CHECK_EQ(o->flags, 0);
     CHECK(memcmp(o + 1, "newname", 8) == 0);  /* NUL included */
@@ -210,21 +210,21 @@ static void notify_expire_delete_store(void)
     struct fsp_fs *fs = mounted_fs();
     REQUIRE(fs);
     uint64_t id = lookup_f(fs);
-    REQUIRE(id > FSP_ROOT_ID);
+    REQUIRE(id > WIRE_ROOT_ID);
 
     CHECK_EQ(fsp_fs_notify_expire(fs, 1, "f"), 0);
-    const struct fsp_notify_inval_entry_out *e = sent_body();
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_INVAL_ENTRY);
-    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *e + 2);
-    CHECK_EQ(e->parent, FSP_ROOT_ID);
+    const struct wire_notify_inval_entry_out *e = sent_body();
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_INVAL_ENTRY);
+    CHECK_EQ(kt.len, sizeof(struct wire_out_header) + sizeof *e + 2);
+    CHECK_EQ(e->parent, WIRE_ROOT_ID);
     CHECK_EQ(e->namelen, 1);
-    CHECK_EQ(e->flags, FSP_EXPIRE_ONLY);
+    CHECK_EQ(e->flags, WIRE_EXPIRE_ONLY);
 
     CHECK_EQ(fsp_fs_notify_delete(fs, 1, 7, "f"), 0);
-    const struct fsp_notify_delete_out *d = sent_body();
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_DELETE);
-    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *d + 2);
-    CHECK_EQ(d->parent, FSP_ROOT_ID);
+    const struct wire_notify_delete_out *d = sent_body();
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_DELETE);
+    CHECK_EQ(kt.len, sizeof(struct wire_out_header) + sizeof *d + 2);
+    CHECK_EQ(d->parent, WIRE_ROOT_ID);
     CHECK_EQ(d->child, id);
     CHECK_EQ(d->namelen, 1);
     CHECK(memcmp(d + 1, "f", 2) == 0);
@@ -233,9 +233,9 @@ static void notify_expire_delete_store(void)
     CHECK_EQ(d->child, 0);
 
     CHECK_EQ(fsp_fs_notify_store(fs, 7, 4096, "hello", 5), 0);
-    const struct fsp_notify_store_out *st = sent_body();
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_STORE);
-    CHECK_EQ(kt.len, sizeof(struct fsp_out_header) + sizeof *st + 5);
+    const struct wire_notify_store_out *st = sent_body();
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_STORE);
+    CHECK_EQ(kt.len, sizeof(struct wire_out_header) + sizeof *st + 5);
     CHECK_EQ(st->nodeid, id);
     CHECK_EQ(st->offset, 4096);
     CHECK_EQ(st->size, 5);
@@ -259,7 +259,7 @@ static void notify_old_kernel(void)
     struct fsp_fs *fs = mounted_fs();
     REQUIRE(fs);
     /* As if INIT had said 7.17. */
-    struct fsp_conn *c = (struct fsp_conn *)fsp_session_conn(fs->se);
+    struct ses_conn *c = (struct ses_conn *)ses_conn(fs->se);
     c->proto_minor = 17;
     kt.sends = 0;
     CHECK_EQ(fsp_fs_notify_expire(fs, 1, "f"), -ENOSYS);
@@ -291,15 +291,15 @@ static void notify_retrieve(void)
     struct fsp_fs *fs = mounted_fs();
     REQUIRE(fs);
     uint64_t id = lookup_f(fs);
-    REQUIRE(id > FSP_ROOT_ID);
+    REQUIRE(id > WIRE_ROOT_ID);
     struct retr t = { .fs = fs, .got = 99 };
     int sends = __atomic_load_n(&kt.sends, __ATOMIC_SEQ_CST);
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, retrieve_main, &t) == 0);
     for (int i = 0; i < 5000 && __atomic_load_n(&kt.sends, __ATOMIC_SEQ_CST) == sends; i++)
         usleep(1000);
-    const struct fsp_notify_retrieve_out *o = sent_body();
-    CHECK_EQ(sent_header()->error, FSP_NOTIFY_RETRIEVE);
+    const struct wire_notify_retrieve_out *o = sent_body();
+    CHECK_EQ(sent_header()->error, WIRE_NOTIFY_RETRIEVE);
     CHECK_EQ(o->nodeid, id);
     CHECK_EQ(o->offset, 100);
     CHECK_EQ(o->size, 16);
@@ -307,12 +307,12 @@ static void notify_retrieve(void)
 
     /* The kernel's NOTIFY_REPLY: 20 bytes for a 16-byte buffer. */
     struct {
-        struct fsp_in_header h;
-        struct fsp_notify_retrieve_in in;
+        struct wire_in_header h;
+        struct wire_notify_retrieve_in in;
         char data[20];
     } rq;
     memset(&rq, 0, sizeof rq);
-    rq.h.opcode = FSP_OP_NOTIFY_REPLY;
+    rq.h.opcode = WIRE_OP_NOTIFY_REPLY;
     rq.h.unique = nu;
     rq.h.nodeid = id;
     rq.h.len = sizeof rq;
@@ -320,14 +320,14 @@ static void notify_retrieve(void)
     rq.in.size = 20;
     memcpy(rq.data, "0123456789abcdefWXYZ", 20);
     memcpy(rbuf, &rq, sizeof rq);
-    fsp_session_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
+    ses_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
     pthread_join(th, NULL);
     CHECK_EQ(t.r, 0);
     CHECK_EQ(t.got, 16);
     CHECK(memcmp(t.buf, "0123456789abcdef", 16) == 0);
     /* Again: nobody waits for that unique any more; it is dropped. */
     memcpy(rbuf, &rq, sizeof rq);
-    fsp_session_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
+    ses_process(fs->se, rbuf, sizeof rq, sizeof rbuf);
 
     char b[4];
     size_t got = 7;

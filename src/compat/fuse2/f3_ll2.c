@@ -392,7 +392,7 @@ int f2b_receive(void *se, void *buf, size_t size)
     if (r)
         return r;
     ssize_t n = s->t->receive(s->t, buf, size);
-    if (n == -EINTR && fsp_session_exited(s->fse))
+    if (n == -EINTR && ses_exited(s->fse))
         fuse_session_exit(s);    /* the kernel sent DESTROY */
     return (int)n;
 }

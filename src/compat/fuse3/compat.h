@@ -53,17 +53,17 @@ struct fuse_session {
     int debug;
     int deny_others;             /* allow_root: only owner and root */
     uid_t owner;
-    struct fsp_mount_opts mo;
+    struct kmount_opts mo;
 
     /* Mount (fuse_session_mount). */
-    struct fsp_mount m;
+    struct kmount m;
     int fd;                      /* the connection, -1 before mount */
     int fd_external;             /* /dev/fd/N: not ours to unmount */
     char *mountpoint;
 
     /* The fsp session and its transport (owned by it). */
-    struct fsp_session *fse;
-    struct fsp_transport *t;
+    struct ses_session *fse;
+    struct ses_transport *t;
     const struct fuse_custom_io *io;  /* &io_copy once set, else NULL */
     struct fuse_custom_io io_copy;    /* op_size bytes of the program's */
     void *io_userdata;
@@ -127,8 +127,8 @@ struct ses_request *fsp_fuse_req_take(struct fuse_req *req);
 void fsp_fuse_req_done(struct fuse_req *req);
 
 /* The handler table (dispatch.c) and the INIT hook (conn.c). */
-void fsp_fuse_ll_ops(struct fsp_ll_ops *ops);
-void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c);
+void fsp_fuse_ll_ops(struct ses_ll_ops *ops);
+void fsp_fuse_init_hook(void *userdata, struct ses_conn *c);
 
 /* Remove the pending retrieve whose notify_unique is `unique`; 0 and
  * its cookie, or -ENOENT (notify.c). */
@@ -151,8 +151,8 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
                            unsigned max_threads);
 
 /* Attribute conversions (reply.c). */
-void fsp_fuse_fill_attr(struct fsp_attr *a, const struct stat *st);
-void fsp_fuse_fill_entry(struct fsp_entry_out *o,
+void fsp_fuse_fill_attr(struct wire_attr *a, const struct stat *st);
+void fsp_fuse_fill_entry(struct wire_entry_out *o,
                          const struct fuse_entry_param *e);
 
 /* Versioned entry points (loop.c, cmdline.c); the map binds the plain

@@ -19,34 +19,34 @@ static const struct {
     uint64_t cap;
     uint64_t kernel;
 } cap_map[] = {
-    { FUSE_CAP_ASYNC_READ, FSP_ASYNC_READ },
-    { FUSE_CAP_POSIX_LOCKS, FSP_POSIX_LOCKS },
-    { FUSE_CAP_ATOMIC_O_TRUNC, FSP_ATOMIC_O_TRUNC },
-    { FUSE_CAP_EXPORT_SUPPORT, FSP_EXPORT_SUPPORT },
-    { FUSE_CAP_DONT_MASK, FSP_DONT_MASK },
-    { FUSE_CAP_FLOCK_LOCKS, FSP_FLOCK_LOCKS },
-    { FUSE_CAP_IOCTL_DIR, FSP_HAS_IOCTL_DIR },
-    { FUSE_CAP_AUTO_INVAL_DATA, FSP_AUTO_INVAL_DATA },
-    { FUSE_CAP_READDIRPLUS, FSP_DO_READDIRPLUS },
-    { FUSE_CAP_READDIRPLUS_AUTO, FSP_READDIRPLUS_AUTO },
-    { FUSE_CAP_ASYNC_DIO, FSP_ASYNC_DIO },
-    { FUSE_CAP_WRITEBACK_CACHE, FSP_WRITEBACK_CACHE },
-    { FUSE_CAP_NO_OPEN_SUPPORT, FSP_NO_OPEN_SUPPORT },
-    { FUSE_CAP_PARALLEL_DIROPS, FSP_PARALLEL_DIROPS },
-    { FUSE_CAP_POSIX_ACL, FSP_POSIX_ACL },
-    { FUSE_CAP_HANDLE_KILLPRIV, FSP_HANDLE_KILLPRIV },
-    { FUSE_CAP_CACHE_SYMLINKS, FSP_CACHE_SYMLINKS },
-    { FUSE_CAP_NO_OPENDIR_SUPPORT, FSP_NO_OPENDIR_SUPPORT },
-    { FUSE_CAP_EXPLICIT_INVAL_DATA, FSP_EXPLICIT_INVAL_DATA },
-    { FUSE_CAP_EXPIRE_ONLY, FSP_HAS_EXPIRE_ONLY },
+    { FUSE_CAP_ASYNC_READ, WIRE_ASYNC_READ },
+    { FUSE_CAP_POSIX_LOCKS, WIRE_POSIX_LOCKS },
+    { FUSE_CAP_ATOMIC_O_TRUNC, WIRE_ATOMIC_O_TRUNC },
+    { FUSE_CAP_EXPORT_SUPPORT, WIRE_EXPORT_SUPPORT },
+    { FUSE_CAP_DONT_MASK, WIRE_DONT_MASK },
+    { FUSE_CAP_FLOCK_LOCKS, WIRE_FLOCK_LOCKS },
+    { FUSE_CAP_IOCTL_DIR, WIRE_HAS_IOCTL_DIR },
+    { FUSE_CAP_AUTO_INVAL_DATA, WIRE_AUTO_INVAL_DATA },
+    { FUSE_CAP_READDIRPLUS, WIRE_DO_READDIRPLUS },
+    { FUSE_CAP_READDIRPLUS_AUTO, WIRE_READDIRPLUS_AUTO },
+    { FUSE_CAP_ASYNC_DIO, WIRE_ASYNC_DIO },
+    { FUSE_CAP_WRITEBACK_CACHE, WIRE_WRITEBACK_CACHE },
+    { FUSE_CAP_NO_OPEN_SUPPORT, WIRE_NO_OPEN_SUPPORT },
+    { FUSE_CAP_PARALLEL_DIROPS, WIRE_PARALLEL_DIROPS },
+    { FUSE_CAP_POSIX_ACL, WIRE_POSIX_ACL },
+    { FUSE_CAP_HANDLE_KILLPRIV, WIRE_HANDLE_KILLPRIV },
+    { FUSE_CAP_CACHE_SYMLINKS, WIRE_CACHE_SYMLINKS },
+    { FUSE_CAP_NO_OPENDIR_SUPPORT, WIRE_NO_OPENDIR_SUPPORT },
+    { FUSE_CAP_EXPLICIT_INVAL_DATA, WIRE_EXPLICIT_INVAL_DATA },
+    { FUSE_CAP_EXPIRE_ONLY, WIRE_HAS_EXPIRE_ONLY },
 #if FSP_FUSE_ABI >= 318
-    { FUSE_CAP_HANDLE_KILLPRIV_V2, FSP_HANDLE_KILLPRIV_V2 },
-    { FUSE_CAP_SETXATTR_EXT, FSP_SETXATTR_EXT },
-    { FUSE_CAP_DIRECT_IO_ALLOW_MMAP, FSP_DIRECT_IO_ALLOW_MMAP },
+    { FUSE_CAP_HANDLE_KILLPRIV_V2, WIRE_HANDLE_KILLPRIV_V2 },
+    { FUSE_CAP_SETXATTR_EXT, WIRE_SETXATTR_EXT },
+    { FUSE_CAP_DIRECT_IO_ALLOW_MMAP, WIRE_DIRECT_IO_ALLOW_MMAP },
     /* Backing files are registered through fsp's session
      * (fuse_passthrough_open, passthrough.c). */
-    { FUSE_CAP_PASSTHROUGH, FSP_PASSTHROUGH },
-    { FUSE_CAP_NO_EXPORT_SUPPORT, FSP_NO_EXPORT_SUPPORT },
+    { FUSE_CAP_PASSTHROUGH, WIRE_PASSTHROUGH },
+    { FUSE_CAP_NO_EXPORT_SUPPORT, WIRE_NO_EXPORT_SUPPORT },
 #endif
     /* The splice capabilities are never offered: fsp does not splice. */
 };
@@ -60,7 +60,7 @@ typedef uint64_t caps_t;
 typedef unsigned caps_t;
 #endif
 
-void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
+void fsp_fuse_init_hook(void *userdata, struct ses_conn *c)
 {
     struct fuse_session *se = userdata;
     struct fuse_conn_info *conn = &se->conn;
@@ -74,7 +74,7 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
 #if FSP_FUSE_ABI >= 318
     /* Offered when the kernel does and -o io_uring asked for it; the
      * transport is fsp's, negotiated by its session after this hook. */
-    if (se->uring && (c->kernel_flags & FSP_OVER_IO_URING))
+    if (se->uring && (c->kernel_flags & WIRE_OVER_IO_URING))
         capable |= FUSE_CAP_OVER_IO_URING;
     conn->capable_ext = capable;
     conn->max_backing_stack_depth = 1;
@@ -150,8 +150,8 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
 
     /* What fsp itself needs stays: the extended INIT flags, big writes
      * and max_pages (for max_write), and a request timeout asked for. */
-    uint64_t kwant = c->want_flags & (FSP_INIT_EXT | FSP_BIG_WRITES |
-                                      FSP_MAX_PAGES | FSP_REQUEST_TIMEOUT);
+    uint64_t kwant = c->want_flags & (WIRE_INIT_EXT | WIRE_BIG_WRITES |
+                                      WIRE_MAX_PAGES | WIRE_REQUEST_TIMEOUT);
     for (size_t i = 0; i < N_CAPS; i++)
         if (want & cap_map[i].cap)
             kwant |= cap_map[i].kernel;
@@ -159,8 +159,8 @@ void fsp_fuse_init_hook(void *userdata, struct fsp_conn *c)
     /* 3.17's request timeout, set by init: the kernel aborts requests
      * left unanswered that long (fsp's FUSE_REQUEST_TIMEOUT). */
     if (conn->request_timeout &&
-        (c->kernel_flags & FSP_REQUEST_TIMEOUT)) {
-        kwant |= FSP_REQUEST_TIMEOUT;
+        (c->kernel_flags & WIRE_REQUEST_TIMEOUT)) {
+        kwant |= WIRE_REQUEST_TIMEOUT;
         c->request_timeout = conn->request_timeout;
     }
     if (want & FUSE_CAP_PASSTHROUGH)

@@ -16,7 +16,7 @@
 
 static struct fuse_session *session_of(struct ses_request *r)
 {
-    return fsp_session_userdata(r->se);
+    return ses_userdata(r->se);
 }
 
 /* The fuse_file_info a handler gets for open file fh; callers add what
@@ -36,10 +36,10 @@ static int denied(const struct fuse_session *se, const struct ses_request *r)
     if (!se->deny_others || r->uid == se->owner || r->uid == 0)
         return 0;
     switch (r->opcode) {
-    case FSP_OP_READ: case FSP_OP_WRITE: case FSP_OP_FSYNC:
-    case FSP_OP_RELEASE: case FSP_OP_READDIR: case FSP_OP_FSYNCDIR:
-    case FSP_OP_RELEASEDIR: case FSP_OP_READDIRPLUS:
-    case FSP_OP_FORGET: case FSP_OP_BATCH_FORGET:
+    case WIRE_OP_READ: case WIRE_OP_WRITE: case WIRE_OP_FSYNC:
+    case WIRE_OP_RELEASE: case WIRE_OP_READDIR: case WIRE_OP_FSYNCDIR:
+    case WIRE_OP_RELEASEDIR: case WIRE_OP_READDIRPLUS:
+    case WIRE_OP_FORGET: case WIRE_OP_BATCH_FORGET:
         return 0;
     default:
         return 1;
@@ -49,12 +49,12 @@ static int denied(const struct fuse_session *se, const struct ses_request *r)
 static struct fuse_req *begin(struct fuse_session *se, struct ses_request *r)
 {
     if (denied(se, r)) {
-        fsp_reply_err(r, -EACCES);
+        ses_reply_err(r, -EACCES);
         return NULL;
     }
     struct fuse_req *req = fsp_fuse_req_begin(se, r);
     if (!req)
-        fsp_reply_err(r, -ENOMEM);
+        ses_reply_err(r, -ENOMEM);
     return req;
 }
 
@@ -66,7 +66,7 @@ static struct fuse_req *begin(struct fuse_session *se, struct ses_request *r)
     do {                                                         \
         struct fuse_session *se_ = session_of(r);                \
         if (!se_->op.fn) {                                       \
-            fsp_reply_err(r, -ENOSYS);                           \
+            ses_reply_err(r, -ENOSYS);                           \
             break;                                               \
         }                                                        \
         struct fuse_req *req = begin(se_, r);                    \
@@ -78,39 +78,50 @@ static struct fuse_req *begin(struct fuse_session *se, struct ses_request *r)
     } while (0)
 #define CALL(fn, r, ...) CALLX(fn, r, (void)0, __VA_ARGS__)
 
-/* Fetch the fixed part of the body or answer EINVAL. */
-#define ARG(type, name, r)                                       \
-    const struct type *name = fsp_req_arg(r, sizeof *name);      \
-    if (!name) {                                                 \
-        fsp_reply_err(r, -EINVAL);                               \
-        return;                                                  \
-    }
-#define NAME(name, r, off)                                       \
-    const char *name = fsp_req_name(r, off);                     \
-    if (!name) {                                                 \
-        fsp_reply_err(r, -EINVAL);                               \
-        return;                                                  \
-    }
+/* The fixed part of the body; NULL after answering EINVAL when the body
+ * is too short (the caller then returns). */
+static const void *arg_in(struct ses_request *r, size_t size)
+{
+    const void *p = ses_req_arg(r, size);
+    if (!p)
+        ses_reply_err(r, -EINVAL);
+    return p;
+}
+
+/* The NUL-terminated name at byte off of the body; NULL after answering
+ * EINVAL when there is none. */
+static const char *name_in(struct ses_request *r, size_t off)
+{
+    const char *name = ses_req_name(r, off);
+    if (!name)
+        ses_reply_err(r, -EINVAL);
+    return name;
+}
 
 static void ll_lookup(struct ses_request *r)
 {
-    NAME(name, r, 0);
+    const char *name = name_in(r, 0);
+    if (!name)
+        return;
     CALL(lookup, r, r->nodeid, name);
 }
 
-/* Forgets are never answered, not even a malformed one. */
-#define FORGET_ARG(type, name, r)                                \
-    const struct type *name = fsp_req_arg(r, sizeof *name);      \
-    if (!name) {                                                 \
-        fsp_reply_none(r);                                       \
-        return;                                                  \
-    }
+/* Forgets are never answered, not even a malformed one; NULL then. */
+static const void *forget_arg_in(struct ses_request *r, size_t size)
+{
+    const void *p = ses_req_arg(r, size);
+    if (!p)
+        ses_reply_none(r);
+    return p;
+}
 
 static void ll_forget(struct ses_request *r)
 {
-    FORGET_ARG(fsp_forget_in, in, r);
+    const struct wire_forget_in *in = forget_arg_in(r, sizeof *in);
+    if (!in)
+        return;
     if (!session_of(r)->op.forget) {
-        fsp_reply_none(r);
+        ses_reply_none(r);
         return;
     }
     CALL(forget, r, r->nodeid, in->nlookup);
@@ -119,13 +130,15 @@ static void ll_forget(struct ses_request *r)
 static void ll_batch_forget(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
-    FORGET_ARG(fsp_batch_forget_in, in, r);
+    const struct wire_batch_forget_in *in = forget_arg_in(r, sizeof *in);
+    if (!in)
+        return;
     size_t count = in->count;
-    if (r->arglen < sizeof *in + count * sizeof(struct fsp_forget_one)) {
-        fsp_reply_none(r);
+    if (r->arglen < sizeof *in + count * sizeof(struct wire_forget_one)) {
+        ses_reply_none(r);
         return;
     }
-    /* fsp_forget_one and fuse_forget_data are the same two u64s. */
+    /* wire_forget_one and fuse_forget_data are the same two u64s. */
     struct fuse_forget_data *fd =
         (struct fuse_forget_data *)((char *)r->arg + sizeof *in);
     if (se->op.forget_multi) {
@@ -142,20 +155,24 @@ static void ll_batch_forget(struct ses_request *r)
         se->op.forget(d, fd[i].ino, fd[i].nlookup);
         fsp_fuse_req_end(d);
     }
-    fsp_reply_none(r);
+    ses_reply_none(r);
 }
 
 static void ll_getattr(struct ses_request *r)
 {
-    ARG(fsp_getattr_in, in, r);
+    const struct wire_getattr_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
-    struct fuse_file_info *fip = (in->getattr_flags & FSP_GETATTR_FH) ? &fi : NULL;
+    struct fuse_file_info *fip = (in->getattr_flags & WIRE_GETATTR_FH) ? &fi : NULL;
     CALL(getattr, r, r->nodeid, fip);
 }
 
 static void ll_setattr(struct ses_request *r)
 {
-    ARG(fsp_setattr_in, in, r);
+    const struct wire_setattr_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct stat st;
     memset(&st, 0, sizeof st);
     st.st_mode = in->mode;
@@ -169,7 +186,7 @@ static void ll_setattr(struct ses_request *r)
     st.st_ctim.tv_sec = (time_t)in->ctime;
     st.st_ctim.tv_nsec = in->ctimensec;
     struct fuse_file_info fi = file_info(in->fh);
-    struct fuse_file_info *fip = (in->valid & FSP_FATTR_FH) ? &fi : NULL;
+    struct fuse_file_info *fip = (in->valid & WIRE_FATTR_FH) ? &fi : NULL;
     /* The kernel's FATTR bits are libfuse's FUSE_SET_ATTR bits; pass on
      * the ones libfuse 3.14 passes on. */
     int valid = (int)(in->valid &
@@ -188,65 +205,99 @@ static void ll_readlink(struct ses_request *r)
 
 static void ll_mknod(struct ses_request *r)
 {
-    ARG(fsp_mknod_in, in, r);
-    NAME(name, r, sizeof *in);
+    const struct wire_mknod_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *name = name_in(r, sizeof *in);
+    if (!name)
+        return;
     CALLX(mknod, r, req->ctx.umask = in->umask, r->nodeid, name,
           in->mode, in->rdev);
 }
 
 static void ll_mkdir(struct ses_request *r)
 {
-    ARG(fsp_mkdir_in, in, r);
-    NAME(name, r, sizeof *in);
+    const struct wire_mkdir_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *name = name_in(r, sizeof *in);
+    if (!name)
+        return;
     CALLX(mkdir, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode);
 }
 
 static void ll_unlink(struct ses_request *r)
 {
-    NAME(name, r, 0);
+    const char *name = name_in(r, 0);
+    if (!name)
+        return;
     CALL(unlink, r, r->nodeid, name);
 }
 
 static void ll_rmdir(struct ses_request *r)
 {
-    NAME(name, r, 0);
+    const char *name = name_in(r, 0);
+    if (!name)
+        return;
     CALL(rmdir, r, r->nodeid, name);
 }
 
 static void ll_symlink(struct ses_request *r)
 {
-    NAME(name, r, 0);
-    NAME(target, r, strlen(name) + 1);
+    const char *name = name_in(r, 0);
+    if (!name)
+        return;
+    const char *target = name_in(r, strlen(name) + 1);
+    if (!target)
+        return;
     CALL(symlink, r, target, r->nodeid, name);
 }
 
 static void ll_rename(struct ses_request *r)
 {
-    ARG(fsp_rename_in, in, r);
-    NAME(oldname, r, sizeof *in);
-    NAME(newname, r, sizeof *in + strlen(oldname) + 1);
+    const struct wire_rename_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *oldname = name_in(r, sizeof *in);
+    if (!oldname)
+        return;
+    const char *newname = name_in(r, sizeof *in + strlen(oldname) + 1);
+    if (!newname)
+        return;
     CALL(rename, r, r->nodeid, oldname, in->newdir, newname, 0);
 }
 
 static void ll_rename2(struct ses_request *r)
 {
-    ARG(fsp_rename2_in, in, r);
-    NAME(oldname, r, sizeof *in);
-    NAME(newname, r, sizeof *in + strlen(oldname) + 1);
+    const struct wire_rename2_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *oldname = name_in(r, sizeof *in);
+    if (!oldname)
+        return;
+    const char *newname = name_in(r, sizeof *in + strlen(oldname) + 1);
+    if (!newname)
+        return;
     CALL(rename, r, r->nodeid, oldname, in->newdir, newname, in->flags);
 }
 
 static void ll_link(struct ses_request *r)
 {
-    ARG(fsp_link_in, in, r);
-    NAME(name, r, sizeof *in);
+    const struct wire_link_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *name = name_in(r, sizeof *in);
+    if (!name)
+        return;
     CALL(link, r, in->oldnodeid, r->nodeid, name);
 }
 
 /* open and opendir without a handler succeed with fh 0, as in libfuse. */
 static void open_common(struct ses_request *r, int dir)
 {
-    ARG(fsp_open_in, in, r);
+    const struct wire_open_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_session *se = session_of(r);
     struct fuse_file_info fi = file_info(0);
     fi.flags = (int)in->flags;
@@ -267,27 +318,31 @@ static void ll_opendir(struct ses_request *r) { open_common(r, 1); }
 
 static void ll_read(struct ses_request *r)
 {
-    ARG(fsp_read_in, in, r);
+    const struct wire_read_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
-    if (in->read_flags & FSP_READ_LOCKOWNER)
+    if (in->read_flags & WIRE_READ_LOCKOWNER)
         fi.lock_owner = in->lock_owner;
     CALL(read, r, r->nodeid, in->size, (off_t)in->offset, &fi);
 }
 
 static void ll_write(struct ses_request *r)
 {
-    ARG(fsp_write_in, in, r);
+    const struct wire_write_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_session *se = session_of(r);
     if (r->arglen < sizeof *in + in->size) {
-        fsp_reply_err(r, -EINVAL);
+        ses_reply_err(r, -EINVAL);
         return;
     }
     const char *data = (const char *)r->arg + sizeof *in;
     struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
-    fi.writepage = (in->write_flags & FSP_WRITE_CACHE) != 0;
-    if (in->write_flags & FSP_WRITE_LOCKOWNER)
+    fi.writepage = (in->write_flags & WIRE_WRITE_CACHE) != 0;
+    if (in->write_flags & WIRE_WRITE_LOCKOWNER)
         fi.lock_owner = in->lock_owner;
     if (se->op.write_buf) {
         struct fuse_bufvec bufv = FUSE_BUFVEC_INIT(in->size);
@@ -300,7 +355,9 @@ static void ll_write(struct ses_request *r)
 
 static void ll_flush(struct ses_request *r)
 {
-    ARG(fsp_flush_in, in, r);
+    const struct wire_flush_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
     fi.flush = 1;
     fi.lock_owner = in->lock_owner;
@@ -310,13 +367,15 @@ static void ll_flush(struct ses_request *r)
 /* release and releasedir without a handler succeed, as in libfuse. */
 static void release_common(struct ses_request *r, int dir)
 {
-    ARG(fsp_release_in, in, r);
+    const struct wire_release_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_session *se = session_of(r);
     struct fuse_file_info fi = file_info(in->fh);
     fi.flags = (int)in->flags;
-    fi.flush = (in->release_flags & FSP_RELEASE_FLUSH) != 0;
+    fi.flush = (in->release_flags & WIRE_RELEASE_FLUSH) != 0;
     fi.lock_owner = in->lock_owner;
-    if (in->release_flags & FSP_RELEASE_FLOCK_UNLOCK)
+    if (in->release_flags & WIRE_RELEASE_FLOCK_UNLOCK)
         fi.flock_release = 1;
     void (*fn)(fuse_req_t, fuse_ino_t, struct fuse_file_info *) =
         dir ? se->op.releasedir : se->op.release;
@@ -335,10 +394,12 @@ static void ll_releasedir(struct ses_request *r) { release_common(r, 1); }
 
 static void ll_fsync(struct ses_request *r)
 {
-    ARG(fsp_fsync_in, in, r);
+    const struct wire_fsync_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
-    int datasync = in->fsync_flags & FSP_FSYNC_FDATASYNC;
-    if (r->opcode == FSP_OP_FSYNCDIR)
+    int datasync = in->fsync_flags & WIRE_FSYNC_FDATASYNC;
+    if (r->opcode == WIRE_OP_FSYNCDIR)
         CALL(fsyncdir, r, r->nodeid, datasync, &fi);
     else
         CALL(fsync, r, r->nodeid, datasync, &fi);
@@ -346,9 +407,11 @@ static void ll_fsync(struct ses_request *r)
 
 static void ll_readdir(struct ses_request *r)
 {
-    ARG(fsp_read_in, in, r);
+    const struct wire_read_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
-    if (r->opcode == FSP_OP_READDIRPLUS)
+    if (r->opcode == WIRE_OP_READDIRPLUS)
         CALL(readdirplus, r, r->nodeid, in->size, (off_t)in->offset, &fi);
     else
         CALL(readdir, r, r->nodeid, in->size, (off_t)in->offset, &fi);
@@ -359,8 +422,8 @@ static void ll_statfs(struct ses_request *r)
     struct fuse_session *se = session_of(r);
     if (!se->op.statfs && !denied(se, r)) {
         /* libfuse's answer for a file system without statfs. */
-        struct fsp_kstatfs k = { .namelen = 255, .bsize = 512 };
-        fsp_reply_statfs(r, &k);
+        struct wire_kstatfs k = { .namelen = 255, .bsize = 512 };
+        ses_reply_statfs(r, &k);
         return;
     }
     CALL(statfs, r, r->nodeid);
@@ -370,19 +433,21 @@ static void ll_setxattr(struct ses_request *r)
 {
     /* The header is 16 bytes only when SETXATTR_EXT was agreed, which
      * the compat layer never asks for; follow the conn anyway. */
-    const struct fsp_conn *c = fsp_session_conn(r->se);
-    size_t hdr = (c->want_flags & FSP_SETXATTR_EXT)
-                     ? sizeof(struct fsp_setxattr_in)
-                     : FSP_COMPAT_SETXATTR_IN_SIZE;
-    const struct fsp_setxattr_in *in = fsp_req_arg(r, hdr);
+    const struct ses_conn *c = ses_conn(r->se);
+    size_t hdr = (c->want_flags & WIRE_SETXATTR_EXT)
+                     ? sizeof(struct wire_setxattr_in)
+                     : WIRE_COMPAT_SETXATTR_IN_SIZE;
+    const struct wire_setxattr_in *in = ses_req_arg(r, hdr);
     if (!in) {
-        fsp_reply_err(r, -EINVAL);
+        ses_reply_err(r, -EINVAL);
         return;
     }
-    NAME(name, r, hdr);
+    const char *name = name_in(r, hdr);
+    if (!name)
+        return;
     size_t voff = hdr + strlen(name) + 1;
     if (r->arglen < voff + in->size) {
-        fsp_reply_err(r, -EINVAL);
+        ses_reply_err(r, -EINVAL);
         return;
     }
     const char *value = (const char *)r->arg + voff;
@@ -391,40 +456,54 @@ static void ll_setxattr(struct ses_request *r)
 
 static void ll_getxattr(struct ses_request *r)
 {
-    ARG(fsp_getxattr_in, in, r);
-    NAME(name, r, sizeof *in);
+    const struct wire_getxattr_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *name = name_in(r, sizeof *in);
+    if (!name)
+        return;
     CALL(getxattr, r, r->nodeid, name, in->size);
 }
 
 static void ll_listxattr(struct ses_request *r)
 {
-    ARG(fsp_getxattr_in, in, r);
+    const struct wire_getxattr_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     CALL(listxattr, r, r->nodeid, in->size);
 }
 
 static void ll_removexattr(struct ses_request *r)
 {
-    NAME(name, r, 0);
+    const char *name = name_in(r, 0);
+    if (!name)
+        return;
     CALL(removexattr, r, r->nodeid, name);
 }
 
 static void ll_access(struct ses_request *r)
 {
-    ARG(fsp_access_in, in, r);
+    const struct wire_access_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     CALL(access, r, r->nodeid, (int)in->mask);
 }
 
 static void ll_create(struct ses_request *r)
 {
-    ARG(fsp_create_in, in, r);
-    NAME(name, r, sizeof *in);
+    const struct wire_create_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    const char *name = name_in(r, sizeof *in);
+    if (!name)
+        return;
     struct fuse_file_info fi = file_info(0);
     fi.flags = (int)in->flags;
     CALLX(create, r, req->ctx.umask = in->umask, r->nodeid, name, in->mode,
           &fi);
 }
 
-static void to_flock(struct flock *fl, const struct fsp_file_lock *lk)
+static void to_flock(struct flock *fl, const struct wire_file_lock *lk)
 {
     memset(fl, 0, sizeof *fl);
     fl->l_type = (short)lk->type;
@@ -437,7 +516,9 @@ static void to_flock(struct flock *fl, const struct fsp_file_lock *lk)
 
 static void ll_getlk(struct ses_request *r)
 {
-    ARG(fsp_lk_in, in, r);
+    const struct wire_lk_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
     fi.lock_owner = in->owner;
     struct flock fl;
@@ -447,11 +528,13 @@ static void ll_getlk(struct ses_request *r)
 
 static void ll_setlk(struct ses_request *r)
 {
-    ARG(fsp_lk_in, in, r);
-    int sleep = r->opcode == FSP_OP_SETLKW;
+    const struct wire_lk_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
+    int sleep = r->opcode == WIRE_OP_SETLKW;
     struct fuse_file_info fi = file_info(in->fh);
     fi.lock_owner = in->owner;
-    if (in->lk_flags & FSP_LK_FLOCK) {
+    if (in->lk_flags & WIRE_LK_FLOCK) {
         /* A flock(2) lock travels as a whole-file POSIX lock. */
         int op = 0;
         switch (in->lk.type) {
@@ -471,20 +554,24 @@ static void ll_setlk(struct ses_request *r)
 
 static void ll_bmap(struct ses_request *r)
 {
-    ARG(fsp_bmap_in, in, r);
+    const struct wire_bmap_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     CALL(bmap, r, r->nodeid, in->blocksize, in->block);
 }
 
 static void ll_ioctl(struct ses_request *r)
 {
-    ARG(fsp_ioctl_in, in, r);
+    const struct wire_ioctl_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_session *se = session_of(r);
-    if ((in->flags & FSP_IOCTL_DIR) && !(se->conn.want & FUSE_CAP_IOCTL_DIR)) {
-        fsp_reply_err(r, -ENOTTY);
+    if ((in->flags & WIRE_IOCTL_DIR) && !(se->conn.want & FUSE_CAP_IOCTL_DIR)) {
+        ses_reply_err(r, -ENOTTY);
         return;
     }
     if (r->arglen < sizeof *in + in->in_size) {
-        fsp_reply_err(r, -EINVAL);
+        ses_reply_err(r, -EINVAL);
         return;
     }
     const void *in_buf = in->in_size ? (const char *)r->arg + sizeof *in : NULL;
@@ -495,10 +582,12 @@ static void ll_ioctl(struct ses_request *r)
 
 static void ll_poll(struct ses_request *r)
 {
-    ARG(fsp_poll_in, in, r);
+    const struct wire_poll_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_session *se = session_of(r);
     if (!se->op.poll) {
-        fsp_reply_err(r, -ENOSYS);
+        ses_reply_err(r, -ENOSYS);
         return;
     }
     struct fuse_file_info fi = file_info(in->fh);
@@ -509,7 +598,7 @@ static void ll_poll(struct ses_request *r)
     if (!req)
         return;
     struct fuse_pollhandle *ph = NULL;
-    if (in->flags & FSP_POLL_SCHEDULE_NOTIFY) {
+    if (in->flags & WIRE_POLL_SCHEDULE_NOTIFY) {
         ph = malloc(sizeof *ph);
         if (!ph) {
             fuse_reply_err(req, ENOMEM);
@@ -525,7 +614,9 @@ static void ll_poll(struct ses_request *r)
 
 static void ll_fallocate(struct ses_request *r)
 {
-    ARG(fsp_fallocate_in, in, r);
+    const struct wire_fallocate_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
     CALL(fallocate, r, r->nodeid, (int)in->mode, (off_t)in->offset,
          (off_t)in->length, &fi);
@@ -533,7 +624,9 @@ static void ll_fallocate(struct ses_request *r)
 
 static void ll_copy_file_range(struct ses_request *r)
 {
-    ARG(fsp_copy_file_range_in, in, r);
+    const struct wire_copy_file_range_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi_in = file_info(in->fh_in);
     struct fuse_file_info fi_out = file_info(in->fh_out);
     CALL(copy_file_range, r, r->nodeid, (off_t)in->off_in, &fi_in,
@@ -543,7 +636,9 @@ static void ll_copy_file_range(struct ses_request *r)
 
 static void ll_lseek(struct ses_request *r)
 {
-    ARG(fsp_lseek_in, in, r);
+    const struct wire_lseek_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
     CALL(lseek, r, r->nodeid, (off_t)in->offset, (int)in->whence, &fi);
 }
@@ -553,16 +648,20 @@ static void ll_lseek(struct ses_request *r)
  * the handler; answered with fuse_reply_statx (statx.c). */
 static void ll_statx(struct ses_request *r)
 {
-    ARG(fsp_statx_in, in, r);
+    const struct wire_statx_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(in->fh);
-    struct fuse_file_info *fip = (in->getattr_flags & FSP_GETATTR_FH) ? &fi : NULL;
+    struct fuse_file_info *fip = (in->getattr_flags & WIRE_GETATTR_FH) ? &fi : NULL;
     CALL(statx, r, r->nodeid, (int)in->sx_flags, (int)in->sx_mask, fip);
 }
 
 /* open(dir, O_TMPFILE) (3.18's tmpfile): a create without a name. */
 static void ll_tmpfile(struct ses_request *r)
 {
-    ARG(fsp_create_in, in, r);
+    const struct wire_create_in *in = arg_in(r, sizeof *in);
+    if (!in)
+        return;
     struct fuse_file_info fi = file_info(0);
     fi.flags = (int)in->flags;
     CALLX(tmpfile, r, req->ctx.umask = in->umask, r->nodeid, in->mode, &fi);
@@ -573,12 +672,12 @@ static void ll_tmpfile(struct ses_request *r)
 static void ll_notify_reply(struct ses_request *r)
 {
     struct fuse_session *se = session_of(r);
-    const struct fsp_notify_retrieve_in *in = fsp_req_arg(r, sizeof *in);
+    const struct wire_notify_retrieve_in *in = ses_req_arg(r, sizeof *in);
     void *cookie;
     if (!in || fsp_fuse_retrieve_find(se, r->unique, &cookie) ||
         !se->op.retrieve_reply ||
         r->arglen < sizeof *in + in->size) {
-        fsp_reply_none(r);
+        ses_reply_none(r);
         return;
     }
     struct fuse_bufvec bufv = FUSE_BUFVEC_INIT(in->size);
@@ -597,62 +696,62 @@ static void ll_destroy(struct ses_request *r)
         se->got_destroy = 1;
         se->op.destroy(se->userdata);
     }
-    fsp_reply_err(r, 0);
+    ses_reply_err(r, 0);
 }
 
-void fsp_fuse_ll_ops(struct fsp_ll_ops *ops)
+void fsp_fuse_ll_ops(struct ses_ll_ops *ops)
 {
     /* Otherwise destroy is left to fuse_session_destroy, where libfuse
      * calls it. */
-    *ops = (struct fsp_ll_ops){ .init = fsp_fuse_init_hook };
-    fsp_ll_handler *op = ops->op;
-    op[FSP_OP_DESTROY] = ll_destroy;
-    op[FSP_OP_LOOKUP] = ll_lookup;
-    op[FSP_OP_FORGET] = ll_forget;
-    op[FSP_OP_BATCH_FORGET] = ll_batch_forget;
-    op[FSP_OP_GETATTR] = ll_getattr;
-    op[FSP_OP_SETATTR] = ll_setattr;
-    op[FSP_OP_READLINK] = ll_readlink;
-    op[FSP_OP_SYMLINK] = ll_symlink;
-    op[FSP_OP_MKNOD] = ll_mknod;
-    op[FSP_OP_MKDIR] = ll_mkdir;
-    op[FSP_OP_UNLINK] = ll_unlink;
-    op[FSP_OP_RMDIR] = ll_rmdir;
-    op[FSP_OP_RENAME] = ll_rename;
-    op[FSP_OP_RENAME2] = ll_rename2;
-    op[FSP_OP_LINK] = ll_link;
-    op[FSP_OP_OPEN] = ll_open;
-    op[FSP_OP_READ] = ll_read;
-    op[FSP_OP_WRITE] = ll_write;
-    op[FSP_OP_STATFS] = ll_statfs;
-    op[FSP_OP_RELEASE] = ll_release;
-    op[FSP_OP_FSYNC] = ll_fsync;
-    op[FSP_OP_SETXATTR] = ll_setxattr;
-    op[FSP_OP_GETXATTR] = ll_getxattr;
-    op[FSP_OP_LISTXATTR] = ll_listxattr;
-    op[FSP_OP_REMOVEXATTR] = ll_removexattr;
-    op[FSP_OP_FLUSH] = ll_flush;
-    op[FSP_OP_OPENDIR] = ll_opendir;
-    op[FSP_OP_READDIR] = ll_readdir;
-    op[FSP_OP_READDIRPLUS] = ll_readdir;
-    op[FSP_OP_RELEASEDIR] = ll_releasedir;
-    op[FSP_OP_FSYNCDIR] = ll_fsync;
-    op[FSP_OP_GETLK] = ll_getlk;
-    op[FSP_OP_SETLK] = ll_setlk;
-    op[FSP_OP_SETLKW] = ll_setlk;
-    op[FSP_OP_ACCESS] = ll_access;
-    op[FSP_OP_CREATE] = ll_create;
-    op[FSP_OP_BMAP] = ll_bmap;
-    op[FSP_OP_IOCTL] = ll_ioctl;
-    op[FSP_OP_POLL] = ll_poll;
-    op[FSP_OP_FALLOCATE] = ll_fallocate;
-    op[FSP_OP_LSEEK] = ll_lseek;
+    *ops = (struct ses_ll_ops){ .init = fsp_fuse_init_hook };
+    ses_ll_handler *op = ops->op;
+    op[WIRE_OP_DESTROY] = ll_destroy;
+    op[WIRE_OP_LOOKUP] = ll_lookup;
+    op[WIRE_OP_FORGET] = ll_forget;
+    op[WIRE_OP_BATCH_FORGET] = ll_batch_forget;
+    op[WIRE_OP_GETATTR] = ll_getattr;
+    op[WIRE_OP_SETATTR] = ll_setattr;
+    op[WIRE_OP_READLINK] = ll_readlink;
+    op[WIRE_OP_SYMLINK] = ll_symlink;
+    op[WIRE_OP_MKNOD] = ll_mknod;
+    op[WIRE_OP_MKDIR] = ll_mkdir;
+    op[WIRE_OP_UNLINK] = ll_unlink;
+    op[WIRE_OP_RMDIR] = ll_rmdir;
+    op[WIRE_OP_RENAME] = ll_rename;
+    op[WIRE_OP_RENAME2] = ll_rename2;
+    op[WIRE_OP_LINK] = ll_link;
+    op[WIRE_OP_OPEN] = ll_open;
+    op[WIRE_OP_READ] = ll_read;
+    op[WIRE_OP_WRITE] = ll_write;
+    op[WIRE_OP_STATFS] = ll_statfs;
+    op[WIRE_OP_RELEASE] = ll_release;
+    op[WIRE_OP_FSYNC] = ll_fsync;
+    op[WIRE_OP_SETXATTR] = ll_setxattr;
+    op[WIRE_OP_GETXATTR] = ll_getxattr;
+    op[WIRE_OP_LISTXATTR] = ll_listxattr;
+    op[WIRE_OP_REMOVEXATTR] = ll_removexattr;
+    op[WIRE_OP_FLUSH] = ll_flush;
+    op[WIRE_OP_OPENDIR] = ll_opendir;
+    op[WIRE_OP_READDIR] = ll_readdir;
+    op[WIRE_OP_READDIRPLUS] = ll_readdir;
+    op[WIRE_OP_RELEASEDIR] = ll_releasedir;
+    op[WIRE_OP_FSYNCDIR] = ll_fsync;
+    op[WIRE_OP_GETLK] = ll_getlk;
+    op[WIRE_OP_SETLK] = ll_setlk;
+    op[WIRE_OP_SETLKW] = ll_setlk;
+    op[WIRE_OP_ACCESS] = ll_access;
+    op[WIRE_OP_CREATE] = ll_create;
+    op[WIRE_OP_BMAP] = ll_bmap;
+    op[WIRE_OP_IOCTL] = ll_ioctl;
+    op[WIRE_OP_POLL] = ll_poll;
+    op[WIRE_OP_FALLOCATE] = ll_fallocate;
+    op[WIRE_OP_LSEEK] = ll_lseek;
     /* Only the 32-bit COPY_FILE_RANGE: fuse_reply_write answers it; the
      * kernel falls back to it when COPY_FILE_RANGE_64 gets ENOSYS. */
-    op[FSP_OP_COPY_FILE_RANGE] = ll_copy_file_range;
-    op[FSP_OP_NOTIFY_REPLY] = ll_notify_reply;
+    op[WIRE_OP_COPY_FILE_RANGE] = ll_copy_file_range;
+    op[WIRE_OP_NOTIFY_REPLY] = ll_notify_reply;
 #if FSP_FUSE_ABI >= 318
-    op[FSP_OP_STATX] = ll_statx;
-    op[FSP_OP_TMPFILE] = ll_tmpfile;
+    op[WIRE_OP_STATX] = ll_statx;
+    op[WIRE_OP_TMPFILE] = ll_tmpfile;
 #endif
 }

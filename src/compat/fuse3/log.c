@@ -68,5 +68,5 @@ void fuse_lowlevel_version(void)
 {
     /* libfuse names its kernel protocol here; ours is fsp's. */
     printf("using FUSE kernel interface version %i.%i\n",
-           FSP_KERNEL_VERSION, FSP_KERNEL_MINOR_VERSION);
+           WIRE_KERNEL_VERSION, WIRE_KERNEL_MINOR_VERSION);
 }

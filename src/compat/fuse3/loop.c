@@ -74,11 +74,11 @@ void fuse_loop_cfg_convert(struct fuse_loop_config *config,
 /* ---- Transport over fuse_session_custom_io -------------------------- */
 
 struct custom_transport {
-    struct fsp_transport base;
+    struct ses_transport base;
     struct fuse_session *se;
 };
 
-static ssize_t custom_receive(struct fsp_transport *t, void *buf, size_t size)
+static ssize_t custom_receive(struct ses_transport *t, void *buf, size_t size)
 {
     struct fuse_session *se = ((struct custom_transport *)t)->se;
     if (atomic_load(&se->exited))
@@ -87,7 +87,7 @@ static ssize_t custom_receive(struct fsp_transport *t, void *buf, size_t size)
     return n < 0 ? -errno : n;
 }
 
-static int custom_send(struct fsp_transport *t, const struct iovec *iov,
+static int custom_send(struct ses_transport *t, const struct iovec *iov,
                        int cnt)
 {
     struct fuse_session *se = ((struct custom_transport *)t)->se;
@@ -98,9 +98,9 @@ static int custom_send(struct fsp_transport *t, const struct iovec *iov,
 
 /* The program's read cannot be interrupted; like libfuse, the loop ends
  * after its next request. */
-static void custom_wake(struct fsp_transport *t) { (void)t; }
+static void custom_wake(struct ses_transport *t) { (void)t; }
 
-static void custom_destroy(struct fsp_transport *t)
+static void custom_destroy(struct ses_transport *t)
 {
     free(t);
 }
@@ -164,7 +164,7 @@ int fuse_session_custom_io(struct fuse_session *se,
 /* libfuse's name, "???" for one it does not know. */
 static const char *op_name(uint32_t opcode)
 {
-    const char *n = fsp_opcode_name(opcode);
+    const char *n = wire_opcode_name(opcode);
     return strcmp(n, "UNKNOWN") ? n : "???";
 }
 
@@ -174,7 +174,7 @@ static void lib_trace(void *userdata, const struct ses_request *r, int reply,
     (void)userdata;
     if (!reply) {
 #if FSP_FUSE_ABI >= 318
-        const char *src = fsp_session_transport_buf ? "cqe " : "dev ";
+        const char *src = ses_transport_buf ? "cqe " : "dev ";
 #else
         const char *src = "";
 #endif
@@ -201,7 +201,7 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
         fuse_log(FUSE_LOG_ERR, "fuse: session is not mounted\n");
         return -EBADF;
     }
-    struct fsp_transport *t;
+    struct ses_transport *t;
     if (se->io) {
         struct custom_transport *c = calloc(1, sizeof *c);
         if (!c)
@@ -213,7 +213,7 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
         c->base.destroy = custom_destroy;
         t = &c->base;
     } else {
-        t = fsp_dev_transport_new(se->fd);
+        t = ses_dev_transport_new(se->fd);
         if (!t)
             return -ENOMEM;
     }
@@ -224,30 +224,30 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
      * the multi-threaded loop: the single-threaded one reads the device
      * in the caller's thread. */
     if (se->uring && !se->io && max_threads > 1) {
-        struct fsp_transport *u = fsp_uring_transport_new(t, se->fd);
+        struct ses_transport *u = ses_uring_transport_new(t, se->fd);
         if (u) {
             t = u; /* it owns the /dev/fuse transport now */
             uring = 1;
         }
     }
 #endif
-    struct fsp_ll_ops ops;
+    struct ses_ll_ops ops;
     fsp_fuse_ll_ops(&ops);
-    struct fsp_session_params p = {
+    struct ses_params p = {
         .threads = threads,
         .max_threads = max_threads,
         .debug = se->debug,
         .io_uring = uring,
         .trace = lib_trace,
     };
-    int r = fsp_session_new(t, &ops, se, &p, &se->fse);
+    int r = ses_new(t, &ops, se, &p, &se->fse);
     if (r) {
         t->destroy(t);
         return r;
     }
     se->t = t;
     if (atomic_load(&se->exited))
-        fsp_session_exit(se->fse);
+        ses_exit(se->fse);
     return 0;
 }
 
@@ -255,7 +255,7 @@ int fsp_fuse_session_start(struct fuse_session *se, unsigned threads,
  * spin on a transport that stays woken. */
 static int check_restart(struct fuse_session *se)
 {
-    if (se->fse && fsp_session_exited(se->fse)) {
+    if (se->fse && ses_exited(se->fse)) {
         fuse_log(FUSE_LOG_ERR, "fuse: this session's loop has already "
                  "ended; fsp cannot restart it\n");
         return -EINVAL;
@@ -285,7 +285,7 @@ int fuse_session_loop(struct fuse_session *se)
     if (!buf)
         return -ENOMEM;
     /* fsp's own flag too: a DESTROY from the kernel ends the session. */
-    while (!atomic_load(&se->exited) && !fsp_session_exited(se->fse)) {
+    while (!atomic_load(&se->exited) && !ses_exited(se->fse)) {
         ssize_t n = se->t->receive(se->t, buf, BUFSIZE);
         if (n == -EINTR || n == -EAGAIN)
             continue;
@@ -295,7 +295,7 @@ int fuse_session_loop(struct fuse_session *se)
             break;
         }
         /* A request answered later keeps this buffer: take another. */
-        if (fsp_session_process(se->fse, buf, (size_t)n, BUFSIZE) &&
+        if (ses_process(se->fse, buf, (size_t)n, BUFSIZE) &&
             !(buf = malloc(BUFSIZE))) {
             res = -ENOMEM;
             break;
@@ -304,7 +304,7 @@ int fuse_session_loop(struct fuse_session *se)
     free(buf);
     if (se->t->thread_exit)
         se->t->thread_exit(se->t);
-    fsp_session_exit(se->fse);
+    ses_exit(se->fse);
     return loop_result(se, res);
 }
 
@@ -321,8 +321,8 @@ static int loop_mt(struct fuse_session *se, unsigned max_threads)
     res = fsp_fuse_session_start(se, 1, max_threads);
     if (res)
         return res;
-    res = fsp_session_loop(se->fse);
-    int jr = fsp_session_join(se->fse);
+    res = ses_loop(se->fse);
+    int jr = ses_join(se->fse);
     if (!res)
         res = jr;
     return loop_result(se, res);
@@ -368,7 +368,7 @@ int fuse_session_receive_buf(struct fuse_session *se, struct fuse_buf *buf)
         fuse_session_exit(se);
         return 0;
     }
-    if (n == -EINTR && fsp_session_exited(se->fse))
+    if (n == -EINTR && ses_exited(se->fse))
         fuse_session_exit(se); /* the kernel sent DESTROY */
     if (n < 0)
         return (int)n;
@@ -400,6 +400,6 @@ void fuse_session_process_buf(struct fuse_session *se,
     } else {
         memcpy(process_buf_mem, buf->mem, n);
     }
-    if (fsp_session_process(se->fse, process_buf_mem, n, BUFSIZE))
+    if (ses_process(se->fse, process_buf_mem, n, BUFSIZE))
         process_buf_mem = NULL; /* kept by a detached request */
 }

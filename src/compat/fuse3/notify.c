@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuse_lowlevel_notify_*: unsolicited messages to the kernel, built here
- * and sent through fsp_notify_iov.  They need the connection to have
+ * and sent through ses_notify_iov.  They need the connection to have
  * been initialised (the kernel drops notifications before INIT).
  */
 #include <errno.h>
@@ -24,9 +24,9 @@ int fuse_lowlevel_notify_poll(struct fuse_pollhandle *ph)
     int r = ready(ph ? ph->se : NULL);
     if (r)
         return r;
-    struct fsp_notify_poll_wakeup_out o = { .kh = ph->kh };
+    struct wire_notify_poll_wakeup_out o = { .kh = ph->kh };
     struct iovec iov[2] = { { 0 }, { &o, sizeof o } };
-    return fsp_notify_iov(ph->se->fse, FSP_NOTIFY_POLL, iov, 2);
+    return ses_notify_iov(ph->se->fse, WIRE_NOTIFY_POLL, iov, 2);
 }
 
 void fuse_pollhandle_destroy(struct fuse_pollhandle *ph)
@@ -38,7 +38,7 @@ int fuse_lowlevel_notify_inval_inode(struct fuse_session *se, fuse_ino_t ino,
                                      off_t off, off_t len)
 {
     int r = ready(se);
-    return r ? r : fsp_notify_inval_inode(se->fse, ino, off, len);
+    return r ? r : ses_notify_inval_inode(se->fse, ino, off, len);
 }
 
 static int inval_entry(struct fuse_session *se, fuse_ino_t parent,
@@ -47,12 +47,12 @@ static int inval_entry(struct fuse_session *se, fuse_ino_t parent,
     int r = ready(se);
     if (r)
         return r;
-    struct fsp_notify_inval_entry_out o = { .parent = parent,
+    struct wire_notify_inval_entry_out o = { .parent = parent,
                                             .namelen = (uint32_t)namelen,
                                             .flags = flags };
     struct iovec iov[3] = { { 0 }, { &o, sizeof o },
                             { (void *)name, namelen + 1 } };
-    return fsp_notify_iov(se->fse, FSP_NOTIFY_INVAL_ENTRY, iov, 3);
+    return ses_notify_iov(se->fse, WIRE_NOTIFY_INVAL_ENTRY, iov, 3);
 }
 
 int fuse_lowlevel_notify_inval_entry(struct fuse_session *se,
@@ -71,7 +71,7 @@ int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
 {
     if (!(se->conn.capable & FUSE_CAP_EXPIRE_ONLY))
         return -ENOSYS;
-    return inval_entry(se, parent, name, namelen, FSP_EXPIRE_ONLY);
+    return inval_entry(se, parent, name, namelen, WIRE_EXPIRE_ONLY);
 }
 
 /* Every dentry the kernel cached for this mount becomes stale (Linux
@@ -82,7 +82,7 @@ int fuse_lowlevel_notify_increment_epoch(struct fuse_session *se)
     if (r)
         return r;
     struct iovec iov[1] = { { 0 } };
-    return fsp_notify_iov(se->fse, FSP_NOTIFY_INC_EPOCH, iov, 1);
+    return ses_notify_iov(se->fse, WIRE_NOTIFY_INC_EPOCH, iov, 1);
 }
 #else
 int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
@@ -96,7 +96,7 @@ int fuse_lowlevel_notify_expire_entry(struct fuse_session *se,
         !(se->conn.capable & FUSE_CAP_EXPIRE_ONLY))
         return -ENOSYS;
     return inval_entry(se, parent, name, namelen,
-                       (flags & FUSE_LL_EXPIRE_ONLY) ? FSP_EXPIRE_ONLY : 0);
+                       (flags & FUSE_LL_EXPIRE_ONLY) ? WIRE_EXPIRE_ONLY : 0);
 }
 #endif
 
@@ -107,11 +107,11 @@ int fuse_lowlevel_notify_delete(struct fuse_session *se, fuse_ino_t parent,
     int r = ready(se);
     if (r)
         return r;
-    struct fsp_notify_delete_out o = { .parent = parent, .child = child,
+    struct wire_notify_delete_out o = { .parent = parent, .child = child,
                                        .namelen = (uint32_t)namelen };
     struct iovec iov[3] = { { 0 }, { &o, sizeof o },
                             { (void *)name, namelen + 1 } };
-    return fsp_notify_iov(se->fse, FSP_NOTIFY_DELETE, iov, 3);
+    return ses_notify_iov(se->fse, WIRE_NOTIFY_DELETE, iov, 3);
 }
 
 int fuse_lowlevel_notify_store(struct fuse_session *se, fuse_ino_t ino,
@@ -132,11 +132,11 @@ int fuse_lowlevel_notify_store(struct fuse_session *se, fuse_ino_t ino,
         free(mem);
         return (int)n;
     }
-    struct fsp_notify_store_out o = { .nodeid = ino,
+    struct wire_notify_store_out o = { .nodeid = ino,
                                       .offset = (uint64_t)offset,
                                       .size = (uint32_t)n };
     struct iovec iov[3] = { { 0 }, { &o, sizeof o }, { mem, (size_t)n } };
-    r = fsp_notify_iov(se->fse, FSP_NOTIFY_STORE, iov, 3);
+    r = ses_notify_iov(se->fse, WIRE_NOTIFY_STORE, iov, 3);
     free(mem);
     return r;
 }
@@ -157,12 +157,12 @@ int fuse_lowlevel_notify_retrieve(struct fuse_session *se, fuse_ino_t ino,
     se->retrieves = rc;
     pthread_mutex_unlock(&se->lock);
 
-    struct fsp_notify_retrieve_out o = { .notify_unique = rc->unique,
+    struct wire_notify_retrieve_out o = { .notify_unique = rc->unique,
                                          .nodeid = ino,
                                          .offset = (uint64_t)offset,
                                          .size = (uint32_t)size };
     struct iovec iov[2] = { { 0 }, { &o, sizeof o } };
-    r = fsp_notify_iov(se->fse, FSP_NOTIFY_RETRIEVE, iov, 2);
+    r = ses_notify_iov(se->fse, WIRE_NOTIFY_RETRIEVE, iov, 2);
     if (r) {
         void *dummy;
         fsp_fuse_retrieve_find(se, o.notify_unique, &dummy);

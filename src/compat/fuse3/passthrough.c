@@ -16,7 +16,7 @@
  * kernel cannot stack on). */
 int fuse_passthrough_open(fuse_req_t req, int fd)
 {
-    int id = req->se->fse ? fsp_session_backing_open(req->se->fse, fd)
+    int id = req->se->fse ? ses_backing_open(req->se->fse, fd)
                           : -ENOTCONN;
     if (id <= 0) {
         fuse_log(FUSE_LOG_ERR, "fuse: passthrough_open: %s\n",
@@ -31,7 +31,7 @@ int fuse_passthrough_close(fuse_req_t req, int backing_id)
 {
     if (!req->se->fse)
         return -ENOTCONN;
-    fsp_session_backing_close(req->se->fse, backing_id);
+    ses_backing_close(req->se->fse, backing_id);
     return 0;
 }
 

@@ -11,7 +11,7 @@
  * made meanwhile by another thread.
  *
  * Interrupts: the first interrupt function registered asks fsp's session
- * for a hook (fsp_req_on_interrupt), so the thread that reads the
+ * for a hook (ses_req_on_interrupt), so the thread that reads the
  * kernel's INTERRUPT calls the function, as libfuse does; one registered
  * after the INTERRUPT arrived is called at once.  The function runs with
  * the request's lock held by its thread: a reply from another thread
@@ -55,7 +55,7 @@ struct fuse_req *fsp_fuse_req_begin(struct fuse_session *se,
     req->ctx.gid = r->gid;
     req->ctx.pid = (pid_t)r->pid;
     /* io_uring queue threads own their buffers; /dev/fuse readers not */
-    req->uring = fsp_session_transport_buf;
+    req->uring = ses_transport_buf;
     atomic_init(&req->refs, 2); /* the handler's and the reply's */
     pthread_mutex_init(&req->lock, NULL);
     return req;
@@ -78,14 +78,14 @@ void fsp_fuse_req_end(struct fuse_req *req)
 {
     req_lock(req);
     if (!req->replied && !req->dummy) {
-        struct ses_request *copy = fsp_req_detach(req->r);
+        struct ses_request *copy = ses_req_detach(req->r);
         if (copy) {
             req->r = copy;
         } else {
             /* Cannot keep it: answer now.  A later reply finds it taken;
              * the reply's reference stays, so the program's pointer
              * never dangles (a small leak on an out-of-memory path). */
-            fsp_reply_err(req->r, -ENOMEM);
+            ses_reply_err(req->r, -ENOMEM);
             req->replied = 1;
         }
     }
@@ -188,7 +188,7 @@ static void intr_notify(void *data)
     put(req);
 }
 
-static const struct fsp_interrupt_hook intr_hook = {
+static const struct ses_interrupt_hook intr_hook = {
     .hold = intr_hold,
     .notify = intr_notify,
 };
@@ -208,7 +208,7 @@ void fuse_req_interrupt_func(fuse_req_t req, fuse_interrupt_func_t func,
     if (func && !req->hooked) {
         req->hooked = 1;
         /* An INTERRUPT that came before the hook counts as seen. */
-        if (fsp_req_on_interrupt(req->r, &intr_hook, req))
+        if (ses_req_on_interrupt(req->r, &intr_hook, req))
             req->intr_seen = 1;
     }
     /* Already interrupted: call it now, as libfuse does, unless this is

@@ -3,7 +3,7 @@
  * fuse_session_new/mount/unmount/destroy: the session's life outside the
  * loop.  fuse_session_new parses libfuse's low-level and mount options
  * (unknown ones are an error, as in libfuse); fuse_session_mount mounts
- * through fsp_mount, so root mounts with mount(2) and others through
+ * through kmount_mount, so root mounts with mount(2) and others through
  * fusermount3, with fsp's watchdog unmounting if the process dies.
  */
 #include <errno.h>
@@ -112,8 +112,8 @@ static const struct fuse_opt mount_opts[] = {
 
 static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
 {
-    struct fsp_mount_opts *o = &se->mo;
-    fsp_mount_opts_init(o);
+    struct kmount_opts *o = &se->mo;
+    kmount_opts_init(o);
     /* A fuseblk mount's source is the device, which fsname names. */
     if (ma->blkdev && !ma->fsname) {
         fuse_log(FUSE_LOG_ERR, "fuse: blkdev needs fsname=DEVICE\n");
@@ -127,7 +127,7 @@ static int apply_mount_args(struct fuse_session *se, struct mount_args *ma)
     o->max_read = ma->max_read;
     char err[256];
     if (ma->ms_words &&
-        fsp_mount_opts_parse(o, ma->ms_words, err, sizeof err) < 0) {
+        kmount_opts_parse(o, ma->ms_words, err, sizeof err) < 0) {
         fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
         return -1;
     }
@@ -309,7 +309,7 @@ int fuse_session_mount(struct fuse_session *se, const char *mountpoint)
         return 0;
     }
     char err[512];
-    int r = fsp_mount(&se->m, mountpoint, &se->mo, err, sizeof err);
+    int r = kmount_mount(&se->m, mountpoint, &se->mo, err, sizeof err);
     if (r) {
         fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
         return -1;
@@ -333,9 +333,9 @@ int fuse_open_channel(const char *mountpoint, const char *options)
     int fd = -1;
     if (fsp_fuse_session_mount_opts(tmp, options) == 0) {
         tmp->mo.auto_unmount = 0;
-        struct fsp_mount m;
+        struct kmount m;
         char err[512];
-        if (fsp_mount(&m, mountpoint, &tmp->mo, err, sizeof err) == 0)
+        if (kmount_mount(&m, mountpoint, &tmp->mo, err, sizeof err) == 0)
             fd = m.fd;
         else
             fuse_log(FUSE_LOG_ERR, "fuse: %s\n", err);
@@ -352,7 +352,7 @@ int fuse_session_fd(struct fuse_session *se)
 void fuse_session_unmount(struct fuse_session *se)
 {
     if (se->m.mounted) {
-        fsp_unmount(&se->m);
+        kmount_unmount(&se->m);
         se->fd = -1;
     }
     free(se->mountpoint);
@@ -364,7 +364,7 @@ void fuse_session_exit(struct fuse_session *se)
     /* Async-signal-safe: an atomic store and fsp's pipe/eventfd wake. */
     atomic_store(&se->exited, 1);
     if (se->fse)
-        fsp_session_exit(se->fse);
+        ses_exit(se->fse);
 }
 
 void fuse_session_reset(struct fuse_session *se)
@@ -383,7 +383,7 @@ void fuse_session_destroy(struct fuse_session *se)
     if (!se)
         return;
     if (se->fse)
-        fsp_session_join(se->fse); /* no-op unless threads still run */
+        ses_join(se->fse); /* no-op unless threads still run */
     if (atomic_load(&se->got_init) && !se->got_destroy && se->op.destroy) {
         se->got_destroy = 1;
         se->op.destroy(se->userdata);
@@ -391,8 +391,8 @@ void fuse_session_destroy(struct fuse_session *se)
     /* fsp's per-opcode counters, as the native layer prints them with -d:
      * the one place a libfuse program's run can be measured. */
     if (se->fse && se->debug)
-        fsp_session_print_stats(se->fse, stderr);
-    fsp_session_delete(se->fse);
+        ses_print_stats(se->fse, stderr);
+    ses_delete(se->fse);
     se->fse = NULL;
     /* libfuse only closes the descriptor; fsp also unmounts a mount the
      * program forgot, so no dead mount stays behind. */

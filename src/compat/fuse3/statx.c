@@ -18,7 +18,7 @@
 /* The kernel's statx reply is struct statx's first part, field by field
  * (wire.h mirrors it); copied by name so a libc with more fields after
  * dev_minor does not matter. */
-static void fill_statx(struct fsp_statx *o, const struct statx *s)
+static void fill_statx(struct wire_statx *o, const struct statx *s)
 {
     memset(o, 0, sizeof *o);
     o->mask = s->stx_mask;
@@ -50,7 +50,7 @@ int fuse_reply_statx(fuse_req_t req, int flags, struct statx *statx,
     struct ses_request *r = fsp_fuse_req_take(req);
     if (!r)
         return -EINVAL;
-    struct fsp_statx_out o;
+    struct wire_statx_out o;
     memset(&o, 0, sizeof o);
     o.flags = (uint32_t)flags;
     if (attr_timeout > 0) {
@@ -59,7 +59,7 @@ int fuse_reply_statx(fuse_req_t req, int flags, struct statx *statx,
             (uint32_t)((attr_timeout - (double)o.attr_valid) * 1e9);
     }
     fill_statx(&o.stat, statx);
-    int res = fsp_reply_statx(r, &o);
+    int res = ses_reply_statx(r, &o);
     fsp_fuse_req_done(req);
     return res;
 }
