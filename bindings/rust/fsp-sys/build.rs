@@ -16,6 +16,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("fsp_file_info", "size"),
     ("fsp_file_info", "creation_time"),
     ("fsp_file_info", "change_time"),
+    ("fsp_file_info", "generation"),
     ("fsp_file_info", "reserved"),
     ("fsp_volume_info", "label"),
     ("fsp_volume_params", "volume_serial"),
@@ -35,6 +36,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("fsp_fs_interface", "read_directory"),
     ("fsp_fs_interface", "link"),
     ("fsp_fs_interface", "seek"),
+    ("fsp_fs_interface", "lookup_index"),
+    ("fsp_fs_interface", "lookup_stream"),
+    ("fsp_fs_interface", "delete_reparse_data"),
     ("fsp_fs_interface", "reserved"),
 ];
 

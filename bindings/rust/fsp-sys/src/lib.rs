@@ -94,7 +94,10 @@ pub struct fsp_file_info {
     pub access_time: timespec,
     pub write_time: timespec,
     pub change_time: timespec,
-    pub reserved: [u64; 4],
+    /// Export volumes (`lookup_index`): tells this file from earlier
+    /// files with the same index.
+    pub generation: u64,
+    pub reserved: [u64; 3],
 }
 
 #[repr(C)]
@@ -317,6 +320,47 @@ pub type fsp_seek_fn = unsafe extern "C" fn(
     result: *mut u64,
 ) -> c_int;
 
+pub type fsp_lookup_index_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    index: u64,
+    node: *mut *mut c_void,
+    fi: *mut fsp_file_info,
+) -> c_int;
+pub type fsp_lookup_stream_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    name: *const c_char,
+    stream: *mut *mut c_void,
+    fi: *mut fsp_file_info,
+) -> c_int;
+pub type fsp_delete_stream_fn =
+    unsafe extern "C" fn(req: *mut fsp_request, node: *mut c_void, name: *const c_char) -> c_int;
+/// `struct fsp_stream_buffer`: opaque, owned by fsp.
+#[repr(C)]
+pub struct fsp_stream_buffer {
+    _private: [u8; 0],
+}
+pub type fsp_get_stream_info_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    sb: *mut fsp_stream_buffer,
+) -> c_int;
+pub type fsp_get_reparse_data_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    buf: *mut c_void,
+    size: usize,
+    needed: *mut usize,
+) -> c_int;
+pub type fsp_set_reparse_data_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    buf: *const c_void,
+    size: usize,
+) -> c_int;
+pub type fsp_delete_reparse_data_fn =
+    unsafe extern "C" fn(req: *mut fsp_request, node: *mut c_void) -> c_int;
+
 /// `struct fsp_fs_interface`: `None` members get fsp's documented default.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -350,7 +394,15 @@ pub struct fsp_fs_interface {
     pub link: Option<fsp_link_fn>,
     pub allocate: Option<fsp_allocate_fn>,
     pub seek: Option<fsp_seek_fn>,
-    pub reserved: [Option<unsafe extern "C" fn()>; 37],
+    pub lookup_index: Option<fsp_lookup_index_fn>,
+    pub lookup_stream: Option<fsp_lookup_stream_fn>,
+    pub create_stream: Option<fsp_lookup_stream_fn>,
+    pub delete_stream: Option<fsp_delete_stream_fn>,
+    pub get_stream_info: Option<fsp_get_stream_info_fn>,
+    pub get_reparse_data: Option<fsp_get_reparse_data_fn>,
+    pub set_reparse_data: Option<fsp_set_reparse_data_fn>,
+    pub delete_reparse_data: Option<fsp_delete_reparse_data_fn>,
+    pub reserved: [Option<unsafe extern "C" fn()>; 29],
 }
 
 extern "C" {
@@ -441,6 +493,7 @@ mod layout {
             ("fsp_file_info.size", off!(fsp_file_info, size)),
             ("fsp_file_info.creation_time", off!(fsp_file_info, creation_time)),
             ("fsp_file_info.change_time", off!(fsp_file_info, change_time)),
+            ("fsp_file_info.generation", off!(fsp_file_info, generation)),
             ("fsp_file_info.reserved", off!(fsp_file_info, reserved)),
             ("fsp_volume_info.label", off!(fsp_volume_info, label)),
             ("fsp_volume_params.volume_serial", off!(fsp_volume_params, volume_serial)),
@@ -460,6 +513,12 @@ mod layout {
             ("fsp_fs_interface.read_directory", off!(fsp_fs_interface, read_directory)),
             ("fsp_fs_interface.link", off!(fsp_fs_interface, link)),
             ("fsp_fs_interface.seek", off!(fsp_fs_interface, seek)),
+            ("fsp_fs_interface.lookup_index", off!(fsp_fs_interface, lookup_index)),
+            ("fsp_fs_interface.lookup_stream", off!(fsp_fs_interface, lookup_stream)),
+            (
+                "fsp_fs_interface.delete_reparse_data",
+                off!(fsp_fs_interface, delete_reparse_data),
+            ),
             ("fsp_fs_interface.reserved", off!(fsp_fs_interface, reserved)),
         ];
         assert_eq!(rust.len(), C_OFFSETS.len());

@@ -576,6 +576,16 @@ pub(crate) fn interface<F: FileSystem>() -> sys::fsp_fs_interface {
         link: Some(link::<F>),
         allocate: Some(allocate::<F>),
         seek: Some(seek::<F>),
-        reserved: [None; 37],
+        // Not bound yet (export, named streams, reparse data): NULL is
+        // fsp's "not offered".
+        lookup_index: None,
+        lookup_stream: None,
+        create_stream: None,
+        delete_stream: None,
+        get_stream_info: None,
+        get_reparse_data: None,
+        set_reparse_data: None,
+        delete_reparse_data: None,
+        reserved: [None; 29],
     }
 }

@@ -176,7 +176,8 @@ impl FileInfo {
             access_time: self.access_time.to_c(),
             write_time: self.write_time.to_c(),
             change_time: self.change_time.to_c(),
-            reserved: [0; 4],
+            generation: 0,
+            reserved: [0; 3],
         }
     }
 }
