@@ -194,6 +194,21 @@ static int b_seek(fsp_request *req, void *node, void *file, uint64_t offset,
     return goSeek(req, H(node), H(file), offset, whence, result);
 }
 
+/* fsp's thread factory: every thread that calls a callback is a
+ * goroutine's (goSpawnThread), so a callback is Go -> C -> Go on a thread
+ * the Go runtime owns, the cheap kind of cgo callback.  The pointers
+ * cross as numbers: they are C's, and Go only hands them back. */
+static int b_spawn(void *ctx, void (*run)(void *arg), void *arg)
+{
+    (void)ctx;
+    return goSpawnThread(H(run), H(arg));
+}
+
+void fsp_go_thread_run(uintptr_t run, uintptr_t arg)
+{
+    ((void (*)(void *))run)(P(arg));
+}
+
 int fsp_go_new(const struct fsp_volume_params *vp, uint32_t flags,
                uintptr_t context, fsp_fs **out)
 {
@@ -229,7 +244,10 @@ int fsp_go_new(const struct fsp_volume_params *vp, uint32_t flags,
     iface.link = b_link;
     iface.allocate = b_allocate;
     iface.seek = b_seek;
-    return fsp_fs_new(vp, &iface, P(context), out);
+    int r = fsp_fs_new(vp, &iface, P(context), out);
+    if (r == 0)
+        r = fsp_fs_set_thread_factory(*out, b_spawn, NULL);
+    return r;
 }
 
 uintptr_t fsp_go_context(const fsp_fs *fs)

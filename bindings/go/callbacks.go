@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"log"
+	"runtime"
 	"runtime/cgo"
 	"runtime/debug"
 	"syscall"
@@ -27,6 +28,26 @@ func recovered(what string, rc *C.int) {
 		log.Printf("fsp: panic in %s: %v: answering EIO\n%s", what, p, debug.Stack())
 		*rc = eio
 	}
+}
+
+// goSpawnThread is fsp's thread factory (fsp_fs_set_thread_factory): it
+// starts a goroutine that runs fsp's run function, a dispatcher loop or
+// an io_uring queue, which calls back into Go for every request.  So the
+// callbacks enter Go on a thread the runtime made (Go -> C -> Go), which
+// is cheap, instead of on a C thread the runtime must adopt for each
+// callback (an M hand-over with signal-mask system calls on Go 1.19).
+// The goroutine stays locked to its thread and never unlocks, so the
+// thread ends with it: nothing fsp did to the thread meets another
+// goroutine.  run returns when the session ends, and fsp_fs_run waits for
+// it.
+//
+//export goSpawnThread
+func goSpawnThread(run, arg C.uintptr_t) C.int {
+	go func() {
+		runtime.LockOSThread()
+		C.fsp_go_thread_run(run, arg)
+	}()
+	return 0
 }
 
 func hostOf(req *C.fsp_request) *host {

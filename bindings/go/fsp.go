@@ -31,17 +31,20 @@
 //
 // # Threads
 //
-// fsp's dispatcher threads are C threads (pthreads): each callback enters
-// Go through cgo as a callback from C, on that thread, and returns to it.
-// The Go scheduler is not blocked by this: a dispatcher thread waiting for
-// the kernel is in C and holds no P; while it runs Go code it is an
-// ordinary M.  Several callbacks run at once (see FSP_VOL_COARSE_GUARD), so
-// a file system guards its state with sync.Mutex or sync.RWMutex; reads
-// and writes run beside everything.  A callback may block (on a lock, on
-// I/O), which ties up its dispatcher thread but no other goroutine; fsp
-// adds threads while all are busy.  Long work belongs in Read or Write
-// answered later: [Request.Pend] returns a [Pending] that any goroutine
-// completes.
+// fsp's dispatcher threads, and the queue threads of FUSE over io_uring,
+// are goroutines: the binding makes them through fsp's thread factory
+// (fsp_fs_set_thread_factory), each locked to its thread and waiting for
+// requests in C, so a callback is a call from C back into the goroutine
+// that called C (the cheap kind of cgo callback, with no thread to adopt).
+// They end when the volume is unmounted, before Run returns.  The
+// scheduler is not blocked: a dispatcher waiting for the kernel is in a
+// cgo call and holds no P.  Several callbacks run at once (see
+// FSP_VOL_COARSE_GUARD), so a file system guards its state with
+// sync.Mutex or sync.RWMutex; reads and writes run beside everything.  A
+// callback may block (on a lock, on I/O), which ties up its dispatcher
+// but no other goroutine; fsp adds dispatchers while all are busy.  Long
+// work belongs in Read or Write answered later: [Request.Pend] returns a
+// [Pending] that any goroutine completes.
 package fsp
 
 /*

@@ -9,13 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 )
 
-var names = []string{"hello", "slow", "panic", "bad", "toolong", "who", "slowpanic", "negative"}
+var names = []string{"hello", "slow", "panic", "bad", "toolong", "who", "slowpanic", "negative", "nilderef"}
 
 type tnode struct{ index uint64 }
 
@@ -54,6 +55,9 @@ func (t *testFS) Lookup(r *Request, parent Node, name string) (Node, FileInfo, e
 	switch name {
 	case "panic":
 		panic("a bug in Lookup")
+	case "nilderef": // a fault (SIGSEGV) the runtime turns into a panic
+		var p *tnode
+		return nil, FileInfo{}, syscall.Errno(p.index)
 	case "bad":
 		return nil, FileInfo{}, errors.New("not an errno")
 	}
@@ -122,7 +126,18 @@ func errnoOf(err error) syscall.Errno {
 	return 0
 }
 
-func TestMount(t *testing.T) {
+func TestMount(t *testing.T) { testMount(t, "") }
+
+// TestMountIoUring: the same over FUSE over io_uring, whose queue threads
+// (goroutines too, through fsp's thread factory) call the callbacks.
+func TestMountIoUring(t *testing.T) {
+	if b, err := os.ReadFile("/sys/module/fuse/parameters/enable_uring"); err != nil || len(b) == 0 || b[0] != 'Y' {
+		t.Skip("the kernel's enable_uring is off (left as it is)")
+	}
+	testMount(t, "io_uring")
+}
+
+func testMount(t *testing.T, options string) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root and /dev/fuse")
 	}
@@ -139,7 +154,7 @@ func TestMount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Mount(mp, ""); err != nil {
+	if err := h.Mount(mp, options); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
@@ -153,6 +168,18 @@ func TestMount(t *testing.T) {
 				t.Errorf("stat %s: %v, want %v", name, err, want)
 			}
 		}
+		// First: an ENOSYS getxattr (the kernel asks security.capability
+		// on a write) turns all of them off.
+		if options == "io_uring" {
+			buf := make([]byte, 8192)
+			n, err := syscall.Getxattr(mp, "user.fsp.stats", buf)
+			if n < 0 {
+				n = 0
+			}
+			if err != nil || !strings.Contains(string(buf[:n]), "transport io_uring") {
+				t.Errorf("not served over io_uring: %v\n%s", err, buf[:n])
+			}
+		}
 		for _, n := range []string{"hello", "slow"} {
 			b, err := os.ReadFile(filepath.Join(mp, n))
 			if err != nil || string(b) != "hello world\n" {
@@ -160,6 +187,7 @@ func TestMount(t *testing.T) {
 			}
 		}
 		check("panic", syscall.EIO)
+		check("nilderef", syscall.EIO)
 		check("bad", syscall.EIO)
 		check("nothing", syscall.ENOENT)
 		check("hello", 0) // still serving

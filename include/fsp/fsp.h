@@ -715,6 +715,57 @@ void fsp_fs_set_debug(fsp_fs *fs, int on);
  * while every thread is busy in the file system.  Before fsp_fs_run. */
 void fsp_fs_set_threads(fsp_fs *fs, unsigned threads, unsigned max_threads);
 
+/*
+ * Let the program make the threads that call the file system's
+ * callbacks, instead of fsp's pthread_create.  For language runtimes that
+ * embed fsp: a callback that enters the runtime from a thread the runtime
+ * made is an ordinary call, where one from a foreign thread makes the
+ * runtime adopt the thread on every request (Go before 1.21: an M
+ * hand-over with a dozen signal-mask system calls per callback).
+ *
+ * Which threads: every thread fsp starts that calls callbacks: the
+ * dispatcher threads (fsp_fs_set_threads), and the queue threads of FUSE
+ * over io_uring (-o io_uring; one per CPU), which process their requests
+ * inline.  Callbacks also run on threads that are the program's already:
+ * the one calling fsp_fs_mount (the root's lookup), fsp_fs_run (close
+ * and forget at the end), fsp_fs_delete, and fsp_request_complete.
+ *
+ * When spawn is called: by fsp_fs_run, on its thread, for the first
+ * dispatcher threads before it serves; while it serves, on a dispatcher
+ * thread, when the pool grows (every thread busy) and, at INIT, for the
+ * io_uring queue threads.  Possibly with an internal lock held: spawn
+ * must not call into fsp nor wait for run to start or end.
+ *
+ * What spawn must do: start a new thread that calls run(arg) once, and
+ * return 0; or return a negative errno, and never call run.  run
+ * returns when the session ends (unmount, fsp_fs_stop); the thread is
+ * the program's again then (it may end or be reused).  fsp blocks every
+ * signal on the thread while run runs, as on its own dispatcher threads
+ * (process signals go to the thread of fsp_fs_run), except the ones a
+ * fault raises (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS), which
+ * stay with the runtime's handlers; run puts the thread's mask back
+ * before it returns.
+ *
+ * How fsp waits for them: fsp cannot join a thread it did not create, so
+ * run tells fsp when it is done, as its very last step; fsp_fs_run
+ * returns only after every run it was given returned, and touches none
+ * of those threads afterwards.
+ *
+ * Failure: when the first dispatcher thread cannot be started,
+ * fsp_fs_run unmounts and returns spawn's error.  When a later one
+ * cannot, the pool keeps the threads it has and stops growing.  When an
+ * io_uring queue thread cannot, the session ends and fsp_fs_run returns
+ * the error (the kernel would hold requests for that queue forever).
+ *
+ * spawn NULL puts back fsp's own pthreads.  Call before fsp_fs_mount,
+ * from the thread that owns fs; returns 0, or -EBUSY once mounted.  ctx
+ * is the caller's, passed to every spawn.
+ */
+int fsp_fs_set_thread_factory(fsp_fs *fs,
+                              int (*spawn)(void *ctx, void (*run)(void *arg),
+                                           void *arg),
+                              void *ctx);
+
 /* Mount at `mountpoint` with -o style options ("ro,allow_other").  On
  * failure returns a negative errno and one line in err. */
 int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,

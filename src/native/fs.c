@@ -67,6 +67,19 @@ void fsp_fs_set_threads(fsp_fs *fs, unsigned threads, unsigned max_threads)
     fs->max_threads = max_threads;
 }
 
+int fsp_fs_set_thread_factory(fsp_fs *fs,
+                              int (*spawn)(void *ctx, void (*run)(void *arg),
+                                           void *arg),
+                              void *ctx)
+{
+    /* The session takes its params when mounting. */
+    if (fs->se)
+        return -EBUSY;
+    fs->factory.spawn = spawn;
+    fs->factory.ctx = spawn ? ctx : NULL;
+    return 0;
+}
+
 /* Ask the file system for the root directory, as node id 1. */
 static int load_root(struct fsp_fs *fs)
 {
@@ -130,6 +143,7 @@ int fsp_fs_mount(fsp_fs *fs, const char *mountpoint, const char *options,
         .debug = fs->debug,
         .request_timeout = (uint16_t)o->request_timeout,
         .io_uring = o->io_uring,
+        .factory = fs->factory,
     };
     struct ses_transport *t = ses_dev_transport_new(fs->mnt.fd);
     if (t)

@@ -74,6 +74,7 @@ struct fsp_fs {
     void *context;
     int debug;
     unsigned threads, max_threads;
+    struct ses_thread_factory factory;   /* fsp_fs_set_thread_factory */
 
     struct kmount mnt;
     int mounted;

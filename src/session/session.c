@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@
 struct ses_worker {
     struct ses_worker *next;
     struct ses_session *se;
-    pthread_t thread;
+    struct ses_thread thread;
 };
 
 uint64_t ses_now_ns(void)
@@ -54,6 +53,7 @@ int ses_new(struct ses_transport *t, const struct ses_ll_ops *ops,
     }
     if (se->p.max_threads < se->p.threads)
         se->p.max_threads = se->p.threads == 1 ? 1 : 4 * se->p.threads;
+    atomic_init(&se->max_threads, se->p.max_threads);
     /* Big enough for a 1 MiB write and its headers (max_pages = 256). */
     se->bufsize = (1u << 20) + 4096;
     if (pipe2(se->exit_pipe, O_CLOEXEC) < 0) {
@@ -151,13 +151,16 @@ static void note_busy(struct ses_session *se)
 {
     unsigned busy = atomic_fetch_add(&se->nbusy, 1) + 1;
     if (busy < atomic_load(&se->nthreads) ||
-        atomic_load(&se->nthreads) >= se->p.max_threads)
+        atomic_load(&se->nthreads) >= atomic_load(&se->max_threads))
         return;
     pthread_mutex_lock(&se->pool_lock);
     if (atomic_load(&se->nbusy) >= atomic_load(&se->nthreads) &&
-        atomic_load(&se->nthreads) < se->p.max_threads &&
-        !atomic_load(&se->exited))
-        spawn_worker(se);
+        atomic_load(&se->nthreads) < atomic_load(&se->max_threads) &&
+        !atomic_load(&se->exited) && spawn_worker(se) < 0)
+        /* Out of threads (or the factory refused): the pool keeps the
+         * ones it has and stops trying, rather than fail again on every
+         * busy request. */
+        atomic_store(&se->max_threads, atomic_load(&se->nthreads));
     pthread_mutex_unlock(&se->pool_lock);
 }
 
@@ -215,16 +218,10 @@ static int spawn_worker(struct ses_session *se)
     if (!w)
         return -ENOMEM;
     w->se = se;
-    /* Dispatcher threads take no signals: those go to the thread that
-     * called fsp_fs_run, whose handlers stop the session. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int r = pthread_create(&w->thread, NULL, worker_main, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int r = ses_thread_start(se, &w->thread, worker_main, w);
     if (r) {
         free(w);
-        return -r;
+        return r;
     }
     w->next = se->workers;
     se->workers = w;
@@ -234,10 +231,15 @@ static int spawn_worker(struct ses_session *se)
 
 int ses_loop(struct ses_session *se)
 {
-    int err = 0;
+    /* Without a first thread nothing serves: fail.  Without a later one
+     * the pool keeps what it has, as when it cannot grow. */
     pthread_mutex_lock(&se->pool_lock);
-    for (unsigned i = 0; i < se->p.threads && !err; i++)
-        err = spawn_worker(se);
+    int err = spawn_worker(se);
+    for (unsigned i = 1; i < se->p.threads && !err; i++)
+        if (spawn_worker(se) < 0) {
+            atomic_store(&se->max_threads, atomic_load(&se->nthreads));
+            break;
+        }
     pthread_mutex_unlock(&se->pool_lock);
     if (err)
         ses_exit(se);
@@ -288,7 +290,7 @@ int ses_join(struct ses_session *se)
     pthread_mutex_unlock(&se->pool_lock);
     while (w) {
         struct ses_worker *next = w->next;
-        pthread_join(w->thread, NULL);
+        ses_thread_join(&w->thread);
         free(w);
         w = next;
     }

@@ -15,6 +15,7 @@
 #ifndef FSP_SESSION_SESSION_H
 #define FSP_SESSION_SESSION_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -183,12 +184,21 @@ struct ses_op_stats {
     atomic_uint_fast64_t total_ns;
 };
 
+/* Who makes the threads that process requests (the native API's
+ * fsp_fs_set_thread_factory has the contract): spawn runs run(arg) on a
+ * new thread and returns 0, or returns -errno.  NULL spawn: pthreads. */
+struct ses_thread_factory {
+    int (*spawn)(void *ctx, void (*run)(void *arg), void *arg);
+    void *ctx;
+};
+
 struct ses_params {
     unsigned threads;         /* 0: one per CPU, at least 2 */
     unsigned max_threads;     /* 0: 4 x threads */
     int debug;
     uint16_t request_timeout; /* seconds; asked of the kernel in INIT */
     int io_uring;             /* ask for FUSE over io_uring */
+    struct ses_thread_factory factory;  /* dispatchers and io_uring queues */
     /* Optional, with debug: print the trace through this instead of
      * fsp's own lines on stderr (the libfuse layers print libfuse's
      * format).  Called with reply 0 for each request (size: its bytes,
@@ -198,6 +208,28 @@ struct ses_params {
     void (*trace)(void *userdata, const struct ses_request *req, int reply,
                   int error, size_t size);
 };
+
+/*
+ * A thread of the session's that processes requests: a pthread of ours,
+ * or one the params' factory made, which we cannot pthread_join (the
+ * factory's runtime owns it), so it says when it is done instead.  The
+ * struct lives where its owner keeps it, from start to join.
+ */
+struct ses_thread {
+    pthread_t tid;                 /* ours */
+    struct ses_session *se;        /* the factory's: whose lock `done` is under */
+    void *(*fn)(void *);
+    void *arg;
+    int done;                      /* the factory's: fn returned */
+};
+
+/* Start fn(arg) on a new thread with every asynchronous signal blocked
+ * (they go to the thread that runs the session loop).  Returns 0 or
+ * -errno.  Any thread; the session's pool lock may be held. */
+int ses_thread_start(struct ses_session *se, struct ses_thread *th,
+                     void *(*fn)(void *), void *arg);
+/* Wait until the thread th has finished fn.  Not with the pool lock. */
+void ses_thread_join(struct ses_thread *th);
 
 /* Create a session serving `t` with handlers `ops`.  Takes ownership of
  * t.  userdata is passed to init/destroy and kept for handlers. */

@@ -41,6 +41,8 @@ struct ses_session {
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
     atomic_uint nthreads, nbusy;     /* nthreads changes under pool_lock */
+    atomic_uint max_threads;         /* p.max_threads, lowered when a
+                                        thread cannot be started */
     unsigned nexited;
     struct ses_worker *workers;
 

@@ -81,7 +81,7 @@ struct uring_queue {
     struct io_uring ring;
     int ring_ok;
     struct uring_ent ents[QUEUE_DEPTH];
-    pthread_t thread;
+    struct ses_thread thread;
     int running;
     uint64_t last_ns;            /* when this queue got a request */
     int donefd;                  /* eventfd: late replies to commit */
@@ -397,6 +397,8 @@ static void *queue_main(void *arg)
                 q->qid, strerror(-failed));
         ses_fail(ut->se, failed);
     }
+    /* A thread a factory made may serve its runtime afterwards. */
+    ses_transport_buf = 0;
     return NULL;
 }
 
@@ -404,10 +406,13 @@ static int ur_start(struct ses_transport *t, struct ses_session *se)
 {
     struct uring_transport *ut = (struct uring_transport *)t;
     ut->se = se;
+    /* Queue threads process requests inline: the session's thread
+     * factory makes them, as it makes the dispatchers. */
     for (unsigned i = 0; i < ut->nqueues; i++) {
         struct uring_queue *q = &ut->queues[i];
-        if (pthread_create(&q->thread, NULL, queue_main, q) != 0)
-            return -EAGAIN;
+        int r = ses_thread_start(se, &q->thread, queue_main, q);
+        if (r < 0)
+            return r;
         q->running = 1;
     }
     /* /dev/fuse keeps serving (and polling) until the rings take over:
@@ -430,7 +435,7 @@ static void ur_join(struct ses_transport *t)
     ur_wake(t);
     for (unsigned i = 0; ut->queues && i < ut->nqueues; i++)
         if (ut->queues[i].running) {
-            pthread_join(ut->queues[i].thread, NULL);
+            ses_thread_join(&ut->queues[i].thread);
             ut->queues[i].running = 0;
         }
 }
