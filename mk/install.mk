@@ -28,7 +28,7 @@ MAN_PAGES    := $(sort $(wildcard man/*.[1-8]))
 # Everything install needs and nothing of the test suite (the Debian
 # build uses this instead of `all`, which builds the tests too).
 .PHONY: install uninstall installable
-installable: lib $(INSTALL_BINS) $(LIBFUSE3) $(COMPAT_TARGETS)
+installable: lib $(INSTALL_BINS) $(LIBFUSE3) $(LIBFUSE3_4) $(COMPAT_TARGETS)
 
 # The other names a page documents (.Nm lines of its NAME section)
 # become links to it: man fsp_fs_mount opens fsp_fs_new(3).
