@@ -54,7 +54,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -fPIC -MMD -MP
 VERSION  := 0.2.0
 SOVER    := 1
 
-LIB_SRCS := $(sort $(wildcard src/kernel/*.c src/session/*.c src/native/*.c))
+LIB_SRCS := $(sort $(wildcard src/kernel/*.c src/session/*.c src/native/*.c src/native/security/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_A    := $(BUILD)/libfsp.a
 LIB_SO   := $(BUILD)/libfsp.so.$(SOVER)
@@ -179,7 +179,11 @@ $(BUILD)/fsptool: $(BUILD)/tools/fsptool.o $(FSPTOOL_SUB_OBJS) $(LIB_A)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%: $(BUILD)/tools/%.o $(LIB_A)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# fsptool's subcommands that have files of their own (tools/fsptool/).
+$(BUILD)/fsptool: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/fsptool/*.c))
+$(BUILD)/tools/fsptool.o $(BUILD)/tools/fsptool/%.o: CPPFLAGS += -Itools
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(dir $@)

@@ -47,6 +47,7 @@ need_cmd setfacl acl          # getfacl/setfacl: posix_acl, fsp-tests acl_*
 need_cmd setfattr attr        # getfattr/setfattr: windows_meta.sh
 need_cmd smbd samba           # a real SMB server: windows_meta.sh (tests/lib/samba.sh)
 need_cmd smbclient smbclient  # its client (smbcacls too)
+need_cmd smbcacls smbclient   # smbcacls: windows_security.sh
 need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
 need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2

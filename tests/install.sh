@@ -34,7 +34,7 @@ pass make_install
         echo "usr/bin/$p"
     done
     printf '%s\n' usr/lib/libfsp.so.1 usr/lib/libfsp.so usr/lib/libfsp.a \
-        usr/lib/pkgconfig/fsp.pc usr/include/fsp/fsp.h usr/include/fsp/names.h
+        usr/lib/pkgconfig/fsp.pc usr/include/fsp/fsp.h usr/include/fsp/names.h usr/include/fsp/security.h
     # the launcher, mount.fsp, the program directory, systemd units
     printf '%s\n' usr/include/fsp/service.h usr/bin/fsp-launchctl usr/sbin/fsp-launcher \
         sbin/mount.fsp usr/libexec/fsp/memfs usr/libexec/fsp/passthrough \

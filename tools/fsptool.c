@@ -8,6 +8,9 @@
  *   fsptool unmount MOUNTPOINT   lazily unmount (a dead or live mount)
  *   fsptool stats MOUNTPOINT     per-opcode request counters of a live
  *                                fsp mount (count, errors, average time)
+ *   fsptool sd get|set PATH [SDDL]
+ *                                a file's security descriptor as SDDL
+ *                                (fsptool/sd.c)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +22,7 @@
 
 #include <fsp/fsp.h>
 
+#include "fsptool/sd.h"
 #include "fsptool/sub.h"
 
 static const char usage_text[] =
@@ -30,6 +34,8 @@ static const char usage_text[] =
     "       fsptool crtime FILE [SECONDS]\n"
     "       fsptool reparse FILE [set TAG HEXDATA | delete]\n"
     "       fsptool volume MOUNTPOINT [label NEW]\n"
+    "       fsptool sd get PATH\n"
+    "       fsptool sd set PATH SDDL\n"
     "\n"
     "Operate on fsp mounts from the outside.\n"
     "\n"
@@ -41,6 +47,8 @@ static const char usage_text[] =
     "  crtime FILE [SECS]   creation time, shown or set\n"
     "  reparse FILE ...     reparse data: tag and data, set, delete\n"
     "  volume MOUNTPOINT    label, serial number, creation time\n"
+    "  sd get PATH          the file's security descriptor as SDDL\n"
+    "  sd set PATH SDDL     replace it (volumes that keep descriptors)\n"
     "  -h, --help           show this help\n";
 
 static int usage(void)
@@ -62,6 +70,8 @@ int main(int argc, char **argv)
     }
     argc -= optind - 1;
     argv += optind - 1;
+    if (argc >= 2 && strcmp(argv[1], "sd") == 0)
+        return fsptool_sd(argc - 2, argv + 2);
     /* The Windows metadata subcommands (tools/fsptool/). */
     static const struct {
         const char *name;

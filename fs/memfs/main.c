@@ -14,7 +14,7 @@
 #include "mount_args.h"
 
 struct options {
-    int foreground, debug, nocase, nocache, slowio, acl;
+    int foreground, debug, nocase, nocache, slowio, acl, security;
     int streams, reparse, readonly_attr;   /* the Windows set (-W) */
     long threads;                 /* -1: fsp's default */
     uint64_t max_files, max_bytes, max_file_size;
@@ -25,8 +25,8 @@ struct options {
 
 static const char usage[] =
     "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]\n"
-    "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-N] [-P] [-R] [-W]\n"
-    "             [-l LABEL] [-o OPTIONS] [SOURCE] MOUNTPOINT\n"
+    "             [-F MAX_SIZE] [-i] [-C] [-S] [-A] [-N] [-P] [-R]\n"
+    "             [--security] [-W] [-l LABEL] [-o OPTIONS] [SOURCE] MOUNTPOINT\n"
     "\n"
     "An in-memory file system.\n"
     "\n"
@@ -44,12 +44,16 @@ static const char usage[] =
     "                 threads (exercises asynchronous completion)\n"
     "  -A             POSIX ACLs (getfacl/setfacl, inherited defaults), which\n"
     "                 the kernel then checks with the modes\n"
+    "  --security     Windows security descriptors (system.ntfs_acl, Samba's\n"
+    "                 security.NTACL, fsptool sd): the descriptor decides the\n"
+    "                 owner, group and mode; combines with the other options\n"
     "  -N             named streams (user.DosStream.NAME:$DATA attributes;\n"
     "                 FILE:STREAM paths with -o streams_interface=windows)\n"
     "  -P             reparse points: any file or directory may carry\n"
     "                 reparse data (system.ntfs_reparse_data)\n"
     "  -R             the read-only attribute is enforced as NTFS does\n"
-    "  -W             the whole Windows set: -N -P -R (also -o windows)\n"
+    "  -W             the whole Windows set: -N -P -R --security (also\n"
+    "                 -o windows)\n"
     "  -l LABEL       volume label (default: memfs)\n"
     "  -o OPTIONS     mount options, e.g. ro,allow_other (the kernel always\n"
     "                 checks permissions: default_permissions is implied);\n"
@@ -93,9 +97,7 @@ static uint64_t parse_number(int opt, const char *s, int suffixes,
 /* -W: everything memfs keeps of the Windows set. */
 static void windows_set(struct options *o)
 {
-    o->streams = o->reparse = o->readonly_attr = 1;
-    /* TODO(lead, at merge): also turn on the security-descriptor flag of
-     * the winsec branch here (its memfs option's field), if it exists. */
+    o->streams = o->reparse = o->readonly_attr = o->security = 1;
 }
 
 /* "-o windows" is -W; other -o values go to the mount. */
@@ -111,6 +113,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
+        { "security", no_argument, NULL, 0x100 },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -133,6 +136,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'P': o->reparse = 1; break;
         case 'R': o->readonly_attr = 1; break;
         case 'W': windows_set(o); break;
+        case 0x100: o->security = 1; break;
         case 'l': o->label = optarg; break;
         case 't': o->threads = (long)parse_number(c, optarg, 0, 1024); break;
         case 'n': o->max_files = parse_number(c, optarg, 0, UINT64_MAX); break;
@@ -205,7 +209,8 @@ int main(int argc, char **argv)
                  (o.acl ? FSP_VOL_POSIX_ACL : 0) |
                  (o.streams ? FSP_VOL_NAMED_STREAMS : 0) |
                  (o.reparse ? FSP_VOL_REPARSE_POINTS : 0) |
-                 (o.readonly_attr ? FSP_VOL_READONLY_ATTR : 0),
+                 (o.readonly_attr ? FSP_VOL_READONLY_ATTR : 0) |
+                 (o.security ? FSP_VOL_SECURITY : 0),
         .file_info_timeout_ms = o.nocache ? 0 : 1000,
         .max_file_size = o.max_file_size,
         .volume_serial = (uint64_t)time(NULL) << 16 ^ (uint64_t)getpid(),

@@ -655,6 +655,8 @@ const struct fsp_fs_interface memfs_interface = {
     .allocate = allocate,
     .seek = seek,
     .lookup_index = lookup_index,
+    .get_security = memfs_get_security,
+    .set_security = memfs_set_security,
 };
 
 int memfs_init(struct memfs *m, uint64_t max_bytes, uint64_t max_files,

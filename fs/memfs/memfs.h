@@ -84,6 +84,8 @@ struct node {
     size_t nstreams;
     void *reparse;              /* reparse buffer, under lock */
     size_t reparse_size;
+    void *sd;                   /* --security: the descriptor, or NULL */
+    size_t sd_size;
 };
 
 /* The index table (index.c): slot i is file index i + 1. */
@@ -236,5 +238,13 @@ int ea_set(struct node *n, const char *name, const void *value,
            size_t size, int flags);
 int ea_remove(struct node *n, const char *name);
 void ea_free_all(struct node *n);
+
+/* security.c: descriptors (--security). */
+int memfs_get_security(fsp_request *req, void *node, void *buf, size_t size,
+                       size_t *needed);
+int memfs_set_security(fsp_request *req, void *node, const void *sd,
+                       size_t size);
+/* Keep a copy of sd as n's descriptor (n's lock held, or n unshared). */
+int memfs_sd_store(struct node *n, const void *sd, size_t size);
 
 #endif

@@ -73,7 +73,13 @@ struct node *node_new(struct memfs *m, const struct fsp_create_params *cp)
         free(n);
         return NULL;
     }
+    if (cp->security && memfs_sd_store(n, cp->security, cp->security_size)) {
+        free(n->target);
+        free(n);
+        return NULL;
+    }
     if (index_alloc(m, n)) {
+        free(n->sd);
         free(n->target);
         free(n);
         return NULL;
@@ -134,6 +140,7 @@ void node_destroy_tree(struct node *n)
     data_free(n);
     if (S_ISLNK(n->type))
         free(n->target);
+    free(n->sd);
     pthread_mutex_destroy(&n->lock);
     free(n);
 }

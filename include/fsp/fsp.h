@@ -245,6 +245,23 @@ struct fsp_volume_info {
                                             system.ntfs_reparse_data only
                                             shows the data fsp makes up for
                                             symlinks and special files */
+#define FSP_VOL_SECURITY         0x0800u /* the volume keeps a Windows
+                                            security descriptor per file
+                                            (get_security/set_security,
+                                            include/fsp/security.h) and it
+                                            is the truth: fsp derives the
+                                            owner, group and mode the file
+                                            system stores (and reports)
+                                            from it, turns chmod, chown
+                                            and setfacl into descriptor
+                                            edits, gives new files the
+                                            descriptor NTFS would (inherited
+                                            or from the mode), and serves
+                                            system.ntfs_acl and security.
+                                            NTACL from it.  docs/security.md.
+                                            Without the flag those names
+                                            get EOPNOTSUPP (system.ntfs_acl)
+                                            or are plain EAs (security.*). */
 
 /* Parameters fixed when the file system is created. */
 struct fsp_volume_params {
@@ -294,7 +311,13 @@ struct fsp_create_params {
     uint32_t rdev;           /* device files */
     uint32_t reserved0;
     const char *link_target; /* S_IFLNK: the target, owned by fsp */
-    uint64_t reserved[4];
+    /* FSP_VOL_SECURITY: the new file's self-relative security descriptor
+     * (checked; owned by fsp, valid during create), which the file system
+     * stores as set_security would; cp->mode, uid and gid are already
+     * derived from it.  NULL elsewhere. */
+    const void *security;
+    uint64_t security_size;
+    uint64_t reserved[2];
 };
 
 /* Rename flags; same values as renameat2(). */
@@ -675,8 +698,22 @@ struct fsp_fs_interface {
     /* Remove the file's reparse data; -ENODATA when it has none. */
     int (*delete_reparse_data)(fsp_request *req, void *node);
 
+    /* FSP_VOL_SECURITY volumes.  Read the node's self-relative security
+     * descriptor: set *needed to its length and copy it into buf when it
+     * fits in `size` bytes (else -ERANGE; size 0 is a probe), as get_ea
+     * does.  -ENODATA when the node has none: fsp then uses the one its
+     * owner, group and mode map to.  Shared or exclusive guard. */
+    int (*get_security)(fsp_request *req, void *node, void *buf, size_t size,
+                        size_t *needed);
+    /* Replace the node's descriptor by `sd` (`size` bytes, already
+     * checked by fsp, owned by fsp).  fsp guarantees the exclusive guard
+     * and follows with set_basic_info of the owner, group and mode the
+     * descriptor maps to.  Moves ctime. */
+    int (*set_security)(fsp_request *req, void *node, const void *sd,
+                        size_t size);
+
     /* Room to grow without changing the struct's size. */
-    void (*reserved[29])(void);
+    void (*reserved[27])(void);
 };
 
 /*
@@ -706,6 +743,12 @@ int fsp_fs_new(const struct fsp_volume_params *vp,
 
 /* The file system's own context given to fsp_fs_new.  Any thread. */
 void *fsp_fs_context(const fsp_fs *fs);
+
+/* FSP_VOL_SECURITY: the file system's own SID <-> uid/gid mapping
+ * (include/fsp/security.h), asked before fsp's default one.  Copies *m;
+ * NULL restores the default.  Before fsp_fs_run. */
+struct fsp_sid_mapper;
+void fsp_fs_set_sid_mapper(fsp_fs *fs, const struct fsp_sid_mapper *m);
 
 /* Debug trace: one line per request and reply on stderr. */
 void fsp_fs_set_debug(fsp_fs *fs, int on);
@@ -950,8 +993,8 @@ FSP_ABI_ASSERT(sizeof(struct fsp_volume_info) == 96, "fsp_volume_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_volume_params) == 272, "fsp_volume_params ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_basic_info) == 88, "fsp_basic_info ABI");
 FSP_ABI_ASSERT(sizeof(struct fsp_create_params) == 72, "fsp_create_params ABI");
-/* size and flags, 35 callbacks, 29 reserved slots */
-FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 35 * 8 + 29 * 8,
+/* size and flags, 37 callbacks, 27 reserved slots */
+FSP_ABI_ASSERT(sizeof(struct fsp_fs_interface) == 8 + 37 * 8 + 27 * 8,
                "fsp_fs_interface ABI");
 #undef FSP_ABI_ASSERT
 #endif

@@ -43,6 +43,8 @@ struct acl {
     size_t count;
     struct acl_entry *e;
 };
+_Static_assert(sizeof(struct acl_entry) == sizeof(struct fsp_posix_ace),
+               "acl_entry is fsp_posix_ace");
 
 static uint32_t get_le(const unsigned char *p, int bytes)
 {
@@ -144,6 +146,29 @@ static int acl_valid(const struct acl *a)
     if ((seen & required) != required || (named && !(seen & TAG_MASK)))
         return -EINVAL;
     return 0;
+}
+
+int nat_acl_value_parse(const void *value, size_t size, struct fsp_posix_ace **out,
+                    size_t *count)
+{
+    struct acl a;
+    int r = acl_decode(value, size, &a);
+    if (!r)
+        r = acl_valid(&a);
+    if (r) {
+        free(a.e);
+        return r;
+    }
+    /* Same layout by construction: tag, perm, id. */
+    *out = (struct fsp_posix_ace *)(void *)a.e;
+    *count = a.count;
+    return 0;
+}
+
+void *nat_acl_value_make(const struct fsp_posix_ace *e, size_t count, size_t *size)
+{
+    struct acl a = { count, (struct acl_entry *)(void *)e };
+    return acl_encode(&a, size);
 }
 
 /* The permission bits a valid ACL stands for (group: the mask when there

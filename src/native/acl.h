@@ -23,6 +23,13 @@ struct acl_inherit {
     size_t access_len, dflt_len;
 };
 
+/* An ACL attribute value as checked entries (malloc'ed: the caller frees
+ * *e), or -EINVAL; and back (malloc'ed, NULL when out of memory). */
+struct fsp_posix_ace;
+int nat_acl_value_parse(const void *value, size_t size, struct fsp_posix_ace **e,
+                    size_t *count);
+void *nat_acl_value_make(const struct fsp_posix_ace *e, size_t count, size_t *size);
+
 /* Is name one of the two ACL attributes? */
 int nat_acl_is_name(const char *name);
 

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "fsp/fsp.h"
+#include "fsp/security.h"
 #include "kernel/mount.h"
 #include "session/session.h"
 
@@ -105,6 +106,8 @@ struct fsp_fs {
     /* -o streams_interface=windows: "file:stream" names are streams
      * (streams.c). */
     int stream_paths;
+    /* FSP_VOL_SECURITY: the file system's SID mapping (sec_node.c). */
+    struct fsp_sid_mapper sid_mapper;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
 
     /* fsp_fs_notify_retrieve calls waiting for the kernel's NOTIFY_REPLY

@@ -6,6 +6,7 @@
 
 #include "native/acl.h"
 #include "native/ops_common.h"
+#include "native/sec.h"
 
 struct nat_node *nat_req_node(struct fsp_request *req)
 {
@@ -173,13 +174,22 @@ int nat_create_locked(struct fsp_request *req, struct nat_node *parent,
 {
     struct fsp_fs *fs = req_fs(req);
     struct acl_inherit ih = { 0 };
-    int r = fs->posix_acl ? nat_acl_create_prepare(req, parent, cp, &ih) : 0;
+    /* A security volume inherits descriptors, not default ACLs; with
+     * ACLs negotiated the kernel left the umask to fsp. */
+    int sec = nat_sec_enabled(fs);
+    if (sec && fs->posix_acl)
+        cp->mode &= ~(uint32_t)fsp_request_umask(req);
+    int acl = fs->posix_acl && !sec;
+    int r = acl ? nat_acl_create_prepare(req, parent, cp, &ih)
+          : sec ? nat_sec_create_prepare(req, parent, cp) : 0;
     if (!r)
         r = nat_check_result(fs, "create",
                              fs->fi.create(req, parent->ctx, name, cp, ctx,
                                            file, fi));
-    if (!r && fs->posix_acl)
+    if (!r && acl)
         r = nat_acl_create_apply(req, parent, name, *ctx, *file, cp->mode, &ih);
     nat_acl_inherit_free(&ih);
+    if (sec)
+        nat_sec_create_done(cp);
     return r;
 }

@@ -10,6 +10,7 @@
 #include "native/acl.h"
 #include "native/ops_common.h"
 #include "native/winmeta.h"
+#include "native/sec.h"
 
 void nat_op_lookup(struct fsp_request *req)
 {
@@ -203,6 +204,12 @@ void nat_op_setattr(struct fsp_request *req)
      * step, so no one sees (or makes) the mode and the ACL disagree. */
     enum nat_guard g = fs->posix_acl && (bi.valid & FSP_SET_MODE)
                            ? NAT_GUARD_EXCLUSIVE : NAT_GUARD_SHARED;
+    /* On a security volume chmod and chown edit the descriptor, which
+     * then sets the mode and owner (sec_node.c). */
+    int sec = nat_sec_enabled(fs) &&
+              (bi.valid & (FSP_SET_MODE | FSP_SET_UID | FSP_SET_GID));
+    if (sec)
+        g = NAT_GUARD_EXCLUSIVE;
     nat_guard_enter(fs, g);
     if (in->valid & WIRE_FATTR_SIZE) {
         r = fs->fi.set_file_size
@@ -211,6 +218,11 @@ void nat_op_setattr(struct fsp_request *req)
                                                         in->size, &fi))
                 : -ENOSYS;
     }
+    uint32_t asked = bi.valid;   /* nat_sec_setattr clears what it did */
+    if (!r && sec) {
+        r = nat_sec_setattr(req, n, file, &bi);
+        basic = bi.valid;
+    }
     if (!r && basic) {
         r = fs->fi.set_basic_info
                 ? nat_check_result(fs, "set_basic_info",
@@ -218,10 +230,10 @@ void nat_op_setattr(struct fsp_request *req)
                                                          &bi, &fi))
                 : -ENOSYS;
     }
-    if (!r && g == NAT_GUARD_EXCLUSIVE)
+    if (!r && fs->posix_acl && !sec && (bi.valid & FSP_SET_MODE))
         r = nat_acl_chmod(req, n, file, bi.mode);
     nat_guard_leave(fs, g);
-    if (!r && (in->valid & WIRE_FATTR_KILL_SUIDGID) && !(bi.valid & FSP_SET_MODE))
+    if (!r && (in->valid & WIRE_FATTR_KILL_SUIDGID) && !(asked & FSP_SET_MODE))
         r = nat_kill_suidgid(req, n, file);
     if (!r)
         r = nat_call_get_file_info(req, n, file, &fi);

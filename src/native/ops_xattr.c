@@ -17,6 +17,7 @@
 
 #include "native/acl.h"
 #include "native/ops_common.h"
+#include "native/sec.h"
 #include "native/winmeta.h"
 
 #define LABEL_EA "user.fsp.volume_label"
@@ -52,8 +53,12 @@ static int check_ea_name(const char *name)
  * two POSIX ACL names pass only where ACLs were negotiated. */
 static int ea_name_error(const struct fsp_fs *fs, const char *name)
 {
+    /* On a security volume the descriptor is the one ACL: the POSIX ACL
+     * names never reach the file system as attributes (sec_xattr.c
+     * serves them from the descriptor when ACLs were negotiated). */
     if (is_acl(name))
-        return fs->posix_acl && nat_acl_is_name(name) ? 0 : -EOPNOTSUPP;
+        return fs->posix_acl && !nat_sec_enabled(fs) && nat_acl_is_name(name)
+                   ? 0 : -EOPNOTSUPP;
     return check_ea_name(name);
 }
 
@@ -140,6 +145,10 @@ void nat_op_getxattr(struct fsp_request *req)
     int r;
     if ((r = nat_win_xattr_get(req, n, name, buf, room, &needed)) != WIN_PASS) {
         /* a Windows metadata name (ops_win.c) */
+    } else if (nat_sec_is_xattr(fs, name)) {
+        r = nat_sec_getxattr(req, n, name, buf, room, &needed);
+        if (r == -ERANGE)
+            r = 0; /* needed tells; reply_value decides */
     } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
     } else if (is_stats(req, n, name)) {
@@ -221,12 +230,15 @@ void nat_op_setxattr(struct fsp_request *req)
         return;
     }
     const char *value = (const char *)req->s->arg + off;
-    int r;
+    int r, changed_mode = 0;
     if ((r = nat_win_xattr_set(req, n, name, value, in->size, (int)in->flags)) !=
         WIN_PASS) {
         /* a Windows metadata name (ops_win.c) */
     } else if (is_stats(req, n, name)) {
         r = -EOPNOTSUPP;
+    } else if (nat_sec_is_xattr(fs, name)) {
+        r = nat_sec_setxattr(req, n, name, value, in->size);
+        changed_mode = !r;
     } else if ((r = ea_name_error(fs, name))) {
         /* answered below */
     } else if (is_acl(name)) {
@@ -252,7 +264,13 @@ void nat_op_setxattr(struct fsp_request *req)
                                            (int)in->flags));
         nat_guard_leave(fs, NAT_GUARD_SHARED);
     }
+    uint64_t index = n->index;
     ses_reply_err(req->s, r);
+    /* A descriptor may change the mode and owner behind the kernel's
+     * attribute cache (it only drops ctime after setxattr).  Attributes
+     * only: that takes no inode lock, so it is safe from here. */
+    if (changed_mode)
+        fsp_fs_notify_inode(fs, index, -1, 0);
 }
 
 void nat_op_removexattr(struct fsp_request *req)
@@ -269,7 +287,19 @@ void nat_op_removexattr(struct fsp_request *req)
         ses_reply_err(req->s, r);
         return;
     }
-    r = ea_name_error(fs, name);
+    /* A descriptor is never absent, so it cannot be removed (its POSIX
+     * ACL views can: that edits it). */
+    int sec = nat_sec_is_xattr(fs, name);
+    r = !sec ? ea_name_error(fs, name)
+          : !nat_sec_enabled(fs) ? -EOPNOTSUPP
+          : nat_acl_is_name(name) ? nat_sec_removexattr(req, n, name) : -EPERM;
+    if (sec) {
+        uint64_t index = n->index;
+        ses_reply_err(req->s, r);
+        if (!r)
+            fsp_fs_notify_inode(fs, index, -1, 0);
+        return;
+    }
     if (!r && !fs->fi.remove_ea)
         r = -ENOTSUP;
     if (!r && is_acl(name)) {
