@@ -18,21 +18,12 @@
 
 #include "args.h"
 #include "compat/fuse3/compat.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 static void quiet_log(enum fuse_log_level level, const char *fmt, va_list ap)
 {
     (void)level; (void)fmt; (void)ap;
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,14 +18,7 @@
 
 #include "args.h"
 #include "compat/fuse3/compat.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 struct conf {
     int flag, neg, verbose;
@@ -104,8 +97,6 @@ static int proc(void *data, const char *arg, int key, struct fuse_args *out)
         return 1;
     }
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,16 +18,7 @@
 
 #include "../../services/launcher/conf.h"
 #include "../../services/launcher/template.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

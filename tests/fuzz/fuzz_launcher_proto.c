@@ -16,21 +16,12 @@
 #include <string.h>
 
 #include "../../services/launcher/proto.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 static int inside(const char *p, const char *buf, size_t len)
 {
     return p >= buf && p + strlen(p) < buf + len;
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

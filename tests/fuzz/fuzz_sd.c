@@ -19,14 +19,7 @@
 
 #include "fsp/security.h"
 #include "native/sec.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

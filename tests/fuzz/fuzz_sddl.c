@@ -15,16 +15,7 @@
 #include <string.h>
 
 #include "fsp/security.h"
-
-#define CHECK(c)                                                        \
-    do {                                                                \
-        if (!(c)) {                                                     \
-            fprintf(stderr, "fuzz check failed: %s\n", #c);             \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -253,32 +253,32 @@ static void ll_symlink(struct ses_request *r)
     CALL(symlink, r, target, r->nodeid, name);
 }
 
+/* RENAME and RENAME2: the two names after a fixed part of insize
+ * bytes; RENAME2 adds the flags. */
+static void rename_names(struct ses_request *r, size_t insize,
+                         uint64_t newdir, uint32_t flags)
+{
+    const char *oldname = name_in(r, insize);
+    if (!oldname)
+        return;
+    const char *newname = name_in(r, insize + strlen(oldname) + 1);
+    if (!newname)
+        return;
+    CALL(rename, r, r->nodeid, oldname, newdir, newname, flags);
+}
+
 static void ll_rename(struct ses_request *r)
 {
     const struct wire_rename_in *in = arg_in(r, sizeof *in);
-    if (!in)
-        return;
-    const char *oldname = name_in(r, sizeof *in);
-    if (!oldname)
-        return;
-    const char *newname = name_in(r, sizeof *in + strlen(oldname) + 1);
-    if (!newname)
-        return;
-    CALL(rename, r, r->nodeid, oldname, in->newdir, newname, 0);
+    if (in)
+        rename_names(r, sizeof *in, in->newdir, 0);
 }
 
 static void ll_rename2(struct ses_request *r)
 {
     const struct wire_rename2_in *in = arg_in(r, sizeof *in);
-    if (!in)
-        return;
-    const char *oldname = name_in(r, sizeof *in);
-    if (!oldname)
-        return;
-    const char *newname = name_in(r, sizeof *in + strlen(oldname) + 1);
-    if (!newname)
-        return;
-    CALL(rename, r, r->nodeid, oldname, in->newdir, newname, in->flags);
+    if (in)
+        rename_names(r, sizeof *in, in->newdir, in->flags);
 }
 
 static void ll_link(struct ses_request *r)
