@@ -29,6 +29,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("fsp_basic_info", "creation_time"),
     ("fsp_create_params", "rdev"),
     ("fsp_create_params", "link_target"),
+    ("fsp_create_params", "security"),
     ("fsp_create_params", "reserved"),
     ("fsp_fs_interface", "get_volume_info"),
     ("fsp_fs_interface", "lookup"),
@@ -39,6 +40,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("fsp_fs_interface", "lookup_index"),
     ("fsp_fs_interface", "lookup_stream"),
     ("fsp_fs_interface", "delete_reparse_data"),
+    ("fsp_fs_interface", "set_security"),
     ("fsp_fs_interface", "reserved"),
 ];
 

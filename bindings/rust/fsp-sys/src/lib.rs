@@ -153,7 +153,10 @@ pub struct fsp_create_params {
     pub rdev: u32,
     pub reserved0: u32,
     pub link_target: *const c_char,
-    pub reserved: [u64; 4],
+    /// `FSP_VOL_SECURITY`: the new file's self-relative descriptor.
+    pub security: *const c_void,
+    pub security_size: u64,
+    pub reserved: [u64; 2],
 }
 
 pub type fsp_get_volume_info_fn =
@@ -360,6 +363,19 @@ pub type fsp_set_reparse_data_fn = unsafe extern "C" fn(
 ) -> c_int;
 pub type fsp_delete_reparse_data_fn =
     unsafe extern "C" fn(req: *mut fsp_request, node: *mut c_void) -> c_int;
+pub type fsp_get_security_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    buf: *mut c_void,
+    size: usize,
+    needed: *mut usize,
+) -> c_int;
+pub type fsp_set_security_fn = unsafe extern "C" fn(
+    req: *mut fsp_request,
+    node: *mut c_void,
+    sd: *const c_void,
+    size: usize,
+) -> c_int;
 
 /// `struct fsp_fs_interface`: `None` members get fsp's documented default.
 #[repr(C)]
@@ -402,7 +418,9 @@ pub struct fsp_fs_interface {
     pub get_reparse_data: Option<fsp_get_reparse_data_fn>,
     pub set_reparse_data: Option<fsp_set_reparse_data_fn>,
     pub delete_reparse_data: Option<fsp_delete_reparse_data_fn>,
-    pub reserved: [Option<unsafe extern "C" fn()>; 29],
+    pub get_security: Option<fsp_get_security_fn>,
+    pub set_security: Option<fsp_set_security_fn>,
+    pub reserved: [Option<unsafe extern "C" fn()>; 27],
 }
 
 extern "C" {
@@ -506,6 +524,7 @@ mod layout {
             ("fsp_basic_info.creation_time", off!(fsp_basic_info, creation_time)),
             ("fsp_create_params.rdev", off!(fsp_create_params, rdev)),
             ("fsp_create_params.link_target", off!(fsp_create_params, link_target)),
+            ("fsp_create_params.security", off!(fsp_create_params, security)),
             ("fsp_create_params.reserved", off!(fsp_create_params, reserved)),
             ("fsp_fs_interface.get_volume_info", off!(fsp_fs_interface, get_volume_info)),
             ("fsp_fs_interface.lookup", off!(fsp_fs_interface, lookup)),
@@ -519,6 +538,7 @@ mod layout {
                 "fsp_fs_interface.delete_reparse_data",
                 off!(fsp_fs_interface, delete_reparse_data),
             ),
+            ("fsp_fs_interface.set_security", off!(fsp_fs_interface, set_security)),
             ("fsp_fs_interface.reserved", off!(fsp_fs_interface, reserved)),
         ];
         assert_eq!(rust.len(), C_OFFSETS.len());

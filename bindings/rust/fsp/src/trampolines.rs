@@ -576,7 +576,8 @@ pub(crate) fn interface<F: FileSystem>() -> sys::fsp_fs_interface {
         link: Some(link::<F>),
         allocate: Some(allocate::<F>),
         seek: Some(seek::<F>),
-        // Not bound yet (export, named streams, reparse data): NULL is
+        // Not bound yet (export, named streams, reparse data, security
+        // descriptors): NULL is
         // fsp's "not offered".
         lookup_index: None,
         lookup_stream: None,
@@ -586,6 +587,8 @@ pub(crate) fn interface<F: FileSystem>() -> sys::fsp_fs_interface {
         get_reparse_data: None,
         set_reparse_data: None,
         delete_reparse_data: None,
-        reserved: [None; 29],
+        get_security: None,
+        set_security: None,
+        reserved: [None; 27],
     }
 }
