@@ -73,11 +73,14 @@ class CreateParamsC(ctypes.Structure):
     _fields_ = [("mode", c_uint32), ("attributes", c_uint32),
                 ("flags", c_uint32), ("uid", c_uint32), ("gid", c_uint32),
                 ("rdev", c_uint32), ("reserved0", c_uint32),
-                ("link_target", c_char_p), ("reserved", c_uint64 * 4)]
+                ("link_target", c_char_p),
+                ("security", c_void_p), ("security_size", c_uint64),
+                ("reserved", c_uint64 * 2)]
 
 
 # struct fsp_file_info (144 bytes): index, mode, attributes, nlink, uid,
-# gid, rdev, size, alloc_size, four timespecs, reserved[4].  Packed with
+# gid, rdev, size, alloc_size, four timespecs, generation, reserved[3]
+# (the binding reports generation 0: no export support yet).  Packed with
 # struct rather than through a ctypes.Structure: one call, no per-field
 # attribute traffic on the hot path.
 FILE_INFO = struct.Struct("=QIIIIIIQQ8q32x")
@@ -129,12 +132,20 @@ CALLBACKS = [
 ]
 
 
+# Members after seek that the binding does not offer yet (export, named
+# streams, reparse data, security descriptors): NULL, fsp's "not offered".
+UNBOUND = ["lookup_index", "lookup_stream", "create_stream", "delete_stream",
+           "get_stream_info", "get_reparse_data", "set_reparse_data",
+           "delete_reparse_data", "get_security", "set_security"]
+
+
 class InterfaceC(ctypes.Structure):
     _fields_ = ([("size", c_uint32), ("flags", c_uint32)] +
-                list(CALLBACKS) + [("reserved", c_void_p * 37)])
+                list(CALLBACKS) + [(n, c_void_p) for n in UNBOUND] +
+                [("reserved", c_void_p * 27)])
 
 
-assert ctypes.sizeof(InterfaceC) == 8 + 27 * 8 + 37 * 8
+assert ctypes.sizeof(InterfaceC) == 8 + 37 * 8 + 27 * 8
 
 
 def _decl(name, restype, *argtypes, keep_gil=False):
