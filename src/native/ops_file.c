@@ -75,6 +75,7 @@ static int open_node(struct fsp_request *req, struct nat_node *n,
     int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
     int r = 0;
 
+    *out = NULL;  /* callers free *out on any failure */
     /* FSP_VOL_READONLY_ATTR: NTFS refuses opening a read-only file for
      * writing (and so, here, for truncation). */
     if (!is_dir && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)) &&
@@ -131,7 +132,7 @@ void nat_op_open(struct fsp_request *req)
         ses_reply_err(req->s, -ENOSYS);
         return;
     }
-    struct nat_open *o;
+    struct nat_open *o = NULL;
     int err = open_node(req, n, in->flags, 0,
                         in->open_flags & WIRE_OPEN_KILL_SUIDGID, &o);
     if (err) {
@@ -189,7 +190,7 @@ static void create_open_existing(struct fsp_request *req,
         ses_reply_err(req->s, -ENOMEM);
         return;
     }
-    struct nat_open *o;
+    struct nat_open *o = NULL;
     r = open_node(req, n, flags, 0, 0, &o);
     if (!r)
         r = nat_call_get_file_info(req, n, o ? o->file : NULL, &fi);
