@@ -41,13 +41,11 @@ need_cmd unshare util-linux     # private mount namespaces (tests/launcher.sh)
 need_cmd fio fio
 need_cmd stress-ng stress-ng
 need_cmd inotifywait inotify-tools  # test_notify_mount: FUSE_NOTIFY_DELETE seen by inotify
-need_cmd smbd samba                 # tests/smb.sh, bench/smb.sh: a real smbd (tests/lib/samba.sh)
-need_cmd smbclient smbclient        # ... and its clients
+need_cmd smbd samba                 # a real smbd (tests/lib/samba.sh): smb.sh, bench/smb.sh,
+                                    # windows_meta.sh, windows_security.sh
+need_cmd smbclient smbclient        # ... and its clients, smbcacls among them
 need_cmd setfacl acl          # getfacl/setfacl: posix_acl, fsp-tests acl_*
-need_cmd setfattr attr        # getfattr/setfattr: windows_meta.sh
-need_cmd smbd samba           # a real SMB server: windows_meta.sh (tests/lib/samba.sh)
-need_cmd smbclient smbclient  # its client (smbcacls too)
-need_cmd smbcacls smbclient   # smbcacls: windows_security.sh
+need_cmd setfattr attr        # getfattr/setfattr: windows_meta.sh, windows_security.sh
 need_pkg libfuse2             # libfuse.so.2's exports compared with Debian's
 need_pkg libfuse-dev          # include/fuse layouts compared with Debian's
 need_cmd bindfs bindfs        # libfuse 2 program run on fsp's libfuse.so.2
