@@ -61,11 +61,13 @@ static void ll_init(void *userdata, struct ses_conn *conn)
     if (fs->vp.flags & FSP_VOL_PASSTHROUGH) {
         conn->want_flags |= WIRE_PASSTHROUGH;
         conn->max_stack_depth = 1;
-        /* Writes to a backing file never reach us, so we would never see
-         * the WRITE that asks to clear set-user-ID: leave the clearing
-         * to the kernel, which then sends a SETATTR of the mode.  (Its
-         * rule keeps set-group-ID without group execute.) */
-        conn->want_flags &= ~(uint64_t)WIRE_HANDLE_KILLPRIV_V2;
+        /* HANDLE_KILLPRIV_V2 stays: it makes the kernel mark inodes
+         * without set-ID bits or security.capability as needing no
+         * check (SB_NOSEC), which spares every write a GETXATTR round
+         * trip.  Writes to a backing file never reach us with the kill
+         * flag, but the kernel still sees the set-ID bits before such a
+         * write and then sends a SETATTR with no attribute in it:
+         * nat_op_setattr reads that as the kill request it is. */
     } else if ((fs->vp.flags & FSP_VOL_WRITEBACK_CACHE) ||
                fs->mopts.writeback_cache) {
         /* The kernel refuses the two together; passthrough wins. */

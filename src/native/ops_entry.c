@@ -177,6 +177,21 @@ static uint32_t basic_from_setattr(const struct wire_setattr_in *in,
     return bi->valid;
 }
 
+/* Whether the kernel asks us to clear set-user-ID and set-group-ID (by
+ * nat_kill_suidgid's rule).  With HANDLE_KILLPRIV_V2 it says so with
+ * WIRE_FATTR_KILL_SUIDGID along a truncation or ownership change, and
+ * with a SETATTR that changes nothing at all when the privileges must go
+ * on their own: a write it does not send us (a backing file's, under
+ * kernel passthrough) or chown(-1, -1).  The kernel sends the empty one
+ * only then, and only for callers without CAP_FSETID. */
+static int kill_requested(const struct wire_setattr_in *in)
+{
+    const uint32_t not_attrs = WIRE_FATTR_FH | WIRE_FATTR_LOCKOWNER |
+                               WIRE_FATTR_KILL_SUIDGID;
+    return (in->valid & WIRE_FATTR_KILL_SUIDGID) ||
+           !(in->valid & ~not_attrs);
+}
+
 void nat_op_setattr(struct fsp_request *req)
 {
     struct fsp_fs *fs = req_fs(req);
@@ -233,7 +248,7 @@ void nat_op_setattr(struct fsp_request *req)
     if (!r && fs->posix_acl && !sec && (bi.valid & FSP_SET_MODE))
         r = nat_acl_chmod(req, n, file, bi.mode);
     nat_guard_leave(fs, g);
-    if (!r && (in->valid & WIRE_FATTR_KILL_SUIDGID) && !(asked & FSP_SET_MODE))
+    if (!r && kill_requested(in) && !(asked & FSP_SET_MODE))
         r = nat_kill_suidgid(req, n, file);
     if (!r)
         r = nat_call_get_file_info(req, n, file, &fi);
