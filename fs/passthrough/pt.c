@@ -665,6 +665,12 @@ void pt_interface(struct fsp_fs_interface *iface)
 {
     *iface = (struct fsp_fs_interface){
         .size = sizeof *iface,
+        /* Files need an open each (the backing file the kernel reads
+         * and writes), directories none: read_directory lists the
+         * node's own descriptor, so listings skip OPENDIR/RELEASEDIR
+         * and stay in the kernel's cache until the watch says the
+         * source changed. */
+        .flags = FSP_IFACE_STATELESS_DIR_OPENS,
         .get_volume_info = pt_get_volume_info,
         .lookup = pt_lookup,
         .forget = pt_forget,

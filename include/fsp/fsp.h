@@ -338,6 +338,15 @@ struct fsp_create_params {
 
 /* Interface flags. */
 #define FSP_IFACE_STATELESS_OPENS 0x0001u
+/* Directories only: open and close are never called for a directory
+ * (read_directory and the directory's flush get file NULL), while files
+ * keep their opens.  On a volume whose file_info_timeout lets the kernel
+ * cache, directories are then opened without OPENDIR/RELEASEDIR and the
+ * kernel keeps their listings until they change through the mount or
+ * fsp_fs_notify_inode says so; a file system that needs per-open state
+ * only for files (passthrough: a backing file per open) saves two
+ * requests per listing.  Implied by FSP_IFACE_STATELESS_OPENS. */
+#define FSP_IFACE_STATELESS_DIR_OPENS 0x0004u
 /* create may be called with name NULL, for open(O_TMPFILE): see create.
  * Without this flag fsp answers O_TMPFILE with EOPNOTSUPP. */
 #define FSP_IFACE_UNNAMED_FILES   0x0002u

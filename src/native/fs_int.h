@@ -275,6 +275,15 @@ static inline struct fsp_fs *req_fs(const struct fsp_request *req)
     return req->fs;
 }
 
+/* Whether directories are opened without OPENDIR (no open or close of
+ * a directory reaches the file system): FSP_IFACE_STATELESS_DIR_OPENS,
+ * which FSP_IFACE_STATELESS_OPENS implies. */
+static inline int nat_stateless_dirs(const struct fsp_fs *fs)
+{
+    return !!(fs->fi.flags & (FSP_IFACE_STATELESS_OPENS |
+                              FSP_IFACE_STATELESS_DIR_OPENS));
+}
+
 /* Let go of what a request kept (its path; a backing file an open
  * registered and did not hand over).  ops.c, request.c. */
 void nat_request_drop(struct fsp_request *req);

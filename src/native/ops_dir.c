@@ -52,8 +52,7 @@ static uint32_t opendir_reply_flags(const struct fsp_fs *fs)
  * opendir_reply_flags gives cached volumes, and sends READDIR with fh 0. */
 static int openless_dirs(const struct fsp_fs *fs)
 {
-    return (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) &&
-           opendir_reply_flags(fs) != 0;
+    return nat_stateless_dirs(fs) && opendir_reply_flags(fs) != 0;
 }
 
 /* Free snapshots chained through next (ones that left their node's list
@@ -176,7 +175,7 @@ void nat_op_opendir(struct fsp_request *req)
     void *file = NULL;
     struct fsp_file_info fi = { 0 };
     int r = 0;
-    if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.open) {
+    if (!nat_stateless_dirs(fs) && fs->fi.open) {
         nat_guard_enter(fs, NAT_GUARD_SHARED);
         r = nat_check_result(fs, "open",
                              fs->fi.open(req, n->ctx, in->flags, &file, &fi));
@@ -188,7 +187,7 @@ void nat_op_opendir(struct fsp_request *req)
     }
     struct nat_open *o = nat_open_new(fs, n, file, 1);
     if (!o) {
-        if (!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS) && fs->fi.close)
+        if (!nat_stateless_dirs(fs) && fs->fi.close)
             fs->fi.close(fs, n->ctx, file);
         ses_reply_err(req->s, -ENOMEM);
         return;

@@ -41,8 +41,9 @@ void nat_open_free(struct fsp_fs *fs, struct nat_open *o, int call_close)
     if (o->next)
         o->next->prev = o->prev;
     pthread_mutex_unlock(&fs->open_lock);
-    if (call_close && fs->fi.close &&
-        !(fs->fi.flags & FSP_IFACE_STATELESS_OPENS))
+    int stateless = o->is_dir ? nat_stateless_dirs(fs)
+                              : !!(fs->fi.flags & FSP_IFACE_STATELESS_OPENS);
+    if (call_close && fs->fi.close && !stateless)
         fs->fi.close(fs, o->node->ctx, o->file);
     if (o->dir)
         nat_dir_buffer_free(o->dir);

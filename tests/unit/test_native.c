@@ -520,6 +520,37 @@ static void native_stateless_opens(void)
     fsp_fs_delete(fs);
 }
 
+/* Stateless directories only: OPENDIR is declined and never reaches
+ * open, while a file's OPEN and RELEASE still reach open and close. */
+static void native_stateless_dir_opens(void)
+{
+    static struct fsp_fs_interface iface;
+    iface = base_iface();
+    iface.flags = FSP_IFACE_STATELESS_DIR_OPENS;
+    struct fsp_fs *fs = native_fs_with(&iface);
+    REQUIRE(fs);
+    uint64_t id = lookup_f(fs);
+    opens = closes = 0;
+    struct wire_open_in oi = { 0 };
+    send_req(fs->se, WIRE_OP_OPENDIR, 1, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(last_out()->error, -ENOSYS);
+    CHECK_EQ(opens, 0);
+    send_req(fs->se, WIRE_OP_OPEN, id, &oi, sizeof oi, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    CHECK_EQ(opens, 1);
+    const struct wire_open_out *oo = (const void *)(mt.last + 16);
+    struct wire_release_in rl = { .fh = oo->fh };
+    send_req(fs->se, WIRE_OP_RELEASE, id, &rl, sizeof rl, NULL, 0);
+    CHECK_EQ(closes, 1);
+    /* The directory lists without an open (fh 0). */
+    struct wire_read_in ri = { .fh = 0, .offset = 0, .size = 4096 };
+    send_req(fs->se, WIRE_OP_READDIR, 1, &ri, sizeof ri, NULL, 0);
+    CHECK_EQ(last_out()->error, 0);
+    CHECK(mt.last_len > 16);
+    CHECK_EQ(opens, 1);
+    fsp_fs_delete(fs);
+}
+
 /* The names and cookies of a READDIR reply in mt.last. */
 static int dirents(const char **names, uint64_t *offs, int max)
 {
@@ -627,6 +658,7 @@ int main(void)
     RUN(native_readdir_pages);
     RUN(native_stateless_opens);
     RUN(native_openless_readdir);
+    RUN(native_stateless_dir_opens);
     RUN(native_pending_read);
     return 0;
 }
