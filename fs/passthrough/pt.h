@@ -38,6 +38,7 @@ struct pt_node {
 
 struct pt_file {
     int fd;                 /* an ordinary descriptor for I/O */
+    int writable;           /* opened for writing: close is a change */
 };
 
 struct pt_fs {

@@ -443,9 +443,11 @@ struct fsp_fs_interface {
     /* Open an existing node.  fsp guarantees: `node` is referenced,
      * `flags` are open(2)'s, the call runs under the shared guard, and
      * O_TRUNC is done afterwards through overwrite, and the kernel has
-     * checked the caller's access (see Access control).  The file system returns the open context in *file (may
-     * be NULL) and the file info.  Not called with
-     * FSP_IFACE_STATELESS_OPENS. */
+     * checked the caller's access (see Access control).  The file system
+     * returns the open context in *file (may be NULL).  Filling *fi is
+     * optional: the kernel's OPEN reply carries no attributes, so fsp
+     * does not read it, and a file system need not spend a stat on it.
+     * Not called with FSP_IFACE_STATELESS_OPENS. */
     int (*open)(fsp_request *req, void *node, uint32_t flags, void **file,
                 struct fsp_file_info *fi);
 
