@@ -6,7 +6,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(realpath -m "${1:-$root/build}")
-export FSP_LIBRARY=$build/libfsp.so.1
+export FSP_LIBRARY=$build/libfsp.so.1 FSP_BUILD=$build  # FSP_BUILD: fsptool
 py=/usr/bin/python3
 if [ ! -x $py ]; then
     echo "SKIP: python_binding: no $py"

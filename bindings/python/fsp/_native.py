@@ -22,9 +22,10 @@ PENDING = -0x10000
 
 
 def _find_library():
-    """FSP_LIBRARY, then the copy pip bundled at install (_build/fsp_build.py), then
-    the build tree this package sits in (a checkout), then the system's
-    libfsp.so.1 (make install / the Debian package)."""
+    """FSP_LIBRARY, then the copy pip bundled at install
+    (_build/fsp_build.py), then the build tree this package sits in (a
+    checkout), then the system's libfsp.so.1 (make install / the Debian
+    package)."""
     env = os.environ.get("FSP_LIBRARY")
     if env:
         return env

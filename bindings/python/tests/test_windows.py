@@ -17,8 +17,8 @@ import memfs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
-FSPTOOL = os.path.join(os.environ.get("FSP_BUILD", os.path.join(ROOT, "build")),
-                       "fsptool")
+BUILD = os.environ.get("FSP_BUILD", os.path.join(ROOT, "build"))
+FSPTOOL = os.path.join(BUILD, "fsptool")
 WINDOWS = fsp.VolumeParams(flags=fsp.VOL_NAMED_STREAMS | fsp.VOL_REPARSE_POINTS
                            | fsp.VOL_READONLY_ATTR | fsp.VOL_SECURITY)
 STREAM = "user.DosStream.%s:$DATA"
