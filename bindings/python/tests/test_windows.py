@@ -282,3 +282,30 @@ def test_memfs_windows_options(tmp_path):
     finally:
         subprocess.run(["umount", str(mp)], check=False)
         p.wait(10)
+
+
+def test_notify_store_retrieve_expire_delete(mounted):
+    """The notifications the binding gained: store puts data in the
+    kernel's cache, retrieve reads it back, expire and delete make the
+    kernel look a name up again."""
+    fs = memfs.MemFS()
+    m = mounted(fs, params=fsp.VolumeParams(file_info_timeout_ms=60000))
+    write(m.path("f"), b"abcdefgh")
+    with open(m.path("f"), "rb") as f:
+        assert f.read() == b"abcdefgh"      # now cached
+    node = fs.root.entries["f"]
+    assert m.mount.notify_store(node.index, 0, b"ABCD") is True
+    with open(m.path("f"), "rb") as f:
+        assert f.read() == b"ABCDefgh"      # served from the kernel's cache
+    assert m.mount.notify_retrieve(node.index, 0, 4) == b"ABCD"
+    with fs.lock:                           # renamed behind the kernel's back
+        fs.root.entries["g"] = fs.root.entries.pop("f")
+    assert os.path.exists(m.path("f"))      # still cached
+    assert m.mount.notify_expire(fs.root.index, "f") in (True, False)
+    assert not os.path.exists(m.path("f"))
+    os.stat(m.path("g"))                    # cached under its new name
+    with fs.lock:
+        fs.unname(fs.root, "g", time.time_ns())
+    assert m.mount.notify_delete(fs.root.index, node.index, "g")
+    assert not os.path.exists(m.path("g"))
+    assert m.mount.notify_entry(fs.root.index, "never-seen") is False
