@@ -57,7 +57,8 @@ __all__ = [
     "ALLOC_KEEP_SIZE", "ALLOC_PUNCH_HOLE", "SEEK_DATA", "SEEK_HOLE",
     "VOL_DEFAULT_PERMS", "VOL_NAMED_STREAMS", "VOL_READONLY_ATTR",
     "VOL_REPARSE_POINTS", "VOL_SECURITY", "REPARSE_TAG_SYMLINK",
-    "REPARSE_TAG_NFS", "REPARSE_MAX_SIZE", "security",
+    "REPARSE_TAG_NFS", "REPARSE_MAX_SIZE", "security", "abort_connection",
+    "casefold",
 ]
 
 log = _logging.getLogger("fsp")
@@ -80,6 +81,30 @@ ALLOC_KEEP_SIZE, ALLOC_PUNCH_HOLE = 0x1, 0x2
 SEEK_DATA, SEEK_HOLE = 3, 4
 _IFACE_STATELESS_OPENS, _IFACE_UNNAMED_FILES = 0x1, 0x2
 _NS = 1_000_000_000
+
+
+def abort_connection(mountpoint):
+    """Cut off the FUSE connection mounted at mountpoint (any FUSE file
+    system's): every waiting and later request fails with ENOTCONN; the
+    mount stays until unmounted.  Root only; raises OSError."""
+    err = _ct.create_string_buffer(512)
+    rc = _n.abort_connection(_os.fsencode(mountpoint), err, 512)
+    if rc:
+        raise OSError(-rc, err.value.decode(errors="replace") or
+                      _os.strerror(-rc), mountpoint)
+
+
+def casefold(name):
+    """fsp's case folding of a name (Unicode simple folding, as fsp
+    compares names on VOL_CASE_INSENSITIVE volumes; unlike str.casefold,
+    "ß" stays "ß")."""
+    raw = _os.fsencode(name)
+    size = 4 * len(raw) + 1
+    out = _ct.create_string_buffer(size)
+    rc = _n.name_casefold(raw, out, size)
+    if rc < 0:
+        raise OSError(-rc, _os.strerror(-rc))
+    return _os.fsdecode(out.raw[:rc])
 
 
 def now_ns():
@@ -937,13 +962,14 @@ class Mount:
 
     options: -o style mount options ("ro,allow_other"); params: a
     VolumeParams; threads: dispatcher threads (None: fsp's default, 1:
-    single-threaded); debug: trace every request on stderr.  Raises
+    single-threaded); debug: trace every request on stderr; sid_mapper:
+    an fsp.security.SidMapper for VOL_SECURITY volumes.  Raises
     OSError when the mount fails.  run() then serves requests until
     unmounted or stop(); close() frees the instance (also on exit from a
     ``with`` block)."""
 
     def __init__(self, fs, mountpoint, options="", params=None, threads=None,
-                 max_threads=0, debug=False):
+                 max_threads=0, debug=False, sid_mapper=None):
         if not isinstance(fs, FileSystem):
             raise TypeError("fs must be an fsp.FileSystem")
         self.fs = fs
@@ -958,6 +984,10 @@ class Mount:
         _n.fs_set_debug(self._h, int(bool(debug)))
         if threads is not None:
             _n.fs_set_threads(self._h, threads, max_threads)
+        if sid_mapper is not None:
+            self._mapper, self._mapper_keep = security._mapper_c(
+                sid_mapper, log, _pinned)
+            _n.fs_set_sid_mapper(self._h, _ct.byref(self._mapper))
         err = _ct.create_string_buffer(512)
         rc = _n.fs_mount(self._h, _os.fsencode(mountpoint),
                          options.encode(), err, 512)

@@ -251,3 +251,19 @@ sid_to_id = _decl("fsp_sid_to_id", c_int, c_void_p, P(SidC), P(c_uint32),
                   P(c_int), keep_gil=True)
 sid_from_id = _decl("fsp_sid_from_id", c_int, c_void_p, c_uint32, c_int,
                     P(SidC), keep_gil=True)
+
+
+class SidMapperC(ctypes.Structure):
+    _fields_ = [("sid_to_id", CB(c_int, c_void_p, P(SidC), P(c_uint32),
+                                 P(c_int))),
+                ("id_to_sid", CB(c_int, c_void_p, c_uint32, c_int,
+                                 P(SidC))),
+                ("ctx", c_void_p)]
+
+
+fs_set_sid_mapper = _decl("fsp_fs_set_sid_mapper", None, c_void_p,
+                          P(SidMapperC))
+abort_connection = _decl("fsp_abort_connection", c_int, c_char_p, c_char_p,
+                         c_size_t)
+name_casefold = _decl("fsp_name_casefold", c_int, c_char_p, c_char_p,
+                      c_size_t, keep_gil=True)

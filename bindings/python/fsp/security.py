@@ -21,7 +21,7 @@ import os as _os
 from . import _native as _n
 
 __all__ = ["check", "from_sddl", "to_sddl", "inherit", "sid_to_id",
-           "sid_from_id", "normalize_sid"]
+           "sid_from_id", "normalize_sid", "SidMapper"]
 
 
 def _raise(rc, what):
@@ -154,3 +154,54 @@ def sid_from_id(id_, is_group=False):
     if rc:
         _raise(rc, "fsp_sid_from_id")
     return _sid_text(s)
+
+
+class SidMapper:
+    """A file system's own SID <-> uid/gid mapping (a domain, a user map),
+    asked before fsp's default one on VOL_SECURITY volumes: pass one as
+    ``sid_mapper`` of :class:`fsp.Mount`.  Called on fsp's threads, any
+    time while mounted; keep them quick and thread-safe.  Returning None
+    falls back to the default mapping; an exception is logged and does
+    the same."""
+
+    def sid_to_id(self, sid):
+        """(id, is_group) for SID text sid, or None."""
+        return None
+
+    def id_to_sid(self, id_, is_group):
+        """SID text for uid (gid when is_group) id_, or None."""
+        return None
+
+
+def _mapper_c(mapper, log, pinned):
+    """The struct fsp_sid_mapper calling mapper, and what must stay alive
+    with it (fsp copies the struct, not the functions)."""
+    def sid_to_id(ctx, sid, id_out, is_group_out):
+        try:
+            r = mapper.sid_to_id(_sid_text(sid[0]))
+            if r is None:
+                return -_errno.ENOENT
+            i, g = r
+            if type(i) is not int or not 0 <= i < 1 << 32:
+                raise ValueError("sid_to_id returned id %r" % (i,))
+            id_out[0], is_group_out[0] = i, int(bool(g))
+            return 0
+        except BaseException as e:
+            log.error("fsp: sid_to_id failed", exc_info=e)
+            return -_errno.ENOENT
+
+    def id_to_sid(ctx, id_, is_group, sid_out):
+        try:
+            text = mapper.id_to_sid(id_, bool(is_group))
+            if text is None:
+                return -_errno.ENOENT
+            sid_out[0] = _sid(text)
+            return 0
+        except BaseException as e:
+            log.error("fsp: id_to_sid failed", exc_info=e)
+            return -_errno.ENOENT
+
+    fields = dict(_n.SidMapperC._fields_)
+    keep = [fields["sid_to_id"](pinned(sid_to_id)),
+            fields["id_to_sid"](pinned(id_to_sid))]
+    return _n.SidMapperC(keep[0], keep[1], None), keep

@@ -309,3 +309,58 @@ def test_notify_store_retrieve_expire_delete(mounted):
     assert m.mount.notify_delete(fs.root.index, node.index, "g")
     assert not os.path.exists(m.path("g"))
     assert m.mount.notify_entry(fs.root.index, "never-seen") is False
+
+
+class Domain(fsp.security.SidMapper):
+    """uid 4242 is S-1-5-21-1-2-3-1000 of a made-up domain."""
+    SID = "S-1-5-21-1-2-3-1000"
+
+    def sid_to_id(self, sid):
+        return (4242, False) if sid == self.SID else None
+
+    def id_to_sid(self, id_, is_group):
+        if id_ == 4242 and not is_group:
+            return self.SID
+        if id_ == 4343:
+            raise KeyError("a bug in the mapper: logged, default mapping")
+        return None
+
+
+def test_sid_mapper(mounted):
+    m = mounted(memfs.WindowsMemFS(), "", WINDOWS, sid_mapper=Domain())
+    write(m.path("f"), b"")
+    subprocess.run([FSPTOOL, "sd", "set", m.path("f"),
+                    "O:%sG:S-1-22-2-0D:P(A;;FA;;;WD)" % Domain.SID],
+                   check=True)
+    assert os.stat(m.path("f")).st_uid == 4242
+    write(m.path("g"), b"")
+    os.chown(m.path("g"), 4242, 0)
+    sddl = subprocess.run([FSPTOOL, "sd", "get", m.path("g")],
+                          capture_output=True, text=True,
+                          check=True).stdout
+    assert sddl.startswith("O:%sG:" % Domain.SID)
+    os.chown(m.path("g"), 4343, 0)      # the mapper raises: default SID
+    sddl = subprocess.run([FSPTOOL, "sd", "get", m.path("g")],
+                          capture_output=True, text=True,
+                          check=True).stdout
+    assert sddl.startswith("O:S-1-22-1-4343G:")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="fusectl needs root")
+def test_abort_connection(mounted):
+    m = windows(mounted)
+    write(m.path("f"), b"x")
+    fsp.abort_connection(m.dir)
+    # the session is over: run() returns (and fsp unmounts)
+    m.thread.join(10)
+    assert not m.thread.is_alive()
+    assert not os.path.exists(m.path("f"))
+    with pytest.raises(OSError) as e:
+        fsp.abort_connection("/")
+    assert e.value.errno == errno.EINVAL
+
+
+def test_casefold():
+    assert fsp.casefold("ÉCOLE") == "école"
+    assert fsp.casefold("\u212a") == "k"            # KELVIN SIGN
+    assert fsp.casefold("Straße") == "straße"       # simple folding only
