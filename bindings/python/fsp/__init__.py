@@ -386,7 +386,9 @@ class FileSystem:
     def lookup(self, req, parent, name):
         """Required.  Return (node, FileInfo) for name in directory parent
         or raise FileNotFoundError.  parent None and name "/" is the root.
-        Each successful lookup is one reference, given back by forget."""
+        Each successful lookup is one reference, given back by forget.
+        With lookup_index overridden (export), name may also be ".." of
+        a directory (never the root): return its parent."""
         raise OSError(_errno.ENOSYS, "lookup")
     def forget(self, node):
         """fsp dropped one reference to node (no request; any thread)."""
