@@ -72,8 +72,7 @@ need_cmd unzip unzip
 need_cmd unionfs unionfs-fuse
 # Language bindings (bindings/*, tests/bindings.sh, make bindings)
 need_pkg python3-pytest             # bindings/python's own tests
-need_pkg python3-setuptools         # pip install ./bindings/python, offline
-need_pkg python3-venv               # ... into a venv (docs/bindings-python.md)
+need_pkg python3-venv               # pip install ./bindings/python into a venv (test.sh)
 need_pkg python3-pip
 need_cmd javac openjdk-17-jdk-headless  # bindings/java: javac, jar, jni.h
 need_pkg junit4                     # bindings/java's JUnit 4 tests

@@ -4,15 +4,19 @@
 The Python counterpart of fs/memfs (C): files, directories, symbolic
 links, devices, FIFOs and sockets, hard links, extended attributes, sparse
 files with fallocate and SEEK_DATA/SEEK_HOLE, rename with its flags,
-O_TMPFILE, and (with -S) reads and writes completed later on worker
-threads.  One lock guards the whole tree: the GIL serializes Python
+O_TMPFILE, export (file handles that outlive the kernel's cache), (with
+-S) reads and writes completed later on worker threads, and (with -W) the
+Windows set: named streams, reparse data, the read-only attribute and
+security descriptors.  One lock guards the whole tree: the GIL serializes Python
 anyway, and the lock makes each callback's several steps atomic.
 
-    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-A] [-F MAX_SIZE] [-l LABEL]
+    python3 memfs.py [-f] [-d] [-t THREADS] [-C] [-S] [-A] [-N] [-P] [-R]
+                     [--security] [-W] [-F MAX_SIZE] [-l LABEL]
                      [-o OPTIONS] MOUNTPOINT
 """
 import argparse
 import errno
+import hashlib
 import os
 import stat
 import sys
@@ -32,14 +36,19 @@ def err(code):
 class Node:
     """One file of any type; a Directory or a File adds its contents."""
 
-    def __init__(self, index, mode, uid, gid, rdev=0, attributes=0):
+    def __init__(self, index, generation, mode, uid, gid, rdev=0,
+                 attributes=0):
         now = time.time_ns()
-        self.index, self.mode, self.uid, self.gid = index, mode, uid, gid
+        self.index, self.generation = index, generation
+        self.mode, self.uid, self.gid = mode, uid, gid
         self.rdev, self.attributes = rdev, attributes
         self.names = 0
         self.btime = self.atime = self.mtime = self.ctime = now
         self.xattrs = {}
         self.target = None      # symbolic links
+        self.streams = {}       # named streams: name -> File
+        self.reparse = None     # reparse buffer (bytes)
+        self.sd = None          # security descriptor (bytes)
 
     def size(self):
         return len(self.target) if self.target is not None else 0
@@ -56,7 +65,8 @@ class Node:
             nlink=self.nlink(), uid=self.uid, gid=self.gid, rdev=self.rdev,
             size=self.size(), alloc_size=self.allocated(),
             creation_time=self.btime, access_time=self.atime,
-            write_time=self.mtime, change_time=self.ctime)
+            write_time=self.mtime, change_time=self.ctime,
+            generation=self.generation)
 
     def touch(self, now=None):
         """Contents changed: mtime and ctime move."""
@@ -85,6 +95,7 @@ class Directory(Node):
         super().__init__(*a, **kw)
         self.entries = {}
         self.subdirs = 0
+        self.parent = None      # for ".." (export); the root's is None
 
     def nlink(self):
         return 2 + self.subdirs if self.names else 0
@@ -180,6 +191,11 @@ class MemFS(fsp.FileSystem):
         self.stateless_opens = stateless
         self.unnamed_files = True
         self.next_index = 1
+        # Export: the files that have names, by index; and a random key
+        # per instance for generations, so that handles from before a
+        # restart (which reuses the indexes) are stale.
+        self.by_index = {}
+        self.gen_key = os.urandom(16)
         self.root = self.new_node(Directory, stat.S_IFDIR | 0o755,
                                   os.getuid(), os.getgid())
         self.root.names = 1
@@ -187,7 +203,15 @@ class MemFS(fsp.FileSystem):
 
     def new_node(self, cls, mode, uid, gid, rdev=0, attributes=0):
         index, self.next_index = self.next_index, self.next_index + 1
-        return cls(index, mode, uid, gid, rdev, attributes)
+        gen = int.from_bytes(hashlib.blake2b(
+            index.to_bytes(8, "little"), key=self.gen_key,
+            digest_size=4).digest(), "little")
+        return cls(index, gen, mode, uid, gid, rdev, attributes)
+
+    def named(self, node):
+        """node got a name: offer it to lookup_index."""
+        node.names += 1
+        self.by_index[node.index] = node
 
     def child(self, parent, name):
         node = parent.entries.get(name)
@@ -209,7 +233,22 @@ class MemFS(fsp.FileSystem):
     # ---- names ------------------------------------------------------------
     def lookup(self, req, parent, name):
         with self.lock:
-            node = self.root if parent is None else self.child(parent, name)
+            if parent is None:
+                node = self.root
+            elif name == "..":          # export: a directory's parent
+                node = parent.parent if parent.names else None
+                if node is None:
+                    raise err(errno.ENOENT)
+            else:
+                node = self.child(parent, name)
+            return node, node.info()
+
+    def lookup_index(self, req, index):
+        """Export: only files with names are offered."""
+        with self.lock:
+            node = self.by_index.get(index)
+            if node is None:
+                raise err(errno.ESTALE)
             return node, node.info()
 
     def get_file_info(self, req, node, file):
@@ -226,11 +265,13 @@ class MemFS(fsp.FileSystem):
                                  params.rdev, params.attributes)
             if kind == stat.S_IFLNK:
                 node.target = os.fsencode(params.link_target)
+            node.sd = params.security
             if name is not None:
                 parent.entries[name] = node
-                node.names = 1
+                self.named(node)
                 if cls is Directory:
                     parent.subdirs += 1
+                    node.parent = parent
                 parent.touch(node.ctime)
             # With stateless opens there is no per-open state to keep.
             file = None
@@ -251,6 +292,8 @@ class MemFS(fsp.FileSystem):
         node = parent.entries.pop(name)
         node.names -= 1
         node.ctime = now
+        if not node.names:
+            del self.by_index[node.index]
         if isinstance(node, Directory):
             parent.subdirs -= 1
         return node
@@ -271,6 +314,9 @@ class MemFS(fsp.FileSystem):
                     raise err(errno.ENOENT)
                 old_parent.entries[old_name] = target
                 new_parent.entries[new_name] = node
+                for n, p in ((node, new_parent), (target, old_parent)):
+                    if isinstance(n, Directory):
+                        n.parent = p
                 if isinstance(node, Directory) != isinstance(target, Directory):
                     d = 1 if isinstance(node, Directory) else -1
                     old_parent.subdirs -= d
@@ -285,9 +331,10 @@ class MemFS(fsp.FileSystem):
                     self.unname(new_parent, new_name, now)
                 self.unname(old_parent, old_name, now)
                 new_parent.entries[new_name] = node
-                node.names += 1
+                self.named(node)
                 if isinstance(node, Directory):
                     new_parent.subdirs += 1
+                    node.parent = new_parent
             node.ctime = now
             old_parent.touch(now)
             new_parent.touch(now)
@@ -298,7 +345,7 @@ class MemFS(fsp.FileSystem):
                 raise err(errno.EEXIST)
             now = time.time_ns()
             new_parent.entries[new_name] = node
-            node.names += 1
+            self.named(node)
             node.ctime = now
             new_parent.touch(now)
             return node.info()
@@ -324,6 +371,11 @@ class MemFS(fsp.FileSystem):
                 node.gid = info.gid
             if v & fsp.SET_ATTRIBUTES:
                 node.attributes = info.attributes
+                # NTFS keeps attributes per file: a read-only file's
+                # streams are read-only too.
+                for s in node.streams.values():
+                    s.attributes = (s.attributes & ~fsp.ATTR_READONLY |
+                                    info.attributes & fsp.ATTR_READONLY)
             if v & fsp.SET_ATIME:
                 node.atime = info.access_time
             if v & fsp.SET_MTIME:
@@ -359,6 +411,18 @@ class MemFS(fsp.FileSystem):
         with self.lock:
             if node.xattrs.pop(name, None) is None:
                 raise err(errno.ENODATA)
+            node.ctime = time.time_ns()
+
+    # ---- security descriptors (--security) ------------------------------
+    # memfs keeps the bytes; fsp checks them and derives owner, group and
+    # mode.  The root has none: fsp maps its mode instead.
+    def get_security(self, req, node):
+        with self.lock:
+            return node.sd
+
+    def set_security(self, req, node, sd):
+        with self.lock:
+            node.sd = sd
             node.ctime = time.time_ns()
 
     # ---- data -------------------------------------------------------------
@@ -423,6 +487,72 @@ class MemFS(fsp.FileSystem):
             return node.seek(offset, whence)
 
 
+class WindowsMemFS(MemFS):
+    """MemFS plus named streams and reparse data (-N, -P, -W): fsp asks for
+    them only on volumes with VOL_NAMED_STREAMS or VOL_REPARSE_POINTS."""
+
+    def stream_ref(self, node, stream):
+        """A stream has its file's owner and permission bits (the kernel
+        checks access to it by them) and read-only attribute."""
+        stream.mode = stat.S_IFREG | node.mode & 0o7777
+        stream.uid, stream.gid = node.uid, node.gid
+        stream.attributes = (stream.attributes & ~fsp.ATTR_READONLY |
+                             node.attributes & fsp.ATTR_READONLY)
+        return stream, stream.info()
+
+    def lookup_stream(self, req, node, name):
+        with self.lock:
+            stream = node.streams.get(name)
+            if stream is None:
+                raise err(errno.ENOENT)
+            return self.stream_ref(node, stream)
+
+    def create_stream(self, req, node, name):
+        with self.lock:
+            if name in node.streams:
+                raise err(errno.EEXIST)
+            stream = self.new_node(File, stat.S_IFREG, 0, 0,
+                                   attributes=fsp.ATTR_ARCHIVE)
+            stream.names = 1
+            node.streams[name] = stream
+            node.ctime = time.time_ns()
+            return self.stream_ref(node, stream)
+
+    def delete_stream(self, req, node, name):
+        with self.lock:
+            stream = node.streams.pop(name, None)
+            if stream is None:
+                raise err(errno.ENOENT)
+            stream.names = 0    # readable while fsp still holds it
+            node.ctime = time.time_ns()
+
+    def get_stream_info(self, req, node):
+        with self.lock:
+            return [(name, s.size()) for name, s in node.streams.items()]
+
+    def get_reparse_data(self, req, node):
+        with self.lock:
+            return node.reparse
+
+    def set_reparse_data(self, req, node, data):
+        with self.lock:
+            # Windows replaces reparse data only with data of the same tag.
+            if node.reparse is not None and node.reparse[:4] != data[:4]:
+                raise err(errno.EEXIST)
+            node.reparse = data
+            node.attributes |= fsp.ATTR_REPARSE_POINT
+            node.ctime = time.time_ns()
+
+    def delete_reparse_data(self, req, node):
+        with self.lock:
+            if node.reparse is None:
+                raise err(errno.ENODATA)
+            node.reparse = None
+            if not stat.S_ISLNK(node.mode):
+                node.attributes &= ~fsp.ATTR_REPARSE_POINT
+            node.ctime = time.time_ns()
+
+
 def daemonize():
     """Fork into the background before any thread exists; the parent
     exits with the mount's status, read from a pipe."""
@@ -458,24 +588,47 @@ def main(argv=None):
     ap.add_argument("-A", action="store_true",
                     help="POSIX ACLs (fsp validates; memfs stores them "
                     "as the extended attributes they are)")
+    ap.add_argument("-N", action="store_true", help="named streams "
+                    "(user.DosStream.NAME:$DATA attributes; FILE:STREAM "
+                    "paths with -o streams_interface=windows)")
+    ap.add_argument("-P", action="store_true", help="reparse points: any "
+                    "file or directory may carry reparse data")
+    ap.add_argument("-R", action="store_true", help="the read-only "
+                    "attribute is enforced as NTFS does")
+    ap.add_argument("--security", action="store_true", help="Windows "
+                    "security descriptors: the descriptor decides the "
+                    "owner, group and mode")
+    ap.add_argument("-W", action="store_true", help="the whole Windows "
+                    "set: -N -P -R --security (also -o windows)")
     ap.add_argument("-F", type=size, default=0, metavar="MAX_SIZE",
                     help="largest file, with K, M or G (EFBIG past it)")
     ap.add_argument("-l", default="memfs", metavar="LABEL")
     ap.add_argument("-o", action="append", default=[], metavar="OPTIONS")
     ap.add_argument("mountpoint")
     a = ap.parse_args(argv)
+    options = [o for arg in a.o for o in arg.split(",") if o]
+    if "windows" in options:
+        options.remove("windows")
+        a.W = True
+    if a.W:
+        a.N = a.P = a.R = a.security = True
     notify = None if a.f or a.d else daemonize()
 
-    fs = MemFS(label=a.l, stateless=not a.C, slow=a.S)
+    cls = WindowsMemFS if a.N or a.P else MemFS
+    fs = cls(label=a.l, stateless=not a.C, slow=a.S)
     params = fsp.VolumeParams(
         flags=(fsp.VOL_DIRECT_IO if a.C else 0) |
-              (fsp.VOL_POSIX_ACL if a.A else 0),
+              (fsp.VOL_POSIX_ACL if a.A else 0) |
+              (fsp.VOL_NAMED_STREAMS if a.N else 0) |
+              (fsp.VOL_REPARSE_POINTS if a.P else 0) |
+              (fsp.VOL_READONLY_ATTR if a.R else 0) |
+              (fsp.VOL_SECURITY if a.security else 0),
         file_info_timeout_ms=0 if a.C else 1000,
         volume_serial=time.time_ns() & 0xFFFFFFFF,
         volume_creation_time=time.time_ns(),
         fsname="memfs.py", subtype="memfs.py", max_file_size=a.F)
     try:
-        mount = fsp.Mount(fs, a.mountpoint, ",".join(a.o), params,
+        mount = fsp.Mount(fs, a.mountpoint, ",".join(options), params,
                           threads=a.t, debug=a.d)
     except OSError as e:
         print("memfs: %s" % e.strerror, file=sys.stderr)

@@ -42,6 +42,7 @@ import threading as _threading
 import ctypes as _ct
 
 from . import _native as _n
+from . import security
 
 __all__ = [
     "FileSystem", "Mount", "Request", "PendingRequest", "FileInfo",
@@ -54,6 +55,10 @@ __all__ = [
     "SET_ATIME", "SET_MTIME", "SET_CTIME", "SET_CRTIME", "SET_ATTRIBUTES",
     "RENAME_NOREPLACE", "RENAME_EXCHANGE", "EA_CREATE", "EA_REPLACE",
     "ALLOC_KEEP_SIZE", "ALLOC_PUNCH_HOLE", "SEEK_DATA", "SEEK_HOLE",
+    "VOL_DEFAULT_PERMS", "VOL_NAMED_STREAMS", "VOL_READONLY_ATTR",
+    "VOL_REPARSE_POINTS", "VOL_SECURITY", "REPARSE_TAG_SYMLINK",
+    "REPARSE_TAG_NFS", "REPARSE_MAX_SIZE", "security", "abort_connection",
+    "casefold",
 ]
 
 log = _logging.getLogger("fsp")
@@ -63,7 +68,11 @@ ATTR_DIRECTORY, ATTR_ARCHIVE, ATTR_NORMAL = 0x10, 0x20, 0x80
 ATTR_TEMPORARY, ATTR_SPARSE_FILE, ATTR_REPARSE_POINT = 0x100, 0x200, 0x400
 VOL_CASE_INSENSITIVE, VOL_READ_ONLY, VOL_COARSE_GUARD = 0x1, 0x2, 0x4
 VOL_DIRECT_IO, VOL_PASSTHROUGH, VOL_WRITEBACK_CACHE = 0x10, 0x20, 0x40
-VOL_POSIX_ACL = 0x80
+VOL_POSIX_ACL, VOL_DEFAULT_PERMS = 0x80, 0x8
+VOL_NAMED_STREAMS, VOL_READONLY_ATTR = 0x100, 0x200
+VOL_REPARSE_POINTS, VOL_SECURITY = 0x400, 0x800
+REPARSE_TAG_SYMLINK, REPARSE_TAG_NFS = 0xA000000C, 0x80000014
+REPARSE_MAX_SIZE = _n.REPARSE_MAX_SIZE
 SET_MODE, SET_UID, SET_GID, SET_ATIME = 0x1, 0x2, 0x4, 0x8
 SET_MTIME, SET_CTIME, SET_CRTIME, SET_ATTRIBUTES = 0x10, 0x20, 0x40, 0x80
 RENAME_NOREPLACE, RENAME_EXCHANGE = 0x1, 0x2
@@ -72,6 +81,30 @@ ALLOC_KEEP_SIZE, ALLOC_PUNCH_HOLE = 0x1, 0x2
 SEEK_DATA, SEEK_HOLE = 3, 4
 _IFACE_STATELESS_OPENS, _IFACE_UNNAMED_FILES = 0x1, 0x2
 _NS = 1_000_000_000
+
+
+def abort_connection(mountpoint):
+    """Cut off the FUSE connection mounted at mountpoint (any FUSE file
+    system's): every waiting and later request fails with ENOTCONN; the
+    mount stays until unmounted.  Root only; raises OSError."""
+    err = _ct.create_string_buffer(512)
+    rc = _n.abort_connection(_os.fsencode(mountpoint), err, 512)
+    if rc:
+        raise OSError(-rc, err.value.decode(errors="replace") or
+                      _os.strerror(-rc), mountpoint)
+
+
+def casefold(name):
+    """fsp's case folding of a name (Unicode simple folding, as fsp
+    compares names on VOL_CASE_INSENSITIVE volumes; unlike str.casefold,
+    "ß" stays "ß")."""
+    raw = _os.fsencode(name)
+    size = 4 * len(raw) + 1
+    out = _ct.create_string_buffer(size)
+    rc = _n.name_casefold(raw, out, size)
+    if rc < 0:
+        raise OSError(-rc, _os.strerror(-rc))
+    return _os.fsdecode(out.raw[:rc])
 
 
 def now_ns():
@@ -85,19 +118,22 @@ class FileInfo:
 
     Times are integer nanoseconds since the epoch, as ``os.stat``'s
     ``st_mtime_ns``.  ``index`` is the stable file index (inode number),
-    never 0."""
+    never 0.  ``generation`` matters on export volumes (a file system
+    with :meth:`FileSystem.lookup_index`): constant for a file while it
+    lives, different for a later file that gets the same index."""
     __slots__ = ("index", "mode", "attributes", "nlink", "uid", "gid", "rdev",
                  "size", "alloc_size", "creation_time", "access_time",
-                 "write_time", "change_time")
+                 "write_time", "change_time", "generation")
 
     def __init__(self, index=0, mode=0, attributes=0, nlink=1, uid=0, gid=0,
                  rdev=0, size=0, alloc_size=0, creation_time=0,
-                 access_time=0, write_time=0, change_time=0):
+                 access_time=0, write_time=0, change_time=0, generation=0):
         self.index, self.mode, self.attributes = index, mode, attributes
         self.nlink, self.uid, self.gid, self.rdev = nlink, uid, gid, rdev
         self.size, self.alloc_size = size, alloc_size
         self.creation_time, self.access_time = creation_time, access_time
         self.write_time, self.change_time = write_time, change_time
+        self.generation = generation
 
     def __repr__(self):
         return "FileInfo(%s)" % ", ".join(
@@ -115,7 +151,7 @@ def _pack_fi(fi):
     hs, hn = divmod(fi.change_time, _NS)
     return _n.FILE_INFO.pack(fi.index, fi.mode, fi.attributes, fi.nlink,
                              fi.uid, fi.gid, fi.rdev, fi.size, fi.alloc_size,
-                             cs, cn, as_, an, ws, wn, hs, hn)
+                             cs, cn, as_, an, ws, wn, hs, hn, fi.generation)
 
 
 def _store_fi(ptr, fi):
@@ -180,15 +216,20 @@ class VolumeParams:
 
 class CreateParams:
     """What to create (struct fsp_create_params): mode has the type bits
-    and the umask applied; link_target is the target of a symlink (str)."""
+    and the umask applied; link_target is the target of a symlink (str);
+    security, on VOL_SECURITY volumes, the new file's descriptor (bytes,
+    checked by fsp; mode, uid and gid derive from it) to store as
+    set_security would, else None."""
     __slots__ = ("mode", "attributes", "flags", "uid", "gid", "rdev",
-                 "link_target")
+                 "link_target", "security")
 
     def __init__(self, c):
         self.mode, self.attributes, self.flags = c.mode, c.attributes, c.flags
         self.uid, self.gid, self.rdev = c.uid, c.gid, c.rdev
         t = c.link_target
         self.link_target = None if t is None else _os.fsdecode(t)
+        self.security = (_ct.string_at(c.security, c.security_size)
+                         if c.security else None)
 
 
 class BasicInfo:
@@ -345,7 +386,9 @@ class FileSystem:
     def lookup(self, req, parent, name):
         """Required.  Return (node, FileInfo) for name in directory parent
         or raise FileNotFoundError.  parent None and name "/" is the root.
-        Each successful lookup is one reference, given back by forget."""
+        Each successful lookup is one reference, given back by forget.
+        With lookup_index overridden (export), name may also be ".." of
+        a directory (never the root): return its parent."""
         raise OSError(_errno.ENOSYS, "lookup")
     def forget(self, node):
         """fsp dropped one reference to node (no request; any thread)."""
@@ -402,6 +445,52 @@ class FileSystem:
     def seek(self, req, node, file, offset, whence):
         """SEEK_DATA/SEEK_HOLE: return the offset, or raise ENXIO."""
 
+    # Export (docs/export.md).  Overriding lookup_index makes the volume
+    # exportable: file handles then outlive the kernel's cache.
+    def lookup_index(self, req, index):
+        """Return (node, FileInfo) of the file whose index is index (not
+        the root's), with its generation set, or raise OSError(ESTALE)
+        when none has it now.  One reference, as lookup.  With this
+        method lookup is also asked for ".." of a directory: return its
+        parent."""
+
+    # Named streams (VOL_NAMED_STREAMS; docs/windows.md).  A stream is a
+    # node of its own (any object), with its own index, on which fsp
+    # calls open, read, write, get_file_info, ... as on a regular file.
+    def lookup_stream(self, req, node, name):
+        """Return (stream_node, FileInfo) of stream name of node (a
+        regular file with the file's owner and permission bits), or raise
+        FileNotFoundError.  One reference, as lookup."""
+    def create_stream(self, req, node, name):
+        """Make the empty stream name of node (FileExistsError if it
+        exists); return (stream_node, FileInfo) as lookup_stream."""
+    def delete_stream(self, req, node, name):
+        """Remove stream name of node (FileNotFoundError if none)."""
+    def get_stream_info(self, req, node):
+        """Return an iterable of (name, size) of node's named streams."""
+
+    # Reparse data (Windows' REPARSE_DATA_BUFFER: tag u32, length u16,
+    # reserved u16, then length bytes), separate from readlink.
+    def get_reparse_data(self, req, node):
+        """Return node's reparse buffer (bytes), or None when it has none
+        (ENODATA).  The binding refuses (EIO) anything that is not bytes
+        in the layout above."""
+    def set_reparse_data(self, req, node, data):
+        """Store data (bytes, checked by fsp) and report
+        ATTR_REPARSE_POINT from now on; raise FileExistsError when node
+        has reparse data of another tag."""
+    def delete_reparse_data(self, req, node):
+        """Remove node's reparse data (OSError(ENODATA) if none)."""
+
+    # Security descriptors (VOL_SECURITY; docs/security.md, fsp.security).
+    def get_security(self, req, node):
+        """Return node's self-relative security descriptor (bytes), or
+        None when it has none (fsp then maps owner, group and mode).  The
+        binding refuses (EIO) bytes that fsp.security.check rejects."""
+    def set_security(self, req, node, sd):
+        """Replace node's descriptor by sd (bytes, checked); move ctime.
+        fsp follows with set_basic_info of the owner, group and mode."""
+
 
 def _error(e, what):
     """The one place exceptions become answers: OSError(errno) is -errno;
@@ -412,6 +501,20 @@ def _error(e, what):
             return -err
     log.error("fsp: %s failed", what, exc_info=e)
     return -_errno.EIO
+
+
+def _reparse_buffer(data):
+    """data as a reparse buffer, or TypeError/ValueError (answered EIO):
+    fsp passes what get_reparse_data gives on to the kernel as it is."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("get_reparse_data must return bytes or None, not %r"
+                        % type(data).__name__)
+    data = bytes(data)
+    if (len(data) < 8 or len(data) > REPARSE_MAX_SIZE or
+            len(data) != 8 + int.from_bytes(data[4:6], "little")):
+        raise ValueError("get_reparse_data returned %d bytes that are no "
+                         "reparse buffer" % len(data))
+    return data
 
 
 def _overridden(fs, name):
@@ -700,6 +803,97 @@ def _build_interface(fs, mount):
         except BaseException as e:
             return _error(e, "allocate")
 
+    def lookup_index(r, index, node_out, fi):
+        try:
+            node, info = fs.lookup_index(R(r, mount), index)
+            _store_fi(fi, info)
+            node_out[0] = put(node)
+            return 0
+        except BaseException as e:
+            return _error(e, "lookup_index")
+
+    def lookup_stream(r, node, name, stream_out, fi):
+        try:
+            stream, info = fs.lookup_stream(R(r, mount), get(node),
+                                            os_fsdecode(name))
+            _store_fi(fi, info)
+            stream_out[0] = put(stream)
+            return 0
+        except BaseException as e:
+            return _error(e, "lookup_stream")
+
+    def create_stream(r, node, name, stream_out, fi):
+        try:
+            stream, info = fs.create_stream(R(r, mount), get(node),
+                                            os_fsdecode(name))
+            _store_fi(fi, info)
+            stream_out[0] = put(stream)
+            return 0
+        except BaseException as e:
+            return _error(e, "create_stream")
+
+    def delete_stream(r, node, name):
+        try:
+            fs.delete_stream(R(r, mount), get(node), os_fsdecode(name))
+            return 0
+        except BaseException as e:
+            return _error(e, "delete_stream")
+
+    def get_stream_info(r, node, sb):
+        try:
+            add = _n.stream_buffer_add
+            for name, size in fs.get_stream_info(R(r, mount), get(node)):
+                if type(size) is not int or size < 0:
+                    raise ValueError("stream %r has size %r" % (name, size))
+                if not add(sb, _os.fsencode(name), size):
+                    return -_errno.ENOMEM
+            return 0
+        except BaseException as e:
+            return _error(e, "get_stream_info")
+
+    def get_reparse_data(r, node, buf, size, needed):
+        try:
+            data = fs.get_reparse_data(R(r, mount), get(node))
+            if data is None:
+                return -_errno.ENODATA
+            return _give(_reparse_buffer(data), buf, size, needed)
+        except BaseException as e:
+            return _error(e, "get_reparse_data")
+
+    def set_reparse_data(r, node, buf, size):
+        try:
+            fs.set_reparse_data(R(r, mount), get(node),
+                                _ct.string_at(buf, size))
+            return 0
+        except BaseException as e:
+            return _error(e, "set_reparse_data")
+
+    def delete_reparse_data(r, node):
+        try:
+            fs.delete_reparse_data(R(r, mount), get(node))
+            return 0
+        except BaseException as e:
+            return _error(e, "delete_reparse_data")
+
+    def get_security(r, node, buf, size, needed):
+        try:
+            sd = fs.get_security(R(r, mount), get(node))
+            if sd is None:
+                return -_errno.ENODATA
+            if not security.check(sd):
+                raise ValueError("get_security returned a malformed "
+                                 "descriptor")
+            return _give(bytes(sd), buf, size, needed)
+        except BaseException as e:
+            return _error(e, "get_security")
+
+    def set_security(r, node, sd, size):
+        try:
+            fs.set_security(R(r, mount), get(node), _ct.string_at(sd, size))
+            return 0
+        except BaseException as e:
+            return _error(e, "set_security")
+
     def seek(r, node, file, offset, whence, result):
         try:
             off = fs.seek(R(r, mount), get(node), obj(file), offset, whence)
@@ -770,13 +964,14 @@ class Mount:
 
     options: -o style mount options ("ro,allow_other"); params: a
     VolumeParams; threads: dispatcher threads (None: fsp's default, 1:
-    single-threaded); debug: trace every request on stderr.  Raises
+    single-threaded); debug: trace every request on stderr; sid_mapper:
+    an fsp.security.SidMapper for VOL_SECURITY volumes.  Raises
     OSError when the mount fails.  run() then serves requests until
     unmounted or stop(); close() frees the instance (also on exit from a
     ``with`` block)."""
 
     def __init__(self, fs, mountpoint, options="", params=None, threads=None,
-                 max_threads=0, debug=False):
+                 max_threads=0, debug=False, sid_mapper=None):
         if not isinstance(fs, FileSystem):
             raise TypeError("fs must be an fsp.FileSystem")
         self.fs = fs
@@ -791,6 +986,10 @@ class Mount:
         _n.fs_set_debug(self._h, int(bool(debug)))
         if threads is not None:
             _n.fs_set_threads(self._h, threads, max_threads)
+        if sid_mapper is not None:
+            self._mapper, self._mapper_keep = security._mapper_c(
+                sid_mapper, log, _pinned)
+            _n.fs_set_sid_mapper(self._h, _ct.byref(self._mapper))
         err = _ct.create_string_buffer(512)
         rc = _n.fs_mount(self._h, _os.fsencode(mountpoint),
                          options.encode(), err, 512)
@@ -826,6 +1025,43 @@ class Mount:
         """Drop the kernel's cached entry name in directory parent_index."""
         return self._notify(_n.fs_notify_entry(self._h, parent_index,
                                                _os.fsencode(name)))
+
+    def notify_expire(self, parent_index, name):
+        """As notify_entry, but the kernel keeps the entry, only expired
+        (the next access looks it up again; a cwd or mount on it stays).
+        OSError(ENOSYS) on kernels before FUSE 7.38."""
+        return self._notify(_n.fs_notify_expire(self._h, parent_index,
+                                                _os.fsencode(name)))
+
+    def notify_delete(self, parent_index, child_index, name):
+        """name in parent_index is gone, and with it file child_index's
+        name there: the kernel drops the entry and inotify watchers of the
+        file see IN_DELETE_SELF.  child_index 0 drops the name only."""
+        return self._notify(_n.fs_notify_delete(self._h, parent_index,
+                                                child_index,
+                                                _os.fsencode(name)))
+
+    def notify_store(self, index, offset, data):
+        """Put data (bytes) into the kernel's page cache of file index at
+        offset, so reads get it without asking the file system."""
+        data = bytes(data)
+        return self._notify(_n.fs_notify_store(self._h, index, offset, data,
+                                               len(data)))
+
+    def notify_retrieve(self, index, offset, size, timeout_ms=1000):
+        """What the kernel has cached of file index from offset, up to
+        size bytes (bytes; b"" when nothing).  Blocks until the kernel
+        answers (OSError(ETIMEDOUT) after timeout_ms); needs a dispatcher
+        thread free, so never from a callback on a single-threaded mount."""
+        buf = _ct.create_string_buffer(size)
+        got = _ct.c_size_t()
+        rc = _n.fs_notify_retrieve(self._h, index, offset, buf, size,
+                                   timeout_ms, _ct.byref(got))
+        if rc == -_errno.ENOENT:
+            return b""
+        if rc:
+            raise OSError(-rc, _os.strerror(-rc))
+        return buf.raw[:got.value]
 
     @staticmethod
     def _notify(rc):

@@ -22,14 +22,15 @@ PENDING = -0x10000
 
 
 def _find_library():
-    """FSP_LIBRARY, then the copy pip bundled at install (setup.py), then
-    the build tree this package sits in (a checkout), then the system's
-    libfsp.so.1 (make install / the Debian package)."""
+    """FSP_LIBRARY, then the copy pip bundled at install
+    (_build/fsp_build.py), then the build tree this package sits in (a
+    checkout), then the system's libfsp.so.1 (make install / the Debian
+    package)."""
     env = os.environ.get("FSP_LIBRARY")
     if env:
         return env
     here = os.path.dirname(os.path.abspath(__file__))
-    bundled = os.path.join(here, "libfsp.so.1")  # see setup.py
+    bundled = os.path.join(here, "libfsp.so.1")  # see _build/fsp_build.py
     if os.path.exists(bundled):
         return bundled
     for up in ("../../../build", "../../build"):
@@ -80,10 +81,10 @@ class CreateParamsC(ctypes.Structure):
 
 # struct fsp_file_info (144 bytes): index, mode, attributes, nlink, uid,
 # gid, rdev, size, alloc_size, four timespecs, generation, reserved[3]
-# (the binding reports generation 0: no export support yet).  Packed with
+# (generation: FileInfo.generation, for export).  Packed with
 # struct rather than through a ctypes.Structure: one call, no per-field
 # attribute traffic on the hot path.
-FILE_INFO = struct.Struct("=QIIIIIIQQ8q32x")
+FILE_INFO = struct.Struct("=QIIIIIIQQ8qQ24x")
 # struct fsp_volume_info (96 bytes)
 VOLUME_INFO = struct.Struct("=QQQQ64s")
 # struct fsp_basic_info (88 bytes)
@@ -132,17 +133,30 @@ CALLBACKS = [
 ]
 
 
-# Members after seek that the binding does not offer yet (export, named
-# streams, reparse data, security descriptors): NULL, fsp's "not offered".
-UNBOUND = ["lookup_index", "lookup_stream", "create_stream", "delete_stream",
-           "get_stream_info", "get_reparse_data", "set_reparse_data",
-           "delete_reparse_data", "get_security", "set_security"]
+# The members after seek (export, named streams, reparse data, security
+# descriptors), appended in fsp.h's order.
+CALLBACKS += [
+    ("lookup_index", CB(c_int, REQ, c_uint64, P(c_void_p), c_void_p)),
+    ("lookup_stream", CB(c_int, REQ, c_void_p, c_char_p, P(c_void_p),
+                         c_void_p)),
+    ("create_stream", CB(c_int, REQ, c_void_p, c_char_p, P(c_void_p),
+                         c_void_p)),
+    ("delete_stream", CB(c_int, REQ, c_void_p, c_char_p)),
+    ("get_stream_info", CB(c_int, REQ, c_void_p, c_void_p)),
+    ("get_reparse_data", CB(c_int, REQ, c_void_p, c_void_p, c_size_t,
+                            P(c_size_t))),
+    ("set_reparse_data", CB(c_int, REQ, c_void_p, c_void_p, c_size_t)),
+    ("delete_reparse_data", CB(c_int, REQ, c_void_p)),
+    ("get_security", CB(c_int, REQ, c_void_p, c_void_p, c_size_t,
+                        P(c_size_t))),
+    ("set_security", CB(c_int, REQ, c_void_p, c_void_p, c_size_t)),
+]
+REPARSE_MAX_SIZE = 16384
 
 
 class InterfaceC(ctypes.Structure):
     _fields_ = ([("size", c_uint32), ("flags", c_uint32)] +
-                list(CALLBACKS) + [(n, c_void_p) for n in UNBOUND] +
-                [("reserved", c_void_p * 27)])
+                list(CALLBACKS) + [("reserved", c_void_p * 27)])
 
 
 assert ctypes.sizeof(InterfaceC) == 8 + 37 * 8 + 27 * 8
@@ -184,3 +198,72 @@ request_read_fd = _decl("fsp_request_read_fd", c_int, c_void_p, c_int,
                         c_uint64, c_uint32)
 request_complete = _decl("fsp_request_complete", None, c_void_p, c_int,
                          c_uint32, c_char_p)
+fs_notify_expire = _decl("fsp_fs_notify_expire", c_int, c_void_p, c_uint64,
+                         c_char_p)
+fs_notify_delete = _decl("fsp_fs_notify_delete", c_int, c_void_p, c_uint64,
+                         c_uint64, c_char_p)
+fs_notify_store = _decl("fsp_fs_notify_store", c_int, c_void_p, c_uint64,
+                        c_uint64, c_char_p, c_size_t)
+fs_notify_retrieve = _decl("fsp_fs_notify_retrieve", c_int, c_void_p,
+                           c_uint64, c_uint64, c_void_p, c_size_t, c_int,
+                           P(c_size_t))
+stream_buffer_add = _decl("fsp_stream_buffer_add", c_int, c_void_p, c_char_p,
+                          c_uint64, keep_gil=True)
+
+
+# include/fsp/security.h: pure functions, any thread; they keep the GIL
+# (no locks, no I/O).
+class SidC(ctypes.Structure):
+    _fields_ = [("revision", ctypes.c_uint8), ("sub_count", ctypes.c_uint8),
+                ("authority", ctypes.c_uint8 * 6), ("sub", c_uint32 * 15)]
+
+
+class AclC(ctypes.Structure):
+    _fields_ = [("revision", ctypes.c_uint8), ("count", c_uint32),
+                ("aces", c_void_p)]
+
+
+class SdC(ctypes.Structure):
+    _fields_ = [("control", ctypes.c_uint16), ("has_owner", ctypes.c_uint8),
+                ("has_group", ctypes.c_uint8), ("owner", SidC),
+                ("group", SidC), ("dacl", AclC), ("sacl", AclC)]
+
+
+assert ctypes.sizeof(SidC) == 68 and ctypes.sizeof(SdC) == 176
+libc_free = ctypes.PyDLL(None).free
+libc_free.restype = None
+libc_free.argtypes = [c_void_p]
+sd_clear = _decl("fsp_sd_clear", None, P(SdC), keep_gil=True)
+sd_check = _decl("fsp_sd_check", c_int, c_char_p, c_size_t, keep_gil=True)
+sd_parse = _decl("fsp_sd_parse", c_int, c_char_p, c_size_t, P(SdC),
+                 keep_gil=True)
+sd_build = _decl("fsp_sd_build", c_int, P(SdC), P(c_void_p), P(c_size_t),
+                 keep_gil=True)
+sd_inherit = _decl("fsp_sd_inherit", c_int, P(SdC), P(SidC), P(SidC), c_int,
+                   P(SdC), keep_gil=True)
+sddl_parse = _decl("fsp_sddl_parse", c_int, c_char_p, P(SdC), keep_gil=True)
+sddl_print = _decl("fsp_sddl_print", c_int, P(SdC), P(c_void_p),
+                   keep_gil=True)
+sid_parse = _decl("fsp_sid_parse", c_int, c_char_p, P(SidC), keep_gil=True)
+sid_print = _decl("fsp_sid_print", c_int, P(SidC), c_char_p, c_size_t,
+                  keep_gil=True)
+sid_to_id = _decl("fsp_sid_to_id", c_int, c_void_p, P(SidC), P(c_uint32),
+                  P(c_int), keep_gil=True)
+sid_from_id = _decl("fsp_sid_from_id", c_int, c_void_p, c_uint32, c_int,
+                    P(SidC), keep_gil=True)
+
+
+class SidMapperC(ctypes.Structure):
+    _fields_ = [("sid_to_id", CB(c_int, c_void_p, P(SidC), P(c_uint32),
+                                 P(c_int))),
+                ("id_to_sid", CB(c_int, c_void_p, c_uint32, c_int,
+                                 P(SidC))),
+                ("ctx", c_void_p)]
+
+
+fs_set_sid_mapper = _decl("fsp_fs_set_sid_mapper", None, c_void_p,
+                          P(SidMapperC))
+abort_connection = _decl("fsp_abort_connection", c_int, c_char_p, c_char_p,
+                         c_size_t)
+name_casefold = _decl("fsp_name_casefold", c_int, c_char_p, c_char_p,
+                      c_size_t, keep_gil=True)

@@ -21,9 +21,13 @@ def _mounted(path):
 
 
 class Mounted:
-    def __init__(self, fs, options="", params=None):
+    def __init__(self, fs, options="", params=None, **kw):
         self.dir = tempfile.mkdtemp(prefix="fsp-pytest.")
-        self.mount = fsp.Mount(fs, self.dir, options, params)
+        try:
+            self.mount = fsp.Mount(fs, self.dir, options, params, **kw)
+        except BaseException:
+            os.rmdir(self.dir)
+            raise
         self.errors = []
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -48,11 +52,11 @@ class Mounted:
 
 @pytest.fixture
 def mounted():
-    """mounted(fs, options="", params=None) -> Mounted."""
+    """mounted(fs, options="", params=None, **Mount's keywords) -> Mounted."""
     made = []
 
-    def make(fs, options="", params=None):
-        m = Mounted(fs, options, params)
+    def make(fs, options="", params=None, **kw):
+        m = Mounted(fs, options, params, **kw)
         made.append(m)
         return m
     yield make
