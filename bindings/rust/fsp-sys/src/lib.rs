@@ -471,7 +471,20 @@ pub struct fsp_sd {
     pub sacl: fsp_acl,
 }
 
+/// `struct fsp_sid_mapper`: a file system's own SID <-> id mapping.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct fsp_sid_mapper {
+    pub sid_to_id: Option<
+        unsafe extern "C" fn(ctx: *mut c_void, sid: *const fsp_sid, id: *mut u32, is_group: *mut c_int) -> c_int,
+    >,
+    pub id_to_sid:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, id: u32, is_group: c_int, sid: *mut fsp_sid) -> c_int>,
+    pub ctx: *mut c_void,
+}
+
 extern "C" {
+    pub fn fsp_fs_set_sid_mapper(fs: *mut fsp_fs, m: *const fsp_sid_mapper);
     pub fn fsp_sd_clear(sd: *mut fsp_sd);
     pub fn fsp_sd_check(buf: *const c_void, size: usize) -> c_int;
     pub fn fsp_sd_parse(buf: *const c_void, size: usize, sd: *mut fsp_sd) -> c_int;

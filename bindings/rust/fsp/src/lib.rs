@@ -408,6 +408,8 @@ impl std::error::Error for MountError {}
 pub struct Host<F: FileSystem> {
     raw: *mut sys::fsp_fs,
     inner: Box<Inner<F>>,
+    // fsp holds a pointer to the inner Box until the instance is deleted
+    mapper: Option<Box<Box<dyn security::SidMapper>>>,
 }
 
 // SAFETY: the fsp_fs is used from the owner's thread (run, mount) and
@@ -426,7 +428,7 @@ impl<F: FileSystem> Host<F> {
         // SAFETY: vp and ifc are copied by fsp; ctx outlives raw (Drop).
         Errno::check(unsafe { sys::fsp_fs_new(&vp, &ifc, ctx, &mut raw) })?;
         *inner.handle.fs.write().unwrap() = raw as usize;
-        Ok(Host { raw, inner })
+        Ok(Host { raw, inner, mapper: None })
     }
     /// The file system.
     pub fn fs(&self) -> &F {
@@ -444,6 +446,17 @@ impl<F: FileSystem> Host<F> {
     /// most the pool grows to (0: 4 x the start).  Before run.
     pub fn set_threads(&mut self, threads: u32, max_threads: u32) {
         unsafe { sys::fsp_fs_set_threads(self.raw, threads, max_threads) }
+    }
+    /// [`vol::SECURITY`]: map SIDs and POSIX ids with `mapper` before
+    /// fsp's default mapping (S-1-22-1-N is uid N, ...).  Before run.
+    pub fn set_sid_mapper(&mut self, mapper: impl security::SidMapper) {
+        let m: Box<Box<dyn security::SidMapper>> = Box::new(Box::new(mapper));
+        let c = security::c_mapper(&m);
+        // SAFETY: fsp copies c; its ctx points into m, which self keeps
+        // until after fsp_fs_delete (Drop), or until replaced below, after
+        // fsp has the new one.
+        unsafe { sys::fsp_fs_set_sid_mapper(self.raw, &c) };
+        self.mapper = Some(m);
     }
     /// Mount on `mountpoint` with -o style options ("ro,allow_other").
     pub fn mount(&mut self, mountpoint: &Path, options: &str) -> std::result::Result<(), MountError> {

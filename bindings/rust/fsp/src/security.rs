@@ -108,3 +108,88 @@ pub fn inherit(parent: &[u8], owner: &str, group: &str, is_dir: bool) -> Result<
         }
     }
 }
+
+/// A file system's own SID <-> POSIX id mapping (a domain, a user map),
+/// asked before fsp's default one ([`crate::Host::set_sid_mapper`]).  SIDs
+/// are text ("S-1-5-21-..."); ENOENT from either method falls back to the
+/// default mapping.  Called from dispatcher threads, several at once.
+pub trait SidMapper: Send + Sync + 'static {
+    /// The POSIX id of `sid`, and whether it is a group.
+    fn sid_to_id(&self, sid: &str) -> Result<(u32, bool)>;
+    /// The SID of user (or group) `id`.
+    fn id_to_sid(&self, id: u32, is_group: bool) -> Result<String>;
+}
+
+fn sid_text(sid: &sys::fsp_sid) -> Option<String> {
+    let mut buf = [0 as std::os::raw::c_char; 200];
+    if unsafe { sys::fsp_sid_print(sid, buf.as_mut_ptr(), buf.len()) } < 0 {
+        return None;
+    }
+    Some(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+}
+
+/// Runs a mapper method; a panic is logged and answers EIO.
+fn mapper_guard(what: &str, f: impl FnOnce() -> i32) -> i32 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        eprintln!("fsp: panic in SidMapper::{}: answering EIO", what);
+        -Errno::EIO.0
+    })
+}
+
+unsafe extern "C" fn map_sid_to_id(
+    ctx: *mut c_void,
+    sid: *const sys::fsp_sid,
+    id: *mut u32,
+    is_group: *mut std::os::raw::c_int,
+) -> std::os::raw::c_int {
+    mapper_guard("sid_to_id", || {
+        let m = &*(ctx as *const Box<dyn SidMapper>);
+        let text = match sid_text(&*sid) {
+            Some(t) => t,
+            None => return -Errno::EINVAL.0,
+        };
+        match m.sid_to_id(&text) {
+            Ok((i, g)) => {
+                *id = i;
+                *is_group = g as i32;
+                0
+            }
+            Err(e) => e.to_c("SidMapper::sid_to_id"),
+        }
+    })
+}
+
+unsafe extern "C" fn map_id_to_sid(
+    ctx: *mut c_void,
+    id: u32,
+    is_group: std::os::raw::c_int,
+    sid: *mut sys::fsp_sid,
+) -> std::os::raw::c_int {
+    mapper_guard("id_to_sid", || {
+        let m = &*(ctx as *const Box<dyn SidMapper>);
+        match m.id_to_sid(id, is_group != 0) {
+            Ok(text) => {
+                let c = match std::ffi::CString::new(text) {
+                    Ok(c) => c,
+                    Err(_) => return -Errno::EINVAL.0,
+                };
+                let r = sys::fsp_sid_parse(c.as_ptr(), sid);
+                if r < 0 {
+                    eprintln!("fsp: SidMapper::id_to_sid returned no SID: answering EIO");
+                    return -Errno::EIO.0;
+                }
+                0
+            }
+            Err(e) => e.to_c("SidMapper::id_to_sid"),
+        }
+    })
+}
+
+/// The C mapper for `m`, which must stay where it is while fsp may call.
+pub(crate) fn c_mapper(m: &Box<dyn SidMapper>) -> sys::fsp_sid_mapper {
+    sys::fsp_sid_mapper {
+        sid_to_id: Some(map_sid_to_id),
+        id_to_sid: Some(map_id_to_sid),
+        ctx: m as *const Box<dyn SidMapper> as *mut c_void,
+    }
+}

@@ -11,12 +11,16 @@ use std::os::raw::{c_char, c_void};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
-use fsp::{vol, Errno, FileInfo, FileSystem, Host, Request, Result, StreamBuffer, VolumeParams};
+use fsp::security::SidMapper;
+use fsp::{vol, BasicInfo, Errno, FileInfo, FileSystem, Host, Request, Result, StreamBuffer, VolumeParams};
 
 extern "C" {
     fn getxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> isize;
+    fn setxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> i32;
 }
 
 /// getxattr's value, or the errno.
@@ -154,4 +158,114 @@ fn sddl_round_trip_and_errors() {
     assert!(fsp::security::sd_to_sddl(&child).unwrap().contains("(A;ID;FA;;;BA)"), "{}", fsp::security::sd_to_sddl(&child).unwrap());
     let plain = fsp::security::sddl_to_sd("O:BAG:SYD:(A;;FA;;;WD)").unwrap();
     assert_eq!(fsp::security::inherit(&plain, "S-1-22-1-5", "S-1-22-2-5", true).unwrap(), None);
+}
+
+/// One file "f" whose descriptor and owner are kept, for the mapper.
+struct Owned {
+    uid: Arc<AtomicU32>,
+    sd: Mutex<Option<Vec<u8>>>,
+}
+
+impl FileSystem for Owned {
+    type Node = u64;
+    type File = ();
+    const SECURITY: bool = true;
+
+    fn lookup(&self, _: &Request, parent: Option<&u64>, name: &OsStr) -> Result<(u64, FileInfo)> {
+        match (parent, name.to_str()) {
+            (None, _) => Ok((1, info(1))),
+            (Some(1), Some("f")) => Ok((2, self.get_file_info_of(2))),
+            _ => Err(Errno::ENOENT),
+        }
+    }
+    fn get_file_info(&self, _: &Request, node: &u64, _: Option<&()>) -> Result<FileInfo> {
+        Ok(self.get_file_info_of(*node))
+    }
+    fn set_basic_info(&self, _: &Request, node: &u64, _: Option<&()>, bi: &BasicInfo) -> Result<FileInfo> {
+        if bi.valid & fsp::set::UID != 0 {
+            self.uid.store(bi.uid, Ordering::SeqCst);
+        }
+        Ok(self.get_file_info_of(*node))
+    }
+    fn get_security(&self, _: &Request, _: &u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.sd.lock().unwrap().clone())
+    }
+    fn set_security(&self, _: &Request, _: &u64, sd: &[u8]) -> Result<()> {
+        *self.sd.lock().unwrap() = Some(sd.to_vec());
+        Ok(())
+    }
+}
+
+impl Owned {
+    fn get_file_info_of(&self, index: u64) -> FileInfo {
+        FileInfo { uid: if index == 2 { self.uid.load(Ordering::SeqCst) } else { 0 }, ..info(index) }
+    }
+}
+
+/// A domain user fsp's default mapping does not know.
+struct Domain;
+impl SidMapper for Domain {
+    fn sid_to_id(&self, sid: &str) -> Result<(u32, bool)> {
+        match sid {
+            "S-1-5-21-1-2-3-1000" => Ok((4242, false)),
+            "S-1-5-21-1-2-3-666" => panic!("a bug in the mapper"),
+            _ => Err(Errno::ENOENT),
+        }
+    }
+    fn id_to_sid(&self, id: u32, _: bool) -> Result<String> {
+        match id {
+            4242 => Ok("S-1-5-21-1-2-3-1000".into()),
+            _ => Err(Errno::ENOENT),
+        }
+    }
+}
+
+#[test]
+fn sid_mapper_maps_owners() {
+    let is_root = fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false);
+    if !is_root || fs::metadata("/dev/fuse").is_err() {
+        eprintln!("skipped: needs root and /dev/fuse");
+        return;
+    }
+    let mp: PathBuf = std::env::temp_dir().join(format!("fsp-rust-mapper.{}", std::process::id()));
+    fs::create_dir_all(&mp).unwrap();
+    let uid = Arc::new(AtomicU32::new(0));
+    let params = VolumeParams { flags: vol::SECURITY, ..Default::default() };
+    let fsys = Owned { uid: uid.clone(), sd: Mutex::new(None) };
+    let mut host = Host::new(&params, fsp::iface::STATELESS_OPENS, fsys).unwrap();
+    host.set_sid_mapper(Domain);
+    host.mount(&mp, "").unwrap();
+    let handle = host.handle();
+    let server = thread::spawn(move || {
+        let r = host.run();
+        drop(host);
+        r
+    });
+    let set_sd = |sddl: &str| -> i32 {
+        let sd = fsp::security::sddl_to_sd(sddl).unwrap();
+        let path = CString::new(mp.join("f").as_os_str().as_bytes()).unwrap();
+        let name = CString::new("system.ntfs_acl").unwrap();
+        match unsafe { setxattr(path.as_ptr(), name.as_ptr(), sd.as_ptr() as *const c_void, sd.len(), 0) } {
+            0 => 0,
+            _ => std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+        }
+    };
+    let result = std::panic::catch_unwind(|| {
+        assert_eq!(set_sd("O:S-1-5-21-1-2-3-1000G:S-1-22-2-0D:P(A;;FA;;;WD)"), 0);
+        assert_eq!(uid.load(Ordering::SeqCst), 4242, "the mapper's uid reached set_basic_info");
+        assert_eq!(fs::metadata(mp.join("f")).unwrap().uid(), 4242);
+        // the default mapping still answers what the mapper does not know
+        assert_eq!(set_sd("O:S-1-22-1-77G:S-1-22-2-0D:P(A;;FA;;;WD)"), 0);
+        assert_eq!(uid.load(Ordering::SeqCst), 77);
+        // a panicking mapper is caught; the mount keeps serving
+        let _ = set_sd("O:S-1-5-21-1-2-3-666G:S-1-22-2-0D:P(A;;FA;;;WD)");
+        assert!(fs::metadata(mp.join("f")).is_ok());
+    });
+    handle.stop();
+    let run = server.join().unwrap();
+    let _ = fs::remove_dir(&mp);
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+    run.unwrap();
 }
