@@ -139,7 +139,8 @@ impl Drop for Mount {
         let _ = self.child.kill(); // SIGKILL: the kernel then aborts the connection
         let _ = self.child.wait();
         while mounted(&self.dir) {
-            if !Command::new("umount").arg("-l").arg(&self.dir).status().map_or(false, |s| s.success()) {
+            let umount = Command::new("umount").arg("-l").arg(&self.dir).stderr(Stdio::null()).status();
+            if !umount.map_or(false, |s| s.success()) {
                 break;
             }
         }
