@@ -9,10 +9,12 @@
 # one PASS/FAIL line per Rust test; then fsp-tests (BUILDDIR/fsp-tests)
 # against the Rust memfs: as shipped, with -S (reads and writes completed
 # later on another thread), -A (POSIX ACLs, for the acl_ cases) and -C (no
-# kernel caching, for atime, as tests/conformance.sh does for C memfs).
+# kernel caching, for atime, as tests/conformance.sh does for C memfs), and
+# -W (streams, reparse points, the read-only attribute and security
+# descriptors all on: POSIX semantics must hold as without them).
 # Declared unsupported (-x) on the cached mounts: time_atime_relatime (the
 # kernel keeps no atime for a cached FUSE mount; checked on -C) and acl_
-# (ACLs are opt-in; checked on -A).  Then the data exerciser (with mmap)
+# (ACLs are opt-in; checked on -A), also on -W.  Then the data exerciser (with mmap)
 # and the concurrency check, as tests/conformance.sh runs them on C memfs.
 # Run as root.  About 60 s once built.  Exits 0.
 set -u
@@ -63,6 +65,7 @@ bm_run plain 300 "$memfs" -- -x "$atime" -x "$acl" {}
 bm_run S 300 "$memfs" -S -- -x "$atime" -x "$acl" {}
 bm_run A 120 "$memfs" -A -- {} acl_ perm_ xattr_
 bm_run C 60 "$memfs" -C -- {} time_
+bm_run W 300 "$memfs" -W -- -x "$atime" -x "$acl" {}
 if [ -x "$build/fsp-exerciser" ]; then
     bm_exercise data "$build/fsp-exerciser" "$memfs"
 fi

@@ -42,6 +42,13 @@ const FIELDS: &[(&str, &str)] = &[
     ("fsp_fs_interface", "delete_reparse_data"),
     ("fsp_fs_interface", "set_security"),
     ("fsp_fs_interface", "reserved"),
+    ("fsp_ace", "mask"),
+    ("fsp_ace", "sid"),
+    ("fsp_acl", "aces"),
+    ("fsp_sd", "owner"),
+    ("fsp_sd", "group"),
+    ("fsp_sd", "dacl"),
+    ("fsp_sd", "sacl"),
 ];
 
 fn main() {
@@ -72,14 +79,16 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| tree.join("include"));
     println!("cargo:rerun-if-changed={}", include.join("fsp/fsp.h").display());
+    println!("cargo:rerun-if-changed={}", include.join("fsp/security.h").display());
     let mut c = String::from(
-        "#include <stddef.h>\n#include <stdio.h>\n#include <fsp/fsp.h>\nint main(void) {\n",
+        "#include <stddef.h>\n#include <stdio.h>\n#include <fsp/fsp.h>\n#include <fsp/security.h>\nint main(void) {\n",
     );
-    c.push_str("printf(\"pub const C_SIZES: [usize; 7] = [%zu, %zu, %zu, %zu, %zu, %zu, %zu];\\n\",\n");
+    c.push_str("printf(\"pub const C_SIZES: [usize; 11] = [%zu, %zu, %zu, %zu, %zu, %zu, %zu, %zu, %zu, %zu, %zu];\\n\",\n");
     c.push_str("  sizeof(struct fsp_file_info), sizeof(struct fsp_volume_info),\n");
     c.push_str("  sizeof(struct fsp_volume_params), sizeof(struct fsp_basic_info),\n");
     c.push_str("  sizeof(struct fsp_create_params), sizeof(struct fsp_fs_interface),\n");
-    c.push_str("  sizeof(struct timespec));\n");
+    c.push_str("  sizeof(struct timespec), sizeof(struct fsp_sid), sizeof(struct fsp_ace),\n");
+    c.push_str("  sizeof(struct fsp_acl), sizeof(struct fsp_sd));\n");
     c.push_str(&format!(
         "printf(\"pub const C_OFFSETS: [(&str, usize); {}] = [\\n\");\n",
         FIELDS.len()

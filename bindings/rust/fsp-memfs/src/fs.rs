@@ -8,16 +8,24 @@
 //! (fsp runs namespace changes alone, lookups and listings shared);
 //! everything else of a node under its `Mutex`, since reads and writes run
 //! beside everything.
-use std::collections::BTreeMap;
+//!
+//! The Windows set: a node's named streams are nodes of their own in its
+//! `streams` map (-N), its reparse data and security descriptor are
+//! bytes memfs keeps as they come (-P, --security: fsp checks them and
+//! derives what they mean), and the read-only attribute is fsp's to
+//! enforce (-R).  Export: every named file is found by its index, with a
+//! generation that differs between runs (indexes are never reused within
+//! one).
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
 
 use fsp::{
     alloc, attr, ea, rename, set, BasicInfo, CreateParams, DirBuffer, Errno, FileInfo, FileSystem,
-    ReadBuf, Request, Result, Timespec, VolumeInfo, Whence, WriteBuf,
+    ReadBuf, Request, Result, StreamBuffer, Timespec, VolumeInfo, Whence, WriteBuf,
 };
 
 const PAGE: u64 = 4096;
@@ -34,6 +42,11 @@ pub struct Volume {
     used_bytes: AtomicU64,
     used_files: AtomicU64,
     next_index: AtomicU64,
+    /// Export: the named files by index (weak: names and fsp's references
+    /// keep a node alive, not this map).
+    by_index: Mutex<HashMap<u64, Weak<MNode>>>,
+    /// Mixed into every generation, so handles of an earlier run are stale.
+    gen_key: u64,
 }
 
 impl Volume {
@@ -60,6 +73,10 @@ impl Volume {
     fn release_bytes(&self, b: u64) {
         self.used_bytes.fetch_sub(b, Ordering::SeqCst);
     }
+    fn publish(&self, n: &Arc<MNode>) {
+        let index = n.lock().info.index;
+        self.by_index.lock().unwrap().insert(index, Arc::downgrade(n));
+    }
 }
 
 struct Page {
@@ -74,6 +91,9 @@ struct State {
     subdirs: u32,
     pages: BTreeMap<u64, Page>,
     eas: BTreeMap<Vec<u8>, Vec<u8>>,
+    streams: BTreeMap<Vec<u8>, Arc<MNode>>,
+    reparse: Option<Vec<u8>>,
+    sd: Option<Vec<u8>>,
 }
 
 /// One file, directory, symlink or special file.
@@ -82,6 +102,7 @@ pub struct MNode {
     target: Option<Vec<u8>>,
     st: Mutex<State>,
     entries: RwLock<BTreeMap<Vec<u8>, Arc<MNode>>>,
+    parent: Mutex<Weak<MNode>>, // a directory's, for export's ".."
     vol: Arc<Volume>,
 }
 
@@ -90,6 +111,10 @@ impl Drop for MNode {
         let st = self.st.get_mut().unwrap_or_else(|e| e.into_inner());
         self.vol.release_bytes(st.pages.len() as u64 * PAGE);
         self.vol.used_files.fetch_sub(1, Ordering::SeqCst);
+        let mut map = self.vol.by_index.lock().unwrap_or_else(|e| e.into_inner());
+        if map.get(&st.info.index).map_or(false, |w| w.strong_count() == 0) {
+            map.remove(&st.info.index);
+        }
     }
 }
 
@@ -148,6 +173,8 @@ impl MemFs {
             used_bytes: AtomicU64::new(0),
             used_files: AtomicU64::new(0),
             next_index: AtomicU64::new(1),
+            by_index: Mutex::new(HashMap::new()),
+            gen_key: Timespec::now().nsec as u64 ^ (Timespec::now().sec as u64) << 20 ^ std::process::id() as u64,
         });
         let cp = CreateParams {
             mode: S_IFDIR | 0o755,
@@ -157,10 +184,12 @@ impl MemFs {
             gid,
             rdev: 0,
             link_target: None,
+            security: None,
         };
         let _ = vol.reserve_file();
         let root = new_node(&vol, &cp);
         root.lock().names = 1; // never unlinked
+        vol.publish(&root);
         MemFs { vol, root, label: Mutex::new(label.into()), stateless, slow: None }
     }
 
@@ -208,8 +237,10 @@ fn new_node(vol: &Arc<Volume>, cp: &CreateParams) -> Arc<MNode> {
     let kind = cp.mode & S_IFMT;
     let target = cp.link_target.map(|t| t.as_bytes().to_vec());
     let t = now();
+    let index = vol.next_index.fetch_add(1, Ordering::SeqCst); // never reused
     let mut info = FileInfo {
-        index: vol.next_index.fetch_add(1, Ordering::SeqCst), // never reused
+        index,
+        generation: generation(vol.gen_key, index),
         mode: cp.mode,
         attributes: cp.attributes,
         uid: cp.uid,
@@ -231,10 +262,33 @@ fn new_node(vol: &Arc<Volume>, cp: &CreateParams) -> Arc<MNode> {
     Arc::new(MNode {
         kind,
         target,
-        st: Mutex::new(State { info, ..Default::default() }),
+        st: Mutex::new(State { info, sd: cp.security.map(|s| s.to_vec()), ..Default::default() }),
         entries: RwLock::new(BTreeMap::new()),
+        parent: Mutex::new(Weak::new()),
         vol: vol.clone(),
     })
+}
+
+/// A file's generation: the same for the file all its life, another for
+/// the same index in another run.
+fn generation(key: u64, index: u64) -> u64 {
+    let mut x = key ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    (x ^ (x >> 29)) & 0xffff_ffff // the kernel keeps 32 bits
+}
+
+/// A stream shows its file's owner, group, permissions and read-only
+/// attribute (NTFS keeps those per file, not per stream).
+fn stream_info(host: &MNode, s: &MNode) -> FileInfo {
+    let h = host.lock().info;
+    let mut st = s.lock();
+    let i = &mut st.info;
+    i.mode = S_IFREG | (h.mode & 0o7777);
+    i.uid = h.uid;
+    i.gid = h.gid;
+    i.attributes = (i.attributes & !attr::READONLY) | (h.attributes & attr::READONLY);
+    fill(&st, s.kind)
 }
 
 /// Linux's default relatime rule: an access moves atime only when atime
@@ -339,6 +393,12 @@ fn truncate(n: &MNode, st: &mut State, size: u64) {
 impl FileSystem for MemFs {
     type Node = Node;
     type File = OpenFile;
+    // All offered; fsp calls streams, reparse data and security only on
+    // volumes with their flag (-N, -P, --security).
+    const EXPORT: bool = true;
+    const STREAMS: bool = true;
+    const REPARSE_DATA: bool = true;
+    const SECURITY: bool = true;
 
     fn get_volume_info(&self, _: &Request) -> Result<VolumeInfo> {
         Ok(self.volume_info())
@@ -357,6 +417,10 @@ impl FileSystem for MemFs {
         let n = match parent {
             None if name == "/" => self.root.clone(),
             None => return Err(Errno::ENOENT),
+            // Export asks a directory for its parent; a removed one has none.
+            Some(d) if name == ".." && d.is_dir() && d.lock().names > 0 => {
+                d.parent.lock().unwrap().upgrade().ok_or(Errno::ENOENT)?
+            }
             Some(p) => p.entries.read().unwrap().get(name.as_bytes()).cloned().ok_or(Errno::ENOENT)?,
         };
         let fi = n.info();
@@ -413,6 +477,8 @@ impl FileSystem for MemFs {
         self.vol.reserve_file()?;
         let n = new_node(&self.vol, cp);
         n.lock().names = 1;
+        *n.parent.lock().unwrap() = Arc::downgrade(dir);
+        self.vol.publish(&n);
         ents.insert(name.as_bytes().to_vec(), n.clone());
         drop(ents);
         dir_changed(dir, (kind == S_IFDIR) as i32);
@@ -564,6 +630,8 @@ impl FileSystem for MemFs {
             let old = old.ok_or(Errno::ENOENT)?;
             odir.entries.write().unwrap().insert(on.to_vec(), old.clone());
             ndir.entries.write().unwrap().insert(nn.to_vec(), node.clone());
+            *old.parent.lock().unwrap() = Arc::downgrade(odir);
+            *node.parent.lock().unwrap() = Arc::downgrade(ndir);
             dir_changed(odir, if same_dir { 0 } else { old_dir - n_dir });
             dir_changed(ndir, if same_dir { 0 } else { n_dir - old_dir });
             old.lock().info.change_time = now();
@@ -583,6 +651,7 @@ impl FileSystem for MemFs {
         }
         let moved = odir.entries.write().unwrap().remove(on);
         ndir.entries.write().unwrap().insert(nn.to_vec(), node.clone());
+        *node.parent.lock().unwrap() = Arc::downgrade(ndir);
         dir_changed(odir, -n_dir);
         dir_changed(ndir, n_dir - old_dir);
         if let Some(o) = &old {
@@ -659,6 +728,7 @@ impl FileSystem for MemFs {
             }
             ents.insert(name.as_bytes().to_vec(), node.clone());
         }
+        self.vol.publish(node); // an O_TMPFILE file may get its first name here
         {
             let mut st = node.lock();
             st.names += 1;
@@ -741,5 +811,104 @@ impl FileSystem for MemFs {
                 Ok((no * PAGE).max(offset).min(size))
             }
         }
+    }
+
+    fn lookup_index(&self, _: &Request, index: u64) -> Result<(Node, FileInfo)> {
+        let n = self.vol.by_index.lock().unwrap().get(&index).and_then(Weak::upgrade);
+        // Files without names are not offered, as in C memfs.
+        let n = n.filter(|n| n.lock().names > 0).ok_or(Errno::ESTALE)?;
+        let fi = n.info();
+        Ok((n, fi))
+    }
+
+    fn lookup_stream(&self, _: &Request, node: &Node, name: &OsStr) -> Result<(Node, FileInfo)> {
+        let s = node.lock().streams.get(name.as_bytes()).cloned().ok_or(Errno::ENOENT)?;
+        let fi = stream_info(node, &s);
+        Ok((s, fi))
+    }
+
+    fn create_stream(&self, _: &Request, node: &Node, name: &OsStr) -> Result<(Node, FileInfo)> {
+        if node.lock().streams.contains_key(name.as_bytes()) {
+            return Err(Errno::EEXIST); // create_stream runs alone: no race
+        }
+        self.vol.reserve_file()?;
+        let cp = CreateParams {
+            mode: S_IFREG,
+            attributes: attr::ARCHIVE,
+            flags: 0,
+            uid: 0,
+            gid: 0,
+            rdev: 0,
+            link_target: None,
+            security: None,
+        };
+        let s = new_node(&self.vol, &cp);
+        s.lock().names = 1;
+        {
+            let mut st = node.lock();
+            st.streams.insert(name.as_bytes().to_vec(), s.clone());
+            st.info.change_time = now();
+        }
+        let fi = stream_info(node, &s);
+        Ok((s, fi))
+    }
+
+    fn delete_stream(&self, _: &Request, node: &Node, name: &OsStr) -> Result<()> {
+        let gone = {
+            let mut st = node.lock();
+            let s = st.streams.remove(name.as_bytes()).ok_or(Errno::ENOENT)?;
+            st.info.change_time = now();
+            s
+        };
+        unlink_node(&gone); // readable while fsp still references it
+        Ok(())
+    }
+
+    fn get_stream_info(&self, _: &Request, node: &Node, out: &mut StreamBuffer) -> Result<()> {
+        let streams: Vec<(Vec<u8>, Node)> = node.lock().streams.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (name, s) in streams {
+            let size = s.lock().info.size;
+            if !out.add(OsStr::from_bytes(&name), size) {
+                return Err(Errno::ENOMEM);
+            }
+        }
+        Ok(())
+    }
+
+    fn get_reparse_data(&self, _: &Request, node: &Node) -> Result<Vec<u8>> {
+        node.lock().reparse.clone().ok_or(Errno::ENODATA)
+    }
+
+    fn set_reparse_data(&self, _: &Request, node: &Node, data: &[u8]) -> Result<()> {
+        let mut st = node.lock();
+        // Windows replaces reparse data only with data of the same tag.
+        if st.reparse.as_ref().map_or(false, |r| r[..4] != data[..4]) {
+            return Err(Errno::EEXIST);
+        }
+        st.reparse = Some(data.to_vec());
+        st.info.attributes |= attr::REPARSE_POINT;
+        st.info.change_time = now();
+        Ok(())
+    }
+
+    fn delete_reparse_data(&self, _: &Request, node: &Node) -> Result<()> {
+        let mut st = node.lock();
+        st.reparse.take().ok_or(Errno::ENODATA)?;
+        if node.target.is_none() {
+            st.info.attributes &= !attr::REPARSE_POINT; // a symlink stays one
+        }
+        st.info.change_time = now();
+        Ok(())
+    }
+
+    fn get_security(&self, _: &Request, node: &Node) -> Result<Option<Vec<u8>>> {
+        Ok(node.lock().sd.clone()) // None (the root): fsp maps the mode
+    }
+
+    fn set_security(&self, _: &Request, node: &Node, sd: &[u8]) -> Result<()> {
+        let mut st = node.lock();
+        st.sd = Some(sd.to_vec());
+        st.info.change_time = now();
+        Ok(())
     }
 }

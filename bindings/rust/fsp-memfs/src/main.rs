@@ -9,7 +9,8 @@ use std::time::SystemTime;
 use fsp::{iface, vol, Host, Timespec, VolumeParams};
 
 const USAGE: &str = "usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]
-             [-F MAX_SIZE] [-C] [-S] [-A] [-l LABEL] [-o OPTIONS] MOUNTPOINT
+             [-F MAX_SIZE] [-C] [-S] [-A] [-N] [-P] [-R] [--security] [-W]
+             [-l LABEL] [-o OPTIONS] MOUNTPOINT
 
 An in-memory file system, in Rust on fsp.
 
@@ -22,6 +23,15 @@ An in-memory file system, in Rust on fsp.
   -C             no kernel caching: every read, write and stat reaches memfs
   -S             slow I/O: reads and writes finish later on another thread
   -A             POSIX ACLs
+  --security     Windows security descriptors (system.ntfs_acl, fsptool sd):
+                 the descriptor decides the owner, group and mode
+  -N             named streams (user.DosStream.NAME:$DATA attributes;
+                 FILE:STREAM paths with -o streams_interface=windows)
+  -P             reparse points: any file or directory may carry
+                 reparse data (system.ntfs_reparse_data)
+  -R             the read-only attribute is enforced as NTFS does
+  -W             the whole Windows set: -N -P -R --security (also
+                 -o windows)
   -l LABEL       volume label (default: memfs)
   -o OPTIONS     mount options, e.g. ro,allow_other
   -h, --help     show this help
@@ -69,6 +79,10 @@ struct Options {
     nocache: bool,
     slowio: bool,
     acl: bool,
+    streams: bool,
+    reparse: bool,
+    readonly_attr: bool,
+    security: bool,
     threads: Option<u32>,
     max_files: u64,
     max_bytes: u64,
@@ -78,6 +92,16 @@ struct Options {
     mountpoint: String,
 }
 
+impl Options {
+    /// -W: the whole Windows set.
+    fn windows(&mut self) {
+        self.streams = true;
+        self.reparse = true;
+        self.readonly_attr = true;
+        self.security = true;
+    }
+}
+
 fn parse() -> Options {
     let mut o = Options {
         foreground: false,
@@ -85,6 +109,10 @@ fn parse() -> Options {
         nocache: false,
         slowio: false,
         acl: false,
+        streams: false,
+        reparse: false,
+        readonly_attr: false,
+        security: false,
         threads: None,
         max_files: 0,
         max_bytes: 0,
@@ -102,6 +130,10 @@ fn parse() -> Options {
         if a == "-h" || a == "--help" {
             print!("{}", USAGE);
             exit(0);
+        }
+        if a == "--security" {
+            o.security = true;
+            continue;
         }
         if !a.starts_with('-') || a.len() < 2 {
             rest.push(a.clone());
@@ -131,6 +163,10 @@ fn parse() -> Options {
                 'C' => o.nocache = true,
                 'S' => o.slowio = true,
                 'A' => o.acl = true,
+                'N' => o.streams = true,
+                'P' => o.reparse = true,
+                'R' => o.readonly_attr = true,
+                'W' => o.windows(),
                 'i' => die("-i (case-insensitive) is not offered by the Rust memfs"),
                 't' => o.threads = Some(number(c, &arg(), false).min(1024) as u32),
                 'n' => o.max_files = number(c, &arg(), false),
@@ -138,11 +174,17 @@ fn parse() -> Options {
                 'F' => o.max_file_size = number(c, &arg(), true),
                 'l' => o.label = arg(),
                 'o' => {
-                    let v = arg();
-                    if !o.options.is_empty() {
-                        o.options.push(',');
+                    // "windows" is -W; the rest goes to the mount.
+                    for v in arg().split(',').filter(|v| !v.is_empty()) {
+                        if v == "windows" {
+                            o.windows();
+                            continue;
+                        }
+                        if !o.options.is_empty() {
+                            o.options.push(',');
+                        }
+                        o.options.push_str(v);
                     }
-                    o.options.push_str(&v);
                 }
                 _ => die(&format!("unknown option -{} (see memfs --help)", c)),
             }
@@ -230,7 +272,17 @@ fn main() {
     }
     let now = SystemTime::now();
     let params = VolumeParams {
-        flags: if o.nocache { vol::DIRECT_IO } else { 0 } | if o.acl { vol::POSIX_ACL } else { 0 },
+        flags: [
+            (o.nocache, vol::DIRECT_IO),
+            (o.acl, vol::POSIX_ACL),
+            (o.streams, vol::NAMED_STREAMS),
+            (o.reparse, vol::REPARSE_POINTS),
+            (o.readonly_attr, vol::READONLY_ATTR),
+            (o.security, vol::SECURITY),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |f, (_, flag)| f | flag),
         file_info_timeout_ms: if o.nocache { 0 } else { 1000 },
         max_file_size: o.max_file_size,
         volume_serial: Timespec::from(now).sec as u64 ^ unsafe { getpid() } as u64,

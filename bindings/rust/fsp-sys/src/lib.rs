@@ -32,6 +32,14 @@ pub const FSP_VOL_DIRECT_IO: u32 = 0x0010;
 pub const FSP_VOL_PASSTHROUGH: u32 = 0x0020;
 pub const FSP_VOL_WRITEBACK_CACHE: u32 = 0x0040;
 pub const FSP_VOL_POSIX_ACL: u32 = 0x0080;
+pub const FSP_VOL_NAMED_STREAMS: u32 = 0x0100;
+pub const FSP_VOL_READONLY_ATTR: u32 = 0x0200;
+pub const FSP_VOL_REPARSE_POINTS: u32 = 0x0400;
+pub const FSP_VOL_SECURITY: u32 = 0x0800;
+
+pub const FSP_REPARSE_TAG_SYMLINK: u32 = 0xA000_000C;
+pub const FSP_REPARSE_TAG_NFS: u32 = 0x8000_0014;
+pub const FSP_REPARSE_MAX_SIZE: usize = 16384;
 
 pub const FSP_SET_MODE: u32 = 0x0001;
 pub const FSP_SET_UID: u32 = 0x0002;
@@ -423,7 +431,82 @@ pub struct fsp_fs_interface {
     pub reserved: [Option<unsafe extern "C" fn()>; 27],
 }
 
+/// `struct fsp_sid` (include/fsp/security.h).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct fsp_sid {
+    pub revision: u8,
+    pub sub_count: u8,
+    pub authority: [u8; 6],
+    pub sub: [u32; 15],
+}
+/// `struct fsp_ace`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct fsp_ace {
+    pub type_: u8,
+    pub flags: u8,
+    pub reserved: u16,
+    pub mask: u32,
+    pub sid: fsp_sid,
+}
+/// `struct fsp_acl`: `aces` is malloc'ed, owned by the descriptor.
+#[repr(C)]
+#[derive(Debug)]
+pub struct fsp_acl {
+    pub revision: u8,
+    pub count: u32,
+    pub aces: *mut fsp_ace,
+}
+/// `struct fsp_sd`: a descriptor taken apart; clear with [`fsp_sd_clear`].
+#[repr(C)]
+#[derive(Debug)]
+pub struct fsp_sd {
+    pub control: u16,
+    pub has_owner: u8,
+    pub has_group: u8,
+    pub owner: fsp_sid,
+    pub group: fsp_sid,
+    pub dacl: fsp_acl,
+    pub sacl: fsp_acl,
+}
+
+/// `struct fsp_sid_mapper`: a file system's own SID <-> id mapping.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct fsp_sid_mapper {
+    pub sid_to_id: Option<
+        unsafe extern "C" fn(ctx: *mut c_void, sid: *const fsp_sid, id: *mut u32, is_group: *mut c_int) -> c_int,
+    >,
+    pub id_to_sid:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, id: u32, is_group: c_int, sid: *mut fsp_sid) -> c_int>,
+    pub ctx: *mut c_void,
+}
+
 extern "C" {
+    pub fn fsp_fs_set_sid_mapper(fs: *mut fsp_fs, m: *const fsp_sid_mapper);
+    pub fn fsp_sd_clear(sd: *mut fsp_sd);
+    pub fn fsp_sd_check(buf: *const c_void, size: usize) -> c_int;
+    pub fn fsp_sd_parse(buf: *const c_void, size: usize, sd: *mut fsp_sd) -> c_int;
+    pub fn fsp_sd_build(sd: *const fsp_sd, buf: *mut *mut c_void, size: *mut usize) -> c_int;
+    pub fn fsp_sd_inherit(
+        parent: *const fsp_sd,
+        owner: *const fsp_sid,
+        group: *const fsp_sid,
+        is_dir: c_int,
+        sd: *mut fsp_sd,
+    ) -> c_int;
+    pub fn fsp_sid_parse(text: *const c_char, sid: *mut fsp_sid) -> c_int;
+    pub fn fsp_sid_print(sid: *const fsp_sid, buf: *mut c_char, size: usize) -> c_int;
+    pub fn fsp_sddl_parse(text: *const c_char, sd: *mut fsp_sd) -> c_int;
+    pub fn fsp_sddl_print(sd: *const fsp_sd, text: *mut *mut c_char) -> c_int;
+    pub fn fsp_sid_from_id(mapper: *const c_void, id: u32, is_group: c_int, sid: *mut fsp_sid) -> c_int;
+    pub fn fsp_sid_to_id(mapper: *const c_void, sid: *const fsp_sid, id: *mut u32, is_group: *mut c_int) -> c_int;
+    pub fn free(p: *mut c_void);
+}
+
+extern "C" {
+    pub fn fsp_stream_buffer_add(sb: *mut fsp_stream_buffer, name: *const c_char, size: u64) -> c_int;
     pub fn fsp_dir_buffer_add(
         db: *mut fsp_dir_buffer,
         name: *const c_char,
@@ -451,6 +534,23 @@ extern "C" {
     pub fn fsp_fs_delete(fs: *mut fsp_fs);
     pub fn fsp_fs_notify_inode(fs: *mut fsp_fs, index: u64, off: i64, len: i64) -> c_int;
     pub fn fsp_fs_notify_entry(fs: *mut fsp_fs, parent_index: u64, name: *const c_char) -> c_int;
+    pub fn fsp_fs_notify_expire(fs: *mut fsp_fs, parent_index: u64, name: *const c_char) -> c_int;
+    pub fn fsp_fs_notify_delete(
+        fs: *mut fsp_fs,
+        parent_index: u64,
+        child_index: u64,
+        name: *const c_char,
+    ) -> c_int;
+    pub fn fsp_fs_notify_store(fs: *mut fsp_fs, index: u64, off: u64, buf: *const c_void, size: usize) -> c_int;
+    pub fn fsp_fs_notify_retrieve(
+        fs: *mut fsp_fs,
+        index: u64,
+        off: u64,
+        buf: *mut c_void,
+        size: usize,
+        timeout_ms: c_int,
+        got: *mut usize,
+    ) -> c_int;
     pub fn fsp_request_uid(req: *const fsp_request) -> u32;
     pub fn fsp_request_gid(req: *const fsp_request) -> u32;
     pub fn fsp_request_pid(req: *const fsp_request) -> i32;
@@ -497,6 +597,10 @@ mod layout {
             ("fsp_create_params", size_of::<fsp_create_params>(), C_SIZES[4]),
             ("fsp_fs_interface", size_of::<fsp_fs_interface>(), C_SIZES[5]),
             ("timespec", size_of::<timespec>(), C_SIZES[6]),
+            ("fsp_sid", size_of::<fsp_sid>(), C_SIZES[7]),
+            ("fsp_ace", size_of::<fsp_ace>(), C_SIZES[8]),
+            ("fsp_acl", size_of::<fsp_acl>(), C_SIZES[9]),
+            ("fsp_sd", size_of::<fsp_sd>(), C_SIZES[10]),
         ] {
             assert_eq!(rust, c, "sizeof(struct {})", name);
         }
@@ -540,6 +644,13 @@ mod layout {
             ),
             ("fsp_fs_interface.set_security", off!(fsp_fs_interface, set_security)),
             ("fsp_fs_interface.reserved", off!(fsp_fs_interface, reserved)),
+            ("fsp_ace.mask", off!(fsp_ace, mask)),
+            ("fsp_ace.sid", off!(fsp_ace, sid)),
+            ("fsp_acl.aces", off!(fsp_acl, aces)),
+            ("fsp_sd.owner", off!(fsp_sd, owner)),
+            ("fsp_sd.group", off!(fsp_sd, group)),
+            ("fsp_sd.dacl", off!(fsp_sd, dacl)),
+            ("fsp_sd.sacl", off!(fsp_sd, sacl)),
         ];
         assert_eq!(rust.len(), C_OFFSETS.len());
         for ((name, r), (cname, c)) in rust.iter().zip(C_OFFSETS.iter()) {

@@ -59,6 +59,7 @@
 #![warn(missing_docs)]
 
 mod request;
+pub mod security;
 mod trampolines;
 mod types;
 
@@ -70,9 +71,11 @@ use std::sync::{Arc, RwLock};
 
 use fsp_sys as sys;
 
-pub use request::{DirBuffer, FsHandle, PendingRead, PendingWrite, ReadBuf, Request, WriteBuf};
+pub use request::{
+    DirBuffer, FsHandle, PendingRead, PendingWrite, ReadBuf, Request, StreamBuffer, WriteBuf,
+};
 pub use types::{
-    alloc, attr, ea, iface, rename, set, vol, BasicInfo, CreateParams, Errno, FileInfo, Result,
+    alloc, attr, ea, iface, rename, reparse, set, vol, BasicInfo, CreateParams, Errno, FileInfo, Result,
     Timespec, VolumeInfo, VolumeParams, Whence,
 };
 
@@ -90,6 +93,23 @@ pub trait FileSystem: Send + Sync + Sized + 'static {
     type Node: Send + Sync + 'static;
     /// The per-open context.
     type File: Send + Sync + 'static;
+
+    /// Offer export support: fsp gets [`FileSystem::lookup_index`] (and
+    /// calls `lookup` with ".." too).  Each of these four constants says
+    /// the file system implements a group of optional methods; only then
+    /// does the binding give fsp those callbacks, so a file system that
+    /// leaves them `false` behaves as if they did not exist (NULL in C).
+    const EXPORT: bool = false;
+    /// Offer named streams: `lookup_stream`, `create_stream`,
+    /// `delete_stream`, `get_stream_info` (called on [`vol::NAMED_STREAMS`]
+    /// volumes only).
+    const STREAMS: bool = false;
+    /// Offer reparse data: `get_reparse_data`, `set_reparse_data`,
+    /// `delete_reparse_data` (set only on [`vol::REPARSE_POINTS`] volumes).
+    const REPARSE_DATA: bool = false;
+    /// Offer security descriptors: `get_security`, `set_security` (called
+    /// on [`vol::SECURITY`] volumes only).
+    const SECURITY: bool = false;
 
     /// statfs().  Default: sizes 0.
     fn get_volume_info(&self, req: &Request) -> Result<VolumeInfo> {
@@ -283,6 +303,77 @@ pub trait FileSystem: Send + Sync + Sized + 'static {
     ) -> Result<u64> {
         Err(Errno::ENOSYS)
     }
+
+    /// Export support (with [`FileSystem::EXPORT`]): find the file whose
+    /// index is `index` (never 0 or the root's), with no name to go by: a
+    /// node reference (as lookup: one forget each) and its info,
+    /// including [`FileInfo::generation`], or ESTALE (ENOENT counts as
+    /// ESTALE).  A file system offering this also answers `lookup` of
+    /// ".." in a directory with the directory's parent.  Default: ENOSYS.
+    fn lookup_index(&self, req: &Request, index: u64) -> Result<(Self::Node, FileInfo)> {
+        Err(Errno::ENOSYS)
+    }
+    /// Named streams (with [`FileSystem::STREAMS`]): find stream `name`
+    /// (checked, without ":$DATA") of file or directory `node`.  A stream
+    /// is a node like any other (forgotten with forget; opened, read,
+    /// written, truncated as a regular file) with an index of its own and
+    /// its file's owner, group and permission bits.  ENOENT: none.
+    /// Default: ENOSYS.
+    fn lookup_stream(&self, req: &Request, node: &Self::Node, name: &OsStr) -> Result<(Self::Node, FileInfo)> {
+        Err(Errno::ENOSYS)
+    }
+    /// Make an empty stream `name` of `node` (EEXIST if it exists) and
+    /// return it as [`FileSystem::lookup_stream`] does; the file's ctime
+    /// moves.  Default: ENOSYS.
+    fn create_stream(&self, req: &Request, node: &Self::Node, name: &OsStr) -> Result<(Self::Node, FileInfo)> {
+        Err(Errno::ENOSYS)
+    }
+    /// Remove stream `name` of `node` (ENOENT if none); a stream node
+    /// still referenced stays readable until forgotten.  The file's ctime
+    /// moves.  Default: ENOSYS.
+    fn delete_stream(&self, req: &Request, node: &Self::Node, name: &OsStr) -> Result<()> {
+        Err(Errno::ENOSYS)
+    }
+    /// List the streams of `node` (not the unnamed main stream): one
+    /// [`StreamBuffer::add`] each, in any order.  Default: ENOSYS.
+    fn get_stream_info(&self, req: &Request, node: &Self::Node, streams: &mut StreamBuffer) -> Result<()> {
+        Err(Errno::ENOSYS)
+    }
+    /// Reparse data (with [`FileSystem::REPARSE_DATA`]): the node's
+    /// buffer in Windows' REPARSE_DATA_BUFFER layout (tag u32 LE, data
+    /// length u16 LE, reserved u16, the data), or ENODATA for none.  The
+    /// binding answers size probes and ERANGE itself, and refuses (EIO,
+    /// logged) a buffer whose layout is wrong.  Default: ENOSYS (fsp then
+    /// shows the data it makes up for symlinks).
+    fn get_reparse_data(&self, req: &Request, node: &Self::Node) -> Result<Vec<u8>> {
+        Err(Errno::ENOSYS)
+    }
+    /// Store `data` (layout checked by fsp, at most [`reparse::MAX_SIZE`]
+    /// bytes), replacing a buffer of the same tag; EEXIST when the node
+    /// has one of another tag.  Report [`attr::REPARSE_POINT`] while it
+    /// has one.  Default: ENOSYS.
+    fn set_reparse_data(&self, req: &Request, node: &Self::Node, data: &[u8]) -> Result<()> {
+        Err(Errno::ENOSYS)
+    }
+    /// Remove the node's reparse data; ENODATA when it has none.
+    /// Default: ENOSYS.
+    fn delete_reparse_data(&self, req: &Request, node: &Self::Node) -> Result<()> {
+        Err(Errno::ENOSYS)
+    }
+    /// Security descriptors (with [`FileSystem::SECURITY`]): the node's
+    /// self-relative descriptor, or `None` when it has none (fsp then
+    /// uses the one its owner, group and mode map to).  The binding
+    /// answers size probes and ERANGE, and refuses a malformed
+    /// descriptor (EIO, logged).  Default: ENOSYS.
+    fn get_security(&self, req: &Request, node: &Self::Node) -> Result<Option<Vec<u8>>> {
+        Err(Errno::ENOSYS)
+    }
+    /// Replace the node's descriptor by `sd` (checked by fsp); ctime
+    /// moves.  fsp follows with set_basic_info of the owner, group and
+    /// mode it maps to.  Default: ENOSYS.
+    fn set_security(&self, req: &Request, node: &Self::Node, sd: &[u8]) -> Result<()> {
+        Err(Errno::ENOSYS)
+    }
 }
 
 /// What the binding gives fsp as the file system's context.  repr(C) with
@@ -317,6 +408,8 @@ impl std::error::Error for MountError {}
 pub struct Host<F: FileSystem> {
     raw: *mut sys::fsp_fs,
     inner: Box<Inner<F>>,
+    // fsp holds a pointer to the inner Box until the instance is deleted
+    mapper: Option<Box<Box<dyn security::SidMapper>>>,
 }
 
 // SAFETY: the fsp_fs is used from the owner's thread (run, mount) and
@@ -335,7 +428,7 @@ impl<F: FileSystem> Host<F> {
         // SAFETY: vp and ifc are copied by fsp; ctx outlives raw (Drop).
         Errno::check(unsafe { sys::fsp_fs_new(&vp, &ifc, ctx, &mut raw) })?;
         *inner.handle.fs.write().unwrap() = raw as usize;
-        Ok(Host { raw, inner })
+        Ok(Host { raw, inner, mapper: None })
     }
     /// The file system.
     pub fn fs(&self) -> &F {
@@ -353,6 +446,17 @@ impl<F: FileSystem> Host<F> {
     /// most the pool grows to (0: 4 x the start).  Before run.
     pub fn set_threads(&mut self, threads: u32, max_threads: u32) {
         unsafe { sys::fsp_fs_set_threads(self.raw, threads, max_threads) }
+    }
+    /// [`vol::SECURITY`]: map SIDs and POSIX ids with `mapper` before
+    /// fsp's default mapping (S-1-22-1-N is uid N, ...).  Before run.
+    pub fn set_sid_mapper(&mut self, mapper: impl security::SidMapper) {
+        let m: Box<Box<dyn security::SidMapper>> = Box::new(Box::new(mapper));
+        let c = security::c_mapper(&m);
+        // SAFETY: fsp copies c; its ctx points into m, which self keeps
+        // until after fsp_fs_delete (Drop), or until replaced below, after
+        // fsp has the new one.
+        unsafe { sys::fsp_fs_set_sid_mapper(self.raw, &c) };
+        self.mapper = Some(m);
     }
     /// Mount on `mountpoint` with -o style options ("ro,allow_other").
     pub fn mount(&mut self, mountpoint: &Path, options: &str) -> std::result::Result<(), MountError> {

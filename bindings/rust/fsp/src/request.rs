@@ -275,6 +275,42 @@ impl<'a> DirBuffer<'a> {
     }
 }
 
+/// A list of named streams under construction
+/// ([`crate::FileSystem::get_stream_info`]).
+pub struct StreamBuffer<'a> {
+    raw: *mut sys::fsp_stream_buffer,
+    name: Vec<u8>,
+    _call: PhantomData<&'a ()>,
+}
+
+impl<'a> StreamBuffer<'a> {
+    pub(crate) fn new(raw: *mut sys::fsp_stream_buffer) -> Self {
+        StreamBuffer { raw, name: Vec::with_capacity(256), _call: PhantomData }
+    }
+    /// Add one stream: its name (without ":$DATA") and size in bytes.
+    /// False when fsp ran out of memory (stop adding); a name with a NUL
+    /// byte is not added (false).
+    pub fn add(&mut self, name: &OsStr, size: u64) -> bool {
+        let b = name.as_bytes();
+        if b.contains(&0) {
+            return false;
+        }
+        self.name.clear();
+        self.name.extend_from_slice(b);
+        self.name.push(0);
+        unsafe { sys::fsp_stream_buffer_add(self.raw, self.name.as_ptr() as *const _, size) != 0 }
+    }
+}
+
+fn c_name(name: &OsStr) -> Result<Vec<u8>> {
+    let mut c = name.as_bytes().to_vec();
+    if c.contains(&0) {
+        return Err(Errno::EINVAL);
+    }
+    c.push(0);
+    Ok(c)
+}
+
 /// A handle on a mounted file system for other threads: kernel cache
 /// notifications and stopping.  Cheap to clone; `Send + Sync`.  Once the
 /// [`crate::Host`] is dropped, calls answer ENOTCONN.
@@ -309,6 +345,45 @@ impl FsHandle {
         c.push(0);
         self.with(|fs| unsafe { sys::fsp_fs_notify_entry(fs, parent_index, c.as_ptr() as *const _) })
             .map_or(Err(Errno::ENOTCONN), |r| Errno::check(r).map(|_| ()))
+    }
+    /// Like [`FsHandle::notify_entry`], but the kernel only marks the
+    /// entry expired (a working directory or a mount on it stays).
+    /// ENOSYS on kernels before protocol 7.38.
+    pub fn notify_expire(&self, parent_index: u64, name: &OsStr) -> Result<()> {
+        let c = c_name(name)?;
+        self.with(|fs| unsafe { sys::fsp_fs_notify_expire(fs, parent_index, c.as_ptr() as *const _) })
+            .map_or(Err(Errno::ENOTCONN), |r| Errno::check(r).map(|_| ()))
+    }
+    /// `name` in directory `parent_index` is gone, and with it file
+    /// `child_index`'s name there (0: drop the name only); inotify
+    /// watchers of the file see it deleted.  ENOTEMPTY for a directory the
+    /// kernel still caches entries of.
+    pub fn notify_delete(&self, parent_index: u64, child_index: u64, name: &OsStr) -> Result<()> {
+        let c = c_name(name)?;
+        self.with(|fs| unsafe {
+            sys::fsp_fs_notify_delete(fs, parent_index, child_index, c.as_ptr() as *const _)
+        })
+        .map_or(Err(Errno::ENOTCONN), |r| Errno::check(r).map(|_| ()))
+    }
+    /// Put `data` into the kernel's page cache of file `index` at `off`,
+    /// so reads get it without asking the file system.
+    pub fn notify_store(&self, index: u64, off: u64, data: &[u8]) -> Result<()> {
+        self.with(|fs| unsafe {
+            sys::fsp_fs_notify_store(fs, index, off, data.as_ptr() as *const _, data.len())
+        })
+        .map_or(Err(Errno::ENOTCONN), |r| Errno::check(r).map(|_| ()))
+    }
+    /// Read back what the kernel caches of file `index` from `off` into
+    /// `buf`: the number of bytes copied (up to the first page not
+    /// cached).  Blocks up to `timeout_ms` (ETIMEDOUT); needs a free
+    /// dispatcher thread, so never from a callback of a single-threaded
+    /// volume.
+    pub fn notify_retrieve(&self, index: u64, off: u64, buf: &mut [u8], timeout_ms: i32) -> Result<usize> {
+        let mut got = 0usize;
+        self.with(|fs| unsafe {
+            sys::fsp_fs_notify_retrieve(fs, index, off, buf.as_mut_ptr() as *mut _, buf.len(), timeout_ms, &mut got)
+        })
+        .map_or(Err(Errno::ENOTCONN), |r| Errno::check(r).map(|_| got.min(buf.len())))
     }
     /// Make [`crate::Host::run`] return (it unmounts).  Any thread.
     pub fn stop(&self) {

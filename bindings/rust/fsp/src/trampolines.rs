@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use fsp_sys as sys;
 
-use crate::request::{DirBuffer, ReadBuf, Request, WriteBuf};
+use crate::request::{DirBuffer, ReadBuf, Request, StreamBuffer, WriteBuf};
 use crate::types::{BasicInfo, CreateParams, Errno, Result, Whence};
 use crate::{FileSystem, Inner};
 
@@ -154,6 +154,11 @@ unsafe extern "C" fn create<F: FileSystem>(
             gid: c.gid,
             rdev: c.rdev,
             link_target: if c.link_target.is_null() { None } else { Some(name(c.link_target)) },
+            security: if c.security.is_null() || c.security_size == 0 {
+                None
+            } else {
+                Some(std::slice::from_raw_parts(c.security as *const u8, c.security_size as usize))
+            },
         };
         let nm = if nm.is_null() { None } else { Some(name(nm)) };
         let res = inner::<F>(req).fs.create(&r, node::<F>(parent), nm, &params);
@@ -543,8 +548,183 @@ unsafe extern "C" fn seek<F: FileSystem>(
     })
 }
 
-/// The interface table for F: every callback is set, and the defaults of
-/// [`FileSystem`] give fsp's meaning of a missing one.
+unsafe extern "C" fn lookup_index<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    index: u64,
+    out: *mut *mut c_void,
+    fi: *mut sys::fsp_file_info,
+) -> c_int {
+    guard("lookup_index", || {
+        let r = Request::new(req);
+        answer(
+            "lookup_index",
+            inner::<F>(req).fs.lookup_index(&r, index).map(|(n, info)| {
+                *fi = info.to_c();
+                *out = box_node::<F>(n);
+            }),
+        )
+    })
+}
+
+/// lookup_stream and create_stream: a stream node, boxed as any node.
+unsafe fn stream_node<F: FileSystem>(
+    what: &str,
+    res: Result<(Node<F>, crate::FileInfo)>,
+    out: *mut *mut c_void,
+    fi: *mut sys::fsp_file_info,
+) -> c_int {
+    answer(
+        what,
+        res.map(|(n, info)| {
+            *fi = info.to_c();
+            *out = box_node::<F>(n);
+        }),
+    )
+}
+
+unsafe extern "C" fn lookup_stream<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    nm: *const c_char,
+    out: *mut *mut c_void,
+    fi: *mut sys::fsp_file_info,
+) -> c_int {
+    guard("lookup_stream", || {
+        let r = Request::new(req);
+        let res = inner::<F>(req).fs.lookup_stream(&r, node::<F>(n), name(nm));
+        stream_node::<F>("lookup_stream", res, out, fi)
+    })
+}
+
+unsafe extern "C" fn create_stream<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    nm: *const c_char,
+    out: *mut *mut c_void,
+    fi: *mut sys::fsp_file_info,
+) -> c_int {
+    guard("create_stream", || {
+        let r = Request::new(req);
+        let res = inner::<F>(req).fs.create_stream(&r, node::<F>(n), name(nm));
+        stream_node::<F>("create_stream", res, out, fi)
+    })
+}
+
+unsafe extern "C" fn delete_stream<F: FileSystem>(req: *mut sys::fsp_request, n: *mut c_void, nm: *const c_char) -> c_int {
+    guard("delete_stream", || {
+        let r = Request::new(req);
+        answer("delete_stream", inner::<F>(req).fs.delete_stream(&r, node::<F>(n), name(nm)))
+    })
+}
+
+unsafe extern "C" fn get_stream_info<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    sb: *mut sys::fsp_stream_buffer,
+) -> c_int {
+    guard("get_stream_info", || {
+        let r = Request::new(req);
+        let mut b = StreamBuffer::new(sb);
+        answer("get_stream_info", inner::<F>(req).fs.get_stream_info(&r, node::<F>(n), &mut b))
+    })
+}
+
+/// Why a reparse buffer is not one in Windows' layout, if it is not.
+fn reparse_layout_error(v: &[u8]) -> Option<String> {
+    if v.len() < 8 {
+        return Some(format!("{} bytes, shorter than the 8-byte header", v.len()));
+    }
+    if v.len() > sys::FSP_REPARSE_MAX_SIZE {
+        return Some(format!("{} bytes, more than {}", v.len(), sys::FSP_REPARSE_MAX_SIZE));
+    }
+    let data_len = u16::from_le_bytes([v[4], v[5]]) as usize;
+    if data_len + 8 != v.len() {
+        return Some(format!("its header says {} data bytes but it has {}", data_len, v.len() - 8));
+    }
+    None
+}
+
+unsafe extern "C" fn get_reparse_data<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    buf: *mut c_void,
+    size: usize,
+    needed: *mut usize,
+) -> c_int {
+    guard("get_reparse_data", || {
+        let r = Request::new(req);
+        match inner::<F>(req).fs.get_reparse_data(&r, node::<F>(n)) {
+            Ok(v) => match reparse_layout_error(&v) {
+                Some(why) => {
+                    eprintln!("fsp: get_reparse_data returned a bad reparse buffer ({}): answering EIO", why);
+                    EIO
+                }
+                None => copy_sized(&v, buf as *mut u8, size, needed),
+            },
+            Err(e) => e.to_c("get_reparse_data"),
+        }
+    })
+}
+
+unsafe extern "C" fn set_reparse_data<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    buf: *const c_void,
+    size: usize,
+) -> c_int {
+    guard("set_reparse_data", || {
+        let r = Request::new(req);
+        let v: &[u8] = if size == 0 { &[] } else { std::slice::from_raw_parts(buf as *const u8, size) };
+        answer("set_reparse_data", inner::<F>(req).fs.set_reparse_data(&r, node::<F>(n), v))
+    })
+}
+
+unsafe extern "C" fn delete_reparse_data<F: FileSystem>(req: *mut sys::fsp_request, n: *mut c_void) -> c_int {
+    guard("delete_reparse_data", || {
+        let r = Request::new(req);
+        answer("delete_reparse_data", inner::<F>(req).fs.delete_reparse_data(&r, node::<F>(n)))
+    })
+}
+
+unsafe extern "C" fn get_security<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    buf: *mut c_void,
+    size: usize,
+    needed: *mut usize,
+) -> c_int {
+    guard("get_security", || {
+        let r = Request::new(req);
+        match inner::<F>(req).fs.get_security(&r, node::<F>(n)) {
+            Ok(None) => -Errno::ENODATA.0,
+            Ok(Some(sd)) if crate::security::check(&sd).is_err() => {
+                eprintln!("fsp: get_security returned {} bytes that are no security descriptor: answering EIO", sd.len());
+                EIO
+            }
+            Ok(Some(sd)) => copy_sized(&sd, buf as *mut u8, size, needed),
+            Err(e) => e.to_c("get_security"),
+        }
+    })
+}
+
+unsafe extern "C" fn set_security<F: FileSystem>(
+    req: *mut sys::fsp_request,
+    n: *mut c_void,
+    sd: *const c_void,
+    size: usize,
+) -> c_int {
+    guard("set_security", || {
+        let r = Request::new(req);
+        let v: &[u8] = if size == 0 { &[] } else { std::slice::from_raw_parts(sd as *const u8, size) };
+        answer("set_security", inner::<F>(req).fs.set_security(&r, node::<F>(n), v))
+    })
+}
+
+/// The interface table for F: every callback of the core set is set, and
+/// the defaults of [`FileSystem`] give fsp's meaning of a missing one.
+/// The optional groups (export, streams, reparse data, security) change
+/// what fsp does by being there at all, so they are set only when F says
+/// it implements them (`F::EXPORT`, ...), and NULL otherwise.
 pub(crate) fn interface<F: FileSystem>() -> sys::fsp_fs_interface {
     sys::fsp_fs_interface {
         size: std::mem::size_of::<sys::fsp_fs_interface>() as u32,
@@ -576,19 +756,16 @@ pub(crate) fn interface<F: FileSystem>() -> sys::fsp_fs_interface {
         link: Some(link::<F>),
         allocate: Some(allocate::<F>),
         seek: Some(seek::<F>),
-        // Not bound yet (export, named streams, reparse data, security
-        // descriptors): NULL is
-        // fsp's "not offered".
-        lookup_index: None,
-        lookup_stream: None,
-        create_stream: None,
-        delete_stream: None,
-        get_stream_info: None,
-        get_reparse_data: None,
-        set_reparse_data: None,
-        delete_reparse_data: None,
-        get_security: None,
-        set_security: None,
+        lookup_index: if F::EXPORT { Some(lookup_index::<F>) } else { None },
+        lookup_stream: if F::STREAMS { Some(lookup_stream::<F>) } else { None },
+        create_stream: if F::STREAMS { Some(create_stream::<F>) } else { None },
+        delete_stream: if F::STREAMS { Some(delete_stream::<F>) } else { None },
+        get_stream_info: if F::STREAMS { Some(get_stream_info::<F>) } else { None },
+        get_reparse_data: if F::REPARSE_DATA { Some(get_reparse_data::<F>) } else { None },
+        set_reparse_data: if F::REPARSE_DATA { Some(set_reparse_data::<F>) } else { None },
+        delete_reparse_data: if F::REPARSE_DATA { Some(delete_reparse_data::<F>) } else { None },
+        get_security: if F::SECURITY { Some(get_security::<F>) } else { None },
+        set_security: if F::SECURITY { Some(set_security::<F>) } else { None },
         reserved: [None; 27],
     }
 }

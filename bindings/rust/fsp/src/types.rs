@@ -28,7 +28,7 @@ errnos! {
     ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23,
     EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, ERANGE = 34,
     ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61,
-    EOVERFLOW = 75, EOPNOTSUPP = 95, ENOTCONN = 107, ETIMEDOUT = 110,
+    EOVERFLOW = 75, EOPNOTSUPP = 95, ENOTCONN = 107, ETIMEDOUT = 110, ESTALE = 116,
 }
 
 impl Errno {
@@ -158,6 +158,11 @@ pub struct FileInfo {
     pub write_time: Timespec,
     /// ctime.
     pub change_time: Timespec,
+    /// Export volumes ([`crate::FileSystem::EXPORT`]): tells this file
+    /// from every earlier file with the same index; constant while the
+    /// file lives, new when an index is reused.  The kernel keeps the low
+    /// 32 bits.  Ignored elsewhere.
+    pub generation: u64,
 }
 
 impl FileInfo {
@@ -176,7 +181,7 @@ impl FileInfo {
             access_time: self.access_time.to_c(),
             write_time: self.write_time.to_c(),
             change_time: self.change_time.to_c(),
-            generation: 0,
+            generation: self.generation,
             reserved: [0; 3],
         }
     }
@@ -234,6 +239,26 @@ pub mod vol {
         FSP_VOL_DEFAULT_PERMS as DEFAULT_PERMS, FSP_VOL_DIRECT_IO as DIRECT_IO,
         FSP_VOL_PASSTHROUGH as PASSTHROUGH, FSP_VOL_POSIX_ACL as POSIX_ACL,
         FSP_VOL_READ_ONLY as READ_ONLY, FSP_VOL_WRITEBACK_CACHE as WRITEBACK_CACHE,
+    };
+    /// Named streams (`FILE:NAME`, `user.DosStream.NAME:$DATA`): fsp calls
+    /// the stream methods of a file system with [`crate::FileSystem::STREAMS`].
+    pub use fsp_sys::FSP_VOL_NAMED_STREAMS as NAMED_STREAMS;
+    /// fsp enforces [`crate::attr::READONLY`] as NTFS does (EACCES for
+    /// writes, EPERM for unlink).
+    pub use fsp_sys::FSP_VOL_READONLY_ATTR as READONLY_ATTR;
+    /// Reparse data may be set on any file
+    /// ([`crate::FileSystem::REPARSE_DATA`]).
+    pub use fsp_sys::FSP_VOL_REPARSE_POINTS as REPARSE_POINTS;
+    /// A Windows security descriptor per file is the truth
+    /// ([`crate::FileSystem::SECURITY`], [`crate::security`]).
+    pub use fsp_sys::FSP_VOL_SECURITY as SECURITY;
+}
+
+/// Reparse tags fsp itself knows, and the largest reparse buffer.
+pub mod reparse {
+    pub use fsp_sys::{
+        FSP_REPARSE_MAX_SIZE as MAX_SIZE, FSP_REPARSE_TAG_NFS as TAG_NFS,
+        FSP_REPARSE_TAG_SYMLINK as TAG_SYMLINK,
     };
 }
 
@@ -304,6 +329,11 @@ pub struct CreateParams<'a> {
     pub rdev: u32,
     /// A symbolic link's target.
     pub link_target: Option<&'a OsStr>,
+    /// [`vol::SECURITY`]: the new file's self-relative security
+    /// descriptor (checked by fsp), which the file system stores as
+    /// [`crate::FileSystem::set_security`] would; mode, uid and gid are
+    /// already derived from it.  None elsewhere.
+    pub security: Option<&'a [u8]>,
 }
 
 /// Which fields of a [`BasicInfo`] to change (`FSP_SET_*`).
