@@ -8,8 +8,8 @@
 # 0 when its toolchain is missing; then LANG's test.sh reports SKIP), then
 # LANG/test.sh BUILDDIR, which prints PASS:/FAIL:/SKIP: lines for the
 # binding's own tests (pytest, JUnit, cargo test, go test) and for
-# fsp-tests against bindings/LANG/memfs.  Always exits 0: tests/run.sh
-# counts the lines.
+# fsp-tests against bindings/LANG/memfs; then tests/binding_windows.sh.
+# Always exits 0: tests/run.sh counts the lines.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=$(realpath -m "${1:-build}")
@@ -26,4 +26,9 @@ for dir in bindings/*/; do
     "$dir/test.sh" "$build"
     echo "  ($lang: $((SECONDS - start)) s)"
 done
+# Windows semantics and export through every built binding, judged
+# against C memfs's answers to the same session.
+start=$SECONDS
+tests/binding_windows.sh "$build"
+echo "  (binding_windows: $((SECONDS - start)) s)"
 exit 0

@@ -239,15 +239,15 @@ static int split_path(const struct fsp_fs *fs, const char *name, char *file,
 
 /* The stream's file, looked up without keeping it. */
 static int host_of(struct fsp_request *req, struct nat_node *parent,
-                   const char *name, void **host, char *stream)
+                   const char *name, void **host, char *stream,
+                   struct fsp_file_info *hfi)
 {
     struct fsp_fs *fs = req_fs(req);
     char file[256];
-    struct fsp_file_info fi;
     int r = split_path(fs, name, file, stream);
     if (r)
         return r;
-    return nat_peek_child(req, parent, file, host, &fi);
+    return nat_peek_child(req, parent, file, host, hfi);
 }
 
 void nat_win_stream_path_lookup(struct fsp_request *req, struct nat_node *parent,
@@ -257,8 +257,9 @@ void nat_win_stream_path_lookup(struct fsp_request *req, struct nat_node *parent
     char stream[256];
     void *host = NULL, *ctx = NULL;
     struct fsp_file_info fi = { 0 };
+    struct fsp_file_info hfi = { 0 };
     nat_guard_enter(fs, NAT_GUARD_SHARED);
-    int r = host_of(req, parent, name, &host, stream);
+    int r = host_of(req, parent, name, &host, stream, &hfi);
     if (!r)
         r = nat_check_result(fs, "lookup_stream",
                              fs->fi.lookup_stream(req, host, stream, &ctx,
@@ -284,8 +285,13 @@ void nat_win_stream_path_create(struct fsp_request *req, struct nat_node *parent
         ses_reply_err(req->s, -EINVAL);
         return;
     }
+    struct fsp_file_info hfi = { 0 };
     nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
-    int r = host_of(req, parent, name, &host, stream);
+    int r = host_of(req, parent, name, &host, stream, &hfi);
+    /* A read-only file gets no new streams (FSP_VOL_READONLY_ATTR): made
+     * here, the stream would stay, empty, after its first write failed. */
+    if (!r)
+        r = nat_win_readonly_fi(fs, &hfi, -EACCES);
     if (!r)
         r = !fs->fi.create_stream ? -EOPNOTSUPP
             : nat_check_result(fs, "create_stream",
@@ -317,11 +323,9 @@ void nat_win_stream_path_unlink(struct fsp_request *req, struct nat_node *parent
     void *host = NULL;
     nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     struct fsp_file_info hfi = { 0 };
-    int r = host_of(req, parent, name, &host, stream);
+    int r = host_of(req, parent, name, &host, stream, &hfi);
     /* A read-only file's streams are not deleted (FSP_VOL_READONLY_ATTR). */
-    if (!r && fs->fi.get_file_info &&
-        !(r = nat_check_result(fs, "get_file_info",
-                               fs->fi.get_file_info(req, host, NULL, &hfi))))
+    if (!r)
         r = nat_win_readonly_fi(fs, &hfi, -EPERM);
     if (!r)
         r = !fs->fi.delete_stream ? -EOPNOTSUPP
