@@ -15,7 +15,7 @@
 #                                            after the bindings are built)
 #
 # Needs root (allow_other, the other user's view, open_by_handle_at).
-# shellcheck disable=SC2016,SC2317  # $DATA is a literal name; functions run through step
+# shellcheck disable=SC2015,SC2016,SC2317  # A && B || C on purpose; $DATA is a literal name; functions run through step
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=$(realpath -m "${1:-build}")
