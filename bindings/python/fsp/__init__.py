@@ -80,6 +80,7 @@ EA_CREATE, EA_REPLACE = 0x1, 0x2
 ALLOC_KEEP_SIZE, ALLOC_PUNCH_HOLE = 0x1, 0x2
 SEEK_DATA, SEEK_HOLE = 3, 4
 _IFACE_STATELESS_OPENS, _IFACE_UNNAMED_FILES = 0x1, 0x2
+_IFACE_STATELESS_DIR_OPENS = 0x4
 _NS = 1_000_000_000
 
 
@@ -374,9 +375,13 @@ class FileSystem:
 
     Class attributes: ``stateless_opens = True`` (no per-open state: open
     and close are never called, ``file`` is always None);
+    ``stateless_dir_opens = True`` (the same for directories only: files
+    keep open and close, directories are listed with ``file`` None and
+    their listings stay in the kernel's cache);
     ``unnamed_files = True`` (create may get name None, for O_TMPFILE).
     """
     stateless_opens = False
+    stateless_dir_opens = False
     unnamed_files = False
 
     def get_volume_info(self, req):
@@ -910,6 +915,8 @@ def _build_interface(fs, mount):
     iface = _n.InterfaceC()
     iface.size = _ct.sizeof(iface)
     iface.flags = ((_IFACE_STATELESS_OPENS if fs.stateless_opens else 0) |
+                   (_IFACE_STATELESS_DIR_OPENS
+                    if fs.stateless_dir_opens else 0) |
                    (_IFACE_UNNAMED_FILES if fs.unnamed_files else 0))
     keep = []
     # forget and close are ours even when not overridden: they free the

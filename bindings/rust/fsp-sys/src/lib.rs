@@ -61,6 +61,7 @@ pub const FSP_SEEK_HOLE: c_int = 4;
 
 pub const FSP_IFACE_STATELESS_OPENS: u32 = 0x0001;
 pub const FSP_IFACE_UNNAMED_FILES: u32 = 0x0002;
+pub const FSP_IFACE_STATELESS_DIR_OPENS: u32 = 0x0004;
 
 /// One file system instance; opaque.
 #[repr(C)]

@@ -268,6 +268,9 @@ pub mod iface {
     pub use fsp_sys::FSP_IFACE_STATELESS_OPENS as STATELESS_OPENS;
     /// create may get no name (open(O_TMPFILE)).
     pub use fsp_sys::FSP_IFACE_UNNAMED_FILES as UNNAMED_FILES;
+    /// Directories only are stateless: open and close are never called
+    /// for a directory (read_directory gets no file), files keep theirs.
+    pub use fsp_sys::FSP_IFACE_STATELESS_DIR_OPENS as STATELESS_DIR_OPENS;
 }
 
 /// Parameters fixed when the file system is created
