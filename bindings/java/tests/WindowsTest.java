@@ -293,6 +293,33 @@ public class WindowsTest {
     }
 
     @Test
+    public void notifyStoreRetrieveExpireDelete() throws Exception {
+        VolumeParams vp = new VolumeParams();
+        vp.fileInfoTimeoutMs = 60000;
+        BindingTest.Mounted m = new BindingTest.Mounted(
+            new MemFs("memfs", true, false), vp, "");
+        mounts.add(m);
+        Path p = m.path("f");
+        Files.write(p, utf8("12345"));
+        long index = (Long) Files.getAttribute(p, "unix:ino");
+        // the whole file into the page cache: reads get it, not memfs
+        assertTrue(m.mount.notifyStore(index, 0, utf8("abcde")));
+        assertEquals("abcde", Files.readString(p));
+        assertEquals("abcde", new String(m.mount.notifyRetrieve(index, 0, 5, 5000),
+                                         StandardCharsets.UTF_8));
+        assertEquals(0, m.mount.notifyRetrieve(index, 8192, 5, 5000).length);
+        try {
+            assertTrue(m.mount.notifyExpire(1, "f"));
+        } catch (FspException e) {
+            assertEquals("kernel before FUSE 7.38", Errno.ENOSYS, e.errno());
+        }
+        assertTrue(m.mount.notifyDelete(1, 0, "f"));  // the name only
+        assertFalse(m.mount.notifyEntry(1, "f"));      // nothing cached now
+        assertTrue(Files.exists(p));                   // looked up again
+        assertFalse(m.mount.notifyInode(1L << 40, -1, 0));
+    }
+
+    @Test
     public void plainMemfsHasNoStreams() throws Exception {
         // without NAMED_STREAMS fsp never calls the stream callbacks: the
         // name is an ordinary user attribute
