@@ -13,7 +13,7 @@
  * file system's objects, and Dispatcher turns exceptions into negative
  * errno values in one place.  This file only moves numbers and bytes: it
  * calls one Dispatcher method per callback and copies its results (file
- * info as 13 longs in the scratch array) into fsp's structs.  A Java
+ * info as FI_LONGS longs in the scratch array) into fsp's structs.  A Java
  * exception that escapes anyway (an Error thrown while handling another)
  * is cleared here and answered EIO.
  */
