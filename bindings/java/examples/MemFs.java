@@ -4,10 +4,14 @@
 // The Java counterpart of fs/memfs: files, directories, symbolic links,
 // devices, FIFOs and sockets, hard links, extended attributes, sparse files
 // with fallocate and SEEK_DATA/SEEK_HOLE, rename with its flags, O_TMPFILE,
-// and (-S) reads and writes completed later on a worker pool.  One lock
-// (the MemFs object) guards the whole tree.
+// export (file handles that survive the kernel's cache: lookupIndex with
+// generations), (-S) reads and writes completed later on a worker pool,
+// and Windows semantics: (-N) named streams, (-P) reparse data, (-R) the
+// read-only attribute, (--security) security descriptors; -W (or -o
+// windows) is all four.  One lock (the MemFs object) guards the whole tree.
 //
 //   java -cp fsp.jar:examples MemFs [-f] [-d] [-t THREADS] [-C] [-S] [-A]
+//                                   [-N] [-P] [-R] [--security] [-W]
 //                                   [-F MAX_SIZE] [-l LABEL] [-o OPTIONS] MOUNTPOINT
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -39,8 +43,12 @@ public class MemFs extends FileSystem {
         long btime, atime, mtime, ctime;
         final Map<String, byte[]> xattrs = new HashMap<>();
         byte[] target;                                   // symbolic links
+        long generation;                                 // export
+        byte[] reparse, sd;                              // -P, --security
+        Map<String, Node> streams;                       // -N, made on demand
         // directories
         final Map<String, Node> entries;
+        Node parent;                                     // lookup of ".."
         int subdirs;
         // regular files
         final TreeMap<Long, byte[]> pages;
@@ -64,6 +72,7 @@ public class MemFs extends FileSystem {
             fi.allocSize = pages != null ? (long) pages.size() * PAGE : 0;
             fi.creationTime = btime; fi.accessTime = atime;
             fi.writeTime = mtime; fi.changeTime = ctime;
+            fi.generation = generation;
         }
 
         void touch(long t) {
@@ -176,6 +185,11 @@ public class MemFs extends FileSystem {
 
     private final Node root;
     private long nextIndex = 1;
+    /** Export: the files that have names, by index. */
+    private final Map<Long, Node> byIndex = new HashMap<>();
+    /** Generations differ per instance: memfs keeps nothing across a
+     * restart, so a handle from before one must be stale. */
+    private final long genKey = new java.security.SecureRandom().nextLong();
     private String label;
     private final ExecutorService workers;
 
@@ -195,7 +209,18 @@ public class MemFs extends FileSystem {
     }
 
     private Node newNode(int mode, int uid, int gid, int rdev, int attrs) {
-        return new Node(nextIndex++, mode, uid, gid, rdev, attrs);
+        Node n = new Node(nextIndex++, mode, uid, gid, rdev, attrs);
+        // indexes are never reused here, so any per-instance value works;
+        // a keyed mix makes a corrupted handle miss rather than hit
+        long x = (genKey ^ n.index * 0x9e3779b97f4a7c15L) * 0xbf58476d1ce4e5b9L;
+        n.generation = (x ^ x >>> 31) & 0xffffffffL;
+        return n;
+    }
+
+    /** A name more (count 0 -> 1: findable by index again). */
+    private void named(Node n) {
+        if (n.names++ == 0)
+            byIndex.put(n.index, n);
     }
 
     private static Node child(Node parent, String name) throws FspException {
@@ -223,7 +248,19 @@ public class MemFs extends FileSystem {
     @Override
     public synchronized Object lookup(Request req, Object parent, String name,
                                       FileInfo fi) throws FspException {
-        Node n = parent == null ? root : child((Node) parent, name);
+        Node n = parent == null ? root
+            : name.equals("..") ? ((Node) parent).parent   // export volumes
+            : child((Node) parent, name);
+        n.fill(fi);
+        return n;
+    }
+
+    @Override
+    public synchronized Object lookupIndex(Request req, long index,
+                                           FileInfo fi) throws FspException {
+        Node n = byIndex.get(index);
+        if (n == null)
+            throw err(Errno.ESTALE);
         n.fill(fi);
         return n;
     }
@@ -244,9 +281,11 @@ public class MemFs extends FileSystem {
         Node n = newNode(cp.mode, cp.uid, cp.gid, cp.rdev, cp.attributes);
         if ((cp.mode & Mode.S_IFMT) == Mode.S_IFLNK)
             n.target = cp.linkTarget.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        n.sd = cp.security;                          // --security only
+        n.parent = parent;
         if (name != null) {
             parent.entries.put(name, n);
-            n.names = 1;
+            named(n);
             if (n.entries != null)
                 parent.subdirs++;
             parent.touch(n.ctime);
@@ -271,9 +310,10 @@ public class MemFs extends FileSystem {
             throw err(Errno.ENOTEMPTY);
     }
 
-    private static void unname(Node parent, String name, long t) {
+    private void unname(Node parent, String name, long t) {
         Node n = parent.entries.remove(name);
-        n.names--;
+        if (--n.names == 0)
+            byIndex.remove(n.index);
         n.ctime = t;
         if (n.entries != null)
             parent.subdirs--;
@@ -306,6 +346,7 @@ public class MemFs extends FileSystem {
                 newParent.subdirs += d;
             }
             target.ctime = t;
+            target.parent = oldParent;
         } else {
             if (target != null && (flags & RENAME_NOREPLACE) != 0)
                 throw err(Errno.EEXIST);
@@ -316,11 +357,12 @@ public class MemFs extends FileSystem {
             }
             unname(oldParent, oldName, t);
             newParent.entries.put(newName, node);
-            node.names++;
+            named(node);
             if (node.entries != null)
                 newParent.subdirs++;
         }
         node.ctime = t;
+        node.parent = newParent;
         oldParent.touch(t);
         newParent.touch(t);
     }
@@ -334,7 +376,7 @@ public class MemFs extends FileSystem {
             throw err(Errno.EEXIST);
         long t = now();
         parent.entries.put(newName, node);
-        node.names++;
+        named(node);
         node.ctime = t;
         parent.touch(t);
         node.fill(fi);
@@ -371,8 +413,12 @@ public class MemFs extends FileSystem {
             n.uid = bi.uid;
         if (bi.has(BasicInfo.SET_GID))
             n.gid = bi.gid;
-        if (bi.has(BasicInfo.SET_ATTRIBUTES))
+        if (bi.has(BasicInfo.SET_ATTRIBUTES)) {
             n.attributes = bi.attributes;
+            if (n.streams != null)
+                for (Node s : n.streams.values())
+                    syncStream(n, s);
+        }
         if (bi.has(BasicInfo.SET_ATIME))
             n.atime = bi.accessTime;
         if (bi.has(BasicInfo.SET_MTIME))
@@ -417,6 +463,119 @@ public class MemFs extends FileSystem {
         Node n = (Node) nodeObj;
         if (n.xattrs.remove(name) == null)
             throw err(Errno.ENODATA);
+        n.ctime = now();
+    }
+
+    // ---- named streams (-N) ----------------------------------------------------
+    // A stream is a regular-file Node of its own, named by its file's
+    // stream map, so it lives while listed or referenced as a file does.
+
+    /** The kernel checks access to a stream by its file's owner and mode;
+     * NTFS keeps attributes per file, so a read-only file's streams are
+     * read-only too. */
+    private static void syncStream(Node file, Node s) {
+        s.mode = Mode.S_IFREG | (file.mode & 07777);
+        s.uid = file.uid;
+        s.gid = file.gid;
+        s.attributes = (s.attributes & ~FileInfo.ATTR_READONLY)
+            | (file.attributes & FileInfo.ATTR_READONLY);
+    }
+
+    @Override
+    public synchronized Object lookupStream(Request req, Object node,
+                                            String name, FileInfo fi)
+            throws FspException {
+        Node n = (Node) node;
+        Node s = n.streams == null ? null : n.streams.get(name);
+        if (s == null)
+            throw err(Errno.ENOENT);
+        syncStream(n, s);
+        s.fill(fi);
+        return s;
+    }
+
+    @Override
+    public synchronized Object createStream(Request req, Object node,
+                                            String name, FileInfo fi)
+            throws FspException {
+        Node n = (Node) node;
+        if (n.streams == null)
+            n.streams = new LinkedHashMap<>();
+        if (n.streams.containsKey(name))
+            throw err(Errno.EEXIST);
+        Node s = newNode(Mode.S_IFREG, 0, 0, 0, FileInfo.ATTR_ARCHIVE);
+        s.names = 1;
+        syncStream(n, s);
+        n.streams.put(name, s);
+        n.ctime = now();
+        s.fill(fi);
+        return s;
+    }
+
+    @Override
+    public synchronized void deleteStream(Request req, Object node,
+                                          String name) throws FspException {
+        Node n = (Node) node;
+        Node s = n.streams == null ? null : n.streams.remove(name);
+        if (s == null)
+            throw err(Errno.ENOENT);
+        s.names = 0;
+        n.ctime = now();
+    }
+
+    @Override
+    public synchronized Map<String, Long> getStreamInfo(Request req,
+                                                        Object node) {
+        Map<String, Long> list = new LinkedHashMap<>();
+        Node n = (Node) node;
+        if (n.streams != null)
+            n.streams.forEach((name, s) -> list.put(name, s.length));
+        return list;
+    }
+
+    // ---- reparse data (-P) and security descriptors (--security) --------------
+    // memfs only keeps the bytes: fsp checks them, and derives the owner,
+    // group and mode from a descriptor.
+
+    @Override
+    public synchronized byte[] getReparseData(Request req, Object node) {
+        return ((Node) node).reparse;                // null: ENODATA
+    }
+
+    @Override
+    public synchronized void setReparseData(Request req, Object node,
+                                            byte[] data) throws FspException {
+        Node n = (Node) node;
+        // Windows replaces reparse data only with data of the same tag
+        if (n.reparse != null && !java.util.Arrays.equals(
+                n.reparse, 0, 4, data, 0, 4))
+            throw err(Errno.EEXIST);
+        n.reparse = data;
+        n.attributes |= FileInfo.ATTR_REPARSE_POINT;
+        n.ctime = now();
+    }
+
+    @Override
+    public synchronized void deleteReparseData(Request req, Object node)
+            throws FspException {
+        Node n = (Node) node;
+        if (n.reparse == null)
+            throw err(Errno.ENODATA);
+        n.reparse = null;
+        if (n.target == null)                        // symlinks keep it
+            n.attributes &= ~FileInfo.ATTR_REPARSE_POINT;
+        n.ctime = now();
+    }
+
+    @Override
+    public synchronized byte[] getSecurity(Request req, Object node) {
+        return ((Node) node).sd;                     // null: fsp maps the mode
+    }
+
+    @Override
+    public synchronized void setSecurity(Request req, Object node, byte[] sd) {
+        Node n = (Node) node;
+        n.sd = sd;
         n.ctime = now();
     }
 
@@ -508,6 +667,10 @@ public class MemFs extends FileSystem {
     }
 
     // ---- command line --------------------------------------------------------
+    static final int WINDOWS = VolumeParams.NAMED_STREAMS
+        | VolumeParams.REPARSE_POINTS | VolumeParams.READONLY_ATTR
+        | VolumeParams.SECURITY;
+
     /** A byte count with an optional K, M or G (binary) suffix. */
     static long size(String s) {
         int shift = 0;
@@ -525,6 +688,7 @@ public class MemFs extends FileSystem {
 
     public static void main(String[] args) throws Exception {
         boolean debug = false, nocache = false, slow = false, acl = false;
+        int windows = 0;                             // VolumeParams flags
         int threads = -1;
         long maxFileSize = 0;
         String label = "memfs", mountpoint = null;
@@ -538,19 +702,30 @@ public class MemFs extends FileSystem {
             case "-C": nocache = true; break;
             case "-S": slow = true; break;
             case "-A": acl = true; break;
+            case "-N": windows |= VolumeParams.NAMED_STREAMS; break;
+            case "-P": windows |= VolumeParams.REPARSE_POINTS; break;
+            case "-R": windows |= VolumeParams.READONLY_ATTR; break;
+            case "--security": windows |= VolumeParams.SECURITY; break;
+            case "-W": windows |= WINDOWS; break;
             case "-t": threads = Integer.parseInt(args[++i]); break;
             case "-l": label = args[++i]; break;
             case "-F": maxFileSize = size(args[++i]); break;
-            case "-o":
-                if (options.length() > 0)
-                    options.append(',');
-                options.append(args[++i]);
+            case "-o":                               // "windows" is -W
+                for (String o : args[++i].split(",")) {
+                    if (o.equals("windows")) {
+                        windows |= WINDOWS;
+                        continue;
+                    }
+                    if (options.length() > 0)
+                        options.append(',');
+                    options.append(o);
+                }
                 break;
             default:
                 if (a.startsWith("-") || mountpoint != null) {
                     System.err.println("usage: memfs [-f] [-d] [-t THREADS] "
-                        + "[-C] [-S] [-A] [-F MAX_SIZE] [-l LABEL] [-o OPTIONS] "
-                        + "MOUNTPOINT");
+                        + "[-C] [-S] [-A] [-N] [-P] [-R] [--security] [-W] "
+                        + "[-F MAX_SIZE] [-l LABEL] [-o OPTIONS] MOUNTPOINT");
                     System.exit(2);
                 }
                 mountpoint = a;
@@ -562,7 +737,7 @@ public class MemFs extends FileSystem {
         }
         VolumeParams vp = new VolumeParams();
         vp.flags = (nocache ? VolumeParams.DIRECT_IO : 0)
-            | (acl ? VolumeParams.POSIX_ACL : 0);
+            | (acl ? VolumeParams.POSIX_ACL : 0) | windows;
         vp.fileInfoTimeoutMs = nocache ? 0 : 1000;
         vp.volumeSerial = System.nanoTime() & 0xffffffffL;
         vp.volumeCreationTime = now();

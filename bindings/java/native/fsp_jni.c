@@ -13,7 +13,7 @@
  * file system's objects, and Dispatcher turns exceptions into negative
  * errno values in one place.  This file only moves numbers and bytes: it
  * calls one Dispatcher method per callback and copies its results (file
- * info as 13 longs in the scratch array) into fsp's structs.  A Java
+ * info as FI_LONGS longs in the scratch array) into fsp's structs.  A Java
  * exception that escapes anyway (an Error thrown while handling another)
  * is cleared here and answered EIO.
  */
@@ -25,9 +25,11 @@
 #include <string.h>
 
 #include "fsp/fsp.h"
+#include "fsp/security.h"
 
 #define NS 1000000000LL
 #define OUT_LEN 32            /* longs in the per-thread result array */
+#define FI_LONGS 14           /* a FileInfo packed by Dispatcher */
 
 static JavaVM *jvm;
 static pthread_key_t thread_key;
@@ -39,7 +41,9 @@ static struct {
         get_file_info, create, open, overwrite, cleanup, close, read, write,
         flush, set_basic_info, set_file_size, can_delete, set_delete, rename,
         read_directory, get_reparse_point, get_ea, set_ea, list_ea, remove_ea,
-        link, allocate, seek;
+        link, allocate, seek, lookup_index, lookup_stream, create_stream,
+        delete_stream, get_stream_info, get_reparse_data, set_reparse_data,
+        delete_reparse_data, get_security, set_security;
 } m;
 
 /* The fsp_fs context: the Dispatcher that serves this mount. */
@@ -191,7 +195,7 @@ static struct timespec ts(jlong ns)
     return (struct timespec){ .tv_sec = sec, .tv_nsec = rem };
 }
 
-/* Dispatcher packs a FileInfo as 13 longs (validated there). */
+/* Dispatcher packs a FileInfo as FI_LONGS longs (validated there). */
 static void unpack_fi(const jlong *v, struct fsp_file_info *fi)
 {
     memset(fi, 0, sizeof *fi);
@@ -208,6 +212,7 @@ static void unpack_fi(const jlong *v, struct fsp_file_info *fi)
     fi->access_time = ts(v[10]);
     fi->write_time = ts(v[11]);
     fi->change_time = ts(v[12]);
+    fi->generation = (uint64_t)v[13];
 }
 
 static void read_out(struct call *c, jlong *v, jsize n)
@@ -220,7 +225,7 @@ static int result_fi(struct call *c, int rc, int at, struct fsp_file_info *fi)
 {
     if (rc == 0 && !(*c->env)->ExceptionCheck(c->env)) {
         jlong v[OUT_LEN];
-        read_out(c, v, at + 13);
+        read_out(c, v, at + FI_LONGS);
         unpack_fi(v + at, fi);
     }
     return rc;
@@ -292,8 +297,8 @@ static int j_lookup(fsp_request *req, void *parent, const char *name,
     rc = CALL_INT(&c, lookup, REQ(req), H(parent), jname(c.env, name),
                   c.t->out);
     if (rc == 0 && !(*c.env)->ExceptionCheck(c.env)) {
-        jlong v[14];
-        read_out(&c, v, 14);
+        jlong v[1 + FI_LONGS];
+        read_out(&c, v, 1 + FI_LONGS);
         *node = (void *)(intptr_t)v[0];
         unpack_fi(v + 1, fi);
     }
@@ -331,10 +336,13 @@ static int j_create(fsp_request *req, void *parent, const char *name,
     rc = CALL_INT(&c, create, REQ(req), H(parent), jname(c.env, name),
                   (jint)cp->mode, (jint)cp->attributes, (jint)cp->flags,
                   (jint)cp->uid, (jint)cp->gid, (jint)cp->rdev,
-                  jname(c.env, cp->link_target), c.t->out);
+                  jname(c.env, cp->link_target),
+                  cp->security ? jbytes(c.env, cp->security,
+                                        (size_t)cp->security_size) : NULL,
+                  c.t->out);
     if (rc == 0 && !(*c.env)->ExceptionCheck(c.env)) {
-        jlong v[15];
-        read_out(&c, v, 15);
+        jlong v[2 + FI_LONGS];
+        read_out(&c, v, 2 + FI_LONGS);
         *node = (void *)(intptr_t)v[0];
         *file = (void *)(intptr_t)v[1];
         unpack_fi(v + 2, fi);
@@ -351,8 +359,8 @@ static int j_open(fsp_request *req, void *node, uint32_t flags, void **file,
         return rc;
     rc = CALL_INT(&c, open, REQ(req), H(node), (jint)flags, c.t->out);
     if (rc == 0 && !(*c.env)->ExceptionCheck(c.env)) {
-        jlong v[14];
-        read_out(&c, v, 14);
+        jlong v[1 + FI_LONGS];
+        read_out(&c, v, 1 + FI_LONGS);
         *file = (void *)(intptr_t)v[0];
         unpack_fi(v + 1, fi);
     }
@@ -535,7 +543,7 @@ static int give_bytes(struct call *c, jbyteArray data, void *buf,
     jlong v[1];
     if (!data) {
         read_out(c, v, 1);
-        return (int)v[0];
+        return v[0] < 0 ? (int)v[0] : -EIO;
     }
     size_t n = (size_t)(*c->env)->GetArrayLength(c->env, data);
     *needed = n;
@@ -663,6 +671,152 @@ static int j_seek(fsp_request *req, void *node, void *file, uint64_t offset,
     return call_end(&c, rc);
 }
 
+/* lookup_index, lookup_stream, create_stream: a node handle in out[0] and
+ * the file info after it. */
+static int node_result(struct call *c, int rc, void **node,
+                       struct fsp_file_info *fi)
+{
+    if (rc == 0 && !(*c->env)->ExceptionCheck(c->env)) {
+        jlong v[1 + FI_LONGS];
+        read_out(c, v, 1 + FI_LONGS);
+        if ((*c->env)->ExceptionCheck(c->env))
+            return -EIO;
+        *node = (void *)(intptr_t)v[0];
+        unpack_fi(v + 1, fi);
+    }
+    return rc;
+}
+
+static int j_lookup_index(fsp_request *req, uint64_t index, void **node,
+                          struct fsp_file_info *fi)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    rc = CALL_INT(&c, lookup_index, REQ(req), (jlong)index, c.t->out);
+    return call_end(&c, node_result(&c, rc, node, fi));
+}
+
+/* lookup_stream and create_stream differ only in the method. */
+static int stream_node(fsp_request *req, jmethodID mid, void *node,
+                       const char *name, void **stream,
+                       struct fsp_file_info *fi)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    jbyteArray n = jname(c.env, name);
+    if (!n)
+        return call_end(&c, -ENOMEM);
+    rc = (*c.env)->CallIntMethod(c.env, c.d, mid, REQ(req), H(node), n,
+                                 c.t->out);
+    return call_end(&c, node_result(&c, rc, stream, fi));
+}
+
+static int j_lookup_stream(fsp_request *req, void *node, const char *name,
+                           void **stream, struct fsp_file_info *fi)
+{
+    return stream_node(req, m.lookup_stream, node, name, stream, fi);
+}
+
+static int j_create_stream(fsp_request *req, void *node, const char *name,
+                           void **stream, struct fsp_file_info *fi)
+{
+    return stream_node(req, m.create_stream, node, name, stream, fi);
+}
+
+static int j_delete_stream(fsp_request *req, void *node, const char *name)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    jbyteArray n = jname(c.env, name);
+    if (!n)
+        return call_end(&c, -ENOMEM);
+    return call_end(&c, CALL_INT(&c, delete_stream, REQ(req), H(node), n));
+}
+
+/* Java adds the entries itself (Native.streamAdd) during the call. */
+static int j_get_stream_info(fsp_request *req, void *node,
+                             struct fsp_stream_buffer *sb)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    return call_end(&c, CALL_INT(&c, get_stream_info, REQ(req), H(node),
+                                 H(sb)));
+}
+
+/* get_reparse_data and get_security: Java returns the whole buffer (or
+ * null and the errno in out[0]); the size probe and ERANGE are ours. */
+static int get_blob(fsp_request *req, jmethodID mid, void *node, void *buf,
+                    size_t size, size_t *needed)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    jobject v = (*c.env)->CallObjectMethod(c.env, c.d, mid, REQ(req),
+                                           H(node), c.t->out);
+    if ((*c.env)->ExceptionCheck(c.env))
+        return call_end(&c, -EIO);
+    rc = give_bytes(&c, v, buf, size, needed);
+    return call_end(&c, rc);
+}
+
+static int j_get_reparse_data(fsp_request *req, void *node, void *buf,
+                              size_t size, size_t *needed)
+{
+    return get_blob(req, m.get_reparse_data, node, buf, size, needed);
+}
+
+static int j_get_security(fsp_request *req, void *node, void *buf,
+                          size_t size, size_t *needed)
+{
+    return get_blob(req, m.get_security, node, buf, size, needed);
+}
+
+static int set_blob(fsp_request *req, jmethodID mid, void *node,
+                    const void *data, size_t size)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    if (size > INT32_MAX)
+        return call_end(&c, -EINVAL);
+    jbyteArray v = jbytes(c.env, data, size);
+    if (!v)
+        return call_end(&c, -ENOMEM);
+    return call_end(&c, (*c.env)->CallIntMethod(c.env, c.d, mid, REQ(req),
+                                                H(node), v));
+}
+
+static int j_set_reparse_data(fsp_request *req, void *node, const void *buf,
+                              size_t size)
+{
+    return set_blob(req, m.set_reparse_data, node, buf, size);
+}
+
+static int j_set_security(fsp_request *req, void *node, const void *sd,
+                          size_t size)
+{
+    return set_blob(req, m.set_security, node, sd, size);
+}
+
+static int j_delete_reparse_data(fsp_request *req, void *node)
+{
+    struct call c;
+    int rc = begin_req(&c, req);
+    if (rc)
+        return rc;
+    return call_end(&c, CALL_INT(&c, delete_reparse_data, REQ(req), H(node)));
+}
+
 /* ---- org.fsp.Native: the Java side's calls into fsp -------------------- */
 
 #define JFN(name) Java_org_fsp_Native_##name
@@ -699,6 +853,16 @@ static void fill_iface(struct fsp_fs_interface *in, jlong mask)
     SET(24, link, j_link);
     SET(25, allocate, j_allocate);
     SET(26, seek, j_seek);
+    SET(27, lookup_index, j_lookup_index);
+    SET(28, lookup_stream, j_lookup_stream);
+    SET(29, create_stream, j_create_stream);
+    SET(30, delete_stream, j_delete_stream);
+    SET(31, get_stream_info, j_get_stream_info);
+    SET(32, get_reparse_data, j_get_reparse_data);
+    SET(33, set_reparse_data, j_set_reparse_data);
+    SET(34, delete_reparse_data, j_delete_reparse_data);
+    SET(35, get_security, j_get_security);
+    SET(36, set_security, j_set_security);
 #undef SET
 }
 
@@ -827,6 +991,229 @@ JNIEXPORT jint JNICALL JFN(notifyEntry)(JNIEnv *env, jclass cls, jlong fs,
     return fsp_fs_notify_entry(FS(fs), (uint64_t)parent, buf);
 }
 
+JNIEXPORT jint JNICALL JFN(notifyExpire)(JNIEnv *env, jclass cls, jlong fs,
+                                         jlong parent, jbyteArray name)
+{
+    char buf[4096];
+    if ((size_t)(*env)->GetArrayLength(env, name) >= sizeof buf)
+        return -ENAMETOOLONG;
+    copy_str(env, name, buf, sizeof buf);
+    if ((*env)->ExceptionCheck(env))
+        return -EINVAL;
+    return fsp_fs_notify_expire(FS(fs), (uint64_t)parent, buf);
+}
+
+JNIEXPORT jint JNICALL JFN(notifyDelete)(JNIEnv *env, jclass cls, jlong fs,
+                                         jlong parent, jlong child,
+                                         jbyteArray name)
+{
+    char buf[4096];
+    if ((size_t)(*env)->GetArrayLength(env, name) >= sizeof buf)
+        return -ENAMETOOLONG;
+    copy_str(env, name, buf, sizeof buf);
+    if ((*env)->ExceptionCheck(env))
+        return -EINVAL;
+    return fsp_fs_notify_delete(FS(fs), (uint64_t)parent, (uint64_t)child,
+                                buf);
+}
+
+/* data[from, from + len) into the kernel's cache; Mount checked the range.
+ * The array is pinned (or copied) only for the call. */
+JNIEXPORT jint JNICALL JFN(notifyStore)(JNIEnv *env, jclass cls, jlong fs,
+                                        jlong index, jlong off,
+                                        jbyteArray data, jint from, jint len)
+{
+    jbyte *p = (*env)->GetByteArrayElements(env, data, NULL);
+    if (!p)
+        return -ENOMEM;  /* OutOfMemoryError pending: Java sees it */
+    int rc = fsp_fs_notify_store(FS(fs), (uint64_t)index, (uint64_t)off,
+                                 p + from, (size_t)len);
+    (*env)->ReleaseByteArrayElements(env, data, p, JNI_ABORT);
+    return rc;
+}
+
+/* Into buf (its whole length); the count read, or a negative errno.
+ * Blocks in fsp without touching the JVM: the answer arrives on a
+ * dispatcher thread. */
+JNIEXPORT jint JNICALL JFN(notifyRetrieve)(JNIEnv *env, jclass cls, jlong fs,
+                                           jlong index, jlong off,
+                                           jbyteArray buf, jint timeout_ms)
+{
+    jsize n = (*env)->GetArrayLength(env, buf);
+    void *tmp = malloc(n ? (size_t)n : 1);
+    if (!tmp)
+        return -ENOMEM;
+    size_t got = 0;
+    int rc = fsp_fs_notify_retrieve(FS(fs), (uint64_t)index, (uint64_t)off,
+                                    tmp, (size_t)n, timeout_ms, &got);
+    if (rc == 0 && got > (size_t)n)
+        rc = -EIO;
+    if (rc == 0) {
+        (*env)->SetByteArrayRegion(env, buf, 0, (jsize)got, tmp);
+        if ((*env)->ExceptionCheck(env))
+            rc = -EIO;  /* the exception stays pending for Java */
+    }
+    free(tmp);
+    return rc == 0 ? (jint)got : rc;
+}
+
+/* During get_stream_info (Dispatcher checked the name). */
+JNIEXPORT jboolean JNICALL JFN(streamAdd)(JNIEnv *env, jclass cls, jlong sb,
+                                          jbyteArray name, jlong size)
+{
+    char buf[1024];
+    jsize n = (*env)->GetArrayLength(env, name);
+    if (n <= 0 || (size_t)n >= sizeof buf || size < 0)
+        return JNI_FALSE;
+    copy_str(env, name, buf, sizeof buf);
+    if ((*env)->ExceptionCheck(env) || strlen(buf) != (size_t)n)
+        return JNI_FALSE;
+    return fsp_stream_buffer_add((struct fsp_stream_buffer *)(intptr_t)sb,
+                                 buf, (uint64_t)size) ? JNI_TRUE : JNI_FALSE;
+}
+
+/* ---- org.fsp.Security: include/fsp/security.h ------------------------- */
+
+/* A Java byte[] as a NUL-terminated C string (malloc'ed), or NULL. */
+static char *cstr(JNIEnv *env, jbyteArray a)
+{
+    jsize n = (*env)->GetArrayLength(env, a);
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    (*env)->GetByteArrayRegion(env, a, 0, n, (jbyte *)s);
+    if ((*env)->ExceptionCheck(env)) {
+        free(s);
+        return NULL;
+    }
+    s[n] = '\0';
+    if (strlen(s) != (size_t)n) {  /* an embedded NUL: not one string */
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* A malloc'ed C buffer as a new byte[]; err[0] the errno on failure. */
+static jbyteArray give_array(JNIEnv *env, const void *p, size_t n,
+                             jintArray err)
+{
+    jbyteArray a = n <= INT32_MAX ? jbytes(env, p, n) : NULL;
+    if (!a || (*env)->ExceptionCheck(env)) {
+        if ((*env)->ExceptionCheck(env))
+            (*env)->ExceptionClear(env);
+        jint e = ENOMEM;
+        (*env)->SetIntArrayRegion(env, err, 0, 1, &e);
+        return NULL;
+    }
+    return a;
+}
+
+/* err[0] = -rc; with an exception pending (out of memory) the exception
+ * is the answer and JNI may not be called. */
+static jbyteArray fail_array(JNIEnv *env, jintArray err, int rc)
+{
+    jint e = -rc;
+    if (!(*env)->ExceptionCheck(env))
+        (*env)->SetIntArrayRegion(env, err, 0, 1, &e);
+    return NULL;
+}
+
+/* SDDL text -> self-relative descriptor. */
+JNIEXPORT jbyteArray JNICALL JFN(sddlToSd)(JNIEnv *env, jclass cls,
+                                            jbyteArray text, jintArray err)
+{
+    char *t = cstr(env, text);
+    if (!t)
+        return fail_array(env, err, (*env)->ExceptionCheck(env) ? -ENOMEM
+                                                               : -EINVAL);
+    struct fsp_sd sd = { 0 };
+    void *buf = NULL;
+    size_t size = 0;
+    int rc = fsp_sddl_parse(t, &sd);
+    if (!rc)
+        rc = fsp_sd_build(&sd, &buf, &size);
+    fsp_sd_clear(&sd);
+    free(t);
+    jbyteArray a = rc ? fail_array(env, err, rc)
+                      : give_array(env, buf, size, err);
+    free(buf);
+    return a;
+}
+
+/* Self-relative descriptor -> SDDL text (UTF-8 bytes). */
+JNIEXPORT jbyteArray JNICALL JFN(sdToSddl)(JNIEnv *env, jclass cls,
+                                            jbyteArray bytes, jintArray err)
+{
+    jsize n = (*env)->GetArrayLength(env, bytes);
+    jbyte *p = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (!p)
+        return fail_array(env, err, -ENOMEM);
+    struct fsp_sd sd = { 0 };
+    char *text = NULL;
+    int rc = fsp_sd_parse(p, (size_t)n, &sd);
+    (*env)->ReleaseByteArrayElements(env, bytes, p, JNI_ABORT);
+    if (!rc)
+        rc = fsp_sddl_print(&sd, &text);
+    fsp_sd_clear(&sd);
+    jbyteArray a = rc ? fail_array(env, err, rc)
+                      : give_array(env, text, strlen(text), err);
+    free(text);
+    return a;
+}
+
+/* 0 or -EINVAL. */
+JNIEXPORT jint JNICALL JFN(sdCheck)(JNIEnv *env, jclass cls, jbyteArray bytes)
+{
+    jsize n = (*env)->GetArrayLength(env, bytes);
+    jbyte *p = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (!p)
+        return -ENOMEM;
+    int rc = fsp_sd_check(p, (size_t)n);
+    (*env)->ReleaseByteArrayElements(env, bytes, p, JNI_ABORT);
+    return rc;
+}
+
+/* What a new file or directory inherits from `parent` (a descriptor),
+ * owner and group given as SID text ("S-1-22-1-1000" or an alias). */
+JNIEXPORT jbyteArray JNICALL JFN(sdInherit)(JNIEnv *env, jclass cls,
+                                             jbyteArray parent,
+                                             jbyteArray owner,
+                                             jbyteArray group, jboolean dir,
+                                             jintArray err)
+{
+    struct fsp_sd psd = { 0 }, out = { 0 };
+    struct fsp_sid o, g;
+    void *buf = NULL;
+    size_t size = 0;
+    char *os = cstr(env, owner), *gs = os ? cstr(env, group) : NULL;
+    jsize n = gs ? (*env)->GetArrayLength(env, parent) : 0;
+    jbyte *p = gs ? (*env)->GetByteArrayElements(env, parent, NULL) : NULL;
+    int rc = !gs ? ((*env)->ExceptionCheck(env) ? -ENOMEM : -EINVAL)
+           : !p  ? -ENOMEM
+                 : 0;
+    if (!rc)
+        rc = fsp_sd_parse(p, (size_t)n, &psd);
+    if (p)
+        (*env)->ReleaseByteArrayElements(env, parent, p, JNI_ABORT);
+    if (!rc)
+        rc = fsp_sid_parse(os, &o);
+    if (!rc)
+        rc = fsp_sid_parse(gs, &g);
+    if (!rc)
+        rc = fsp_sd_inherit(&psd, &o, &g, dir, &out);
+    if (!rc)
+        rc = fsp_sd_build(&out, &buf, &size);
+    fsp_sd_clear(&psd);
+    fsp_sd_clear(&out);
+    free(os);
+    free(gs);
+    jbyteArray a = rc ? fail_array(env, err, rc)
+                      : give_array(env, buf, size, err);
+    free(buf);
+    return a;
+}
+
 #define RQ(h) ((fsp_request *)(intptr_t)(h))
 
 JNIEXPORT jint JNICALL JFN(uid)(JNIEnv *env, jclass cls, jlong r)
@@ -876,14 +1263,14 @@ JNIEXPORT jint JNICALL JFN(readFd)(JNIEnv *env, jclass cls, jlong r, jint fd,
     return fsp_request_read_fd(RQ(r), fd, (uint64_t)off, (uint32_t)len);
 }
 
-/* fi: 13 longs or null. */
+/* fi: FI_LONGS longs or null. */
 JNIEXPORT void JNICALL JFN(complete)(JNIEnv *env, jclass cls, jlong r,
                                      jint result, jint bytes, jlongArray fi)
 {
     struct fsp_file_info info;
     if (fi) {
-        jlong v[13];
-        (*env)->GetLongArrayRegion(env, fi, 0, 13, v);
+        jlong v[FI_LONGS];
+        (*env)->GetLongArrayRegion(env, fi, 0, FI_LONGS, v);
         if ((*env)->ExceptionCheck(env))
             return;  /* Java sees the exception; the request stays */
         unpack_fi(v, &info);
@@ -901,8 +1288,10 @@ JNIEXPORT jboolean JNICALL JFN(dirAdd)(JNIEnv *env, jclass cls, jlong db,
     copy_str(env, name, buf, sizeof buf);
     if (memchr(buf, '/', (size_t)n) || strlen(buf) != (size_t)n)
         return JNI_FALSE;
-    jlong v[13];
-    (*env)->GetLongArrayRegion(env, fi, 0, 13, v);
+    jlong v[FI_LONGS];
+    (*env)->GetLongArrayRegion(env, fi, 0, FI_LONGS, v);
+    if ((*env)->ExceptionCheck(env))
+        return JNI_FALSE;
     struct fsp_file_info info;
     unpack_fi(v, &info);
     return fsp_dir_buffer_add((struct fsp_dir_buffer *)(intptr_t)db, buf,
@@ -922,7 +1311,7 @@ static int find_methods(JNIEnv *env)
         { &m.lookup, "lookup", "(JJ[B[J)I" },
         { &m.forget, "forget", "(J)V" },
         { &m.get_file_info, "getFileInfo", "(JJJ[J)I" },
-        { &m.create, "create", "(JJ[BIIIIII[B[J)I" },
+        { &m.create, "create", "(JJ[BIIIIII[B[B[J)I" },
         { &m.open, "open", "(JJI[J)I" },
         { &m.overwrite, "overwrite", "(JJJ[J)I" },
         { &m.cleanup, "cleanup", "(JJJ)I" },
@@ -944,6 +1333,16 @@ static int find_methods(JNIEnv *env)
         { &m.link, "link", "(JJJ[B[J)I" },
         { &m.allocate, "allocate", "(JJJJJI[J)I" },
         { &m.seek, "seek", "(JJJJI[J)I" },
+        { &m.lookup_index, "lookupIndex", "(JJ[J)I" },
+        { &m.lookup_stream, "lookupStream", "(JJ[B[J)I" },
+        { &m.create_stream, "createStream", "(JJ[B[J)I" },
+        { &m.delete_stream, "deleteStream", "(JJ[B)I" },
+        { &m.get_stream_info, "getStreamInfo", "(JJJ)I" },
+        { &m.get_reparse_data, "getReparseData", "(JJ[J)[B" },
+        { &m.set_reparse_data, "setReparseData", "(JJ[B)I" },
+        { &m.delete_reparse_data, "deleteReparseData", "(JJ)I" },
+        { &m.get_security, "getSecurity", "(JJ[J)[B" },
+        { &m.set_security, "setSecurity", "(JJ[B)I" },
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!(*t[i].id = (*env)->GetMethodID(env, d, t[i].name, t[i].sig)))

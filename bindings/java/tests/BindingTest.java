@@ -28,8 +28,13 @@ public class BindingTest {
         final Thread thread;
 
         Mounted(FileSystem fs, VolumeParams vp) throws IOException {
+            this(fs, vp, "");
+        }
+
+        Mounted(FileSystem fs, VolumeParams vp, String options)
+                throws IOException {
             dir = Files.createTempDirectory("fsp-junit.");
-            mount = new Mount(fs, dir.toString(), "", vp, -1, false);
+            mount = new Mount(fs, dir.toString(), options, vp, -1, false);
             thread = new Thread(() -> {
                 try {
                     mount.run(false);

@@ -8,11 +8,16 @@ public final class CreateParams {
     public final int attributes, flags, uid, gid, rdev;
     /** The target of a symbolic link, else null. */
     public final String linkTarget;
+    /** {@link VolumeParams#SECURITY} volumes: the new file's self-relative
+     * security descriptor (checked by fsp; mode, uid and gid are already
+     * derived from it), to store as setSecurity would.  Else null. */
+    public final byte[] security;
 
     CreateParams(int mode, int attributes, int flags, int uid, int gid,
-                 int rdev, String linkTarget) {
+                 int rdev, String linkTarget, byte[] security) {
         this.mode = mode; this.attributes = attributes; this.flags = flags;
         this.uid = uid; this.gid = gid; this.rdev = rdev;
         this.linkTarget = linkTarget;
+        this.security = security;
     }
 }

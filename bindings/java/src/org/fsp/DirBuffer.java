@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 /** A directory listing under construction, valid during readDirectory. */
 public final class DirBuffer {
     private final long db;
-    private final long[] scratch = new long[13];
+    private final long[] scratch = new long[FileInfo.LONGS];
 
     DirBuffer(long db) {
         this.db = db;

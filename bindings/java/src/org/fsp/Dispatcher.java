@@ -34,7 +34,10 @@ final class Dispatcher {
         "create", "open", "overwrite", "cleanup", "close", "read", "write",
         "flush", "setBasicInfo", "setFileSize", "canDelete", "setDelete",
         "rename", "readDirectory", "getReparsePoint", "getEa", "setEa",
-        "listEa", "removeEa", "link", "allocate", "seek");
+        "listEa", "removeEa", "link", "allocate", "seek", "lookupIndex",
+        "lookupStream", "createStream", "deleteStream", "getStreamInfo",
+        "getReparseData", "setReparseData", "deleteReparseData",
+        "getSecurity", "setSecurity");
 
     private final FileSystem fs;
     Mount mount;
@@ -197,11 +200,12 @@ final class Dispatcher {
 
     int create(long r, long parent, byte[] name, int mode, int attributes,
                int flags, int uid, int gid, int rdev, byte[] target,
-               long[] out) {
+               byte[] security, long[] out) {
         try {
             FileInfo fi = new FileInfo();
             CreateParams cp = new CreateParams(mode, attributes, flags, uid,
-                                               gid, rdev, str(target));
+                                               gid, rdev, str(target),
+                                               security);
             Created c = fs.create(req(r), get(parent), str(name), cp, fi);
             if (c == null)
                 throw new IllegalStateException("create returned null");
@@ -478,6 +482,146 @@ final class Dispatcher {
             return 0;
         } catch (Throwable t) {
             return errno(t, "seek");
+        }
+    }
+
+    // ---- export, streams, reparse data, security ----------------------------
+
+    int lookupIndex(long r, long index, long[] out) {
+        try {
+            FileInfo fi = new FileInfo();
+            Object node = fs.lookupIndex(req(r), index, fi);
+            fi.pack(out, 1);
+            out[0] = put(node);
+            return 0;
+        } catch (Throwable t) {
+            int e = errno(t, "lookupIndex");
+            return e == -Errno.ENOENT ? -Errno.ESTALE : e;
+        }
+    }
+
+    int lookupStream(long r, long node, byte[] name, long[] out) {
+        try {
+            FileInfo fi = new FileInfo();
+            Object s = fs.lookupStream(req(r), get(node), str(name), fi);
+            fi.pack(out, 1);
+            out[0] = put(s);
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "lookupStream");
+        }
+    }
+
+    int createStream(long r, long node, byte[] name, long[] out) {
+        try {
+            FileInfo fi = new FileInfo();
+            Object s = fs.createStream(req(r), get(node), str(name), fi);
+            fi.pack(out, 1);
+            out[0] = put(s);
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "createStream");
+        }
+    }
+
+    int deleteStream(long r, long node, byte[] name) {
+        try {
+            fs.deleteStream(req(r), get(node), str(name));
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "deleteStream");
+        }
+    }
+
+    int getStreamInfo(long r, long node, long sb) {
+        try {
+            java.util.Map<String, Long> streams =
+                fs.getStreamInfo(req(r), get(node));
+            if (streams == null)
+                throw new IllegalStateException("getStreamInfo returned null");
+            for (java.util.Map.Entry<String, Long> e : streams.entrySet()) {
+                String n = e.getKey();
+                Long size = e.getValue();
+                if (n == null || n.isEmpty() || n.indexOf('/') >= 0
+                        || n.indexOf(':') >= 0 || n.indexOf('\0') >= 0
+                        || size == null || size < 0)
+                    throw new IllegalStateException("bad stream: " + n
+                        + " (" + size + " bytes)");
+                if (!Native.streamAdd(sb, utf8(n), size))
+                    return -Errno.ENOMEM;
+            }
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "getStreamInfo");
+        }
+    }
+
+    static final int REPARSE_MAX = 16384;  /* FSP_REPARSE_MAX_SIZE */
+
+    /** Tag, length, reserved, then exactly length bytes. */
+    private static void checkReparse(byte[] b) {
+        if (b.length < 8 || b.length > REPARSE_MAX
+                || ((b[4] & 0xff) | (b[5] & 0xff) << 8) != b.length - 8)
+            throw new IllegalStateException("getReparseData returned a "
+                + b.length + "-byte buffer that is no REPARSE_DATA_BUFFER");
+    }
+
+    byte[] getReparseData(long r, long node, long[] out) {
+        try {
+            byte[] b = fs.getReparseData(req(r), get(node));
+            if (b == null) {
+                out[0] = -Errno.ENODATA;
+                return null;
+            }
+            checkReparse(b);
+            return b;
+        } catch (Throwable t) {
+            out[0] = errno(t, "getReparseData");
+            return null;
+        }
+    }
+
+    int setReparseData(long r, long node, byte[] data) {
+        try {
+            fs.setReparseData(req(r), get(node), data);
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "setReparseData");
+        }
+    }
+
+    int deleteReparseData(long r, long node) {
+        try {
+            fs.deleteReparseData(req(r), get(node));
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "deleteReparseData");
+        }
+    }
+
+    byte[] getSecurity(long r, long node, long[] out) {
+        try {
+            byte[] sd = fs.getSecurity(req(r), get(node));
+            if (sd == null) {
+                out[0] = -Errno.ENODATA;
+                return null;
+            }
+            if (Native.sdCheck(sd) != 0)
+                throw new IllegalStateException("getSecurity returned "
+                    + sd.length + " bytes that are no security descriptor");
+            return sd;
+        } catch (Throwable t) {
+            out[0] = errno(t, "getSecurity");
+            return null;
+        }
+    }
+
+    int setSecurity(long r, long node, byte[] sd) {
+        try {
+            fs.setSecurity(req(r), get(node), sd);
+            return 0;
+        } catch (Throwable t) {
+            return errno(t, "setSecurity");
         }
     }
 }

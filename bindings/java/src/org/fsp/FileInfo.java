@@ -5,6 +5,11 @@ package org.fsp;
  * Callbacks fill the instance they are given.  Times are nanoseconds since
  * the epoch (negative before 1970); sizes and ids are unsigned in C and must not be negative. */
 public final class FileInfo {
+    /** FSP_ATTR_* values for {@link #attributes}. */
+    public static final int ATTR_READONLY = 0x1, ATTR_HIDDEN = 0x2,
+        ATTR_SYSTEM = 0x4, ATTR_DIRECTORY = 0x10, ATTR_ARCHIVE = 0x20,
+        ATTR_NORMAL = 0x80, ATTR_TEMPORARY = 0x100, ATTR_SPARSE_FILE = 0x200,
+        ATTR_REPARSE_POINT = 0x400;
     /** Stable file index (inode number), never 0. */
     public long index;
     /** S_IFMT type and permission bits (see {@link Mode}). */
@@ -14,6 +19,12 @@ public final class FileInfo {
     public int nlink, uid, gid, rdev;
     public long size, allocSize;
     public long creationTime, accessTime, writeTime, changeTime;
+    /** Export volumes ({@link FileSystem#lookupIndex}): tells this file
+     * from every earlier file with the same index; the same in every call
+     * while the file lives, a new one when the index is reused or the
+     * file system restarted without its files.  The kernel keeps the low
+     * 32 bits. */
+    public long generation;
 
     public FileInfo() {}
 
@@ -24,6 +35,7 @@ public final class FileInfo {
         size = o.size; allocSize = o.allocSize;
         creationTime = o.creationTime; accessTime = o.accessTime;
         writeTime = o.writeTime; changeTime = o.changeTime;
+        generation = o.generation;
         return this;
     }
 
@@ -33,7 +45,10 @@ public final class FileInfo {
 
     private static final FileInfo EMPTY = new FileInfo();
 
-    /** Into 13 longs for the native side; nonsense throws. */
+    /** Longs in the packed form (fsp_jni.c's FI_LONGS). */
+    static final int LONGS = 14;
+
+    /** Into LONGS longs for the native side; nonsense throws. */
     void pack(long[] out, int at) {
         if (index == 0 || size < 0 || allocSize < 0)
             throw new IllegalStateException("invalid FileInfo: index "
@@ -45,5 +60,6 @@ public final class FileInfo {
         out[at + 7] = size; out[at + 8] = allocSize;
         out[at + 9] = creationTime; out[at + 10] = accessTime;
         out[at + 11] = writeTime; out[at + 12] = changeTime;
+        out[at + 13] = generation;
     }
 }

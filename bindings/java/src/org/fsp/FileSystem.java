@@ -4,6 +4,7 @@ package org.fsp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.Map;
 
 /**
  * A file system on fsp's native API: override the callbacks you support
@@ -197,6 +198,96 @@ public abstract class FileSystem {
     /** SEEK_DATA / SEEK_HOLE: the offset found, or FspException(ENXIO). */
     public long seek(Request req, Object node, Object file, long offset,
                      int whence) throws IOException {
+        throw nosys();
+    }
+
+    // ---- export ---------------------------------------------------------------
+
+    /** Export support (NFS servers, name_to_handle_at/open_by_handle_at):
+     * the file whose index is {@code index} (never 0 or the root's), with
+     * no name to go by; fill fi, including {@link FileInfo#generation},
+     * and return the node (one reference, as lookup), or throw
+     * FspException(ESTALE) (ENOENT counts as ESTALE) when no file has
+     * that index now.  Overriding this turns export support on, and then
+     * {@link #lookup} is also asked for ".." of a directory (never the
+     * root): return its parent.  Shared guard. */
+    public Object lookupIndex(Request req, long index, FileInfo fi)
+            throws IOException {
+        throw nosys();
+    }
+
+    // ---- named streams (VolumeParams.NAMED_STREAMS) -------------------------
+
+    /** Stream {@code name} (checked; no ":$DATA") of file or directory
+     * {@code node}: fill fi and return the stream's node (a regular file
+     * with its own index, the file's owner and permission bits), or
+     * throw ENOENT.  fsp then opens, reads, writes, truncates and forgets
+     * the stream node as any regular file's. */
+    public Object lookupStream(Request req, Object node, String name,
+                               FileInfo fi) throws IOException {
+        throw nosys();
+    }
+
+    /** Make an empty stream (EEXIST if it exists), as lookupStream
+     * returns one.  Moves the file's ctime.  Exclusive guard. */
+    public Object createStream(Request req, Object node, String name,
+                               FileInfo fi) throws IOException {
+        throw nosys();
+    }
+
+    /** Remove stream {@code name} (ENOENT if none); a stream node still
+     * referenced stays readable until forgotten.  Exclusive guard. */
+    public void deleteStream(Request req, Object node, String name)
+            throws IOException {
+        throw nosys();
+    }
+
+    /** The node's named streams: name (no ":$DATA") to size in bytes,
+     * the unnamed main stream not included. */
+    public Map<String, Long> getStreamInfo(Request req, Object node)
+            throws IOException {
+        throw nosys();
+    }
+
+    // ---- reparse data (VolumeParams.REPARSE_POINTS) -------------------------
+
+    /** The node's reparse buffer (Windows' REPARSE_DATA_BUFFER: tag u32
+     * little-endian, data length u16, reserved u16, the data), or null
+     * when it has none (ENODATA).  The binding answers fsp's size probes;
+     * a buffer whose layout is wrong answers EIO (logged). */
+    public byte[] getReparseData(Request req, Object node) throws IOException {
+        throw nosys();
+    }
+
+    /** Store the buffer (checked by fsp), replacing one of the same tag;
+     * EEXIST when the node has one of another tag.  Report
+     * FileInfo.ATTR_REPARSE_POINT while it has one. */
+    public void setReparseData(Request req, Object node, byte[] data)
+            throws IOException {
+        throw nosys();
+    }
+
+    /** Remove the node's reparse data (ENODATA when none). */
+    public void deleteReparseData(Request req, Object node)
+            throws IOException {
+        throw nosys();
+    }
+
+    // ---- security descriptors (VolumeParams.SECURITY) -----------------------
+
+    /** The node's self-relative security descriptor, or null when it has
+     * none (fsp then uses the one its owner, group and mode map to).  A
+     * descriptor that fails {@link Security#check} answers EIO (logged).
+     * See {@link Security} to make and read them. */
+    public byte[] getSecurity(Request req, Object node) throws IOException {
+        throw nosys();
+    }
+
+    /** Replace the node's descriptor (checked by fsp); fsp follows with
+     * setBasicInfo of the owner, group and mode it maps to.  Moves
+     * ctime.  Exclusive guard. */
+    public void setSecurity(Request req, Object node, byte[] sd)
+            throws IOException {
         throw nosys();
     }
 }

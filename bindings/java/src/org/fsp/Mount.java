@@ -91,6 +91,50 @@ public final class Mount implements AutoCloseable {
         return notified(Native.notifyEntry(fs, parentIndex, utf8(name)));
     }
 
+    /** Like notifyEntry, but the kernel keeps the entry and only marks it
+     * expired (a working directory on it stays).  FspException(ENOSYS) on
+     * kernels before FUSE 7.38. */
+    public boolean notifyExpire(long parentIndex, String name)
+            throws FspException {
+        return notified(Native.notifyExpire(fs, parentIndex, utf8(name)));
+    }
+
+    /** Name {@code name} in directory parentIndex is gone, and with it
+     * file childIndex's name there (0: the name only); inotify watchers
+     * of the file see IN_DELETE_SELF.  A directory must be empty in the
+     * kernel's cache (FspException ENOTEMPTY). */
+    public boolean notifyDelete(long parentIndex, long childIndex,
+                                String name) throws FspException {
+        return notified(Native.notifyDelete(fs, parentIndex, childIndex,
+                                            utf8(name)));
+    }
+
+    /** Put data into the kernel's page cache of file index at off, so
+     * reads get it without asking the file system (copied before the
+     * call returns). */
+    public boolean notifyStore(long index, long off, byte[] data)
+            throws FspException {
+        return notified(Native.notifyStore(fs, index, off, data, 0,
+                                           data.length));
+    }
+
+    /** What the kernel has cached of file index from off, up to size
+     * bytes (fewer: up to the first page not cached or the end of the
+     * file; empty when nothing is).  Blocks until the kernel answers or
+     * timeoutMs pass (FspException ETIMEDOUT); needs a dispatcher thread
+     * free, so never from a callback on a single-threaded volume.  null
+     * when the kernel holds nothing for the file. */
+    public byte[] notifyRetrieve(long index, long off, int size,
+                                 int timeoutMs) throws FspException {
+        if (size < 0)
+            throw new IllegalArgumentException("size " + size);
+        byte[] buf = new byte[size];
+        int got = Native.notifyRetrieve(fs, index, off, buf, timeoutMs);
+        if (got < 0 && !notified(got))
+            return null;
+        return java.util.Arrays.copyOf(buf, got);
+    }
+
     private static boolean notified(int rc) throws FspException {
         if (rc == -Errno.ENOENT)
             return false;

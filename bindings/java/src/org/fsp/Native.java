@@ -38,4 +38,17 @@ final class Native {
     static native int readFd(long req, int fd, long off, int len);
     static native void complete(long req, int result, int bytes, long[] fi);
     static native boolean dirAdd(long db, byte[] name, long[] fi);
+    static native boolean streamAdd(long sb, byte[] name, long size);
+    static native int notifyExpire(long fs, long parent, byte[] name);
+    static native int notifyDelete(long fs, long parent, long child,
+                                   byte[] name);
+    static native int notifyStore(long fs, long index, long off, byte[] data,
+                                  int from, int len);
+    static native int notifyRetrieve(long fs, long index, long off,
+                                     byte[] buf, int timeoutMs);
+    static native byte[] sddlToSd(byte[] text, int[] err);
+    static native byte[] sdToSddl(byte[] sd, int[] err);
+    static native int sdCheck(byte[] sd);
+    static native byte[] sdInherit(byte[] parent, byte[] owner, byte[] group,
+                                   boolean dir, int[] err);
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PendingRequest {
     private final AtomicLong handle;
     private final ByteBuffer buf;
-    private final long[] fi = new long[13];
+    private final long[] fi = new long[FileInfo.LONGS];
 
     PendingRequest(long handle, ByteBuffer buf) {
         this.handle = new AtomicLong(handle);
