@@ -39,6 +39,10 @@ public abstract class FileSystem {
     /** No per-open state: open and close are never called and every
      * {@code file} is null (set in the constructor). */
     protected boolean statelessOpens;
+    /** The same for directories only: files keep open and close, a
+     * directory is listed with a null {@code file} and its listing stays in
+     * the kernel's cache (set in the constructor). */
+    protected boolean statelessDirOpens;
     /** create may get a null name, for open(O_TMPFILE). */
     protected boolean unnamedFiles;
 

@@ -24,7 +24,8 @@ public final class Mount implements AutoCloseable {
         dispatcher = new Dispatcher(fileSystem);
         dispatcher.mount = this;
         int flags = (fileSystem.statelessOpens ? 1 : 0)
-            | (fileSystem.unnamedFiles ? 2 : 0);
+            | (fileSystem.unnamedFiles ? 2 : 0)
+            | (fileSystem.statelessDirOpens ? 4 : 0);
         long h = Native.create(dispatcher, params.pack(), utf8(params.fsname),
                                utf8(params.subtype), flags, dispatcher.mask());
         if (h < 0)
