@@ -23,14 +23,19 @@ else
     echo "SKIP: java_junit: no $junit (apt-get install junit4)"
 fi
 
-# fsp-tests against the Java memfs, with the declarations of the Python
-# one (see bindings/python/test.sh); then all of fsp-tests once more on
-# memfs -W (streams, reparse data, read-only attribute, descriptors on:
-# the POSIX cases must not change), with the same atime declaration
-# (one word: the side run splits its filter on spaces).
-FSP_BUILD=$build "$root/tests/lib/binding_conformance.sh" java "$build" "$here/memfs" \
-    --side -C time_atime_relatime --side -A acl_ \
-    --side -S "file_ mmap_ space_" \
-    --side -W "-x time_atime_relatime=atime_of_cached_reads:_the_kernel_keeps_none_for_FUSE" \
-    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
-    -x acl_="POSIX ACLs only with memfs -A; checked there"
+# fsp-tests against the Java memfs (tests/lib/binding_memfs.sh), with the
+# configurations and declarations of the Python one (see
+# bindings/python/test.sh).
+export FSP_BUILD=$build
+# shellcheck source=tests/lib/binding_memfs.sh
+. "$root/tests/lib/binding_memfs.sh"
+bm_init java_memfs "$build/fsp-tests"
+memfs=$here/memfs
+atime="time_atime_relatime=atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C"
+acl="acl_=POSIX ACLs only with memfs -A; checked there"
+bm_run plain 600 "$memfs" -- -x "$atime" -x "$acl" {}
+bm_run C 120 "$memfs" -C -- {} time_atime_relatime
+bm_run A 300 "$memfs" -A -- {} acl_
+bm_run S 300 "$memfs" -S -- {} file_ mmap_ space_
+bm_run W 600 "$memfs" -W -- -x "$atime" -x "$acl" {}
+BM_EXERCISE_OPS=5000 bm_exercise data "$build/fsp-exerciser" "$memfs"

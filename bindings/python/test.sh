@@ -26,54 +26,42 @@ else
     echo "SKIP: python_pytest: no pytest (apt-get install python3-pytest)"
 fi
 
-# fsp-tests against the Python memfs.  Declared for the main (cached)
-# mount, and checked on side mounts instead, as tests/conformance.sh does
-# for C memfs: atime (the kernel keeps none for reads it serves from its
-# cache; memfs -C) and POSIX ACLs (memfs -A).  The data cases run once
-# more on memfs -S, whose reads and writes complete later on workers.
-"$root/tests/lib/binding_conformance.sh" python "$build" "$here/memfs" \
-    --side -C time_atime_relatime --side -A acl_ \
-    --side -S "file_ mmap_ space_" \
-    -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
-    -x acl_="POSIX ACLs only with memfs -A; checked there"
-
-# fsp-tests once more on memfs -W, the whole Windows set (named streams,
-# reparse data, read-only attribute, security descriptors): none of it
-# may change POSIX behaviour.  atime as above.
-tmpw=$(mktemp -d /tmp/fsp-python-W.XXXXXX)
-wpid=
-cleanup_w() {
-    [ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null
-    mountpoint -q "$tmpw/m" 2>/dev/null && umount -l "$tmpw/m"
-    rm -rf --one-file-system "$tmpw" /tmp/pyvenv-py
-}
-trap cleanup_w EXIT
-mkdir "$tmpw/m"
-"$here/memfs" -f -W -o allow_other,default_permissions "$tmpw/m" 2>"$tmpw/err" &
-wpid=$!
-for _ in $(seq 500); do mountpoint -q "$tmpw/m" && break; sleep 0.02; done
-if mountpoint -q "$tmpw/m"; then
-    timeout -k 5 300 "$build/fsp-tests" \
-        -x time_atime_relatime="atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C" \
-        "$tmpw/m" 2>&1 | sed -n -e 's/^\(PASS\|FAIL\|SKIP\): /\1: python_memfs_W_/p'
-else
-    echo "FAIL: python_memfs_W_mount: memfs -W did not mount: $(tail -1 "$tmpw/err")"
-fi
-kill -TERM "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; wpid=
+# fsp-tests against the Python memfs (tests/lib/binding_memfs.sh, as for
+# every binding).  Declared for the main (cached) mount, and checked on
+# side mounts instead, as tests/conformance.sh does for C memfs: atime
+# (the kernel keeps none for reads it serves from its cache; memfs -C)
+# and POSIX ACLs (memfs -A).  The data cases run once more on memfs -S,
+# whose reads and writes complete later on workers, and everything once
+# more on memfs -W (named streams, reparse data, read-only attribute,
+# security descriptors: none of it may change POSIX behaviour).
+# shellcheck source=tests/lib/binding_memfs.sh
+. "$root/tests/lib/binding_memfs.sh"
+bm_init python_memfs "$build/fsp-tests"
+memfs=$here/memfs
+atime="time_atime_relatime=atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C"
+acl="acl_=POSIX ACLs only with memfs -A; checked there"
+bm_run plain 600 "$memfs" -- -x "$atime" -x "$acl" {}
+bm_run C 120 "$memfs" -C -- {} time_atime_relatime
+bm_run A 300 "$memfs" -A -- {} acl_
+bm_run S 300 "$memfs" -S -- {} file_ mmap_ space_
+bm_run W 600 "$memfs" -W -- -x "$atime" -x "$acl" {}
+# Python is slower per operation than the compiled bindings: a shorter run.
+BM_EXERCISE_OPS=5000 bm_exercise data "$build/fsp-exerciser" "$memfs"
 
 # Issue #14: pip installs the package offline into a plain venv (the
 # package's own build backend needs nothing from PyPI), and the installed
-# fsp imports from anywhere with the bundled libfsp.so.1.
-rm -rf /tmp/pyvenv-py
-if ! $py -m venv /tmp/pyvenv-py 2>/dev/null; then
+# fsp imports from anywhere with the bundled libfsp.so.1.  In bm_init's
+# directory, which its trap removes.
+venv=$BM_TMP/venv
+if ! $py -m venv "$venv" 2>/dev/null; then
     echo "SKIP: python_pip_install_offline: no venv (apt-get install python3-venv)"
-elif out=$(cd "$root" && timeout -k 5 120 /tmp/pyvenv-py/bin/pip install \
+elif out=$(cd "$root" && timeout -k 5 120 "$venv"/bin/pip install \
                --no-index --disable-pip-version-check ./bindings/python 2>&1) &&
-     got=$(cd / && env -u FSP_LIBRARY /tmp/pyvenv-py/bin/python -c \
+     got=$(cd / && env -u FSP_LIBRARY "$venv"/bin/python -c \
                'import fsp, fsp.security; print(fsp._n.lib._name)' 2>&1) &&
-     [ "$got" = "$(ls -d /tmp/pyvenv-py/lib/python3*/site-packages)/fsp/libfsp.so.1" ]; then
+     [ "$got" = "$(ls -d "$venv"/lib/python3*/site-packages)/fsp/libfsp.so.1" ]; then
     echo "PASS: python_pip_install_offline"
 else
     echo "FAIL: python_pip_install_offline: ${got:-$(printf '%s' "$out" | tail -3)}"
 fi
-rm -rf /tmp/pyvenv-py
+rm -rf "$venv"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
-# fsp-tests against a language binding's memfs (sourced by
+# fsp-tests against a language binding's memfs (sourced by every
 # bindings/LANG/test.sh, not run):
 #
 #   bm_init LABEL FSP_TESTS         a temp dir, and a cleanup trap that
@@ -12,11 +12,15 @@
 #                                   FSP_TESTS_ARGS, where {} stands for the
 #                                   mount point, printing its verdicts as
 #                                   LABEL_NAME_case; FAIL if it does not
-#                                   mount, dies or times out
+#                                   mount, dies or times out; then
+#                                   LABEL_NAME_clean_exit: SIGTERM unmounts
+#                                   and the memfs exits 0
 #   bm_exercise NAME EXERCISER MEMFS_CMD...
-#                                   the data exerciser (with mmap) and the
-#                                   concurrency check of tests/conformance.sh
-#                                   on one MEMFS_CMD mount, as LABEL_NAME_...
+#                                   the data exerciser (with mmap;
+#                                   $BM_EXERCISE_OPS operations, default
+#                                   20000) and the concurrency check of
+#                                   tests/conformance.sh on one MEMFS_CMD
+#                                   mount, as LABEL_NAME_...
 #
 # allow_other,default_permissions as tests/conformance.sh mounts C memfs,
 # so that the unprivileged cases reach it.  Run as root.
@@ -73,11 +77,29 @@ bm_mount() {
     return 1
 }
 
-# bm_unmount NAME: stop the memfs, check it lived, show its stderr
+# bm_unmount NAME: check the memfs lived through the run, stop it with
+# SIGTERM, which must unmount and exit 0 (no crash on the way out), and
+# show its stderr
 bm_unmount() {
-    local name=$1
+    local name=$1 status=timeout
     if ! kill -0 "$BM_PID" 2>/dev/null; then
         echo "FAIL: ${BM_LABEL}_${name}_alive: the memfs died during the run"
+    else
+        kill -TERM "$BM_PID"
+        for _ in $(seq 150); do
+            kill -0 "$BM_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        if ! kill -0 "$BM_PID" 2>/dev/null; then
+            wait "$BM_PID"
+            status=$?
+            BM_PID=
+        fi
+        if [ "$status" = 0 ] && ! bm_mounted "$BM_MNT"; then
+            echo "PASS: ${BM_LABEL}_${name}_clean_exit"
+        else
+            echo "FAIL: ${BM_LABEL}_${name}_clean_exit: exit status $status after SIGTERM$(bm_mounted "$BM_MNT" && echo ', still mounted')"
+        fi
     fi
     bm_stop
     if bm_mounted "$BM_MNT"; then
@@ -94,7 +116,7 @@ bm_exercise() {
     shift 2
     bm_mount "$name" "$@" || return
     mkdir "$BM_MNT/concurrency"
-    out=$({ timeout -k 5 300 "$ex" -n 20000 -S 1 -m "$BM_MNT/exerciser"
+    out=$({ timeout -k 5 300 "$ex" -n "${BM_EXERCISE_OPS:-20000}" -S 1 -m "$BM_MNT/exerciser"
             timeout -k 5 120 "$ex" -C 5 -P 4 -S 1 "$BM_MNT/concurrency"; } 2>&1)
     printf '%s\n' "$out" | sed -n -e "s/^\(PASS\|FAIL\): /\1: ${BM_LABEL}_${name}_/p"
     printf '%s\n' "$out" | grep -q '^\(PASS\|FAIL\): exerciser' ||

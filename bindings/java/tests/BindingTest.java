@@ -34,7 +34,12 @@ public class BindingTest {
         Mounted(FileSystem fs, VolumeParams vp, String options)
                 throws IOException {
             dir = Files.createTempDirectory("fsp-junit.");
-            mount = new Mount(fs, dir.toString(), options, vp, -1, false);
+            try {
+                mount = new Mount(fs, dir.toString(), options, vp, -1, false);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(dir);  // a refused mount leaves nothing
+                throw e;
+            }
             thread = new Thread(() -> {
                 try {
                     mount.run(false);
