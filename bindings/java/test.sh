@@ -23,19 +23,11 @@ else
     echo "SKIP: java_junit: no $junit (apt-get install junit4)"
 fi
 
-# fsp-tests against the Java memfs (tests/lib/binding_memfs.sh), with the
-# configurations and declarations of the Python one (see
-# bindings/python/test.sh).
+# fsp-tests against the Java memfs in every configuration bm_all runs
+# (tests/lib/binding_memfs.sh), as for every binding.
 export FSP_BUILD=$build
 # shellcheck source=tests/lib/binding_memfs.sh
 . "$root/tests/lib/binding_memfs.sh"
 bm_init java_memfs "$build/fsp-tests"
-memfs=$here/memfs
-atime="time_atime_relatime=atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C"
-acl="acl_=POSIX ACLs only with memfs -A; checked there"
-bm_run plain 600 "$memfs" -- -x "$atime" -x "$acl" {}
-bm_run C 120 "$memfs" -C -- {} time_atime_relatime
-bm_run A 300 "$memfs" -A -- {} acl_
-bm_run S 300 "$memfs" -S -- {} file_ mmap_ space_
-bm_run W 600 "$memfs" -W -- -x "$atime" -x "$acl" {}
-BM_EXERCISE_OPS=5000 bm_exercise data "$build/fsp-exerciser" "$memfs"
+# A shorter exerciser run, as for Python.
+BM_EXERCISE_OPS=5000 bm_all "$here/memfs"

@@ -26,27 +26,16 @@ else
     echo "SKIP: python_pytest: no pytest (apt-get install python3-pytest)"
 fi
 
-# fsp-tests against the Python memfs (tests/lib/binding_memfs.sh, as for
-# every binding).  Declared for the main (cached) mount, and checked on
-# side mounts instead, as tests/conformance.sh does for C memfs: atime
-# (the kernel keeps none for reads it serves from its cache; memfs -C)
-# and POSIX ACLs (memfs -A).  The data cases run once more on memfs -S,
-# whose reads and writes complete later on workers, and everything once
-# more on memfs -W (named streams, reparse data, read-only attribute,
-# security descriptors: none of it may change POSIX behaviour).
+# fsp-tests against the Python memfs in every configuration bm_all runs
+# (tests/lib/binding_memfs.sh, as for every binding): atime and ACLs
+# declared on the cached mounts and checked on memfs -C and -A, as
+# tests/conformance.sh does for C memfs; slow I/O (-S); the Windows set
+# (-W), which must not change POSIX behaviour.
 # shellcheck source=tests/lib/binding_memfs.sh
 . "$root/tests/lib/binding_memfs.sh"
 bm_init python_memfs "$build/fsp-tests"
-memfs=$here/memfs
-atime="time_atime_relatime=atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C"
-acl="acl_=POSIX ACLs only with memfs -A; checked there"
-bm_run plain 600 "$memfs" -- -x "$atime" -x "$acl" {}
-bm_run C 120 "$memfs" -C -- {} time_atime_relatime
-bm_run A 300 "$memfs" -A -- {} acl_
-bm_run S 300 "$memfs" -S -- {} file_ mmap_ space_
-bm_run W 600 "$memfs" -W -- -x "$atime" -x "$acl" {}
-# Python is slower per operation than the compiled bindings: a shorter run.
-BM_EXERCISE_OPS=5000 bm_exercise data "$build/fsp-exerciser" "$memfs"
+# Interpreted, slower per operation: a shorter exerciser run.
+BM_EXERCISE_OPS=5000 bm_all "$here/memfs"
 
 # Issue #14: pip installs the package offline into a plain venv (the
 # package's own build backend needs nothing from PyPI), and the installed

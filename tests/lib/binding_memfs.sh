@@ -21,6 +21,14 @@
 #                                   20000) and the concurrency check of
 #                                   tests/conformance.sh on one MEMFS_CMD
 #                                   mount, as LABEL_NAME_...
+#   bm_all MEMFS_CMD...              every configuration a binding's memfs
+#                                   runs, as tests/conformance.sh runs C
+#                                   memfs: plain and -S (slow I/O) with atime
+#                                   and ACLs declared, -C for atime, -A for
+#                                   ACLs (with the permission and attribute
+#                                   cases they change), -W (the Windows set
+#                                   must not change POSIX behaviour), then
+#                                   bm_exercise
 #
 # allow_other,default_permissions as tests/conformance.sh mounts C memfs,
 # so that the unprivileged cases reach it.  Run as root.
@@ -142,4 +150,17 @@ bm_run() {
         echo "FAIL: ${BM_LABEL}_${name}_run: fsp-tests timed out"
     fi
     bm_unmount "$name"
+}
+
+bm_all() {
+    local atime="time_atime_relatime=atime of cached reads: the kernel keeps none for FUSE; checked on memfs -C"
+    local acl="acl_=POSIX ACLs only with memfs -A; checked there"
+    bm_run plain 600 "$@" -- -x "$atime" -x "$acl" {}
+    bm_run S 600 "$@" -S -- -x "$atime" -x "$acl" {}
+    bm_run C 120 "$@" -C -- {} time_
+    bm_run A 300 "$@" -A -- {} acl_ perm_ xattr_
+    bm_run W 600 "$@" -W -- -x "$atime" -x "$acl" {}
+    if [ -x "$(dirname "$BM_TESTS")/fsp-exerciser" ]; then
+        bm_exercise data "$(dirname "$BM_TESTS")/fsp-exerciser" "$@"
+    fi
 }
