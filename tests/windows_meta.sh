@@ -7,6 +7,10 @@
 # and smbclient.  One PASS/FAIL/SKIP line per case.
 #
 #   tests/windows_meta.sh [BUILDDIR]     (default: build)
+#
+# FSP_WIN_OPTS: more memfs arguments for every mount (a configuration,
+# e.g. "-o io_uring" or "-C"), FSP_WIN_LABEL: a prefix for every case
+# name; tests/windows_matrix.sh runs this script per configuration.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
@@ -14,9 +18,11 @@ memfs=$(realpath "$build/memfs")
 T=$(realpath "$build/fsptool")
 . tests/lib/samba.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+label=${FSP_WIN_LABEL:-}
+read -ra config <<<"${FSP_WIN_OPTS:-}"
+pass() { echo "PASS: $label$1"; }
+fail() { echo "FAIL: $label$1: $2"; }
+skip() { echo "SKIP: $label$1: $2"; }
 check() { # check NAME WHY COMMAND...
     local name=$1 why=$2
     shift 2
@@ -49,7 +55,7 @@ mount_memfs() { # mount_memfs DIR ARGS...: memfs ARGS on DIR
     local dir=$1
     shift
     mkdir -p "$dir"
-    "$memfs" "$@" "$dir" || return 1
+    "$memfs" "${config[@]}" "$@" "$dir" || return 1
     mounts+=("$dir")
 }
 
