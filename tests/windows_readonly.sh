@@ -10,7 +10,8 @@
 #    name reads back as before, every change (setting or removing a
 #    stream, reparse data, attributes, creation time, user.DOSATTRIB, a
 #    descriptor, the label; creating, writing, truncating or deleting
-#    FILE:NAME) is EROFS, and afterwards nothing changed.
+#    FILE:NAME) is EROFS, and afterwards nothing changed; file handles
+#    taken before still open files and directories (export.sh's reads).
 # 2. memfs -W -o ro (empty: the root is all there is): the root's names
 #    read, then root remounts it rw behind memfs's back and the same
 #    changes still fail with EROFS, now from fsp's own refusal.
@@ -24,6 +25,7 @@ cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
 memfs=$(realpath "$build/memfs")
 T=$(realpath "$build/fsptool")
+H=$(realpath "$build/tests/fsp-handle")
 label=${FSP_WIN_LABEL:-}
 read -ra config <<<"${FSP_WIN_OPTS:-}"
 pass() { echo "PASS: ${label}ro_$1"; }
@@ -154,6 +156,9 @@ reads_() {
 }
 # (without trailing blanks, which read would drop)
 reads() { reads_ | sed 's/ *$//'; }
+# File handles (export, docs/export.md) taken now, used read-only below.
+"$H" save f "$work/hf" && "$H" save d "$work/hd" ||
+    fail setup "name_to_handle_at failed"
 reads >"$work/before"
 if grep -q 'No such\|not supported\|Permission denied\|rror' "$work/before"; then
     fail setup "a read failed before the remount: $(grep -m1 'No such\|not supported\|Permission denied\|rror' "$work/before")"
@@ -170,6 +175,15 @@ else
         else fail "remounted_read_$name" "was '$value', now '$got'"; fi
     done <"$work/before"
     writes remounted f d
+    # open_by_handle_at once the kernel forgot the inodes
+    sync; echo 2 >/proc/sys/vm/drop_caches
+    r=$("$H" cat "$A" "$work/hf" 2>&1)
+    if [ "$r" = data ]; then pass remounted_export_file_handle
+    else fail remounted_export_file_handle "got '$r'"; fi
+    sync; echo 2 >/proc/sys/vm/drop_caches
+    r=$("$H" stat "$A" "$work/hd" 2>&1)
+    if [ "$r" = "$(stat -c %i d)" ]; then pass remounted_export_dir_handle
+    else fail remounted_export_dir_handle "got '$r', want $(stat -c %i d)"; fi
     erofs remounted_volume_label setfattr -n user.fsp.volume_label -v new .
     reads >"$work/after"
     if cmp -s "$work/before" "$work/after"; then pass remounted_nothing_changed
