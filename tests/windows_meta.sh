@@ -128,6 +128,18 @@ check readonly_stream_write "a read-only file's stream should refuse writes (EAC
     grep -q 'Permission denied' <<<"$( (echo y >>ro:s) 2>&1)"
 check readonly_stream_delete "a read-only file's stream should not be deleted (EPERM)" \
     grep -q 'not permitted' <<<"$(err_of setfattr -x 'user.DosStream.s:$DATA' ro)"
+# An open made before the bit was set keeps writing, as on NTFS, in every
+# configuration (stateless volumes answer OPEN to know it was checked).
+echo a >early
+exec 3>>early
+setfattr -n system.ntfs_attrib -v 0x01000000 early
+check readonly_open_before_keeps_writing "an open from before the bit should keep writing" \
+    sh -c 'echo b >&3'
+exec 3>&-
+check readonly_open_before_content "what it wrote should be in the file" \
+    test "$(cat early | tr '\n' ' ')" = "a b "
+setfattr -n system.ntfs_attrib -v 0x20000000 early
+rm early
 echo z >victim
 check readonly_rename_ok "renaming a read-only file should work" mv ro ro2
 check readonly_content "the read-only file should be unchanged" test "$(cat ro2)" = x
