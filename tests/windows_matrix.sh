@@ -36,14 +36,25 @@ build=${1:-build}
 quick=${2:-}
 param=/sys/module/fuse/parameters/enable_uring
 saved=''
+child=''
 restore() {
     if [ -n "$saved" ]; then
         echo "$saved" >"$param"
         saved=''
     fi
 }
+# shellcheck disable=SC2317  # invoked by the trap
+# Interrupted: the running script gets the signal too (through its
+# timeout) and cleans up before the switch is put back.
+stop() {
+    if [ -n "$child" ]; then
+        kill -TERM "$child" 2>/dev/null
+        wait "$child"
+    fi
+    exit 1
+}
 trap restore EXIT
-trap 'exit 1' INT TERM HUP
+trap stop INT TERM HUP
 
 all=(windows_meta windows_security export windows_readonly windows_owner)
 # run LABEL MEMFS_OPTS PASSTHROUGH_OPTS SCRIPTS...
@@ -53,8 +64,14 @@ run() {
     for s in "$@"; do
         start=$SECONDS
         echo "--- ${lab:-default}: tests/$s.sh with memfs ${opts:-(no options)}"
+        # In the background, so a signal reaches stop() at once; and no
+        # pipe, whose reader's death would kill the script (SIGPIPE) before
+        # its cleanup.
         FSP_WIN_LABEL=$lab FSP_WIN_OPTS=$opts FSP_WIN_PT_OPTS=$pt \
-            timeout -k 5 300 "tests/$s.sh" "$build" 2>&1 | grep '^\(PASS\|FAIL\|SKIP\): '
+            timeout -k 5 300 "tests/$s.sh" "$build" 2>&1 &
+        child=$!
+        wait "$child"
+        child=''
         echo "--- ${lab:-default}: tests/$s.sh done in $((SECONDS - start)) s"
     done
 }
