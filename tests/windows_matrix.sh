@@ -7,7 +7,7 @@
 #
 # The whole matrix takes 1-3 minutes (most of it Samba in the first two
 # scripts): `make test-windows-matrix`.  With "quick" (what tests/run.sh
-# runs, 20-40 s) the matrix is cut to the default configuration, io_uring
+# runs, 10-30 s) the matrix is cut to the default configuration, io_uring
 # without the Samba scripts, and windows_meta.sh under writeback caching
 # (where the read-only attribute needs OPEN: docs/windows.md).
 #
