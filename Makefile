@@ -283,6 +283,12 @@ soak: all
 test-libfuse318: all
 	tests/compat/libfuse_src.sh $(BUILD)
 
+# The Windows-semantics and export tests in every mount configuration
+# (io_uring, writeback caching, -C, read-only; tests/windows_matrix.sh).
+.PHONY: test-windows-matrix
+test-windows-matrix: all
+	tests/windows_matrix.sh $(BUILD)
+
 # Load and chaos for CHAOS_SECONDS per configuration (default 120).
 CHAOS_SECONDS ?= 120
 chaos: all

@@ -8,6 +8,10 @@
 # numbers at once).  Needs root (open_by_handle_at).
 #
 #   tests/export.sh BUILDDIR
+#
+# FSP_WIN_OPTS: more memfs arguments, FSP_WIN_PT_OPTS: more passthrough
+# arguments (a configuration, e.g. "-o io_uring"), FSP_WIN_LABEL: a prefix
+# for every case name; tests/windows_matrix.sh runs this per configuration.
 # shellcheck disable=SC2015,SC2317  # A && B || C on purpose; cases run through case_
 set -u
 build=${1:-build}
@@ -15,8 +19,11 @@ build=${build%/}
 H=$build/tests/fsp-handle
 tmp=$(mktemp -d /tmp/fsp-export.XXXXXX)
 pid=''
-pass() { echo "PASS: export_$1"; }
-fail() { echo "FAIL: export_$1: $2"; }
+label=${FSP_WIN_LABEL:-}
+read -ra config <<<"${FSP_WIN_OPTS:-}"
+read -ra pt_config <<<"${FSP_WIN_PT_OPTS:-}"
+pass() { echo "PASS: ${label}export_$1"; }
+fail() { echo "FAIL: ${label}export_$1: $2"; }
 mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
 # shellcheck disable=SC2317  # invoked by the trap
 cleanup() {
@@ -34,16 +41,16 @@ stop() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 if [ "$(id -u)" != 0 ]; then
-    echo "SKIP: export_all: needs root (open_by_handle_at)"
+    echo "SKIP: ${label}export_all: needs root (open_by_handle_at)"
     exit 0
 fi
 mkdir "$tmp/m" "$tmp/src" "$tmp/ext4"
 
 start() { # start memfs | passthrough SOURCE
     if [ "$1" = memfs ]; then
-        "$build/memfs" -f "$tmp/m" 2>>"$tmp/err" &
+        "$build/memfs" -f "${config[@]}" "$tmp/m" 2>>"$tmp/err" &
     else
-        "$build/passthrough" -f "$2" "$tmp/m" 2>>"$tmp/err" &
+        "$build/passthrough" -f "${pt_config[@]}" "$2" "$tmp/m" 2>>"$tmp/err" &
     fi
     pid=$!
     for _ in $(seq 100); do mounted "$tmp/m" && return 0; sleep 0.05; done
@@ -96,7 +103,7 @@ deleted() { # deleted NAME
         [ "$(stat -c %i "$tmp/m/new$i")" = "$ino" ] && { new=$i; break; }
     done
     if [ -z "${new:-}" ]; then
-        echo "SKIP: export_$1_deleted_index_reused: index $ino not reused"
+        echo "SKIP: ${label}export_$1_deleted_index_reused: index $ino not reused"
     else
         evict
         expect "$1_deleted_index_reused" "ERR ESTALE" "$H" cat "$tmp/m" "$tmp/hv"
@@ -140,7 +147,7 @@ if truncate -s 32M "$tmp/img" && mkfs.ext4 -q -F "$tmp/img" &&
     deleted pt_ext4
     stop
 else
-    echo "SKIP: export_pt_ext4: no loop device or mkfs.ext4"
+    echo "SKIP: ${label}export_pt_ext4: no loop device or mkfs.ext4"
 fi
 mounted "$tmp/ext4" && umount "$tmp/ext4"
 exit 0

@@ -115,6 +115,7 @@ for build in "$@"; do
         run "tests/readonly_native.sh $build" 60 tests/readonly_native.sh "$build"
         run "tests/windows_meta.sh $build" 120 tests/windows_meta.sh "$build"
         run "tests/windows_security.sh $build" 120 tests/windows_security.sh "$build"
+        run "tests/windows_matrix.sh $build quick" 300 tests/windows_matrix.sh "$build" quick
         run "tests/compat/run.sh $build" 600 tests/compat/run.sh "$build"
         run "tests/compat/readonly.sh $build" 180 tests/compat/readonly.sh "$build"
         run "tests/compat/squashfuse_hl.sh $build" 300 tests/compat/squashfuse_hl.sh "$build"

@@ -7,6 +7,10 @@
 # and smbclient.  One PASS/FAIL/SKIP line per case.
 #
 #   tests/windows_meta.sh [BUILDDIR]     (default: build)
+#
+# FSP_WIN_OPTS: more memfs arguments for every mount (a configuration,
+# e.g. "-o io_uring" or "-C"), FSP_WIN_LABEL: a prefix for every case
+# name; tests/windows_matrix.sh runs this script per configuration.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
@@ -14,9 +18,11 @@ memfs=$(realpath "$build/memfs")
 T=$(realpath "$build/fsptool")
 . tests/lib/samba.sh
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-skip() { echo "SKIP: $1: $2"; }
+label=${FSP_WIN_LABEL:-}
+read -ra config <<<"${FSP_WIN_OPTS:-}"
+pass() { echo "PASS: $label$1"; }
+fail() { echo "FAIL: $label$1: $2"; }
+skip() { echo "SKIP: $label$1: $2"; }
 check() { # check NAME WHY COMMAND...
     local name=$1 why=$2
     shift 2
@@ -49,7 +55,7 @@ mount_memfs() { # mount_memfs DIR ARGS...: memfs ARGS on DIR
     local dir=$1
     shift
     mkdir -p "$dir"
-    "$memfs" "$@" "$dir" || return 1
+    "$memfs" "${config[@]}" "$@" "$dir" || return 1
     mounts+=("$dir")
 }
 
@@ -122,6 +128,18 @@ check readonly_stream_write "a read-only file's stream should refuse writes (EAC
     grep -q 'Permission denied' <<<"$( (echo y >>ro:s) 2>&1)"
 check readonly_stream_delete "a read-only file's stream should not be deleted (EPERM)" \
     grep -q 'not permitted' <<<"$(err_of setfattr -x 'user.DosStream.s:$DATA' ro)"
+# An open made before the bit was set keeps writing, as on NTFS, in every
+# configuration (stateless volumes answer OPEN to know it was checked).
+echo a >early
+exec 3>>early
+setfattr -n system.ntfs_attrib -v 0x01000000 early
+check readonly_open_before_keeps_writing "an open from before the bit should keep writing" \
+    sh -c 'echo b >&3'
+exec 3>&-
+check readonly_open_before_content "what it wrote should be in the file" \
+    test "$(cat early | tr '\n' ' ')" = "a b "
+setfattr -n system.ntfs_attrib -v 0x20000000 early
+rm early
 echo z >victim
 check readonly_rename_ok "renaming a read-only file should work" mv ro ro2
 check readonly_content "the read-only file should be unchanged" test "$(cat ro2)" = x

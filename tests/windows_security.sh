@@ -12,6 +12,9 @@
 # ls -l shows the mode it maps to.
 #
 # Needs root.  Prints PASS/FAIL/SKIP lines; leaves nothing behind.
+# FSP_WIN_OPTS: more memfs arguments for every mount (a configuration,
+# e.g. "-o io_uring" or "-C"), FSP_WIN_LABEL: a prefix for every case
+# name; tests/windows_matrix.sh runs this script per configuration.
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,9 +27,11 @@ FSPTOOL=$BUILD/fsptool
 # shellcheck source=tests/lib/samba.sh
 . "$ROOT/tests/lib/samba.sh"
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+: $2}"; }
-skip() { echo "SKIP: $1${2:+: $2}"; }
+label=${FSP_WIN_LABEL:-}
+read -ra config <<<"${FSP_WIN_OPTS:-}"
+pass() { echo "PASS: $label$1"; }
+fail() { echo "FAIL: $label$1${2:+: $2}"; }
+skip() { echo "SKIP: $label$1${2:+: $2}"; }
 check() { # check NAME GOT WANT
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
@@ -48,7 +53,7 @@ fi
 
 mount_memfs() { # mount_memfs ARGS...: memfs in the foreground on $M
     mkdir -p "$M"
-    "$BUILD/memfs" -f "$@" "$M" 2>"$T/memfs.err" &
+    "$BUILD/memfs" -f "${config[@]}" "$@" "$M" 2>"$T/memfs.err" &
     MEMFS_PID=$!
     local i
     for i in $(seq 1 100); do

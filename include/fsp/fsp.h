@@ -241,7 +241,11 @@ struct fsp_volume_info {
                                             being replaced by rename get
                                             EPERM; renaming the file and
                                             changing its attributes, times,
-                                            mode and owner still work */
+                                            mode and owner still work; with
+                                            FSP_IFACE_STATELESS_OPENS fsp
+                                            still answers OPEN (not the
+                                            file system's open) to check
+                                            the bit there */
 #define FSP_VOL_REPARSE_POINTS   0x0400u /* reparse data can be set on any
                                             file or directory
                                             (set_reparse_data); without it

@@ -106,6 +106,10 @@ struct fsp_fs {
     /* -o streams_interface=windows: "file:stream" names are streams
      * (streams.c). */
     int stream_paths;
+    /* A stateless volume with FSP_VOL_READONLY_ATTR: OPEN is answered
+     * (not ENOSYS) so the read-only attribute is checked there, before
+     * writes go into the kernel's cache, and only once (ops_file.c). */
+    int open_checks_readonly;
     /* FSP_VOL_SECURITY: the file system's SID mapping (sec_node.c). */
     struct fsp_sid_mapper sid_mapper;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;

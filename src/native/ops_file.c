@@ -129,13 +129,19 @@ void nat_op_open(struct fsp_request *req)
     /* Stateless: ENOSYS makes the kernel stop sending OPEN and RELEASE
      * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
      * O_TRUNC through SETATTR instead. */
-    if (fs->fi.flags & FSP_IFACE_STATELESS_OPENS) {
+    int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
+    if (stateless && !fs->open_checks_readonly) {
         ses_reply_err(req->s, -ENOSYS);
         return;
     }
     struct nat_open *o = NULL;
     int err = open_node(req, n, in->flags, 0,
                         in->open_flags & WIRE_OPEN_KILL_SUIDGID, &o);
+    /* Stateless but checked (open_checks_readonly): an open without file
+     * state, so WRITE knows this open passed the read-only check (an
+     * open made before the bit was set keeps writing, as on NTFS). */
+    if (!err && stateless && !(o = nat_open_new(fs, n, NULL, 0)))
+        err = -ENOMEM;
     if (err) {
         ses_reply_err(req->s, err);
         return;
