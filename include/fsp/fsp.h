@@ -233,11 +233,9 @@ struct fsp_volume_info {
                                             callbacks (docs/windows.md). */
 #define FSP_VOL_READONLY_ATTR    0x0200u /* FSP_ATTR_READONLY is enforced
                                             as NTFS does: opening for
-                                            writing (with stateless opens,
-                                            which fsp never sees, the first
-                                            write instead), writes,
-                                            truncation and making a stream
-                                            get EACCES, unlink, rmdir and
+                                            writing, writes, truncation
+                                            and making a stream get
+                                            EACCES, unlink, rmdir and
                                             being replaced by rename get
                                             EPERM; renaming the file and
                                             changing its attributes, times,
