@@ -47,10 +47,13 @@
  * then open and close are never called, the file argument is always NULL
  * (create must leave *file NULL), and the kernel sends no OPEN/RELEASE
  * requests at all: it creates files with MKNOD (fsp declines CREATE) and
- * opens without asking.  On a volume whose file_info_timeout lets the
- * kernel cache, directories are opened without OPENDIR/RELEASEDIR too;
- * fsp keeps the listing snapshots on the node then.  A cached negative
- * entry that is stale (the file
+ * opens without asking.  (Except on FSP_VOL_READONLY_ATTR volumes, where
+ * fsp itself answers OPEN and RELEASE to check the attribute at open;
+ * the file system's open and close are still never called.)  On a volume
+ * whose file_info_timeout lets the kernel cache, directories are opened
+ * without OPENDIR/RELEASEDIR too (FSP_IFACE_STATELESS_DIR_OPENS asks for
+ * that alone); fsp keeps the listing snapshots on the node then.  A
+ * cached negative entry that is stale (the file
  * system made the name behind the kernel's back) then makes
  * open(O_CREAT) fail with EEXIST until the entry times out or is
  * invalidated (fsp_notify_*), where CREATE would have opened the file.
