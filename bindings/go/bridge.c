@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <fsp/security.h>
+
 #include "bridge.h"
 #include "_cgo_export.h"
 
@@ -194,6 +196,76 @@ static int b_seek(fsp_request *req, void *node, void *file, uint64_t offset,
     return goSeek(req, H(node), H(file), offset, whence, result);
 }
 
+static int b_lookup_index(fsp_request *req, uint64_t index, void **node,
+                          struct fsp_file_info *fi)
+{
+    uintptr_t n = 0;
+    int r = goLookupIndex(req, index, &n, fi);
+    if (r == 0)
+        *node = P(n);
+    return r;
+}
+
+static int b_lookup_stream(fsp_request *req, void *node, const char *name,
+                           void **stream, struct fsp_file_info *fi)
+{
+    uintptr_t s = 0;
+    int r = goLookupStream(req, H(node), (char *)name, &s, fi, 0);
+    if (r == 0)
+        *stream = P(s);
+    return r;
+}
+
+static int b_create_stream(fsp_request *req, void *node, const char *name,
+                           void **stream, struct fsp_file_info *fi)
+{
+    uintptr_t s = 0;
+    int r = goLookupStream(req, H(node), (char *)name, &s, fi, 1);
+    if (r == 0)
+        *stream = P(s);
+    return r;
+}
+
+static int b_delete_stream(fsp_request *req, void *node, const char *name)
+{
+    return goDeleteStream(req, H(node), (char *)name);
+}
+
+static int b_get_stream_info(fsp_request *req, void *node,
+                             struct fsp_stream_buffer *sb)
+{
+    return goGetStreamInfo(req, H(node), sb);
+}
+
+static int b_get_reparse_data(fsp_request *req, void *node, void *buf,
+                              size_t size, size_t *needed)
+{
+    return goGetBytes(req, H(node), buf, size, needed, 0);
+}
+
+static int b_set_reparse_data(fsp_request *req, void *node, const void *buf,
+                              size_t size)
+{
+    return goSetBytes(req, H(node), (void *)buf, size, 0);
+}
+
+static int b_delete_reparse_data(fsp_request *req, void *node)
+{
+    return goDeleteReparseData(req, H(node));
+}
+
+static int b_get_security(fsp_request *req, void *node, void *buf,
+                          size_t size, size_t *needed)
+{
+    return goGetBytes(req, H(node), buf, size, needed, 1);
+}
+
+static int b_set_security(fsp_request *req, void *node, const void *sd,
+                          size_t size)
+{
+    return goSetBytes(req, H(node), (void *)sd, size, 1);
+}
+
 /* fsp's thread factory: every thread that calls a callback is a
  * goroutine's (goSpawnThread), so a callback is Go -> C -> Go on a thread
  * the Go runtime owns, the cheap kind of cgo callback.  The pointers
@@ -210,7 +282,7 @@ void fsp_go_thread_run(uintptr_t run, uintptr_t arg)
 }
 
 int fsp_go_new(const struct fsp_volume_params *vp, uint32_t flags,
-               uintptr_t context, fsp_fs **out)
+               uint32_t optional, uintptr_t context, fsp_fs **out)
 {
     struct fsp_fs_interface iface;
 
@@ -244,6 +316,25 @@ int fsp_go_new(const struct fsp_volume_params *vp, uint32_t flags,
     iface.link = b_link;
     iface.allocate = b_allocate;
     iface.seek = b_seek;
+    /* Only what the Go file system implements: a missing callback keeps
+     * fsp's meaning (no export, no streams, ...). */
+    if (optional & FSP_GO_INDEX)
+        iface.lookup_index = b_lookup_index;
+    if (optional & FSP_GO_STREAMS) {
+        iface.lookup_stream = b_lookup_stream;
+        iface.create_stream = b_create_stream;
+        iface.delete_stream = b_delete_stream;
+        iface.get_stream_info = b_get_stream_info;
+    }
+    if (optional & FSP_GO_REPARSE) {
+        iface.get_reparse_data = b_get_reparse_data;
+        iface.set_reparse_data = b_set_reparse_data;
+        iface.delete_reparse_data = b_delete_reparse_data;
+    }
+    if (optional & FSP_GO_SECURITY) {
+        iface.get_security = b_get_security;
+        iface.set_security = b_set_security;
+    }
     int r = fsp_fs_new(vp, &iface, P(context), out);
     if (r == 0)
         r = fsp_fs_set_thread_factory(*out, b_spawn, NULL);
@@ -258,4 +349,51 @@ uintptr_t fsp_go_context(const fsp_fs *fs)
 uintptr_t fsp_go_request_context(const fsp_request *req)
 {
     return H(fsp_fs_context(fsp_request_fs(req)));
+}
+
+int fsp_go_sddl_to_sd(const char *sddl, void **buf, size_t *size)
+{
+    struct fsp_sd sd;
+    int r = fsp_sddl_parse(sddl, &sd);
+    if (r == 0)
+        r = fsp_sd_build(&sd, buf, size);
+    fsp_sd_clear(&sd);
+    return r;
+}
+
+int fsp_go_sd_to_sddl(const void *buf, size_t size, char **text)
+{
+    struct fsp_sd sd;
+    int r = fsp_sd_check(buf, size);
+    if (r == 0)
+        r = fsp_sd_parse(buf, size, &sd);
+    if (r == 0) {
+        r = fsp_sddl_print(&sd, text);
+        fsp_sd_clear(&sd);
+    }
+    return r;
+}
+
+int fsp_go_sd_inherit(const void *parent, size_t parent_size,
+                      const char *owner, const char *group, int is_dir,
+                      void **buf, size_t *size)
+{
+    struct fsp_sd p, sd;
+    struct fsp_sid o, g;
+    int r = fsp_sid_parse(owner, &o);
+    if (r == 0)
+        r = fsp_sid_parse(group, &g);
+    if (r == 0)
+        r = fsp_sd_check(parent, parent_size);
+    if (r)
+        return r;
+    if ((r = fsp_sd_parse(parent, parent_size, &p)))
+        return r;
+    r = fsp_sd_inherit(&p, &o, &g, is_dir, &sd);
+    if (r == 0) {
+        r = fsp_sd_build(&sd, buf, size);
+        fsp_sd_clear(&sd);
+    }
+    fsp_sd_clear(&p);
+    return r;
 }

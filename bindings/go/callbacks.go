@@ -3,7 +3,9 @@
 package fsp
 
 /*
+#include <stdlib.h>
 #include <string.h>
+#include <fsp/security.h>
 #include "bridge.h"
 */
 import "C"
@@ -84,6 +86,7 @@ func fillInfo(c *C.struct_fsp_file_info, g *FileInfo) {
 		access_time:   ts(g.AccessTime),
 		write_time:    ts(g.WriteTime),
 		change_time:   ts(g.ChangeTime),
+		generation:    C.uint64_t(g.Generation),
 	}
 }
 
@@ -167,6 +170,9 @@ func goCreate(r *C.fsp_request, parent C.uintptr_t, name *C.char, cp *C.struct_f
 	}
 	if cp.link_target != nil {
 		p.LinkTarget = C.GoString(cp.link_target)
+	}
+	if cp.security != nil && cp.security_size > 0 && cp.security_size <= 1<<20 {
+		p.Security = C.GoBytes(cp.security, C.int(cp.security_size))
 	}
 	nm := ""
 	if name != nil {
@@ -463,4 +469,155 @@ func goSeek(r *C.fsp_request, node, file C.uintptr_t, off C.uint64_t, whence C.i
 		*result = C.uint64_t(o)
 	}
 	return toErrno(err, "Seek")
+}
+
+//export goLookupIndex
+func goLookupIndex(r *C.fsp_request, index C.uint64_t, node *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("LookupIndex", &rc)
+	n, info, err := hostOf(r).fs.(IndexFileSystem).LookupIndex(req(r), uint64(index))
+	if err != nil {
+		return toErrno(err, "LookupIndex")
+	}
+	fillInfo(fi, &info)
+	*node = handle(n)
+	return 0
+}
+
+// goLookupStream is lookup_stream and (create != 0) create_stream.
+//
+//export goLookupStream
+func goLookupStream(r *C.fsp_request, node C.uintptr_t, name *C.char, stream *C.uintptr_t, fi *C.struct_fsp_file_info, create C.int) (rc C.int) {
+	what := "LookupStream"
+	if create != 0 {
+		what = "CreateStream"
+	}
+	defer recovered(what, &rc)
+	sfs := hostOf(r).fs.(StreamFileSystem)
+	var (
+		s    Node
+		info FileInfo
+		err  error
+	)
+	if create != 0 {
+		s, info, err = sfs.CreateStream(req(r), value(node), C.GoString(name))
+	} else {
+		s, info, err = sfs.LookupStream(req(r), value(node), C.GoString(name))
+	}
+	if err != nil {
+		return toErrno(err, what)
+	}
+	fillInfo(fi, &info)
+	*stream = handle(s)
+	return 0
+}
+
+//export goDeleteStream
+func goDeleteStream(r *C.fsp_request, node C.uintptr_t, name *C.char) (rc C.int) {
+	defer recovered("DeleteStream", &rc)
+	return toErrno(hostOf(r).fs.(StreamFileSystem).DeleteStream(req(r), value(node), C.GoString(name)), "DeleteStream")
+}
+
+// validStreamName: what fsp would accept from the kernel as a stream name.
+func validStreamName(n string) bool {
+	if n == "" || len(n) > 255 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] == 0 || n[i] == '/' || n[i] == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+//export goGetStreamInfo
+func goGetStreamInfo(r *C.fsp_request, node C.uintptr_t, sb *C.struct_fsp_stream_buffer) (rc C.int) {
+	defer recovered("GetStreamInfo", &rc)
+	list, err := hostOf(r).fs.(StreamFileSystem).GetStreamInfo(req(r), value(node))
+	if err != nil {
+		return toErrno(err, "GetStreamInfo")
+	}
+	for _, s := range list {
+		if !validStreamName(s.Name) {
+			log.Printf("fsp: GetStreamInfo returned the stream name %q: answering EIO", s.Name)
+			return eio
+		}
+	}
+	for _, s := range list {
+		// C memory, which fsp copies: nothing of Go's reaches fsp.
+		c := C.CString(s.Name)
+		ok := C.fsp_stream_buffer_add(sb, c, C.uint64_t(s.Size))
+		C.free(unsafe.Pointer(c))
+		if ok == 0 {
+			return -C.int(syscall.ENOMEM)
+		}
+	}
+	return 0
+}
+
+// validReparse: Windows' REPARSE_DATA_BUFFER, whose header's data length
+// is exactly what follows it.
+func validReparse(b []byte) bool {
+	return len(b) >= 8 && len(b) <= ReparseMaxSize && int(b[4])|int(b[5])<<8 == len(b)-8
+}
+
+// goGetBytes is get_reparse_data (sec 0) and get_security (sec 1): the
+// Go callback returns bytes, checked here, which copySized copies into
+// fsp's buffer with the size-probe rules.
+//
+//export goGetBytes
+func goGetBytes(r *C.fsp_request, node C.uintptr_t, buf unsafe.Pointer, size C.size_t, needed *C.size_t, sec C.int) (rc C.int) {
+	what := "GetReparseData"
+	if sec != 0 {
+		what = "GetSecurity"
+	}
+	defer recovered(what, &rc)
+	var (
+		b   []byte
+		err error
+	)
+	if sec != 0 {
+		b, err = hostOf(r).fs.(SecurityFileSystem).GetSecurity(req(r), value(node))
+	} else {
+		b, err = hostOf(r).fs.(ReparseFileSystem).GetReparseData(req(r), value(node))
+	}
+	switch {
+	case err != nil:
+		return toErrno(err, what)
+	case b == nil:
+		return -C.int(syscall.ENODATA)
+	case sec == 0 && !validReparse(b):
+		log.Printf("fsp: GetReparseData returned %d bytes that are no reparse buffer: answering EIO", len(b))
+		return eio
+	case sec != 0 && (len(b) == 0 || C.fsp_sd_check(unsafe.Pointer(&b[0]), C.size_t(len(b))) != 0):
+		log.Printf("fsp: GetSecurity returned %d bytes that are no security descriptor: answering EIO", len(b))
+		return eio
+	}
+	return copySized(b, buf, size, needed)
+}
+
+// goSetBytes is set_reparse_data (sec 0) and set_security (sec 1); the
+// file system gets a Go copy of fsp's buffer.
+//
+//export goSetBytes
+func goSetBytes(r *C.fsp_request, node C.uintptr_t, buf unsafe.Pointer, size C.size_t, sec C.int) (rc C.int) {
+	what := "SetReparseData"
+	if sec != 0 {
+		what = "SetSecurity"
+	}
+	defer recovered(what, &rc)
+	b := C.GoBytes(buf, C.int(size))
+	var err error
+	if sec != 0 {
+		err = hostOf(r).fs.(SecurityFileSystem).SetSecurity(req(r), value(node), b)
+	} else {
+		err = hostOf(r).fs.(ReparseFileSystem).SetReparseData(req(r), value(node), b)
+	}
+	return toErrno(err, what)
+}
+
+//export goDeleteReparseData
+func goDeleteReparseData(r *C.fsp_request, node C.uintptr_t) (rc C.int) {
+	defer recovered("DeleteReparseData", &rc)
+	return toErrno(hostOf(r).fs.(ReparseFileSystem).DeleteReparseData(req(r), value(node)), "DeleteReparseData")
 }
