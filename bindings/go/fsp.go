@@ -214,10 +214,10 @@ type CreateParams struct {
 
 // BasicInfo lists the attributes and times to change (Valid: Set* flags).
 type BasicInfo struct {
-	Valid                                             uint32
-	Mode                                              uint32 // permission bits only
-	UID, GID                                          uint32
-	Attributes                                        uint32
+	Valid                                           uint32
+	Mode                                            uint32 // permission bits only
+	UID, GID                                        uint32
+	Attributes                                      uint32
 	AccessTime, WriteTime, ChangeTime, CreationTime time.Time
 }
 
@@ -372,7 +372,9 @@ func (Base) Create(*Request, Node, string, *CreateParams) (Node, File, FileInfo,
 }
 
 // Open: ENOSYS.
-func (Base) Open(*Request, Node, uint32) (File, FileInfo, error) { return nil, FileInfo{}, syscall.ENOSYS }
+func (Base) Open(*Request, Node, uint32) (File, FileInfo, error) {
+	return nil, FileInfo{}, syscall.ENOSYS
+}
 
 // Overwrite: ENOSYS, which the binding answers with SetFileSize(0), as fsp
 // does without the callback.

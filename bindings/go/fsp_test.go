@@ -252,3 +252,75 @@ func TestErrno(t *testing.T) {
 		}
 	}
 }
+
+// badWinFS answers the Windows calls with nonsense: a reparse buffer
+// whose header does not match its length, a descriptor that is no
+// descriptor, a stream name with a ':'.  Each must answer EIO while the
+// mount keeps serving.
+type badWinFS struct{ testFS }
+
+func (*badWinFS) GetReparseData(*Request, Node) ([]byte, error) {
+	return []byte{0x99, 0, 0, 0x80, 200, 0, 0, 0, 1}, nil
+}
+func (*badWinFS) SetReparseData(*Request, Node, []byte) error { return syscall.EPERM }
+func (*badWinFS) DeleteReparseData(*Request, Node) error      { return syscall.ENODATA }
+func (*badWinFS) GetSecurity(*Request, Node) ([]byte, error) {
+	return []byte("not a descriptor"), nil
+}
+func (*badWinFS) SetSecurity(*Request, Node, []byte) error { return syscall.EPERM }
+func (*badWinFS) LookupStream(*Request, Node, string) (Node, FileInfo, error) {
+	return nil, FileInfo{}, syscall.ENOENT
+}
+func (*badWinFS) CreateStream(*Request, Node, string) (Node, FileInfo, error) {
+	return nil, FileInfo{}, syscall.EPERM
+}
+func (*badWinFS) DeleteStream(*Request, Node, string) error { return syscall.ENOENT }
+func (*badWinFS) ListEA(*Request, Node) ([]string, error)   { return nil, nil }
+func (*badWinFS) GetStreamInfo(*Request, Node) ([]StreamInfo, error) {
+	return []StreamInfo{{Name: "a:b", Size: 1}}, nil
+}
+
+func TestBadWindowsResults(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root and /dev/fuse")
+	}
+	mp := t.TempDir()
+	bfs := &badWinFS{}
+	h, err := New(VolumeParams{Flags: VolNamedStreams | VolReparsePoints | VolSecurity}, 0, bfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Mount(mp, ""); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- h.Run() }()
+	func() {
+		defer h.Handle().Stop()
+		f := filepath.Join(mp, "hello")
+		buf := make([]byte, 65536)
+		for _, name := range []string{"system.ntfs_reparse_data", "system.ntfs_acl"} {
+			if _, err := syscall.Getxattr(f, name, buf); errnoOf(err) != syscall.EIO {
+				t.Errorf("getxattr %s: %v, want EIO", name, err)
+			}
+		}
+		// fsp lists the attributes without the streams it could not get
+		if n, err := syscall.Listxattr(f, buf); err != nil || strings.Contains(string(buf[:n]), "a:b") {
+			t.Errorf("listxattr with a bad stream name: %q %v", buf[:max(n, 0)], err)
+		}
+		if b, err := os.ReadFile(f); err != nil || string(b) != "hello world\n" {
+			t.Errorf("still serving: %q %v", b, err)
+		}
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+}
+
+func max(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
