@@ -15,10 +15,11 @@
 //
 // Each file the kernel knows has a per-node context, any Go value returned
 // by Lookup or Create ([Node]); each open a per-open context returned by
-// Open or Create ([File]; nil is allowed).  The binding keeps them in
-// runtime/cgo handles and gives fsp only the handle numbers, so no Go
-// pointer is ever stored in C memory (GODEBUG=cgocheck=1 and =2 clean).
-// Forget and Close hand them back; the handle is freed then.
+// Open or Create ([File]; nil is allowed).  The binding keeps them in a
+// table of its own (handles.go, as runtime/cgo handles but cheaper) and
+// gives fsp only their numbers, so no Go pointer is ever stored in C
+// memory (GODEBUG=cgocheck=1 and =2 clean).  Forget and Close hand them
+// back; the number is freed then.
 //
 // # Errors and panics
 //
