@@ -451,6 +451,11 @@ func toErrno(err error, what string) C.int {
 	if err == nil {
 		return 0
 	}
+	// The common case first: errors.As walks the chain by reflection,
+	// which every ENOENT lookup before a create would pay.
+	if e, ok := err.(syscall.Errno); ok && e > 0 && e <= 4095 {
+		return -C.int(e)
+	}
 	var e syscall.Errno
 	switch {
 	case errors.As(err, &e):

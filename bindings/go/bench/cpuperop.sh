@@ -9,7 +9,9 @@
 # mount point, as bindings/go/test.sh mounts memfs) and prints the user
 # and system CPU time (from /proc/PID/stat, in ms) the memfs process
 # spends per 10,000 operations of each workload, N operations each
-# (default 100000):
+# (default 100000), and its context switches (voluntary + involuntary,
+# all threads) per operation, an exact count that the load disturbs
+# less:
 #   stat    stat() of one file on a -C mount (add -C yourself): LOOKUP each
 #   create  open(O_CREAT) + close() of new files in one directory
 #   unlink  unlink() of those files
@@ -37,16 +39,20 @@ for _ in $(seq 100); do
 done
 # utime + stime of the process, all threads, in clock ticks
 ticks() { awk '{ print $14 " " $15 }' "/proc/$pid/stat"; }
+# context switches of all its threads
+switches() { cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 hz=$(getconf CLK_TCK)
 measure() { # measure NAME PYTHON_CODE
-    local u0 s0 u1 s1
+    local u0 s0 u1 s1 c0 c1
     read -r u0 s0 < <(ticks)
+    c0=$(switches)
     python3 -c "$2" "$mp" "$n" || { echo "$1: workload failed" >&2; return 1; }
     read -r u1 s1 < <(ticks)
-    awk -v name="$1" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v n="$n" \
+    c1=$(switches)
+    awk -v name="$1" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v hz="$hz" -v n="$n" \
         'BEGIN { k = 1000 / hz * 10000 / n;
-                 printf "%-7s user %7.1f  sys %7.1f  total %7.1f ms per 10k ops\n",
-                        name, u * k, s * k, (u + s) * k }'
+                 printf "%-7s user %7.1f  sys %7.1f  total %7.1f ms per 10k ops  %5.2f switches/op\n",
+                        name, u * k, s * k, (u + s) * k, c / n }'
 }
 measure stat '
 import os, sys
