@@ -217,6 +217,23 @@ func testMount(t *testing.T, options string) {
 		if err := handle.NotifyInode(2, -1, 0); err != nil && err != syscall.ENOENT {
 			t.Errorf("NotifyInode: %v", err)
 		}
+		// the other notifications reach the kernel (ENOENT: nothing
+		// cached; ENOSYS: expire on a kernel before 7.38)
+		ok := func(what string, err error) {
+			if err != nil && err != syscall.ENOENT && err != syscall.ENOSYS {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		ok("NotifyExpire", handle.NotifyExpire(1, "hello"))
+		ok("NotifyStore", handle.NotifyStore(2, 0, []byte("HELLO")))
+		buf := make([]byte, 64)
+		n, err := handle.NotifyRetrieve(2, 0, buf, time.Second)
+		ok("NotifyRetrieve", err)
+		if err == nil && n >= 5 && string(buf[:5]) != "HELLO" {
+			t.Errorf("NotifyRetrieve after NotifyStore: %q", buf[:n])
+		}
+		ok("NotifyDelete", handle.NotifyDelete(1, 0, "nothing"))
+		check("hello", 0) // still serving
 	}()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -316,6 +333,40 @@ func TestBadWindowsResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Close()
+}
+
+func TestHandles(t *testing.T) {
+	var tb handleTable
+	a, b := tb.add("a"), tb.add(nil)
+	if a == 0 || b == 0 || a == b || tb.get(a) != "a" || tb.get(b) != nil || tb.get(0) != nil {
+		t.Fatalf("add/get: %d %d %v", a, b, tb.get(a))
+	}
+	if v := tb.take(a); v != "a" || tb.get(a) != nil {
+		t.Errorf("take: %v", v)
+	}
+	if c := tb.add("c"); c != a || tb.get(c) != "c" {
+		t.Errorf("a freed number is reused: %d", c)
+	}
+	for i := 0; i < 3*chunkSize; i++ { // across chunks
+		if h := tb.add(i); tb.get(h) != i {
+			t.Fatalf("number %d", h)
+		}
+	}
+}
+
+// BenchmarkHandles: one lookup's context and its forget, with 10,000
+// others live (docs/bindings-go.md compares runtime/cgo.Handle).
+func BenchmarkHandles(b *testing.B) {
+	for i := 0; i < 10000; i++ {
+		handles.add(&tnode{})
+	}
+	n := &tnode{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h := handles.add(n)
+		_ = handles.get(h).(*tnode)
+		handles.take(h)
+	}
 }
 
 func max(a, b int) int {
