@@ -714,6 +714,21 @@ func (f *FsHandle) NotifyRetrieve(index, off uint64, buf []byte, timeout time.Du
 	return int(got), err
 }
 
+// AbortConnection cuts off the FUSE connection mounted at mountpoint (any
+// FUSE file system's): its waiting and later requests fail with
+// ENOTCONN, so processes stuck on a server that does not answer get their
+// calls back; the mount stays until unmounted.  Root only; a *MountError
+// carries fsp's message.
+func AbortConnection(mountpoint string) error {
+	mp := C.CString(mountpoint)
+	defer C.free(unsafe.Pointer(mp))
+	var msg [512]C.char
+	if r := C.fsp_abort_connection(mp, &msg[0], C.size_t(len(msg))); r < 0 {
+		return &MountError{Errno: syscall.Errno(-r), Message: C.GoString(&msg[0])}
+	}
+	return nil
+}
+
 // Stop makes Run return (it unmounts).
 func (f *FsHandle) Stop() {
 	_ = f.with(func(fs *C.fsp_fs) C.int { C.fsp_fs_stop(fs); return 0 })

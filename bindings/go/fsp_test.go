@@ -250,6 +250,16 @@ func testMount(t *testing.T, options string) {
 	}
 }
 
+func TestAbortConnection(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	var me *MountError
+	if err := AbortConnection(t.TempDir()); !errors.As(err, &me) || me.Errno != syscall.EINVAL {
+		t.Errorf("not a FUSE mount: %v, want EINVAL", err)
+	}
+}
+
 func TestErrno(t *testing.T) {
 	for _, c := range []struct {
 		err  error
