@@ -3,7 +3,9 @@
 package fsp
 
 /*
+#include <stdlib.h>
 #include <string.h>
+#include <fsp/security.h>
 #include "bridge.h"
 */
 import "C"
@@ -50,24 +52,17 @@ func goSpawnThread(run, arg C.uintptr_t) C.int {
 	return 0
 }
 
-func hostOf(req *C.fsp_request) *host {
-	return cgo.Handle(C.fsp_go_request_context(req)).Value().(*host)
+func hostOf(ctx C.uintptr_t) *host {
+	return cgo.Handle(ctx).Value().(*host)
 }
 
 func hostOfFs(fs *C.fsp_fs) *host {
 	return cgo.Handle(C.fsp_go_context(fs)).Value().(*host)
 }
 
-func value(h C.uintptr_t) any {
-	if h == 0 {
-		return nil
-	}
-	return cgo.Handle(h).Value()
-}
+func value(h C.uintptr_t) any { return handles.get(uintptr(h)) }
 
-func handle(v any) C.uintptr_t {
-	return C.uintptr_t(cgo.NewHandle(v))
-}
+func handle(v any) C.uintptr_t { return C.uintptr_t(handles.add(v)) }
 
 func fillInfo(c *C.struct_fsp_file_info, g *FileInfo) {
 	*c = C.struct_fsp_file_info{
@@ -84,6 +79,7 @@ func fillInfo(c *C.struct_fsp_file_info, g *FileInfo) {
 		access_time:   ts(g.AccessTime),
 		write_time:    ts(g.WriteTime),
 		change_time:   ts(g.ChangeTime),
+		generation:    C.uint64_t(g.Generation),
 	}
 }
 
@@ -102,9 +98,9 @@ func fillVolume(c *C.struct_fsp_volume_info, v *VolumeInfo) {
 func req(raw *C.fsp_request) *Request { return &Request{raw: raw, length: -1} }
 
 //export goGetVolumeInfo
-func goGetVolumeInfo(r *C.fsp_request, vi *C.struct_fsp_volume_info) (rc C.int) {
+func goGetVolumeInfo(r *C.fsp_request, ctx C.uintptr_t, vi *C.struct_fsp_volume_info) (rc C.int) {
 	defer recovered("GetVolumeInfo", &rc)
-	v, err := hostOf(r).fs.GetVolumeInfo(req(r))
+	v, err := hostOf(ctx).fs.GetVolumeInfo(req(r))
 	if err == nil {
 		fillVolume(vi, &v)
 	}
@@ -112,9 +108,9 @@ func goGetVolumeInfo(r *C.fsp_request, vi *C.struct_fsp_volume_info) (rc C.int) 
 }
 
 //export goSetVolumeLabel
-func goSetVolumeLabel(r *C.fsp_request, label *C.char, vi *C.struct_fsp_volume_info) (rc C.int) {
+func goSetVolumeLabel(r *C.fsp_request, ctx C.uintptr_t, label *C.char, vi *C.struct_fsp_volume_info) (rc C.int) {
 	defer recovered("SetVolumeLabel", &rc)
-	v, err := hostOf(r).fs.SetVolumeLabel(req(r), C.GoString(label))
+	v, err := hostOf(ctx).fs.SetVolumeLabel(req(r), C.GoString(label))
 	if err == nil {
 		fillVolume(vi, &v)
 	}
@@ -122,9 +118,9 @@ func goSetVolumeLabel(r *C.fsp_request, label *C.char, vi *C.struct_fsp_volume_i
 }
 
 //export goLookup
-func goLookup(r *C.fsp_request, parent C.uintptr_t, name *C.char, node *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goLookup(r *C.fsp_request, ctx C.uintptr_t, parent C.uintptr_t, name *C.char, node *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Lookup", &rc)
-	n, info, err := hostOf(r).fs.Lookup(req(r), value(parent), C.GoString(name))
+	n, info, err := hostOf(ctx).fs.Lookup(req(r), value(parent), C.GoString(name))
 	if err != nil {
 		return toErrno(err, "Lookup")
 	}
@@ -137,16 +133,14 @@ func goLookup(r *C.fsp_request, parent C.uintptr_t, name *C.char, node *C.uintpt
 func goForget(fs *C.fsp_fs, node C.uintptr_t) {
 	var rc C.int
 	defer recovered("Forget", &rc)
-	h := cgo.Handle(node)
-	n := h.Value()
-	h.Delete()
+	n := handles.take(uintptr(node))
 	hostOfFs(fs).fs.Forget(n)
 }
 
 //export goGetFileInfo
-func goGetFileInfo(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goGetFileInfo(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("GetFileInfo", &rc)
-	info, err := hostOf(r).fs.GetFileInfo(req(r), value(node), value(file))
+	info, err := hostOf(ctx).fs.GetFileInfo(req(r), value(node), value(file))
 	if err == nil {
 		fillInfo(fi, &info)
 	}
@@ -154,7 +148,7 @@ func goGetFileInfo(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_fi
 }
 
 //export goCreate
-func goCreate(r *C.fsp_request, parent C.uintptr_t, name *C.char, cp *C.struct_fsp_create_params,
+func goCreate(r *C.fsp_request, ctx C.uintptr_t, parent C.uintptr_t, name *C.char, cp *C.struct_fsp_create_params,
 	node, file *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Create", &rc)
 	p := CreateParams{
@@ -168,11 +162,14 @@ func goCreate(r *C.fsp_request, parent C.uintptr_t, name *C.char, cp *C.struct_f
 	if cp.link_target != nil {
 		p.LinkTarget = C.GoString(cp.link_target)
 	}
+	if cp.security != nil && cp.security_size > 0 && cp.security_size <= 1<<20 {
+		p.Security = C.GoBytes(cp.security, C.int(cp.security_size))
+	}
 	nm := ""
 	if name != nil {
 		nm = C.GoString(name)
 	}
-	n, f, info, err := hostOf(r).fs.Create(req(r), value(parent), nm, &p)
+	n, f, info, err := hostOf(ctx).fs.Create(req(r), value(parent), nm, &p)
 	if err != nil {
 		return toErrno(err, "Create")
 	}
@@ -185,9 +182,9 @@ func goCreate(r *C.fsp_request, parent C.uintptr_t, name *C.char, cp *C.struct_f
 }
 
 //export goOpen
-func goOpen(r *C.fsp_request, node C.uintptr_t, flags C.uint32_t, file *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goOpen(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, flags C.uint32_t, file *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Open", &rc)
-	f, info, err := hostOf(r).fs.Open(req(r), value(node), uint32(flags))
+	f, info, err := hostOf(ctx).fs.Open(req(r), value(node), uint32(flags))
 	if err != nil {
 		return toErrno(err, "Open")
 	}
@@ -199,9 +196,9 @@ func goOpen(r *C.fsp_request, node C.uintptr_t, flags C.uint32_t, file *C.uintpt
 }
 
 //export goOverwrite
-func goOverwrite(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goOverwrite(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Overwrite", &rc)
-	fs := hostOf(r).fs
+	fs := hostOf(ctx).fs
 	rq := req(r)
 	info, err := fs.Overwrite(rq, value(node), value(file))
 	if err == syscall.ENOSYS { // fsp's meaning of a missing overwrite
@@ -214,21 +211,16 @@ func goOverwrite(r *C.fsp_request, node, file C.uintptr_t, fi *C.struct_fsp_file
 }
 
 //export goCleanup
-func goCleanup(r *C.fsp_request, node, file C.uintptr_t) (rc C.int) {
+func goCleanup(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t) (rc C.int) {
 	defer recovered("Cleanup", &rc)
-	return toErrno(hostOf(r).fs.Cleanup(req(r), value(node), value(file)), "Cleanup")
+	return toErrno(hostOf(ctx).fs.Cleanup(req(r), value(node), value(file)), "Cleanup")
 }
 
 //export goClose
 func goClose(fs *C.fsp_fs, node, file C.uintptr_t) {
 	var rc C.int
 	defer recovered("Close", &rc)
-	var f any
-	if file != 0 {
-		h := cgo.Handle(file)
-		f = h.Value()
-		h.Delete()
-	}
+	f := handles.take(uintptr(file))
 	hostOfFs(fs).fs.Close(value(node), f)
 }
 
@@ -249,11 +241,11 @@ func ioDone(rq *Request, what string, rc *C.int) {
 }
 
 //export goRead
-func goRead(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesRead *C.uint32_t) (rc C.int) {
+func goRead(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesRead *C.uint32_t) (rc C.int) {
 	rq := &Request{raw: r, length: int(length)}
 	defer ioDone(rq, "Read", &rc)
 	b := unsafe.Slice((*byte)(buf), int(length))
-	n, err := hostOf(r).fs.Read(rq, value(node), value(file), b, uint64(off))
+	n, err := hostOf(ctx).fs.Read(rq, value(node), value(file), b, uint64(off))
 	switch {
 	case rq.pending != nil:
 		return C.FSP_PENDING
@@ -268,11 +260,11 @@ func goRead(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C.
 }
 
 //export goWrite
-func goWrite(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesWritten *C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goWrite(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, buf unsafe.Pointer, off C.uint64_t, length C.uint32_t, bytesWritten *C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	rq := &Request{raw: r, length: int(length)}
 	defer ioDone(rq, "Write", &rc)
 	b := unsafe.Slice((*byte)(buf), int(length))
-	n, info, err := hostOf(r).fs.Write(rq, value(node), value(file), b, uint64(off))
+	n, info, err := hostOf(ctx).fs.Write(rq, value(node), value(file), b, uint64(off))
 	switch {
 	case rq.pending != nil:
 		return C.FSP_PENDING
@@ -288,13 +280,13 @@ func goWrite(r *C.fsp_request, node, file C.uintptr_t, buf unsafe.Pointer, off C
 }
 
 //export goFlush
-func goFlush(r *C.fsp_request, node, file C.uintptr_t, datasync C.int) (rc C.int) {
+func goFlush(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, datasync C.int) (rc C.int) {
 	defer recovered("Flush", &rc)
-	return toErrno(hostOf(r).fs.Flush(req(r), value(node), value(file), datasync != 0), "Flush")
+	return toErrno(hostOf(ctx).fs.Flush(req(r), value(node), value(file), datasync != 0), "Flush")
 }
 
 //export goSetBasicInfo
-func goSetBasicInfo(r *C.fsp_request, node, file C.uintptr_t, bi *C.struct_fsp_basic_info, fi *C.struct_fsp_file_info) (rc C.int) {
+func goSetBasicInfo(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, bi *C.struct_fsp_basic_info, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("SetBasicInfo", &rc)
 	b := BasicInfo{
 		Valid:        uint32(bi.valid),
@@ -307,7 +299,7 @@ func goSetBasicInfo(r *C.fsp_request, node, file C.uintptr_t, bi *C.struct_fsp_b
 		ChangeTime:   fromTs(bi.change_time),
 		CreationTime: fromTs(bi.creation_time),
 	}
-	info, err := hostOf(r).fs.SetBasicInfo(req(r), value(node), value(file), &b)
+	info, err := hostOf(ctx).fs.SetBasicInfo(req(r), value(node), value(file), &b)
 	if err == nil {
 		fillInfo(fi, &info)
 	}
@@ -315,9 +307,9 @@ func goSetBasicInfo(r *C.fsp_request, node, file C.uintptr_t, bi *C.struct_fsp_b
 }
 
 //export goSetFileSize
-func goSetFileSize(r *C.fsp_request, node, file C.uintptr_t, size C.uint64_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goSetFileSize(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, size C.uint64_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("SetFileSize", &rc)
-	info, err := hostOf(r).fs.SetFileSize(req(r), value(node), value(file), uint64(size))
+	info, err := hostOf(ctx).fs.SetFileSize(req(r), value(node), value(file), uint64(size))
 	if err == nil {
 		fillInfo(fi, &info)
 	}
@@ -325,35 +317,35 @@ func goSetFileSize(r *C.fsp_request, node, file C.uintptr_t, size C.uint64_t, fi
 }
 
 //export goCanDelete
-func goCanDelete(r *C.fsp_request, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
+func goCanDelete(r *C.fsp_request, ctx C.uintptr_t, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
 	defer recovered("CanDelete", &rc)
-	return toErrno(hostOf(r).fs.CanDelete(req(r), value(parent), C.GoString(name), value(node)), "CanDelete")
+	return toErrno(hostOf(ctx).fs.CanDelete(req(r), value(parent), C.GoString(name), value(node)), "CanDelete")
 }
 
 //export goSetDelete
-func goSetDelete(r *C.fsp_request, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
+func goSetDelete(r *C.fsp_request, ctx C.uintptr_t, parent C.uintptr_t, name *C.char, node C.uintptr_t) (rc C.int) {
 	defer recovered("SetDelete", &rc)
-	return toErrno(hostOf(r).fs.SetDelete(req(r), value(parent), C.GoString(name), value(node)), "SetDelete")
+	return toErrno(hostOf(ctx).fs.SetDelete(req(r), value(parent), C.GoString(name), value(node)), "SetDelete")
 }
 
 //export goRename
-func goRename(r *C.fsp_request, op C.uintptr_t, on *C.char, np C.uintptr_t, nn *C.char, node C.uintptr_t, flags C.uint32_t) (rc C.int) {
+func goRename(r *C.fsp_request, ctx C.uintptr_t, op C.uintptr_t, on *C.char, np C.uintptr_t, nn *C.char, node C.uintptr_t, flags C.uint32_t) (rc C.int) {
 	defer recovered("Rename", &rc)
-	err := hostOf(r).fs.Rename(req(r), value(op), C.GoString(on), value(np), C.GoString(nn), value(node), uint32(flags))
+	err := hostOf(ctx).fs.Rename(req(r), value(op), C.GoString(on), value(np), C.GoString(nn), value(node), uint32(flags))
 	return toErrno(err, "Rename")
 }
 
 //export goReadDirectory
-func goReadDirectory(r *C.fsp_request, node, file C.uintptr_t, db *C.struct_fsp_dir_buffer) (rc C.int) {
+func goReadDirectory(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, db *C.struct_fsp_dir_buffer) (rc C.int) {
 	defer recovered("ReadDirectory", &rc)
 	d := DirBuffer{raw: db, name: make([]byte, 0, 256)}
-	return toErrno(hostOf(r).fs.ReadDirectory(req(r), value(node), value(file), &d), "ReadDirectory")
+	return toErrno(hostOf(ctx).fs.ReadDirectory(req(r), value(node), value(file), &d), "ReadDirectory")
 }
 
 //export goGetReparsePoint
-func goGetReparsePoint(r *C.fsp_request, node C.uintptr_t, buf *C.char, size C.size_t) (rc C.int) {
+func goGetReparsePoint(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, buf *C.char, size C.size_t) (rc C.int) {
 	defer recovered("GetReparsePoint", &rc)
-	t, err := hostOf(r).fs.GetReparsePoint(req(r), value(node))
+	t, err := hostOf(ctx).fs.GetReparsePoint(req(r), value(node))
 	if err != nil {
 		return toErrno(err, "GetReparsePoint")
 	}
@@ -386,9 +378,9 @@ func copySized(v []byte, out unsafe.Pointer, size C.size_t, needed *C.size_t) C.
 }
 
 //export goGetEA
-func goGetEA(r *C.fsp_request, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, needed *C.size_t) (rc C.int) {
+func goGetEA(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, needed *C.size_t) (rc C.int) {
 	defer recovered("GetEA", &rc)
-	v, err := hostOf(r).fs.GetEA(req(r), value(node), C.GoString(name))
+	v, err := hostOf(ctx).fs.GetEA(req(r), value(node), C.GoString(name))
 	if err != nil {
 		return toErrno(err, "GetEA")
 	}
@@ -396,19 +388,19 @@ func goGetEA(r *C.fsp_request, node C.uintptr_t, name *C.char, value_ unsafe.Poi
 }
 
 //export goSetEA
-func goSetEA(r *C.fsp_request, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, flags C.int) (rc C.int) {
+func goSetEA(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, name *C.char, value_ unsafe.Pointer, size C.size_t, flags C.int) (rc C.int) {
 	defer recovered("SetEA", &rc)
 	v := []byte{}
 	if size > 0 {
 		v = C.GoBytes(value_, C.int(size))
 	}
-	return toErrno(hostOf(r).fs.SetEA(req(r), value(node), C.GoString(name), v, int(flags)), "SetEA")
+	return toErrno(hostOf(ctx).fs.SetEA(req(r), value(node), C.GoString(name), v, int(flags)), "SetEA")
 }
 
 //export goListEA
-func goListEA(r *C.fsp_request, node C.uintptr_t, list *C.char, size C.size_t, needed *C.size_t) (rc C.int) {
+func goListEA(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, list *C.char, size C.size_t, needed *C.size_t) (rc C.int) {
 	defer recovered("ListEA", &rc)
-	names, err := hostOf(r).fs.ListEA(req(r), value(node))
+	names, err := hostOf(ctx).fs.ListEA(req(r), value(node))
 	if err != nil {
 		return toErrno(err, "ListEA")
 	}
@@ -430,15 +422,15 @@ func goListEA(r *C.fsp_request, node C.uintptr_t, list *C.char, size C.size_t, n
 }
 
 //export goRemoveEA
-func goRemoveEA(r *C.fsp_request, node C.uintptr_t, name *C.char) (rc C.int) {
+func goRemoveEA(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, name *C.char) (rc C.int) {
 	defer recovered("RemoveEA", &rc)
-	return toErrno(hostOf(r).fs.RemoveEA(req(r), value(node), C.GoString(name)), "RemoveEA")
+	return toErrno(hostOf(ctx).fs.RemoveEA(req(r), value(node), C.GoString(name)), "RemoveEA")
 }
 
 //export goLink
-func goLink(r *C.fsp_request, node, np C.uintptr_t, nn *C.char, fi *C.struct_fsp_file_info) (rc C.int) {
+func goLink(r *C.fsp_request, ctx C.uintptr_t, node, np C.uintptr_t, nn *C.char, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Link", &rc)
-	info, err := hostOf(r).fs.Link(req(r), value(node), value(np), C.GoString(nn))
+	info, err := hostOf(ctx).fs.Link(req(r), value(node), value(np), C.GoString(nn))
 	if err == nil {
 		fillInfo(fi, &info)
 	}
@@ -446,9 +438,9 @@ func goLink(r *C.fsp_request, node, np C.uintptr_t, nn *C.char, fi *C.struct_fsp
 }
 
 //export goAllocate
-func goAllocate(r *C.fsp_request, node, file C.uintptr_t, off, length C.uint64_t, mode C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
+func goAllocate(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, off, length C.uint64_t, mode C.uint32_t, fi *C.struct_fsp_file_info) (rc C.int) {
 	defer recovered("Allocate", &rc)
-	info, err := hostOf(r).fs.Allocate(req(r), value(node), value(file), uint64(off), uint64(length), uint32(mode))
+	info, err := hostOf(ctx).fs.Allocate(req(r), value(node), value(file), uint64(off), uint64(length), uint32(mode))
 	if err == nil {
 		fillInfo(fi, &info)
 	}
@@ -456,11 +448,162 @@ func goAllocate(r *C.fsp_request, node, file C.uintptr_t, off, length C.uint64_t
 }
 
 //export goSeek
-func goSeek(r *C.fsp_request, node, file C.uintptr_t, off C.uint64_t, whence C.int, result *C.uint64_t) (rc C.int) {
+func goSeek(r *C.fsp_request, ctx C.uintptr_t, node, file C.uintptr_t, off C.uint64_t, whence C.int, result *C.uint64_t) (rc C.int) {
 	defer recovered("Seek", &rc)
-	o, err := hostOf(r).fs.Seek(req(r), value(node), value(file), uint64(off), int(whence))
+	o, err := hostOf(ctx).fs.Seek(req(r), value(node), value(file), uint64(off), int(whence))
 	if err == nil {
 		*result = C.uint64_t(o)
 	}
 	return toErrno(err, "Seek")
+}
+
+//export goLookupIndex
+func goLookupIndex(r *C.fsp_request, ctx C.uintptr_t, index C.uint64_t, node *C.uintptr_t, fi *C.struct_fsp_file_info) (rc C.int) {
+	defer recovered("LookupIndex", &rc)
+	n, info, err := hostOf(ctx).fs.(IndexFileSystem).LookupIndex(req(r), uint64(index))
+	if err != nil {
+		return toErrno(err, "LookupIndex")
+	}
+	fillInfo(fi, &info)
+	*node = handle(n)
+	return 0
+}
+
+// goLookupStream is lookup_stream and (create != 0) create_stream.
+//
+//export goLookupStream
+func goLookupStream(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, name *C.char, stream *C.uintptr_t, fi *C.struct_fsp_file_info, create C.int) (rc C.int) {
+	what := "LookupStream"
+	if create != 0 {
+		what = "CreateStream"
+	}
+	defer recovered(what, &rc)
+	sfs := hostOf(ctx).fs.(StreamFileSystem)
+	var (
+		s    Node
+		info FileInfo
+		err  error
+	)
+	if create != 0 {
+		s, info, err = sfs.CreateStream(req(r), value(node), C.GoString(name))
+	} else {
+		s, info, err = sfs.LookupStream(req(r), value(node), C.GoString(name))
+	}
+	if err != nil {
+		return toErrno(err, what)
+	}
+	fillInfo(fi, &info)
+	*stream = handle(s)
+	return 0
+}
+
+//export goDeleteStream
+func goDeleteStream(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, name *C.char) (rc C.int) {
+	defer recovered("DeleteStream", &rc)
+	return toErrno(hostOf(ctx).fs.(StreamFileSystem).DeleteStream(req(r), value(node), C.GoString(name)), "DeleteStream")
+}
+
+// validStreamName: what fsp would accept from the kernel as a stream name.
+func validStreamName(n string) bool {
+	if n == "" || len(n) > 255 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] == 0 || n[i] == '/' || n[i] == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+//export goGetStreamInfo
+func goGetStreamInfo(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, sb *C.struct_fsp_stream_buffer) (rc C.int) {
+	defer recovered("GetStreamInfo", &rc)
+	list, err := hostOf(ctx).fs.(StreamFileSystem).GetStreamInfo(req(r), value(node))
+	if err != nil {
+		return toErrno(err, "GetStreamInfo")
+	}
+	for _, s := range list {
+		if !validStreamName(s.Name) {
+			log.Printf("fsp: GetStreamInfo returned the stream name %q: answering EIO", s.Name)
+			return eio
+		}
+	}
+	for _, s := range list {
+		// C memory, which fsp copies: nothing of Go's reaches fsp.
+		c := C.CString(s.Name)
+		ok := C.fsp_stream_buffer_add(sb, c, C.uint64_t(s.Size))
+		C.free(unsafe.Pointer(c))
+		if ok == 0 {
+			return -C.int(syscall.ENOMEM)
+		}
+	}
+	return 0
+}
+
+// validReparse: Windows' REPARSE_DATA_BUFFER, whose header's data length
+// is exactly what follows it.
+func validReparse(b []byte) bool {
+	return len(b) >= 8 && len(b) <= ReparseMaxSize && int(b[4])|int(b[5])<<8 == len(b)-8
+}
+
+// goGetBytes is get_reparse_data (sec 0) and get_security (sec 1): the
+// Go callback returns bytes, checked here, which copySized copies into
+// fsp's buffer with the size-probe rules.
+//
+//export goGetBytes
+func goGetBytes(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, buf unsafe.Pointer, size C.size_t, needed *C.size_t, sec C.int) (rc C.int) {
+	what := "GetReparseData"
+	if sec != 0 {
+		what = "GetSecurity"
+	}
+	defer recovered(what, &rc)
+	var (
+		b   []byte
+		err error
+	)
+	if sec != 0 {
+		b, err = hostOf(ctx).fs.(SecurityFileSystem).GetSecurity(req(r), value(node))
+	} else {
+		b, err = hostOf(ctx).fs.(ReparseFileSystem).GetReparseData(req(r), value(node))
+	}
+	switch {
+	case err != nil:
+		return toErrno(err, what)
+	case b == nil:
+		return -C.int(syscall.ENODATA)
+	case sec == 0 && !validReparse(b):
+		log.Printf("fsp: GetReparseData returned %d bytes that are no reparse buffer: answering EIO", len(b))
+		return eio
+	case sec != 0 && (len(b) == 0 || C.fsp_sd_check(unsafe.Pointer(&b[0]), C.size_t(len(b))) != 0):
+		log.Printf("fsp: GetSecurity returned %d bytes that are no security descriptor: answering EIO", len(b))
+		return eio
+	}
+	return copySized(b, buf, size, needed)
+}
+
+// goSetBytes is set_reparse_data (sec 0) and set_security (sec 1); the
+// file system gets a Go copy of fsp's buffer.
+//
+//export goSetBytes
+func goSetBytes(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t, buf unsafe.Pointer, size C.size_t, sec C.int) (rc C.int) {
+	what := "SetReparseData"
+	if sec != 0 {
+		what = "SetSecurity"
+	}
+	defer recovered(what, &rc)
+	b := C.GoBytes(buf, C.int(size))
+	var err error
+	if sec != 0 {
+		err = hostOf(ctx).fs.(SecurityFileSystem).SetSecurity(req(r), value(node), b)
+	} else {
+		err = hostOf(ctx).fs.(ReparseFileSystem).SetReparseData(req(r), value(node), b)
+	}
+	return toErrno(err, what)
+}
+
+//export goDeleteReparseData
+func goDeleteReparseData(r *C.fsp_request, ctx C.uintptr_t, node C.uintptr_t) (rc C.int) {
+	defer recovered("DeleteReparseData", &rc)
+	return toErrno(hostOf(ctx).fs.(ReparseFileSystem).DeleteReparseData(req(r), value(node)), "DeleteReparseData")
 }

@@ -15,10 +15,11 @@
 //
 // Each file the kernel knows has a per-node context, any Go value returned
 // by Lookup or Create ([Node]); each open a per-open context returned by
-// Open or Create ([File]; nil is allowed).  The binding keeps them in
-// runtime/cgo handles and gives fsp only the handle numbers, so no Go
-// pointer is ever stored in C memory (GODEBUG=cgocheck=1 and =2 clean).
-// Forget and Close hand them back; the handle is freed then.
+// Open or Create ([File]; nil is allowed).  The binding keeps them in a
+// table of its own (handles.go, as runtime/cgo handles but cheaper) and
+// gives fsp only their numbers, so no Go pointer is ever stored in C
+// memory (GODEBUG=cgocheck=1 and =2 clean).  Forget and Close hand them
+// back; the number is freed then.
 //
 // # Errors and panics
 //
@@ -97,6 +98,27 @@ const (
 	VolPassthrough     = 0x0020
 	VolWritebackCache  = 0x0040
 	VolPosixACL        = 0x0080
+	// VolNamedStreams: named streams (a [StreamFileSystem]), seen as
+	// user.DosStream.NAME:$DATA attributes and, with -o
+	// streams_interface=windows, as FILE:NAME paths.
+	VolNamedStreams = 0x0100
+	// VolReadonlyAttr: AttrReadonly is enforced as NTFS does (fsp
+	// refuses writes with EACCES, unlink and rmdir with EPERM).
+	VolReadonlyAttr = 0x0200
+	// VolReparsePoints: any file may carry reparse data (a
+	// [ReparseFileSystem]).
+	VolReparsePoints = 0x0400
+	// VolSecurity: a Windows security descriptor per file (a
+	// [SecurityFileSystem]) decides owner, group and mode.
+	VolSecurity = 0x0800
+)
+
+// Reparse tags fsp knows and the largest reparse buffer (header
+// included).
+const (
+	ReparseTagSymlink = 0xA000000C
+	ReparseTagNFS     = 0x80000014
+	ReparseMaxSize    = 16384
 )
 
 // Interface flags (FSP_IFACE_*).
@@ -148,6 +170,11 @@ type FileInfo struct {
 	AccessTime   time.Time
 	WriteTime    time.Time // mtime
 	ChangeTime   time.Time // ctime
+	// Generation tells this file from every earlier one with the same
+	// Index, on an export volume (an [IndexFileSystem]): the same in every
+	// call for one file, new when an index is reused or the volume
+	// restarted without its files.  The kernel keeps the low 32 bits.
+	Generation uint64
 }
 
 // VolumeInfo holds the volume-wide numbers statfs() reports.
@@ -179,14 +206,19 @@ type CreateParams struct {
 	UID, GID   uint32 // owner: the caller (group: see fsp.h)
 	Rdev       uint32
 	LinkTarget string // a symbolic link's target
+	// Security, on a VolSecurity volume: the new file's self-relative
+	// descriptor (checked by fsp; the binding's copy, the file system's
+	// to keep), to store as SetSecurity would.  Mode, UID and GID are
+	// already derived from it.  nil elsewhere.
+	Security []byte
 }
 
 // BasicInfo lists the attributes and times to change (Valid: Set* flags).
 type BasicInfo struct {
-	Valid                                             uint32
-	Mode                                              uint32 // permission bits only
-	UID, GID                                          uint32
-	Attributes                                        uint32
+	Valid                                           uint32
+	Mode                                            uint32 // permission bits only
+	UID, GID                                        uint32
+	Attributes                                      uint32
 	AccessTime, WriteTime, ChangeTime, CreationTime time.Time
 }
 
@@ -236,6 +268,80 @@ type FileSystem interface {
 	Seek(r *Request, node Node, file File, off uint64, whence int) (uint64, error)
 }
 
+// The Windows calls and export support are optional interfaces: a file
+// system that implements one gets its callbacks installed; one that does
+// not behaves as without them in C (their callbacks stay NULL).  [New]
+// looks for them once.
+
+// IndexFileSystem offers export support (NFS through a user-space server,
+// name_to_handle_at/open_by_handle_at): file handles survive the kernel
+// forgetting the node.  With it, Lookup is also asked for ".." of a
+// directory (its parent), and FileInfo.Generation must be set
+// (docs/export.md).
+type IndexFileSystem interface {
+	FileSystem
+	// LookupIndex finds the file whose index is index (never 0 nor the
+	// root's): a node reference, as Lookup gives one, or syscall.ESTALE.
+	LookupIndex(r *Request, index uint64) (Node, FileInfo, error)
+}
+
+// StreamInfo is one named stream of a file: its name (without ":$DATA")
+// and size in bytes.
+type StreamInfo struct {
+	Name string
+	Size uint64
+}
+
+// StreamFileSystem keeps named streams (NTFS's alternate data streams),
+// called on VolNamedStreams volumes only.  A stream is a node like any
+// other (its own Index, given back by Forget), which fsp then opens,
+// reads, writes and truncates as a regular file; its owner, group and
+// permission bits are its file's.  Names arrive checked: not empty, no
+// '/', ':' or NUL, without ":$DATA".
+type StreamFileSystem interface {
+	FileSystem
+	// LookupStream finds stream name of node (syscall.ENOENT: none).
+	LookupStream(r *Request, node Node, name string) (Node, FileInfo, error)
+	// CreateStream makes an empty stream (syscall.EEXIST if it exists)
+	// and returns it as LookupStream does; the file's ctime moves.
+	CreateStream(r *Request, node Node, name string) (Node, FileInfo, error)
+	// DeleteStream removes stream name (syscall.ENOENT: none).
+	DeleteStream(r *Request, node Node, name string) error
+	// GetStreamInfo lists the named streams (not the main one).
+	GetStreamInfo(r *Request, node Node) ([]StreamInfo, error)
+}
+
+// ReparseFileSystem keeps reparse data of any file or directory, in
+// Windows' REPARSE_DATA_BUFFER layout (tag u32 little-endian, data length
+// u16, reserved u16, then the data), checked by fsp before SetReparseData.
+// The file reports AttrReparsePoint while it has some.
+type ReparseFileSystem interface {
+	FileSystem
+	// GetReparseData returns the stored buffer; nil (or
+	// syscall.ENODATA): none.  The binding copies it to fsp and answers
+	// size probes; a malformed buffer answers EIO.
+	GetReparseData(r *Request, node Node) ([]byte, error)
+	// SetReparseData stores data (the binding's copy): syscall.EEXIST
+	// when the file has data of another tag.
+	SetReparseData(r *Request, node Node, data []byte) error
+	// DeleteReparseData removes it (syscall.ENODATA: none).
+	DeleteReparseData(r *Request, node Node) error
+}
+
+// SecurityFileSystem keeps a self-relative security descriptor per file
+// on VolSecurity volumes (see [SDDLToDescriptor]); fsp derives owner,
+// group and mode from it and follows SetSecurity with SetBasicInfo.
+type SecurityFileSystem interface {
+	FileSystem
+	// GetSecurity returns the descriptor; nil (or syscall.ENODATA): none,
+	// and fsp maps the file's owner, group and mode instead.  One that
+	// fsp_sd_check refuses answers EIO.
+	GetSecurity(r *Request, node Node) ([]byte, error)
+	// SetSecurity replaces it by sd (checked, the binding's copy); moves
+	// ctime.
+	SetSecurity(r *Request, node Node, sd []byte) error
+}
+
 // Base gives every FileSystem method a default: ENOSYS, except where fsp's
 // C API defines what a missing callback means, which Base does.  Embed it.
 type Base struct{}
@@ -267,7 +373,9 @@ func (Base) Create(*Request, Node, string, *CreateParams) (Node, File, FileInfo,
 }
 
 // Open: ENOSYS.
-func (Base) Open(*Request, Node, uint32) (File, FileInfo, error) { return nil, FileInfo{}, syscall.ENOSYS }
+func (Base) Open(*Request, Node, uint32) (File, FileInfo, error) {
+	return nil, FileInfo{}, syscall.ENOSYS
+}
 
 // Overwrite: ENOSYS, which the binding answers with SetFileSize(0), as fsp
 // does without the callback.
@@ -343,6 +451,11 @@ func toErrno(err error, what string) C.int {
 	if err == nil {
 		return 0
 	}
+	// The common case first: errors.As walks the chain by reflection,
+	// which every ENOENT lookup before a create would pay.
+	if e, ok := err.(syscall.Errno); ok && e > 0 && e <= 4095 {
+		return -C.int(e)
+	}
 	var e syscall.Errno
 	switch {
 	case errors.As(err, &e):
@@ -412,9 +525,22 @@ func New(p VolumeParams, ifaceFlags uint32, fs FileSystem) (*Host, error) {
 	copyString(vp.subtype[:], p.Subtype)
 	vp.max_file_size = C.uint64_t(p.MaxFileSize)
 
+	var optional C.uint32_t
+	if _, ok := fs.(IndexFileSystem); ok {
+		optional |= C.FSP_GO_INDEX
+	}
+	if _, ok := fs.(StreamFileSystem); ok {
+		optional |= C.FSP_GO_STREAMS
+	}
+	if _, ok := fs.(ReparseFileSystem); ok {
+		optional |= C.FSP_GO_REPARSE
+	}
+	if _, ok := fs.(SecurityFileSystem); ok {
+		optional |= C.FSP_GO_SECURITY
+	}
 	h := &Host{handle: &FsHandle{}}
 	h.ctx = cgo.NewHandle(&host{fs: fs, handle: h.handle})
-	if r := C.fsp_go_new(&vp, C.uint32_t(ifaceFlags), C.uintptr_t(h.ctx), &h.raw); r < 0 {
+	if r := C.fsp_go_new(&vp, C.uint32_t(ifaceFlags), optional, C.uintptr_t(h.ctx), &h.raw); r < 0 {
 		h.ctx.Delete()
 		return nil, syscall.Errno(-r)
 	}
@@ -536,6 +662,71 @@ func (f *FsHandle) NotifyEntry(parentIndex uint64, name string) error {
 	return f.with(func(fs *C.fsp_fs) C.int {
 		return C.fsp_fs_notify_entry(fs, C.uint64_t(parentIndex), c)
 	})
+}
+
+// NotifyExpire marks the kernel's entry name in directory parentIndex
+// expired without dropping it (a working directory or a mount on it
+// stays); syscall.ENOSYS on kernels before FUSE 7.38.
+func (f *FsHandle) NotifyExpire(parentIndex uint64, name string) error {
+	c := C.CString(name)
+	defer C.free(unsafe.Pointer(c))
+	return f.with(func(fs *C.fsp_fs) C.int {
+		return C.fsp_fs_notify_expire(fs, C.uint64_t(parentIndex), c)
+	})
+}
+
+// NotifyDelete tells the kernel name in directory parentIndex is gone,
+// and with it file childIndex's name there (0: the name only); watchers
+// of the file see IN_DELETE_SELF.
+func (f *FsHandle) NotifyDelete(parentIndex, childIndex uint64, name string) error {
+	c := C.CString(name)
+	defer C.free(unsafe.Pointer(c))
+	return f.with(func(fs *C.fsp_fs) C.int {
+		return C.fsp_fs_notify_delete(fs, C.uint64_t(parentIndex), C.uint64_t(childIndex), c)
+	})
+}
+
+// NotifyStore puts data into the kernel's page cache of file index at
+// off (fsp copies it before returning).
+func (f *FsHandle) NotifyStore(index, off uint64, data []byte) error {
+	var p unsafe.Pointer
+	if len(data) > 0 {
+		p = unsafe.Pointer(&data[0]) // Go bytes without Go pointers: allowed
+	}
+	return f.with(func(fs *C.fsp_fs) C.int {
+		return C.fsp_fs_notify_store(fs, C.uint64_t(index), C.uint64_t(off), p, C.size_t(len(data)))
+	})
+}
+
+// NotifyRetrieve reads what the kernel has cached of file index from off
+// into buf and returns how many bytes it got; it waits up to timeout for
+// the kernel's answer (syscall.ETIMEDOUT).  Never from a callback on a
+// single-threaded volume.
+func (f *FsHandle) NotifyRetrieve(index, off uint64, buf []byte, timeout time.Duration) (int, error) {
+	if len(buf) == 0 {
+		return 0, nil
+	}
+	var got C.size_t
+	err := f.with(func(fs *C.fsp_fs) C.int {
+		return C.fsp_fs_notify_retrieve(fs, C.uint64_t(index), C.uint64_t(off),
+			unsafe.Pointer(&buf[0]), C.size_t(len(buf)), C.int(timeout/time.Millisecond), &got)
+	})
+	return int(got), err
+}
+
+// AbortConnection cuts off the FUSE connection mounted at mountpoint (any
+// FUSE file system's): its waiting and later requests fail with
+// ENOTCONN, so processes stuck on a server that does not answer get their
+// calls back; the mount stays until unmounted.  Root only; a *MountError
+// carries fsp's message.
+func AbortConnection(mountpoint string) error {
+	mp := C.CString(mountpoint)
+	defer C.free(unsafe.Pointer(mp))
+	var msg [512]C.char
+	if r := C.fsp_abort_connection(mp, &msg[0], C.size_t(len(msg))); r < 0 {
+		return &MountError{Errno: syscall.Errno(-r), Message: C.GoString(&msg[0])}
+	}
+	return nil
 }
 
 // Stop makes Run return (it unmounts).

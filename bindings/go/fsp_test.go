@@ -217,6 +217,23 @@ func testMount(t *testing.T, options string) {
 		if err := handle.NotifyInode(2, -1, 0); err != nil && err != syscall.ENOENT {
 			t.Errorf("NotifyInode: %v", err)
 		}
+		// the other notifications reach the kernel (ENOENT: nothing
+		// cached; ENOSYS: expire on a kernel before 7.38)
+		ok := func(what string, err error) {
+			if err != nil && err != syscall.ENOENT && err != syscall.ENOSYS {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		ok("NotifyExpire", handle.NotifyExpire(1, "hello"))
+		ok("NotifyStore", handle.NotifyStore(2, 0, []byte("HELLO")))
+		buf := make([]byte, 64)
+		n, err := handle.NotifyRetrieve(2, 0, buf, time.Second)
+		ok("NotifyRetrieve", err)
+		if err == nil && n >= 5 && string(buf[:5]) != "HELLO" {
+			t.Errorf("NotifyRetrieve after NotifyStore: %q", buf[:n])
+		}
+		ok("NotifyDelete", handle.NotifyDelete(1, 0, "nothing"))
+		check("hello", 0) // still serving
 	}()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -230,6 +247,16 @@ func testMount(t *testing.T, options string) {
 	}
 	if err := handle.NotifyInode(1, -1, 0); err != syscall.ENOTCONN {
 		t.Errorf("after Close: %v, want ENOTCONN", err)
+	}
+}
+
+func TestAbortConnection(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	var me *MountError
+	if err := AbortConnection(t.TempDir()); !errors.As(err, &me) || me.Errno != syscall.EINVAL {
+		t.Errorf("not a FUSE mount: %v, want EINVAL", err)
 	}
 }
 
@@ -251,4 +278,110 @@ func TestErrno(t *testing.T) {
 			t.Errorf("%v: %d, want %d", c.err, got, c.want)
 		}
 	}
+}
+
+// badWinFS answers the Windows calls with nonsense: a reparse buffer
+// whose header does not match its length, a descriptor that is no
+// descriptor, a stream name with a ':'.  Each must answer EIO while the
+// mount keeps serving.
+type badWinFS struct{ testFS }
+
+func (*badWinFS) GetReparseData(*Request, Node) ([]byte, error) {
+	return []byte{0x99, 0, 0, 0x80, 200, 0, 0, 0, 1}, nil
+}
+func (*badWinFS) SetReparseData(*Request, Node, []byte) error { return syscall.EPERM }
+func (*badWinFS) DeleteReparseData(*Request, Node) error      { return syscall.ENODATA }
+func (*badWinFS) GetSecurity(*Request, Node) ([]byte, error) {
+	return []byte("not a descriptor"), nil
+}
+func (*badWinFS) SetSecurity(*Request, Node, []byte) error { return syscall.EPERM }
+func (*badWinFS) LookupStream(*Request, Node, string) (Node, FileInfo, error) {
+	return nil, FileInfo{}, syscall.ENOENT
+}
+func (*badWinFS) CreateStream(*Request, Node, string) (Node, FileInfo, error) {
+	return nil, FileInfo{}, syscall.EPERM
+}
+func (*badWinFS) DeleteStream(*Request, Node, string) error { return syscall.ENOENT }
+func (*badWinFS) ListEA(*Request, Node) ([]string, error)   { return nil, nil }
+func (*badWinFS) GetStreamInfo(*Request, Node) ([]StreamInfo, error) {
+	return []StreamInfo{{Name: "a:b", Size: 1}}, nil
+}
+
+func TestBadWindowsResults(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root and /dev/fuse")
+	}
+	mp := t.TempDir()
+	bfs := &badWinFS{}
+	h, err := New(VolumeParams{Flags: VolNamedStreams | VolReparsePoints | VolSecurity}, 0, bfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Mount(mp, ""); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- h.Run() }()
+	func() {
+		defer h.Handle().Stop()
+		f := filepath.Join(mp, "hello")
+		buf := make([]byte, 65536)
+		for _, name := range []string{"system.ntfs_reparse_data", "system.ntfs_acl"} {
+			if _, err := syscall.Getxattr(f, name, buf); errnoOf(err) != syscall.EIO {
+				t.Errorf("getxattr %s: %v, want EIO", name, err)
+			}
+		}
+		// fsp lists the attributes without the streams it could not get
+		if n, err := syscall.Listxattr(f, buf); err != nil || strings.Contains(string(buf[:n]), "a:b") {
+			t.Errorf("listxattr with a bad stream name: %q %v", buf[:max(n, 0)], err)
+		}
+		if b, err := os.ReadFile(f); err != nil || string(b) != "hello world\n" {
+			t.Errorf("still serving: %q %v", b, err)
+		}
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+}
+
+func TestHandles(t *testing.T) {
+	var tb handleTable
+	a, b := tb.add("a"), tb.add(nil)
+	if a == 0 || b == 0 || a == b || tb.get(a) != "a" || tb.get(b) != nil || tb.get(0) != nil {
+		t.Fatalf("add/get: %d %d %v", a, b, tb.get(a))
+	}
+	if v := tb.take(a); v != "a" || tb.get(a) != nil {
+		t.Errorf("take: %v", v)
+	}
+	if c := tb.add("c"); c != a || tb.get(c) != "c" {
+		t.Errorf("a freed number is reused: %d", c)
+	}
+	for i := 0; i < 3*chunkSize; i++ { // across chunks
+		if h := tb.add(i); tb.get(h) != i {
+			t.Fatalf("number %d", h)
+		}
+	}
+}
+
+// BenchmarkHandles: one lookup's context and its forget, with 10,000
+// others live (docs/bindings-go.md compares runtime/cgo.Handle).
+func BenchmarkHandles(b *testing.B) {
+	for i := 0; i < 10000; i++ {
+		handles.add(&tnode{})
+	}
+	n := &tnode{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h := handles.add(n)
+		_ = handles.get(h).(*tnode)
+		handles.take(h)
+	}
+}
+
+func max(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }

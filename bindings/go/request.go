@@ -72,7 +72,7 @@ func (r *Request) ReadFd(fd int, off uint64, length uint32) error {
 
 // Handle returns the file system's handle (notifications, Stop).
 func (r *Request) Handle() *FsHandle {
-	return hostOf(r.raw).handle
+	return hostOf(C.fsp_go_request_context(r.raw)).handle
 }
 
 // Pend, in Read or Write, keeps the request beyond the callback: the

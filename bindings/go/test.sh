@@ -11,11 +11,11 @@
 # notifications).  Then fsp-tests (BUILDDIR/fsp-tests) against the Go
 # memfs, also under cgocheck=2: as shipped, with -S (reads and writes
 # completed later on other goroutines), -A (POSIX ACLs, for the acl_
-# cases) and -C (no kernel caching, for atime).  Declared unsupported (-x)
-# on the cached mounts: time_atime_relatime (the kernel keeps no atime on a
+# cases), -C (no kernel caching, for atime) and -W (the Windows set).  Declared unsupported (-x)
+# on the cached mounts (plain, -S, -W): time_atime_relatime (the kernel keeps no atime on a
 # cached FUSE mount; checked on -C) and acl_ (opt-in; checked on -A).  Run
 # as root.  Then the data exerciser (with mmap) and the concurrency check,
-# as tests/conformance.sh runs them on C memfs.  About 60 s once built.
+# as tests/conformance.sh runs them on C memfs.  About 70 s once built.
 # Exits 0.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +66,9 @@ bm_run plain 300 "$memfs" -- -x "$atime" -x "$acl" {}
 bm_run S 300 "$memfs" -S -- -x "$atime" -x "$acl" {}
 bm_run A 120 "$memfs" -A -- {} acl_ perm_ xattr_
 bm_run C 60 "$memfs" -C -- {} time_
+# the Windows set (-W: streams, reparse data, read-only attribute,
+# descriptors) must leave POSIX behaviour as it was
+bm_run W 300 "$memfs" -W -- -x "$atime" -x "$acl" {}
 if [ -x "$build/fsp-exerciser" ]; then
     bm_exercise data "$build/fsp-exerciser" "$memfs"
 fi

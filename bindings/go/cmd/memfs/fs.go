@@ -7,10 +7,12 @@
 // gone its space goes back to the volume (the garbage collector frees the
 // memory).  Directory entries are under the node's entMu (fsp runs
 // namespace changes alone, lookups and listings shared); everything else
-// of a node under mu, since reads and writes run beside everything.
+// of a node under mu, since reads and writes run beside everything.  A
+// node's mu comes before its streams' and before memfs.mu.
 package main
 
 import (
+	"math/rand"
 	"sync"
 	"syscall"
 	"time"
@@ -46,6 +48,12 @@ type node struct {
 
 	entMu   sync.RWMutex
 	entries map[string]*node
+	parent  *node // a directory's (for export's ".."), under mu
+
+	// The Windows set (windows.go), under mu.
+	streams map[string]*node // named streams (-N)
+	reparse []byte           // reparse data (-P)
+	sd      []byte           // security descriptor (--security)
 }
 
 type openFile struct{ noatime bool }
@@ -56,6 +64,8 @@ type memfs struct {
 	maxBytes, maxFiles   uint64
 	usedBytes, usedFiles uint64
 	nextIndex            uint64
+	nodes                map[uint64]*node // by index, for export (LookupIndex)
+	genKey               uint64           // random per instance: see generation
 	label                string
 	root                 *node
 	stateless            bool
@@ -63,10 +73,12 @@ type memfs struct {
 }
 
 func newMemfs(maxBytes, maxFiles uint64, label string, stateless bool, uid, gid uint32) *memfs {
-	m := &memfs{maxBytes: maxBytes, maxFiles: maxFiles, label: label, stateless: stateless, nextIndex: 1}
+	m := &memfs{maxBytes: maxBytes, maxFiles: maxFiles, label: label, stateless: stateless, nextIndex: 1,
+		nodes: map[uint64]*node{}, genKey: rand.Uint64()}
 	m.usedFiles = 1
 	m.root = m.newNode(&fsp.CreateParams{Mode: sIFDIR | 0o755, UID: uid, GID: gid})
 	m.root.names = 1 // never unlinked
+	m.publish(m.root)
 	return m
 }
 
@@ -113,8 +125,10 @@ func (m *memfs) newNode(cp *fsp.CreateParams) *node {
 		info: fsp.FileInfo{
 			Index: index, Mode: cp.Mode, Attributes: cp.Attributes, UID: cp.UID, GID: cp.GID, Rdev: cp.Rdev,
 			CreationTime: now, AccessTime: now, WriteTime: now, ChangeTime: now,
+			Generation: generation(m.genKey, index),
 		},
 		pages: map[uint64]*page{},
+		sd:    cp.Security,
 	}
 	switch n.kind {
 	case sIFDIR:
@@ -153,7 +167,15 @@ func (m *memfs) dropIfDead(n *node) {
 		bytes := uint64(len(n.pages)) * pageSize
 		n.pages = nil
 		n.eas = nil
+		m.mu.Lock()
+		delete(m.nodes, n.info.Index)
+		m.mu.Unlock()
 		m.release(1, bytes)
+		// Streams belong to the file: they go with it.
+		for _, s := range n.streams {
+			m.unlink(s)
+		}
+		n.streams = nil
 	}
 }
 
@@ -221,6 +243,15 @@ func (m *memfs) Lookup(_ *fsp.Request, parent fsp.Node, name string) (fsp.Node, 
 		if name == "/" {
 			n = m.root
 		}
+	} else if name == ".." {
+		// Export asks a directory for its parent (fsp answers for the
+		// root itself); a removed directory has none any more.
+		p := parent.(*node)
+		p.mu.Lock()
+		if p.kind == sIFDIR && p.names > 0 {
+			n = p.parent
+		}
+		p.mu.Unlock()
 	} else {
 		p := parent.(*node)
 		p.entMu.RLock()
@@ -281,6 +312,7 @@ func (m *memfs) Create(_ *fsp.Request, parent fsp.Node, name string, cp *fsp.Cre
 		}
 		n := m.newNode(cp)
 		n.refs = 1
+		m.publish(n)
 		return n, file, n.fill(), nil
 	}
 	dir.entMu.Lock()
@@ -294,6 +326,10 @@ func (m *memfs) Create(_ *fsp.Request, parent fsp.Node, name string, cp *fsp.Cre
 	}
 	n := m.newNode(cp)
 	n.refs, n.names = 1, 1
+	if kind == sIFDIR {
+		n.parent = dir
+	}
+	m.publish(n)
 	dir.entries[name] = n
 	dir.entMu.Unlock()
 	sub := 0
@@ -455,6 +491,7 @@ func (m *memfs) SetBasicInfo(_ *fsp.Request, nd fsp.Node, _ fsp.File, bi *fsp.Ba
 	}
 	if bi.Valid&fsp.SetAttributes != 0 { // the type's bits are not data
 		i.Attributes = bi.Attributes&^typeAttrs | i.Attributes&typeAttrs
+		syncReadonly(n)
 	}
 	if bi.Valid&fsp.SetAtime != 0 {
 		i.AccessTime = bi.AccessTime
@@ -564,6 +601,8 @@ func (m *memfs) Rename(_ *fsp.Request, op fsp.Node, oldName string, np fsp.Node,
 		ndir.entMu.Lock()
 		ndir.entries[newName] = n
 		ndir.entMu.Unlock()
+		setParent(old, odir)
+		setParent(n, ndir)
 		if same {
 			dirChanged(odir, 0)
 		} else {
@@ -596,6 +635,7 @@ func (m *memfs) Rename(_ *fsp.Request, op fsp.Node, oldName string, np fsp.Node,
 	odir.entMu.Lock()
 	delete(odir.entries, oldName)
 	odir.entMu.Unlock()
+	setParent(n, ndir)
 	dirChanged(odir, -nDir)
 	dirChanged(ndir, nDir-oldDir)
 	if old != nil {
@@ -716,6 +756,7 @@ func (m *memfs) Link(_ *fsp.Request, nd fsp.Node, np fsp.Node, name string) (fsp
 	n.names++
 	n.info.ChangeTime = time.Now()
 	n.mu.Unlock()
+	m.publish(n) // an unnamed (O_TMPFILE) file got a name
 	dirChanged(dir, 0)
 	return n.lockedFill(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 )
 
 const usage = `usage: memfs [-f] [-d] [-t THREADS] [-n MAX_FILES] [-s MAX_BYTES]
-             [-F MAX_SIZE] [-C] [-S] [-A] [-l LABEL] [-o OPTIONS] MOUNTPOINT
+             [-F MAX_SIZE] [-C] [-S] [-A] [-N] [-P] [-R] [--security] [-W]
+             [-l LABEL] [-o OPTIONS] MOUNTPOINT
 
 An in-memory file system, in Go on fsp.
 
@@ -29,6 +31,16 @@ An in-memory file system, in Go on fsp.
   -C             no kernel caching: every read, write and stat reaches memfs
   -S             slow I/O: reads and writes finish later on other goroutines
   -A             POSIX ACLs
+  --security     Windows security descriptors (system.ntfs_acl, Samba's
+                 security.NTACL, fsptool sd): the descriptor decides the
+                 owner, group and mode
+  -N             named streams (user.DosStream.NAME:$DATA attributes;
+                 FILE:STREAM paths with -o streams_interface=windows)
+  -P             reparse points: any file or directory may carry
+                 reparse data (system.ntfs_reparse_data)
+  -R             the read-only attribute is enforced as NTFS does
+  -W             the whole Windows set: -N -P -R --security (also
+                 -o windows)
   -l LABEL       volume label (default: memfs)
   -o OPTIONS     mount options, e.g. ro,allow_other
   -h, --help     show this help
@@ -65,10 +77,16 @@ func number(opt byte, s string, suffixes bool) uint64 {
 }
 
 type options struct {
-	foreground, debug, nocache, slowio, acl bool
-	threads                                 int
-	maxFiles, maxBytes, maxFileSize         uint64
-	label, options, mountpoint              string
+	foreground, debug, nocache, slowio, acl  bool
+	streams, reparse, readonlyAttr, security bool // the Windows set (-W)
+	threads                                  int
+	maxFiles, maxBytes, maxFileSize          uint64
+	label, options, mountpoint               string
+}
+
+// windows is -W: everything memfs keeps of the Windows set.
+func (o *options) windows() {
+	o.streams, o.reparse, o.readonlyAttr, o.security = true, true, true, true
 }
 
 func parse(args []string) options {
@@ -79,6 +97,10 @@ func parse(args []string) options {
 		if a == "-h" || a == "--help" {
 			fmt.Print(usage)
 			os.Exit(0)
+		}
+		if a == "--security" {
+			o.security = true
+			continue
 		}
 		if len(a) < 2 || a[0] != '-' {
 			rest = append(rest, a)
@@ -110,6 +132,14 @@ func parse(args []string) options {
 				o.slowio = true
 			case 'A':
 				o.acl = true
+			case 'N':
+				o.streams = true
+			case 'P':
+				o.reparse = true
+			case 'R':
+				o.readonlyAttr = true
+			case 'W':
+				o.windows()
 			case 'i':
 				die("-i (case-insensitive) is not offered by the Go memfs")
 			case 't':
@@ -127,10 +157,16 @@ func parse(args []string) options {
 			case 'l':
 				o.label = arg()
 			case 'o':
-				if o.options != "" {
-					o.options += ","
+				for _, opt := range strings.Split(arg(), ",") {
+					if opt == "windows" { // memfs's own: -W
+						o.windows()
+						continue
+					}
+					if o.options != "" {
+						o.options += ","
+					}
+					o.options += opt
 				}
-				o.options += arg()
 			default:
 				die("unknown option -%c (see memfs --help)", c)
 			}
@@ -233,11 +269,31 @@ func main() {
 	if o.acl {
 		p.Flags |= fsp.VolPosixACL
 	}
+	for _, f := range []struct {
+		on   bool
+		flag uint32
+	}{
+		{o.streams, fsp.VolNamedStreams},
+		{o.reparse, fsp.VolReparsePoints},
+		{o.readonlyAttr, fsp.VolReadonlyAttr},
+		{o.security, fsp.VolSecurity},
+	} {
+		if f.on {
+			p.Flags |= f.flag
+		}
+	}
+	// memfs always offers export and descriptors (fsp asks for the latter
+	// on VolSecurity volumes only); streams and reparse data only when
+	// asked for, as C memfs does.
+	var fs fsp.FileSystem = m
+	if o.streams || o.reparse {
+		fs = windowsFS{m}
+	}
 	flags := uint32(fsp.UnnamedFiles)
 	if stateless {
 		flags |= fsp.StatelessOpens
 	}
-	host, err := fsp.New(p, flags, m)
+	host, err := fsp.New(p, flags, fs)
 	if err != nil {
 		tell(1)
 		die("%v", err)
@@ -266,4 +322,3 @@ func main() {
 	host.Close()
 	os.Exit(rc)
 }
-
