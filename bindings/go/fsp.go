@@ -127,6 +127,10 @@ const (
 	StatelessOpens = 0x0001
 	// UnnamedFiles: Create may get the name "" (open(O_TMPFILE)).
 	UnnamedFiles = 0x0002
+	// StatelessDirOpens: the same as StatelessOpens for directories only:
+	// files keep Open and Close, a directory is listed with File nil and
+	// its listing stays in the kernel's cache.
+	StatelessDirOpens = 0x0004
 )
 
 // Fields of BasicInfo to change (FSP_SET_*).
@@ -511,7 +515,7 @@ func copyString(dst []C.char, s string) {
 }
 
 // New creates the instance for fs with volume parameters p and interface
-// flags (StatelessOpens, UnnamedFiles).
+// flags (StatelessOpens, StatelessDirOpens, UnnamedFiles).
 func New(p VolumeParams, ifaceFlags uint32, fs FileSystem) (*Host, error) {
 	var vp C.struct_fsp_volume_params
 	vp.size = C.uint32_t(unsafe.Sizeof(vp))

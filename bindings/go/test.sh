@@ -59,17 +59,5 @@ fi
 . "$root/tests/lib/binding_memfs.sh"
 bm_init go_memfs "$build/fsp-tests"
 export GODEBUG=cgocheck=2
-memfs=$here/memfs
-atime="time_atime_relatime=the kernel keeps no atime on a cached mount (checked on -C)"
-acl="acl_=ACLs are opt-in (-A): checked on the -A mount"
-bm_run plain 300 "$memfs" -- -x "$atime" -x "$acl" {}
-bm_run S 300 "$memfs" -S -- -x "$atime" -x "$acl" {}
-bm_run A 120 "$memfs" -A -- {} acl_ perm_ xattr_
-bm_run C 60 "$memfs" -C -- {} time_
-# the Windows set (-W: streams, reparse data, read-only attribute,
-# descriptors) must leave POSIX behaviour as it was
-bm_run W 300 "$memfs" -W -- -x "$atime" -x "$acl" {}
-if [ -x "$build/fsp-exerciser" ]; then
-    bm_exercise data "$build/fsp-exerciser" "$memfs"
-fi
+bm_all "$here/memfs"
 exit 0
