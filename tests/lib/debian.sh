@@ -61,7 +61,11 @@ deb_tree_untouched() {
 
 deb_lintian() {
     local work=$1 complaints
-    lintian --pedantic "$work"/src/*.changes >"$work/lintian" 2>&1
+    # lintian leaves mldbm-elf-* and magick-* files in $TMPDIR: keep them
+    # in the work directory, which the caller removes.
+    mkdir -p "$work/lintian-tmp"
+    TMPDIR=$work/lintian-tmp lintian --pedantic "$work"/src/*.changes \
+        >"$work/lintian" 2>&1
     complaints=$(grep -E '^[EWIP]: ' "$work/lintian")
     if [ -z "$complaints" ]; then
         pass lintian
