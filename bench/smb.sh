@@ -9,6 +9,7 @@
 #
 #   bench/smb.sh [ROUNDS]     best of ROUNDS (default 3) per figure
 #   PT_OPTS=-W bench/smb.sh     passthrough with its own options
+#   MEMFS_OPTS="-o writeback_cache" bench/smb.sh    memfs with its own
 #
 # Run as root; needs smbd and smbclient (Debian: samba, smbclient).
 set -u
@@ -51,7 +52,7 @@ done
 mount_kind() {
     case $1 in
     tmpfs) mount -t tmpfs -o size=1g fsp-bench-smb "$S" ;;
-    memfs) "$BUILD/memfs" -f -o allow_other "$S" & pid=$! ;;
+    memfs) "$BUILD/memfs" -f ${MEMFS_OPTS:-} -o allow_other "$S" & pid=$! ;;  # shellcheck disable=SC2086
     passthrough)
         mount -t tmpfs -o size=1g fsp-bench-smb-backing "$B" &&
         { "$BUILD/passthrough" -f ${PT_OPTS:-} -o allow_other "$B" "$S" & pid=$!; } ;;  # shellcheck disable=SC2086
