@@ -200,8 +200,14 @@ struct fsp_volume_info {
                                             later, setting mtime and size
                                             itself (SETATTR); writes may
                                             arrive with any open of the
-                                            file.  Also -o writeback_cache.
-                                            Not with passthrough. */
+                                            file.  A write refused then
+                                            (EFBIG past max_file_size,
+                                            ENOSPC) has already succeeded
+                                            for the program: it sees the
+                                            error at fsync or close at
+                                            best, as on NFS.  Also -o
+                                            writeback_cache.  Not with
+                                            passthrough. */
 #define FSP_VOL_POSIX_ACL        0x0080u /* POSIX ACLs (system.posix_acl_
                                             access and _default), where the
                                             kernel offers them (FUSE_POSIX_
