@@ -26,15 +26,15 @@ rel=${build#"$root"/}
 make -s -C "$root" BUILD="$rel" JDK="$jdk" "$rel/bindings/java/libfspjni.so" || exit 1
 rm -rf "$out/classes" "$out/examples" "$out/tests"
 mkdir -p "$out/classes" "$out/examples" "$out/tests"
-"$jdk/bin/javac" --release 17 -Xlint:all -Werror -d "$out/classes" \
+"$jdk/bin/javac" -J-XX:-UsePerfData --release 17 -Xlint:all -Werror -d "$out/classes" \
     "$here"/src/org/fsp/*.java || exit 1
-"$jdk/bin/jar" --create --file "$out/fsp.jar" -C "$out/classes" . || exit 1
-"$jdk/bin/javac" --release 17 -Xlint:all -Werror -cp "$out/fsp.jar" \
+"$jdk/bin/jar" -J-XX:-UsePerfData --create --file "$out/fsp.jar" -C "$out/classes" . || exit 1
+"$jdk/bin/javac" -J-XX:-UsePerfData --release 17 -Xlint:all -Werror -cp "$out/fsp.jar" \
     -d "$out/examples" "$here"/examples/*.java || exit 1
-"$jdk/bin/jar" --create --file "$out/examples.jar" -C "$out/examples" . || exit 1
+"$jdk/bin/jar" -J-XX:-UsePerfData --create --file "$out/examples.jar" -C "$out/examples" . || exit 1
 junit=/usr/share/java/junit4.jar
 if [ -f $junit ]; then
-    "$jdk/bin/javac" --release 17 -Xlint:all -Werror \
+    "$jdk/bin/javac" -J-XX:-UsePerfData --release 17 -Xlint:all -Werror \
         -cp "$out/fsp.jar:$out/examples.jar:$junit" -d "$out/tests" \
         "$here"/tests/*.java || exit 1
 fi

@@ -14,7 +14,7 @@ if ! command -v java >/dev/null || [ ! -f "$out/fsp.jar" ]; then
 fi
 junit=/usr/share/java/junit4.jar
 if [ -f $junit ] && [ -f "$out/tests/Runner.class" ]; then
-    timeout -k 5 180 java -Dfsp.jni="$out/libfspjni.so" -Dfsp.build="$build" \
+    timeout -k 5 180 java -XX:-UsePerfData -Dfsp.jni="$out/libfspjni.so" -Dfsp.build="$build" \
         -cp "$out/fsp.jar:$out/examples.jar:$out/tests:$junit:/usr/share/java/hamcrest-core.jar" \
         Runner BindingTest WindowsTest 2>"$out/junit.err" | grep -E '^(PASS|FAIL|SKIP): '
     grep -q . "$out/junit.err" &&

@@ -15,7 +15,11 @@ fi
 
 # pytest: one line per test case, as the suite counts them.
 if $py -c 'import pytest' 2>/dev/null; then
-    out=$(cd "$here" && timeout -k 5 120 $py -m pytest -q -rA -p no:cacheprovider tests 2>&1)
+    # pytest's temporary directories in one of ours, not /tmp/pytest-of-*
+    ptmp=$(mktemp -d /tmp/fsp-pytest.XXXXXX)
+    out=$(cd "$here" && timeout -k 5 120 $py -m pytest -q -rA -p no:cacheprovider \
+              --basetemp="$ptmp/t" tests 2>&1)
+    rm -rf --one-file-system "$ptmp"
     # the short summary: "PASSED tests/FILE.py::CASE[PARAM] - why"
     printf '%s\n' "$out" | sed -n -E \
         -e 's/^PASSED [^ ]*::([^ ]*).*/PASS: python_pytest_\1/p' \
