@@ -5,6 +5,7 @@
  * (runtime/cgo handles), never as Go pointers, and the casts between
  * void * and uintptr_t happen here, in C, where they are legal.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -399,4 +400,30 @@ int fsp_go_sd_inherit(const void *parent, size_t parent_size,
     }
     fsp_sd_clear(&p);
     return r;
+}
+
+/* SIDs cross as text (fsp_sid_print here, fsp_sid_parse in goIDToSID):
+ * what the Go mapper sees and returns is the same "S-1-5-21-..." form the
+ * other bindings use.  ctx is the host's handle, a number, so C keeps no
+ * Go pointer.  fsp calls these from its dispatcher and io_uring threads,
+ * which are goroutines' (b_spawn). */
+static int b_sid_to_id(void *ctx, const struct fsp_sid *sid, uint32_t *id,
+                       int *is_group)
+{
+    char text[200];
+    if (fsp_sid_print(sid, text, sizeof text) < 0)
+        return -ENOENT; /* cannot happen for a parsed SID: the default decides */
+    return goSIDToID(H(ctx), text, id, is_group);
+}
+
+static int b_id_to_sid(void *ctx, uint32_t id, int is_group,
+                       struct fsp_sid *sid)
+{
+    return goIDToSID(H(ctx), id, is_group, sid);
+}
+
+void fsp_go_set_sid_mapper(fsp_fs *fs, uintptr_t context, int on)
+{
+    struct fsp_sid_mapper m = { b_sid_to_id, b_id_to_sid, P(context) };
+    fsp_fs_set_sid_mapper(fs, on ? &m : NULL);
 }

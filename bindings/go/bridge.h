@@ -32,4 +32,9 @@ int fsp_go_sd_inherit(const void *parent, size_t parent_size,
                       const char *owner, const char *group, int is_dir,
                       void **buf, size_t *size);
 
+/* The Go file system's SID mapper (SetSIDMapper, security.go): on, fsp
+ * asks goSIDToID/goIDToSID with context (the host's handle) before its
+ * default mapping; off, the default alone.  Before fsp_fs_run. */
+void fsp_go_set_sid_mapper(fsp_fs *fs, uintptr_t context, int on);
+
 #endif

@@ -481,6 +481,7 @@ func toErrno(err error, what string) C.int {
 type host struct {
 	fs     FileSystem
 	handle *FsHandle
+	mapper SIDMapper // SetSIDMapper's; nil: fsp's default mapping
 }
 
 // Host is one fsp file system instance: New, Mount, Run, Close.

@@ -39,7 +39,10 @@ func errnoOf(err error) syscall.Errno {
 }
 
 // mountW mounts a -W memfs and returns its mount point and a stop.
-func mountW(t *testing.T) (string, func()) {
+func mountW(t *testing.T) (string, func()) { return mountWMapper(t, nil) }
+
+// mountWMapper: mountW with SID mapper m (nil: fsp's default mapping).
+func mountWMapper(t *testing.T, mapper fsp.SIDMapper) (string, func()) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root and /dev/fuse")
 	}
@@ -49,6 +52,9 @@ func mountW(t *testing.T) (string, func()) {
 	h, err := fsp.New(p, fsp.StatelessOpens|fsp.UnnamedFiles, windowsFS{m})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if mapper != nil {
+		h.SetSIDMapper(mapper)
 	}
 	if err := h.Mount(mp, "streams_interface=windows"); err != nil {
 		t.Fatal(err)
