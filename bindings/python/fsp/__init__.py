@@ -995,7 +995,7 @@ class Mount:
             _n.fs_set_threads(self._h, threads, max_threads)
         if sid_mapper is not None:
             self._mapper, self._mapper_keep = security._mapper_c(
-                sid_mapper, log, _pinned)
+                sid_mapper, _error, _pinned)
             _n.fs_set_sid_mapper(self._h, _ct.byref(self._mapper))
         err = _ct.create_string_buffer(512)
         rc = _n.fs_mount(self._h, _os.fsencode(mountpoint),

@@ -161,8 +161,9 @@ class SidMapper:
     asked before fsp's default one on VOL_SECURITY volumes: pass one as
     ``sid_mapper`` of :class:`fsp.Mount`.  Called on fsp's threads, any
     time while mounted; keep them quick and thread-safe.  Returning None
-    falls back to the default mapping; an exception is logged and does
-    the same."""
+    falls back to the default mapping; OSError(errno) answers that errno,
+    and any other exception is a bug: logged, answered EIO, as in every
+    callback."""
 
     def sid_to_id(self, sid):
         """(id, is_group) for SID text sid, or None."""
@@ -173,9 +174,10 @@ class SidMapper:
         return None
 
 
-def _mapper_c(mapper, log, pinned):
+def _mapper_c(mapper, error, pinned):
     """The struct fsp_sid_mapper calling mapper, and what must stay alive
-    with it (fsp copies the struct, not the functions)."""
+    with it (fsp copies the struct, not the functions).  error(e, what):
+    the binding's one exception-to-errno mapping."""
     def sid_to_id(ctx, sid, id_out, is_group_out):
         try:
             r = mapper.sid_to_id(_sid_text(sid[0]))
@@ -187,8 +189,7 @@ def _mapper_c(mapper, log, pinned):
             id_out[0], is_group_out[0] = i, int(bool(g))
             return 0
         except BaseException as e:
-            log.error("fsp: sid_to_id failed", exc_info=e)
-            return -_errno.ENOENT
+            return error(e, "sid_to_id")
 
     def id_to_sid(ctx, id_, is_group, sid_out):
         try:
@@ -198,8 +199,7 @@ def _mapper_c(mapper, log, pinned):
             sid_out[0] = _sid(text)
             return 0
         except BaseException as e:
-            log.error("fsp: id_to_sid failed", exc_info=e)
-            return -_errno.ENOENT
+            return error(e, "id_to_sid")
 
     fields = dict(_n.SidMapperC._fields_)
     keep = [fields["sid_to_id"](pinned(sid_to_id)),

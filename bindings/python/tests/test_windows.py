@@ -322,7 +322,7 @@ class Domain(fsp.security.SidMapper):
         if id_ == 4242 and not is_group:
             return self.SID
         if id_ == 4343:
-            raise KeyError("a bug in the mapper: logged, default mapping")
+            raise KeyError("a bug in the mapper: logged, answered EIO")
         return None
 
 
@@ -339,11 +339,15 @@ def test_sid_mapper(mounted):
                           capture_output=True, text=True,
                           check=True).stdout
     assert sddl.startswith("O:%sG:" % Domain.SID)
-    os.chown(m.path("g"), 4343, 0)      # the mapper raises: default SID
+    with pytest.raises(OSError) as e:   # the mapper raises: EIO
+        os.chown(m.path("g"), 4343, 0)
+    assert e.value.errno == errno.EIO
+    assert os.stat(m.path("g")).st_uid == 4242   # unchanged, still serving
+    os.chown(m.path("g"), 77, 0)        # None: fsp's default mapping
     sddl = subprocess.run([FSPTOOL, "sd", "get", m.path("g")],
                           capture_output=True, text=True,
                           check=True).stdout
-    assert sddl.startswith("O:S-1-22-1-4343G:")
+    assert sddl.startswith("O:S-1-22-1-77G:")
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="fusectl needs root")
