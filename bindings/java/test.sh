@@ -16,7 +16,7 @@ junit=/usr/share/java/junit4.jar
 if [ -f $junit ] && [ -f "$out/tests/Runner.class" ]; then
     timeout -k 5 180 java -XX:-UsePerfData -Dfsp.jni="$out/libfspjni.so" -Dfsp.build="$build" \
         -cp "$out/fsp.jar:$out/examples.jar:$out/tests:$junit:/usr/share/java/hamcrest-core.jar" \
-        Runner BindingTest WindowsTest 2>"$out/junit.err" | grep -E '^(PASS|FAIL|SKIP): '
+        Runner BindingTest WindowsTest SidMapperTest 2>"$out/junit.err" | grep -E '^(PASS|FAIL|SKIP): '
     grep -q . "$out/junit.err" &&
         grep -E 'FATAL|SIGSEGV|hs_err' "$out/junit.err" | sed 's/^/  | /' | head -5
 else

@@ -43,12 +43,14 @@ static struct {
         read_directory, get_reparse_point, get_ea, set_ea, list_ea, remove_ea,
         link, allocate, seek, lookup_index, lookup_stream, create_stream,
         delete_stream, get_stream_info, get_reparse_data, set_reparse_data,
-        delete_reparse_data, get_security, set_security;
+        delete_reparse_data, get_security, set_security, sid_to_id,
+        id_to_sid;
 } m;
 
 /* The fsp_fs context: the Dispatcher that serves this mount. */
 struct jfs {
     jobject dispatcher;       /* global reference */
+    jobject mapper;           /* the SidMapper, global reference, or NULL */
 };
 
 /* Per dispatcher thread. */
@@ -132,12 +134,12 @@ struct call {
     jobject d;
 };
 
-static int call_begin(struct call *c, fsp_fs *fs)
+static int call_begin_jfs(struct call *c, const struct jfs *j)
 {
     if (!(c->t = jthread_get(&c->tmp)))
         return -ENOMEM;
     c->env = c->t->env;
-    c->d = ((struct jfs *)fsp_fs_context(fs))->dispatcher;
+    c->d = j->dispatcher;
     if ((*c->env)->PushLocalFrame(c->env, 8) != 0) {
         (*c->env)->ExceptionClear(c->env);
         return -ENOMEM;
@@ -161,6 +163,11 @@ static int call_end(struct call *c, int rc)
     }
     (*env)->PopLocalFrame(env, NULL);
     return rc;
+}
+
+static int call_begin(struct call *c, fsp_fs *fs)
+{
+    return call_begin_jfs(c, fsp_fs_context(fs));
 }
 
 static int begin_req(struct call *c, fsp_request *req)
@@ -823,6 +830,80 @@ static int j_delete_reparse_data(fsp_request *req, void *node)
 
 /* Bit i of the mask: the file system overrides callback i (the order of
  * struct fsp_fs_interface); the others stay NULL and get fsp's default. */
+/* ---- the SID mapper ---------------------------------------------------- */
+
+/* fsp calls these on whichever thread needs a mapping (a dispatcher
+ * thread, or a Java thread completing a pended request): call_begin_jfs
+ * attaches as for any callback.  SIDs cross as their S-... text.
+ * Dispatcher answers -ENOENT for "fall back to the default mapping" and
+ * -EIO for anything else the mapper threw (and logs it). */
+static int j_sid_to_id(void *ctx, const struct fsp_sid *sid, uint32_t *id,
+                       int *is_group)
+{
+    const struct jfs *j = ctx;
+    char text[200];
+    int n = fsp_sid_print(sid, text, sizeof text);
+    if (n < 0)
+        return n;
+    struct call c;
+    int rc = call_begin_jfs(&c, j);
+    if (rc)
+        return rc;
+    jbyteArray s = jbytes(c.env, text, (size_t)n);
+    if (!s)
+        return call_end(&c, -ENOMEM);
+    rc = (*c.env)->CallIntMethod(c.env, c.d, m.sid_to_id, j->mapper, s,
+                                 c.t->out);
+    if ((*c.env)->ExceptionCheck(c.env))
+        return call_end(&c, -EIO);
+    if (rc == 0) {
+        jlong v[2];
+        read_out(&c, v, 2);
+        if ((*c.env)->ExceptionCheck(c.env))
+            return call_end(&c, -EIO);
+        *id = (uint32_t)v[0];
+        *is_group = v[1] != 0;
+    }
+    return call_end(&c, rc < 0 ? rc : rc ? -EIO : 0);
+}
+
+static int j_id_to_sid(void *ctx, uint32_t id, int is_group,
+                       struct fsp_sid *sid)
+{
+    const struct jfs *j = ctx;
+    struct call c;
+    int rc = call_begin_jfs(&c, j);
+    if (rc)
+        return rc;
+    jbyteArray a = (*c.env)->CallObjectMethod(
+        c.env, c.d, m.id_to_sid, j->mapper, (jint)id,
+        is_group ? JNI_TRUE : JNI_FALSE, c.t->out);
+    if ((*c.env)->ExceptionCheck(c.env))
+        return call_end(&c, -EIO);
+    if (!a) {
+        jlong v;
+        read_out(&c, &v, 1);
+        if ((*c.env)->ExceptionCheck(c.env))
+            return call_end(&c, -EIO);
+        return call_end(&c, v < 0 && v >= -4095 ? (int)v : -EIO);
+    }
+    char text[200];
+    jsize n = (*c.env)->GetArrayLength(c.env, a);
+    if (n <= 0 || (size_t)n >= sizeof text) {
+        fprintf(stderr, "fsp: SidMapper.idToSid(%u) returned no SID\n", id);
+        return call_end(&c, -EIO);
+    }
+    (*c.env)->GetByteArrayRegion(c.env, a, 0, n, (jbyte *)text);
+    if ((*c.env)->ExceptionCheck(c.env))
+        return call_end(&c, -EIO);
+    text[n] = 0;
+    rc = fsp_sid_parse(text, sid);
+    if (rc < 0)
+        fprintf(stderr, "fsp: SidMapper.idToSid(%u) returned \"%s\", "
+                "no SID\n", id, text);
+    return call_end(&c, rc < 0 ? -EIO : 0);
+}
+
 static void fill_iface(struct fsp_fs_interface *in, jlong mask)
 {
 #define SET(i, f, fn) if (mask & (1LL << (i))) in->f = fn
@@ -927,6 +1008,24 @@ JNIEXPORT void JNICALL JFN(setDebug)(JNIEnv *env, jclass cls, jlong fs,
     fsp_fs_set_debug(FS(fs), on);
 }
 
+/* Before mount.  The mapper is held by a global reference until delete;
+ * fsp copies the struct, whose ctx is the jfs. */
+JNIEXPORT jint JNICALL JFN(setSidMapper)(JNIEnv *env, jclass cls, jlong fs,
+                                         jobject mapper)
+{
+    struct jfs *j = fsp_fs_context(FS(fs));
+    jobject g = NULL;
+    if (mapper && !(g = (*env)->NewGlobalRef(env, mapper)))
+        return -ENOMEM;
+    struct fsp_sid_mapper sm = { .sid_to_id = j_sid_to_id,
+                                 .id_to_sid = j_id_to_sid, .ctx = j };
+    fsp_fs_set_sid_mapper(FS(fs), g ? &sm : NULL);
+    if (j->mapper)
+        (*env)->DeleteGlobalRef(env, j->mapper);
+    j->mapper = g;
+    return 0;
+}
+
 JNIEXPORT void JNICALL JFN(setThreads)(JNIEnv *env, jclass cls, jlong fs,
                                        jint threads, jint max)
 {
@@ -972,6 +1071,8 @@ JNIEXPORT void JNICALL JFN(delete)(JNIEnv *env, jclass cls, jlong fs)
     struct jfs *j = fsp_fs_context(FS(fs));
     fsp_fs_delete(FS(fs));
     (*env)->DeleteGlobalRef(env, j->dispatcher);
+    if (j->mapper)
+        (*env)->DeleteGlobalRef(env, j->mapper);
     free(j);
 }
 
@@ -1343,6 +1444,8 @@ static int find_methods(JNIEnv *env)
         { &m.delete_reparse_data, "deleteReparseData", "(JJ)I" },
         { &m.get_security, "getSecurity", "(JJ[J)[B" },
         { &m.set_security, "setSecurity", "(JJ[B)I" },
+        { &m.sid_to_id, "sidToId", "(Lorg/fsp/SidMapper;[B[J)I" },
+        { &m.id_to_sid, "idToSid", "(Lorg/fsp/SidMapper;IZ[J)[B" },
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!(*t[i].id = (*env)->GetMethodID(env, d, t[i].name, t[i].sig)))

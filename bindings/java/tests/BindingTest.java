@@ -33,9 +33,15 @@ public class BindingTest {
 
         Mounted(FileSystem fs, VolumeParams vp, String options)
                 throws IOException {
+            this(fs, vp, options, null);
+        }
+
+        Mounted(FileSystem fs, VolumeParams vp, String options,
+                SidMapper sidMapper) throws IOException {
             dir = Files.createTempDirectory("fsp-junit.");
             try {
-                mount = new Mount(fs, dir.toString(), options, vp, -1, false);
+                mount = new Mount(fs, dir.toString(), options, vp, -1, false,
+                                  sidMapper);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(dir);  // a refused mount leaves nothing
                 throw e;

@@ -624,4 +624,49 @@ final class Dispatcher {
             return errno(t, "setSecurity");
         }
     }
+
+    // ---- the SID mapper (Mount's SidMapper): mapper is the object
+    // libfspjni holds a global reference to; not a FileSystem callback.
+
+    /** Fallback (ENOENT, no log) or EIO (logged) for what a mapper threw. */
+    private static int mapperErrno(Throwable t, String what) {
+        if (t instanceof FspException
+                && ((FspException) t).errno() == Errno.ENOENT)
+            return -Errno.ENOENT;
+        try {
+            LOG.log(Level.SEVERE, "fsp: SidMapper." + what + " failed", t);
+        } catch (Throwable ignored) {
+            // logging itself failed (out of memory): the answer stands
+        }
+        return -Errno.EIO;
+    }
+
+    /** 0 with the id in out[0] and is-group in out[1], or -errno. */
+    int sidToId(SidMapper mapper, byte[] sid, long[] out) {
+        try {
+            PosixId p = mapper.sidToId(new String(sid, StandardCharsets.US_ASCII));
+            if (p == null)
+                return -Errno.ENOENT;
+            out[0] = Integer.toUnsignedLong(p.id());
+            out[1] = p.isGroup() ? 1 : 0;
+            return 0;
+        } catch (Throwable t) {
+            return mapperErrno(t, "sidToId");
+        }
+    }
+
+    /** The SID's text, or null with -errno in out[0]. */
+    byte[] idToSid(SidMapper mapper, int id, boolean isGroup, long[] out) {
+        try {
+            String s = mapper.idToSid(id, isGroup);
+            if (s == null) {
+                out[0] = -Errno.ENOENT;
+                return null;
+            }
+            return s.getBytes(StandardCharsets.US_ASCII);
+        } catch (Throwable t) {
+            out[0] = mapperErrno(t, "idToSid");
+            return null;
+        }
+    }
 }

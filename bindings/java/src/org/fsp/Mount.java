@@ -19,6 +19,15 @@ public final class Mount implements AutoCloseable {
     public Mount(FileSystem fileSystem, String mountpoint, String options,
                  VolumeParams params, int threads, boolean debug)
             throws IOException {
+        this(fileSystem, mountpoint, options, params, threads, debug, null);
+    }
+
+    /** As above, with sidMapper (may be null) mapping SIDs and POSIX ids
+     * on a VolumeParams.SECURITY volume before fsp's default mapping; the
+     * mount holds it until close(). */
+    public Mount(FileSystem fileSystem, String mountpoint, String options,
+                 VolumeParams params, int threads, boolean debug,
+                 SidMapper sidMapper) throws IOException {
         if (params == null)
             params = new VolumeParams();
         dispatcher = new Dispatcher(fileSystem);
@@ -34,6 +43,13 @@ public final class Mount implements AutoCloseable {
         Native.setDebug(fs, debug);
         if (threads >= 0)
             Native.setThreads(fs, threads, 0);
+        if (sidMapper != null) {
+            int mrc = Native.setSidMapper(fs, sidMapper);
+            if (mrc != 0) {
+                close();
+                throw new FspException(-mrc, "fsp_fs_set_sid_mapper");
+            }
+        }
         byte[] err = new byte[512];
         int rc = Native.mount(fs, utf8(mountpoint),
                               utf8(options == null ? "" : options), err);

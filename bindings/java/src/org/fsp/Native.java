@@ -18,6 +18,8 @@ final class Native {
     static native long create(Dispatcher d, long[] vparams, byte[] fsname,
                               byte[] subtype, int ifaceFlags, long mask);
     static native void setDebug(long fs, boolean on);
+    /** 0 or -errno; mapper null restores fsp's default mapping. */
+    static native int setSidMapper(long fs, SidMapper mapper);
     static native void setThreads(long fs, int threads, int max);
     static native int mount(long fs, byte[] mountpoint, byte[] options,
                             byte[] err);
