@@ -204,7 +204,8 @@ void fsp_sd_posix_clear(struct fsp_posix_perms *pp);
 /* Descriptor -> POSIX.  On input pp->uid, pp->gid and pp->mode are the
  * file's current ones: an owner or group SID with no id keeps them, and
  * the set-id bits of pp->mode stay.  is_dir: the DACL's inheritable
- * entries become the default ACL. */
+ * entries become the default ACL.  A mapper's failure other than -ENOENT
+ * (no id) is returned, with nothing in *pp to clear. */
 int fsp_sd_to_posix(const struct fsp_sd *sd,
                     const struct fsp_sid_mapper *mapper, int is_dir,
                     struct fsp_posix_perms *pp);

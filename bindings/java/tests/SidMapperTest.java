@@ -118,10 +118,11 @@ public class SidMapperTest {
         try {
             String ids = WindowsTest.ok("stat", "-c", "%u %g", f);
             d.broken = true;
-            // descriptor -> POSIX: fsp takes a failed sid_to_id as "no
-            // id", so the descriptor is stored and the ids stay
-            WindowsTest.ok(FSPTOOL, "sd", "set", f,
+            // descriptor -> POSIX: a failed sid_to_id fails the request
+            // and nothing changes
+            String sdOut = WindowsTest.failing(FSPTOOL, "sd", "set", f,
                 "O:" + USER + "G:" + GROUP + "D:P(A;;FA;;;WD)");
+            assertTrue(sdOut, sdOut.contains("Input/output error"));
             assertEquals(ids, WindowsTest.ok("stat", "-c", "%u %g", f));
             assertTrue("sidToId's exception not logged", logged.get() >= 1);
             // POSIX -> descriptor: a failed id_to_sid fails the request

@@ -116,15 +116,19 @@ static int named(const struct fsp_acl *acl, int inheritable,
             (skip1 && fsp_sid_equal(&a->sid, skip1)) ||
             (skip2 && fsp_sid_equal(&a->sid, skip2)) ||
             fsp_sid_equal(&a->sid, &fsp_sid_creator_owner) ||
-            fsp_sid_equal(&a->sid, &fsp_sid_creator_group) ||
-            fsp_sid_to_id(m, &a->sid, &id, &is_group))
+            fsp_sid_equal(&a->sid, &fsp_sid_creator_group))
             continue;
+        int r = fsp_sid_to_id(m, &a->sid, &id, &is_group);
+        if (r == -ENOENT)
+            continue;        /* no POSIX id: the entry has no POSIX view */
+        if (r)
+            return r;        /* the mapper failed: nothing may change */
         uint16_t tag = is_group ? FSP_POSIX_GROUP : FSP_POSIX_USER;
         if (tag != want || seen(es, tag, id) ||
             (!inheritable && ((!is_group && id == uid) || (is_group && id == gid))))
             continue;
         uint32_t p = perm_of(eval(acl, inheritable, &a->sid));
-        int r = push(es, tag, p, id);
+        r = push(es, tag, p, id);
         if (r)
             return r;
         *group_class |= p;
@@ -190,17 +194,32 @@ static int has_inheritable(const struct fsp_acl *acl)
     return 0;
 }
 
+/* The uid (group 0) or gid (group 1) a descriptor's owner or group SID
+ * gives into *id; a SID with no id of that kind leaves *id.  A mapper's
+ * failure other than "no id" is returned. */
+static int owner_id(const struct fsp_sid_mapper *m, const struct fsp_sid *sid,
+                    int group, uint32_t *id)
+{
+    uint32_t v;
+    int is_group;
+    int r = fsp_sid_to_id(m, sid, &v, &is_group);
+    if (r == -ENOENT)
+        return 0;
+    if (!r && is_group == group)
+        *id = v;
+    return r;
+}
+
 int fsp_sd_to_posix(const struct fsp_sd *sd, const struct fsp_sid_mapper *m,
                     int is_dir, struct fsp_posix_perms *pp)
 {
-    uint32_t id;
-    int is_group;
     pp->access = pp->dflt = NULL;
     pp->access_count = pp->default_count = 0;
-    if (sd->has_owner && !fsp_sid_to_id(m, &sd->owner, &id, &is_group) && !is_group)
-        pp->uid = id;
-    if (sd->has_group && !fsp_sid_to_id(m, &sd->group, &id, &is_group) && is_group)
-        pp->gid = id;
+    int r = sd->has_owner ? owner_id(m, &sd->owner, 0, &pp->uid) : 0;
+    if (!r && sd->has_group)
+        r = owner_id(m, &sd->group, 1, &pp->gid);
+    if (r)
+        return r;
     uint32_t special = pp->mode & 06000;
     if (!(sd->control & FSP_SD_DACL_PRESENT)) {
         pp->mode = special | 0777;   /* no DACL: everyone may do anything */
@@ -220,7 +239,7 @@ int fsp_sd_to_posix(const struct fsp_sd *sd, const struct fsp_sid_mapper *m,
          ((mode & 002) && !(wa & FSP_FILE_DELETE_CHILD))))
         mode |= 01000;
     uint32_t mask;
-    int r = build(acl, 0, m, o, g, pp->uid, pp->gid, perm_of(oa), perm_of(ga),
+    r = build(acl, 0, m, o, g, pp->uid, pp->gid, perm_of(oa), perm_of(ga),
                   perm_of(wa), 0, &pp->access, &pp->access_count, &mask);
     /* With named entries the mode's group bits are the mask (POSIX). */
     mode = (mode & ~070u) | mask << 3;

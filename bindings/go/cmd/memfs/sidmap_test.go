@@ -134,10 +134,11 @@ func TestSIDMapper(t *testing.T) {
 	if u, _ := owner(t, p); u != 0 {
 		t.Errorf("uid after failed chowns: %d, want 0", u)
 	}
-	// sid_to_id's EIO means "no id" where fsp converts a descriptor: the
-	// owner stays what it was
+	// a panicking SIDToID fails the request (EIO) and nothing changes
 	out, err := exec.Command(T, "sd", "set", p, "O:"+panicSID+"G:"+domGroup+"D:P(A;;FA;;;WD)").CombinedOutput()
-	t.Logf("sd set with a SID whose mapping panics: %v %s", err, out)
+	if err == nil || !strings.Contains(string(out), "Input/output error") {
+		t.Errorf("sd set with a SID whose mapping panics: %v %s, want EIO", err, out)
+	}
 	if u, _ := owner(t, p); u != 0 {
 		t.Errorf("uid after sd set with a panicking SID: %d, want 0 (kept)", u)
 	}
