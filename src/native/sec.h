@@ -16,6 +16,13 @@
 /* The file system's SID mapping, or NULL for the default one. */
 const struct fsp_sid_mapper *nat_sec_mapper(const struct fsp_fs *fs);
 
+/* The POSIX view of descriptor sd for a file whose info is fi: pp starts
+ * from fi's owner, group and mode (what sd leaves out stays) and gets
+ * what sd maps to (fsp_sd_to_posix with the volume's mapper).  pp's ACLs
+ * are the caller's to clear, also on failure. */
+int nat_sec_posix(const struct fsp_fs *fs, const struct fsp_sd *sd,
+                  const struct fsp_file_info *fi, struct fsp_posix_perms *pp);
+
 /* The volume keeps descriptors. */
 int nat_sec_enabled(const struct fsp_fs *fs);
 

@@ -26,6 +26,14 @@ const struct fsp_sid_mapper *nat_sec_mapper(const struct fsp_fs *fs)
                ? &fs->sid_mapper : NULL;
 }
 
+int nat_sec_posix(const struct fsp_fs *fs, const struct fsp_sd *sd,
+                  const struct fsp_file_info *fi, struct fsp_posix_perms *pp)
+{
+    *pp = (struct fsp_posix_perms){ .uid = fi->uid, .gid = fi->gid,
+                                    .mode = fi->mode & 07777 };
+    return fsp_sd_to_posix(sd, nat_sec_mapper(fs), S_ISDIR(fi->mode), pp);
+}
+
 void fsp_fs_set_sid_mapper(fsp_fs *fs, const struct fsp_sid_mapper *m)
 {
     if (m)
@@ -83,9 +91,8 @@ int nat_sec_store(struct fsp_request *req, struct nat_node *n, void *file,
     struct fsp_fs *fs = req_fs(req);
     void *bin = NULL;
     size_t size = 0;
-    struct fsp_posix_perms pp = { .uid = fi->uid, .gid = fi->gid,
-                                  .mode = fi->mode & 07777 };
-    int r = fsp_sd_to_posix(sd, nat_sec_mapper(fs), S_ISDIR(fi->mode), &pp);
+    struct fsp_posix_perms pp;
+    int r = nat_sec_posix(fs, sd, fi, &pp);
     fsp_sd_posix_clear(&pp);
     if (!r)
         r = fsp_sd_build(sd, &bin, &size);
@@ -198,12 +205,8 @@ int nat_sec_setattr(struct fsp_request *req, struct nat_node *n, void *file,
     struct fsp_file_info fi = { 0 };
     struct fsp_posix_perms pp = { 0 };
     int r = nat_sec_load(req, n, file, &old, &fi);
-    if (!r) {
-        pp.uid = fi.uid;
-        pp.gid = fi.gid;
-        pp.mode = fi.mode & 07777;
-        r = fsp_sd_to_posix(&old, nat_sec_mapper(fs), S_ISDIR(fi.mode), &pp);
-    }
+    if (!r)
+        r = nat_sec_posix(fs, &old, &fi, &pp);
     if (!r) {
         if (bi->valid & FSP_SET_UID)
             pp.uid = bi->uid;

@@ -37,12 +37,8 @@ static int acl_get(struct fsp_request *req, struct nat_node *n,
     nat_guard_enter(fs, NAT_GUARD_SHARED);
     int r = nat_sec_load(req, n, NULL, &sd, &fi);
     nat_guard_leave(fs, NAT_GUARD_SHARED);
-    if (!r) {
-        pp.uid = fi.uid;
-        pp.gid = fi.gid;
-        pp.mode = fi.mode & 07777;
-        r = fsp_sd_to_posix(&sd, nat_sec_mapper(fs), S_ISDIR(fi.mode), &pp);
-    }
+    if (!r)
+        r = nat_sec_posix(fs, &sd, &fi, &pp);
     const struct fsp_posix_ace *e = is_default(name) ? pp.dflt : pp.access;
     size_t count = is_default(name) ? pp.default_count : pp.access_count;
     if (!r && !count)
@@ -74,12 +70,8 @@ static int acl_put(struct fsp_request *req, struct nat_node *n,
     struct fsp_posix_perms pp = { 0 };
     nat_guard_enter(fs, NAT_GUARD_EXCLUSIVE);
     int r = nat_sec_load(req, n, NULL, &old, &fi);
-    if (!r) {
-        pp.uid = fi.uid;
-        pp.gid = fi.gid;
-        pp.mode = fi.mode & 07777;
-        r = fsp_sd_to_posix(&old, nat_sec_mapper(fs), S_ISDIR(fi.mode), &pp);
-    }
+    if (!r)
+        r = nat_sec_posix(fs, &old, &fi, &pp);
     if (!r && is_default(name)) {
         free(pp.dflt);
         pp.dflt = e;
@@ -202,10 +194,8 @@ int nat_sec_setxattr(struct fsp_request *req, struct nat_node *n,
          * CAP_SYS_ADMIN already): changing a descriptor is the owner's
          * (WRITE_DAC, like chmod), giving the file away or to another
          * group needs CAP_CHOWN, as chown does. */
-        struct fsp_posix_perms pp = { .uid = fi.uid, .gid = fi.gid,
-                                      .mode = fi.mode & 07777 };
-        r = fsp_sd_to_posix(&sd, nat_sec_mapper(fs),
-                            S_ISDIR(fi.mode), &pp);
+        struct fsp_posix_perms pp;
+        r = nat_sec_posix(fs, &sd, &fi, &pp);
         fsp_sd_posix_clear(&pp);
         if (!r && fsp_request_uid(req) != fi.uid &&
             !nat_caller_capable(req, CAP_FOWNER))
