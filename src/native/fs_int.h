@@ -106,10 +106,6 @@ struct fsp_fs {
     /* -o streams_interface=windows: "file:stream" names are streams
      * (streams.c). */
     int stream_paths;
-    /* A stateless volume with FSP_VOL_READONLY_ATTR: OPEN is answered
-     * (not ENOSYS) so the read-only attribute is checked there, before
-     * writes go into the kernel's cache, and only once (ops_file.c). */
-    int open_checks_readonly;
     /* FSP_VOL_SECURITY: the file system's SID mapping (sec_node.c). */
     struct fsp_sid_mapper sid_mapper;
     uint64_t entry_timeout_ns, attr_timeout_ns, negative_timeout_ns;
@@ -286,6 +282,17 @@ static inline int nat_stateless_dirs(const struct fsp_fs *fs)
 {
     return !!(fs->fi.flags & (FSP_IFACE_STATELESS_OPENS |
                               FSP_IFACE_STATELESS_DIR_OPENS));
+}
+
+/* A stateless volume with FSP_VOL_READONLY_ATTR: OPEN is answered (not
+ * ENOSYS) so the read-only attribute is checked there, before writes go
+ * into the kernel's cache (under writeback caching write(2) would have
+ * succeeded already), and only once: an open made before the bit was set
+ * keeps writing, as on NTFS (ops_file.c). */
+static inline int nat_open_checks_readonly(const struct fsp_fs *fs)
+{
+    return (fs->vp.flags & FSP_VOL_READONLY_ATTR) &&
+           (fs->fi.flags & FSP_IFACE_STATELESS_OPENS);
 }
 
 /* Let go of what a request kept (its path; a backing file an open

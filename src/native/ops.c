@@ -73,13 +73,6 @@ static void ll_init(void *userdata, struct ses_conn *conn)
         /* The kernel refuses the two together; passthrough wins. */
         conn->want_flags |= WIRE_WRITEBACK_CACHE;
     }
-    /* The read-only attribute is checked at OPEN, which a stateless
-     * volume otherwise gives up: at WRITE it would be too late under
-     * writeback caching (write(2) succeeded, the cache shows the data),
-     * and wrong for an open made before the bit was set, which keeps
-     * writing as on NTFS. */
-    fs->open_checks_readonly = (fs->vp.flags & FSP_VOL_READONLY_ATTR) &&
-                               (fs->fi.flags & FSP_IFACE_STATELESS_OPENS);
 }
 
 /* The native handler of each opcode. */

@@ -130,14 +130,14 @@ void nat_op_open(struct fsp_request *req)
      * for files (it remembers, with FUSE_NO_OPEN_SUPPORT), and do
      * O_TRUNC through SETATTR instead. */
     int stateless = fs->fi.flags & FSP_IFACE_STATELESS_OPENS;
-    if (stateless && !fs->open_checks_readonly) {
+    if (stateless && !nat_open_checks_readonly(fs)) {
         ses_reply_err(req->s, -ENOSYS);
         return;
     }
     struct nat_open *o = NULL;
     int err = open_node(req, n, in->flags, 0,
                         in->open_flags & WIRE_OPEN_KILL_SUIDGID, &o);
-    /* Stateless but checked (open_checks_readonly): an open without file
+    /* Stateless but checked (nat_open_checks_readonly): an open without file
      * state, so WRITE knows this open passed the read-only check (an
      * open made before the bit was set keeps writing, as on NTFS). */
     if (!err && stateless && !(o = nat_open_new(fs, n, NULL, 0)))
