@@ -59,6 +59,11 @@ unsafe fn node<'a, F: FileSystem>(p: *mut c_void) -> &'a Node<F> {
 unsafe fn file<'a, F: FileSystem>(p: *mut c_void) -> Option<&'a File<F>> {
     (p as *const File<F>).as_ref()
 }
+/// fsp's `size` bytes at `p` (a value, a buffer, a descriptor) as a
+/// slice; none when size is 0, where p may be NULL.
+unsafe fn bytes<'a>(p: *const c_void, size: usize) -> &'a [u8] {
+    if size == 0 { &[] } else { std::slice::from_raw_parts(p as *const u8, size) }
+}
 unsafe fn name<'a>(p: *const c_char) -> &'a OsStr {
     OsStr::from_bytes(CStr::from_ptr(p).to_bytes())
 }
@@ -157,7 +162,7 @@ unsafe extern "C" fn create<F: FileSystem>(
             security: if c.security.is_null() || c.security_size == 0 {
                 None
             } else {
-                Some(std::slice::from_raw_parts(c.security as *const u8, c.security_size as usize))
+                Some(bytes(c.security, c.security_size as usize))
             },
         };
         let nm = if nm.is_null() { None } else { Some(name(nm)) };
@@ -463,7 +468,7 @@ unsafe extern "C" fn set_ea<F: FileSystem>(
 ) -> c_int {
     guard("set_ea", || {
         let r = Request::new(req);
-        let v: &[u8] = if size == 0 { &[] } else { std::slice::from_raw_parts(value as *const u8, size) };
+        let v = bytes(value, size);
         answer("set_ea", inner::<F>(req).fs.set_ea(&r, node::<F>(n), name(nm), v, flags))
     })
 }
@@ -674,7 +679,7 @@ unsafe extern "C" fn set_reparse_data<F: FileSystem>(
 ) -> c_int {
     guard("set_reparse_data", || {
         let r = Request::new(req);
-        let v: &[u8] = if size == 0 { &[] } else { std::slice::from_raw_parts(buf as *const u8, size) };
+        let v = bytes(buf, size);
         answer("set_reparse_data", inner::<F>(req).fs.set_reparse_data(&r, node::<F>(n), v))
     })
 }
@@ -715,7 +720,7 @@ unsafe extern "C" fn set_security<F: FileSystem>(
 ) -> c_int {
     guard("set_security", || {
         let r = Request::new(req);
-        let v: &[u8] = if size == 0 { &[] } else { std::slice::from_raw_parts(sd as *const u8, size) };
+        let v = bytes(sd, size);
         answer("set_security", inner::<F>(req).fs.set_security(&r, node::<F>(n), v))
     })
 }
