@@ -27,8 +27,9 @@
 #                                   and ACLs declared, -C for atime, -A for
 #                                   ACLs (with the permission and attribute
 #                                   cases they change), -W (the Windows set
-#                                   must not change POSIX behaviour), then
-#                                   bm_exercise
+#                                   must not change POSIX behaviour), -o
+#                                   io_uring (the requests must go through
+#                                   the rings), then bm_exercise
 #
 # allow_other,default_permissions as tests/conformance.sh mounts C memfs,
 # so that the unprivileged cases reach it.  Run as root.
@@ -149,6 +150,16 @@ bm_run() {
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         echo "FAIL: ${BM_LABEL}_${name}_run: fsp-tests timed out"
     fi
+    # -o io_uring falls back to /dev/fuse where the rings are refused:
+    # the run counts only if its requests really went through them.
+    if [ -n "${BM_EXPECT_URING:-}" ]; then
+        if "$(dirname "$BM_TESTS")/fsptool" stats "$BM_MNT" 2>/dev/null |
+                grep -q '^transport io_uring'; then
+            echo "PASS: ${BM_LABEL}_${name}_uses_rings"
+        else
+            echo "FAIL: ${BM_LABEL}_${name}_uses_rings: requests did not go through io_uring"
+        fi
+    fi
     bm_unmount "$name"
 }
 
@@ -160,6 +171,14 @@ bm_all() {
     bm_run C 120 "$@" -C -- {} time_
     bm_run A 300 "$@" -A -- {} acl_ perm_ xattr_
     bm_run W 600 "$@" -W -- -x "$atime" -x "$acl" {}
+    # FUSE over io_uring: another transport, and other threads calling
+    # the binding (a test that flips the switch puts it back; this one
+    # only reads it)
+    if [ "$(cat /sys/module/fuse/parameters/enable_uring 2>/dev/null)" = Y ]; then
+        BM_EXPECT_URING=1 bm_run U 600 "$@" -o io_uring -- -x "$atime" -x "$acl" {}
+    else
+        echo "SKIP: ${BM_LABEL}_U: FUSE over io_uring is off (/sys/module/fuse/parameters/enable_uring)"
+    fi
     if [ -x "$(dirname "$BM_TESTS")/fsp-exerciser" ]; then
         bm_exercise data "$(dirname "$BM_TESTS")/fsp-exerciser" "$@"
     fi
