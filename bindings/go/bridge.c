@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <fsp/security.h>
 
@@ -16,9 +17,39 @@
 
 #define H(p) ((uintptr_t)(p))
 #define P(h) ((void *)(h))
-/* The file system's handle, found here in C: from Go it would be a cgo
- * call of its own (entersyscall/exitsyscall) in every callback. */
-#define CTX(req) H(fsp_fs_context(fsp_request_fs(req)))
+/* Every callback starts with CTX(req): the file system's handle, found
+ * here in C (from Go it would be a cgo call of its own in every
+ * callback), and now and then a yield to Go's scheduler (enter). */
+#define CTX(req) enter(req)
+
+/*
+ * Why a dispatcher yields every few milliseconds.  A dispatcher thread
+ * spends its whole life in one cgo call (fsp's run), and Go only counts
+ * a processor (P) as recently scheduled when a goroutine is started on
+ * it.  Go's monitor (sysmon) takes the P of any thread in a cgo call
+ * whose P has not scheduled for 10 ms, and checks every 20 us while it
+ * finds such Ps: so without this, every request found its thread's P
+ * taken, woke another thread to look for work (futex) and kept the
+ * monitor polling (nanosleep), about two of each per request.  A
+ * runtime.Gosched from the callback reschedules the goroutine on a P,
+ * which then counts as fresh for another 10 ms.  It costs a hand-over
+ * of the locked thread (a few futex calls), so at most once per
+ * YIELD_NS per thread.
+ */
+#define YIELD_NS 5000000
+static _Thread_local uint64_t next_yield_ns;
+
+static uintptr_t enter(fsp_request *req)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    if (now >= next_yield_ns) {
+        next_yield_ns = now + YIELD_NS;
+        goYield();
+    }
+    return H(fsp_fs_context(fsp_request_fs(req)));
+}
 
 static int b_get_volume_info(fsp_request *req, struct fsp_volume_info *vi)
 {

@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"runtime/cgo"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -47,10 +48,36 @@ func recovered(what string, rc *C.int) {
 func goSpawnThread(run, arg C.uintptr_t) C.int {
 	go func() {
 		runtime.LockOSThread()
+		waitingInC(+1)
 		C.fsp_go_thread_run(run, arg)
+		waitingInC(-1)
 	}()
 	return 0
 }
+
+// waitingInC raises GOMAXPROCS by one for each thread that spends its
+// life in fsp's C code (a dispatcher waiting for the next request, Run
+// waiting for the session's end), and lowers it again when the thread
+// is done.  Go counts such a thread as holding a processor (P), and
+// when no P is idle its monitor takes the thread's P after 20 us and
+// wakes another thread to look for work: futex and nanosleep calls on
+// every request, and a callback that must find a P again.  With one P
+// more per waiting thread there is always an idle one, and Go code still
+// runs on at most the user's GOMAXPROCS threads plus those that serve
+// requests.
+var procsMu sync.Mutex
+
+func waitingInC(d int) {
+	procsMu.Lock()
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + d)
+	procsMu.Unlock()
+}
+
+// goYield reschedules the calling dispatcher goroutine: see enter in
+// bridge.c for why.
+//
+//export goYield
+func goYield() { runtime.Gosched() }
 
 func hostOf(ctx C.uintptr_t) *host {
 	return cgo.Handle(ctx).Value().(*host)

@@ -615,7 +615,10 @@ func (h *Host) StopOnSignals() {
 // Run serves until unmounted or stopped; then every open is closed and
 // every node forgotten.  It occupies the calling goroutine's thread.
 func (h *Host) Run() error {
-	if r := C.fsp_fs_run(h.raw); r < 0 {
+	waitingInC(+1)
+	r := C.fsp_fs_run(h.raw)
+	waitingInC(-1)
+	if r < 0 {
 		return syscall.Errno(-r)
 	}
 	return nil
