@@ -56,7 +56,7 @@ static struct page *page_add(struct node *n, uint64_t no, int unwritten)
         n->pages = p;
         n->pages_cap = cap;
     }
-    char *bytes = calloc(1, MEMFS_PAGE);
+    char *bytes = page_alloc();
     if (!bytes)
         return NULL;
     memmove(&n->pages[i + 1], &n->pages[i], (n->npages - i) * sizeof *n->pages);
@@ -71,7 +71,7 @@ static void pages_drop(struct memfs *m, struct node *n, size_t from, size_t to)
     if (from == to)
         return;  /* n->pages may be NULL: no memmove then */
     for (size_t i = from; i < to; i++)
-        free(n->pages[i].bytes);
+        page_free(n->pages[i].bytes);
     memmove(&n->pages[from], &n->pages[to], (n->npages - to) * sizeof *n->pages);
     n->npages -= to - from;
     if (n->npages == 0) {
@@ -80,7 +80,6 @@ static void pages_drop(struct memfs *m, struct node *n, size_t from, size_t to)
         n->pages_cap = 0;
     }
     memfs_release(m, 0, (uint64_t)(to - from) * MEMFS_PAGE);
-    memfs_pages_freed(m, (uint64_t)(to - from) * MEMFS_PAGE);
 }
 
 /* Pages missing in the byte range [off, off + len). */
@@ -128,7 +127,7 @@ static void pages_unmake(struct node *n, uint64_t first, uint64_t upto)
             i++;
             continue;
         }
-        free(n->pages[i].bytes);
+        page_free(n->pages[i].bytes);
         memmove(&n->pages[i], &n->pages[i + 1],
                 (n->npages - i - 1) * sizeof *n->pages);
         n->npages--;
@@ -277,7 +276,7 @@ uint64_t data_allocated(const struct node *n)
 void data_free(struct node *n)
 {
     for (size_t i = 0; i < n->npages; i++)
-        free(n->pages[i].bytes);
+        page_free(n->pages[i].bytes);
     free(n->pages);
     n->pages = NULL;
     n->npages = n->pages_cap = 0;

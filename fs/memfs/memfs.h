@@ -104,7 +104,6 @@ struct memfs {
     struct node *root;
     int (*cmp)(const char *, const char *);
     uint64_t max_bytes, used_bytes;
-    uint64_t freed_since_trim;        /* bytes: see memfs_release */
     uint64_t max_files, used_files;   /* max_files 0: unlimited */
     char label[64];
     int stateless;    /* no opens: fsp calls no open or close (see main.c) */
@@ -122,9 +121,10 @@ void memfs_destroy(struct memfs *m);
 int memfs_reserve_file(struct memfs *m);
 uint64_t memfs_reserve_bytes(struct memfs *m, uint64_t want, int partial);
 void memfs_release(struct memfs *m, uint64_t files, uint64_t bytes);
-/* node.c: file data pages were freed (after memfs_release): now and then
- * hand freed memory back to the system. */
-void memfs_pages_freed(struct memfs *m, uint64_t bytes);
+/* page_pool.c: file data pages, MEMFS_PAGE bytes, zeroed; NULL when out
+ * of memory.  page_free(NULL) does nothing.  Any thread. */
+void *page_alloc(void);
+void page_free(void *page);
 
 /* node.c: nodes.  A node lives while it has a name or a reference. */
 struct timespec memfs_now(void);

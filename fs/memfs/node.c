@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Nodes and the volume's limits (file data: data.c). */
 #include <errno.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,31 +29,12 @@ uint64_t memfs_reserve_bytes(struct memfs *m, uint64_t want, int partial)
     return got;
 }
 
-/* File data lives in 4 KiB pages from malloc's heap, which keeps freed
- * pages for reuse: a RAM disk filled with 2 GB and emptied would stay at
- * 2 GB.  Every MEMFS_TRIM_EVERY bytes freed, malloc_trim hands the free
- * pages back to the system, so the memory a user deletes is returned
- * while the cost (a walk of the free lists) stays rare. */
-#define MEMFS_TRIM_EVERY (64u << 20)
-
 void memfs_release(struct memfs *m, uint64_t files, uint64_t bytes)
 {
     pthread_mutex_lock(&m->lock);
     m->used_files -= files;
     m->used_bytes -= bytes;
     pthread_mutex_unlock(&m->lock);
-}
-
-void memfs_pages_freed(struct memfs *m, uint64_t bytes)
-{
-    pthread_mutex_lock(&m->lock);
-    m->freed_since_trim += bytes;
-    int trim = m->freed_since_trim >= MEMFS_TRIM_EVERY;
-    if (trim)
-        m->freed_since_trim = 0;
-    pthread_mutex_unlock(&m->lock);
-    if (trim)
-        malloc_trim(0);
 }
 
 struct timespec memfs_now(void)
@@ -153,7 +133,6 @@ static void node_free(struct memfs *m, struct node *n)
     index_free(m, n);
     node_destroy_tree(n);  /* has no entries: only empty dirs lose names */
     memfs_release(m, 1, bytes);
-    memfs_pages_freed(m, bytes);
 }
 
 void node_release(struct memfs *m, struct node *n)
