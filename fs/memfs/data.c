@@ -43,8 +43,10 @@ static struct page *page_get(const struct node *n, uint64_t no)
     return found ? &n->pages[i] : NULL;
 }
 
-/* A new zeroed page `no` (space already reserved); NULL: no memory. */
-static struct page *page_add(struct node *n, uint64_t no, int unwritten)
+/* A new page `no` (space already reserved), zeroed unless the caller
+ * overwrites every byte of it (`zero` 0); NULL: no memory. */
+static struct page *page_add(struct node *n, uint64_t no, int unwritten,
+                             int zero)
 {
     int found;
     size_t i = page_find(n, no, &found);
@@ -56,7 +58,7 @@ static struct page *page_add(struct node *n, uint64_t no, int unwritten)
         n->pages = p;
         n->pages_cap = cap;
     }
-    char *bytes = page_alloc();
+    char *bytes = page_alloc(zero);
     if (!bytes)
         return NULL;
     memmove(&n->pages[i + 1], &n->pages[i], (n->npages - i) * sizeof *n->pages);
@@ -156,7 +158,11 @@ int data_write(struct memfs *m, struct node *n, const void *buf, uint64_t off,
             continue;
         if (made == spare)
             break;  /* the space ends here: so does the write */
-        struct page *p = page_add(n, no, 0);
+        /* Only a page the write covers whole may start as anything:
+         * one it covers in part keeps zeros around the new bytes. */
+        int whole = no * MEMFS_PAGE >= off &&
+                    (no + 1) * MEMFS_PAGE <= off + len;
+        struct page *p = page_add(n, no, 0, !whole);
         if (!p) {
             pages_unmake(n, first, no);
             memfs_release(m, 0, spare * MEMFS_PAGE);
@@ -226,7 +232,7 @@ int data_allocate(struct memfs *m, struct node *n, uint64_t off, uint64_t len)
     for (uint64_t no = off / MEMFS_PAGE; missing > 0 && no <= last; no++) {
         if (page_get(n, no))
             continue;
-        if (!page_add(n, no, 1)) {
+        if (!page_add(n, no, 1, 1)) {
             memfs_release(m, 0, missing * MEMFS_PAGE);
             return -ENOMEM;  /* the pages made so far are zeros: harmless */
         }

@@ -121,9 +121,11 @@ void memfs_destroy(struct memfs *m);
 int memfs_reserve_file(struct memfs *m);
 uint64_t memfs_reserve_bytes(struct memfs *m, uint64_t want, int partial);
 void memfs_release(struct memfs *m, uint64_t files, uint64_t bytes);
-/* page_pool.c: file data pages, MEMFS_PAGE bytes, zeroed; NULL when out
- * of memory.  page_free(NULL) does nothing.  Any thread. */
-void *page_alloc(void);
+/* page_pool.c: file data pages, MEMFS_PAGE bytes; zeroed if `zero`, else
+ * holding anything (the caller overwrites all of it before anyone reads
+ * it); NULL when out of memory.  page_free(NULL) does nothing.  Any
+ * thread. */
+void *page_alloc(int zero);
 void page_free(void *page);
 
 /* node.c: nodes.  A node lives while it has a name or a reference. */
