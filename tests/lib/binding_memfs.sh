@@ -29,7 +29,9 @@
 #                                   cases they change), -W (the Windows set
 #                                   must not change POSIX behaviour), -o
 #                                   io_uring (the requests must go through
-#                                   the rings), then bm_exercise
+#                                   the rings), -o writeback_cache,
+#                                   bm_readonly, then bm_exercise
+#   bm_readonly NAME MEMFS_CMD...   -o ro: reads work, changes get EROFS
 #
 # allow_other,default_permissions as tests/conformance.sh mounts C memfs,
 # so that the unprivileged cases reach it.  Run as root.
@@ -179,7 +181,39 @@ bm_all() {
     else
         echo "SKIP: ${BM_LABEL}_U: FUSE over io_uring is off (/sys/module/fuse/parameters/enable_uring)"
     fi
+    # writeback caching: the kernel keeps written data until it writes it
+    # back, so st_blocks and holes show what memfs has been sent (C memfs
+    # fails the same space_ cases so mounted)
+    bm_run WB 600 "$@" -o writeback_cache -- -x "$atime" -x "$acl" \
+        -x "space_=writeback caching: blocks and holes lag the page cache, C memfs too" {}
+    bm_readonly R "$@"
     if [ -x "$(dirname "$BM_TESTS")/fsp-exerciser" ]; then
         bm_exercise data "$(dirname "$BM_TESTS")/fsp-exerciser" "$@"
     fi
+}
+
+# bm_readonly NAME MEMFS_CMD...: mounted -o ro, the (empty) root reads,
+# the volume says it is read-only, and every kind of change gets EROFS
+bm_readonly() {
+    local name=$1 bad='' op out
+    shift
+    bm_mount "$name" "$@" -o ro || return
+    ls -la "$BM_MNT" >/dev/null 2>&1 || bad="$bad; ls of the root failed"
+    python3 -c 'import os, sys; sys.exit(not os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY)' \
+        "$BM_MNT" || bad="$bad; statvfs has no ST_RDONLY"
+    for op in "touch f" "mkdir d" "ln -s x l" "mkfifo p" "chmod 700 ." \
+              "setfattr -n user.x -v 1 ." "touch -d 2000-01-01 ."; do
+        # shellcheck disable=SC2086  # the operation's words
+        if out=$(cd "$BM_MNT" && $op 2>&1); then
+            bad="$bad; '$op' succeeded"
+        elif [[ $out != *"Read-only file system"* ]]; then
+            bad="$bad; '$op': $out"
+        fi
+    done
+    if [ -z "$bad" ]; then
+        echo "PASS: ${BM_LABEL}_${name}_erofs"
+    else
+        echo "FAIL: ${BM_LABEL}_${name}_erofs: ${bad#; }"
+    fi
+    bm_unmount "$name"
 }
