@@ -7,7 +7,8 @@
 # and 8 concurrent sessions each putting 50 files of 64 KiB (then getting
 # them back).  MB/s, and the ratio to tmpfs.  docs/serving.md, "SMB".
 #
-#   bench/smb.sh [ROUNDS]     best of ROUNDS (default 3) per figure
+#   bench/smb.sh [ROUNDS]     best of ROUNDS (default 3) per figure; the
+#                             shares take turns within each round
 #   PT_OPTS=-W bench/smb.sh     passthrough with its own options
 #   MEMFS_OPTS="-o writeback_cache" bench/smb.sh    memfs with its own
 #
@@ -18,7 +19,7 @@ BUILD=${BUILD:-build}
 ROUNDS=${1:-3}
 die() { echo "bench/smb.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root"
-command -v smbd >/dev/null && command -v smbclient >/dev/null ||
+{ command -v smbd >/dev/null && command -v smbclient >/dev/null; } ||
     die "smbd and smbclient are needed (apt-get install samba smbclient)"
 make -s -j2 "$BUILD/memfs" "$BUILD/passthrough" >&2 || die "build failed"
 # shellcheck source=tests/lib/samba.sh
@@ -50,12 +51,13 @@ for c in $(seq 8); do
 done
 
 mount_kind() {
+    # shellcheck disable=SC2086  # the options, split into words
     case $1 in
     tmpfs) mount -t tmpfs -o size=1g fsp-bench-smb "$S" ;;
-    memfs) "$BUILD/memfs" -f ${MEMFS_OPTS:-} -o allow_other "$S" & pid=$! ;;  # shellcheck disable=SC2086
+    memfs) "$BUILD/memfs" -f ${MEMFS_OPTS:-} -o allow_other "$S" & pid=$! ;;
     passthrough)
         mount -t tmpfs -o size=1g fsp-bench-smb-backing "$B" &&
-        { "$BUILD/passthrough" -f ${PT_OPTS:-} -o allow_other "$B" "$S" & pid=$!; } ;;  # shellcheck disable=SC2086
+        { "$BUILD/passthrough" -f ${PT_OPTS:-} -o allow_other "$B" "$S" & pid=$!; } ;;
     esac
     for _ in $(seq 100); do mountpoint -q "$S" && return 0; sleep 0.1; done
     die "$1 did not mount"
@@ -69,17 +71,20 @@ now() { date +%s%N; }
 mbps() { echo "$1 $2" | awk '{ printf "%.1f", $1 / ($2 / 1e9) / 1e6 }'; }
 best() { printf '%s\n' "$@" | sort -g | tail -1; }
 
+# keep KEY MBPS: R[KEY] becomes the best figure so far
 declare -A R
-for kind in tmpfs memfs passthrough; do
-    mount_kind "$kind"
-    samba_start bsmb "$S" >"$W/samba.log" 2>&1 || die "smbd: $(tail -3 "$W/samba.log")"
-    chown "$SAMBA_USER" "$S"
-    puts=() gets=() mputs=() mgets=()
-    for _ in $(seq "$ROUNDS"); do
+keep() { R[$1]=$(best "${R[$1]:-0}" "$2"); }
+# The kinds take turns within each round (smbd restarted for each), so
+# that the machine's drift between minutes meets them all.
+for _ in $(seq "$ROUNDS"); do
+    for kind in tmpfs memfs passthrough; do
+        mount_kind "$kind"
+        samba_start bsmb "$S" >"$W/samba.log" 2>&1 || die "smbd: $(tail -3 "$W/samba.log")"
+        chown "$SAMBA_USER" "$S"
         t0=$(now); samba_client -c "put $L/big big" >/dev/null 2>&1 || die "put"; t1=$(now)
-        puts+=("$(mbps 100000000 $((t1 - t0)))")
+        keep "$kind,put" "$(mbps 100000000 $((t1 - t0)))"
         t0=$(now); samba_client -c "get big $L/big.back" >/dev/null 2>&1 || die "get"; t1=$(now)
-        gets+=("$(mbps 100000000 $((t1 - t0)))")
+        keep "$kind,get" "$(mbps 100000000 $((t1 - t0)))"
         cmp -s "$L/big" "$L/big.back" || die "$kind: the 100 MB file came back different"
         rm -f "$L/big.back"
         samba_client -c "del big" >/dev/null 2>&1
@@ -92,12 +97,13 @@ for kind in tmpfs memfs passthrough; do
                     samba_client -c "lcd $L/back$c; cd c$c; prompt off; mget f*" >/dev/null 2>&1 &
                 fi
             done
+            # shellcheck disable=SC2046  # one pid per word
             wait $(jobs -p | grep -vx "$SAMBA_PID" | grep -vx "${pid:-0}")
             t1=$(now)
             if [ "$phase" = put ]; then
-                mputs+=("$(mbps $((8 * 50 * 65536)) $((t1 - t0)))")
+                keep "$kind,mput" "$(mbps $((8 * 50 * 65536)) $((t1 - t0)))"
             else
-                mgets+=("$(mbps $((8 * 50 * 65536)) $((t1 - t0)))")
+                keep "$kind,mget" "$(mbps $((8 * 50 * 65536)) $((t1 - t0)))"
             fi
         done
         for c in $(seq 8); do
@@ -105,11 +111,9 @@ for kind in tmpfs memfs passthrough; do
             rm -f "$L/back$c"/*
         done
         samba_client -c "deltree c*" >/dev/null 2>&1 || rm -rf "${S:?}"/c*
+        samba_stop
+        umount_kind
     done
-    R[$kind,put]=$(best "${puts[@]}") R[$kind,get]=$(best "${gets[@]}")
-    R[$kind,mput]=$(best "${mputs[@]}") R[$kind,mget]=$(best "${mgets[@]}")
-    samba_stop
-    umount_kind
 done
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, $(smbd --version), best of $ROUNDS"
