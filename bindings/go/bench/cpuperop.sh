@@ -11,7 +11,9 @@
 # spends per 10,000 operations of each workload, N operations each
 # (default 100000), and its context switches (voluntary + involuntary,
 # all threads) per operation, an exact count that the load disturbs
-# less:
+# less, and with perf (Debian: linux-perf) its futex and nanosleep calls
+# per operation, which are Go's scheduler moving processors between
+# threads (docs/bindings-go.md, "The scheduler"):
 #   stat    stat() of one file on a -C mount (add -C yourself): LOOKUP each
 #   create  open(O_CREAT) + close() of new files in one directory
 #   unlink  unlink() of those files
@@ -29,6 +31,7 @@ cleanup() {
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     fusermount3 -u "$mp" 2>/dev/null
     rmdir "$mp"
+    rm -f "$mp.perf"
 }
 trap cleanup EXIT
 "$@" -f -o "allow_other,default_permissions,busy_poll=${POLL:-0}" "$mp" &
@@ -42,17 +45,34 @@ ticks() { awk '{ print $14 " " $15 }' "/proc/$pid/stat"; }
 # context switches of all its threads
 switches() { cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 hz=$(getconf CLK_TCK)
+# run PYTHON_CODE: the workload, under `perf stat` counting the memfs
+# process's futex and nanosleep calls (Go's scheduler; C memfs makes
+# none) into $mp.perf when perf is there
+run() {
+    if command -v perf >/dev/null; then
+        perf stat -x, -o "$mp.perf" -e syscalls:sys_enter_futex,syscalls:sys_enter_nanosleep \
+            -p "$pid" -- python3 -c "$1" "$mp" "$n"
+    else
+        python3 -c "$1" "$mp" "$n"
+    fi
+}
 measure() { # measure NAME PYTHON_CODE
-    local u0 s0 u1 s1 c0 c1
+    local u0 s0 u1 s1 c0 c1 sched=''
     read -r u0 s0 < <(ticks)
     c0=$(switches)
-    python3 -c "$2" "$mp" "$n" || { echo "$1: workload failed" >&2; return 1; }
+    run "$2" || { echo "$1: workload failed" >&2; return 1; }
     read -r u1 s1 < <(ticks)
     c1=$(switches)
+    if [ -s "$mp.perf" ]; then
+        sched=$(awk -F, -v n="$n" '$3 ~ /futex/ { f = $1 } $3 ~ /nanosleep/ { s = $1 }
+                                    END { printf "  futex %5.2f  nanosleep %5.2f /op", f / n, s / n }' "$mp.perf")
+        rm -f "$mp.perf"
+    fi
     awk -v name="$1" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v hz="$hz" -v n="$n" \
+        -v sched="$sched" \
         'BEGIN { k = 1000 / hz * 10000 / n;
-                 printf "%-7s user %7.1f  sys %7.1f  total %7.1f ms per 10k ops  %5.2f switches/op\n",
-                        name, u * k, s * k, (u + s) * k, c / n }'
+                 printf "%-7s user %7.1f  sys %7.1f  total %7.1f ms per 10k ops  %5.2f switches/op%s\n",
+                        name, u * k, s * k, (u + s) * k, c / n, sched }'
 }
 measure stat '
 import os, sys
