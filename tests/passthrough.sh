@@ -142,6 +142,17 @@ if id fsptest >/dev/null 2>&1; then
     else
         fail owner_is_caller "$(stat -c %U "$src/byuser" 2>&1)"
     fi
+    # Giving the file to its maker is a chown, which clears set-user-ID
+    # on files: it must come out as asked, for another user and for root.
+    mkexe='import os, sys; os.umask(0); os.close(os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY, 0o4755))'
+    if setpriv --reuid fsptest --regid fsptest --clear-groups /usr/bin/python3 -c "$mkexe" "$mnt/suid_user" &&
+       /usr/bin/python3 -c "$mkexe" "$mnt/suid_root" &&
+       [ "$(stat -c '%a %U' "$src/suid_user")" = "4755 fsptest" ] &&
+       [ "$(stat -c '%a %U' "$src/suid_root")" = "4755 root" ]; then
+        pass setuid_kept
+    else
+        fail setuid_kept "$(stat -c '%n %a %U' "$src/suid_user" "$src/suid_root" 2>&1 | tr '\n' ' ')"
+    fi
 fi
 
 kill -TERM "$pid"

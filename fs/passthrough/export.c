@@ -114,11 +114,6 @@ int pt_parent_fd(struct pt_fs *pt, int dirfd)
     return parent;
 }
 
-/* The index pt.c gives (dev, ino) (keep in step with info_of). */
-static uint64_t index_of(const struct pt_fs *pt, dev_t dev, ino_t ino)
-{
-    return (uint64_t)ino ^ (dev == pt->root_dev ? 0 : (uint64_t)dev << 40);
-}
 
 /* Search directory dirfd (O_PATH) for index; an O_PATH descriptor of it,
  * -ENOENT when it is not in this subtree, or another -errno. */
@@ -152,7 +147,7 @@ static int find_in(struct pt_fs *pt, int dirfd, uint64_t index, int depth)
             close(child);
             continue;
         }
-        if (index_of(pt, st.st_dev, st.st_ino) == index) {
+        if (pt_index(pt, st.st_dev, st.st_ino) == index) {
             found = child;
             break;
         }

@@ -46,11 +46,11 @@ static int source_has_acls(int root_fd)
            errno == ENODATA;
 }
 
-/* The root's file index, as pt.c's info_of reports it. */
+/* The root's file index. */
 static uint64_t index_of_root(const struct pt_fs *pt)
 {
     struct stat st;
-    return fstat(pt->root_fd, &st) == 0 ? st.st_ino : 0;
+    return fstat(pt->root_fd, &st) == 0 ? pt_index(pt, st.st_dev, st.st_ino) : 0;
 }
 
 int main(int argc, char **argv)

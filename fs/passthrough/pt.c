@@ -74,11 +74,9 @@ static int info_of(struct pt_fs *pt, int fd, struct fsp_file_info *fi)
     if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
               STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
         return -errno;
-    dev_t dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
     memset(fi, 0, sizeof *fi);
-    /* Inode numbers are unique per device; a mirrored tree that crosses
-     * into another file system gets that device folded in. */
-    fi->index = sx.stx_ino ^ (dev == pt->root_dev ? 0 : (uint64_t)dev << 40);
+    fi->index = pt_index(pt, makedev(sx.stx_dev_major, sx.stx_dev_minor),
+                         sx.stx_ino);
     fi->mode = sx.stx_mode;
     fi->nlink = sx.stx_nlink;
     fi->uid = sx.stx_uid;
@@ -111,7 +109,8 @@ static int entry_info_of(struct pt_fs *pt, int fd, struct fsp_file_info *fi)
     return r;
 }
 
-static struct pt_node *node_new(int fd, uint32_t mode)
+/* A node for fd, the object fi describes; takes fd, even on failure. */
+static struct pt_node *node_new(int fd, const struct fsp_file_info *fi)
 {
     struct pt_node *n = malloc(sizeof *n);
     if (!n) {
@@ -119,7 +118,9 @@ static struct pt_node *node_new(int fd, uint32_t mode)
         return NULL;
     }
     n->fd = fd;
-    n->is_link = S_ISLNK(mode);
+    n->is_link = S_ISLNK(fi->mode);
+    n->type = fi->mode & S_IFMT;
+    n->index = fi->index;
     atomic_init(&n->refs, 1);
     return n;
 }
@@ -149,7 +150,7 @@ static int pt_lookup(fsp_request *req, void *parent, const char *name,
             return -errno;
     }
     int r = entry_info_of(pt, fd, fi);
-    struct pt_node *n = r ? NULL : node_new(fd, fi->mode);
+    struct pt_node *n = r ? NULL : node_new(fd, fi);
     if (r) {
         close(fd);
         return r;
@@ -175,7 +176,7 @@ static int pt_lookup_index(fsp_request *req, uint64_t index, void **node,
         close(fd);
         return r;
     }
-    struct pt_node *n = node_new(fd, fi->mode);
+    struct pt_node *n = node_new(fd, fi);
     if (!n)
         return -ENOMEM;
     *node = n;
@@ -200,15 +201,31 @@ static int pt_get_file_info(fsp_request *req, void *node, void *file,
  * object's own descriptor, never on its name, which someone with access
  * to the source may have replaced meanwhile. */
 static int give_to_caller(struct pt_fs *pt, int pathfd, int openfd,
-                          const struct fsp_create_params *cp)
+                          const struct fsp_create_params *cp,
+                          const struct stat *st)
 {
     if (!pt->as_root)
         return 0;
+    /* Already the caller's (root's own files, or the group the source
+     * gave anyway): a chown would change nothing but ctime. */
+    if (st->st_uid == cp->uid && st->st_gid == cp->gid)
+        return 0;
+    pt_watch_expect_inode(pt->watch, pt_index(pt, st->st_dev, st->st_ino));
     int r = openfd >= 0 ? fchown(openfd, cp->uid, cp->gid)
                         : fchownat(pathfd, "", cp->uid, cp->gid,
                                    AT_EMPTY_PATH);
     if (r < 0)
         return -errno;
+    /* A chown clears set-user-ID and set-group-ID on anything but a
+     * directory, root's included; the caller asked for them, and the
+     * kernel already took away the set-group-ID it may not have. */
+    mode_t type = cp->mode & S_IFMT;
+    if (type != S_IFDIR && type != S_IFLNK && (cp->mode & (S_ISUID | S_ISGID))) {
+        char path[64];
+        proc_path(pathfd, path, sizeof path);
+        if (chmod(path, cp->mode & 07777) < 0)
+            return -errno;
+    }
     /* The chown moved ctime past the birth's mtime and atime; a new file
      * has all three equal, as on the source when a program makes it:
      * one setattr of "now" sets them together again. */
@@ -245,16 +262,16 @@ static int make_object(int dirfd, const char *name,
  * is open on)?  A name swapped between the creation and the lookup
  * would make the node, and the chown, some other object's. */
 static int is_new_object(int pathfd, int openfd,
-                         const struct fsp_create_params *cp)
+                         const struct fsp_create_params *cp, struct stat *st)
 {
-    struct stat st, ost;
-    if (fstat(pathfd, &st) < 0)
+    struct stat ost;
+    if (fstat(pathfd, st) < 0)
         return -errno;
-    if ((st.st_mode & S_IFMT) != (cp->mode & S_IFMT))
+    if ((st->st_mode & S_IFMT) != (cp->mode & S_IFMT))
         return -EAGAIN;
     if (openfd >= 0 &&
-        (fstat(openfd, &ost) < 0 || ost.st_ino != st.st_ino ||
-         ost.st_dev != st.st_dev))
+        (fstat(openfd, &ost) < 0 || ost.st_ino != st->st_ino ||
+         ost.st_dev != st->st_dev))
         return -EAGAIN;
     return 0;
 }
@@ -268,23 +285,23 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
     int openfd = -1, pathfd = -1;
     struct pt_file *f = NULL;
     struct pt_node *n = NULL;
+    struct stat st;
     if (name_ok(name))
-        pt_watch_expect_name(pt->watch, dirfd, name);
+        pt_watch_expect_name(pt->watch, ((struct pt_node *)parent)->index,
+                             name);
     int r = name_ok(name) ? make_object(dirfd, name, cp, &openfd) : -EINVAL;
     if (!r)
         r = (pathfd = pt_open_entry(dirfd, name)) < 0 ? -errno : 0;
     if (!r)
-        r = is_new_object(pathfd, openfd, cp);
-    if (!r && pt->as_root)
-        pt_watch_expect_inode(pt->watch, pathfd);   /* the chown */
+        r = is_new_object(pathfd, openfd, cp, &st);
     if (!r)
-        r = give_to_caller(pt, pathfd, openfd, cp);
+        r = give_to_caller(pt, pathfd, openfd, cp, &st);
     if (!r)
         r = entry_info_of(pt, pathfd, fi);
     if (!r && openfd >= 0)
         r = (f = malloc(sizeof *f)) ? 0 : -ENOMEM;
     if (!r) {
-        n = node_new(pathfd, fi->mode); /* takes pathfd, even on failure */
+        n = node_new(pathfd, fi); /* takes pathfd, even on failure */
         pathfd = -1;
         r = n ? 0 : -ENOMEM;
     }
@@ -368,8 +385,8 @@ static void pt_close(fsp_fs *fs, void *node, void *file)
 {
     struct pt_file *f = file;
     struct pt_fs *pt = fsp_fs_context(fs);
-    if (f && pt->watch && f->writable)
-        pt_watch_expect_inode(pt->watch, f->fd);    /* IN_CLOSE_WRITE */
+    if (f && pt->watch && f->writable)     /* IN_CLOSE_WRITE */
+        pt_watch_expect_inode(pt->watch, ((struct pt_node *)node)->index);
     if (f) {
         close(f->fd);
         free(f);
@@ -450,7 +467,7 @@ static int pt_set_basic_info(fsp_request *req, void *node, void *file,
     struct pt_node *n = node;
     int fd = file ? ((struct pt_file *)file)->fd : n->fd;
     char path[64];
-    pt_watch_expect_inode(pt_of(req)->watch, fd);
+    pt_watch_expect_inode(pt_of(req)->watch, n->index);
     proc_path(fd, path, sizeof path);
     if (bi->valid & FSP_SET_MODE) {
         if (n->is_link)
@@ -490,15 +507,14 @@ static int pt_set_file_size(fsp_request *req, void *node, void *file,
 static int pt_set_delete(fsp_request *req, void *parent, const char *name,
                          void *node)
 {
-    struct stat st;
     if (!name_ok(name))
         return -EINVAL;
-    if (fstatat(((struct pt_node *)node)->fd, "", &st, AT_EMPTY_PATH) < 0)
-        return -errno;
-    pt_watch_expect_name(pt_of(req)->watch, ((struct pt_node *)parent)->fd,
+    pt_watch_expect_name(pt_of(req)->watch, ((struct pt_node *)parent)->index,
                          name);
     return unlinkat(((struct pt_node *)parent)->fd, name,
-                    S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 ? -errno : 0;
+                    ((struct pt_node *)node)->type == S_IFDIR ? AT_REMOVEDIR
+                                                               : 0) < 0
+               ? -errno : 0;
 }
 
 static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
@@ -509,13 +525,13 @@ static int pt_rename(fsp_request *req, void *old_parent, const char *old_name,
     if (!name_ok(old_name) || !name_ok(new_name))
         return -EINVAL;
     struct pt_watch *w = pt_of(req)->watch;
-    int oldfd = ((struct pt_node *)old_parent)->fd;
-    int newfd = ((struct pt_node *)new_parent)->fd;
-    pt_watch_expect_name(w, oldfd, old_name);
-    pt_watch_expect_name(w, newfd, new_name);
+    uint64_t oldi = ((struct pt_node *)old_parent)->index;
+    uint64_t newi = ((struct pt_node *)new_parent)->index;
+    pt_watch_expect_name(w, oldi, old_name);
+    pt_watch_expect_name(w, newi, new_name);
     if (flags & FSP_RENAME_EXCHANGE) {   /* each name moves both ways */
-        pt_watch_expect_name(w, oldfd, old_name);
-        pt_watch_expect_name(w, newfd, new_name);
+        pt_watch_expect_name(w, oldi, old_name);
+        pt_watch_expect_name(w, newi, new_name);
     }
     return renameat2(((struct pt_node *)old_parent)->fd, old_name,
                      ((struct pt_node *)new_parent)->fd, new_name,
@@ -532,9 +548,9 @@ static int pt_link(fsp_request *req, void *node, void *new_parent,
     if (!name_ok(new_name))
         return -EINVAL;
     proc_path(n->fd, path, sizeof path);
-    pt_watch_expect_name(pt_of(req)->watch, ((struct pt_node *)new_parent)->fd,
-                         new_name);
-    pt_watch_expect_inode(pt_of(req)->watch, n->fd);   /* its nlink */
+    pt_watch_expect_name(pt_of(req)->watch,
+                         ((struct pt_node *)new_parent)->index, new_name);
+    pt_watch_expect_inode(pt_of(req)->watch, n->index);   /* its nlink */
     if (linkat(AT_FDCWD, path, ((struct pt_node *)new_parent)->fd, new_name,
                AT_SYMLINK_FOLLOW) < 0)
         return -errno;

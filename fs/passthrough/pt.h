@@ -25,6 +25,7 @@
 #define PT_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "fsp/fsp.h"
@@ -33,6 +34,10 @@ struct pt_node {
     int fd;                 /* O_PATH | O_NOFOLLOW */
     int is_link;            /* a symlink: /proc/self/fd/N would follow it,
                                so no call may go through that path */
+    mode_t type;            /* S_IFMT bits: an object keeps its type */
+    uint64_t index;         /* its file index (pt_index): an object keeps
+                               its inode number, so no stat is needed to
+                               name it to the watcher */
     atomic_int refs;        /* fsp's reference + opens */
 };
 
@@ -48,6 +53,14 @@ struct pt_fs {
     struct pt_watch *watch; /* the source's watcher, NULL: none (-W) */
 };
 
+/* The file index passthrough reports for the object (dev, ino): inode
+ * numbers are unique per device, and a mirrored tree that crosses into
+ * another file system gets that device folded in. */
+static inline uint64_t pt_index(const struct pt_fs *pt, dev_t dev, uint64_t ino)
+{
+    return ino ^ (dev == pt->root_dev ? 0 : (uint64_t)dev << 40);
+}
+
 /* The watcher keeping the kernel's caches coherent with changes made in
  * the source beside the mount (watch.c). */
 struct pt_watch;
@@ -56,11 +69,13 @@ int pt_watch_start(struct pt_watch **out, fsp_fs *fs, struct pt_fs *pt);
  * Any thread. */
 void pt_watch_dir(struct pt_watch *pw, int dirfd, uint64_t index);
 void pt_watch_stop(struct pt_watch *pw);
-/* passthrough is about to change name `name` in directory dirfd, or the
- * attributes or data of file fd, for a request through the mount: the
- * watcher skips the one event that causes.  pw may be NULL. */
-void pt_watch_expect_name(struct pt_watch *pw, int dirfd, const char *name);
-void pt_watch_expect_inode(struct pt_watch *pw, int fd);
+/* passthrough is about to change name `name` in the directory with file
+ * index dir_index, or the attributes or data of the file with file index
+ * `index`, for a request through the mount: the watcher skips the one
+ * event that causes.  pw may be NULL. */
+void pt_watch_expect_name(struct pt_watch *pw, uint64_t dir_index,
+                          const char *name);
+void pt_watch_expect_inode(struct pt_watch *pw, uint64_t index);
 /* pt.c: an O_PATH descriptor of dirfd's entry `name` (one checked name,
  * beneath dirfd, no symlink followed), or -1 with errno. */
 int pt_open_entry(int dirfd, const char *name);

@@ -130,27 +130,17 @@ static int consume(struct pt_watch *pw, uint64_t key, uint64_t hash)
     return found;
 }
 
-static uint64_t index_of(const struct pt_fs *pt, const struct stat *st);
-
-void pt_watch_expect_name(struct pt_watch *pw, int dirfd, const char *name)
+void pt_watch_expect_name(struct pt_watch *pw, uint64_t dir_index,
+                          const char *name)
 {
-    struct stat st;
-    if (pw && fstat(dirfd, &st) == 0)
-        expect(pw, index_of(pw->pt, &st), name_hash(name));
+    if (pw)
+        expect(pw, dir_index, name_hash(name));
 }
 
-void pt_watch_expect_inode(struct pt_watch *pw, int fd)
+void pt_watch_expect_inode(struct pt_watch *pw, uint64_t index)
 {
-    struct stat st;
-    if (pw && fstat(fd, &st) == 0)
-        expect(pw, index_of(pw->pt, &st), 0);
-}
-
-/* The index passthrough reports for a file (as info_of in pt.c). */
-static uint64_t index_of(const struct pt_fs *pt, const struct stat *st)
-{
-    return st->st_ino ^ (st->st_dev == pt->root_dev ? 0
-                                                    : (uint64_t)st->st_dev << 40);
+    if (pw)
+        expect(pw, index, 0);
 }
 
 void pt_watch_dir(struct pt_watch *pw, int dirfd, uint64_t index)
@@ -238,7 +228,7 @@ static uint64_t child_index(struct pt_watch *pw, int fd, const char *name)
     struct stat st;
     if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return 0;
-    return index_of(pw->pt, &st);
+    return pt_index(pw->pt, st.st_dev, st.st_ino);
 }
 
 /* Overflow: events were lost, so drop everything the kernel may hold
