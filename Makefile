@@ -215,8 +215,10 @@ faults:
 	FSP_FAULT_LONG=1 build-asan/tests/test_fault_alloc
 	FSP_FAULT_LONG=1 build-asan/tests/test_fault_callbacks
 
-# memfs's directory trees are tested on their own, without a mount.
+# memfs's directory trees and page pool are tested on their own, without
+# a mount.
 $(BUILD)/tests/test_memfs_dir: $(BUILD)/fs/memfs/dir.o
+$(BUILD)/tests/test_page_pool: $(BUILD)/fs/memfs/page_pool.o
 
 $(ITEST): $(ITEST_SRCS:%.c=$(BUILD)/%.o) $(LIB_A)
 	@mkdir -p $(dir $@)
