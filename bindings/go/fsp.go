@@ -39,7 +39,12 @@
 // that called C (the cheap kind of cgo callback, with no thread to adopt).
 // They end when the volume is unmounted, before Run returns.  The
 // scheduler is not blocked: a dispatcher waiting for the kernel is in a
-// cgo call and holds no P.  Several callbacks run at once (see
+// cgo call.  While they serve (and while Run waits) the binding raises
+// GOMAXPROCS by one per such thread and lowers it again afterwards, so
+// that Go's monitor never takes a waiting thread's processor, and each
+// dispatcher yields to the scheduler once every few milliseconds
+// (docs/bindings-go.md, "Threads"); read runtime.GOMAXPROCS(0) before
+// Run for your own setting.  Several callbacks run at once (see
 // FSP_VOL_COARSE_GUARD), so a file system guards its state with
 // sync.Mutex or sync.RWMutex; reads and writes run beside everything.  A
 // callback may block (on a lock, on I/O), which ties up its dispatcher
