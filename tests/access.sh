@@ -146,8 +146,10 @@ done <<< "$configs"
 # The kernel checks the source's modes and ACLs.  With kernel passthrough
 # (root) writes go to the backing file without a WRITE; the kernel then
 # asks fsp to clear set-ID bits with an empty SETATTR, and fsp applies
-# the same rule as for WRITE's kill flag (with -P).
-for pt in "kernel_passthrough|" "passthrough_P|-P"; do
+# the same rule as for WRITE's kill flag (with -P).  Writeback caching
+# needs -P (the kernel takes one or the other), and the kernel then reads
+# through write-only opens to fill the pages a write covers in part.
+for pt in "kernel_passthrough|" "passthrough_P|-P" "passthrough_P_writeback|-P -o writeback_cache"; do
     name=${pt%%|*} flag=${pt#*|}
     mount -t tmpfs -o mode=755 fsp-access-ptsrc "$tmp/t"
     # shellcheck disable=SC2086  # the flag, or nothing

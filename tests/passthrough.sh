@@ -160,4 +160,29 @@ wait "$pid"
 st=$?
 pid=
 if [ $st -eq 0 ] && ! mountpoint -q "$mnt"; then pass sigterm_unmounts; else fail sigterm_unmounts "exit $st"; fi
+
+# Writeback caching (with -P: the kernel takes it or kernel passthrough):
+# the kernel fills the rest of a page a write covers in part by reading
+# through the writer's own open, write-only or not.
+"$build/passthrough" -f -P -o allow_other,writeback_cache "$src" "$mnt" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do mountpoint -q "$mnt" && break; sleep 0.1; done
+if ! mountpoint -q "$mnt"; then
+    fail writeback_mount "$(cat "$tmp/err")"
+else
+    check writeback_partial_page_write_only python3 -c "
+import os
+with open('$mnt/wb', 'w') as f: f.write('abcdef')
+os.system('echo 3 > /proc/sys/vm/drop_caches')
+fd = os.open('$mnt/wb', os.O_WRONLY)
+assert os.pwrite(fd, b'X', 2) == 1
+os.close(fd)
+got = open('$src/wb').read()
+assert got == 'abXdef', got"
+    emu_skip writeback_exerciser "$flags_why" ||
+        check writeback_exerciser "$(dirname "$build/passthrough")/fsp-exerciser" -n 5000 -S 1 -m "$mnt/ex"
+    kill -TERM "$pid"
+    wait "$pid"
+    pid=
+fi
 exit 0

@@ -46,6 +46,20 @@ static int source_has_acls(int root_fd)
            errno == ENODATA;
 }
 
+/* Whether the comma-separated -o list holds `name`. */
+static int has_option(const char *options, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = options; *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n + (end != NULL);
+    }
+    return 0;
+}
+
 /* The root's file index. */
 static uint64_t index_of_root(const struct pt_fs *pt)
 {
@@ -132,6 +146,7 @@ int main(int argc, char **argv)
     fsp_fs_set_debug(fs, debug);
     if (threads >= 0)
         fsp_fs_set_threads(fs, (unsigned)threads, 0);
+    pt.writeback = has_option(options, "writeback_cache");
     r = fsp_fs_mount(fs, argv[optind + 1], options, err, sizeof err);
     if (r) {
         fsp_fs_delete(fs);

@@ -236,17 +236,30 @@ static int give_to_caller(struct pt_fs *pt, int pathfd, int openfd,
     return 0;
 }
 
-static int make_object(int dirfd, const char *name,
+/* The flags to open a regular file's descriptor with, for an open with
+ * `flags`.  Under writeback caching the kernel also reads through a
+ * write-only open, to fill the rest of a page a write covers in part,
+ * so such a descriptor is opened for reading too (the caller's own file
+ * stays write-only: the kernel checks that). */
+static int pt_io_flags(const struct pt_fs *pt, uint32_t flags)
+{
+    if (pt->writeback && (flags & O_ACCMODE) == O_WRONLY)
+        flags = (flags & ~(uint32_t)O_ACCMODE) | O_RDWR;
+    return (int)flags;
+}
+
+static int make_object(struct pt_fs *pt, int dirfd, const char *name,
                        const struct fsp_create_params *cp, int *openfd)
 {
     mode_t perm = cp->mode & 07777;
     *openfd = -1;
     switch (cp->mode & S_IFMT) {
     case S_IFREG:
-        /* O_CREAT | O_EXCL never follows a symlink, even a dangling one */
+        /* O_CREAT | O_EXCL never follows a symlink, even a dangling one;
+         * and opening a file one makes needs no right to its mode */
         *openfd = openat(dirfd, name,
-                         (int)(cp->flags & ~(uint32_t)O_NOFOLLOW) | O_CREAT |
-                             O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                         pt_io_flags(pt, cp->flags & ~(uint32_t)O_NOFOLLOW) |
+                             O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                          perm);
         return *openfd < 0 ? -errno : 0;
     case S_IFDIR:
@@ -289,7 +302,7 @@ static int pt_create(fsp_request *req, void *parent, const char *name,
     if (name_ok(name))
         pt_watch_expect_name(pt->watch, ((struct pt_node *)parent)->index,
                              name);
-    int r = name_ok(name) ? make_object(dirfd, name, cp, &openfd) : -EINVAL;
+    int r = name_ok(name) ? make_object(pt, dirfd, name, cp, &openfd) : -EINVAL;
     if (!r)
         r = (pathfd = pt_open_entry(dirfd, name)) < 0 ? -errno : 0;
     if (!r)
@@ -337,9 +350,14 @@ static int pt_open(fsp_request *req, void *node, uint32_t flags, void **file,
         return -ELOOP;
     proc_path(n->fd, path, sizeof path);
     /* O_TRUNC is overwrite's job; creation flags mean nothing here. */
-    int fd = open(path, (int)(flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC |
-                                                  O_NOCTTY | O_NOFOLLOW)) |
-                            O_CLOEXEC);
+    uint32_t asked = flags & ~(uint32_t)(O_CREAT | O_EXCL | O_TRUNC |
+                                         O_NOCTTY | O_NOFOLLOW);
+    int want = n->type == S_IFREG ? pt_io_flags(pt_of(req), asked) : (int)asked;
+    int fd = open(path, want | O_CLOEXEC);
+    /* Not readable for us (a write-only file, passthrough not root): the
+     * open as asked, whose partial-page writes then fail as they must. */
+    if (fd < 0 && (errno == EACCES || errno == EPERM) && want != (int)asked)
+        fd = open(path, (int)asked | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     struct pt_file *f = malloc(sizeof *f);

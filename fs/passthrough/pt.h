@@ -50,6 +50,7 @@ struct pt_fs {
     int root_fd;            /* O_PATH of the mirrored directory */
     dev_t root_dev;
     int as_root;            /* running as root: give new files to callers */
+    int writeback;          /* -o writeback_cache: see pt_io_flags */
     struct pt_watch *watch; /* the source's watcher, NULL: none (-W) */
 };
 

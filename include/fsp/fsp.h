@@ -200,7 +200,12 @@ struct fsp_volume_info {
                                             later, setting mtime and size
                                             itself (SETATTR); writes may
                                             arrive with any open of the
-                                            file.  A write refused then
+                                            file, and reads with a write-
+                                            only one (to fill a page a
+                                            write covers in part): a file
+                                            system keeping a descriptor
+                                            per open opens it for reading
+                                            too.  A write refused then
                                             (EFBIG past max_file_size,
                                             ENOSPC) has already succeeded
                                             for the program: it sees the
