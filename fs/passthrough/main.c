@@ -146,7 +146,10 @@ int main(int argc, char **argv)
     fsp_fs_set_debug(fs, debug);
     if (threads >= 0)
         fsp_fs_set_threads(fs, (unsigned)threads, 0);
-    pt.writeback = has_option(options, "writeback_cache");
+    /* Only without kernel passthrough: fsp lets that win, as the
+     * kernel takes one or the other. */
+    pt.writeback = has_option(options, "writeback_cache") &&
+                   !(vp.flags & FSP_VOL_PASSTHROUGH);
     r = fsp_fs_mount(fs, argv[optind + 1], options, err, sizeof err);
     if (r) {
         fsp_fs_delete(fs);
