@@ -8,6 +8,7 @@
 # root handle and open files' handles); then after ganesha restarted
 # (its own caches gone too); and ganesha killed mid-transfer, which must
 # lose nothing it acknowledged (COMMIT) and leave the mount serving.
+# Last, passthrough -P with writeback caching, as an export should run.
 # NFSv4 only reads: libnfs 4.0.0 fails NFSv4 writes above 2 KiB itself.
 #
 #   tests/nfs.sh BUILDDIR
@@ -215,5 +216,15 @@ mount -t tmpfs fspnfssrc "$tmp/src"
 fspid=$!
 for _ in $(seq 100); do mounted "$tmp/m" && break; sleep 0.05; done
 if mounted "$tmp/m"; then run_fs passthrough; else fs_name=passthrough fail mount "$(cat "$tmp/fs.err")"; fi
+fs_stop
+
+# The configuration docs/export.md recommends for exports: writeback
+# caching (passthrough without kernel passthrough, which excludes it).
+# What a COMMIT acknowledged must still be on the mount after the kill.
+rm -rf "${tmp:?}/src/"*
+"$build/passthrough" -f -P -o writeback_cache "$tmp/src" "$tmp/m" >/dev/null 2>"$tmp/fs.err" &
+fspid=$!
+for _ in $(seq 100); do mounted "$tmp/m" && break; sleep 0.05; done
+if mounted "$tmp/m"; then run_fs passthrough_wb; else fs_name=passthrough_wb fail mount "$(cat "$tmp/fs.err")"; fi
 fs_stop
 exit 0
