@@ -15,12 +15,10 @@ import java.util.List;
 import org.fsp.*;
 import org.fsp.FileSystem;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import org.junit.After;
 import org.junit.Test;
 
-public class BindingTest {
+public class BindingTest extends MountingTest {
     static final byte[] TEXT = "Hello, world!\n".getBytes(StandardCharsets.UTF_8);
-    final List<Mounted> mounts = new ArrayList<>();
 
     static final class Mounted {
         final Path dir;
@@ -74,15 +72,7 @@ public class BindingTest {
             vp.fileInfoTimeoutMs = 0;
             vp.flags = VolumeParams.DIRECT_IO;
         }
-        Mounted m = new Mounted(fs, vp);
-        mounts.add(m);
-        return m;
-    }
-
-    @After
-    public void unmount() throws Exception {
-        for (Mounted m : mounts)
-            m.close();
+        return keep(new Mounted(fs, vp));
     }
 
     /** The errno text the JDK puts in an IOException's message. */
@@ -339,8 +329,7 @@ public class BindingTest {
         MemFs fs = new MemFs("memfs", true, false);
         VolumeParams vp = new VolumeParams();
         vp.fileInfoTimeoutMs = 60000;
-        Mounted m = new Mounted(fs, vp);
-        mounts.add(m);
+        Mounted m = keep(new Mounted(fs, vp));
         Path f = m.path("f");
         Files.write(f, "12345".getBytes(StandardCharsets.UTF_8));
         assertEquals(5, Files.size(f));

@@ -10,21 +10,17 @@ import static org.junit.Assert.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.fsp.*;
-import org.junit.After;
 import org.junit.Test;
 
-public class SidMapperTest {
+public class SidMapperTest extends MountingTest {
     static final String FSPTOOL = WindowsTest.FSPTOOL;
     static final String USER = "S-1-5-21-1-2-3-1001";
     static final String GROUP = "S-1-5-21-1-2-3-513";
-    final List<BindingTest.Mounted> mounts = new ArrayList<>();
 
     /** USER is uid 4242, GROUP gid 4343; the rest is fsp's (ENOENT). */
     static class Domain implements SidMapper {
@@ -59,16 +55,8 @@ public class SidMapperTest {
     BindingTest.Mounted mount(SidMapper mapper) throws Exception {
         VolumeParams vp = new VolumeParams();
         vp.flags = VolumeParams.SECURITY;
-        BindingTest.Mounted m = new BindingTest.Mounted(
-            new MemFs("memfs", true, false), vp, "", mapper);
-        mounts.add(m);
-        return m;
-    }
-
-    @After
-    public void unmount() throws Exception {
-        for (BindingTest.Mounted m : mounts)
-            m.close();
+        return keep(new BindingTest.Mounted(
+            new MemFs("memfs", true, false), vp, "", mapper));
     }
 
     @Test

@@ -12,41 +12,28 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.fsp.*;
-import org.junit.After;
 import org.junit.Assume;
 import org.junit.Test;
 
-public class WindowsTest {
+public class WindowsTest extends MountingTest {
     static final String BUILD = System.getProperty("fsp.build", "build");
     static final String FSPTOOL = BUILD + "/fsptool";
     static final int WINDOWS = VolumeParams.NAMED_STREAMS
         | VolumeParams.REPARSE_POINTS | VolumeParams.READONLY_ATTR
         | VolumeParams.SECURITY;
-    final List<BindingTest.Mounted> mounts = new ArrayList<>();
-
     BindingTest.Mounted mount(org.fsp.FileSystem fs, int flags, String options)
             throws IOException {
         VolumeParams vp = new VolumeParams();
         vp.flags = flags;
-        BindingTest.Mounted m = new BindingTest.Mounted(fs, vp, options);
-        mounts.add(m);
-        return m;
-    }
-
-    @After
-    public void unmount() throws Exception {
-        for (BindingTest.Mounted m : mounts)
-            m.close();
+        return keep(new BindingTest.Mounted(fs, vp, options));
     }
 
     /** Runs a command; returns its exit status, then its output. */
@@ -296,9 +283,8 @@ public class WindowsTest {
     public void notifyStoreRetrieveExpireDelete() throws Exception {
         VolumeParams vp = new VolumeParams();
         vp.fileInfoTimeoutMs = 60000;
-        BindingTest.Mounted m = new BindingTest.Mounted(
-            new MemFs("memfs", true, false), vp, "");
-        mounts.add(m);
+        BindingTest.Mounted m = keep(new BindingTest.Mounted(
+            new MemFs("memfs", true, false), vp, ""));
         Path p = m.path("f");
         Files.write(p, utf8("12345"));
         long index = (Long) Files.getAttribute(p, "unix:ino");
